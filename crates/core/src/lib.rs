@@ -1,0 +1,13 @@
+//! antq's domain: the rules that hold whatever the storage or the web layer.
+//!
+//! Nothing here talks to a database or a socket. Every value that enters the
+//! system is parsed into one of these types at the boundary.
+
+pub mod audit;
+pub mod auth;
+pub mod dates;
+pub mod error;
+pub mod text;
+pub mod units;
+
+pub use error::DomainError;

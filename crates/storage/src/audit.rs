@@ -1,0 +1,255 @@
+//! The audit log: every change appends a hash-chained row in the same
+//! transaction as the change itself.
+
+use antq_core::audit::{verify_chain_from, AuditRecord, ChainBreak};
+use antq_core::dates;
+use serde::Serialize;
+use serde_json::Value;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+use crate::db::{Db, WriteTx};
+use crate::error::StorageResult;
+
+/// Who made a change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Who {
+    pub id: Option<i64>,
+    pub name: String,
+}
+
+impl Who {
+    /// antq itself (migrations, loading the official units, the demo).
+    pub fn system() -> Who {
+        Who {
+            id: None,
+            name: "system".into(),
+        }
+    }
+
+    pub fn user(id: i64, name: &str) -> Who {
+        Who {
+            id: Some(id),
+            name: name.to_string(),
+        }
+    }
+}
+
+/// One change to record.
+pub struct Change<'a> {
+    pub who: &'a Who,
+    pub action: &'a str,
+    pub entity: &'a str,
+    pub entity_id: String,
+    pub unit_id: Option<i64>,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+}
+
+/// Append a row to the chain, inside the caller's transaction.
+pub async fn append(tx: &mut WriteTx, change: Change<'_>) -> StorageResult<i64> {
+    // Writing the head first takes its lock (a row lock on PostgreSQL, the
+    // write lock on SQLite), so concurrent appends form one chain.
+    let head = sqlx::query(
+        "UPDATE audit_head SET last_id = last_id + 1 WHERE id = 1 RETURNING last_id, last_hash",
+    )
+    .fetch_one(tx.conn())
+    .await?;
+    let id: i64 = head.get(0);
+    let prev_hash: String = head.get(1);
+    let rec = AuditRecord {
+        id,
+        at: dates::timestamp(dates::now_utc()),
+        actor_id: change.who.id,
+        actor: change.who.name.clone(),
+        action: change.action.to_string(),
+        entity: change.entity.to_string(),
+        entity_id: change.entity_id,
+        unit_id: change.unit_id,
+        before: change.before.map(|v| v.to_string()),
+        after: change.after.map(|v| v.to_string()),
+        prev_hash,
+    };
+    let hash = rec.compute_hash();
+    sqlx::query(
+        "INSERT INTO audit_log (id, at, actor_id, actor, action, entity, entity_id, unit_id, \
+         before_json, after_json, prev_hash, hash) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+    )
+    .bind(rec.id)
+    .bind(&rec.at)
+    .bind(rec.actor_id)
+    .bind(&rec.actor)
+    .bind(&rec.action)
+    .bind(&rec.entity)
+    .bind(&rec.entity_id)
+    .bind(rec.unit_id)
+    .bind(&rec.before)
+    .bind(&rec.after)
+    .bind(&rec.prev_hash)
+    .bind(&hash)
+    .execute(tx.conn())
+    .await?;
+    sqlx::query("UPDATE audit_head SET last_hash = $1 WHERE id = 1")
+        .bind(&hash)
+        .execute(tx.conn())
+        .await?;
+    Ok(id)
+}
+
+const COLUMNS: &str = "id, at, actor_id, actor, action, entity, entity_id, unit_id, before_json, after_json, prev_hash, hash";
+
+fn record(row: &AnyRow) -> (AuditRecord, String) {
+    (
+        AuditRecord {
+            id: row.get(0),
+            at: row.get(1),
+            actor_id: row.get(2),
+            actor: row.get(3),
+            action: row.get(4),
+            entity: row.get(5),
+            entity_id: row.get(6),
+            unit_id: row.get(7),
+            before: row.get(8),
+            after: row.get(9),
+            prev_hash: row.get(10),
+        },
+        row.get(11),
+    )
+}
+
+/// The result of walking the whole chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verification {
+    Intact { rows: usize },
+    Broken(ChainBreak),
+}
+
+/// Walk the chain from the first row, in pages, and check every hash and the head.
+pub async fn verify(db: &Db) -> StorageResult<Verification> {
+    let mut after_id = 0i64;
+    let mut prev = antq_core::audit::GENESIS_HASH.to_string();
+    let mut total = 0usize;
+    loop {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM audit_log WHERE id > $1 ORDER BY id LIMIT 5000"
+        ))
+        .bind(after_id)
+        .fetch_all(db.pool())
+        .await?;
+        if rows.is_empty() {
+            break;
+        }
+        let page: Vec<(AuditRecord, String)> = rows.iter().map(record).collect();
+        match verify_chain_from(&prev, page.iter().map(|(r, h)| (r, h.as_str()))) {
+            Ok((n, head)) => {
+                total += n;
+                prev = head;
+            }
+            Err(b) => return Ok(Verification::Broken(b)),
+        }
+        after_id = page.last().map(|(r, _)| r.id).unwrap_or(after_id);
+    }
+    let head = sqlx::query("SELECT last_id, last_hash FROM audit_head WHERE id = 1")
+        .fetch_one(db.pool())
+        .await?;
+    let (last_id, last_hash): (i64, String) = (head.get(0), head.get(1));
+    if last_id != after_id || last_hash != prev {
+        return Ok(Verification::Broken(ChainBreak::HeadMismatch {
+            last_id: (after_id > 0).then_some(after_id),
+        }));
+    }
+    Ok(Verification::Intact { rows: total })
+}
+
+/// An audit row as shown to an administrator.
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub unit_id: Option<i64>,
+    pub unit_name: Option<String>,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+}
+
+/// What to show of the log.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub actor: Option<String>,
+    /// An action or the start of one: `user` finds `user.create`, `user.disable`...
+    pub action: Option<String>,
+    pub entity: Option<String>,
+    pub entity_id: Option<String>,
+    /// Only rows at or after this ISO date.
+    pub from: Option<String>,
+    /// Only rows before the end of this ISO date.
+    pub to: Option<String>,
+    /// Rows with an id below this (paging back in time).
+    pub before_id: Option<i64>,
+    pub limit: i64,
+}
+
+/// Rows of the log the caller may read (`scope` is an SQL condition on
+/// `audit_log.unit_id` from `access::Scope`), newest first.
+pub async fn list(db: &Db, scope_sql: &str, f: &AuditFilter) -> StorageResult<Vec<AuditEntry>> {
+    let like = |s: &Option<String>| s.as_ref().map(|v| format!("{}%", escape_like(v)));
+    let rows = sqlx::query(&format!(
+        "SELECT a.id, a.at, a.actor, a.action, a.entity, a.entity_id, a.unit_id, u.name, \
+                a.before_json, a.after_json \
+         FROM audit_log a LEFT JOIN units u ON u.id = a.unit_id \
+         WHERE ({scope_sql}) \
+           AND ($1 IS NULL OR a.actor = $1) \
+           AND ($2 IS NULL OR a.action LIKE $2 ESCAPE '\\') \
+           AND ($3 IS NULL OR a.entity = $3) \
+           AND ($4 IS NULL OR a.entity_id = $4) \
+           AND ($5 IS NULL OR a.at >= $5) \
+           AND ($6 IS NULL OR a.at < $6) \
+           AND ($7 IS NULL OR a.id < $7) \
+         ORDER BY a.id DESC LIMIT $8"
+    ))
+    .bind(f.actor.clone())
+    .bind(like(&f.action))
+    .bind(f.entity.clone())
+    .bind(f.entity_id.clone())
+    .bind(f.from.clone())
+    .bind(f.to.as_ref().map(|d| format!("{d}T99")))
+    .bind(f.before_id)
+    .bind(f.limit.clamp(1, 500))
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| {
+            let json = |s: Option<String>| s.and_then(|s| serde_json::from_str(&s).ok());
+            AuditEntry {
+                id: r.get(0),
+                at: r.get(1),
+                actor: r.get(2),
+                action: r.get(3),
+                entity: r.get(4),
+                entity_id: r.get(5),
+                unit_id: r.get(6),
+                unit_name: r.get(7),
+                before: json(r.get(8)),
+                after: json(r.get(9)),
+            }
+        })
+        .collect())
+}
+
+/// Escape `%`, `_` and `\` for a `LIKE ... ESCAPE '\'` pattern.
+pub fn escape_like(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}

@@ -1,0 +1,229 @@
+//! The schema, as one list of migrations for both databases. Each migration
+//! is portable SQL with two type placeholders (`{pk}` for an auto-numbered
+//! BIGINT key, `{blob}` for bytes), plus the few statements that only exist
+//! in one dialect (triggers). Applied in order, each in its own transaction,
+//! and recorded in `schema_migrations`.
+
+use sqlx::Row;
+
+use crate::db::{Backend, Db};
+use crate::error::StorageResult;
+
+pub struct Migration {
+    pub version: i64,
+    pub name: &'static str,
+    pub portable: &'static str,
+    pub sqlite: &'static str,
+    pub postgres: &'static str,
+}
+
+pub const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "units, accounts, audit",
+    portable: r#"
+CREATE TABLE units (
+    id {pk},
+    code TEXT NOT NULL,
+    level TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    name TEXT NOT NULL,
+    short_name TEXT NOT NULL,
+    parent_id BIGINT REFERENCES units(id),
+    valid_from TEXT,
+    valid_to TEXT,
+    search_key TEXT NOT NULL,
+    sort_key {blob} NOT NULL
+);
+CREATE INDEX units_code ON units (code);
+CREATE INDEX units_parent ON units (parent_id);
+CREATE INDEX units_level_sort ON units (level, sort_key);
+
+-- Every (ancestor, descendant) pair of the unit tree, the unit itself at depth 0.
+CREATE TABLE unit_tree (
+    ancestor_id BIGINT NOT NULL REFERENCES units(id),
+    descendant_id BIGINT NOT NULL REFERENCES units(id),
+    depth BIGINT NOT NULL,
+    PRIMARY KEY (ancestor_id, descendant_id)
+);
+CREATE INDEX unit_tree_descendant ON unit_tree (descendant_id);
+
+-- Lineage: which older unit versions went into which newer ones.
+CREATE TABLE unit_links (
+    id {pk},
+    predecessor_id BIGINT NOT NULL REFERENCES units(id),
+    successor_id BIGINT NOT NULL REFERENCES units(id),
+    share TEXT NOT NULL,
+    note TEXT,
+    UNIQUE (predecessor_id, successor_id)
+);
+CREATE INDEX unit_links_successor ON unit_links (successor_id);
+
+-- What a grant on `ancestor_id` covers: its subtree, and the older units that
+-- lie under it through lineage. Derived from unit_tree and unit_links.
+CREATE TABLE unit_scope (
+    ancestor_id BIGINT NOT NULL REFERENCES units(id),
+    descendant_id BIGINT NOT NULL REFERENCES units(id),
+    PRIMARY KEY (ancestor_id, descendant_id)
+);
+CREATE INDEX unit_scope_descendant ON unit_scope (descendant_id);
+
+-- Residential areas below a commune (thôn, tổ dân phố, khu dân cư).
+CREATE TABLE areas (
+    id {pk},
+    unit_id BIGINT NOT NULL REFERENCES units(id),
+    kind TEXT NOT NULL,
+    name TEXT NOT NULL,
+    search_key TEXT NOT NULL,
+    sort_key {blob} NOT NULL,
+    created_at TEXT NOT NULL,
+    UNIQUE (unit_id, kind, search_key)
+);
+
+-- Organisations attached to a unit: its police and Front committee,
+-- agencies, enterprises, schools.
+CREATE TABLE organisations (
+    id {pk},
+    unit_id BIGINT NOT NULL REFERENCES units(id),
+    kind TEXT NOT NULL,
+    name TEXT NOT NULL,
+    search_key TEXT NOT NULL,
+    sort_key {blob} NOT NULL,
+    created_at TEXT NOT NULL,
+    UNIQUE (unit_id, kind, search_key)
+);
+
+CREATE TABLE users (
+    id {pk},
+    username TEXT NOT NULL UNIQUE,
+    display_name TEXT NOT NULL,
+    password_hash TEXT NOT NULL,
+    disabled BIGINT NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    password_changed_at TEXT NOT NULL
+);
+
+CREATE TABLE grants (
+    id {pk},
+    user_id BIGINT NOT NULL REFERENCES users(id),
+    role TEXT NOT NULL,
+    unit_id BIGINT NOT NULL REFERENCES units(id),
+    created_at TEXT NOT NULL,
+    UNIQUE (user_id, role, unit_id)
+);
+CREATE INDEX grants_unit ON grants (unit_id);
+
+CREATE TABLE sessions (
+    id_hash TEXT PRIMARY KEY,
+    user_id BIGINT NOT NULL REFERENCES users(id),
+    csrf_token TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    last_seen_at TEXT NOT NULL
+);
+CREATE INDEX sessions_user ON sessions (user_id);
+
+CREATE TABLE api_tokens (
+    id {pk},
+    user_id BIGINT NOT NULL REFERENCES users(id),
+    name TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    last_used_at TEXT,
+    revoked_at TEXT
+);
+
+-- Append-only and hash-chained; triggers forbid UPDATE and DELETE.
+CREATE TABLE audit_log (
+    id BIGINT PRIMARY KEY,
+    at TEXT NOT NULL,
+    actor_id BIGINT,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    entity TEXT NOT NULL,
+    entity_id TEXT NOT NULL,
+    unit_id BIGINT,
+    before_json TEXT,
+    after_json TEXT,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+);
+CREATE INDEX audit_log_unit ON audit_log (unit_id);
+CREATE INDEX audit_log_entity ON audit_log (entity, entity_id);
+
+-- The chain's head: the last id and hash. Appending locks this row first,
+-- which orders concurrent appends on both databases.
+CREATE TABLE audit_head (
+    id BIGINT PRIMARY KEY,
+    last_id BIGINT NOT NULL,
+    last_hash TEXT NOT NULL
+);
+INSERT INTO audit_head (id, last_id, last_hash)
+VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');
+"#,
+    sqlite: r#"
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+"#,
+    postgres: r#"
+CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'audit_log is append-only';
+END
+$$;
+CREATE TRIGGER audit_log_no_update_delete BEFORE UPDATE OR DELETE ON audit_log
+    FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
+CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
+    FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
+"#,
+}];
+
+fn render(sql: &str, backend: Backend) -> String {
+    let (pk, blob) = match backend {
+        Backend::Sqlite => ("INTEGER PRIMARY KEY AUTOINCREMENT", "BLOB"),
+        Backend::Postgres => ("BIGSERIAL PRIMARY KEY", "BYTEA"),
+    };
+    sql.replace("{pk}", pk).replace("{blob}", blob)
+}
+
+/// Apply every migration not applied yet. Returns the versions applied.
+pub async fn run(db: &Db) -> StorageResult<Vec<i64>> {
+    sqlx::raw_sql(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (
+            version BIGINT PRIMARY KEY,
+            name TEXT NOT NULL,
+            applied_at TEXT NOT NULL
+        )",
+    )
+    .execute(db.pool())
+    .await?;
+    let applied: Vec<i64> = sqlx::query("SELECT version FROM schema_migrations")
+        .fetch_all(db.pool())
+        .await?
+        .iter()
+        .map(|r| r.get::<i64, _>(0))
+        .collect();
+    let mut done = Vec::new();
+    for m in MIGRATIONS.iter().filter(|m| !applied.contains(&m.version)) {
+        let mut tx = db.begin_write().await?;
+        let specific = match db.backend() {
+            Backend::Sqlite => m.sqlite,
+            Backend::Postgres => m.postgres,
+        };
+        let sql = render(m.portable, db.backend());
+        sqlx::raw_sql(&sql).execute(tx.conn()).await?;
+        sqlx::raw_sql(specific).execute(tx.conn()).await?;
+        sqlx::query(
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+        )
+        .bind(m.version)
+        .bind(m.name)
+        .bind(antq_core::dates::timestamp(antq_core::dates::now_utc()))
+        .execute(tx.conn())
+        .await?;
+        tx.commit().await?;
+        tracing::info!(version = m.version, name = m.name, "migration applied");
+        done.push(m.version);
+    }
+    Ok(done)
+}

@@ -1,0 +1,111 @@
+//! Fresh databases for tests: a temporary SQLite file always, or a new
+//! PostgreSQL database on the server named by `ANTQ_TEST_DATABASE_URL`
+//! (dropped again when the test ends).
+
+use std::path::PathBuf;
+
+use sqlx::Connection;
+
+use crate::db::Db;
+
+/// The PostgreSQL server for tests, if one was given.
+pub fn postgres_url() -> Option<String> {
+    std::env::var("ANTQ_TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.trim().is_empty())
+}
+
+/// A database that lives as long as this value.
+pub struct TestDb {
+    pub url: String,
+    dir: Option<PathBuf>,
+    pg: Option<(String, String)>,
+}
+
+impl TestDb {
+    /// A fresh, empty database: PostgreSQL when `ANTQ_TEST_DATABASE_URL` is
+    /// set, otherwise a SQLite file in a new temporary directory.
+    pub async fn new() -> TestDb {
+        match postgres_url() {
+            Some(server) => TestDb::postgres(&server).await,
+            None => TestDb::sqlite(),
+        }
+    }
+
+    pub fn sqlite() -> TestDb {
+        let dir = std::env::temp_dir().join(format!(
+            "antq-test-{}",
+            &antq_core::auth::random_secret()[..16]
+        ));
+        std::fs::create_dir_all(&dir).expect("temporary directory");
+        TestDb {
+            url: format!("sqlite://{}/antq.db", dir.display()),
+            dir: Some(dir),
+            pg: None,
+        }
+    }
+
+    pub async fn postgres(server: &str) -> TestDb {
+        sqlx::any::install_default_drivers();
+        let name = format!("antq_test_{}", &antq_core::auth::random_secret()[..16]);
+        let mut conn = sqlx::AnyConnection::connect(server)
+            .await
+            .expect("connect to ANTQ_TEST_DATABASE_URL");
+        sqlx::raw_sql(&format!("CREATE DATABASE {name}"))
+            .execute(&mut conn)
+            .await
+            .expect("create a test database");
+        conn.close().await.ok();
+        let (base, query) = match server.split_once('?') {
+            Some((b, q)) => (b, format!("?{q}")),
+            None => (server, String::new()),
+        };
+        let base = base.rsplit_once('/').map(|(h, _)| h).unwrap_or(base);
+        TestDb {
+            url: format!("{base}/{name}{query}"),
+            dir: None,
+            pg: Some((server.to_string(), name)),
+        }
+    }
+
+    /// Connect, migrate and load the official units.
+    pub async fn ready(&self) -> Db {
+        let db = Db::connect(&self.url)
+            .await
+            .expect("connect to the test database");
+        crate::migrations::run(&db).await.expect("migrations");
+        crate::admin_units::load_official_if_empty(&db)
+            .await
+            .expect("official units");
+        db
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some(dir) = &self.dir {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+        if let Some((server, name)) = self.pg.take() {
+            // Drop the database from a separate thread with its own runtime,
+            // since Drop cannot await.
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build();
+                if let Ok(rt) = rt {
+                    rt.block_on(async {
+                        if let Ok(mut conn) = sqlx::AnyConnection::connect(&server).await {
+                            let _ = sqlx::raw_sql(&format!(
+                                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                            ))
+                            .execute(&mut conn)
+                            .await;
+                        }
+                    });
+                }
+            })
+            .join();
+        }
+    }
+}

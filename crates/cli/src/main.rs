@@ -1,1 +1,408 @@
-fn main() {}
+//! `antq`: the one binary. `antq serve` runs the web server; the other
+//! commands administer the same database from the shell.
+
+#![forbid(unsafe_code)]
+
+mod config;
+
+use std::io::{IsTerminal, Read};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use antq_core::audit::ChainBreak;
+use antq_core::auth::{NewPassword, Role, Username};
+use antq_core::units::UnitCode;
+use antq_storage::audit::{Verification, Who};
+use antq_storage::{admin_units, demo, migrations, sessions, units, users, Db, StorageError};
+use anyhow::{bail, Context};
+use clap::{Parser, Subcommand};
+
+use crate::config::{DatabaseUrl, Settings};
+
+#[derive(Parser)]
+#[command(
+    name = "antq",
+    version,
+    about = "antq: hệ thống thông tin phong trào Toàn dân bảo vệ an ninh Tổ quốc"
+)]
+struct Cli {
+    /// Configuration file (default: ./antq.toml if present).
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    /// Database: sqlite://FILE or postgres://USER@HOST/DB (default: SQLite in ./antq-data/).
+    #[arg(long, global = true, env = "ANTQ_DATABASE_URL", hide_env_values = true)]
+    database_url: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server (migrations are applied and the official units loaded on start).
+    Serve {
+        /// Listen address (default 127.0.0.1:8080).
+        #[arg(long)]
+        addr: Option<std::net::SocketAddr>,
+        /// Load the demo world (Điện Biên and Đồng Tháp) and print its password.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply database migrations and load the official units.
+    Migrate,
+    /// Load the demo world and print the demo accounts' password.
+    Demo,
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// The audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// Administrative units.
+    Units {
+        #[command(subcommand)]
+        command: UnitsCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a user with one grant. The password is asked for, or read from stdin.
+    Add {
+        #[arg(long)]
+        username: String,
+        /// admin, police, front or viewer.
+        #[arg(long)]
+        role: String,
+        /// The unit of the grant (VN for the whole country).
+        #[arg(long)]
+        unit: String,
+        /// A date at which the unit code is valid (default today).
+        #[arg(long)]
+        at: Option<String>,
+        #[arg(long, default_value = "")]
+        name: String,
+    },
+    /// Print a new API token for a user.
+    Token {
+        #[arg(long)]
+        username: String,
+        #[arg(long, default_value = "CLI")]
+        name: String,
+    },
+    /// Set a new password (asked for, or read from stdin).
+    Passwd {
+        #[arg(long)]
+        username: String,
+    },
+    /// List users and their grants.
+    List,
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check the whole hash chain; exits non-zero naming the first bad row.
+    Verify,
+}
+
+#[derive(Subcommand)]
+enum UnitsCommand {
+    /// Import older unit versions and lineage links (all or nothing).
+    Import {
+        /// CSV: code,name,kind,level,parent_code,valid_from,valid_to
+        #[arg(long)]
+        versions: Option<PathBuf>,
+        /// CSV: predecessor_code,predecessor_date,successor_code,successor_date,share
+        #[arg(long)]
+        links: Option<PathBuf>,
+        /// Check and report without writing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+fn init_logging(settings: &Settings) {
+    use tracing_subscriber::EnvFilter;
+    let filter =
+        EnvFilter::try_from_env("ANTQ_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if settings.log_format == "json" {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+async fn open(settings: &Settings) -> anyhow::Result<Db> {
+    let url: DatabaseUrl = settings.database()?;
+    let db = Db::connect(url.expose())
+        .await
+        .with_context(|| format!("không kết nối được cơ sở dữ liệu {url}"))?;
+    let applied = migrations::run(&db)
+        .await
+        .context("không áp dụng được migration")?;
+    if !applied.is_empty() {
+        tracing::info!(?applied, "database migrated");
+    }
+    if let Some(loaded) = admin_units::load_official_if_empty(&db).await? {
+        tracing::info!(
+            units = loaded.units,
+            links = loaded.links,
+            "official units loaded"
+        );
+    }
+    Ok(db)
+}
+
+fn read_password(prompt: &str) -> anyhow::Result<String> {
+    if std::io::stdin().is_terminal() {
+        let a = rpassword::prompt_password(prompt)?;
+        let b = rpassword::prompt_password("Nhập lại mật khẩu: ")?;
+        if a != b {
+            bail!("hai lần nhập mật khẩu không khớp");
+        }
+        Ok(a)
+    } else {
+        let mut s = String::new();
+        std::io::stdin().read_to_string(&mut s)?;
+        Ok(s.lines().next().unwrap_or_default().to_string())
+    }
+}
+
+fn print_demo(loaded: &demo::DemoLoaded) {
+    println!(
+        "Dữ liệu mẫu đã nạp: {} tài khoản mới, {} khu dân cư mới.",
+        loaded.users_created, loaded.areas_created
+    );
+    println!(
+        "Mật khẩu của mọi tài khoản mẫu (chỉ in ra lúc nạp): {}",
+        loaded.password
+    );
+    println!("Tài khoản mẫu:");
+    for (username, name, role, unit) in demo::DEMO_USERS {
+        println!(
+            "  {username:<16} {:<7} đơn vị {unit:<6} {name}",
+            role.as_str()
+        );
+    }
+}
+
+fn storage_error(e: StorageError) -> anyhow::Error {
+    match e {
+        StorageError::Rejected(errors) => {
+            let mut msg = format!("dữ liệu có {} lỗi, không có gì được ghi:", errors.len());
+            for e in errors {
+                msg.push_str("\n  - ");
+                msg.push_str(&e);
+            }
+            anyhow::anyhow!(msg)
+        }
+        other => anyhow::anyhow!(other.to_string()),
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let mut settings = Settings::load(cli.config.as_deref())?;
+    if let Some(url) = cli.database_url {
+        settings.database_url = Some(DatabaseUrl(url));
+    }
+    init_logging(&settings);
+    match cli.command {
+        Command::Serve {
+            addr,
+            demo: with_demo,
+        } => {
+            if let Some(addr) = addr {
+                settings.addr = addr;
+            }
+            let db = open(&settings).await?;
+            if with_demo {
+                let loaded = demo::load(&db, settings.demo_password.as_deref())
+                    .await
+                    .map_err(storage_error)?;
+                print_demo(&loaded);
+            }
+            let app = antq_web::App::build(settings.web()?, db.clone())
+                .await
+                .with_context(|| format!("không mở được địa chỉ {}", settings.addr))?;
+            tracing::info!(addr = %app.local_addr(), database = %settings.database()?, "antq is serving");
+            println!("antq đang chạy tại http://{}", app.local_addr());
+            app.run_until_stopped(antq_web::app::shutdown_signal())
+                .await?;
+            db.close().await;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Migrate => {
+            let db = open(&settings).await?;
+            println!("Cơ sở dữ liệu đã cập nhật ({}).", db.backend().name());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demo => {
+            let db = open(&settings).await?;
+            let loaded = demo::load(&db, settings.demo_password.as_deref())
+                .await
+                .map_err(storage_error)?;
+            print_demo(&loaded);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::User { command } => {
+            let db = open(&settings).await?;
+            match command {
+                UserCommand::Add {
+                    username,
+                    role,
+                    unit,
+                    at,
+                    name,
+                } => {
+                    let username = Username::parse(&username)?;
+                    let role: Role = role.parse()?;
+                    let at = match at {
+                        Some(s) => antq_core::dates::parse_date(&s)?,
+                        None => antq_core::dates::today(),
+                    };
+                    let unit = units::get_at(&db, &UnitCode::parse(&unit)?, at)
+                        .await
+                        .map_err(storage_error)?;
+                    let password =
+                        NewPassword::parse(&read_password("Mật khẩu (ít nhất 12 ký tự): ")?)?;
+                    let id = users::create(
+                        &db,
+                        &Who::system(),
+                        users::NewUser {
+                            username: username.clone(),
+                            display_name: name,
+                            password,
+                            grants: vec![(role, unit.id)],
+                        },
+                    )
+                    .await
+                    .map_err(storage_error)?;
+                    println!(
+                        "Đã tạo người dùng {username} (#{id}), vai trò {role} tại {} ({}).",
+                        unit.name, unit.code
+                    );
+                }
+                UserCommand::Token { username, name } => {
+                    let id = users::find_by_username(&db, &username)
+                        .await?
+                        .with_context(|| format!("không có người dùng {username}"))?;
+                    let (_, token) = sessions::create_token(&db, &Who::system(), id, &name).await?;
+                    println!("{token}");
+                }
+                UserCommand::Passwd { username } => {
+                    let id = users::find_by_username(&db, &username)
+                        .await?
+                        .with_context(|| format!("không có người dùng {username}"))?;
+                    let password =
+                        NewPassword::parse(&read_password("Mật khẩu mới (ít nhất 12 ký tự): ")?)?;
+                    users::set_password(&db, &Who::system(), id, password).await?;
+                    println!("Đã đặt mật khẩu mới cho {username}.");
+                }
+                UserCommand::List => {
+                    for u in users::list_all(&db).await? {
+                        let grants: Vec<String> = u
+                            .grants
+                            .iter()
+                            .map(|g| format!("{}@{} {}", g.role, g.unit_code, g.unit_name))
+                            .collect();
+                        let state = if u.disabled { " [đã khóa]" } else { "" };
+                        println!("{:<18}{state} {}", u.username, grants.join("; "));
+                    }
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => {
+            let db = open(&settings).await?;
+            match antq_storage::audit::verify(&db).await? {
+                Verification::Intact { rows } => {
+                    println!("Nhật ký nguyên vẹn: {rows} dòng, chuỗi băm khớp.");
+                    Ok(ExitCode::SUCCESS)
+                }
+                Verification::Broken(b) => {
+                    let msg = match b {
+                        ChainBreak::RowAltered { id } => {
+                            format!("dòng #{id} đã bị sửa (mã băm không khớp nội dung)")
+                        }
+                        ChainBreak::LinkBroken { id } => {
+                            format!("dòng #{id} không nối với dòng trước (có dòng bị xóa, chèn hoặc đổi thứ tự)")
+                        }
+                        ChainBreak::HeadMismatch { last_id } => format!(
+                            "đầu chuỗi không khớp dòng cuối #{} (có dòng cuối bị xóa)",
+                            last_id.unwrap_or(0)
+                        ),
+                    };
+                    eprintln!("NHẬT KÝ BỊ SỬA ĐỔI: {msg}");
+                    Ok(ExitCode::from(2))
+                }
+            }
+        }
+        Command::Units {
+            command:
+                UnitsCommand::Import {
+                    versions,
+                    links,
+                    dry_run,
+                },
+        } => {
+            if versions.is_none() && links.is_none() {
+                bail!("cần --versions hoặc --links");
+            }
+            let read = |p: &Option<PathBuf>| -> anyhow::Result<Option<String>> {
+                p.as_ref()
+                    .map(|p| {
+                        std::fs::read_to_string(p)
+                            .with_context(|| format!("không đọc được {}", p.display()))
+                    })
+                    .transpose()
+            };
+            let (v, l) = (read(&versions)?, read(&links)?);
+            let db = open(&settings).await?;
+            let bar = indicatif::ProgressBar::new_spinner();
+            bar.set_message("đang kiểm tra và nhập...");
+            bar.enable_steady_tick(std::time::Duration::from_millis(120));
+            let result = admin_units::import_history(
+                &db,
+                &Who::system(),
+                v.as_deref(),
+                l.as_deref(),
+                dry_run,
+            )
+            .await;
+            bar.finish_and_clear();
+            let report = result.map_err(storage_error)?;
+            let verb = if dry_run { "Sẽ" } else { "Đã" };
+            println!(
+                "{verb} thêm {} phiên bản đơn vị, điều chỉnh {} phiên bản, thêm {} liên kết kế thừa.{}",
+                report.versions_added,
+                report.versions_shortened,
+                report.links_added,
+                if dry_run { " (chạy thử, không ghi gì)" } else { "" }
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime");
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("Lỗi: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

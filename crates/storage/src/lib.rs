@@ -9,6 +9,7 @@ pub mod areas;
 pub mod audit;
 pub mod batch;
 pub mod db;
+pub mod demo;
 pub mod error;
 pub mod migrations;
 pub mod orgs;

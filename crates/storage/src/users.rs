@@ -184,6 +184,20 @@ pub async fn get(db: &Db, id: i64) -> StorageResult<User> {
     })
 }
 
+/// Every user, by username (for the command line).
+pub async fn list_all(db: &Db) -> StorageResult<Vec<User>> {
+    users_by(db, "SELECT id FROM users ORDER BY username").await
+}
+
+async fn users_by(db: &Db, id_sql: &str) -> StorageResult<Vec<User>> {
+    let ids: Vec<i64> = sqlx::query_scalar(id_sql).fetch_all(db.pool()).await?;
+    let mut users = Vec::with_capacity(ids.len());
+    for id in ids {
+        users.push(get(db, id).await?);
+    }
+    Ok(users)
+}
+
 /// The users the actor may administer, by username.
 pub async fn list_manageable(db: &Db, actor: &Actor) -> StorageResult<Vec<User>> {
     let sql = if actor.is_national(antq_core::auth::Action::ManageUsers) {
@@ -197,12 +211,7 @@ pub async fn list_manageable(db: &Db, actor: &Actor) -> StorageResult<Vec<User>>
              ORDER BY u.username"
         )
     };
-    let ids: Vec<i64> = sqlx::query_scalar(&sql).fetch_all(db.pool()).await?;
-    let mut users = Vec::with_capacity(ids.len());
-    for id in ids {
-        users.push(get(db, id).await?);
-    }
-    Ok(users)
+    users_by(db, &sql).await
 }
 
 /// Disable or re-enable a user (audited). Disabling ends the user's sessions.

@@ -1,1 +1,18 @@
+//! antq's web layer: server-rendered pages (askama, vendored htmx) and the
+//! JSON API under `/api/v1`. Handlers are thin: they parse the request into
+//! domain types, call one storage or domain function, and render.
 
+pub mod api;
+pub mod app;
+pub mod auth;
+pub mod config;
+pub mod csrf;
+pub mod error;
+pub mod i18n;
+pub mod ops;
+pub mod pages;
+pub mod state;
+pub mod throttle;
+
+pub use app::App;
+pub use config::WebConfig;

@@ -1,0 +1,179 @@
+//! Configuration: built-in defaults, then an optional `antq.toml` (or the
+//! file given by `--config`), then `ANTQ__…` environment variables
+//! (`ANTQ__DATABASE_URL`, `ANTQ__ADDR`, ...), then command-line flags.
+//! This module is the only place that reads the environment.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use antq_web::config::{CookieSecure, WebConfig};
+use anyhow::{bail, Context};
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use serde::{Deserialize, Serialize};
+
+/// A database URL whose password never shows in logs or `Debug`.
+#[derive(Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct DatabaseUrl(pub String);
+
+impl DatabaseUrl {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// The URL with any password replaced by `***`.
+    pub fn redacted(&self) -> String {
+        let s = &self.0;
+        if let Some((scheme, rest)) = s.split_once("://") {
+            if let Some((userinfo, host)) = rest.split_once('@') {
+                if let Some((user, _)) = userinfo.split_once(':') {
+                    return format!("{scheme}://{user}:***@{host}");
+                }
+            }
+        }
+        s.clone()
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "DatabaseUrl({})", self.redacted())
+    }
+}
+
+impl fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Settings {
+    /// `sqlite://...` or `postgres://...`; empty means SQLite in `data_dir`.
+    pub database_url: Option<DatabaseUrl>,
+    /// Where the embedded database lives.
+    pub data_dir: PathBuf,
+    pub addr: SocketAddr,
+    pub session_idle_minutes: u64,
+    pub session_absolute_hours: u64,
+    /// `auto` (Secure behind a TLS proxy), `always` or `never`.
+    pub cookie_secure: String,
+    /// Trust `X-Forwarded-For` (only behind a reverse proxy).
+    pub trust_proxy: bool,
+    /// `text` or `json`.
+    pub log_format: String,
+    /// A password for the demo accounts instead of a random one.
+    pub demo_password: Option<String>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            database_url: None,
+            data_dir: PathBuf::from("antq-data"),
+            addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            session_idle_minutes: 30,
+            session_absolute_hours: 12,
+            cookie_secure: "auto".into(),
+            trust_proxy: false,
+            log_format: "text".into(),
+            demo_password: None,
+        }
+    }
+}
+
+impl Settings {
+    /// Defaults, then the file (if present), then the environment.
+    pub fn load(file: Option<&Path>) -> anyhow::Result<Settings> {
+        let mut fig = Figment::from(Serialized::defaults(Settings::default()));
+        match file {
+            Some(path) => {
+                if !path.exists() {
+                    bail!("không tìm thấy tệp cấu hình {}", path.display());
+                }
+                fig = fig.merge(Toml::file(path));
+            }
+            None => fig = fig.merge(Toml::file("antq.toml")),
+        }
+        fig = fig.merge(Env::prefixed("ANTQ__"));
+        fig.extract().context("cấu hình không hợp lệ")
+    }
+
+    /// The database URL to use; the default creates the data directory.
+    pub fn database(&self) -> anyhow::Result<DatabaseUrl> {
+        match &self.database_url {
+            Some(url) if !url.0.trim().is_empty() => Ok(url.clone()),
+            _ => {
+                std::fs::create_dir_all(&self.data_dir).with_context(|| {
+                    format!("không tạo được thư mục dữ liệu {}", self.data_dir.display())
+                })?;
+                Ok(DatabaseUrl(format!(
+                    "sqlite://{}/antq.db",
+                    self.data_dir.display()
+                )))
+            }
+        }
+    }
+
+    pub fn web(&self) -> anyhow::Result<WebConfig> {
+        let cookie_secure = match self.cookie_secure.as_str() {
+            "auto" => CookieSecure::Auto,
+            "always" | "true" => CookieSecure::Always,
+            "never" | "false" => CookieSecure::Never,
+            other => {
+                bail!("cookie_secure phải là auto, always hoặc never (không phải \"{other}\")")
+            }
+        };
+        Ok(WebConfig {
+            addr: self.addr,
+            session_idle: Duration::from_secs(self.session_idle_minutes.max(1) * 60),
+            session_absolute: Duration::from_secs(self.session_absolute_hours.max(1) * 3600),
+            cookie_secure,
+            trust_proxy: self.trust_proxy,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_redacted() {
+        let url = DatabaseUrl("postgres://antq:s3cret@db.local:5432/antq".into());
+        assert_eq!(
+            format!("{url:?}"),
+            "DatabaseUrl(postgres://antq:***@db.local:5432/antq)"
+        );
+        assert_eq!(url.to_string(), "postgres://antq:***@db.local:5432/antq");
+        assert!(!format!(
+            "{:?}",
+            Settings {
+                database_url: Some(url),
+                ..Default::default()
+            }
+        )
+        .contains("s3cret"));
+        let plain = DatabaseUrl("sqlite://antq-data/antq.db".into());
+        assert_eq!(plain.redacted(), "sqlite://antq-data/antq.db");
+    }
+
+    #[test]
+    fn layers_file_then_environment() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file(
+                "antq.toml",
+                "addr = \"0.0.0.0:9000\"\nsession_idle_minutes = 5\n",
+            )?;
+            jail.set_env("ANTQ__SESSION_IDLE_MINUTES", "7");
+            let s = Settings::load(None).expect("loads");
+            assert_eq!(s.addr.port(), 9000);
+            assert_eq!(s.session_idle_minutes, 7);
+            assert_eq!(s.data_dir, PathBuf::from("antq-data"));
+            Ok(())
+        });
+    }
+}

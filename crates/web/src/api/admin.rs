@@ -1,0 +1,212 @@
+//! Administration: users and grants, lineage links, the audit log.
+
+use antq_storage::audit::AuditFilter;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::Json;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::auth::ApiUser;
+use crate::error::ApiResult;
+use crate::ops::{self, UserForm};
+use crate::state::AppState;
+
+pub async fn list_users(
+    State(state): State<AppState>,
+    ApiUser(ctx): ApiUser,
+) -> ApiResult<Json<Value>> {
+    Ok(Json(json!(ops::list_users(&state, &ctx.actor).await?)))
+}
+
+pub async fn get_user(
+    State(state): State<AppState>,
+    ApiUser(ctx): ApiUser,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Value>> {
+    Ok(Json(json!(ops::get_user(&state, &ctx.actor, id).await?)))
+}
+
+#[derive(Deserialize)]
+pub struct NewUserBody {
+    username: String,
+    #[serde(default)]
+    display_name: String,
+    password: String,
+    role: String,
+    unit: String,
+    #[serde(default)]
+    at: Option<String>,
+}
+
+pub async fn create_user(
+    State(state): State<AppState>,
+    ApiUser(ctx): ApiUser,
+    Json(b): Json<NewUserBody>,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    let id = ops::create_user(
+        &state,
+        &ctx.actor,
+        UserForm {
+            username: &b.username,
+            display_name: &b.display_name,
+            password: &b.password,
+            role: &b.role,
+            unit_code: &b.unit,
+            unit_at: b.at.as_deref(),
+        },
+    )
+    .await?;
+    let user = ops::get_user(&state, &ctx.actor, id).await?;
+    Ok((StatusCode::CREATED, Json(json!(user))))
+}
+
+pub async fn disable_user(
+    State(state): State<AppState>,
+    ApiUser(ctx): ApiUser,
+    Path(id): Path<i64>,
+) -> ApiResult<StatusCode> {
+    ops::set_user_disabled(&state, &ctx.actor, id, true).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn enable_user(
+    State(state): State<AppState>,
+    ApiUser(ctx): ApiUser,
+    Path(id): Path<i64>,
+) -> ApiResult<StatusCode> {
+    ops::set_user_disabled(&state, &ctx.actor, id, false).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+pub struct GrantBody {
+    role: String,
+    unit: String,
+    #[serde(default)]
+    at: Option<String>,
+}
+
+pub async fn add_grant(
+    State(state): State<AppState>,
+    ApiUser(ctx): ApiUser,
+    Path(id): Path<i64>,
+    Json(b): Json<GrantBody>,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    let grant_id =
+        ops::add_grant(&state, &ctx.actor, id, &b.role, &b.unit, b.at.as_deref()).await?;
+    Ok((StatusCode::CREATED, Json(json!({"id": grant_id}))))
+}
+
+pub async fn remove_grant(
+    State(state): State<AppState>,
+    ApiUser(ctx): ApiUser,
+    Path(id): Path<i64>,
+) -> ApiResult<StatusCode> {
+    ops::remove_grant(&state, &ctx.actor, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+pub struct NewLinkBody {
+    predecessor: String,
+    predecessor_date: String,
+    successor: String,
+    successor_date: String,
+    share: String,
+    #[serde(default)]
+    note: Option<String>,
+}
+
+pub async fn add_link(
+    State(state): State<AppState>,
+    ApiUser(ctx): ApiUser,
+    Json(b): Json<NewLinkBody>,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    let id = ops::add_link(
+        &state,
+        &ctx.actor,
+        (&b.predecessor, &b.predecessor_date),
+        (&b.successor, &b.successor_date),
+        &b.share,
+        b.note,
+    )
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!(ops::get_link(&state, &ctx.actor, id).await?)),
+    ))
+}
+
+pub async fn get_link(
+    State(state): State<AppState>,
+    ApiUser(ctx): ApiUser,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Value>> {
+    Ok(Json(json!(ops::get_link(&state, &ctx.actor, id).await?)))
+}
+
+#[derive(Deserialize)]
+pub struct LinkBody {
+    share: String,
+    #[serde(default)]
+    note: Option<String>,
+}
+
+pub async fn update_link(
+    State(state): State<AppState>,
+    ApiUser(ctx): ApiUser,
+    Path(id): Path<i64>,
+    Json(b): Json<LinkBody>,
+) -> ApiResult<Json<Value>> {
+    Ok(Json(json!(
+        ops::update_link(&state, &ctx.actor, id, &b.share, b.note).await?
+    )))
+}
+
+pub async fn delete_link(
+    State(state): State<AppState>,
+    ApiUser(ctx): ApiUser,
+    Path(id): Path<i64>,
+) -> ApiResult<StatusCode> {
+    ops::delete_link(&state, &ctx.actor, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+pub struct AuditParams {
+    actor: Option<String>,
+    action: Option<String>,
+    entity: Option<String>,
+    entity_id: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    before_id: Option<i64>,
+    limit: Option<i64>,
+}
+
+impl AuditParams {
+    pub fn filter(self) -> AuditFilter {
+        let some = |s: Option<String>| s.map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+        AuditFilter {
+            actor: some(self.actor),
+            action: some(self.action),
+            entity: some(self.entity),
+            entity_id: some(self.entity_id),
+            from: some(self.from),
+            to: some(self.to),
+            before_id: self.before_id,
+            limit: self.limit.unwrap_or(100),
+        }
+    }
+}
+
+pub async fn audit(
+    State(state): State<AppState>,
+    ApiUser(ctx): ApiUser,
+    Query(p): Query<AuditParams>,
+) -> ApiResult<Json<Value>> {
+    Ok(Json(json!(
+        ops::audit_log(&state, &ctx.actor, &p.filter()).await?
+    )))
+}

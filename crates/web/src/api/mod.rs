@@ -1,0 +1,80 @@
+//! The JSON API under `/api/v1`, described by `openapi.json`.
+
+mod admin;
+mod session;
+mod units;
+
+use axum::http::{header, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::{delete, get, post};
+use axum::{Json, Router};
+use serde_json::json;
+
+use crate::error::{ApiError, Failure};
+use crate::state::AppState;
+
+pub const OPENAPI: &str = include_str!("openapi.json");
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/openapi.json", get(openapi))
+        .route("/units", get(units::list))
+        .route("/units/{code}", get(units::show))
+        .route(
+            "/units/{code}/areas",
+            get(units::list_areas).post(units::create_area),
+        )
+        .route(
+            "/units/{code}/organisations",
+            get(units::list_orgs).post(units::create_org),
+        )
+        .route("/session", post(session::login).delete(session::logout))
+        .route("/me", get(session::me))
+        .route(
+            "/tokens",
+            get(session::list_tokens).post(session::create_token),
+        )
+        .route("/tokens/{id}", delete(session::revoke_token))
+        .route("/users", get(admin::list_users).post(admin::create_user))
+        .route("/users/{id}", get(admin::get_user))
+        .route("/users/{id}/disable", post(admin::disable_user))
+        .route("/users/{id}/enable", post(admin::enable_user))
+        .route("/users/{id}/grants", post(admin::add_grant))
+        .route("/grants/{id}", delete(admin::remove_grant))
+        .route("/links", post(admin::add_link))
+        .route(
+            "/links/{id}",
+            get(admin::get_link)
+                .put(admin::update_link)
+                .delete(admin::delete_link),
+        )
+        .route("/audit", get(admin::audit))
+        .fallback(not_found)
+}
+
+async fn openapi() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "application/json")], OPENAPI)
+}
+
+async fn not_found() -> ApiError {
+    ApiError(Failure::not_found("đường dẫn API"))
+}
+
+/// 200 once the database answers.
+pub async fn health(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> impl IntoResponse {
+    match state.db.ping().await {
+        Ok(()) => (
+            StatusCode::OK,
+            Json(json!({"status": "ok", "database": state.db.backend().name()})),
+        ),
+        Err(e) => {
+            tracing::error!(error = %e, "health check: database unreachable");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(json!({"status": "unavailable", "error": "cơ sở dữ liệu không trả lời"})),
+            )
+        }
+    }
+}

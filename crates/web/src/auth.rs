@@ -1,0 +1,260 @@
+//! Who is asking: a bearer token or a session cookie, resolved once per
+//! request by `resolve`, then read by the extractors below.
+
+use std::net::SocketAddr;
+
+use antq_storage::access::Actor;
+use antq_storage::{sessions, users};
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::http::header::{AUTHORIZATION, COOKIE};
+use axum::http::request::Parts;
+use axum::http::HeaderMap;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::Duration;
+
+use crate::error::{ApiError, Failure};
+use crate::state::AppState;
+
+pub const SESSION_COOKIE: &str = "antq_session";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Via {
+    Cookie,
+    Bearer,
+}
+
+/// An authenticated request.
+#[derive(Debug, Clone)]
+pub struct AuthContext {
+    pub actor: Actor,
+    pub via: Via,
+    /// The session's CSRF token (cookie sessions only).
+    pub csrf_token: Option<String>,
+    /// The session id from the cookie (to log out).
+    pub session_id: Option<String>,
+}
+
+/// A cookie's value from the request headers.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+fn bearer(headers: &HeaderMap) -> Option<String> {
+    let v = headers.get(AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = v.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_string())
+}
+
+/// Middleware: find the user behind the request and put an `AuthContext`
+/// into its extensions. A bearer token that is not valid is refused at
+/// once (scripts should hear about it); a stale cookie is simply ignored.
+pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let headers = req.headers();
+    if let Some(token) = bearer(headers) {
+        let actor = match sessions::user_for_token(&state.db, &token).await {
+            Ok(Some(user_id)) => users::actor(&state.db, user_id).await,
+            Ok(None) => Ok(None),
+            Err(e) => Err(e),
+        };
+        match actor {
+            Ok(Some(actor)) => {
+                req.extensions_mut().insert(AuthContext {
+                    actor,
+                    via: Via::Bearer,
+                    csrf_token: None,
+                    session_id: None,
+                });
+            }
+            Ok(None) => {
+                return ApiError(Failure::new(
+                    axum::http::StatusCode::UNAUTHORIZED,
+                    "mã truy cập (token) không hợp lệ hoặc đã bị thu hồi",
+                ))
+                .into_response()
+            }
+            Err(e) => return ApiError::from(e).into_response(),
+        }
+    } else if let Some(id) = cookie(headers, SESSION_COOKIE) {
+        let idle = Duration::from_std(state.config.session_idle).unwrap_or(Duration::minutes(30));
+        let absolute =
+            Duration::from_std(state.config.session_absolute).unwrap_or(Duration::hours(12));
+        match sessions::load(&state.db, &id, idle, absolute).await {
+            Ok(Some(session)) => match users::actor(&state.db, session.user_id).await {
+                Ok(Some(actor)) => {
+                    req.extensions_mut().insert(AuthContext {
+                        actor,
+                        via: Via::Cookie,
+                        csrf_token: Some(session.csrf_token),
+                        session_id: Some(id),
+                    });
+                }
+                Ok(None) => {}
+                Err(e) => return ApiError::from(e).into_response(),
+            },
+            Ok(None) => {}
+            Err(e) => return ApiError::from(e).into_response(),
+        }
+    }
+    next.run(req).await
+}
+
+/// The user of an API request; 401 JSON without one.
+pub struct ApiUser(pub AuthContext);
+
+impl<S: Send + Sync> FromRequestParts<S> for ApiUser {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<AuthContext>()
+            .cloned()
+            .map(ApiUser)
+            .ok_or_else(|| ApiError(Failure::unauthorized()))
+    }
+}
+
+/// The user of a page; without one, a redirect to the login page.
+pub struct PageUser(pub AuthContext);
+
+impl<S: Send + Sync> FromRequestParts<S> for PageUser {
+    type Rejection = Response;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        match parts.extensions.get::<AuthContext>() {
+            Some(ctx) => Ok(PageUser(ctx.clone())),
+            None => {
+                let next = parts
+                    .uri
+                    .path_and_query()
+                    .map(|p| p.as_str())
+                    .unwrap_or("/");
+                let to = format!("/dang-nhap?next={}", urlencode(next));
+                Err(Redirect::to(&to).into_response())
+            }
+        }
+    }
+}
+
+/// The user, if any.
+pub struct MaybeUser(pub Option<AuthContext>);
+
+impl<S: Send + Sync> FromRequestParts<S> for MaybeUser {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(MaybeUser(parts.extensions.get::<AuthContext>().cloned()))
+    }
+}
+
+/// The client's address, for throttling.
+pub struct ClientAddr(pub String);
+
+impl FromRequestParts<AppState> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        if state.config.trust_proxy {
+            if let Some(first) = parts
+                .headers
+                .get("x-forwarded-for")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.split(',').next())
+            {
+                return Ok(ClientAddr(first.trim().to_string()));
+            }
+        }
+        let addr = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip().to_string())
+            .unwrap_or_else(|| "unknown".into());
+        Ok(ClientAddr(addr))
+    }
+}
+
+/// Percent-encode a value for a query string.
+pub fn urlencode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// A local path to return to after login: only paths on this site.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.contains('\\')
+                && !n.chars().any(char::is_control) =>
+        {
+            n.to_string()
+        }
+        _ => "/".to_string(),
+    }
+}
+
+/// The `Set-Cookie` value for a session.
+pub fn session_cookie(value: &str, secure: bool, max_age: Option<i64>) -> String {
+    let mut c = format!("{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax");
+    if secure {
+        c.push_str("; Secure");
+    }
+    if let Some(age) = max_age {
+        c.push_str(&format!("; Max-Age={age}"));
+    }
+    c
+}
+
+/// Is the request served over TLS (directly or through a proxy that says so)?
+pub fn over_tls(headers: &HeaderMap, config: &crate::config::WebConfig) -> bool {
+    use crate::config::CookieSecure;
+    match config.cookie_secure {
+        CookieSecure::Always => true,
+        CookieSecure::Never => false,
+        CookieSecure::Auto => headers
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.eq_ignore_ascii_case("https")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_are_followed_after_login() {
+        assert_eq!(safe_next(Some("/don-vi?q=a")), "/don-vi?q=a");
+        assert_eq!(safe_next(Some("//evil.example")), "/");
+        assert_eq!(safe_next(Some("https://evil.example")), "/");
+        assert_eq!(safe_next(Some("/\\evil")), "/");
+        assert_eq!(safe_next(None), "/");
+        assert_eq!(safe_next(Some("/a\r\nSet-Cookie: x")), "/");
+    }
+
+    #[test]
+    fn cookies_are_read_from_headers() {
+        let mut h = HeaderMap::new();
+        h.insert(COOKIE, "a=1; antq_session=abc; lang=en".parse().unwrap());
+        assert_eq!(cookie(&h, "antq_session").as_deref(), Some("abc"));
+        assert_eq!(cookie(&h, "lang").as_deref(), Some("en"));
+        assert_eq!(cookie(&h, "x"), None);
+    }
+}

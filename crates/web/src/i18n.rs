@@ -1,0 +1,225 @@
+//! The UI's two languages: Vietnamese first, English by a switch (the `lang`
+//! cookie). Every key carries both texts, so no translation can be missing;
+//! a test checks that every key the templates use is here.
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Vi,
+    En,
+}
+
+impl Lang {
+    pub fn from_cookie(v: Option<&str>) -> Lang {
+        match v {
+            Some("en") => Lang::En,
+            _ => Lang::Vi,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Vi => "vi",
+            Lang::En => "en",
+        }
+    }
+}
+
+/// Look a key up; an unknown key shows itself (and fails the template test).
+pub fn t(lang: Lang, key: &str) -> &'static str {
+    match TABLE.iter().find(|(k, _, _)| *k == key) {
+        Some((_, vi, en)) => match lang {
+            Lang::Vi => vi,
+            Lang::En => en,
+        },
+        None => {
+            tracing::warn!(key, "missing translation key");
+            "⟨?⟩"
+        }
+    }
+}
+
+pub fn has_key(key: &str) -> bool {
+    TABLE.iter().any(|(k, _, _)| *k == key)
+}
+
+pub static TABLE: &[(&str, &str, &str)] = &[
+    ("app.name", "antq", "antq"),
+    ("app.tagline", "Hệ thống thông tin phong trào Toàn dân bảo vệ an ninh Tổ quốc", "Information system of the All People Protect National Security movement"),
+    ("nav.home", "Trang chủ", "Home"),
+    ("nav.units", "Đơn vị hành chính", "Administrative units"),
+    ("nav.admin", "Quản trị", "Administration"),
+    ("nav.users", "Người dùng", "Users"),
+    ("nav.lineage", "Kế thừa đơn vị", "Unit lineage"),
+    ("nav.audit", "Nhật ký", "Audit log"),
+    ("nav.tokens", "Mã truy cập API", "API tokens"),
+    ("nav.login", "Đăng nhập", "Sign in"),
+    ("nav.logout", "Đăng xuất", "Sign out"),
+    ("nav.lang_switch", "English", "Tiếng Việt"),
+    ("nav.menu", "Trình đơn", "Menu"),
+    ("login.title", "Đăng nhập", "Sign in"),
+    ("login.username", "Tên đăng nhập", "Username"),
+    ("login.password", "Mật khẩu", "Password"),
+    ("login.submit", "Đăng nhập", "Sign in"),
+    ("login.hint", "Tài khoản do quản trị viên đơn vị cấp. Không có mật khẩu mặc định.", "Accounts are issued by your unit's administrator. There are no default passwords."),
+    ("home.welcome", "Xin chào", "Welcome"),
+    ("home.your_units", "Đơn vị của bạn", "Your units"),
+    ("home.no_grants", "Tài khoản chưa được cấp quyền trên đơn vị nào.", "This account has no grants yet."),
+    ("home.public_intro", "Tra cứu 34 tỉnh, thành phố và 3.321 xã, phường, đặc khu từ ngày 01/07/2025, cùng 63 tỉnh, 696 huyện và 10.035 xã trước đó, với quan hệ kế thừa giữa chúng.", "Look up the 34 provinces and 3,321 communes since 1 July 2025, the 63 provinces, 696 districts and 10,035 communes before, and how they relate."),
+    ("home.browse", "Tra cứu đơn vị hành chính", "Browse administrative units"),
+    ("home.officer_intro", "Cán bộ Công an và Mặt trận đăng nhập để quản lý địa bàn của mình.", "Police and Front officers sign in to manage their areas."),
+    ("role.admin", "Quản trị", "Administrator"),
+    ("role.police", "Công an", "Police"),
+    ("role.front", "Mặt trận", "Front"),
+    ("role.viewer", "Xem", "Viewer"),
+    ("units.title", "Đơn vị hành chính", "Administrative units"),
+    ("units.at", "Tại ngày", "As of"),
+    ("units.search", "Tìm đơn vị", "Find a unit"),
+    ("units.search_placeholder", "Ví dụ: dien bien, Mường Phăng, 11", "e.g. dien bien, Mường Phăng, 11"),
+    ("units.level", "Cấp", "Level"),
+    ("units.level_any", "Mọi cấp", "Any level"),
+    ("units.show", "Xem", "Show"),
+    ("units.results", "Kết quả", "Results"),
+    ("units.no_results", "Không có đơn vị nào khớp.", "No unit matches."),
+    ("units.code", "Mã", "Code"),
+    ("units.name", "Tên", "Name"),
+    ("units.kind", "Loại", "Kind"),
+    ("units.parent", "Trực thuộc", "Part of"),
+    ("units.valid", "Hiệu lực", "Valid"),
+    ("units.valid_from", "Từ ngày", "From"),
+    ("units.valid_to", "Đến ngày", "To"),
+    ("units.since_records", "trước khi có dữ liệu", "before records begin"),
+    ("units.still_valid", "nay", "now"),
+    ("units.children", "Đơn vị trực thuộc", "Units within"),
+    ("units.no_children", "Không có đơn vị trực thuộc tại ngày này.", "No units within at this date."),
+    ("units.predecessors", "Tiền thân", "Predecessors"),
+    ("units.successors", "Kế thừa bởi", "Succeeded by"),
+    ("units.share", "Phần", "Share"),
+    ("units.no_lineage", "Không có.", "None."),
+    ("units.versions", "Các phiên bản của mã này", "Versions of this code"),
+    ("units.areas", "Thôn, tổ dân phố, khu dân cư", "Residential areas"),
+    ("units.no_areas", "Chưa đăng ký khu dân cư nào.", "No residential areas registered."),
+    ("units.add_area", "Đăng ký khu dân cư", "Register an area"),
+    ("units.orgs", "Tổ chức", "Organisations"),
+    ("units.no_orgs", "Chưa có tổ chức nào.", "No organisations."),
+    ("units.add_org", "Thêm tổ chức", "Add an organisation"),
+    ("units.login_for_more", "Đăng nhập để xem khu dân cư và tổ chức của đơn vị.", "Sign in to see the unit's areas and organisations."),
+    ("units.not_in_scope", "Đơn vị này nằm ngoài phạm vi quyền của bạn.", "This unit is outside your grants."),
+    ("units.country", "Toàn quốc", "Whole country"),
+    ("units.count", "đơn vị", "units"),
+    ("share.whole", "toàn bộ", "whole"),
+    ("share.part", "một phần", "part"),
+    ("share.part_primary", "phần chính", "main part"),
+    ("level.nation", "Trung ương", "National"),
+    ("level.province", "Cấp tỉnh", "Province"),
+    ("level.district", "Cấp huyện", "District"),
+    ("level.commune", "Cấp xã", "Commune"),
+    ("form.kind", "Loại", "Kind"),
+    ("form.name", "Tên", "Name"),
+    ("form.add", "Thêm", "Add"),
+    ("form.save", "Lưu", "Save"),
+    ("form.delete", "Xóa", "Delete"),
+    ("form.filter", "Lọc", "Filter"),
+    ("form.create", "Tạo", "Create"),
+    ("form.cancel", "Hủy", "Cancel"),
+    ("form.note", "Ghi chú", "Note"),
+    ("form.date", "Ngày", "Date"),
+    ("form.unit_code", "Mã đơn vị", "Unit code"),
+    ("form.role", "Vai trò", "Role"),
+    ("users.title", "Người dùng", "Users"),
+    ("users.create", "Tạo người dùng", "Create a user"),
+    ("users.username", "Tên đăng nhập", "Username"),
+    ("users.display_name", "Họ và tên", "Full name"),
+    ("users.password", "Mật khẩu (ít nhất 12 ký tự)", "Password (at least 12 characters)"),
+    ("users.grants", "Quyền", "Grants"),
+    ("users.status", "Trạng thái", "Status"),
+    ("users.active", "Đang hoạt động", "Active"),
+    ("users.disabled", "Đã khóa", "Disabled"),
+    ("users.disable", "Khóa tài khoản", "Disable"),
+    ("users.enable", "Mở khóa", "Enable"),
+    ("users.add_grant", "Cấp thêm quyền", "Add a grant"),
+    ("users.remove_grant", "Thu hồi", "Revoke"),
+    ("users.none", "Không có người dùng nào trong phạm vi quản trị.", "No users in your scope."),
+    ("users.created_at", "Ngày tạo", "Created"),
+    ("users.scope_hint", "Bạn chỉ thấy và quản lý người dùng có mọi quyền nằm trong đơn vị mình quản trị.", "You see and manage only users whose every grant lies within your units."),
+    ("lineage.title", "Kế thừa đơn vị", "Unit lineage"),
+    ("lineage.lookup", "Tra cứu đơn vị", "Look up a unit"),
+    ("lineage.intro", "Liên kết kế thừa nối phiên bản cũ với phiên bản mới của đơn vị. Mọi sửa đổi đều được ghi nhật ký.", "Lineage links connect old unit versions to new ones. Every change is audited."),
+    ("lineage.add", "Thêm liên kết kế thừa", "Add a lineage link"),
+    ("lineage.predecessor", "Đơn vị tiền thân", "Predecessor"),
+    ("lineage.successor", "Đơn vị kế thừa", "Successor"),
+    ("lineage.pred_date", "Một ngày còn hiệu lực của tiền thân", "A date the predecessor was valid"),
+    ("lineage.succ_date", "Một ngày có hiệu lực của đơn vị kế thừa", "A date the successor was valid"),
+    ("audit.title", "Nhật ký thay đổi", "Audit log"),
+    ("audit.at", "Thời điểm", "When"),
+    ("audit.actor", "Người thực hiện", "Who"),
+    ("audit.action", "Hành động", "Action"),
+    ("audit.object", "Đối tượng", "Object"),
+    ("audit.unit", "Đơn vị", "Unit"),
+    ("audit.change", "Thay đổi", "Change"),
+    ("audit.before", "Trước", "Before"),
+    ("audit.after", "Sau", "After"),
+    ("audit.from", "Từ ngày", "From"),
+    ("audit.to", "Đến ngày", "To"),
+    ("audit.older", "Cũ hơn", "Older"),
+    ("audit.none", "Không có dòng nào.", "No entries."),
+    ("audit.chain_note", "Nhật ký chỉ được ghi thêm; mỗi dòng chứa mã băm của dòng trước. Kiểm tra bằng lệnh antq audit verify.", "The log is append-only; each row carries the hash of the one before. Check it with antq audit verify."),
+    ("tokens.title", "Mã truy cập API", "API tokens"),
+    ("tokens.intro", "Dùng cho chương trình, tập lệnh: gửi kèm header Authorization: Bearer <mã>. Mã chỉ hiển thị một lần.", "For programs and scripts: send Authorization: Bearer <token>. A token is shown once."),
+    ("tokens.name", "Tên gợi nhớ", "Label"),
+    ("tokens.create", "Tạo mã", "Create a token"),
+    ("tokens.new", "Mã mới (sao chép ngay, sẽ không hiển thị lại):", "Your new token (copy it now, it will not be shown again):"),
+    ("tokens.last_used", "Dùng lần cuối", "Last used"),
+    ("tokens.revoked", "Đã thu hồi", "Revoked"),
+    ("tokens.revoke", "Thu hồi", "Revoke"),
+    ("tokens.none", "Chưa có mã nào.", "No tokens yet."),
+    ("tokens.never", "chưa dùng", "never"),
+    ("msg.saved", "Đã lưu.", "Saved."),
+    ("msg.created", "Đã tạo.", "Created."),
+    ("msg.deleted", "Đã xóa.", "Deleted."),
+    ("msg.logged_out", "Đã đăng xuất.", "Signed out."),
+    ("common.yes", "Có", "Yes"),
+    ("common.no", "Không", "No"),
+    ("common.back", "Quay lại", "Back"),
+    ("footer.data", "Dữ liệu đơn vị hành chính: vietnamadminunits (giấy phép MIT).", "Administrative unit data: vietnamadminunits (MIT licence)."),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_unique_and_both_texts_present() {
+        let mut keys: Vec<&str> = TABLE.iter().map(|(k, _, _)| *k).collect();
+        let n = keys.len();
+        keys.sort_unstable();
+        keys.dedup();
+        assert_eq!(keys.len(), n, "duplicate keys");
+        for (k, vi, en) in TABLE {
+            assert!(!vi.is_empty() && !en.is_empty(), "{k}");
+        }
+    }
+
+    /// Every `c.t("...")` in the templates names a key of the table.
+    #[test]
+    fn templates_use_only_known_keys() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        let mut stack = vec![dir];
+        let mut checked = 0;
+        while let Some(d) = stack.pop() {
+            for entry in std::fs::read_dir(&d).unwrap() {
+                let p = entry.unwrap().path();
+                if p.is_dir() {
+                    stack.push(p);
+                    continue;
+                }
+                let text = std::fs::read_to_string(&p).unwrap();
+                for part in text.split("t(\"").skip(1) {
+                    let key = part.split('"').next().unwrap();
+                    assert!(has_key(key), "{}: unknown key {key}", p.display());
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 50, "found only {checked} keys in templates");
+    }
+}

@@ -1,0 +1,325 @@
+//! The operations behind both the pages and the API: each parses what the
+//! request said into domain values, checks access through the one policy
+//! (`antq_storage::access`), and calls storage. Pages and API handlers only
+//! translate HTTP to these calls and back.
+
+use antq_core::auth::{self as core_auth, Action, NewPassword, Role, Username};
+use antq_core::dates::{self, Date};
+use antq_core::units::{AreaKind, Name, OrgKind, Share, UnitCode};
+use antq_storage::access::{self, Actor};
+use antq_storage::areas::{self, Area};
+use antq_storage::audit::{self, AuditEntry, AuditFilter};
+use antq_storage::orgs::{self, Organisation};
+use antq_storage::sessions::{self, NewSession};
+use antq_storage::units::{self, Unit};
+use antq_storage::users;
+use axum::http::StatusCode;
+
+use crate::error::Failure;
+use crate::state::AppState;
+
+/// A date from a query string, or today in Vietnam.
+pub fn date_or_today(s: Option<&str>) -> Result<Date, Failure> {
+    match s.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(s) => Ok(dates::parse_date(s)?),
+        None => Ok(dates::today()),
+    }
+}
+
+/// The unit with this code at the date.
+pub async fn unit_at(state: &AppState, code: &str, at: Date) -> Result<Unit, Failure> {
+    let code = UnitCode::parse(code)?;
+    Ok(units::get_at(&state.db, &code, at).await?)
+}
+
+/// Check a username and password (with throttling) and start a session.
+pub async fn login(
+    state: &AppState,
+    username: &str,
+    password: &str,
+    addr: &str,
+) -> Result<NewSession, Failure> {
+    if let Some(wait) = state.throttle.check(username, addr) {
+        let minutes = wait.as_secs().div_ceil(60).max(1);
+        tracing::warn!(addr, "login throttled");
+        return Err(Failure::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            format!("đăng nhập sai quá nhiều lần; thử lại sau {minutes} phút"),
+        ));
+    }
+    let secret = users::login_secret(&state.db, username).await?;
+    let password = password.to_string();
+    let (user_id, ok) = {
+        let (id, hash) = match &secret {
+            Some((id, hash)) => (Some(*id), hash.clone()),
+            None => (None, core_auth::dummy_password_hash().to_string()),
+        };
+        let ok = tokio::task::spawn_blocking(move || core_auth::verify_password(&password, &hash))
+            .await
+            .unwrap_or(false);
+        (id, ok)
+    };
+    match (user_id, ok) {
+        (Some(id), true) => {
+            state.throttle.succeeded(username);
+            let name = username.trim().to_ascii_lowercase();
+            Ok(sessions::create(&state.db, &audit::Who::user(id, &name)).await?)
+        }
+        _ => {
+            state.throttle.failed(username, addr);
+            tracing::info!(addr, "login failed");
+            Err(Failure::new(
+                StatusCode::UNAUTHORIZED,
+                "tên đăng nhập hoặc mật khẩu không đúng",
+            ))
+        }
+    }
+}
+
+/// A unit the actor may act on, or 403/404.
+async fn unit_for(
+    state: &AppState,
+    actor: &Actor,
+    action: Action,
+    code: &str,
+    at: Date,
+) -> Result<Unit, Failure> {
+    let unit = unit_at(state, code, at).await?;
+    access::require(&state.db, actor, action, unit.id).await?;
+    Ok(unit)
+}
+
+pub async fn list_areas(
+    state: &AppState,
+    actor: &Actor,
+    code: &str,
+    at: Date,
+) -> Result<(Unit, Vec<Area>), Failure> {
+    let unit = unit_for(state, actor, Action::Read, code, at).await?;
+    let list = areas::list(&state.db, unit.id).await?;
+    Ok((unit, list))
+}
+
+pub async fn create_area(
+    state: &AppState,
+    actor: &Actor,
+    code: &str,
+    kind: &str,
+    name: &str,
+) -> Result<Area, Failure> {
+    let unit = unit_for(state, actor, Action::EditAreas, code, dates::today()).await?;
+    let kind: AreaKind = kind.parse()?;
+    let name = Name::parse(name)?;
+    Ok(areas::create(&state.db, &actor.who(), &unit, kind, &name).await?)
+}
+
+pub async fn list_orgs(
+    state: &AppState,
+    actor: &Actor,
+    code: &str,
+    at: Date,
+) -> Result<(Unit, Vec<Organisation>), Failure> {
+    let unit = unit_for(state, actor, Action::Read, code, at).await?;
+    let list = orgs::list(&state.db, unit.id).await?;
+    Ok((unit, list))
+}
+
+pub async fn create_org(
+    state: &AppState,
+    actor: &Actor,
+    code: &str,
+    kind: &str,
+    name: &str,
+) -> Result<Organisation, Failure> {
+    let unit = unit_for(state, actor, Action::EditAreas, code, dates::today()).await?;
+    let kind: OrgKind = kind.parse()?;
+    let name = Name::parse(name)?;
+    Ok(orgs::create(&state.db, &actor.who(), &unit, kind, &name).await?)
+}
+
+/// Does the actor administer anything at all?
+pub fn require_some_admin(actor: &Actor) -> Result<(), Failure> {
+    if actor.has_role(Role::Admin) {
+        Ok(())
+    } else {
+        Err(Failure::forbidden())
+    }
+}
+
+/// A user the actor may administer, or 404 (their existence is not revealed).
+async fn manageable_user(
+    state: &AppState,
+    actor: &Actor,
+    user_id: i64,
+) -> Result<users::User, Failure> {
+    require_some_admin(actor)?;
+    let user = users::get(&state.db, user_id).await?;
+    if access::can_manage_user(&state.db, actor, user_id).await? {
+        Ok(user)
+    } else {
+        Err(Failure::not_found(format!("người dùng #{user_id}")))
+    }
+}
+
+pub async fn list_users(state: &AppState, actor: &Actor) -> Result<Vec<users::User>, Failure> {
+    require_some_admin(actor)?;
+    Ok(users::list_manageable(&state.db, actor).await?)
+}
+
+pub async fn get_user(
+    state: &AppState,
+    actor: &Actor,
+    user_id: i64,
+) -> Result<users::User, Failure> {
+    manageable_user(state, actor, user_id).await
+}
+
+/// What an administrator fills in to create a user.
+pub struct UserForm<'a> {
+    pub username: &'a str,
+    pub display_name: &'a str,
+    pub password: &'a str,
+    pub role: &'a str,
+    pub unit_code: &'a str,
+    pub unit_at: Option<&'a str>,
+}
+
+pub async fn create_user(
+    state: &AppState,
+    actor: &Actor,
+    form: UserForm<'_>,
+) -> Result<i64, Failure> {
+    require_some_admin(actor)?;
+    let username = Username::parse(form.username)?;
+    let password = NewPassword::parse(form.password)?;
+    let role: Role = form.role.parse()?;
+    let at = date_or_today(form.unit_at)?;
+    let unit = unit_for(state, actor, Action::ManageUsers, form.unit_code, at).await?;
+    Ok(users::create(
+        &state.db,
+        &actor.who(),
+        users::NewUser {
+            username,
+            display_name: form.display_name.to_string(),
+            password,
+            grants: vec![(role, unit.id)],
+        },
+    )
+    .await?)
+}
+
+pub async fn set_user_disabled(
+    state: &AppState,
+    actor: &Actor,
+    user_id: i64,
+    disabled: bool,
+) -> Result<(), Failure> {
+    manageable_user(state, actor, user_id).await?;
+    if disabled && user_id == actor.user_id {
+        return Err(Failure::bad_request(
+            "không thể tự khóa tài khoản của chính mình",
+        ));
+    }
+    Ok(users::set_disabled(&state.db, &actor.who(), user_id, disabled).await?)
+}
+
+pub async fn add_grant(
+    state: &AppState,
+    actor: &Actor,
+    user_id: i64,
+    role: &str,
+    unit_code: &str,
+    at: Option<&str>,
+) -> Result<i64, Failure> {
+    manageable_user(state, actor, user_id).await?;
+    let role: Role = role.parse()?;
+    let unit = unit_for(
+        state,
+        actor,
+        Action::ManageUsers,
+        unit_code,
+        date_or_today(at)?,
+    )
+    .await?;
+    Ok(users::add_grant(&state.db, &actor.who(), user_id, role, unit.id).await?)
+}
+
+pub async fn remove_grant(state: &AppState, actor: &Actor, grant_id: i64) -> Result<i64, Failure> {
+    let (user_id, grant) = users::grant(&state.db, grant_id).await?;
+    manageable_user(state, actor, user_id).await?;
+    access::require(&state.db, actor, Action::ManageUsers, grant.unit_id).await?;
+    users::remove_grant(&state.db, &actor.who(), grant_id).await?;
+    Ok(user_id)
+}
+
+/// Lineage links may be changed by administrators whose units hold both ends.
+async fn require_link_rights(
+    state: &AppState,
+    actor: &Actor,
+    pred: i64,
+    succ: i64,
+) -> Result<(), Failure> {
+    access::require(&state.db, actor, Action::EditUnits, pred).await?;
+    access::require(&state.db, actor, Action::EditUnits, succ).await?;
+    Ok(())
+}
+
+pub async fn add_link(
+    state: &AppState,
+    actor: &Actor,
+    pred: (&str, &str),
+    succ: (&str, &str),
+    share: &str,
+    note: Option<String>,
+) -> Result<i64, Failure> {
+    require_some_admin(actor)?;
+    let p = unit_at(state, pred.0, dates::parse_date(pred.1)?).await?;
+    let s = unit_at(state, succ.0, dates::parse_date(succ.1)?).await?;
+    require_link_rights(state, actor, p.id, s.id).await?;
+    let share: Share = share.parse()?;
+    Ok(units::add_link(&state.db, &actor.who(), p.id, s.id, share, note).await?)
+}
+
+pub async fn get_link(state: &AppState, actor: &Actor, id: i64) -> Result<units::Link, Failure> {
+    require_some_admin(actor)?;
+    let link = units::link_by_id(&state.db, id).await?;
+    require_link_rights(state, actor, link.predecessor.id, link.successor.id).await?;
+    Ok(link)
+}
+
+pub async fn update_link(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    share: &str,
+    note: Option<String>,
+) -> Result<units::Link, Failure> {
+    get_link(state, actor, id).await?;
+    let share: Share = share.parse()?;
+    units::update_link(&state.db, &actor.who(), id, share, note).await?;
+    Ok(units::link_by_id(&state.db, id).await?)
+}
+
+pub async fn delete_link(state: &AppState, actor: &Actor, id: i64) -> Result<(), Failure> {
+    get_link(state, actor, id).await?;
+    Ok(units::delete_link(&state.db, &actor.who(), id).await?)
+}
+
+pub async fn audit_log(
+    state: &AppState,
+    actor: &Actor,
+    filter: &AuditFilter,
+) -> Result<Vec<AuditEntry>, Failure> {
+    require_some_admin(actor)?;
+    let scope = actor.scope_sql(Action::ReadAudit, "a.unit_id");
+    Ok(audit::list(&state.db, &scope, filter).await?)
+}
+
+/// 404 for "not found" and "not yours" alike, where existence itself is private.
+pub fn hide_forbidden(f: Failure) -> Failure {
+    if f.status == StatusCode::FORBIDDEN {
+        Failure::not_found("tài nguyên")
+    } else {
+        f
+    }
+}

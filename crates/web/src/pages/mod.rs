@@ -1,0 +1,286 @@
+//! Server-rendered pages. Each page struct carries `c: Chrome`, what the
+//! layout needs (language, user, CSRF token, flash message).
+
+mod account;
+mod admin;
+mod home;
+mod login;
+mod units;
+
+use antq_core::auth::Role;
+use antq_core::dates;
+use axum::extract::{FromRequestParts, Path, Query, Request};
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, SET_COOKIE};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use serde::Deserialize;
+
+use crate::auth::{cookie, safe_next, AuthContext};
+use crate::error::PageResult;
+use crate::i18n::{self, Lang};
+use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home::home))
+        .route("/dang-nhap", get(login::form).post(login::submit))
+        .route("/dang-xuat", post(login::logout))
+        .route("/ngon-ngu", get(switch_language))
+        .route("/static/{file}", get(static_file))
+        .route("/don-vi", get(units::browser))
+        .route("/don-vi/tim", get(units::search_results))
+        .route("/don-vi/{code}", get(units::show))
+        .route("/don-vi/{code}/khu-dan-cu", post(units::add_area))
+        .route("/don-vi/{code}/to-chuc", post(units::add_org))
+        .route(
+            "/quan-tri/nguoi-dung",
+            get(admin::users).post(admin::create_user),
+        )
+        .route("/quan-tri/nguoi-dung/{id}", get(admin::user))
+        .route("/quan-tri/nguoi-dung/{id}/khoa", post(admin::disable_user))
+        .route(
+            "/quan-tri/nguoi-dung/{id}/mo-khoa",
+            post(admin::enable_user),
+        )
+        .route("/quan-tri/nguoi-dung/{id}/quyen", post(admin::add_grant))
+        .route("/quan-tri/quyen/{id}/thu-hoi", post(admin::remove_grant))
+        .route(
+            "/quan-tri/ke-thua",
+            get(admin::lineage).post(admin::add_link),
+        )
+        .route("/quan-tri/ke-thua/{id}", post(admin::update_link))
+        .route("/quan-tri/ke-thua/{id}/xoa", post(admin::delete_link))
+        .route("/quan-tri/nhat-ky", get(admin::audit))
+        .route(
+            "/tai-khoan/ma-truy-cap",
+            get(account::tokens).post(account::create_token),
+        )
+        .route(
+            "/tai-khoan/ma-truy-cap/{id}/thu-hoi",
+            post(account::revoke_token),
+        )
+        .layer(middleware::from_fn(clear_flash))
+}
+
+/// The signed-in user as the layout shows them.
+#[derive(Debug, Clone)]
+pub struct NavUser {
+    pub username: String,
+    pub display_name: String,
+    pub is_admin: bool,
+}
+
+/// What every page's layout needs.
+#[derive(Debug, Clone)]
+pub struct Chrome {
+    pub lang: Lang,
+    pub user: Option<NavUser>,
+    pub csrf: String,
+    /// The current path and query, for the language switch to return to.
+    pub here: String,
+    pub flash_ok: Option<String>,
+    pub flash_err: Option<String>,
+}
+
+impl Chrome {
+    pub fn t(&self, key: &str) -> &'static str {
+        i18n::t(self.lang, key)
+    }
+
+    pub fn lang_code(&self) -> &'static str {
+        self.lang.code()
+    }
+
+    pub fn switch_href(&self) -> String {
+        let other = match self.lang {
+            Lang::Vi => "en",
+            Lang::En => "vi",
+        };
+        format!(
+            "/ngon-ngu?lang={other}&next={}",
+            crate::auth::urlencode(&self.here)
+        )
+    }
+
+    pub fn role_label(&self, role: Role) -> &'static str {
+        self.t(match role {
+            Role::Admin => "role.admin",
+            Role::Police => "role.police",
+            Role::Front => "role.front",
+            Role::Viewer => "role.viewer",
+        })
+    }
+}
+
+const FLASH_COOKIE: &str = "antq_flash";
+
+impl<S: Send + Sync> FromRequestParts<S> for Chrome {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let ctx = parts.extensions.get::<AuthContext>();
+        let lang = Lang::from_cookie(cookie(&parts.headers, "lang").as_deref());
+        let flash = cookie(&parts.headers, FLASH_COOKIE).map(|v| percent_decode(&v));
+        let (flash_ok, flash_err) = match flash.as_deref().and_then(|f| f.split_once(':')) {
+            Some(("ok", m)) => (Some(i18n::t(lang, m).to_string()), None),
+            Some(("err", m)) => (None, Some(m.to_string())),
+            _ => (None, None),
+        };
+        Ok(Chrome {
+            lang,
+            user: ctx.map(|c| NavUser {
+                username: c.actor.username.clone(),
+                display_name: c.actor.display_name.clone(),
+                is_admin: c.actor.has_role(Role::Admin),
+            }),
+            csrf: ctx.and_then(|c| c.csrf_token.clone()).unwrap_or_default(),
+            here: parts
+                .uri
+                .path_and_query()
+                .map(|p| p.as_str().to_string())
+                .unwrap_or_else(|| "/".into()),
+            flash_ok,
+            flash_err,
+        })
+    }
+}
+
+fn flash_cookie(value: &str) -> String {
+    format!(
+        "{FLASH_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age=60",
+        crate::auth::urlencode(value)
+    )
+}
+
+/// Redirect after a successful form, with a message key shown on the next page.
+pub fn done(to: &str, message_key: &str) -> Response {
+    (
+        [(SET_COOKIE, flash_cookie(&format!("ok:{message_key}")))],
+        Redirect::to(to),
+    )
+        .into_response()
+}
+
+/// Redirect back after a failed form, with the error shown on the next page.
+pub fn failed(to: &str, err: crate::error::Failure) -> Response {
+    let mut msg = err.message;
+    if !err.errors.is_empty() {
+        msg = format!("{msg}: {}", err.errors.join("; "));
+    }
+    (
+        [(SET_COOKIE, flash_cookie(&format!("err:{msg}")))],
+        Redirect::to(to),
+    )
+        .into_response()
+}
+
+/// Run a form's operation, then redirect with its outcome.
+pub fn outcome<T>(
+    result: Result<T, crate::error::Failure>,
+    ok_to: &str,
+    ok_key: &str,
+    err_to: &str,
+) -> Response {
+    match result {
+        Ok(_) => done(ok_to, ok_key),
+        Err(e) => failed(err_to, e),
+    }
+}
+
+/// Clear the flash cookie once a page has shown it.
+async fn clear_flash(req: Request, next: Next) -> Response {
+    let had = cookie(req.headers(), FLASH_COOKIE).is_some();
+    let mut res = next.run(req).await;
+    if had && !res.status().is_redirection() {
+        if let Ok(v) = HeaderValue::from_str(&format!("{FLASH_COOKIE}=; Path=/; Max-Age=0")) {
+            res.headers_mut().append(SET_COOKIE, v);
+        }
+    }
+    res
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Ok(b) = u8::from_str_radix(
+                std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"),
+                16,
+            ) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(if bytes[i] == b'+' { b' ' } else { bytes[i] });
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[derive(Deserialize)]
+struct LangParams {
+    lang: Option<String>,
+    next: Option<String>,
+}
+
+async fn switch_language(Query(p): Query<LangParams>) -> Response {
+    let lang = Lang::from_cookie(p.lang.as_deref());
+    let cookie = format!(
+        "lang={}; Path=/; SameSite=Lax; Max-Age=31536000",
+        lang.code()
+    );
+    (
+        [(SET_COOKIE, cookie)],
+        Redirect::to(&safe_next(p.next.as_deref())),
+    )
+        .into_response()
+}
+
+const HTMX: &[u8] = include_bytes!("../../static/htmx.min.js");
+const CSS: &[u8] = include_bytes!("../../static/app.css");
+const APP_JS: &[u8] = include_bytes!("../../static/app.js");
+
+async fn static_file(Path(file): Path<String>) -> Response {
+    let (body, mime) = match file.as_str() {
+        "htmx.min.js" => (HTMX, "text/javascript; charset=utf-8"),
+        "app.js" => (APP_JS, "text/javascript; charset=utf-8"),
+        "app.css" => (CSS, "text/css; charset=utf-8"),
+        _ => return StatusCode::NOT_FOUND.into_response(),
+    };
+    (
+        [
+            (CONTENT_TYPE, mime),
+            (CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// Render a template into a response.
+pub fn render<T: askama::Template>(page: T) -> PageResult<Response> {
+    Ok(Html(page.render()?).into_response())
+}
+
+/// A stored ISO date as dd/mm/yyyy.
+pub fn date_vi(iso: Option<&str>) -> Option<String> {
+    iso.and_then(|d| dates::parse_date(d).ok())
+        .map(dates::format_vi)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flash_values_round_trip() {
+        let v = "err:tên đăng nhập \"an\" đã có; 100%";
+        assert_eq!(percent_decode(&crate::auth::urlencode(v)), v);
+    }
+}

@@ -1,0 +1,14 @@
+use std::sync::Arc;
+
+use antq_storage::Db;
+
+use crate::config::WebConfig;
+use crate::throttle::Throttle;
+
+/// What every handler can reach. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<WebConfig>,
+    pub throttle: Arc<Throttle>,
+}

@@ -1,0 +1,9 @@
+// antq: the little JavaScript the pages use. Everything works without it;
+// htmx only makes search live. Cookie-authenticated htmx writes send the
+// session's CSRF token from the page's meta tag.
+document.addEventListener("htmx:configRequest", function (evt) {
+  var meta = document.querySelector('meta[name="csrf-token"]');
+  if (meta && meta.content) {
+    evt.detail.headers["X-CSRF-Token"] = meta.content;
+  }
+});

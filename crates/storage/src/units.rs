@@ -178,7 +178,8 @@ pub async fn list(db: &Db, query: &UnitQuery) -> StorageResult<Vec<Unit>> {
 /// The unit's ancestors, the root first (not the unit itself).
 pub async fn ancestors(db: &Db, id: i64) -> StorageResult<Vec<Unit>> {
     let rows = sqlx::query(&format!(
-        "SELECT {UNIT_COLUMNS} FROM unit_tree t JOIN {UNIT_FROM} ON u.id = t.ancestor_id \
+        "SELECT {UNIT_COLUMNS} FROM unit_tree t JOIN units u ON u.id = t.ancestor_id \
+         LEFT JOIN units p ON p.id = u.parent_id \
          WHERE t.descendant_id = $1 AND t.depth > 0 ORDER BY t.depth DESC"
     ))
     .bind(id)

@@ -38,15 +38,19 @@ impl Failure {
         Failure::new(StatusCode::BAD_REQUEST, msg)
     }
 
-    pub fn not_found(msg: impl Into<String>) -> Self {
-        Failure::new(StatusCode::NOT_FOUND, msg)
+    /// "không tìm thấy {what}".
+    pub fn not_found(what: impl Into<String>) -> Self {
+        Failure::new(
+            StatusCode::NOT_FOUND,
+            format!("không tìm thấy {}", what.into()),
+        )
     }
 }
 
 impl From<StorageError> for Failure {
     fn from(e: StorageError) -> Self {
         match e {
-            StorageError::NotFound(what) => Failure::not_found(format!("không tìm thấy {what}")),
+            StorageError::NotFound(what) => Failure::not_found(what),
             StorageError::Forbidden => Failure::forbidden(),
             StorageError::Conflict(msg) => Failure::new(StatusCode::CONFLICT, msg),
             StorageError::Invalid(e) => {

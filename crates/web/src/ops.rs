@@ -314,12 +314,3 @@ pub async fn audit_log(
     let scope = actor.scope_sql(Action::ReadAudit, "a.unit_id");
     Ok(audit::list(&state.db, &scope, filter).await?)
 }
-
-/// 404 for "not found" and "not yours" alike, where existence itself is private.
-pub fn hide_forbidden(f: Failure) -> Failure {
-    if f.status == StatusCode::FORBIDDEN {
-        Failure::not_found("tài nguyên")
-    } else {
-        f
-    }
-}

@@ -1,0 +1,9 @@
+//! HTTP tests: the real app on 127.0.0.1:0 over a fresh database (SQLite,
+//! or PostgreSQL when ANTQ_TEST_DATABASE_URL is set).
+
+mod helpers;
+
+mod access;
+mod api_units;
+mod auth;
+mod pages;

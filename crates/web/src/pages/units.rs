@@ -203,10 +203,9 @@ pub async fn browser(
         crumbs.push(row(&c, parent, b.at));
     }
     let searching = !b.q.is_empty() || !b.level.is_empty();
-    let heading = match (&b.parent, searching) {
-        (_, true) => c.t("units.results").to_string(),
-        (Some(p), false) => p.name.clone(),
-        (None, false) => c.t("units.country").to_string(),
+    let heading = match &b.parent {
+        Some(p) => p.name.clone(),
+        None => c.t("units.country").to_string(),
     };
     render(BrowserPage {
         at: dates::iso(b.at),
@@ -230,6 +229,7 @@ pub async fn browser(
 #[template(path = "units/results.html")]
 struct ResultsPartial {
     c: Chrome,
+    at_vi: String,
     rows: Vec<UnitRow>,
 }
 
@@ -240,7 +240,11 @@ pub async fn search_results(
     Query(p): Query<BrowseParams>,
 ) -> PageResult<Response> {
     let b = browse(&state, &c, p).await?;
-    render(ResultsPartial { c, rows: b.rows })
+    render(ResultsPartial {
+        c,
+        at_vi: dates::format_vi(b.at),
+        rows: b.rows,
+    })
 }
 
 pub struct AreaRow {

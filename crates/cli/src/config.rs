@@ -162,6 +162,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::result_large_err)] // figment's Jail closure signature
     fn layers_file_then_environment() {
         figment::Jail::expect_with(|jail| {
             jail.create_file(

@@ -257,6 +257,58 @@ async fn story(db: Db) {
         .await
         .unwrap());
 
+    // Sessions expire when idle; tokens stop working when revoked.
+    let session = antq_storage::sessions::create(&db, &officer.who())
+        .await
+        .unwrap();
+    let long = chrono::Duration::hours(1);
+    let live = antq_storage::sessions::load(&db, &session.id, long, long)
+        .await
+        .unwrap();
+    assert_eq!(live.unwrap().user_id, officer.user_id);
+    assert!(
+        antq_storage::sessions::load(&db, "not-a-session", long, long)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    let idle = chrono::Duration::milliseconds(5);
+    assert!(antq_storage::sessions::load(&db, &session.id, idle, long)
+        .await
+        .unwrap()
+        .is_none());
+    assert!(
+        antq_storage::sessions::load(&db, &session.id, long, long)
+            .await
+            .unwrap()
+            .is_none(),
+        "an expired session is gone for good"
+    );
+    let (tid, token) =
+        antq_storage::sessions::create_token(&db, &officer.who(), officer.user_id, "script")
+            .await
+            .unwrap();
+    assert_eq!(
+        antq_storage::sessions::user_for_token(&db, &token)
+            .await
+            .unwrap(),
+        Some(officer.user_id)
+    );
+    assert!(matches!(
+        antq_storage::sessions::revoke_token(&db, &viewer.who(), viewer.user_id, tid).await,
+        Err(StorageError::NotFound(_))
+    ));
+    antq_storage::sessions::revoke_token(&db, &officer.who(), officer.user_id, tid)
+        .await
+        .unwrap();
+    assert_eq!(
+        antq_storage::sessions::user_for_token(&db, &token)
+            .await
+            .unwrap(),
+        None
+    );
+
     // Duplicate usernames are a conflict, not a crash.
     let dup = users::create(
         &db,

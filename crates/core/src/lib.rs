@@ -7,7 +7,11 @@ pub mod audit;
 pub mod auth;
 pub mod dates;
 pub mod error;
+pub mod indicators;
+pub mod periods;
+pub mod reports;
 pub mod text;
 pub mod units;
+pub mod validation;
 
 pub use error::DomainError;

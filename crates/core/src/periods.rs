@@ -1,0 +1,458 @@
+//! Reporting periods. A code (`2020`, `2020S1`, `2020Q3`, `202003`) names a
+//! period; the form's calendar says which dates it covers: calendar periods,
+//! the reporting year 15/12 → 14/12 (Nghị định 09/2019), or the assessment
+//! year 15/11 → 14/11. Ranges `2013..2023` are used in queries.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::DomainError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PeriodType {
+    Year,
+    Half,
+    Quarter,
+    Month,
+}
+
+impl PeriodType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PeriodType::Year => "year",
+            PeriodType::Half => "half",
+            PeriodType::Quarter => "quarter",
+            PeriodType::Month => "month",
+        }
+    }
+
+    /// Periods of this type in a year.
+    pub fn per_year(self) -> u8 {
+        match self {
+            PeriodType::Year => 1,
+            PeriodType::Half => 2,
+            PeriodType::Quarter => 4,
+            PeriodType::Month => 12,
+        }
+    }
+
+    /// Months in one period.
+    fn months(self) -> u32 {
+        12 / self.per_year() as u32
+    }
+}
+
+impl FromStr for PeriodType {
+    type Err = DomainError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim() {
+            "year" | "yearly" => Ok(PeriodType::Year),
+            "half" | "six_monthly" => Ok(PeriodType::Half),
+            "quarter" | "quarterly" => Ok(PeriodType::Quarter),
+            "month" | "monthly" => Ok(PeriodType::Month),
+            _ => Err(DomainError::invalid(format!(
+                "\"{s}\" không phải loại kỳ (year, half, quarter, month)"
+            ))),
+        }
+    }
+}
+
+/// Which dates a period code covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Calendar {
+    /// 1/1 → 31/12, quarters and months as on the calendar.
+    Calendar,
+    /// The State reporting regime: a year runs 15/12 → 14/12, a half-year
+    /// 15/12 → 14/06, a quarter from the 15th of the month before it, a
+    /// month from the 15th of the month before.
+    Reporting,
+    /// The movement's assessment year 15/11 → 14/11 (yearly periods only).
+    Assessment,
+}
+
+impl Calendar {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Calendar::Calendar => "calendar",
+            Calendar::Reporting => "reporting",
+            Calendar::Assessment => "assessment",
+        }
+    }
+}
+
+impl FromStr for Calendar {
+    type Err = DomainError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim() {
+            "calendar" => Ok(Calendar::Calendar),
+            "reporting" => Ok(Calendar::Reporting),
+            "assessment" => Ok(Calendar::Assessment),
+            _ => Err(DomainError::invalid(format!(
+                "\"{s}\" không phải lịch kỳ báo cáo (calendar, reporting, assessment)"
+            ))),
+        }
+    }
+}
+
+/// One period: its type, year and index within the year (1-based).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Period {
+    pub year: i32,
+    pub kind: PeriodType,
+    pub index: u8,
+}
+
+fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
+}
+
+/// The first day of month `m` (1-based, may be ≤ 0 or > 12) of year `y`.
+fn month_start(y: i32, m: i32) -> (i32, u32) {
+    let zero_based = y * 12 + (m - 1);
+    (
+        zero_based.div_euclid(12),
+        (zero_based.rem_euclid(12) + 1) as u32,
+    )
+}
+
+impl Period {
+    pub fn new(year: i32, kind: PeriodType, index: u8) -> Result<Period, DomainError> {
+        if !(1900..=2200).contains(&year) {
+            return Err(DomainError::invalid(format!(
+                "năm {year} nằm ngoài khoảng cho phép"
+            )));
+        }
+        if index == 0 || index > kind.per_year() {
+            return Err(DomainError::invalid(format!(
+                "kỳ thứ {index} không có trong năm (loại {})",
+                kind.as_str()
+            )));
+        }
+        Ok(Period { year, kind, index })
+    }
+
+    pub fn year(year: i32) -> Period {
+        Period {
+            year,
+            kind: PeriodType::Year,
+            index: 1,
+        }
+    }
+
+    /// Parse `YYYY`, `YYYYS1`/`YYYYS2`, `YYYYQ1`…`Q4`, `YYYYMM`.
+    pub fn parse(s: &str) -> Result<Period, DomainError> {
+        let s = s.trim();
+        let bad = || {
+            DomainError::invalid(format!(
+                "\"{s}\" không phải mã kỳ (YYYY, YYYYS1, YYYYQ1, YYYYMM)"
+            ))
+        };
+        if s.len() < 4 || !s.is_char_boundary(4) {
+            return Err(bad());
+        }
+        let year: i32 = s[..4].parse().map_err(|_| bad())?;
+        let rest = &s[4..];
+        let (kind, index) = match rest.as_bytes() {
+            [] => (PeriodType::Year, 1),
+            [b'S' | b's', d] if d.is_ascii_digit() => (PeriodType::Half, d - b'0'),
+            [b'Q' | b'q', d] if d.is_ascii_digit() => (PeriodType::Quarter, d - b'0'),
+            [a, b] if a.is_ascii_digit() && b.is_ascii_digit() => {
+                (PeriodType::Month, (a - b'0') * 10 + (b - b'0'))
+            }
+            _ => return Err(bad()),
+        };
+        Period::new(year, kind, index).map_err(|_| bad())
+    }
+
+    pub fn code(&self) -> String {
+        match self.kind {
+            PeriodType::Year => format!("{}", self.year),
+            PeriodType::Half => format!("{}S{}", self.year, self.index),
+            PeriodType::Quarter => format!("{}Q{}", self.year, self.index),
+            PeriodType::Month => format!("{}{:02}", self.year, self.index),
+        }
+    }
+
+    /// The first and last day the period covers under a calendar.
+    pub fn dates(&self, calendar: Calendar) -> Result<(NaiveDate, NaiveDate), DomainError> {
+        let months = self.kind.months() as i32;
+        let first_month = (self.index as i32 - 1) * months + 1;
+        match calendar {
+            Calendar::Calendar => {
+                let start = ymd(self.year, first_month as u32, 1);
+                let (ny, nm) = month_start(self.year, first_month + months);
+                Ok((start, ymd(ny, nm, 1).pred_opt().expect("a previous day")))
+            }
+            Calendar::Reporting => {
+                let (sy, sm) = month_start(self.year, first_month - 1);
+                let (ey, em) = month_start(self.year, first_month + months - 1);
+                Ok((ymd(sy, sm, 15), ymd(ey, em, 14)))
+            }
+            Calendar::Assessment => {
+                if self.kind != PeriodType::Year {
+                    return Err(DomainError::invalid(
+                        "lịch đánh giá (15/11 → 14/11) chỉ có kỳ năm",
+                    ));
+                }
+                Ok((ymd(self.year - 1, 11, 15), ymd(self.year, 11, 14)))
+            }
+        }
+    }
+
+    /// The year-level period this one belongs to, and the half and quarter
+    /// (for grouping): a month belongs to its quarter and half by code.
+    pub fn half(&self) -> Option<u8> {
+        match self.kind {
+            PeriodType::Year => None,
+            PeriodType::Half => Some(self.index),
+            PeriodType::Quarter => Some(if self.index <= 2 { 1 } else { 2 }),
+            PeriodType::Month => Some(if self.index <= 6 { 1 } else { 2 }),
+        }
+    }
+
+    pub fn quarter(&self) -> Option<u8> {
+        match self.kind {
+            PeriodType::Year | PeriodType::Half => None,
+            PeriodType::Quarter => Some(self.index),
+            PeriodType::Month => Some((self.index - 1) / 3 + 1),
+        }
+    }
+
+    pub fn month(&self) -> Option<u8> {
+        (self.kind == PeriodType::Month).then_some(self.index)
+    }
+
+    /// The period of `kind` that holds a date under a calendar.
+    pub fn containing(
+        date: NaiveDate,
+        kind: PeriodType,
+        calendar: Calendar,
+    ) -> Result<Period, DomainError> {
+        let shifted = match calendar {
+            Calendar::Calendar => date,
+            // From the 15th on, a date belongs to the next month's period.
+            Calendar::Reporting | Calendar::Assessment => {
+                let (y, m) = if date.day() >= 15 {
+                    month_start(date.year(), date.month() as i32 + 1)
+                } else {
+                    (date.year(), date.month())
+                };
+                let (y, m) = if calendar == Calendar::Assessment && kind == PeriodType::Year {
+                    // 15/11 onwards belongs to next year.
+                    if date.month() == 11 && date.day() >= 15 || date.month() == 12 {
+                        (date.year() + 1, 1)
+                    } else {
+                        (date.year(), 1)
+                    }
+                } else {
+                    (y, m)
+                };
+                ymd(y, m, 1)
+            }
+        };
+        let months = kind.months();
+        let index = ((shifted.month() - 1) / months + 1) as u8;
+        Period::new(shifted.year(), kind, index)
+    }
+}
+
+impl fmt::Display for Period {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.code())
+    }
+}
+
+impl FromStr for Period {
+    type Err = DomainError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Period::parse(s)
+    }
+}
+
+/// A range of years for queries (`2013..2023`, or one period code whose
+/// year is taken): both ends inclusive, by period code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct YearRange {
+    pub from: i32,
+    pub to: i32,
+}
+
+impl YearRange {
+    /// `from` and `to` are period codes or `YYYY..YYYY`; the range covers
+    /// every period whose year lies between their years.
+    pub fn parse(from: &str, to: Option<&str>) -> Result<YearRange, DomainError> {
+        let (a, b) = match from.split_once("..") {
+            Some((a, b)) => (Period::parse(a)?.year, Period::parse(b)?.year),
+            None => {
+                let a = Period::parse(from)?.year;
+                let b = match to {
+                    Some(t) if !t.trim().is_empty() => Period::parse(t)?.year,
+                    _ => a,
+                };
+                (a, b)
+            }
+        };
+        if b < a {
+            return Err(DomainError::invalid(format!("khoảng kỳ {a}..{b} bị ngược")));
+        }
+        Ok(YearRange { from: a, to: b })
+    }
+
+    pub fn code(&self) -> String {
+        if self.from == self.to {
+            self.from.to_string()
+        } else {
+            format!("{}..{}", self.from, self.to)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip() {
+        for code in [
+            "2020", "2020S1", "2020S2", "2020Q1", "2020Q4", "202001", "202012",
+        ] {
+            assert_eq!(Period::parse(code).unwrap().code(), code);
+        }
+        for bad in [
+            "20", "2020S3", "2020Q5", "202013", "202000", "abcd", "2020X1", "2020-01", "Năm2020",
+        ] {
+            assert!(Period::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn calendars_give_the_dates() {
+        let y = Period::parse("2020").unwrap();
+        assert_eq!(
+            y.dates(Calendar::Calendar).unwrap(),
+            (ymd(2020, 1, 1), ymd(2020, 12, 31))
+        );
+        assert_eq!(
+            y.dates(Calendar::Reporting).unwrap(),
+            (ymd(2019, 12, 15), ymd(2020, 12, 14))
+        );
+        assert_eq!(
+            y.dates(Calendar::Assessment).unwrap(),
+            (ymd(2019, 11, 15), ymd(2020, 11, 14))
+        );
+        let s1 = Period::parse("2020S1").unwrap();
+        assert_eq!(
+            s1.dates(Calendar::Reporting).unwrap(),
+            (ymd(2019, 12, 15), ymd(2020, 6, 14))
+        );
+        let s2 = Period::parse("2020S2").unwrap();
+        assert_eq!(
+            s2.dates(Calendar::Reporting).unwrap(),
+            (ymd(2020, 6, 15), ymd(2020, 12, 14))
+        );
+        let q1 = Period::parse("2020Q1").unwrap();
+        assert_eq!(
+            q1.dates(Calendar::Calendar).unwrap(),
+            (ymd(2020, 1, 1), ymd(2020, 3, 31))
+        );
+        assert_eq!(
+            q1.dates(Calendar::Reporting).unwrap(),
+            (ymd(2019, 12, 15), ymd(2020, 3, 14))
+        );
+        let feb = Period::parse("202002").unwrap();
+        assert_eq!(
+            feb.dates(Calendar::Calendar).unwrap(),
+            (ymd(2020, 2, 1), ymd(2020, 2, 29))
+        );
+        assert_eq!(
+            feb.dates(Calendar::Reporting).unwrap(),
+            (ymd(2020, 1, 15), ymd(2020, 2, 14))
+        );
+        assert!(s1.dates(Calendar::Assessment).is_err());
+    }
+
+    #[test]
+    fn a_date_falls_in_one_period() {
+        let d = ymd(2020, 12, 20);
+        assert_eq!(
+            Period::containing(d, PeriodType::Year, Calendar::Calendar)
+                .unwrap()
+                .code(),
+            "2020"
+        );
+        assert_eq!(
+            Period::containing(d, PeriodType::Year, Calendar::Reporting)
+                .unwrap()
+                .code(),
+            "2021"
+        );
+        assert_eq!(
+            Period::containing(ymd(2020, 11, 20), PeriodType::Year, Calendar::Assessment)
+                .unwrap()
+                .code(),
+            "2021"
+        );
+        assert_eq!(
+            Period::containing(ymd(2020, 11, 10), PeriodType::Year, Calendar::Assessment)
+                .unwrap()
+                .code(),
+            "2020"
+        );
+        assert_eq!(
+            Period::containing(ymd(2020, 6, 14), PeriodType::Half, Calendar::Reporting)
+                .unwrap()
+                .code(),
+            "2020S1"
+        );
+        assert_eq!(
+            Period::containing(ymd(2020, 6, 15), PeriodType::Half, Calendar::Reporting)
+                .unwrap()
+                .code(),
+            "2020S2"
+        );
+        // Every day of a period is inside its own dates.
+        for cal in [Calendar::Calendar, Calendar::Reporting] {
+            for kind in [
+                PeriodType::Year,
+                PeriodType::Half,
+                PeriodType::Quarter,
+                PeriodType::Month,
+            ] {
+                let mut day = ymd(2019, 1, 1);
+                while day < ymd(2021, 1, 1) {
+                    let p = Period::containing(day, kind, cal).unwrap();
+                    let (s, e) = p.dates(cal).unwrap();
+                    assert!(s <= day && day <= e, "{day} {p} {cal:?}");
+                    day = day.succ_opt().unwrap();
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn groups_and_ranges() {
+        let m = Period::parse("202008").unwrap();
+        assert_eq!(
+            (m.half(), m.quarter(), m.month()),
+            (Some(2), Some(3), Some(8))
+        );
+        assert_eq!(
+            YearRange::parse("2013..2023", None).unwrap(),
+            YearRange {
+                from: 2013,
+                to: 2023
+            }
+        );
+        assert_eq!(
+            YearRange::parse("2013", Some("2023")).unwrap().code(),
+            "2013..2023"
+        );
+        assert_eq!(YearRange::parse("2020Q1", None).unwrap().code(), "2020");
+        assert!(YearRange::parse("2023..2013", None).is_err());
+    }
+}

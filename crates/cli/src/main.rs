@@ -13,7 +13,7 @@ use antq_core::audit::ChainBreak;
 use antq_core::auth::{NewPassword, Role, Username};
 use antq_core::units::UnitCode;
 use antq_storage::audit::{Verification, Who};
-use antq_storage::{admin_units, demo, migrations, sessions, units, users, Db, StorageError};
+use antq_storage::{admin_units, demo, sessions, units, users, Db, StorageError};
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
 
@@ -143,19 +143,9 @@ async fn open(settings: &Settings) -> anyhow::Result<Db> {
     let db = Db::connect(url.expose())
         .await
         .with_context(|| format!("không kết nối được cơ sở dữ liệu {url}"))?;
-    let applied = migrations::run(&db)
+    antq_storage::prepare(&db)
         .await
-        .context("không áp dụng được migration")?;
-    if !applied.is_empty() {
-        tracing::info!(?applied, "database migrated");
-    }
-    if let Some(loaded) = admin_units::load_official_if_empty(&db).await? {
-        tracing::info!(
-            units = loaded.units,
-            links = loaded.links,
-            "official units loaded"
-        );
-    }
+        .context("không chuẩn bị được cơ sở dữ liệu")?;
     Ok(db)
 }
 

@@ -209,6 +209,7 @@ async fn load_official(db: &Db) -> StorageResult<Loaded> {
     sync_sequence(&mut tx, db.backend(), "units").await?;
     rebuild_tree(&mut tx).await?;
     rebuild_scope(&mut tx).await?;
+    crate::units::rebuild_data_map(&mut tx).await?;
     audit::append(
         &mut tx,
         Change {
@@ -625,6 +626,7 @@ pub async fn import_history(
     }
     rebuild_tree(&mut tx).await?;
     rebuild_scope(&mut tx).await?;
+    crate::units::rebuild_data_map(&mut tx).await?;
     tx.commit().await?;
     Ok(report)
 }

@@ -5,18 +5,31 @@
 
 pub mod access;
 pub mod admin_units;
+pub mod analytics;
 pub mod areas;
 pub mod audit;
 pub mod batch;
+pub mod catalogue;
 pub mod db;
 pub mod demo;
 pub mod error;
 pub mod migrations;
 pub mod orgs;
+pub mod reports;
 pub mod sessions;
 pub mod testing;
 pub mod units;
 pub mod users;
 
 pub use db::{Backend, Db, WriteTx};
+
+/// Bring a database up to date: migrations, the official units, the
+/// indicator catalogue, and the derived tables. Idempotent; run at every start.
+pub async fn prepare(db: &Db) -> StorageResult<()> {
+    migrations::run(db).await?;
+    admin_units::load_official_if_empty(db).await?;
+    catalogue::seed_if_empty(db).await?;
+    units::ensure_data_map(db).await?;
+    Ok(())
+}
 pub use error::{StorageError, StorageResult};

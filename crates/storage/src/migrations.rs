@@ -17,10 +17,11 @@ pub struct Migration {
     pub postgres: &'static str,
 }
 
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "units, accounts, audit",
-    portable: r#"
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "units, accounts, audit",
+        portable: r#"
 CREATE TABLE units (
     id {pk},
     code TEXT NOT NULL,
@@ -159,13 +160,13 @@ CREATE TABLE audit_head (
 INSERT INTO audit_head (id, last_id, last_hash)
 VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');
 "#,
-    sqlite: r#"
+        sqlite: r#"
 CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 "#,
-    postgres: r#"
+        postgres: r#"
 CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     RAISE EXCEPTION 'audit_log is append-only';
@@ -176,7 +177,113 @@ CREATE TRIGGER audit_log_no_update_delete BEFORE UPDATE OR DELETE ON audit_log
 CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
     FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
 "#,
-}];
+    },
+    Migration {
+        version: 2,
+        name: "movement statistics: indicators, forms, reports, values",
+        portable: r#"
+CREATE TABLE category_sets (
+    id {pk},
+    code TEXT NOT NULL UNIQUE,
+    name_vi TEXT NOT NULL,
+    name_en TEXT NOT NULL
+);
+CREATE TABLE category_options (
+    id {pk},
+    set_id BIGINT NOT NULL REFERENCES category_sets(id),
+    code TEXT NOT NULL,
+    name_vi TEXT NOT NULL,
+    name_en TEXT NOT NULL,
+    position BIGINT NOT NULL,
+    UNIQUE (set_id, code)
+);
+CREATE TABLE indicators (
+    id {pk},
+    code TEXT NOT NULL UNIQUE,
+    name_vi TEXT NOT NULL,
+    name_en TEXT NOT NULL,
+    unit TEXT NOT NULL,
+    grp TEXT NOT NULL,
+    value_type TEXT NOT NULL,
+    aggregation TEXT NOT NULL,
+    numerator_id BIGINT REFERENCES indicators(id),
+    denominator_id BIGINT REFERENCES indicators(id),
+    category_set_id BIGINT REFERENCES category_sets(id),
+    position BIGINT NOT NULL
+);
+CREATE TABLE forms (
+    id {pk},
+    code TEXT NOT NULL UNIQUE,
+    name_vi TEXT NOT NULL,
+    name_en TEXT NOT NULL,
+    period_type TEXT NOT NULL,
+    calendar TEXT NOT NULL,
+    owner_role TEXT NOT NULL,
+    levels TEXT NOT NULL,
+    deadline_days BIGINT NOT NULL
+);
+CREATE TABLE form_indicators (
+    form_id BIGINT NOT NULL REFERENCES forms(id),
+    indicator_id BIGINT NOT NULL REFERENCES indicators(id),
+    position BIGINT NOT NULL,
+    PRIMARY KEY (form_id, indicator_id)
+);
+CREATE TABLE validation_rules (
+    id {pk},
+    form_id BIGINT NOT NULL REFERENCES forms(id),
+    code TEXT NOT NULL,
+    left_expr TEXT NOT NULL,
+    operator TEXT NOT NULL,
+    right_expr TEXT NOT NULL,
+    missing TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    message_vi TEXT NOT NULL,
+    UNIQUE (form_id, code)
+);
+-- One form, one unit (the version valid at the period's end), one period.
+CREATE TABLE reports (
+    id {pk},
+    form_id BIGINT NOT NULL REFERENCES forms(id),
+    unit_id BIGINT NOT NULL REFERENCES units(id),
+    period TEXT NOT NULL,
+    period_year BIGINT NOT NULL,
+    period_start TEXT NOT NULL,
+    period_end TEXT NOT NULL,
+    state TEXT NOT NULL,
+    state_changed_at TEXT NOT NULL,
+    state_changed_by TEXT NOT NULL,
+    return_comment TEXT,
+    created_at TEXT NOT NULL,
+    UNIQUE (form_id, unit_id, period)
+);
+CREATE INDEX reports_unit_year ON reports (unit_id, period_year);
+CREATE INDEX reports_form_period ON reports (form_id, period);
+-- Values in thousandths; `option` is the breakdown ('' when none).
+CREATE TABLE data_values (
+    report_id BIGINT NOT NULL REFERENCES reports(id),
+    indicator_id BIGINT NOT NULL REFERENCES indicators(id),
+    option_code TEXT NOT NULL,
+    value_milli BIGINT NOT NULL,
+    qualifier TEXT NOT NULL,
+    comment TEXT,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    PRIMARY KEY (report_id, indicator_id, option_code)
+);
+CREATE INDEX data_values_indicator ON data_values (indicator_id);
+-- Where each unit's data goes in today's map: itself when current, else
+-- its whole/part_primary successor (or, without one, its parent's target).
+CREATE TABLE unit_data_map (
+    unit_id BIGINT PRIMARY KEY REFERENCES units(id),
+    current_id BIGINT NOT NULL REFERENCES units(id),
+    split BIGINT NOT NULL
+);
+CREATE INDEX unit_data_map_current ON unit_data_map (current_id);
+"#,
+        sqlite: "",
+        postgres: "",
+    },
+];
 
 fn render(sql: &str, backend: Backend) -> String {
     let (pk, blob) = match backend {
@@ -212,7 +319,9 @@ pub async fn run(db: &Db) -> StorageResult<Vec<i64>> {
         };
         let sql = render(m.portable, db.backend());
         sqlx::raw_sql(&sql).execute(tx.conn()).await?;
-        sqlx::raw_sql(specific).execute(tx.conn()).await?;
+        if !specific.is_empty() {
+            sqlx::raw_sql(specific).execute(tx.conn()).await?;
+        }
         sqlx::query(
             "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
         )

@@ -68,15 +68,14 @@ impl TestDb {
         }
     }
 
-    /// Connect, migrate and load the official units.
+    /// Connect, migrate, load the official units and the catalogue.
     pub async fn ready(&self) -> Db {
         let db = Db::connect(&self.url)
             .await
             .expect("connect to the test database");
-        crate::migrations::run(&db).await.expect("migrations");
-        crate::admin_units::load_official_if_empty(&db)
+        crate::prepare(&db)
             .await
-            .expect("official units");
+            .expect("migrations, units and catalogue");
         db
     }
 }

@@ -330,6 +330,7 @@ pub async fn add_link(
     )
     .await?;
     rebuild_scope(&mut tx).await?;
+    rebuild_data_map(&mut tx).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -385,6 +386,7 @@ pub async fn update_link(
         },
     )
     .await?;
+    rebuild_data_map(&mut tx).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -416,6 +418,7 @@ pub async fn delete_link(db: &Db, who: &Who, id: i64) -> StorageResult<()> {
     )
     .await?;
     rebuild_scope(&mut tx).await?;
+    rebuild_data_map(&mut tx).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -549,6 +552,94 @@ pub(crate) async fn sync_sequence(
         ))
         .execute(tx.conn())
         .await?;
+    }
+    Ok(())
+}
+
+/// Recompute `unit_data_map`: for every unit, the current unit its data
+/// belongs to in today's map, and whether a split lies on the way.
+pub async fn rebuild_data_map(tx: &mut WriteTx) -> StorageResult<()> {
+    use std::collections::HashMap;
+    let units: Vec<(i64, Option<i64>, Option<String>)> =
+        sqlx::query_as("SELECT id, parent_id, valid_to FROM units")
+            .fetch_all(tx.conn())
+            .await?;
+    let links: Vec<(i64, i64, String)> =
+        sqlx::query_as("SELECT predecessor_id, successor_id, share FROM unit_links")
+            .fetch_all(tx.conn())
+            .await?;
+    let info: HashMap<i64, (Option<i64>, bool)> = units
+        .iter()
+        .map(|(id, p, to)| (*id, (*p, to.is_none())))
+        .collect();
+    let mut successors: HashMap<i64, Vec<(i64, Share)>> = HashMap::new();
+    for (p, s, share) in links {
+        successors
+            .entry(p)
+            .or_default()
+            .push((s, share.parse().unwrap_or(Share::Part)));
+    }
+    fn target(
+        id: i64,
+        info: &HashMap<i64, (Option<i64>, bool)>,
+        successors: &HashMap<i64, Vec<(i64, Share)>>,
+        memo: &mut HashMap<i64, (i64, bool)>,
+        depth: usize,
+    ) -> (i64, bool) {
+        if let Some(t) = memo.get(&id) {
+            return *t;
+        }
+        let (parent, current) = info.get(&id).copied().unwrap_or((None, true));
+        let result = if current || depth > 32 {
+            (id, false)
+        } else if let Some(list) = successors.get(&id) {
+            let pick = list
+                .iter()
+                .find(|(_, s)| *s == Share::Whole)
+                .or_else(|| list.iter().find(|(_, s)| *s == Share::PartPrimary))
+                .or_else(|| list.first())
+                .copied()
+                .expect("a non-empty list");
+            let (t, split) = target(pick.0, info, successors, memo, depth + 1);
+            (t, split || pick.1 != Share::Whole)
+        } else if let Some(p) = parent {
+            target(p, info, successors, memo, depth + 1)
+        } else {
+            (id, false)
+        };
+        memo.insert(id, result);
+        result
+    }
+    let mut memo = HashMap::new();
+    let rows: Vec<Vec<Val>> = units
+        .iter()
+        .map(|(id, _, _)| {
+            let (t, split) = target(*id, &info, &successors, &mut memo, 0);
+            vec![Val::Int(*id), Val::Int(t), Val::Int(i64::from(split))]
+        })
+        .collect();
+    sqlx::query("DELETE FROM unit_data_map")
+        .execute(tx.conn())
+        .await?;
+    insert_rows(
+        tx,
+        "unit_data_map",
+        &["unit_id", "current_id", "split"],
+        rows,
+    )
+    .await
+}
+
+/// Build the data map if it is missing (a database migrated from before it existed).
+pub async fn ensure_data_map(db: &Db) -> StorageResult<()> {
+    let (units, mapped): (i64, i64) =
+        sqlx::query_as("SELECT (SELECT COUNT(*) FROM units), (SELECT COUNT(*) FROM unit_data_map)")
+            .fetch_one(db.pool())
+            .await?;
+    if units > 0 && mapped != units {
+        let mut tx = db.begin_write().await?;
+        rebuild_data_map(&mut tx).await?;
+        tx.commit().await?;
     }
     Ok(())
 }

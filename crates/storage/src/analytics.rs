@@ -1,0 +1,363 @@
+//! Rollups over any indicators × a unit's subtree × a range of years, by
+//! year, half, quarter, month or child unit — computed from the stored values
+//! at query time, so a value saved a millisecond ago is in the answer.
+//!
+//! `map=current` gathers the data of older units into today's units through
+//! lineage (`unit_data_map`); `map=historical` answers for units as they were.
+
+use std::collections::{BTreeMap, HashMap};
+
+use antq_core::indicators::{Aggregation, Qualifier};
+use antq_core::periods::{Period, YearRange};
+use serde::Serialize;
+use sqlx::Row as _;
+
+use crate::catalogue::Indicator;
+use crate::db::Db;
+use crate::error::StorageResult;
+use crate::units::Unit;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum By {
+    Year,
+    Half,
+    Quarter,
+    Month,
+    Child,
+}
+
+impl std::str::FromStr for By {
+    type Err = antq_core::DomainError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "year" => Ok(By::Year),
+            "half" => Ok(By::Half),
+            "quarter" => Ok(By::Quarter),
+            "month" => Ok(By::Month),
+            "child" => Ok(By::Child),
+            _ => Err(antq_core::DomainError::invalid(format!(
+                "\"{s}\" không phải cách chia (year, half, quarter, month, child)"
+            ))),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MapMode {
+    Current,
+    Historical,
+}
+
+impl std::str::FromStr for MapMode {
+    type Err = antq_core::DomainError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "current" => Ok(MapMode::Current),
+            "historical" => Ok(MapMode::Historical),
+            _ => Err(antq_core::DomainError::invalid(format!(
+                "\"{s}\" không phải cách quy đổi (current, historical)"
+            ))),
+        }
+    }
+}
+
+pub struct Query<'a> {
+    pub indicators: &'a [Indicator],
+    /// All indicators (to find a ratio's parts).
+    pub catalogue: &'a [Indicator],
+    pub unit: &'a Unit,
+    pub range: YearRange,
+    pub by: Option<By>,
+    pub map: MapMode,
+    pub approved_only: bool,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Row {
+    pub indicator: String,
+    pub unit: String,
+    pub unit_name: String,
+    pub period: String,
+    /// In the indicator's unit (a ratio in percent); null when no data.
+    pub value: Option<f64>,
+    pub qualifier: Option<Qualifier>,
+    /// The part of `value` from reports not yet approved (when they are included).
+    pub unapproved: f64,
+    pub flags: Vec<String>,
+}
+
+/// One stored value as the rollup sees it.
+#[derive(Debug, Clone)]
+struct Fact {
+    indicator_id: i64,
+    source_unit: i64,
+    period: Period,
+    period_end: String,
+    approved: bool,
+    milli: i64,
+    qualifier: Qualifier,
+    split: bool,
+    child: Option<i64>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Acc {
+    milli: i64,
+    unapproved: i64,
+    qualifier: Option<Qualifier>,
+    split: bool,
+    coarser: bool,
+    /// For stocks: per source unit, the latest (period_end, milli, approved, qualifier).
+    latest: HashMap<i64, (String, i64, bool, Qualifier)>,
+    any: bool,
+}
+
+impl Acc {
+    fn add(&mut self, f: &Fact, agg: Aggregation, coarser: bool) {
+        self.any = true;
+        self.split |= f.split;
+        self.coarser |= coarser;
+        match agg {
+            Aggregation::Latest => {
+                let e = self
+                    .latest
+                    .entry(f.source_unit)
+                    .or_insert_with(|| (String::new(), 0, true, Qualifier::Exact));
+                if f.period_end > e.0 {
+                    *e = (f.period_end.clone(), f.milli, f.approved, f.qualifier);
+                } else if f.period_end == e.0 {
+                    // Breakdown options of the same report add up.
+                    e.1 += f.milli;
+                    e.2 &= f.approved;
+                    e.3 = e.3.combine(f.qualifier);
+                }
+            }
+            _ => {
+                self.milli += f.milli;
+                if !f.approved {
+                    self.unapproved += f.milli;
+                }
+                self.qualifier = Some(
+                    self.qualifier
+                        .unwrap_or(Qualifier::Exact)
+                        .combine(f.qualifier),
+                );
+            }
+        }
+    }
+
+    fn finish(&mut self, agg: Aggregation) {
+        if agg == Aggregation::Latest {
+            for (_, (_, m, approved, q)) in self.latest.drain() {
+                self.milli += m;
+                if !approved {
+                    self.unapproved += m;
+                }
+                self.qualifier = Some(self.qualifier.unwrap_or(Qualifier::Exact).combine(q));
+            }
+        }
+    }
+}
+
+async fn facts(db: &Db, q: &Query<'_>, ids: &[i64]) -> StorageResult<Vec<Fact>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let id_list = ids
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    // The unit each value counts for: itself, or its place in today's map.
+    let subject = match q.map {
+        MapMode::Historical => "r.unit_id",
+        MapMode::Current => "m.current_id",
+    };
+    let approved = if q.approved_only {
+        "AND r.state = 'approved'"
+    } else {
+        ""
+    };
+    let sql = format!(
+        "SELECT v.indicator_id, r.unit_id, r.period, r.period_end, r.state, v.value_milli, v.qualifier, m.split, \
+                (SELECT c.id FROM unit_tree t JOIN units c ON c.id = t.ancestor_id \
+                  WHERE t.descendant_id = {subject} AND c.parent_id = $1) \
+         FROM data_values v \
+         JOIN reports r ON r.id = v.report_id \
+         JOIN unit_data_map m ON m.unit_id = r.unit_id \
+         WHERE v.indicator_id IN ({id_list}) \
+           AND r.period_year BETWEEN $2 AND $3 {approved} \
+           AND {subject} IN (SELECT descendant_id FROM unit_tree WHERE ancestor_id = $1)"
+    );
+    let rows = sqlx::query(&sql)
+        .bind(q.unit.id)
+        .bind(i64::from(q.range.from))
+        .bind(i64::from(q.range.to))
+        .fetch_all(db.pool())
+        .await?;
+    rows.iter()
+        .map(|r| {
+            let period: String = r.get(2);
+            let state: String = r.get(4);
+            let qual: String = r.get(6);
+            let split: i64 = r.get(7);
+            Ok(Fact {
+                indicator_id: r.get(0),
+                source_unit: r.get(1),
+                period: Period::parse(&period)?,
+                period_end: r.get(3),
+                approved: state == "approved",
+                milli: r.get(5),
+                qualifier: qual.parse()?,
+                split: q.map == MapMode::Current && split != 0,
+                child: r.get(8),
+            })
+        })
+        .collect()
+}
+
+/// The group a fact falls in, and whether its period is coarser than asked.
+fn group_of(f: &Fact, by: Option<By>, range: &YearRange) -> (String, bool) {
+    let y = f.period.year;
+    match by {
+        None => (range.code(), false),
+        Some(By::Year) => (y.to_string(), false),
+        Some(By::Half) => match f.period.half() {
+            Some(h) => (format!("{y}S{h}"), false),
+            None => (y.to_string(), true),
+        },
+        Some(By::Quarter) => match f.period.quarter() {
+            Some(qn) => (format!("{y}Q{qn}"), false),
+            None => (y.to_string(), true),
+        },
+        Some(By::Month) => match f.period.month() {
+            Some(m) => (format!("{y}{m:02}"), false),
+            None => (y.to_string(), true),
+        },
+        Some(By::Child) => (range.code(), false),
+    }
+}
+
+/// Run a rollup.
+pub async fn run(db: &Db, q: &Query<'_>) -> StorageResult<Vec<Row>> {
+    // Stored indicators needed: those asked, and the parts of asked ratios.
+    let mut needed: Vec<&Indicator> = Vec::new();
+    for i in q.indicators {
+        if i.aggregation == Aggregation::Ratio {
+            for part in [&i.numerator, &i.denominator].into_iter().flatten() {
+                if let Some(p) = q.catalogue.iter().find(|c| &c.code == part) {
+                    needed.push(p);
+                }
+            }
+        } else {
+            needed.push(i);
+        }
+    }
+    needed.sort_by_key(|i| i.id);
+    needed.dedup_by_key(|i| i.id);
+    let ids: Vec<i64> = needed.iter().map(|i| i.id).collect();
+    let facts = facts(db, q, &ids).await?;
+
+    // Child units' names, for by=child.
+    let mut names: HashMap<i64, (String, String)> = HashMap::new();
+    names.insert(q.unit.id, (q.unit.code.clone(), q.unit.name.clone()));
+    if q.by == Some(By::Child) {
+        let rows = sqlx::query("SELECT id, code, name FROM units WHERE parent_id = $1")
+            .bind(q.unit.id)
+            .fetch_all(db.pool())
+            .await?;
+        for r in rows {
+            names.insert(r.get(0), (r.get(1), r.get(2)));
+        }
+    }
+
+    // (indicator id, group label, unit id) → accumulator
+    let mut accs: BTreeMap<(i64, String, i64), Acc> = BTreeMap::new();
+    let agg_of: HashMap<i64, Aggregation> = needed.iter().map(|i| (i.id, i.aggregation)).collect();
+    for f in &facts {
+        let (label, coarser) = group_of(f, q.by, &q.range);
+        let unit = match q.by {
+            Some(By::Child) => f.child.unwrap_or(q.unit.id),
+            _ => q.unit.id,
+        };
+        let agg = agg_of
+            .get(&f.indicator_id)
+            .copied()
+            .unwrap_or(Aggregation::Sum);
+        accs.entry((f.indicator_id, label, unit))
+            .or_default()
+            .add(f, agg, coarser);
+    }
+    for ((iid, _, _), acc) in accs.iter_mut() {
+        acc.finish(agg_of.get(iid).copied().unwrap_or(Aggregation::Sum));
+    }
+
+    let mut groups: Vec<(String, i64)> = accs.keys().map(|(_, g, u)| (g.clone(), *u)).collect();
+    groups.sort();
+    groups.dedup();
+    let mut out = Vec::new();
+    for ind in q.indicators {
+        for (label, unit) in &groups {
+            let (code, name) = names.get(unit).cloned().unwrap_or_default();
+            let row = if ind.aggregation == Aggregation::Ratio {
+                let part = |c: &Option<String>| {
+                    c.as_ref()
+                        .and_then(|c| q.catalogue.iter().find(|i| &i.code == c))
+                        .and_then(|i| accs.get(&(i.id, label.clone(), *unit)))
+                };
+                let (num, den) = (part(&ind.numerator), part(&ind.denominator));
+                let Some(den) = den.filter(|d| d.milli > 0) else {
+                    continue;
+                };
+                let num_milli = num.map(|n| n.milli).unwrap_or(0);
+                let mut flags = Vec::new();
+                if den.split || num.is_some_and(|n| n.split) {
+                    flags.push("includes_split_units".to_string());
+                }
+                if den.unapproved > 0 || num.is_some_and(|n| n.unapproved > 0) {
+                    flags.push("includes_unapproved".to_string());
+                }
+                let qual = den
+                    .qualifier
+                    .unwrap_or(Qualifier::Exact)
+                    .combine(num.and_then(|n| n.qualifier).unwrap_or(Qualifier::Exact));
+                Row {
+                    indicator: ind.code.clone(),
+                    unit: code,
+                    unit_name: name,
+                    period: label.clone(),
+                    value: Some((num_milli as f64 / den.milli as f64 * 1000.0).round() / 10.0),
+                    qualifier: qual.non_exact(),
+                    unapproved: 0.0,
+                    flags,
+                }
+            } else {
+                let Some(acc) = accs.get(&(ind.id, label.clone(), *unit)) else {
+                    continue;
+                };
+                let mut flags = Vec::new();
+                if acc.split {
+                    flags.push("includes_split_units".to_string());
+                }
+                if acc.unapproved > 0 {
+                    flags.push("includes_unapproved".to_string());
+                }
+                if acc.coarser {
+                    flags.push("period_not_broken_down".to_string());
+                }
+                Row {
+                    indicator: ind.code.clone(),
+                    unit: code,
+                    unit_name: name,
+                    period: label.clone(),
+                    value: acc.any.then_some(acc.milli as f64 / 1000.0),
+                    qualifier: acc.qualifier.and_then(Qualifier::non_exact),
+                    unapproved: acc.unapproved as f64 / 1000.0,
+                    flags,
+                }
+            };
+            out.push(row);
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,613 @@
+//! Reports: entering values, the workflow (submit, approve, return,
+//! reopen) with validation, and completeness for a parent unit.
+
+use std::collections::HashMap;
+
+use antq_core::dates::{self, Date};
+use antq_core::indicators::{check_value, format_milli, Qualifier};
+use antq_core::periods::Period;
+use antq_core::reports::{ReportState, Transition};
+use antq_core::units::Level;
+use antq_core::validation::{Severity, Violation};
+use serde::Serialize;
+use serde_json::json;
+use sqlx::Row;
+
+use crate::audit::{self, Change, Who};
+use crate::catalogue::Form;
+use crate::db::Db;
+use crate::error::{StorageError, StorageResult};
+use crate::units::{self, Unit, UnitQuery};
+
+/// One value of a report.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Value {
+    /// The value in the indicator's unit (decimals allowed).
+    pub value: f64,
+    #[serde(skip)]
+    pub milli: i64,
+    pub qualifier: Qualifier,
+    pub comment: Option<String>,
+}
+
+/// A report as the API and the entry page show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportView {
+    pub form: String,
+    pub unit: String,
+    pub unit_name: String,
+    pub period: String,
+    pub period_start: String,
+    pub period_end: String,
+    /// `not_started` when nothing was entered yet.
+    pub state: String,
+    pub return_comment: Option<String>,
+    pub state_changed_at: Option<String>,
+    pub state_changed_by: Option<String>,
+    /// By indicator code; a breakdown's values under `code.option`.
+    pub values: HashMap<String, Value>,
+    pub validation: Vec<Violation>,
+    pub deadline: String,
+}
+
+/// A value to set: `None` clears it.
+#[derive(Debug, Clone)]
+pub struct ValueInput {
+    pub indicator: String,
+    pub option: String,
+    pub value: Option<(i64, Qualifier, Option<String>)>,
+}
+
+fn key(indicator: &str, option: &str) -> String {
+    if option.is_empty() {
+        indicator.to_string()
+    } else {
+        format!("{indicator}.{option}")
+    }
+}
+
+struct ReportRow {
+    id: i64,
+    state: ReportState,
+    return_comment: Option<String>,
+    changed_at: String,
+    changed_by: String,
+}
+
+async fn find(
+    db: &Db,
+    form: &Form,
+    unit: &Unit,
+    period: &Period,
+) -> StorageResult<Option<ReportRow>> {
+    let row = sqlx::query(
+        "SELECT id, state, return_comment, state_changed_at, state_changed_by FROM reports \
+         WHERE form_id = $1 AND unit_id = $2 AND period = $3",
+    )
+    .bind(form.id)
+    .bind(unit.id)
+    .bind(period.code())
+    .fetch_optional(db.pool())
+    .await?;
+    row.map(|r| {
+        Ok(ReportRow {
+            id: r.get(0),
+            state: r.get::<String, _>(1).parse()?,
+            return_comment: r.get(2),
+            changed_at: r.get(3),
+            changed_by: r.get(4),
+        })
+    })
+    .transpose()
+}
+
+/// The period a form may be reported for, with its dates; the unit reporting
+/// it is the version valid on the last day.
+pub fn check_period(form: &Form, period: &str) -> StorageResult<(Period, Date, Date)> {
+    let p = Period::parse(period)?;
+    if p.kind != form.period_type {
+        return Err(antq_core::DomainError::invalid(format!(
+            "biểu {} báo cáo theo kỳ {}, không theo kỳ {}",
+            form.code,
+            form.period_type.as_str(),
+            p.kind.as_str()
+        ))
+        .into());
+    }
+    let (start, end) = p.dates(form.calendar)?;
+    Ok((p, start, end))
+}
+
+/// Does the form apply to this unit?
+pub fn check_unit(form: &Form, unit: &Unit) -> StorageResult<()> {
+    if form.levels.contains(&unit.level) {
+        Ok(())
+    } else {
+        Err(antq_core::DomainError::invalid(format!(
+            "{} không báo cáo biểu {} (chỉ {})",
+            unit.name,
+            form.code,
+            form.levels
+                .iter()
+                .map(|l| l.label_vi())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+        .into())
+    }
+}
+
+async fn values_of(db: &Db, report_id: i64) -> StorageResult<HashMap<String, Value>> {
+    let rows = sqlx::query(
+        "SELECT i.code, v.option_code, v.value_milli, v.qualifier, v.comment FROM data_values v \
+         JOIN indicators i ON i.id = v.indicator_id WHERE v.report_id = $1",
+    )
+    .bind(report_id)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let milli: i64 = r.get(2);
+            let q: String = r.get(3);
+            Ok((
+                key(&r.get::<String, _>(0), &r.get::<String, _>(1)),
+                Value {
+                    value: milli as f64 / 1000.0,
+                    milli,
+                    qualifier: q.parse()?,
+                    comment: r.get(4),
+                },
+            ))
+        })
+        .collect()
+}
+
+/// Check the form's rules against values (breakdowns summed per indicator).
+pub fn validate(form: &Form, values: &HashMap<String, Value>) -> Vec<Violation> {
+    let mut totals: HashMap<String, i64> = HashMap::new();
+    let mut commented = Vec::new();
+    for (k, v) in values {
+        let code = k.split('.').next().unwrap_or(k).to_string();
+        *totals.entry(code.clone()).or_default() += v.milli;
+        if v.comment.as_deref().is_some_and(|c| !c.trim().is_empty()) {
+            commented.push(code);
+        }
+    }
+    form.rules
+        .iter()
+        .filter_map(|r| r.check(&totals, &commented))
+        .collect()
+}
+
+/// The report of a form for a unit and period (an empty one if not started).
+pub async fn view(db: &Db, form: &Form, unit: &Unit, period: &str) -> StorageResult<ReportView> {
+    let (p, start, end) = check_period(form, period)?;
+    let row = find(db, form, unit, &p).await?;
+    let values = match &row {
+        Some(r) => values_of(db, r.id).await?,
+        None => HashMap::new(),
+    };
+    let validation = validate(form, &values);
+    Ok(ReportView {
+        form: form.code.clone(),
+        unit: unit.code.clone(),
+        unit_name: unit.name.clone(),
+        period: p.code(),
+        period_start: dates::iso(start),
+        period_end: dates::iso(end),
+        state: row
+            .as_ref()
+            .map(|r| r.state.as_str())
+            .unwrap_or("not_started")
+            .to_string(),
+        return_comment: row.as_ref().and_then(|r| r.return_comment.clone()),
+        state_changed_at: row.as_ref().map(|r| r.changed_at.clone()),
+        state_changed_by: row.as_ref().map(|r| r.changed_by.clone()),
+        values,
+        validation,
+        deadline: dates::iso(end + chrono::Duration::days(form.deadline_days)),
+    })
+}
+
+/// Set values of a draft or returned report (creating it), audited value by
+/// value. A submitted or approved report is refused with the reason.
+pub async fn put_values(
+    db: &Db,
+    who: &Who,
+    form: &Form,
+    unit: &Unit,
+    period: &str,
+    inputs: Vec<ValueInput>,
+) -> StorageResult<ReportView> {
+    let (p, start, end) = check_period(form, period)?;
+    check_unit(form, unit)?;
+    // Check every input first, and report every problem at once.
+    let mut errors = Vec::new();
+    for input in &inputs {
+        let Some(ind) = form.indicators.iter().find(|i| i.code == input.indicator) else {
+            errors.push(format!(
+                "chỉ tiêu \"{}\" không có trong biểu {}",
+                input.indicator, form.code
+            ));
+            continue;
+        };
+        let option_ok = if ind.options.is_empty() {
+            input.option.is_empty()
+        } else {
+            ind.options.iter().any(|o| o.code == input.option)
+        };
+        if !option_ok {
+            errors.push(if ind.options.is_empty() {
+                format!("chỉ tiêu {} không chia theo nhóm", ind.code)
+            } else {
+                format!(
+                    "chỉ tiêu {} cần nhóm: {}",
+                    ind.code,
+                    ind.options
+                        .iter()
+                        .map(|o| o.code.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            });
+        }
+        if let Some((milli, _, _)) = &input.value {
+            if let Err(e) = check_value(*milli, ind.value_type) {
+                errors.push(format!("{}: {e}", key(&ind.code, &input.option)));
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(StorageError::Rejected(errors));
+    }
+    let mut tx = db.begin_write().await?;
+    let now = dates::timestamp(dates::now_utc());
+    let existing = sqlx::query(
+        "SELECT id, state FROM reports WHERE form_id = $1 AND unit_id = $2 AND period = $3",
+    )
+    .bind(form.id)
+    .bind(unit.id)
+    .bind(p.code())
+    .fetch_optional(tx.conn())
+    .await?;
+    let report_id = match existing {
+        Some(r) => {
+            let state: ReportState = r.get::<String, _>(1).parse()?;
+            if !state.editable() {
+                return Err(StorageError::Conflict(format!(
+                    "báo cáo {} kỳ {} của {} đang ở trạng thái \"{}\": không sửa được{}",
+                    form.code,
+                    p.code(),
+                    unit.name,
+                    state.label_vi(),
+                    if state == ReportState::Approved {
+                        " cho tới khi cấp trên mở lại"
+                    } else {
+                        " khi chờ cấp trên duyệt"
+                    }
+                )));
+            }
+            r.get::<i64, _>(0)
+        }
+        None => {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO reports (form_id, unit_id, period, period_year, period_start, period_end, state, \
+                 state_changed_at, state_changed_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, 'draft', $7, $8, $7) RETURNING id",
+            )
+            .bind(form.id)
+            .bind(unit.id)
+            .bind(p.code())
+            .bind(i64::from(p.year))
+            .bind(dates::iso(start))
+            .bind(dates::iso(end))
+            .bind(&now)
+            .bind(&who.name)
+            .fetch_one(tx.conn())
+            .await?;
+            audit::append(
+                &mut tx,
+                Change {
+                    who,
+                    action: "report.create",
+                    entity: "report",
+                    entity_id: id.to_string(),
+                    unit_id: Some(unit.id),
+                    before: None,
+                    after: Some(json!({"form": form.code, "unit": unit.code, "period": p.code(), "state": "draft"})),
+                },
+            )
+            .await?;
+            id
+        }
+    };
+    for input in inputs {
+        let ind = form
+            .indicators
+            .iter()
+            .find(|i| i.code == input.indicator)
+            .expect("checked above");
+        let old = sqlx::query(
+            "SELECT value_milli, qualifier, comment FROM data_values WHERE report_id = $1 AND indicator_id = $2 AND option_code = $3",
+        )
+        .bind(report_id)
+        .bind(ind.id)
+        .bind(&input.option)
+        .fetch_optional(tx.conn())
+        .await?
+        .map(|r| (r.get::<i64, _>(0), r.get::<String, _>(1), r.get::<Option<String>, _>(2)));
+        let as_json = |v: &Option<(i64, String, Option<String>)>| {
+            v.as_ref()
+                .map(|(m, q, c)| json!({"value": format_milli(*m), "qualifier": q, "comment": c}))
+        };
+        let new = input.value.as_ref().map(|(m, q, c)| {
+            (
+                *m,
+                q.as_str().to_string(),
+                c.as_ref()
+                    .map(|c| antq_core::text::nfc(c.trim()))
+                    .filter(|c| !c.is_empty()),
+            )
+        });
+        if old == new {
+            continue;
+        }
+        match &new {
+            Some((m, q, c)) if old.is_some() => {
+                sqlx::query(
+                    "UPDATE data_values SET value_milli = $1, qualifier = $2, comment = $3, updated_at = $4, updated_by = $5 \
+                     WHERE report_id = $6 AND indicator_id = $7 AND option_code = $8",
+                )
+                .bind(m)
+                .bind(q)
+                .bind(c)
+                .bind(&now)
+                .bind(&who.name)
+                .bind(report_id)
+                .bind(ind.id)
+                .bind(&input.option)
+                .execute(tx.conn())
+                .await?;
+            }
+            Some((m, q, c)) => {
+                sqlx::query(
+                    "INSERT INTO data_values (report_id, indicator_id, option_code, value_milli, qualifier, comment, updated_at, updated_by) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(report_id)
+                .bind(ind.id)
+                .bind(&input.option)
+                .bind(m)
+                .bind(q)
+                .bind(c)
+                .bind(&now)
+                .bind(&who.name)
+                .execute(tx.conn())
+                .await?;
+            }
+            None => {
+                sqlx::query("DELETE FROM data_values WHERE report_id = $1 AND indicator_id = $2 AND option_code = $3")
+                    .bind(report_id)
+                    .bind(ind.id)
+                    .bind(&input.option)
+                    .execute(tx.conn())
+                    .await?;
+            }
+        }
+        audit::append(
+            &mut tx,
+            Change {
+                who,
+                action: "value.set",
+                entity: "report",
+                entity_id: report_id.to_string(),
+                unit_id: Some(unit.id),
+                before: as_json(&old).map(|v| json!({key(&ind.code, &input.option): v})),
+                after: as_json(&new).map(|v| json!({key(&ind.code, &input.option): v})),
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    view(db, form, unit, period).await
+}
+
+/// Move a report through the workflow (audited). Submitting checks the
+/// form's rules: errors block, and warnings need a comment on a value involved.
+pub async fn transition(
+    db: &Db,
+    who: &Who,
+    form: &Form,
+    unit: &Unit,
+    period: &str,
+    t: Transition,
+    comment: Option<String>,
+) -> StorageResult<ReportView> {
+    let (p, _, _) = check_period(form, period)?;
+    let current = view(db, form, unit, period).await?;
+    let Some(row) = find(db, form, unit, &p).await? else {
+        return Err(StorageError::Conflict(format!(
+            "{} chưa nhập số liệu biểu {} kỳ {}",
+            unit.name,
+            form.code,
+            p.code()
+        )));
+    };
+    let next = t
+        .apply(row.state)
+        .map_err(|e| StorageError::Conflict(e.to_string()))?;
+    let comment = comment
+        .map(|c| antq_core::text::nfc(c.trim()))
+        .filter(|c| !c.is_empty());
+    if t == Transition::Submit {
+        let blocking: Vec<String> = current
+            .validation
+            .iter()
+            .filter(|v| v.severity == Severity::Error || !v.explained)
+            .map(|v| match v.severity {
+                Severity::Error => format!("lỗi: {}", v.message),
+                Severity::Warning => format!("cảnh báo cần ghi chú giải thích: {}", v.message),
+            })
+            .collect();
+        if !blocking.is_empty() {
+            return Err(StorageError::Rejected(blocking));
+        }
+    }
+    if t == Transition::Return && comment.is_none() {
+        return Err(antq_core::DomainError::invalid("trả lại báo cáo cần ghi rõ lý do").into());
+    }
+    let mut tx = db.begin_write().await?;
+    let now = dates::timestamp(dates::now_utc());
+    sqlx::query(
+        "UPDATE reports SET state = $1, state_changed_at = $2, state_changed_by = $3, \
+         return_comment = CASE WHEN $4 IS NULL THEN return_comment ELSE $4 END WHERE id = $5",
+    )
+    .bind(next.as_str())
+    .bind(&now)
+    .bind(&who.name)
+    .bind(comment.clone())
+    .bind(row.id)
+    .execute(tx.conn())
+    .await?;
+    audit::append(
+        &mut tx,
+        Change {
+            who,
+            action: match t {
+                Transition::Submit => "report.submit",
+                Transition::Approve => "report.approve",
+                Transition::Return => "report.return",
+                Transition::Reopen => "report.reopen",
+            },
+            entity: "report",
+            entity_id: row.id.to_string(),
+            unit_id: Some(unit.id),
+            before: Some(json!({"state": row.state.as_str()})),
+            after: Some(json!({"state": next.as_str(), "comment": comment})),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    view(db, form, unit, period).await
+}
+
+/// One reporting unit's status for a period.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitStatus {
+    pub unit: String,
+    pub unit_name: String,
+    /// not_started, draft, submitted, approved, returned
+    pub state: String,
+    pub late: bool,
+    pub changed_at: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Completeness {
+    pub form: String,
+    pub unit: String,
+    pub unit_name: String,
+    pub period: String,
+    pub deadline: String,
+    pub total: usize,
+    /// Counts by state (and `late`).
+    pub counts: HashMap<String, usize>,
+    /// Share of the units in each state, 0–100.
+    pub percent: HashMap<String, f64>,
+    pub units: Vec<UnitStatus>,
+}
+
+/// Which units under `parent` report the form for the period (the versions
+/// valid at its end, at the form's levels, the parent included), and how far each is.
+pub async fn completeness(
+    db: &Db,
+    form: &Form,
+    parent: &Unit,
+    period: &str,
+    today: Date,
+) -> StorageResult<Completeness> {
+    let (p, _, end) = check_period(form, period)?;
+    let deadline = end + chrono::Duration::days(form.deadline_days);
+    let mut reporting: Vec<Unit> = Vec::new();
+    if form.levels.contains(&parent.level) {
+        reporting.push(parent.clone());
+    }
+    for level in &form.levels {
+        if *level == Level::Nation {
+            continue;
+        }
+        let mut list = units::list(
+            db,
+            &UnitQuery {
+                at: end,
+                level: Some(*level),
+                parent_id: Some(parent.id),
+                q: None,
+                limit: None,
+            },
+        )
+        .await?;
+        reporting.append(&mut list);
+    }
+    let rows = sqlx::query(
+        "SELECT r.unit_id, r.state, r.state_changed_at FROM reports r \
+         WHERE r.form_id = $1 AND r.period = $2 \
+         AND r.unit_id IN (SELECT descendant_id FROM unit_tree WHERE ancestor_id = $3)",
+    )
+    .bind(form.id)
+    .bind(p.code())
+    .bind(parent.id)
+    .fetch_all(db.pool())
+    .await?;
+    let states: HashMap<i64, (String, String)> = rows
+        .iter()
+        .map(|r| (r.get(0), (r.get(1), r.get(2))))
+        .collect();
+    let overdue = today > deadline;
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    let units: Vec<UnitStatus> = reporting
+        .iter()
+        .map(|u| {
+            let (state, changed_at) = match states.get(&u.id) {
+                Some((s, at)) => (s.clone(), Some(at.clone())),
+                None => ("not_started".to_string(), None),
+            };
+            let late = overdue && !matches!(state.as_str(), "submitted" | "approved");
+            *counts.entry(state.clone()).or_default() += 1;
+            if late {
+                *counts.entry("late".into()).or_default() += 1;
+            }
+            UnitStatus {
+                unit: u.code.clone(),
+                unit_name: u.name.clone(),
+                state,
+                late,
+                changed_at,
+            }
+        })
+        .collect();
+    let total = units.len();
+    let percent = counts
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.clone(),
+                if total == 0 {
+                    0.0
+                } else {
+                    (*v as f64) * 100.0 / total as f64
+                },
+            )
+        })
+        .collect();
+    Ok(Completeness {
+        form: form.code.clone(),
+        unit: parent.code.clone(),
+        unit_name: parent.name.clone(),
+        period: p.code(),
+        deadline: dates::iso(deadline),
+        total,
+        counts,
+        percent,
+        units,
+    })
+}

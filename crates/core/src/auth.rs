@@ -93,6 +93,11 @@ pub enum Action {
     ReadAudit,
     /// Change units and their lineage links.
     EditUnits,
+    /// Enter and submit a unit's report of a form owned by this role.
+    EnterData(Role),
+    /// Approve, return or reopen the report of a unit *below* one's own, for
+    /// a form owned by this role.
+    Approve(Role),
 }
 
 impl Action {
@@ -102,7 +107,18 @@ impl Action {
             Action::Read => &[Role::Admin, Role::Police, Role::Front, Role::Viewer],
             Action::EditAreas => &[Role::Admin, Role::Police, Role::Front],
             Action::ManageUsers | Action::ReadAudit | Action::EditUnits => &[Role::Admin],
+            Action::EnterData(role) | Action::Approve(role) => match role {
+                Role::Police => &[Role::Police],
+                Role::Front => &[Role::Front],
+                Role::Admin | Role::Viewer => &[],
+            },
         }
+    }
+
+    /// Whether the grant must sit strictly above the unit (approval is the
+    /// level above's decision, never the reporting unit's own).
+    pub fn strictly_above(self) -> bool {
+        matches!(self, Action::Approve(_))
     }
 
     pub fn permitted_by(self, role: Role) -> bool {
@@ -241,6 +257,11 @@ mod tests {
         assert!(Action::EditAreas.permitted_by(Role::Front));
         assert!(!Action::ManageUsers.permitted_by(Role::Police));
         assert!(Action::ManageUsers.permitted_by(Role::Admin));
+        assert!(Action::EnterData(Role::Police).permitted_by(Role::Police));
+        assert!(!Action::EnterData(Role::Police).permitted_by(Role::Front));
+        assert!(!Action::EnterData(Role::Police).permitted_by(Role::Admin));
+        assert!(Action::Approve(Role::Police).strictly_above());
+        assert!(!Action::EnterData(Role::Police).strictly_above());
     }
 
     #[test]

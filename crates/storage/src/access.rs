@@ -67,7 +67,8 @@ impl Actor {
     /// the actor may do `action`. Ids are integers from the database, so
     /// writing them into the SQL is safe.
     pub fn scope_sql(&self, action: Action, column: &str) -> String {
-        if self.is_national(action) {
+        let strict = action.strictly_above();
+        if self.is_national(action) && !strict {
             return "1 = 1".into();
         }
         let ids = self.units_for(action);
@@ -79,7 +80,15 @@ impl Actor {
             .map(i64::to_string)
             .collect::<Vec<_>>()
             .join(", ");
-        format!("{column} IN (SELECT descendant_id FROM unit_scope WHERE ancestor_id IN ({list}))")
+        // Approval is for the level above: never a grant's own unit.
+        let below = if strict {
+            " AND descendant_id <> ancestor_id"
+        } else {
+            ""
+        };
+        format!(
+            "{column} IN (SELECT descendant_id FROM unit_scope WHERE ancestor_id IN ({list}){below})"
+        )
     }
 }
 

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, described by `openapi.json`.
 
 mod admin;
+mod data;
 mod session;
 mod units;
 
@@ -49,6 +50,21 @@ pub fn routes() -> Router<AppState> {
                 .delete(admin::delete_link),
         )
         .route("/audit", get(admin::audit))
+        .route("/indicators", get(data::indicators))
+        .route("/forms/{code}", get(data::form))
+        .route(
+            "/data/{form}/{unit}/{period}",
+            get(data::get).put(data::put),
+        )
+        .route("/data/{form}/{unit}/{period}/submit", post(data::submit))
+        .route("/data/{form}/{unit}/{period}/approve", post(data::approve))
+        .route("/data/{form}/{unit}/{period}/return", post(data::return_))
+        .route("/data/{form}/{unit}/{period}/reopen", post(data::reopen))
+        .route(
+            "/completeness/{form}/{unit}/{period}",
+            get(data::completeness),
+        )
+        .route("/analytics", get(data::analytics))
         .fallback(not_found)
 }
 

@@ -170,7 +170,12 @@ async fn health_and_openapi() {
     }
     // Every documented path is routed: it answers something other than the API's 404.
     for (path, ops) in paths {
-        let concrete = path.replace("{code}", "11").replace("{id}", "1");
+        let concrete = path
+            .replace("{code}", "11")
+            .replace("{id}", "1")
+            .replace("{form}", "antq-nam")
+            .replace("{unit}", "11")
+            .replace("{period}", "2026");
         for method in ops.as_object().unwrap().keys() {
             let m: reqwest::Method = method.to_uppercase().parse().unwrap();
             let res = a

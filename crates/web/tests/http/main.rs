@@ -6,4 +6,5 @@ mod helpers;
 mod access;
 mod api_units;
 mod auth;
+mod data;
 mod pages;

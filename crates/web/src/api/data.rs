@@ -1,0 +1,182 @@
+//! Statistics over the API: reports (`/data/{form}/{unit}/{period}`),
+//! completeness, rollups, and the catalogue.
+
+use antq_core::reports::Transition;
+use axum::extract::{Path, Query, State};
+use axum::Json;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::auth::ApiUser;
+use crate::error::{ApiError, ApiResult, Failure};
+use crate::state::AppState;
+use crate::statistics::{self, RollupParams};
+
+pub async fn get(
+    State(state): State<AppState>,
+    ApiUser(ctx): ApiUser,
+    Path((form, unit, period)): Path<(String, String, String)>,
+) -> ApiResult<Json<Value>> {
+    let (_, _, view) = statistics::view(&state, &ctx.actor, &form, &unit, &period).await?;
+    Ok(Json(json!(view)))
+}
+
+#[derive(Deserialize)]
+pub struct PutBody {
+    values: serde_json::Map<String, Value>,
+}
+
+pub async fn put(
+    State(state): State<AppState>,
+    ApiUser(ctx): ApiUser,
+    Path((form, unit, period)): Path<(String, String, String)>,
+    Json(body): Json<PutBody>,
+) -> ApiResult<Json<Value>> {
+    let mut inputs = Vec::new();
+    let mut errors = Vec::new();
+    for (k, v) in &body.values {
+        match statistics::parse_value(k, v) {
+            Ok(i) => inputs.push(i),
+            Err(e) => errors.push(e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::from(antq_storage::StorageError::Rejected(errors)));
+    }
+    let view = statistics::put(&state, &ctx.actor, &form, &unit, &period, inputs).await?;
+    Ok(Json(json!(view)))
+}
+
+#[derive(Deserialize, Default)]
+pub struct CommentBody {
+    #[serde(default)]
+    comment: Option<String>,
+}
+
+async fn step(
+    state: AppState,
+    ctx: crate::auth::AuthContext,
+    (form, unit, period): (String, String, String),
+    t: Transition,
+    body: Option<Json<CommentBody>>,
+) -> ApiResult<Json<Value>> {
+    let comment = body.and_then(|b| b.0.comment);
+    let view =
+        statistics::transition(&state, &ctx.actor, &form, &unit, &period, t, comment).await?;
+    Ok(Json(json!(view)))
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    ApiUser(ctx): ApiUser,
+    Path(p): Path<(String, String, String)>,
+    body: Option<Json<CommentBody>>,
+) -> ApiResult<Json<Value>> {
+    step(state, ctx, p, Transition::Submit, body).await
+}
+
+pub async fn approve(
+    State(state): State<AppState>,
+    ApiUser(ctx): ApiUser,
+    Path(p): Path<(String, String, String)>,
+    body: Option<Json<CommentBody>>,
+) -> ApiResult<Json<Value>> {
+    step(state, ctx, p, Transition::Approve, body).await
+}
+
+pub async fn return_(
+    State(state): State<AppState>,
+    ApiUser(ctx): ApiUser,
+    Path(p): Path<(String, String, String)>,
+    body: Option<Json<CommentBody>>,
+) -> ApiResult<Json<Value>> {
+    step(state, ctx, p, Transition::Return, body).await
+}
+
+pub async fn reopen(
+    State(state): State<AppState>,
+    ApiUser(ctx): ApiUser,
+    Path(p): Path<(String, String, String)>,
+    body: Option<Json<CommentBody>>,
+) -> ApiResult<Json<Value>> {
+    step(state, ctx, p, Transition::Reopen, body).await
+}
+
+pub async fn completeness(
+    State(state): State<AppState>,
+    ApiUser(ctx): ApiUser,
+    Path((form, unit, period)): Path<(String, String, String)>,
+) -> ApiResult<Json<Value>> {
+    Ok(Json(json!(
+        statistics::completeness(&state, &ctx.actor, &form, &unit, &period).await?
+    )))
+}
+
+#[derive(Deserialize)]
+pub struct AnalyticsParams {
+    indicators: Option<String>,
+    unit: Option<String>,
+    at: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    by: Option<String>,
+    map: Option<String>,
+    approved_only: Option<bool>,
+}
+
+pub async fn analytics(
+    State(state): State<AppState>,
+    ApiUser(ctx): ApiUser,
+    Query(p): Query<AnalyticsParams>,
+) -> ApiResult<Json<Value>> {
+    let need = |v: Option<String>, name: &str| {
+        v.ok_or_else(|| Failure::bad_request(format!("thiếu tham số {name}")))
+    };
+    let params = RollupParams {
+        indicators: need(p.indicators, "indicators")?,
+        unit: need(p.unit, "unit")?,
+        at: p.at,
+        from: need(p.from, "from")?,
+        to: p.to,
+        by: p.by,
+        map: p.map,
+        approved_only: p.approved_only,
+    };
+    let r = statistics::rollup(&state, &ctx.actor, &params).await?;
+    Ok(Json(json!({
+        "unit": r.unit.code,
+        "unit_name": r.unit.name,
+        "range": r.range.code(),
+        "map": match r.map { antq_storage::analytics::MapMode::Current => "current", _ => "historical" },
+        "approved_only": r.approved_only,
+        "rows": r.rows,
+    })))
+}
+
+pub async fn indicators(
+    State(state): State<AppState>,
+    ApiUser(_): ApiUser,
+) -> ApiResult<Json<Value>> {
+    Ok(Json(json!(
+        antq_storage::catalogue::indicators(&state.db).await?
+    )))
+}
+
+pub async fn form(
+    State(state): State<AppState>,
+    ApiUser(_): ApiUser,
+    Path(code): Path<String>,
+) -> ApiResult<Json<Value>> {
+    let form = antq_storage::catalogue::form(&state.db, &code).await?;
+    let rules: Vec<Value> = form
+        .rules
+        .iter()
+        .map(|r| {
+            json!({"code": r.code, "left": r.left.text(), "operator": r.op.as_str(), "right": r.right.text(),
+                   "missing": r.missing.as_str(), "severity": r.severity.as_str(), "message": r.message_vi})
+        })
+        .collect();
+    let mut v = json!(form);
+    v["rules"] = json!(rules);
+    Ok(Json(v))
+}

@@ -1,0 +1,237 @@
+//! The operations behind the statistics pages and API: reports of a form
+//! for a unit and period, the workflow, completeness, and rollups. Each
+//! checks access through the one policy, then calls storage.
+
+use antq_core::auth::Action;
+use antq_core::dates;
+use antq_core::indicators::{parse_number, Qualifier, SCALE};
+use antq_core::periods::YearRange;
+use antq_core::reports::Transition;
+use antq_core::units::UnitCode;
+use antq_storage::access::{self, Actor};
+use antq_storage::analytics::{self, By, MapMode};
+use antq_storage::catalogue::{self, Form};
+use antq_storage::reports::{self, Completeness, ReportView, ValueInput};
+use antq_storage::units::{self, Unit};
+use serde_json::Value;
+
+use crate::error::Failure;
+use crate::state::AppState;
+
+/// The form, and the unit that reports it for the period (the version valid
+/// on the period's last day: `82` for 2020 is Tiền Giang, for 2026 Đồng Tháp).
+pub async fn form_unit(
+    state: &AppState,
+    form: &str,
+    code: &str,
+    period: &str,
+) -> Result<(Form, Unit), Failure> {
+    let form = catalogue::form(&state.db, form).await?;
+    let (_, _, end) = reports::check_period(&form, period)?;
+    let unit = units::get_at(&state.db, &UnitCode::parse(code)?, end).await?;
+    Ok((form, unit))
+}
+
+pub async fn view(
+    state: &AppState,
+    actor: &Actor,
+    form: &str,
+    code: &str,
+    period: &str,
+) -> Result<(Form, Unit, ReportView), Failure> {
+    let (form, unit) = form_unit(state, form, code, period).await?;
+    access::require(&state.db, actor, Action::Read, unit.id).await?;
+    let view = reports::view(&state.db, &form, &unit, period).await?;
+    Ok((form, unit, view))
+}
+
+/// What the caller may do with a report: (enter and submit, approve/return/reopen).
+pub async fn rights(
+    state: &AppState,
+    actor: &Actor,
+    form: &Form,
+    unit: &Unit,
+) -> Result<(bool, bool), Failure> {
+    Ok((
+        access::can(
+            &state.db,
+            actor,
+            Action::EnterData(form.owner_role),
+            unit.id,
+        )
+        .await?,
+        access::can(&state.db, actor, Action::Approve(form.owner_role), unit.id).await?,
+    ))
+}
+
+/// One value as sent: a number, a Vietnamese number string ("4.378",
+/// "hơn 32.000"), `null` to clear, or `{"value", "qualifier", "comment"}`.
+pub fn parse_value(key: &str, v: &Value) -> Result<ValueInput, String> {
+    let (indicator, option) = match key.split_once('.') {
+        Some((i, o)) => (i.to_string(), o.to_string()),
+        None => (key.to_string(), String::new()),
+    };
+    let number = |v: &Value| -> Result<Option<(i64, Qualifier)>, String> {
+        match v {
+            Value::Null => Ok(None),
+            Value::Number(n) => n
+                .as_f64()
+                .filter(|x| x.is_finite() && x.abs() < 9e12)
+                .map(|x| Some(((x * SCALE as f64).round() as i64, Qualifier::Exact)))
+                .ok_or_else(|| format!("{key}: \"{n}\" không phải số hợp lệ")),
+            Value::String(s) if s.trim().is_empty() => Ok(None),
+            Value::String(s) => parse_number(s)
+                .map(|t| Some((t.milli, t.qualifier)))
+                .map_err(|e| format!("{key}: {e}")),
+            other => Err(format!("{key}: {other} không phải số")),
+        }
+    };
+    let value = match v {
+        Value::Object(o) => {
+            let n = number(o.get("value").unwrap_or(&Value::Null))?;
+            let qualifier = match o.get("qualifier") {
+                None | Some(Value::Null) => None,
+                Some(Value::String(q)) => {
+                    Some(q.parse::<Qualifier>().map_err(|e| format!("{key}: {e}"))?)
+                }
+                Some(other) => return Err(format!("{key}: qualifier {other} không hợp lệ")),
+            };
+            let comment = match o.get("comment") {
+                None | Some(Value::Null) => None,
+                Some(Value::String(c)) => Some(c.clone()),
+                Some(other) => return Err(format!("{key}: comment {other} phải là chuỗi")),
+            };
+            n.map(|(m, q)| (m, qualifier.unwrap_or(q), comment))
+        }
+        other => number(other)?.map(|(m, q)| (m, q, None)),
+    };
+    Ok(ValueInput {
+        indicator,
+        option,
+        value,
+    })
+}
+
+pub async fn put(
+    state: &AppState,
+    actor: &Actor,
+    form: &str,
+    code: &str,
+    period: &str,
+    inputs: Vec<ValueInput>,
+) -> Result<ReportView, Failure> {
+    let (form, unit) = form_unit(state, form, code, period).await?;
+    access::require(
+        &state.db,
+        actor,
+        Action::EnterData(form.owner_role),
+        unit.id,
+    )
+    .await?;
+    Ok(reports::put_values(&state.db, &actor.who(), &form, &unit, period, inputs).await?)
+}
+
+pub async fn transition(
+    state: &AppState,
+    actor: &Actor,
+    form: &str,
+    code: &str,
+    period: &str,
+    t: Transition,
+    comment: Option<String>,
+) -> Result<ReportView, Failure> {
+    let (form, unit) = form_unit(state, form, code, period).await?;
+    let action = if t.by_approver() {
+        Action::Approve(form.owner_role)
+    } else {
+        Action::EnterData(form.owner_role)
+    };
+    access::require(&state.db, actor, action, unit.id).await?;
+    Ok(reports::transition(&state.db, &actor.who(), &form, &unit, period, t, comment).await?)
+}
+
+pub async fn completeness(
+    state: &AppState,
+    actor: &Actor,
+    form: &str,
+    code: &str,
+    period: &str,
+) -> Result<Completeness, Failure> {
+    let (form, unit) = form_unit(state, form, code, period).await?;
+    access::require(&state.db, actor, Action::Read, unit.id).await?;
+    Ok(reports::completeness(&state.db, &form, &unit, period, dates::today()).await?)
+}
+
+/// A rollup request as it comes from the API or the pivot page.
+#[derive(Debug, Clone, Default)]
+pub struct RollupParams {
+    pub indicators: String,
+    pub unit: String,
+    pub at: Option<String>,
+    pub from: String,
+    pub to: Option<String>,
+    pub by: Option<String>,
+    pub map: Option<String>,
+    pub approved_only: Option<bool>,
+}
+
+pub struct Rollup {
+    pub unit: Unit,
+    pub range: YearRange,
+    pub approved_only: bool,
+    pub map: MapMode,
+    pub indicators: Vec<catalogue::Indicator>,
+    pub rows: Vec<analytics::Row>,
+}
+
+pub async fn rollup(state: &AppState, actor: &Actor, p: &RollupParams) -> Result<Rollup, Failure> {
+    let codes: Vec<String> = p
+        .indicators
+        .split(',')
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    if codes.is_empty() {
+        return Err(Failure::bad_request(
+            "cần ít nhất một chỉ tiêu (indicators=tt_buoi,tt_luot)",
+        ));
+    }
+    let map: MapMode = p.map.as_deref().unwrap_or("current").parse()?;
+    let at = crate::ops::date_or_today(p.at.as_deref())?;
+    let unit = units::get_at(&state.db, &UnitCode::parse(&p.unit)?, at).await?;
+    access::require(&state.db, actor, Action::Read, unit.id).await?;
+    let range = YearRange::parse(&p.from, p.to.as_deref())?;
+    let by: Option<By> =
+        p.by.as_deref()
+            .filter(|b| !b.is_empty())
+            .map(str::parse)
+            .transpose()?;
+    let catalogue = catalogue::indicators(&state.db).await?;
+    let indicators = catalogue::indicators_by_code(&state.db, &codes).await?;
+    // A commune sees its own figures as entered; above it, totals count
+    // only approved reports unless asked otherwise.
+    let approved_only = p
+        .approved_only
+        .unwrap_or(unit.level != antq_core::units::Level::Commune);
+    let rows = analytics::run(
+        &state.db,
+        &analytics::Query {
+            indicators: &indicators,
+            catalogue: &catalogue,
+            unit: &unit,
+            range,
+            by,
+            map,
+            approved_only,
+        },
+    )
+    .await?;
+    Ok(Rollup {
+        unit,
+        range,
+        approved_only,
+        map,
+        indicators,
+        rows,
+    })
+}

@@ -3,6 +3,7 @@
 
 mod account;
 mod admin;
+mod data;
 mod home;
 mod login;
 mod units;
@@ -63,6 +64,11 @@ pub fn routes() -> Router<AppState> {
             "/tai-khoan/ma-truy-cap/{id}/thu-hoi",
             post(account::revoke_token),
         )
+        .route("/so-lieu", get(data::index))
+        .route("/so-lieu/{form}/{unit}/{period}", get(data::entry))
+        .route("/so-lieu/{form}/{unit}/{period}/luu", post(data::save))
+        .route("/so-lieu/{form}/{unit}/{period}/buoc", post(data::step))
+        .route("/tien-do/{form}/{unit}/{period}", get(data::progress))
         .layer(middleware::from_fn(clear_flash))
 }
 

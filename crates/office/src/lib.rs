@@ -1,0 +1,11 @@
+//! antq's office files: CSV and Excel in and out, with every error reported
+//! by place in Vietnamese (`Biểu 01, ô D17: "12,5a" không phải số`), and SVG
+//! charts with Vietnamese labels and number format.
+
+pub mod chart;
+pub mod csv_long;
+pub mod legacy_text;
+pub mod table;
+pub mod xlsx;
+
+pub use table::{Cell, Table};

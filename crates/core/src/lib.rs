@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod dates;
 pub mod error;
+pub mod imports;
 pub mod indicators;
 pub mod periods;
 pub mod reports;

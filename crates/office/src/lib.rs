@@ -4,6 +4,8 @@
 
 pub mod chart;
 pub mod csv_long;
+pub mod dhis2;
+pub mod files;
 pub mod legacy_text;
 pub mod table;
 pub mod xlsx;

@@ -13,6 +13,8 @@ pub mod catalogue;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod export;
+pub mod import;
 pub mod migrations;
 pub mod orgs;
 pub mod reports;

@@ -7,7 +7,6 @@ use antq_core::dates::{self, Date};
 use antq_core::indicators::{check_value, format_milli, Qualifier};
 use antq_core::periods::Period;
 use antq_core::reports::{ReportState, Transition};
-use antq_core::units::Level;
 use antq_core::validation::{Severity, Violation};
 use serde::Serialize;
 use serde_json::json;
@@ -209,21 +208,10 @@ pub async fn view(db: &Db, form: &Form, unit: &Unit, period: &str) -> StorageRes
     })
 }
 
-/// Set values of a draft or returned report (creating it), audited value by
-/// value. A submitted or approved report is refused with the reason.
-pub async fn put_values(
-    db: &Db,
-    who: &Who,
-    form: &Form,
-    unit: &Unit,
-    period: &str,
-    inputs: Vec<ValueInput>,
-) -> StorageResult<ReportView> {
-    let (p, start, end) = check_period(form, period)?;
-    check_unit(form, unit)?;
-    // Check every input first, and report every problem at once.
+/// Problems with values to set, each as a message (empty: all fine).
+pub fn check_inputs(form: &Form, inputs: &[ValueInput]) -> Vec<String> {
     let mut errors = Vec::new();
-    for input in &inputs {
+    for input in inputs {
         let Some(ind) = form.indicators.iter().find(|i| i.code == input.indicator) else {
             errors.push(format!(
                 "chỉ tiêu \"{}\" không có trong biểu {}",
@@ -257,37 +245,85 @@ pub async fn put_values(
             }
         }
     }
-    if !errors.is_empty() {
-        return Err(StorageError::Rejected(errors));
+    errors
+}
+
+/// What writing values changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Changes {
+    pub reports_created: usize,
+    pub values_new: usize,
+    pub values_changed: usize,
+    pub values_cleared: usize,
+    pub values_unchanged: usize,
+}
+
+impl Changes {
+    pub fn add(&mut self, o: Changes) {
+        self.reports_created += o.reports_created;
+        self.values_new += o.values_new;
+        self.values_changed += o.values_changed;
+        self.values_cleared += o.values_cleared;
+        self.values_unchanged += o.values_unchanged;
     }
-    let mut tx = db.begin_write().await?;
-    let now = dates::timestamp(dates::now_utc());
-    let existing = sqlx::query(
+}
+
+/// The state of a report, if it exists (inside a transaction).
+pub(crate) async fn state_in(
+    tx: &mut crate::WriteTx,
+    form: &Form,
+    unit: &Unit,
+    period: &Period,
+) -> StorageResult<Option<(i64, ReportState)>> {
+    let row = sqlx::query(
         "SELECT id, state FROM reports WHERE form_id = $1 AND unit_id = $2 AND period = $3",
     )
     .bind(form.id)
     .bind(unit.id)
-    .bind(p.code())
+    .bind(period.code())
     .fetch_optional(tx.conn())
     .await?;
-    let report_id = match existing {
-        Some(r) => {
-            let state: ReportState = r.get::<String, _>(1).parse()?;
+    row.map(|r| Ok((r.get::<i64, _>(0), r.get::<String, _>(1).parse()?)))
+        .transpose()
+}
+
+fn locked_message(form: &Form, unit: &Unit, period: &Period, state: ReportState) -> String {
+    format!(
+        "báo cáo {} kỳ {} của {} đang ở trạng thái \"{}\": không sửa được{}",
+        form.code,
+        period.code(),
+        unit.name,
+        state.label_vi(),
+        if state == ReportState::Approved {
+            " cho tới khi cấp trên mở lại"
+        } else {
+            " khi chờ cấp trên duyệt"
+        }
+    )
+}
+
+/// Write checked values into a report inside a transaction, creating the
+/// report as a draft if needed; audited value by value. Refuses a report that
+/// is submitted or approved.
+pub(crate) async fn apply_values(
+    tx: &mut crate::WriteTx,
+    who: &Who,
+    form: &Form,
+    unit: &Unit,
+    period: &str,
+    inputs: &[ValueInput],
+) -> StorageResult<Changes> {
+    let (p, start, end) = check_period(form, period)?;
+    let mut changes = Changes::default();
+    let now = dates::timestamp(dates::now_utc());
+    let report_id = match state_in(tx, form, unit, &p).await? {
+        Some((id, state)) => {
             if !state.editable() {
-                return Err(StorageError::Conflict(format!(
-                    "báo cáo {} kỳ {} của {} đang ở trạng thái \"{}\": không sửa được{}",
-                    form.code,
-                    p.code(),
-                    unit.name,
-                    state.label_vi(),
-                    if state == ReportState::Approved {
-                        " cho tới khi cấp trên mở lại"
-                    } else {
-                        " khi chờ cấp trên duyệt"
-                    }
+                return Err(StorageError::Conflict(locked_message(
+                    form, unit, &p, state,
                 )));
             }
-            r.get::<i64, _>(0)
+            id
         }
         None => {
             let id: i64 = sqlx::query_scalar(
@@ -305,7 +341,7 @@ pub async fn put_values(
             .fetch_one(tx.conn())
             .await?;
             audit::append(
-                &mut tx,
+                tx,
                 Change {
                     who,
                     action: "report.create",
@@ -317,6 +353,7 @@ pub async fn put_values(
                 },
             )
             .await?;
+            changes.reports_created += 1;
             id
         }
     };
@@ -325,7 +362,7 @@ pub async fn put_values(
             .indicators
             .iter()
             .find(|i| i.code == input.indicator)
-            .expect("checked above");
+            .ok_or_else(|| StorageError::not_found(format!("chỉ tiêu {}", input.indicator)))?;
         let old = sqlx::query(
             "SELECT value_milli, qualifier, comment FROM data_values WHERE report_id = $1 AND indicator_id = $2 AND option_code = $3",
         )
@@ -349,6 +386,7 @@ pub async fn put_values(
             )
         });
         if old == new {
+            changes.values_unchanged += 1;
             continue;
         }
         match &new {
@@ -367,6 +405,7 @@ pub async fn put_values(
                 .bind(&input.option)
                 .execute(tx.conn())
                 .await?;
+                changes.values_changed += 1;
             }
             Some((m, q, c)) => {
                 sqlx::query(
@@ -383,6 +422,7 @@ pub async fn put_values(
                 .bind(&who.name)
                 .execute(tx.conn())
                 .await?;
+                changes.values_new += 1;
             }
             None => {
                 sqlx::query("DELETE FROM data_values WHERE report_id = $1 AND indicator_id = $2 AND option_code = $3")
@@ -391,10 +431,11 @@ pub async fn put_values(
                     .bind(&input.option)
                     .execute(tx.conn())
                     .await?;
+                changes.values_cleared += 1;
             }
         }
         audit::append(
-            &mut tx,
+            tx,
             Change {
                 who,
                 action: "value.set",
@@ -407,6 +448,27 @@ pub async fn put_values(
         )
         .await?;
     }
+    Ok(changes)
+}
+
+/// Set values of a draft or returned report (creating it), audited value by
+/// value. A submitted or approved report is refused with the reason.
+pub async fn put_values(
+    db: &Db,
+    who: &Who,
+    form: &Form,
+    unit: &Unit,
+    period: &str,
+    inputs: Vec<ValueInput>,
+) -> StorageResult<ReportView> {
+    check_period(form, period)?;
+    check_unit(form, unit)?;
+    let errors = check_inputs(form, &inputs);
+    if !errors.is_empty() {
+        return Err(StorageError::Rejected(errors));
+    }
+    let mut tx = db.begin_write().await?;
+    apply_values(&mut tx, who, form, unit, period, &inputs).await?;
     tx.commit().await?;
     view(db, form, unit, period).await
 }
@@ -516,6 +578,40 @@ pub struct Completeness {
     pub units: Vec<UnitStatus>,
 }
 
+/// The units that report a form for a period under `parent` (the versions
+/// valid on its last day, the parent first if it reports too).
+pub async fn reporting_units(
+    db: &Db,
+    form: &Form,
+    parent: &Unit,
+    period: &str,
+) -> StorageResult<Vec<Unit>> {
+    let (_, _, end) = check_period(form, period)?;
+    let mut out = Vec::new();
+    if form.levels.contains(&parent.level) {
+        out.push(parent.clone());
+    }
+    for level in &form.levels {
+        if *level == parent.level {
+            continue;
+        }
+        out.extend(
+            units::list(
+                db,
+                &UnitQuery {
+                    at: end,
+                    level: Some(*level),
+                    parent_id: Some(parent.id),
+                    q: None,
+                    limit: None,
+                },
+            )
+            .await?,
+        );
+    }
+    Ok(out)
+}
+
 /// Which units under `parent` report the form for the period (the versions
 /// valid at its end, at the form's levels, the parent included), and how far each is.
 pub async fn completeness(
@@ -527,27 +623,7 @@ pub async fn completeness(
 ) -> StorageResult<Completeness> {
     let (p, _, end) = check_period(form, period)?;
     let deadline = end + chrono::Duration::days(form.deadline_days);
-    let mut reporting: Vec<Unit> = Vec::new();
-    if form.levels.contains(&parent.level) {
-        reporting.push(parent.clone());
-    }
-    for level in &form.levels {
-        if *level == Level::Nation {
-            continue;
-        }
-        let mut list = units::list(
-            db,
-            &UnitQuery {
-                at: end,
-                level: Some(*level),
-                parent_id: Some(parent.id),
-                q: None,
-                limit: None,
-            },
-        )
-        .await?;
-        reporting.append(&mut list);
-    }
+    let reporting = reporting_units(db, form, parent, period).await?;
     let rows = sqlx::query(
         "SELECT r.unit_id, r.state, r.state_changed_at FROM reports r \
          WHERE r.form_id = $1 AND r.period = $2 \

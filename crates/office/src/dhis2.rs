@@ -1,0 +1,176 @@
+//! DHIS2 `dataValueSets` JSON, with codes as the id scheme
+//! (`idScheme=CODE`): data elements are indicator codes, org units are unit
+//! codes, category option combos are breakdown options, periods use the
+//! same ISO codes (2026, 2026S1, 2026Q1, 202601). Tools built for DHIS2 can
+//! send to and read from antq.
+
+use antq_core::imports::{ExportValue, ImportRow, RawValue};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DataValueSet {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_set: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub org_unit: Option<String>,
+    #[serde(default)]
+    pub data_values: Vec<DataValue>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DataValue {
+    pub data_element: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub org_unit: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category_option_combo: Option<String>,
+    #[serde(default)]
+    pub value: serde_json::Value,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// antq's qualifier (exact, more_than, nearly, about); DHIS2 ignores it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub qualifier: Option<String>,
+}
+
+/// Read a dataValueSet into rows; every problem named by its place.
+pub fn read(bytes: &[u8]) -> Result<Vec<ImportRow>, Vec<String>> {
+    let set: DataValueSet = serde_json::from_slice(bytes)
+        .map_err(|e| vec![format!("JSON dataValueSets không hợp lệ: {e}")])?;
+    let mut rows = Vec::new();
+    let mut errors = Vec::new();
+    for (i, dv) in set.data_values.into_iter().enumerate() {
+        let place = format!("dataValues[{i}]");
+        let period = dv.period.or_else(|| set.period.clone());
+        let unit = dv.org_unit.or_else(|| set.org_unit.clone());
+        let (Some(period), Some(unit)) = (period, unit) else {
+            errors.push(format!("{place}: thiếu period hoặc orgUnit"));
+            continue;
+        };
+        let value = match dv.value {
+            serde_json::Value::Number(n) => RawValue::Number(n.as_f64().unwrap_or(f64::NAN)),
+            serde_json::Value::String(s) => RawValue::Text(s),
+            serde_json::Value::Null => RawValue::Text(String::new()),
+            other => {
+                errors.push(format!("{place}: \"{other}\" không phải số"));
+                continue;
+            }
+        };
+        let key = match dv
+            .category_option_combo
+            .filter(|c| !c.is_empty() && c != "default")
+        {
+            Some(coc) => format!("{}.{}", dv.data_element, coc),
+            None => dv.data_element,
+        };
+        rows.push(ImportRow {
+            place,
+            form: set.data_set.clone(),
+            unit,
+            period,
+            key,
+            value,
+            qualifier: dv.qualifier.unwrap_or_default(),
+            comment: dv.comment.unwrap_or_default(),
+        });
+    }
+    if errors.is_empty() {
+        Ok(rows)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Write values as a dataValueSet.
+pub fn write(form: Option<&str>, values: &[ExportValue]) -> Vec<u8> {
+    let set = DataValueSet {
+        data_set: form.map(str::to_string),
+        period: None,
+        org_unit: None,
+        data_values: values
+            .iter()
+            .map(|v| {
+                let (de, coc) = match v.key.split_once('.') {
+                    Some((d, c)) => (d.to_string(), Some(c.to_string())),
+                    None => (v.key.clone(), None),
+                };
+                DataValue {
+                    data_element: de,
+                    period: Some(v.period.clone()),
+                    org_unit: Some(v.unit.clone()),
+                    category_option_combo: coc,
+                    value: serde_json::Value::String(plain_number(v.milli)),
+                    comment: v.comment.clone(),
+                    qualifier: (v.qualifier != "exact").then(|| v.qualifier.clone()),
+                }
+            })
+            .collect(),
+    };
+    serde_json::to_vec_pretty(&set).unwrap_or_default()
+}
+
+/// A number as DHIS2 writes values: digits, a dot for decimals.
+pub fn plain_number(milli: i64) -> String {
+    if milli % 1000 == 0 {
+        (milli / 1000).to_string()
+    } else {
+        let s = format!("{:.3}", milli as f64 / 1000.0);
+        s.trim_end_matches('0').to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip() {
+        let values = vec![
+            ExportValue {
+                form: "antq-nam".into(),
+                unit: "03325".into(),
+                period: "2026".into(),
+                key: "tt_buoi".into(),
+                milli: 12_000,
+                qualifier: "exact".into(),
+                comment: None,
+            },
+            ExportValue {
+                form: "antq-nam".into(),
+                unit: "03325".into(),
+                period: "2026".into(),
+                key: "kt_bang_khen.tap_the".into(),
+                milli: 2_500,
+                qualifier: "more_than".into(),
+                comment: Some("ghi chú".into()),
+            },
+        ];
+        let bytes = write(Some("antq-nam"), &values);
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        assert!(text.contains("\"dataElement\": \"kt_bang_khen\""));
+        assert!(text.contains("\"categoryOptionCombo\": \"tap_the\""));
+        assert!(text.contains("\"value\": \"2.5\""));
+        let rows = read(&bytes).unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[1].key, "kt_bang_khen.tap_the");
+        assert_eq!(rows[1].value, RawValue::Text("2.5".into()));
+        assert_eq!(rows[1].qualifier, "more_than");
+        assert_eq!(rows[0].form.as_deref(), Some("antq-nam"));
+    }
+
+    #[test]
+    fn dhis2_style_sets_with_defaults_at_the_top() {
+        let json = br#"{"dataSet":"antq-nam","period":"2026","orgUnit":"03325",
+            "dataValues":[{"dataElement":"tt_buoi","value":"12","categoryOptionCombo":"default"},
+                          {"dataElement":"tt_luot","value":3000},{"dataElement":"x","value":[1]}]}"#;
+        let errs = read(json).unwrap_err();
+        assert_eq!(errs.len(), 1);
+        assert!(errs[0].starts_with("dataValues[2]"));
+    }
+}

@@ -1,0 +1,64 @@
+//! Turning an uploaded file into rows to import, whatever its format.
+
+use antq_core::imports::{ImportRow, RawValue};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Xlsx,
+    Dhis2,
+}
+
+impl Format {
+    /// From a file name's extension or a format name.
+    pub fn guess(name: &str) -> Option<Format> {
+        let lower = name.to_ascii_lowercase();
+        let ext = lower.rsplit('.').next().unwrap_or(&lower);
+        match ext {
+            "csv" => Some(Format::Csv),
+            "xlsx" | "xlsm" | "xls" | "ods" => Some(Format::Xlsx),
+            "json" | "dhis2" => Some(Format::Dhis2),
+            _ => None,
+        }
+    }
+}
+
+/// Read a file into rows; every problem is named by its place.
+pub fn read(format: Format, bytes: &[u8]) -> Result<Vec<ImportRow>, Vec<String>> {
+    match format {
+        Format::Csv => crate::csv_long::read(bytes).map(|records| {
+            records
+                .into_iter()
+                .map(|r| ImportRow {
+                    place: r.place,
+                    form: None,
+                    unit: r.unit,
+                    period: r.period,
+                    key: r.indicator,
+                    value: RawValue::Text(r.value),
+                    qualifier: r.qualifier,
+                    comment: r.comment,
+                })
+                .collect()
+        }),
+        Format::Xlsx => crate::xlsx::read_template(bytes).map(|up| {
+            up.cells
+                .into_iter()
+                .map(|c| ImportRow {
+                    place: c.place,
+                    form: Some(up.form.clone()),
+                    unit: c.unit,
+                    period: up.period.clone(),
+                    key: c.key,
+                    value: match c.value {
+                        crate::xlsx::Filled::Number(x) => RawValue::Number(x),
+                        crate::xlsx::Filled::Text(t) => RawValue::Text(t),
+                    },
+                    qualifier: String::new(),
+                    comment: String::new(),
+                })
+                .collect()
+        }),
+        Format::Dhis2 => crate::dhis2::read(bytes),
+    }
+}

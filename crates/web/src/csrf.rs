@@ -79,6 +79,18 @@ pub async fn protect(req: Request, next: Next) -> Response {
             refuse(is_api, "mã chống giả mạo (CSRF) không đúng")
         };
     }
+    // Multipart uploads carry the token in the form's action URL.
+    if let Some(given) = req
+        .uri()
+        .query()
+        .and_then(|q| form_field(q.as_bytes(), FIELD))
+    {
+        return if same(&given, &expected) {
+            next.run(req).await
+        } else {
+            refuse(is_api, "mã chống giả mạo (CSRF) không đúng")
+        };
+    }
     let is_form = req
         .headers()
         .get(CONTENT_TYPE)

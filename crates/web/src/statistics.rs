@@ -235,3 +235,155 @@ pub async fn rollup(state: &AppState, actor: &Actor, p: &RollupParams) -> Result
         rows,
     })
 }
+
+/// Read an uploaded file and import it, all or nothing.
+pub async fn import(
+    state: &AppState,
+    actor: &Actor,
+    format: antq_office::files::Format,
+    bytes: &[u8],
+    dry_run: bool,
+) -> Result<antq_storage::import::ImportSummary, Failure> {
+    let rows =
+        antq_office::files::read(format, bytes).map_err(antq_storage::StorageError::Rejected)?;
+    if rows.is_empty() {
+        return Err(Failure::bad_request("tệp không có giá trị nào để nhập"));
+    }
+    Ok(antq_storage::import::run(&state.db, Some(actor), &actor.who(), rows, dry_run).await?)
+}
+
+/// A file to download.
+pub struct Download {
+    pub bytes: Vec<u8>,
+    pub content_type: &'static str,
+    pub filename: String,
+}
+
+pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// The values of a form under a unit, in long CSV or DHIS2 JSON.
+pub async fn export(
+    state: &AppState,
+    actor: &Actor,
+    form: &str,
+    code: &str,
+    from: &str,
+    to: Option<&str>,
+    dhis2: bool,
+) -> Result<Download, Failure> {
+    let form = catalogue::form(&state.db, form).await?;
+    let range = YearRange::parse(from, to)?;
+    // The unit as it was at the end of the range (or today, if sooner).
+    let end_of_range =
+        chrono::NaiveDate::from_ymd_opt(range.to, 12, 31).unwrap_or_else(dates::today);
+    let unit = units::get_at(
+        &state.db,
+        &UnitCode::parse(code)?,
+        end_of_range.min(dates::today()),
+    )
+    .await?;
+    access::require(&state.db, actor, Action::Read, unit.id).await?;
+    let scope = actor.scope_sql(Action::Read, "r.unit_id");
+    let values = antq_storage::export::values(&state.db, &form, &unit, range, &scope).await?;
+    let name = format!(
+        "{}_{}_{}",
+        form.code,
+        unit.code,
+        range.code().replace("..", "-")
+    );
+    Ok(if dhis2 {
+        Download {
+            bytes: antq_office::dhis2::write(Some(&form.code), &values),
+            content_type: "application/json",
+            filename: format!("{name}.json"),
+        }
+    } else {
+        let records: Vec<antq_office::csv_long::LongRecord> = values
+            .iter()
+            .map(|v| antq_office::csv_long::LongRecord {
+                place: String::new(),
+                unit: v.unit.clone(),
+                period: v.period.clone(),
+                indicator: v.key.clone(),
+                value: antq_core::indicators::format_milli(v.milli),
+                qualifier: v.qualifier.clone(),
+                comment: v.comment.clone().unwrap_or_default(),
+            })
+            .collect();
+        Download {
+            bytes: antq_office::csv_long::write(&records),
+            content_type: "text/csv; charset=utf-8",
+            filename: format!("{name}.csv"),
+        }
+    })
+}
+
+/// An Excel template for a form, a period and a parent unit: one row per
+/// reporting unit, one column per indicator, prefilled with what is stored.
+pub async fn template(
+    state: &AppState,
+    actor: &Actor,
+    form: &str,
+    code: &str,
+    period: &str,
+) -> Result<Download, Failure> {
+    let (form, unit) = form_unit(state, form, code, period).await?;
+    access::require(&state.db, actor, Action::Read, unit.id).await?;
+    let units = reports::reporting_units(&state.db, &form, &unit, period).await?;
+    let p = antq_core::periods::Period::parse(period)?;
+    let scope = actor.scope_sql(Action::Read, "r.unit_id");
+    let values = antq_storage::export::values(
+        &state.db,
+        &form,
+        &unit,
+        YearRange {
+            from: p.year,
+            to: p.year,
+        },
+        &scope,
+    )
+    .await?;
+    let mut columns = Vec::new();
+    for ind in &form.indicators {
+        if ind.options.is_empty() {
+            columns.push((ind.code.clone(), format!("{} ({})", ind.name_vi, ind.unit)));
+        } else {
+            for o in &ind.options {
+                columns.push((
+                    format!("{}.{}", ind.code, o.code),
+                    format!("{} – {}", ind.name_vi, o.name_vi),
+                ));
+            }
+        }
+    }
+    let rows = units
+        .iter()
+        .map(|u| {
+            let vals = columns
+                .iter()
+                .map(|(k, _)| {
+                    values
+                        .iter()
+                        .find(|v| v.unit == u.code && v.period == p.code() && &v.key == k)
+                        .map(|v| v.milli as f64 / 1000.0)
+                })
+                .collect();
+            (u.code.clone(), u.name.clone(), vals)
+        })
+        .collect();
+    let t = antq_office::xlsx::Template {
+        title: format!("{} — {} — kỳ {}", form.name_vi, unit.name, p.code()),
+        form: form.code.clone(),
+        period: p.code(),
+        parent: unit.code.clone(),
+        columns,
+        rows,
+    };
+    let bytes = antq_office::xlsx::write_template(&t)
+        .map_err(|e| Failure::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, e))?;
+    Ok(Download {
+        bytes,
+        content_type: XLSX,
+        filename: format!("bieu_{}_{}_{}.xlsx", form.code, unit.code, p.code()),
+    })
+}

@@ -180,3 +180,171 @@ pub async fn form(
     v["rules"] = json!(rules);
     Ok(Json(v))
 }
+
+#[derive(Deserialize)]
+pub struct ImportParams {
+    format: Option<String>,
+    #[serde(default)]
+    dry_run: bool,
+}
+
+fn format_of(
+    p: Option<&str>,
+    headers: &axum::http::HeaderMap,
+) -> Result<antq_office::files::Format, Failure> {
+    use antq_office::files::Format;
+    if let Some(f) = p {
+        return Format::guess(f).ok_or_else(|| {
+            Failure::bad_request(format!("định dạng \"{f}\" không hỗ trợ (csv, xlsx, dhis2)"))
+        });
+    }
+    let ct = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    if ct.starts_with("text/csv") {
+        Ok(Format::Csv)
+    } else if ct.starts_with("application/json") {
+        Ok(Format::Dhis2)
+    } else if ct.contains("spreadsheetml") || ct.contains("excel") {
+        Ok(Format::Xlsx)
+    } else {
+        Err(Failure::bad_request(
+            "cần ?format=csv|xlsx|dhis2 hoặc Content-Type tương ứng",
+        ))
+    }
+}
+
+/// `POST /api/v1/import`: a file in the body, all or nothing.
+pub async fn import(
+    State(state): State<AppState>,
+    ApiUser(ctx): ApiUser,
+    Query(p): Query<ImportParams>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> ApiResult<Json<Value>> {
+    let format = format_of(p.format.as_deref(), &headers)?;
+    let summary = statistics::import(&state, &ctx.actor, format, &body, p.dry_run).await?;
+    Ok(Json(json!(summary)))
+}
+
+#[derive(Deserialize)]
+pub struct DvsParams {
+    #[serde(default, rename = "dryRun")]
+    dry_run: bool,
+}
+
+/// `POST /api/v1/dataValueSets`: DHIS2's endpoint, codes as identifiers.
+pub async fn data_value_sets_in(
+    State(state): State<AppState>,
+    ApiUser(ctx): ApiUser,
+    Query(p): Query<DvsParams>,
+    body: axum::body::Bytes,
+) -> ApiResult<Json<Value>> {
+    let s = statistics::import(
+        &state,
+        &ctx.actor,
+        antq_office::files::Format::Dhis2,
+        &body,
+        p.dry_run,
+    )
+    .await?;
+    Ok(Json(json!({
+        "status": "SUCCESS",
+        "dryRun": s.dry_run,
+        "importCount": {
+            "imported": s.changes.values_new,
+            "updated": s.changes.values_changed,
+            "deleted": s.changes.values_cleared,
+            "ignored": s.changes.values_unchanged
+        }
+    })))
+}
+
+#[derive(Deserialize)]
+pub struct DvsOut {
+    #[serde(rename = "dataSet")]
+    data_set: String,
+    #[serde(rename = "orgUnit")]
+    org_unit: String,
+    period: Option<String>,
+    #[serde(rename = "startDate")]
+    start: Option<String>,
+    #[serde(rename = "endDate")]
+    end: Option<String>,
+}
+
+/// `GET /api/v1/dataValueSets?dataSet=&orgUnit=&period=` (or startDate/endDate as years).
+pub async fn data_value_sets_out(
+    State(state): State<AppState>,
+    ApiUser(ctx): ApiUser,
+    Query(p): Query<DvsOut>,
+) -> ApiResult<axum::response::Response> {
+    let from = p
+        .period
+        .clone()
+        .or(p.start.map(|s| s.chars().take(4).collect()))
+        .ok_or_else(|| Failure::bad_request("cần period hoặc startDate"))?;
+    let to = p.period.or(p.end.map(|s| s.chars().take(4).collect()));
+    let d = statistics::export(
+        &state,
+        &ctx.actor,
+        &p.data_set,
+        &p.org_unit,
+        &from,
+        to.as_deref(),
+        true,
+    )
+    .await?;
+    Ok(download(d))
+}
+
+#[derive(Deserialize)]
+pub struct ExportParams {
+    from: String,
+    to: Option<String>,
+    format: Option<String>,
+}
+
+pub async fn export(
+    State(state): State<AppState>,
+    ApiUser(ctx): ApiUser,
+    Path((form, unit)): Path<(String, String)>,
+    Query(p): Query<ExportParams>,
+) -> ApiResult<axum::response::Response> {
+    let dhis2 = matches!(p.format.as_deref(), Some("dhis2") | Some("json"));
+    let d = statistics::export(
+        &state,
+        &ctx.actor,
+        &form,
+        &unit,
+        &p.from,
+        p.to.as_deref(),
+        dhis2,
+    )
+    .await?;
+    Ok(download(d))
+}
+
+pub async fn template(
+    State(state): State<AppState>,
+    ApiUser(ctx): ApiUser,
+    Path((form, unit, period)): Path<(String, String, String)>,
+) -> ApiResult<axum::response::Response> {
+    Ok(download(
+        statistics::template(&state, &ctx.actor, &form, &unit, &period).await?,
+    ))
+}
+
+pub fn download(d: statistics::Download) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let disposition = format!("attachment; filename=\"{}\"", d.filename.replace('"', ""));
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, d.content_type.to_string()),
+            (axum::http::header::CONTENT_DISPOSITION, disposition),
+        ],
+        d.bytes,
+    )
+        .into_response()
+}

@@ -2,9 +2,12 @@
 
 mod admin;
 mod data;
+
+pub use data::download;
 mod session;
 mod units;
 
+use axum::extract::DefaultBodyLimit;
 use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::{delete, get, post};
@@ -15,6 +18,9 @@ use crate::error::{ApiError, Failure};
 use crate::state::AppState;
 
 pub const OPENAPI: &str = include_str!("openapi.json");
+
+/// The largest file accepted for import.
+pub const UPLOAD_LIMIT: usize = 20 * 1024 * 1024;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -65,6 +71,18 @@ pub fn routes() -> Router<AppState> {
             get(data::completeness),
         )
         .route("/analytics", get(data::analytics))
+        .route(
+            "/import",
+            post(data::import).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        )
+        .route(
+            "/dataValueSets",
+            get(data::data_value_sets_out)
+                .post(data::data_value_sets_in)
+                .layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        )
+        .route("/export/{form}/{unit}", get(data::export))
+        .route("/templates/{form}/{unit}/{period}", get(data::template))
         .fallback(not_found)
 }
 

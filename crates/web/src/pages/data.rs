@@ -402,6 +402,8 @@ pub struct ProgressRow {
 #[template(path = "data/progress.html")]
 struct ProgressPage {
     c: Chrome,
+    form_code: String,
+    unit_code: String,
     form_name: String,
     unit_name: String,
     period: String,
@@ -457,6 +459,8 @@ pub async fn progress(
         })
         .collect();
     render(ProgressPage {
+        form_code: form_row.code.clone(),
+        unit_code: comp.unit.clone(),
         form_name: form_row.name_vi,
         unit_name: comp.unit_name,
         period: comp.period,

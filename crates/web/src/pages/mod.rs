@@ -3,7 +3,9 @@
 
 mod account;
 mod admin;
+mod analysis;
 mod data;
+mod files;
 mod home;
 mod login;
 mod units;
@@ -69,6 +71,19 @@ pub fn routes() -> Router<AppState> {
         .route("/so-lieu/{form}/{unit}/{period}/luu", post(data::save))
         .route("/so-lieu/{form}/{unit}/{period}/buoc", post(data::step))
         .route("/tien-do/{form}/{unit}/{period}", get(data::progress))
+        .route(
+            "/nhap-tep",
+            get(files::form)
+                .post(files::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    crate::api::UPLOAD_LIMIT,
+                )),
+        )
+        .route("/tai-ve/bieu/{form}/{unit}/{period}", get(files::template))
+        .route("/phan-tich", get(analysis::page))
+        .route("/phan-tich.csv", get(analysis::csv))
+        .route("/phan-tich.xlsx", get(analysis::xlsx))
+        .route("/tai-ve/so-lieu/{form}/{unit}", get(files::export))
         .layer(middleware::from_fn(clear_flash))
 }
 

@@ -1,0 +1,388 @@
+//! The pivot page: choose indicators, a unit, a range, and rows by year,
+//! half, quarter, month or child unit; a table and a chart; CSV and Excel.
+
+use antq_core::indicators::{Aggregation, Qualifier};
+use antq_core::text::{format_decimal, format_int};
+use antq_office::{Cell, Table};
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::Response;
+
+use super::{render, Chrome};
+use crate::auth::PageUser;
+use crate::error::PageResult;
+use crate::i18n::Lang;
+use crate::state::AppState;
+use crate::statistics::{self, Download, RollupParams};
+
+pub struct Choice {
+    pub code: String,
+    pub name: String,
+    pub checked: bool,
+}
+
+pub struct PivotRow {
+    pub label: String,
+    pub cells: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "data/analysis.html")]
+struct AnalysisPage {
+    c: Chrome,
+    choices: Vec<Choice>,
+    unit: String,
+    from: String,
+    to: String,
+    by: String,
+    by_options: Vec<(&'static str, &'static str)>,
+    map: String,
+    approved_only: bool,
+    heading: String,
+    columns: Vec<String>,
+    rows: Vec<PivotRow>,
+    chart: String,
+    query: String,
+    notes: Vec<String>,
+    error: String,
+}
+
+struct Params {
+    raw: Vec<(String, String)>,
+    rollup: RollupParams,
+    has_query: bool,
+}
+
+fn params(raw: Vec<(String, String)>) -> Params {
+    let get = |k: &str| {
+        raw.iter()
+            .find(|(a, _)| a == k)
+            .map(|(_, v)| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
+    let indicators: Vec<String> = raw
+        .iter()
+        .filter(|(k, _)| k == "i")
+        .map(|(_, v)| v.clone())
+        .collect();
+    let has_query = get("unit").is_some();
+    Params {
+        rollup: RollupParams {
+            indicators: if indicators.is_empty() {
+                "tt_buoi,tt_luot".into()
+            } else {
+                indicators.join(",")
+            },
+            unit: get("unit").unwrap_or_else(|| "11".into()),
+            at: get("at"),
+            from: get("from").unwrap_or_else(|| "2013".into()),
+            to: get("to").or_else(|| Some("2023".into())),
+            by: Some(get("by").unwrap_or_else(|| "year".into())),
+            map: get("map"),
+            approved_only: get("approved_only").map(|v| v == "1" || v == "true"),
+        },
+        raw,
+        has_query,
+    }
+}
+
+fn number(x: f64, ratio: bool) -> String {
+    if ratio {
+        format!("{}%", format_decimal(x, 1))
+    } else if x.fract() == 0.0 {
+        format_int(x as i64)
+    } else {
+        format_decimal(x, 3)
+    }
+}
+
+/// The rollup as a table: one row per group, one column per indicator.
+async fn pivot(
+    state: &AppState,
+    actor: &antq_storage::access::Actor,
+    p: &RollupParams,
+    lang: Lang,
+) -> Result<(Table, Vec<String>, Vec<f64>, String), crate::error::Failure> {
+    let r = statistics::rollup(state, actor, p).await?;
+    let mut groups: Vec<(String, String)> = Vec::new();
+    for row in &r.rows {
+        let key = (row.period.clone(), row.unit.clone());
+        if !groups.contains(&key) {
+            groups.push(key);
+        }
+    }
+    let by_child = p.by.as_deref() == Some("child");
+    if by_child {
+        groups.sort_by(|a, b| {
+            let name = |k: &(String, String)| {
+                r.rows
+                    .iter()
+                    .find(|x| x.unit == k.1)
+                    .map(|x| x.unit_name.clone())
+                    .unwrap_or_default()
+            };
+            antq_core::text::compare(&name(a), &name(b))
+        });
+    }
+    let name = |i: &antq_storage::catalogue::Indicator| match lang {
+        Lang::Vi => format!("{} ({})", i.name_vi, i.unit),
+        Lang::En => format!("{} ({})", i.name_en, i.unit),
+    };
+    let mut table = Table {
+        title: format!("{} · {}", r.unit.name, r.range.code()),
+        headers: std::iter::once(if by_child {
+            "Đơn vị".to_string()
+        } else {
+            "Kỳ".to_string()
+        })
+        .chain(r.indicators.iter().map(name))
+        .collect(),
+        rows: Vec::new(),
+    };
+    let mut chart_labels = Vec::new();
+    let mut chart_values = Vec::new();
+    for (period, unit) in &groups {
+        let label = if by_child {
+            r.rows
+                .iter()
+                .find(|x| &x.unit == unit)
+                .map(|x| x.unit_name.clone())
+                .unwrap_or_default()
+        } else {
+            period.clone()
+        };
+        let mut cells = vec![Cell::Text(label.clone())];
+        for (n, ind) in r.indicators.iter().enumerate() {
+            let v = r
+                .rows
+                .iter()
+                .find(|x| &x.period == period && &x.unit == unit && x.indicator == ind.code)
+                .and_then(|x| x.value);
+            cells.push(Cell::from(v));
+            if n == 0 {
+                chart_labels.push(label.clone());
+                chart_values.push(v.unwrap_or(0.0));
+            }
+        }
+        table.rows.push(cells);
+    }
+    let unit_of_first = r
+        .indicators
+        .first()
+        .map(|i| i.unit.clone())
+        .unwrap_or_default();
+    let chart_title = r.indicators.first().map(name).unwrap_or_default();
+    let chart =
+        antq_office::chart::bars(&chart_title, &chart_labels, &chart_values, &unit_of_first);
+    let mut notes = vec![format!(
+        "{} · {}",
+        if r.approved_only {
+            "Chỉ số liệu đã duyệt"
+        } else {
+            "Gồm cả số liệu chưa duyệt"
+        },
+        match r.map {
+            antq_storage::analytics::MapMode::Current => "đơn vị cũ dồn vào đơn vị hiện nay",
+            antq_storage::analytics::MapMode::Historical => "đơn vị như tại ngày xem",
+        }
+    )];
+    for row in &r.rows {
+        let ind = r.indicators.iter().find(|i| i.code == row.indicator);
+        let label = ind.map(|i| i.name_vi.clone()).unwrap_or_default();
+        if let Some(q) = row.qualifier {
+            let word = match q {
+                Qualifier::MoreThan => "hơn",
+                Qualifier::Nearly => "gần",
+                Qualifier::About => "khoảng",
+                Qualifier::Exact => "",
+            };
+            notes.push(format!(
+                "{label}, {}: số liệu gốc có giá trị ước lượng ({word})",
+                row.period
+            ));
+        }
+        if row.flags.iter().any(|f| f == "includes_split_units") {
+            notes.push(format!(
+                "{label}, {}: gồm số liệu của đơn vị bị chia tách năm 2025",
+                row.period
+            ));
+        }
+        if row.unapproved > 0.0 {
+            notes.push(format!(
+                "{label}, {}: {} chưa được duyệt",
+                row.period,
+                number(row.unapproved, false)
+            ));
+        }
+    }
+    notes.dedup();
+    Ok((table, notes, chart_values, chart))
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    c: Chrome,
+    PageUser(ctx): PageUser,
+    Query(raw): Query<Vec<(String, String)>>,
+) -> PageResult<Response> {
+    let p = params(raw);
+    let catalogue = antq_storage::catalogue::indicators(&state.db).await?;
+    let chosen: Vec<&str> = p.rollup.indicators.split(',').collect();
+    let choices = catalogue
+        .iter()
+        .map(|i| Choice {
+            code: i.code.clone(),
+            name: if c.lang == Lang::En {
+                i.name_en.clone()
+            } else {
+                i.name_vi.clone()
+            },
+            checked: chosen.contains(&i.code.as_str()),
+        })
+        .collect();
+    let ratio: Vec<bool> = chosen
+        .iter()
+        .map(|code| {
+            catalogue
+                .iter()
+                .any(|i| i.code == *code && i.aggregation == Aggregation::Ratio)
+        })
+        .collect();
+    let (heading, columns, rows, chart, notes, error) = if p.has_query {
+        match pivot(&state, &ctx.actor, &p.rollup, c.lang).await {
+            Ok((table, notes, _, chart)) => (
+                table.title.clone(),
+                table.headers.clone(),
+                table
+                    .rows
+                    .iter()
+                    .map(|r| PivotRow {
+                        label: match &r[0] {
+                            Cell::Text(t) => t.clone(),
+                            _ => String::new(),
+                        },
+                        cells: r[1..]
+                            .iter()
+                            .enumerate()
+                            .map(|(n, cell)| match cell {
+                                Cell::Number(x) => {
+                                    number(*x, ratio.get(n).copied().unwrap_or(false))
+                                }
+                                _ => "–".to_string(),
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+                chart,
+                notes,
+                String::new(),
+            ),
+            Err(e) => (
+                String::new(),
+                Vec::new(),
+                Vec::new(),
+                String::new(),
+                Vec::new(),
+                e.message,
+            ),
+        }
+    } else {
+        (
+            String::new(),
+            Vec::new(),
+            Vec::new(),
+            String::new(),
+            Vec::new(),
+            String::new(),
+        )
+    };
+    let query = p
+        .raw
+        .iter()
+        .map(|(k, v)| {
+            format!(
+                "{}={}",
+                crate::auth::urlencode(k),
+                crate::auth::urlencode(v)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("&amp;");
+    render(AnalysisPage {
+        choices,
+        unit: p.rollup.unit.clone(),
+        from: p.rollup.from.clone(),
+        to: p.rollup.to.clone().unwrap_or_default(),
+        by: p.rollup.by.clone().unwrap_or_default(),
+        by_options: [
+            ("year", "analysis.by_year"),
+            ("half", "analysis.by_half"),
+            ("quarter", "analysis.by_quarter"),
+            ("month", "analysis.by_month"),
+            ("child", "analysis.by_child"),
+        ]
+        .iter()
+        .map(|(v, k)| (*v, c.t(k)))
+        .collect(),
+        map: p.rollup.map.clone().unwrap_or_else(|| "current".into()),
+        approved_only: p.rollup.approved_only.unwrap_or(false),
+        heading,
+        columns,
+        rows,
+        chart,
+        query,
+        notes,
+        error,
+        c,
+    })
+}
+
+async fn export(
+    state: &AppState,
+    actor: &antq_storage::access::Actor,
+    raw: Vec<(String, String)>,
+    xlsx: bool,
+    lang: Lang,
+) -> PageResult<Response> {
+    let p = params(raw);
+    let (table, _, _, _) = pivot(state, actor, &p.rollup, lang).await?;
+    let name = format!(
+        "phan-tich_{}_{}",
+        p.rollup.unit,
+        p.rollup.from.replace("..", "-")
+    );
+    let d = if xlsx {
+        Download {
+            bytes: antq_office::xlsx::write_table("Phân tích", &table).map_err(|e| {
+                crate::error::Failure::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, e)
+            })?,
+            content_type: statistics::XLSX,
+            filename: format!("{name}.xlsx"),
+        }
+    } else {
+        Download {
+            bytes: table.to_csv(),
+            content_type: "text/csv; charset=utf-8",
+            filename: format!("{name}.csv"),
+        }
+    };
+    Ok(crate::api::download(d))
+}
+
+pub async fn csv(
+    State(state): State<AppState>,
+    c: Chrome,
+    PageUser(ctx): PageUser,
+    Query(raw): Query<Vec<(String, String)>>,
+) -> PageResult<Response> {
+    export(&state, &ctx.actor, raw, false, c.lang).await
+}
+
+pub async fn xlsx(
+    State(state): State<AppState>,
+    c: Chrome,
+    PageUser(ctx): PageUser,
+    Query(raw): Query<Vec<(String, String)>>,
+) -> PageResult<Response> {
+    export(&state, &ctx.actor, raw, true, c.lang).await
+}

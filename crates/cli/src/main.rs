@@ -61,6 +61,47 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Import values from a file, all or nothing: an Excel template (.xlsx),
+    /// long CSV (.csv: unit,period,indicator,value,qualifier,comment) or DHIS2
+    /// dataValueSets (.json). Every error is listed with its place.
+    Import {
+        file: PathBuf,
+        /// Check and report what would change, write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// csv, xlsx or dhis2 (default: from the file name).
+        #[arg(long)]
+        format: Option<String>,
+    },
+    /// Export the values of a form under a unit (long CSV or DHIS2 JSON).
+    Export {
+        #[arg(long)]
+        form: String,
+        #[arg(long)]
+        unit: String,
+        /// A period code or YYYY..YYYY.
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: Option<String>,
+        /// csv or dhis2.
+        #[arg(long, default_value = "csv")]
+        format: String,
+        /// Output file (default: standard output).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Write the Excel template of a form for a unit's reporting units and a period.
+    Template {
+        #[arg(long)]
+        form: String,
+        #[arg(long)]
+        unit: String,
+        #[arg(long)]
+        period: String,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
     /// Administrative units.
     Units {
         #[command(subcommand)]
@@ -335,6 +376,91 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
         }
+        Command::Import {
+            file,
+            dry_run,
+            format,
+        } => {
+            let fmt = antq_office::files::Format::guess(
+                format.as_deref().unwrap_or(&file.to_string_lossy()),
+            )
+            .with_context(|| {
+                format!(
+                    "không nhận ra định dạng của {} (dùng --format csv|xlsx|dhis2)",
+                    file.display()
+                )
+            })?;
+            let bar = indicatif::ProgressBar::new_spinner();
+            bar.enable_steady_tick(std::time::Duration::from_millis(120));
+            bar.set_message(format!("đọc {}", file.display()));
+            let bytes = std::fs::read(&file)
+                .with_context(|| format!("không đọc được {}", file.display()))?;
+            let db = open(&settings).await?;
+            bar.set_message("kiểm tra và ghi số liệu...");
+            let result = antq_web::statistics::import(&db, None, fmt, &bytes, dry_run).await;
+            bar.finish_and_clear();
+            match result {
+                Ok(s) => {
+                    println!(
+                        "{} {} giá trị trong {} báo cáo ({} báo cáo mới): {} mới, {} thay đổi, {} xóa, {} không đổi.{}",
+                        if s.dry_run { "Chạy thử:" } else { "Đã nhập" },
+                        s.rows,
+                        s.reports,
+                        s.changes.reports_created,
+                        s.changes.values_new,
+                        s.changes.values_changed,
+                        s.changes.values_cleared,
+                        s.changes.values_unchanged,
+                        if s.dry_run { " Không có gì được ghi." } else { "" }
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(f) => {
+                    eprintln!("Lỗi: {}", f.message);
+                    for e in &f.errors {
+                        eprintln!("  - {e}");
+                    }
+                    Ok(ExitCode::from(2))
+                }
+            }
+        }
+        Command::Export {
+            form,
+            unit,
+            from,
+            to,
+            format,
+            output,
+        } => {
+            let db = open(&settings).await?;
+            let d = antq_web::statistics::export(
+                &db,
+                None,
+                &form,
+                &unit,
+                &from,
+                to.as_deref(),
+                format == "dhis2",
+            )
+            .await
+            .map_err(|f| anyhow::anyhow!(f.message))?;
+            write_out(output.as_deref(), &d.bytes)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Template {
+            form,
+            unit,
+            period,
+            output,
+        } => {
+            let db = open(&settings).await?;
+            let d = antq_web::statistics::template(&db, None, &form, &unit, &period)
+                .await
+                .map_err(|f| anyhow::anyhow!(f.message))?;
+            write_out(Some(&output), &d.bytes)?;
+            println!("Đã ghi biểu mẫu vào {}", output.display());
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Units {
             command:
                 UnitsCommand::Import {
@@ -379,6 +505,18 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+fn write_out(path: Option<&std::path::Path>, bytes: &[u8]) -> anyhow::Result<()> {
+    use std::io::Write;
+    match path {
+        Some(p) => {
+            std::fs::write(p, bytes).with_context(|| format!("không ghi được {}", p.display()))
+        }
+        None => std::io::stdout()
+            .write_all(bytes)
+            .context("không ghi được ra màn hình"),
     }
 }
 

@@ -224,7 +224,7 @@ pub async fn import(
     body: axum::body::Bytes,
 ) -> ApiResult<Json<Value>> {
     let format = format_of(p.format.as_deref(), &headers)?;
-    let summary = statistics::import(&state, &ctx.actor, format, &body, p.dry_run).await?;
+    let summary = statistics::import(&state.db, Some(&ctx.actor), format, &body, p.dry_run).await?;
     Ok(Json(json!(summary)))
 }
 
@@ -242,8 +242,8 @@ pub async fn data_value_sets_in(
     body: axum::body::Bytes,
 ) -> ApiResult<Json<Value>> {
     let s = statistics::import(
-        &state,
-        &ctx.actor,
+        &state.db,
+        Some(&ctx.actor),
         antq_office::files::Format::Dhis2,
         &body,
         p.dry_run,
@@ -287,8 +287,8 @@ pub async fn data_value_sets_out(
         .ok_or_else(|| Failure::bad_request("cần period hoặc startDate"))?;
     let to = p.period.or(p.end.map(|s| s.chars().take(4).collect()));
     let d = statistics::export(
-        &state,
-        &ctx.actor,
+        &state.db,
+        Some(&ctx.actor),
         &p.data_set,
         &p.org_unit,
         &from,
@@ -314,8 +314,8 @@ pub async fn export(
 ) -> ApiResult<axum::response::Response> {
     let dhis2 = matches!(p.format.as_deref(), Some("dhis2") | Some("json"));
     let d = statistics::export(
-        &state,
-        &ctx.actor,
+        &state.db,
+        Some(&ctx.actor),
         &form,
         &unit,
         &p.from,
@@ -332,7 +332,7 @@ pub async fn template(
     Path((form, unit, period)): Path<(String, String, String)>,
 ) -> ApiResult<axum::response::Response> {
     Ok(download(
-        statistics::template(&state, &ctx.actor, &form, &unit, &period).await?,
+        statistics::template(&state.db, Some(&ctx.actor), &form, &unit, &period).await?,
     ))
 }
 

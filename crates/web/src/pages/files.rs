@@ -66,7 +66,7 @@ pub async fn upload(
         ))
     })?;
     let (summary, errors, message) =
-        match statistics::import(&state, &ctx.actor, format, &bytes, dry_run).await {
+        match statistics::import(&state.db, Some(&ctx.actor), format, &bytes, dry_run).await {
             Ok(s) => (Some(s), Vec::new(), String::new()),
             Err(f) => (None, f.errors.clone(), f.message),
         };
@@ -94,7 +94,7 @@ pub async fn template(
     axum::extract::Path((form, unit, period)): axum::extract::Path<(String, String, String)>,
 ) -> PageResult<Response> {
     Ok(crate::api::download(
-        statistics::template(&state, &ctx.actor, &form, &unit, &period).await?,
+        statistics::template(&state.db, Some(&ctx.actor), &form, &unit, &period).await?,
     ))
 }
 
@@ -115,8 +115,8 @@ pub async fn export(
     let dhis2 = q.format.as_deref() == Some("dhis2");
     Ok(crate::api::download(
         statistics::export(
-            &state,
-            &ctx.actor,
+            &state.db,
+            Some(&ctx.actor),
             &form,
             &unit,
             &q.from,

@@ -116,6 +116,8 @@ pub struct DemoLoaded {
     pub password: String,
     pub users_created: usize,
     pub areas_created: usize,
+    /// The statistics loaded now (none when they were loaded before).
+    pub statistics: Option<crate::demo_data::DemoStats>,
 }
 
 /// A readable random password: four groups of four letters and digits.
@@ -178,6 +180,7 @@ pub async fn load(db: &Db, password: Option<&str>) -> StorageResult<DemoLoaded> 
         areas::create(db, &system, &unit, *kind, &Name::parse(name)?).await?;
         areas_created += 1;
     }
+    let statistics = crate::demo_data::load(db).await?;
     let mut tx = db.begin_write().await?;
     audit::append(
         &mut tx,
@@ -197,6 +200,7 @@ pub async fn load(db: &Db, password: Option<&str>) -> StorageResult<DemoLoaded> 
         password,
         users_created: created,
         areas_created,
+        statistics,
     })
 }
 

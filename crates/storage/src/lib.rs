@@ -12,6 +12,7 @@ pub mod batch;
 pub mod catalogue;
 pub mod db;
 pub mod demo;
+pub mod demo_data;
 pub mod error;
 pub mod export;
 pub mod import;

@@ -1,0 +1,169 @@
+//! The demo world reproduces the 10-year review figures of the source
+//! article, and the rollups equal plain sums over the raw values.
+
+use antq_core::dates::parse_date;
+use antq_core::periods::YearRange;
+use antq_core::units::UnitCode;
+use antq_storage::analytics::{self, MapMode};
+use antq_storage::testing::{postgres_url, TestDb};
+use antq_storage::{catalogue, demo, units, Db};
+
+async fn totals(
+    db: &Db,
+    code: &str,
+    at: &str,
+    map: MapMode,
+    inds: &[&str],
+) -> Vec<(String, Option<f64>)> {
+    let unit = units::get_at(db, &UnitCode::parse(code).unwrap(), parse_date(at).unwrap())
+        .await
+        .unwrap();
+    let cat = catalogue::indicators(db).await.unwrap();
+    let wanted: Vec<String> = inds.iter().map(|s| s.to_string()).collect();
+    let inds = catalogue::indicators_by_code(db, &wanted).await.unwrap();
+    analytics::run(
+        db,
+        &analytics::Query {
+            indicators: &inds,
+            catalogue: &cat,
+            unit: &unit,
+            range: YearRange {
+                from: 2013,
+                to: 2023,
+            },
+            by: None,
+            map,
+            approved_only: true,
+        },
+    )
+    .await
+    .unwrap()
+    .into_iter()
+    .map(|r| (r.indicator, r.value))
+    .collect()
+}
+
+/// The same sum, computed with a plain GROUP BY over the raw values.
+async fn raw_sum(db: &Db, indicator: &str, province_code: &str, at: &str) -> f64 {
+    let unit = units::get_at(
+        db,
+        &UnitCode::parse(province_code).unwrap(),
+        parse_date(at).unwrap(),
+    )
+    .await
+    .unwrap();
+    let milli: i64 = sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(v.value_milli), 0) AS BIGINT) FROM data_values v \
+         JOIN reports r ON r.id = v.report_id JOIN indicators i ON i.id = v.indicator_id \
+         JOIN unit_tree t ON t.descendant_id = r.unit_id \
+         WHERE i.code = $1 AND t.ancestor_id = $2 AND r.period_year BETWEEN 2013 AND 2023 AND r.state = 'approved'",
+    )
+    .bind(indicator)
+    .bind(unit.id)
+    .fetch_one(db.pool())
+    .await
+    .unwrap();
+    milli as f64 / 1000.0
+}
+
+async fn story(db: Db) {
+    let first = demo::load(&db, None).await.unwrap();
+    let stats = first.statistics.expect("loaded the first time");
+    assert!(stats.reports > 4000 && stats.values > 40_000, "{stats:?}");
+    assert!(
+        demo::load(&db, None).await.unwrap().statistics.is_none(),
+        "idempotent"
+    );
+
+    let dt = totals(
+        &db,
+        "87",
+        "2023-06-30",
+        MapMode::Historical,
+        &[
+            "tt_buoi",
+            "tt_luot",
+            "dd_so",
+            "dd_luot",
+            "gd_doi_tuong",
+            "gd_tien_bo",
+            "gd_ty_le",
+            "nguon_tin_gia_tri",
+        ],
+    )
+    .await;
+    let get = |v: &Vec<(String, Option<f64>)>, c: &str| {
+        v.iter()
+            .find(|(k, _)| k == c)
+            .and_then(|(_, x)| *x)
+            .unwrap()
+    };
+    assert!(get(&dt, "tt_buoi") > 32_000.0 && get(&dt, "tt_buoi") < 33_000.0);
+    assert!(get(&dt, "tt_luot") > 3_000_000.0);
+    assert_eq!(get(&dt, "dd_so"), 22.0);
+    assert!(get(&dt, "dd_luot") > 4_500.0 && get(&dt, "dd_luot") < 4_600.0);
+    assert!(get(&dt, "gd_doi_tuong") > 27_000.0);
+    assert_eq!(get(&dt, "gd_tien_bo"), 9_779.0);
+    assert_eq!(get(&dt, "gd_ty_le"), 36.0);
+    assert!(get(&dt, "nguon_tin_gia_tri") > 44_000.0);
+    for ind in ["tt_buoi", "tt_luot", "gd_tien_bo", "nguon_tin_gia_tri"] {
+        assert_eq!(
+            get(&dt, ind),
+            raw_sum(&db, ind, "87", "2023-06-30").await,
+            "{ind}"
+        );
+    }
+
+    let db11 = totals(
+        &db,
+        "11",
+        "2023-06-30",
+        MapMode::Historical,
+        &[
+            "mh_moi",
+            "mh_nhan_rong",
+            "tcqc_so",
+            "yk_dong_gop",
+            "kt_bang_khen",
+            "kt_giay_khen",
+        ],
+    )
+    .await;
+    assert_eq!(get(&db11, "mh_moi"), 15.0);
+    assert_eq!(get(&db11, "mh_nhan_rong"), 30.0);
+    assert_eq!(get(&db11, "tcqc_so"), 4_378.0);
+    let yk = get(&db11, "yk_dong_gop");
+    assert!((6_900.0..7_000.0).contains(&yk), "gần 7.000: {yk}");
+    assert_eq!(get(&db11, "kt_bang_khen"), 19.0);
+    assert_eq!(get(&db11, "kt_giay_khen"), 37.0);
+
+    // Today's Đồng Tháp over 2013–2023 gathers old Đồng Tháp and old Tiền Giang.
+    let now = totals(&db, "82", "2026-01-01", MapMode::Current, &["tt_buoi"]).await;
+    let old_tg = totals(&db, "82", "2023-06-30", MapMode::Historical, &["tt_buoi"]).await;
+    assert_eq!(
+        get(&now, "tt_buoi"),
+        get(&dt, "tt_buoi") + get(&old_tg, "tt_buoi")
+    );
+    assert_eq!(
+        get(&old_tg, "tt_buoi"),
+        raw_sum(&db, "tt_buoi", "82", "2023-06-30").await
+    );
+}
+
+#[tokio::test]
+async fn demo_on_sqlite() {
+    let t = TestDb::sqlite();
+    story(t.ready().await).await;
+}
+
+#[tokio::test]
+async fn demo_on_postgres() {
+    let Some(server) = postgres_url() else {
+        eprintln!(
+            "skipped: ANTQ_TEST_DATABASE_URL is not set, so the PostgreSQL demo story did not run"
+        );
+        return;
+    };
+    let t = TestDb::postgres(&server).await;
+    story(t.ready().await).await;
+}

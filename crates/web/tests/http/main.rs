@@ -7,4 +7,5 @@ mod access;
 mod api_units;
 mod auth;
 mod data;
+mod files;
 mod pages;

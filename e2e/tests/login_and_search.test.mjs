@@ -2,79 +2,20 @@
 // headless Chromium, against the real antq binary on a fresh database.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, mkdirSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, dirname } from "node:path";
-import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { join } from "node:path";
+import { start, login, results } from "./lib/app.mjs";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const bin = process.env.ANTQ_BIN ?? join(here, "..", "..", "target", "debug", "antq");
-const chromiumPath = process.env.CHROMIUM ?? "/usr/bin/chromium";
-const password = "mật-khẩu-kiểm-thử-e2e";
-const results = join(here, "..", "test-results");
-
-let server;
-let base;
-let browser;
-let dataDir;
-
-function startServer() {
-  dataDir = mkdtempSync(join(tmpdir(), "antq-e2e-"));
-  const env = {
-    ...process.env,
-    ANTQ__DATABASE_URL: process.env.ANTQ_TEST_DATABASE_URL_E2E ?? `sqlite://${join(dataDir, "antq.db")}`,
-    ANTQ__DEMO_PASSWORD: password,
-    ANTQ_LOG: "warn",
-  };
-  server = spawn(bin, ["serve", "--demo", "--addr", "127.0.0.1:0"], { env, stdio: ["ignore", "pipe", "inherit"] });
-  return new Promise((resolve, reject) => {
-    let out = "";
-    const timer = setTimeout(() => reject(new Error(`antq did not start: ${out}`)), 120_000);
-    server.stdout.on("data", (chunk) => {
-      out += chunk.toString();
-      const m = out.match(/http:\/\/(127\.0\.0\.1:\d+)/);
-      if (m) {
-        clearTimeout(timer);
-        resolve(`http://${m[1]}`);
-      }
-    });
-    server.on("exit", (code) => reject(new Error(`antq exited with ${code}: ${out}`)));
-  });
-}
-
+let env;
 before(async () => {
-  mkdirSync(results, { recursive: true });
-  base = await startServer();
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    headless: true,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  env = await start();
 });
-
 after(async () => {
-  await browser?.close();
-  server?.kill("SIGTERM");
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await env?.stop();
 });
 
 test("a commune officer logs in and finds a commune by typing without accents", async () => {
-  const page = await browser.newPage();
-  await page.goto(`${base}/dang-nhap`);
-  assert.equal(await page.locator("h1").textContent(), "Đăng nhập");
-  await page.fill("#username", "ca.muongphang");
-  await page.fill("#password", password);
-  await Promise.all([page.waitForURL(`${base}/`), page.click("button[type=submit].primary")]);
+  const { base } = env;
+  const page = await login(env, "ca.muongphang");
   const welcome = await page.locator("h1").textContent();
   assert.match(welcome, /Xin chào, Công an xã Mường Phăng/);
   assert.match(await page.locator("table").textContent(), /Xã Mường Phăng/);
@@ -104,8 +45,8 @@ test("a commune officer logs in and finds a commune by typing without accents", 
 });
 
 test("the search also works as a plain form, and in English", async () => {
-  const page = await browser.newPage({ javaScriptEnabled: false });
-  await page.goto(`${base}/don-vi?q=%C4%90I%E1%BB%86N+BI%C3%8AN&level=province`);
+  const page = await env.browser.newPage({ javaScriptEnabled: false });
+  await page.goto(`${env.base}/don-vi?q=%C4%90I%E1%BB%86N+BI%C3%8AN&level=province`);
   assert.match(await page.locator("#results").textContent(), /Tỉnh Điện Biên/);
   await page.click("a.lang");
   assert.match(await page.locator("h1").textContent(), /Administrative units/);

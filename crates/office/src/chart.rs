@@ -27,13 +27,17 @@ pub fn bars(title: &str, labels: &[String], values: &[f64], unit: &str) -> Strin
     let plot_w = w - left - right;
     let plot_h = h - top - bottom;
     let max = values.iter().cloned().fold(0.0_f64, f64::max).max(1.0);
-    // A round top for the axis: 1, 2 or 5 times a power of ten.
-    let magnitude = 10f64.powf(max.log10().floor());
-    let nice = [1.0, 2.0, 5.0, 10.0]
+    // Round ticks: a step of 1, 2 or 5 times a power of ten, about five of them.
+    let rough = max / 5.0;
+    let magnitude = 10f64.powf(rough.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0]
         .iter()
         .map(|m| m * magnitude)
-        .find(|v| *v >= max)
-        .unwrap_or(max);
+        .find(|v| *v >= rough)
+        .unwrap_or(rough)
+        .max(if max <= 5.0 { 1.0 } else { 0.0 });
+    let ticks = (max / step).ceil().max(1.0) as usize;
+    let nice = step * ticks as f64;
     let mut svg = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" \
          font-family=\"'Noto Sans', 'DejaVu Sans', Arial, sans-serif\" font-size=\"12\" role=\"img\" aria-label=\"{}\">\
@@ -43,9 +47,9 @@ pub fn bars(title: &str, labels: &[String], values: &[f64], unit: &str) -> Strin
         esc(title),
         esc(title)
     );
-    for i in 0..=4 {
-        let v = nice * i as f64 / 4.0;
-        let y = top + plot_h - plot_h * i as f64 / 4.0;
+    for i in 0..=ticks {
+        let v = step * i as f64;
+        let y = top + plot_h - plot_h * i as f64 / ticks as f64;
         svg.push_str(&format!(
             "<line x1=\"{left}\" x2=\"{}\" y1=\"{y:.1}\" y2=\"{y:.1}\" stroke=\"#dde2e8\"/>\
              <text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\" fill=\"#5d6773\">{}</text>",
@@ -105,5 +109,11 @@ mod tests {
         assert!(svg.contains("Xã Mường Phăng"));
         assert!(svg.contains("&lt;năm&gt;"));
         assert_eq!(svg.matches("<rect x=").count(), 2);
+        // Round ticks only.
+        let few = bars("t", &["a".into()], &[3.0], "");
+        for t in ["0", "1", "2", "3"] {
+            assert!(few.contains(&format!(">{t}</text>")), "{t}");
+        }
+        assert!(!few.contains("0,75") && !few.contains("3,8"));
     }
 }

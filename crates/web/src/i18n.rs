@@ -234,6 +234,8 @@ pub static TABLE: &[(&str, &str, &str)] = &[
     ("analysis.map_current", "Quy về đơn vị hiện nay", "Today's units"),
     ("analysis.map_historical", "Như tại thời điểm", "As they were"),
     ("analysis.approved_only", "Chỉ số liệu đã duyệt", "Approved data only"),
+    ("analysis.all_data", "Gồm cả số liệu chưa duyệt", "Including unapproved data"),
+    ("analysis.data", "Số liệu", "Data"),
     ("footer.data", "Dữ liệu đơn vị hành chính: vietnamadminunits (giấy phép MIT).", "Administrative unit data: vietnamadminunits (MIT licence)."),
 ];
 

@@ -102,7 +102,7 @@ async fn pivot(
     actor: &antq_storage::access::Actor,
     p: &RollupParams,
     lang: Lang,
-) -> Result<(Table, Vec<String>, Vec<f64>, String), crate::error::Failure> {
+) -> Result<(Table, Vec<String>, bool, String), crate::error::Failure> {
     let r = statistics::rollup(state, actor, p).await?;
     let mut groups: Vec<(String, String)> = Vec::new();
     for row in &r.rows {
@@ -216,7 +216,7 @@ async fn pivot(
         }
     }
     notes.dedup();
-    Ok((table, notes, chart_values, chart))
+    Ok((table, notes, r.approved_only, chart))
 }
 
 pub async fn page(
@@ -248,35 +248,39 @@ pub async fn page(
                 .any(|i| i.code == *code && i.aggregation == Aggregation::Ratio)
         })
         .collect();
+    let mut approved_only = p.rollup.approved_only.unwrap_or(true);
     let (heading, columns, rows, chart, notes, error) = if p.has_query {
         match pivot(&state, &ctx.actor, &p.rollup, c.lang).await {
-            Ok((table, notes, _, chart)) => (
-                table.title.clone(),
-                table.headers.clone(),
-                table
-                    .rows
-                    .iter()
-                    .map(|r| PivotRow {
-                        label: match &r[0] {
-                            Cell::Text(t) => t.clone(),
-                            _ => String::new(),
-                        },
-                        cells: r[1..]
-                            .iter()
-                            .enumerate()
-                            .map(|(n, cell)| match cell {
-                                Cell::Number(x) => {
-                                    number(*x, ratio.get(n).copied().unwrap_or(false))
-                                }
-                                _ => "–".to_string(),
-                            })
-                            .collect(),
-                    })
-                    .collect(),
-                chart,
-                notes,
-                String::new(),
-            ),
+            Ok((table, notes, approved, chart)) => {
+                approved_only = approved;
+                (
+                    table.title.clone(),
+                    table.headers.clone(),
+                    table
+                        .rows
+                        .iter()
+                        .map(|r| PivotRow {
+                            label: match &r[0] {
+                                Cell::Text(t) => t.clone(),
+                                _ => String::new(),
+                            },
+                            cells: r[1..]
+                                .iter()
+                                .enumerate()
+                                .map(|(n, cell)| match cell {
+                                    Cell::Number(x) => {
+                                        number(*x, ratio.get(n).copied().unwrap_or(false))
+                                    }
+                                    _ => "–".to_string(),
+                                })
+                                .collect(),
+                        })
+                        .collect(),
+                    chart,
+                    notes,
+                    String::new(),
+                )
+            }
             Err(e) => (
                 String::new(),
                 Vec::new(),
@@ -325,7 +329,7 @@ pub async fn page(
         .map(|(v, k)| (*v, c.t(k)))
         .collect(),
         map: p.rollup.map.clone().unwrap_or_else(|| "current".into()),
-        approved_only: p.rollup.approved_only.unwrap_or(false),
+        approved_only,
         heading,
         columns,
         rows,

@@ -627,6 +627,7 @@ pub async fn import_history(
     rebuild_tree(&mut tx).await?;
     rebuild_scope(&mut tx).await?;
     crate::units::rebuild_data_map(&mut tx).await?;
+    crate::rollups::rebuild(&mut tx).await?;
     tx.commit().await?;
     Ok(report)
 }

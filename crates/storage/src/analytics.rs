@@ -146,6 +146,34 @@ impl Acc {
         }
     }
 
+    /// Add pre-summed values (from the rollups).
+    fn add_sum(
+        &mut self,
+        milli: i64,
+        n: i64,
+        approved: bool,
+        [more, nearly, about]: [i64; 3],
+        split: i64,
+    ) {
+        self.any |= n > 0;
+        self.milli += milli;
+        if !approved {
+            self.unapproved += milli;
+        }
+        self.split |= split > 0;
+        let mut q = self.qualifier.unwrap_or(Qualifier::Exact);
+        for (count, kind) in [
+            (more, Qualifier::MoreThan),
+            (nearly, Qualifier::Nearly),
+            (about, Qualifier::About),
+        ] {
+            if count > 0 {
+                q = q.combine(kind);
+            }
+        }
+        self.qualifier = Some(q);
+    }
+
     fn finish(&mut self, agg: Aggregation) {
         if agg == Aggregation::Latest {
             for (_, (_, m, approved, q)) in self.latest.drain() {
@@ -216,6 +244,92 @@ async fn facts(db: &Db, q: &Query<'_>, ids: &[i64]) -> StorageResult<Vec<Fact>> 
         .collect()
 }
 
+/// Sums read from the rollups maintained on write (flows, by year or in
+/// total, or by child unit): a few hundred rows whatever the data volume.
+async fn from_rollups(
+    db: &Db,
+    q: &Query<'_>,
+    ids: &[i64],
+) -> StorageResult<BTreeMap<(i64, String, i64), Acc>> {
+    let mut accs: BTreeMap<(i64, String, i64), Acc> = BTreeMap::new();
+    if ids.is_empty() {
+        return Ok(accs);
+    }
+    let id_list = ids
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let kind = match q.map {
+        MapMode::Historical => "h",
+        MapMode::Current => "c",
+    };
+    let approved = if q.approved_only {
+        "AND approved = 1"
+    } else {
+        ""
+    };
+    let nodes = if q.by == Some(By::Child) {
+        "(node_id = $1 OR node_id IN (SELECT id FROM units WHERE parent_id = $1))"
+    } else {
+        "node_id = $1"
+    };
+    let sql = format!(
+        "SELECT indicator_id, node_id, period_year, approved, CAST(SUM(sum_milli) AS BIGINT), \
+                CAST(SUM(n_values) AS BIGINT), CAST(SUM(n_more) AS BIGINT), CAST(SUM(n_nearly) AS BIGINT), \
+                CAST(SUM(n_about) AS BIGINT), CAST(SUM(n_split) AS BIGINT) \
+         FROM rollup_year WHERE map_kind = '{kind}' AND indicator_id IN ({id_list}) \
+           AND period_year BETWEEN $2 AND $3 {approved} AND {nodes} \
+         GROUP BY indicator_id, node_id, period_year, approved"
+    );
+    let rows: Vec<(i64, i64, i64, i64, i64, i64, i64, i64, i64, i64)> = sqlx::query_as(&sql)
+        .bind(q.unit.id)
+        .bind(i64::from(q.range.from))
+        .bind(i64::from(q.range.to))
+        .fetch_all(db.pool())
+        .await?;
+    // By child: the unit's own reports are what its node holds beyond its children.
+    let mut own: BTreeMap<(i64, String, bool), [i64; 6]> = BTreeMap::new();
+    for (ind, node, year, appr, sum, n, more, nearly, about, split) in rows {
+        if n == 0 && sum == 0 {
+            continue;
+        }
+        let label = match q.by {
+            Some(By::Year) => year.to_string(),
+            _ => q.range.code(),
+        };
+        if q.by == Some(By::Child) {
+            let sign = if node == q.unit.id { 1 } else { -1 };
+            let e = own.entry((ind, label.clone(), appr != 0)).or_insert([0; 6]);
+            for (slot, v) in e.iter_mut().zip([sum, n, more, nearly, about, split]) {
+                *slot += sign * v;
+            }
+            if node == q.unit.id {
+                continue;
+            }
+        }
+        accs.entry((ind, label, node)).or_default().add_sum(
+            sum,
+            n,
+            appr != 0,
+            [more, nearly, about],
+            split,
+        );
+    }
+    for ((ind, label, appr), [sum, n, more, nearly, about, split]) in own {
+        if n != 0 || sum != 0 {
+            accs.entry((ind, label, q.unit.id)).or_default().add_sum(
+                sum,
+                n,
+                appr,
+                [more, nearly, about],
+                split,
+            );
+        }
+    }
+    Ok(accs)
+}
+
 /// The group a fact falls in, and whether its period is coarser than asked.
 fn group_of(f: &Fact, by: Option<By>, range: &YearRange) -> (String, bool) {
     let y = f.period.year;
@@ -255,8 +369,16 @@ pub async fn run(db: &Db, q: &Query<'_>) -> StorageResult<Vec<Row>> {
     }
     needed.sort_by_key(|i| i.id);
     needed.dedup_by_key(|i| i.id);
-    let ids: Vec<i64> = needed.iter().map(|i| i.id).collect();
-    let facts = facts(db, q, &ids).await?;
+    // Flows by year, in total or by child come from the rollups; stocks and
+    // finer periods from the values themselves.
+    let fast_by = matches!(q.by, None | Some(By::Year) | Some(By::Child));
+    let (fast, raw): (Vec<&Indicator>, Vec<&Indicator>) = needed
+        .iter()
+        .partition(|i| fast_by && i.aggregation == Aggregation::Sum);
+    let raw_ids: Vec<i64> = raw.iter().map(|i| i.id).collect();
+    let fast_ids: Vec<i64> = fast.iter().map(|i| i.id).collect();
+    let facts = facts(db, q, &raw_ids).await?;
+    let pre = from_rollups(db, q, &fast_ids).await?;
 
     // Child units' names, for by=child.
     let mut names: HashMap<i64, (String, String)> = HashMap::new();
@@ -291,6 +413,7 @@ pub async fn run(db: &Db, q: &Query<'_>) -> StorageResult<Vec<Row>> {
     for ((iid, _, _), acc) in accs.iter_mut() {
         acc.finish(agg_of.get(iid).copied().unwrap_or(Aggregation::Sum));
     }
+    accs.extend(pre);
 
     let mut groups: Vec<(String, i64)> = accs.keys().map(|(_, g, u)| (g.clone(), *u)).collect();
     groups.sort();

@@ -476,6 +476,7 @@ pub async fn load(db: &Db) -> StorageResult<Option<DemoStats>> {
     )
     .await?;
     sync_sequence(&mut tx, db.backend(), "reports").await?;
+    crate::rollups::rebuild(&mut tx).await?;
     audit::append(
         &mut tx,
         Change {

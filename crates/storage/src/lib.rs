@@ -19,6 +19,7 @@ pub mod import;
 pub mod migrations;
 pub mod orgs;
 pub mod reports;
+pub mod rollups;
 pub mod sessions;
 pub mod testing;
 pub mod units;

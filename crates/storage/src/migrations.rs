@@ -283,6 +283,32 @@ CREATE INDEX unit_data_map_current ON unit_data_map (current_id);
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 3,
+        name: "rollups maintained on write",
+        portable: r#"
+-- Yearly sums of every value, already added up the unit tree: for each
+-- ancestor (`node_id`) of the reporting unit as it was (`map_kind` 'h') and
+-- of its place in today's map ('c'), by indicator, year and approval.
+-- Updated in the same transaction as every value and state change.
+CREATE TABLE rollup_year (
+    indicator_id BIGINT NOT NULL REFERENCES indicators(id),
+    node_id BIGINT NOT NULL REFERENCES units(id),
+    map_kind TEXT NOT NULL,
+    period_year BIGINT NOT NULL,
+    approved BIGINT NOT NULL,
+    sum_milli BIGINT NOT NULL,
+    n_values BIGINT NOT NULL,
+    n_more BIGINT NOT NULL,
+    n_nearly BIGINT NOT NULL,
+    n_about BIGINT NOT NULL,
+    n_split BIGINT NOT NULL,
+    PRIMARY KEY (node_id, map_kind, indicator_id, period_year, approved)
+);
+"#,
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 fn render(sql: &str, backend: Backend) -> String {

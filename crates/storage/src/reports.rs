@@ -16,6 +16,7 @@ use crate::audit::{self, Change, Who};
 use crate::catalogue::Form;
 use crate::db::Db;
 use crate::error::{StorageError, StorageResult};
+use crate::rollups::Contribution;
 use crate::units::{self, Unit, UnitQuery};
 
 /// One value of a report.
@@ -389,6 +390,20 @@ pub(crate) async fn apply_values(
             changes.values_unchanged += 1;
             continue;
         }
+        let contribution = |v: &Option<(i64, String, Option<String>)>| {
+            v.as_ref()
+                .map(|(m, q, _)| Contribution::of(*m, q.parse().unwrap_or(Qualifier::Exact)))
+                .unwrap_or_default()
+        };
+        crate::rollups::add(
+            tx,
+            unit.id,
+            ind.id,
+            i64::from(p.year),
+            false,
+            contribution(&new).minus(contribution(&old)),
+        )
+        .await?;
         match &new {
             Some((m, q, c)) if old.is_some() => {
                 sqlx::query(
@@ -530,6 +545,11 @@ pub async fn transition(
     .bind(row.id)
     .execute(tx.conn())
     .await?;
+    let was = row.state == ReportState::Approved;
+    let is = next == ReportState::Approved;
+    if was != is {
+        crate::rollups::move_report(&mut tx, row.id, is).await?;
+    }
     audit::append(
         &mut tx,
         Change {

@@ -331,6 +331,7 @@ pub async fn add_link(
     .await?;
     rebuild_scope(&mut tx).await?;
     rebuild_data_map(&mut tx).await?;
+    crate::rollups::rebuild(&mut tx).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -387,6 +388,7 @@ pub async fn update_link(
     )
     .await?;
     rebuild_data_map(&mut tx).await?;
+    crate::rollups::rebuild(&mut tx).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -419,6 +421,7 @@ pub async fn delete_link(db: &Db, who: &Who, id: i64) -> StorageResult<()> {
     .await?;
     rebuild_scope(&mut tx).await?;
     rebuild_data_map(&mut tx).await?;
+    crate::rollups::rebuild(&mut tx).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -639,6 +642,7 @@ pub async fn ensure_data_map(db: &Db) -> StorageResult<()> {
     if units > 0 && mapped != units {
         let mut tx = db.begin_write().await?;
         rebuild_data_map(&mut tx).await?;
+        crate::rollups::rebuild(&mut tx).await?;
         tx.commit().await?;
     }
     Ok(())

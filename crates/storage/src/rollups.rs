@@ -1,0 +1,162 @@
+//! Rollups maintained on write: `rollup_year` holds, for every ancestor of
+//! every reporting unit (as it was, and in today's map), the yearly sums of
+//! each indicator split by approval. Every value change and every approval
+//! moves the sums in the same transaction, so a query reads a few hundred
+//! pre-added rows instead of every value, and is never stale.
+
+use antq_core::indicators::Qualifier;
+
+use crate::db::WriteTx;
+use crate::error::StorageResult;
+
+/// The contribution of one stored value (or of its removal, negated).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Contribution {
+    pub milli: i64,
+    pub n: i64,
+    pub more: i64,
+    pub nearly: i64,
+    pub about: i64,
+}
+
+impl Contribution {
+    pub fn of(milli: i64, q: Qualifier) -> Contribution {
+        Contribution {
+            milli,
+            n: 1,
+            more: i64::from(q == Qualifier::MoreThan),
+            nearly: i64::from(q == Qualifier::Nearly),
+            about: i64::from(q == Qualifier::About),
+        }
+    }
+
+    pub fn minus(self, o: Contribution) -> Contribution {
+        Contribution {
+            milli: self.milli - o.milli,
+            n: self.n - o.n,
+            more: self.more - o.more,
+            nearly: self.nearly - o.nearly,
+            about: self.about - o.about,
+        }
+    }
+
+    pub fn negate(self) -> Contribution {
+        Contribution::default().minus(self)
+    }
+
+    fn is_zero(&self) -> bool {
+        *self == Contribution::default()
+    }
+}
+
+/// The nodes a report's values are added into: (node, map kind, split).
+async fn nodes(tx: &mut WriteTx, unit_id: i64) -> StorageResult<Vec<(i64, &'static str, i64)>> {
+    let hist: Vec<i64> =
+        sqlx::query_scalar("SELECT ancestor_id FROM unit_tree WHERE descendant_id = $1")
+            .bind(unit_id)
+            .fetch_all(tx.conn())
+            .await?;
+    let cur: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT t.ancestor_id, m.split FROM unit_data_map m JOIN unit_tree t ON t.descendant_id = m.current_id \
+         WHERE m.unit_id = $1",
+    )
+    .bind(unit_id)
+    .fetch_all(tx.conn())
+    .await?;
+    Ok(hist
+        .into_iter()
+        .map(|n| (n, "h", 0))
+        .chain(cur.into_iter().map(|(n, s)| (n, "c", s)))
+        .collect())
+}
+
+/// Add a change of one value into the rollups of every node above its unit.
+pub async fn add(
+    tx: &mut WriteTx,
+    unit_id: i64,
+    indicator_id: i64,
+    year: i64,
+    approved: bool,
+    c: Contribution,
+) -> StorageResult<()> {
+    if c.is_zero() {
+        return Ok(());
+    }
+    for (node, kind, split) in nodes(tx, unit_id).await? {
+        sqlx::query(
+            "INSERT INTO rollup_year (indicator_id, node_id, map_kind, period_year, approved, sum_milli, n_values, \
+             n_more, n_nearly, n_about, n_split) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+             ON CONFLICT (node_id, map_kind, indicator_id, period_year, approved) DO UPDATE SET \
+             sum_milli = rollup_year.sum_milli + excluded.sum_milli, n_values = rollup_year.n_values + excluded.n_values, \
+             n_more = rollup_year.n_more + excluded.n_more, n_nearly = rollup_year.n_nearly + excluded.n_nearly, \
+             n_about = rollup_year.n_about + excluded.n_about, n_split = rollup_year.n_split + excluded.n_split",
+        )
+        .bind(indicator_id)
+        .bind(node)
+        .bind(kind)
+        .bind(year)
+        .bind(i64::from(approved))
+        .bind(c.milli)
+        .bind(c.n)
+        .bind(c.more)
+        .bind(c.nearly)
+        .bind(c.about)
+        .bind(if split != 0 { c.n } else { 0 })
+        .execute(tx.conn())
+        .await?;
+    }
+    Ok(())
+}
+
+/// Move all of a report's values between the approved and unapproved sums.
+pub async fn move_report(tx: &mut WriteTx, report_id: i64, to_approved: bool) -> StorageResult<()> {
+    let (unit_id, year): (i64, i64) =
+        sqlx::query_as("SELECT unit_id, period_year FROM reports WHERE id = $1")
+            .bind(report_id)
+            .fetch_one(tx.conn())
+            .await?;
+    let values: Vec<(i64, i64, String)> = sqlx::query_as(
+        "SELECT indicator_id, value_milli, qualifier FROM data_values WHERE report_id = $1",
+    )
+    .bind(report_id)
+    .fetch_all(tx.conn())
+    .await?;
+    for (ind, milli, q) in values {
+        let c = Contribution::of(milli, q.parse().unwrap_or(Qualifier::Exact));
+        add(tx, unit_id, ind, year, !to_approved, c.negate()).await?;
+        add(tx, unit_id, ind, year, to_approved, c).await?;
+    }
+    Ok(())
+}
+
+/// Recompute every rollup from the stored values (after a bulk load, or to repair).
+pub async fn rebuild(tx: &mut WriteTx) -> StorageResult<()> {
+    sqlx::query("DELETE FROM rollup_year")
+        .execute(tx.conn())
+        .await?;
+    for (kind, join, split) in [
+        ("h", "JOIN unit_tree t ON t.descendant_id = r.unit_id", "0"),
+        (
+            "c",
+            "JOIN unit_data_map m ON m.unit_id = r.unit_id JOIN unit_tree t ON t.descendant_id = m.current_id",
+            "CASE WHEN m.split <> 0 THEN 1 ELSE 0 END",
+        ),
+    ] {
+        sqlx::query(&format!(
+            "INSERT INTO rollup_year (indicator_id, node_id, map_kind, period_year, approved, sum_milli, n_values, \
+             n_more, n_nearly, n_about, n_split) \
+             SELECT v.indicator_id, t.ancestor_id, '{kind}', r.period_year, \
+                    CASE WHEN r.state = 'approved' THEN 1 ELSE 0 END, \
+                    CAST(SUM(v.value_milli) AS BIGINT), CAST(COUNT(*) AS BIGINT), \
+                    CAST(SUM(CASE WHEN v.qualifier = 'more_than' THEN 1 ELSE 0 END) AS BIGINT), \
+                    CAST(SUM(CASE WHEN v.qualifier = 'nearly' THEN 1 ELSE 0 END) AS BIGINT), \
+                    CAST(SUM(CASE WHEN v.qualifier = 'about' THEN 1 ELSE 0 END) AS BIGINT), \
+                    CAST(SUM({split}) AS BIGINT) \
+             FROM data_values v JOIN reports r ON r.id = v.report_id {join} \
+             GROUP BY v.indicator_id, t.ancestor_id, r.period_year, CASE WHEN r.state = 'approved' THEN 1 ELSE 0 END"
+        ))
+        .execute(tx.conn())
+        .await?;
+    }
+    Ok(())
+}

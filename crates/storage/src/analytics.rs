@@ -244,6 +244,9 @@ async fn facts(db: &Db, q: &Query<'_>, ids: &[i64]) -> StorageResult<Vec<Fact>> 
         .collect()
 }
 
+/// indicator, node, year, approved, sum, values, more, nearly, about, split
+type RollupRow = (i64, i64, i64, i64, i64, i64, i64, i64, i64, i64);
+
 /// Sums read from the rollups maintained on write (flows, by year or in
 /// total, or by child unit): a few hundred rows whatever the data volume.
 async fn from_rollups(
@@ -282,7 +285,7 @@ async fn from_rollups(
            AND period_year BETWEEN $2 AND $3 {approved} AND {nodes} \
          GROUP BY indicator_id, node_id, period_year, approved"
     );
-    let rows: Vec<(i64, i64, i64, i64, i64, i64, i64, i64, i64, i64)> = sqlx::query_as(&sql)
+    let rows: Vec<RollupRow> = sqlx::query_as(&sql)
         .bind(q.unit.id)
         .bind(i64::from(q.range.from))
         .bind(i64::from(q.range.to))

@@ -3,6 +3,7 @@
 
 #![forbid(unsafe_code)]
 
+mod bench;
 mod config;
 
 use std::io::{IsTerminal, Read};
@@ -102,6 +103,11 @@ enum Command {
         #[arg(short, long)]
         output: PathBuf,
     },
+    /// Benchmarks: synthetic national data, and query timings (see BENCHMARKS.md).
+    Bench {
+        #[command(subcommand)]
+        command: BenchCommand,
+    },
     /// Administrative units.
     Units {
         #[command(subcommand)]
@@ -141,6 +147,21 @@ enum UserCommand {
     },
     /// List users and their grants.
     List,
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// Load synthetic quarterly data for every commune, 2016–2026 (40 indicators).
+    Generate {
+        /// Take one commune in N (1 = all: about 15 million values).
+        #[arg(long, default_value_t = 1)]
+        every: usize,
+    },
+    /// Time the rollups against a plain GROUP BY in the same database.
+    Run {
+        #[arg(long, default_value_t = 50)]
+        iterations: usize,
+    },
 }
 
 #[derive(Subcommand)]
@@ -346,6 +367,14 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         println!("{:<18}{state} {}", u.username, grants.join("; "));
                     }
                 }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench { command } => {
+            let db = open(&settings).await?;
+            match command {
+                BenchCommand::Generate { every } => bench::generate(&db, every).await?,
+                BenchCommand::Run { iterations } => bench::run(&db, iterations.max(1)).await?,
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -24,6 +24,8 @@ pub enum By {
     Quarter,
     Month,
     Child,
+    /// Child unit × year: the national table by province and year.
+    ChildYear,
 }
 
 impl std::str::FromStr for By {
@@ -35,8 +37,9 @@ impl std::str::FromStr for By {
             "quarter" => Ok(By::Quarter),
             "month" => Ok(By::Month),
             "child" => Ok(By::Child),
+            "child_year" => Ok(By::ChildYear),
             _ => Err(antq_core::DomainError::invalid(format!(
-                "\"{s}\" không phải cách chia (year, half, quarter, month, child)"
+                "\"{s}\" không phải cách chia (year, half, quarter, month, child, child_year)"
             ))),
         }
     }
@@ -272,7 +275,8 @@ async fn from_rollups(
     } else {
         ""
     };
-    let nodes = if q.by == Some(By::Child) {
+    let by_child = matches!(q.by, Some(By::Child) | Some(By::ChildYear));
+    let nodes = if by_child {
         "(node_id = $1 OR node_id IN (SELECT id FROM units WHERE parent_id = $1))"
     } else {
         "node_id = $1"
@@ -298,10 +302,10 @@ async fn from_rollups(
             continue;
         }
         let label = match q.by {
-            Some(By::Year) => year.to_string(),
+            Some(By::Year) | Some(By::ChildYear) => year.to_string(),
             _ => q.range.code(),
         };
-        if q.by == Some(By::Child) {
+        if by_child {
             let sign = if node == q.unit.id { 1 } else { -1 };
             let e = own.entry((ind, label.clone(), appr != 0)).or_insert([0; 6]);
             for (slot, v) in e.iter_mut().zip([sum, n, more, nearly, about, split]) {
@@ -352,6 +356,7 @@ fn group_of(f: &Fact, by: Option<By>, range: &YearRange) -> (String, bool) {
             None => (y.to_string(), true),
         },
         Some(By::Child) => (range.code(), false),
+        Some(By::ChildYear) => (y.to_string(), false),
     }
 }
 
@@ -374,7 +379,10 @@ pub async fn run(db: &Db, q: &Query<'_>) -> StorageResult<Vec<Row>> {
     needed.dedup_by_key(|i| i.id);
     // Flows by year, in total or by child come from the rollups; stocks and
     // finer periods from the values themselves.
-    let fast_by = matches!(q.by, None | Some(By::Year) | Some(By::Child));
+    let fast_by = matches!(
+        q.by,
+        None | Some(By::Year) | Some(By::Child) | Some(By::ChildYear)
+    );
     let (fast, raw): (Vec<&Indicator>, Vec<&Indicator>) = needed
         .iter()
         .partition(|i| fast_by && i.aggregation == Aggregation::Sum);
@@ -386,7 +394,7 @@ pub async fn run(db: &Db, q: &Query<'_>) -> StorageResult<Vec<Row>> {
     // Child units' names, for by=child.
     let mut names: HashMap<i64, (String, String)> = HashMap::new();
     names.insert(q.unit.id, (q.unit.code.clone(), q.unit.name.clone()));
-    if q.by == Some(By::Child) {
+    if matches!(q.by, Some(By::Child) | Some(By::ChildYear)) {
         let rows = sqlx::query("SELECT id, code, name FROM units WHERE parent_id = $1")
             .bind(q.unit.id)
             .fetch_all(db.pool())
@@ -402,7 +410,7 @@ pub async fn run(db: &Db, q: &Query<'_>) -> StorageResult<Vec<Row>> {
     for f in &facts {
         let (label, coarser) = group_of(f, q.by, &q.range);
         let unit = match q.by {
-            Some(By::Child) => f.child.unwrap_or(q.unit.id),
+            Some(By::Child) | Some(By::ChildYear) => f.child.unwrap_or(q.unit.id),
             _ => q.unit.id,
         };
         let agg = agg_of

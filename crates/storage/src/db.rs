@@ -89,7 +89,9 @@ impl Db {
             _ => url.to_string(),
         };
         let options: AnyConnectOptions = url.parse()?;
-        let options = options.log_statements(tracing::log::LevelFilter::Trace);
+        let options = options
+            .log_statements(tracing::log::LevelFilter::Trace)
+            .log_slow_statements(tracing::log::LevelFilter::Warn, Duration::from_secs(30));
         let max = match backend {
             Backend::Sqlite => 8,
             Backend::Postgres => 16,

@@ -21,6 +21,7 @@ pub mod orgs;
 pub mod reports;
 pub mod rollups;
 pub mod sessions;
+pub mod synthetic;
 pub mod testing;
 pub mod units;
 pub mod users;

@@ -1,0 +1,215 @@
+//! `antq bench`: synthetic national data and the timings of the queries the
+//! statistics must answer fast, against a plain GROUP BY over the raw values
+//! in the same database. Results are printed as Markdown for BENCHMARKS.md.
+
+use std::time::{Duration, Instant};
+
+use antq_core::dates;
+use antq_core::indicators::Qualifier;
+use antq_core::periods::YearRange;
+use antq_core::units::UnitCode;
+use antq_storage::analytics::{self, By, MapMode};
+use antq_storage::audit::Who;
+use antq_storage::reports::ValueInput;
+use antq_storage::{catalogue, reports, synthetic, units, Db};
+use anyhow::Context;
+
+fn stats(mut xs: Vec<Duration>) -> (f64, f64) {
+    xs.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let median = ms(xs[xs.len() / 2]);
+    let p95 = ms(xs[(xs.len() * 95 / 100).min(xs.len() - 1)]);
+    (median, p95)
+}
+
+async fn time<F, Fut, T>(n: usize, mut f: F) -> anyhow::Result<(f64, f64, T)>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<T>>,
+{
+    let mut out = None;
+    let mut times = Vec::with_capacity(n);
+    f().await?; // warm-up
+    for _ in 0..n {
+        let t = Instant::now();
+        out = Some(f().await?);
+        times.push(t.elapsed());
+    }
+    let (m, p) = stats(times);
+    Ok((m, p, out.expect("at least one run")))
+}
+
+pub async fn generate(db: &Db, every: usize) -> anyhow::Result<()> {
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.enable_steady_tick(Duration::from_millis(200));
+    let g = synthetic::generate(db, every, |n| {
+        bar.set_message(format!("{n} giá trị đã ghi"))
+    })
+    .await?;
+    bar.finish_and_clear();
+    println!(
+        "| generate | {} reports, {} values | insert {:.1} s ({:.0} values/s) | rollups rebuilt in {:.1} s |",
+        g.reports,
+        g.values,
+        g.insert.as_secs_f64(),
+        g.values as f64 / g.insert.as_secs_f64(),
+        g.rollups.as_secs_f64()
+    );
+    Ok(())
+}
+
+pub async fn run(db: &Db, iterations: usize) -> anyhow::Result<()> {
+    let form = catalogue::form(db, synthetic::FORM)
+        .await
+        .context("run `antq bench generate` first")?;
+    let catalogue = catalogue::indicators(db).await?;
+    let twenty: Vec<_> = form.indicators.iter().take(20).cloned().collect();
+    let ids: Vec<i64> = twenty.iter().map(|i| i.id).collect();
+    let today = dates::today();
+    let province = units::get_at(db, &UnitCode::parse("01")?, today).await?;
+    let nation = units::get_at(db, &UnitCode::parse("VN")?, today).await?;
+    let values = synthetic::count_values(db).await?;
+    println!(
+        "Database: {}, {} values in all.\n",
+        db.backend().name(),
+        values
+    );
+    println!(
+        "| query | antq median | antq p95 | plain GROUP BY median | plain GROUP BY p95 | rows |"
+    );
+    println!("| --- | ---: | ---: | ---: | ---: | ---: |");
+
+    let range = YearRange {
+        from: 2016,
+        to: 2025,
+    };
+    let query = |unit: units::Unit, by: By| {
+        let (twenty, catalogue) = (&twenty, &catalogue);
+        async move {
+            let q = analytics::Query {
+                indicators: twenty,
+                catalogue,
+                unit: &unit,
+                range,
+                by: Some(by),
+                map: MapMode::Current,
+                approved_only: true,
+            };
+            Ok::<_, anyhow::Error>(analytics::run(db, &q).await?)
+        }
+    };
+    let (m, p, rows) = time(iterations, || query(province.clone(), By::Year)).await?;
+    let (bm, bp, base_rows) = time(iterations.min(20), || async {
+        Ok(synthetic::baseline_by_year(db, province.id, &ids, 2016, 2025).await?)
+    })
+    .await?;
+    check_equal(&rows, &base_rows, &twenty)?;
+    println!(
+        "| province {} 2016–2025, 20 indicators by year | {m:.2} ms | {p:.2} ms | {bm:.1} ms | {bp:.1} ms | {} |",
+        province.code,
+        rows.len()
+    );
+
+    let (m, p, rows_nation) = time(iterations, || query(nation.clone(), By::ChildYear)).await?;
+    // The plain GROUP BY can take minutes on SQLite; time one run, with a limit.
+    let t = Instant::now();
+    let limit = Duration::from_secs(120);
+    let base = tokio::time::timeout(
+        limit,
+        synthetic::baseline_by_child_year(db, nation.id, &ids, 2016, 2025),
+    )
+    .await;
+    let (bm, bp) = match base {
+        Ok(rows) => {
+            let measured = t.elapsed().as_secs_f64() * 1000.0;
+            let total: i64 = rows?.iter().map(|r| r.3).sum();
+            let ours: f64 = rows_nation.iter().filter_map(|r| r.value).sum();
+            anyhow::ensure!(
+                (ours * 1000.0).round() as i64 == total,
+                "national totals differ: {ours} vs {total}"
+            );
+            (format!("{measured:.0} ms"), "(one run)".to_string())
+        }
+        Err(_) => (format!("> {} s", limit.as_secs()), "(stopped)".to_string()),
+    };
+    println!(
+        "| nation by province × year 2016–2025, 20 indicators | {m:.2} ms | {p:.2} ms | {bm} | {bp} | {} |",
+        rows_nation.len()
+    );
+
+    // Saving one form of 40 values, with the rollups current right after.
+    let commune = units::list(
+        db,
+        &units::UnitQuery {
+            at: today,
+            level: Some(antq_core::units::Level::Commune),
+            parent_id: Some(province.id),
+            q: None,
+            limit: Some(1),
+        },
+    )
+    .await?
+    .remove(0);
+    let mut round = 0i64;
+    let who = Who::system();
+    let (m, p, _) = time(iterations, || {
+        round += 1;
+        let inputs: Vec<ValueInput> = form
+            .indicators
+            .iter()
+            .map(|i| ValueInput {
+                indicator: i.code.clone(),
+                option: String::new(),
+                value: Some(((round % 97) * 1000 + 1000, Qualifier::Exact, None)),
+            })
+            .collect();
+        let (form, commune, who) = (&form, &commune, &who);
+        async move {
+            reports::put_values(db, who, form, commune, "2026Q4", inputs).await?;
+            Ok(())
+        }
+    })
+    .await?;
+    let check = analytics::run(
+        db,
+        &analytics::Query {
+            indicators: &form.indicators[..1],
+            catalogue: &catalogue,
+            unit: &commune,
+            range: YearRange {
+                from: 2026,
+                to: 2026,
+            },
+            by: None,
+            map: MapMode::Current,
+            approved_only: false,
+        },
+    )
+    .await?;
+    println!("| save one form of 40 values (then read back through the rollups) | {m:.2} ms | {p:.2} ms | – | – | {} |", check.len());
+    Ok(())
+}
+
+fn check_equal(
+    rows: &[analytics::Row],
+    base: &[(i64, i64, i64)],
+    inds: &[catalogue::Indicator],
+) -> anyhow::Result<()> {
+    for (ind, year, milli) in base {
+        let code = &inds
+            .iter()
+            .find(|i| i.id == *ind)
+            .context("indicator")?
+            .code;
+        let ours = rows
+            .iter()
+            .find(|r| &r.indicator == code && r.period == year.to_string())
+            .and_then(|r| r.value)
+            .unwrap_or(0.0);
+        anyhow::ensure!(
+            (ours * 1000.0).round() as i64 == *milli,
+            "{code} {year}: {ours} vs {milli}"
+        );
+    }
+    Ok(())
+}

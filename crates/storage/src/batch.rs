@@ -38,6 +38,28 @@ pub async fn insert_rows(
     columns: &[&str],
     rows: Vec<Vec<Val>>,
 ) -> StorageResult<()> {
+    write_rows(tx, table, columns, rows, "").await
+}
+
+/// Insert or update `rows`: `on_conflict` is the clause after the values,
+/// e.g. `ON CONFLICT (a, b) DO UPDATE SET c = excluded.c` (same on both databases).
+pub async fn upsert_rows(
+    tx: &mut WriteTx,
+    table: &str,
+    columns: &[&str],
+    rows: Vec<Vec<Val>>,
+    on_conflict: &str,
+) -> StorageResult<()> {
+    write_rows(tx, table, columns, rows, on_conflict).await
+}
+
+async fn write_rows(
+    tx: &mut WriteTx,
+    table: &str,
+    columns: &[&str],
+    rows: Vec<Vec<Val>>,
+    on_conflict: &str,
+) -> StorageResult<()> {
     let per_batch = (4000 / columns.len()).max(1);
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
@@ -57,6 +79,10 @@ pub async fn insert_rows(
                 sql.push_str(&format!("${n}"));
             }
             sql.push(')');
+        }
+        if !on_conflict.is_empty() {
+            sql.push(' ');
+            sql.push_str(on_conflict);
         }
         let mut q = sqlx::query(&sql);
         for row in batch {

@@ -13,6 +13,7 @@ use serde_json::json;
 use sqlx::Row;
 
 use crate::audit::{self, Change, Who};
+use crate::batch::Val;
 use crate::catalogue::Form;
 use crate::db::Db;
 use crate::error::{StorageError, StorageResult};
@@ -358,25 +359,39 @@ pub(crate) async fn apply_values(
             id
         }
     };
+    // Read the report's values once, compute every change, then write them
+    // in a few statements: the values, the rollups, one audit row.
+    let old_rows: Vec<(i64, String, i64, String, Option<String>)> = sqlx::query_as(
+        "SELECT indicator_id, option_code, value_milli, qualifier, comment FROM data_values WHERE report_id = $1",
+    )
+    .bind(report_id)
+    .fetch_all(tx.conn())
+    .await?;
+    let old_values: HashMap<(i64, String), (i64, String, Option<String>)> = old_rows
+        .into_iter()
+        .map(|(i, o, m, q, c)| ((i, o), (m, q, c)))
+        .collect();
+    let as_json = |v: &Option<(i64, String, Option<String>)>| match v {
+        Some((m, q, c)) => json!({"value": format_milli(*m), "qualifier": q, "comment": c}),
+        None => serde_json::Value::Null,
+    };
+    let contribution = |v: &Option<(i64, String, Option<String>)>| {
+        v.as_ref()
+            .map(|(m, q, _)| Contribution::of(*m, q.parse().unwrap_or(Qualifier::Exact)))
+            .unwrap_or_default()
+    };
+    let mut upserts = Vec::new();
+    let mut deletes = Vec::new();
+    let mut deltas: Vec<(i64, Contribution)> = Vec::new();
+    let mut before = serde_json::Map::new();
+    let mut after = serde_json::Map::new();
     for input in inputs {
         let ind = form
             .indicators
             .iter()
             .find(|i| i.code == input.indicator)
             .ok_or_else(|| StorageError::not_found(format!("chỉ tiêu {}", input.indicator)))?;
-        let old = sqlx::query(
-            "SELECT value_milli, qualifier, comment FROM data_values WHERE report_id = $1 AND indicator_id = $2 AND option_code = $3",
-        )
-        .bind(report_id)
-        .bind(ind.id)
-        .bind(&input.option)
-        .fetch_optional(tx.conn())
-        .await?
-        .map(|r| (r.get::<i64, _>(0), r.get::<String, _>(1), r.get::<Option<String>, _>(2)));
-        let as_json = |v: &Option<(i64, String, Option<String>)>| {
-            v.as_ref()
-                .map(|(m, q, c)| json!({"value": format_milli(*m), "qualifier": q, "comment": c}))
-        };
+        let old = old_values.get(&(ind.id, input.option.clone())).cloned();
         let new = input.value.as_ref().map(|(m, q, c)| {
             (
                 *m,
@@ -390,79 +405,73 @@ pub(crate) async fn apply_values(
             changes.values_unchanged += 1;
             continue;
         }
-        let contribution = |v: &Option<(i64, String, Option<String>)>| {
-            v.as_ref()
-                .map(|(m, q, _)| Contribution::of(*m, q.parse().unwrap_or(Qualifier::Exact)))
-                .unwrap_or_default()
-        };
-        crate::rollups::add(
-            tx,
-            unit.id,
-            ind.id,
-            i64::from(p.year),
-            false,
-            contribution(&new).minus(contribution(&old)),
-        )
-        .await?;
-        match &new {
-            Some((m, q, c)) if old.is_some() => {
-                sqlx::query(
-                    "UPDATE data_values SET value_milli = $1, qualifier = $2, comment = $3, updated_at = $4, updated_by = $5 \
-                     WHERE report_id = $6 AND indicator_id = $7 AND option_code = $8",
-                )
-                .bind(m)
-                .bind(q)
-                .bind(c)
-                .bind(&now)
-                .bind(&who.name)
-                .bind(report_id)
-                .bind(ind.id)
-                .bind(&input.option)
-                .execute(tx.conn())
-                .await?;
-                changes.values_changed += 1;
-            }
+        let delta = contribution(&new).minus(contribution(&old));
+        match deltas.iter_mut().find(|(i, _)| *i == ind.id) {
+            Some((_, d)) => *d = d.minus(delta.negate()),
+            None => deltas.push((ind.id, delta)),
+        }
+        let k = key(&ind.code, &input.option);
+        before.insert(k.clone(), as_json(&old));
+        after.insert(k, as_json(&new));
+        match new {
             Some((m, q, c)) => {
-                sqlx::query(
-                    "INSERT INTO data_values (report_id, indicator_id, option_code, value_milli, qualifier, comment, updated_at, updated_by) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                )
-                .bind(report_id)
-                .bind(ind.id)
-                .bind(&input.option)
-                .bind(m)
-                .bind(q)
-                .bind(c)
-                .bind(&now)
-                .bind(&who.name)
-                .execute(tx.conn())
-                .await?;
-                changes.values_new += 1;
+                if old.is_some() {
+                    changes.values_changed += 1;
+                } else {
+                    changes.values_new += 1;
+                }
+                upserts.push(vec![
+                    Val::Int(report_id),
+                    Val::Int(ind.id),
+                    Val::Text(input.option.clone()),
+                    Val::Int(m),
+                    Val::Text(q),
+                    Val::OptText(c),
+                    Val::Text(now.clone()),
+                    Val::Text(who.name.clone()),
+                ]);
             }
             None => {
-                sqlx::query("DELETE FROM data_values WHERE report_id = $1 AND indicator_id = $2 AND option_code = $3")
-                    .bind(report_id)
-                    .bind(ind.id)
-                    .bind(&input.option)
-                    .execute(tx.conn())
-                    .await?;
                 changes.values_cleared += 1;
+                deletes.push((ind.id, input.option.clone()));
             }
         }
-        audit::append(
-            tx,
-            Change {
-                who,
-                action: "value.set",
-                entity: "report",
-                entity_id: report_id.to_string(),
-                unit_id: Some(unit.id),
-                before: as_json(&old).map(|v| json!({key(&ind.code, &input.option): v})),
-                after: as_json(&new).map(|v| json!({key(&ind.code, &input.option): v})),
-            },
-        )
-        .await?;
     }
+    if before.is_empty() {
+        return Ok(changes);
+    }
+    crate::batch::upsert_rows(
+        tx,
+        "data_values",
+        &["report_id", "indicator_id", "option_code", "value_milli", "qualifier", "comment", "updated_at", "updated_by"],
+        upserts,
+        "ON CONFLICT (report_id, indicator_id, option_code) DO UPDATE SET value_milli = excluded.value_milli, \
+         qualifier = excluded.qualifier, comment = excluded.comment, updated_at = excluded.updated_at, \
+         updated_by = excluded.updated_by",
+    )
+    .await?;
+    for (ind, option) in deletes {
+        sqlx::query("DELETE FROM data_values WHERE report_id = $1 AND indicator_id = $2 AND option_code = $3")
+            .bind(report_id)
+            .bind(ind)
+            .bind(option)
+            .execute(tx.conn())
+            .await?;
+    }
+    crate::rollups::add_many(tx, unit.id, i64::from(p.year), false, &deltas).await?;
+    audit::append(
+        tx,
+        Change {
+            who,
+            action: "value.set",
+            entity: "report",
+            entity_id: report_id.to_string(),
+            unit_id: Some(unit.id),
+            before: Some(serde_json::Value::Object(before)),
+            after: Some(serde_json::Value::Object(after)),
+        },
+    )
+    .await?;
     Ok(changes)
 }
 

@@ -6,6 +6,7 @@
 
 use antq_core::indicators::Qualifier;
 
+use crate::batch::{upsert_rows, Val};
 use crate::db::WriteTx;
 use crate::error::StorageResult;
 
@@ -70,43 +71,62 @@ async fn nodes(tx: &mut WriteTx, unit_id: i64) -> StorageResult<Vec<(i64, &'stat
         .collect())
 }
 
-/// Add a change of one value into the rollups of every node above its unit.
-pub async fn add(
+/// Add the changes of several indicators of one unit and year in one statement.
+pub async fn add_many(
     tx: &mut WriteTx,
     unit_id: i64,
-    indicator_id: i64,
     year: i64,
     approved: bool,
-    c: Contribution,
+    changes: &[(i64, Contribution)],
 ) -> StorageResult<()> {
-    if c.is_zero() {
+    let changes: Vec<&(i64, Contribution)> = changes.iter().filter(|(_, c)| !c.is_zero()).collect();
+    if changes.is_empty() {
         return Ok(());
     }
+    let mut rows = Vec::new();
     for (node, kind, split) in nodes(tx, unit_id).await? {
-        sqlx::query(
-            "INSERT INTO rollup_year (indicator_id, node_id, map_kind, period_year, approved, sum_milli, n_values, \
-             n_more, n_nearly, n_about, n_split) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
-             ON CONFLICT (node_id, map_kind, indicator_id, period_year, approved) DO UPDATE SET \
-             sum_milli = rollup_year.sum_milli + excluded.sum_milli, n_values = rollup_year.n_values + excluded.n_values, \
-             n_more = rollup_year.n_more + excluded.n_more, n_nearly = rollup_year.n_nearly + excluded.n_nearly, \
-             n_about = rollup_year.n_about + excluded.n_about, n_split = rollup_year.n_split + excluded.n_split",
-        )
-        .bind(indicator_id)
-        .bind(node)
-        .bind(kind)
-        .bind(year)
-        .bind(i64::from(approved))
-        .bind(c.milli)
-        .bind(c.n)
-        .bind(c.more)
-        .bind(c.nearly)
-        .bind(c.about)
-        .bind(if split != 0 { c.n } else { 0 })
-        .execute(tx.conn())
-        .await?;
+        for (ind, c) in &changes {
+            rows.push(vec![
+                Val::Int(*ind),
+                Val::Int(node),
+                Val::Text(kind.to_string()),
+                Val::Int(year),
+                Val::Int(i64::from(approved)),
+                Val::Int(c.milli),
+                Val::Int(c.n),
+                Val::Int(c.more),
+                Val::Int(c.nearly),
+                Val::Int(c.about),
+                Val::Int(if split != 0 { c.n } else { 0 }),
+            ]);
+        }
     }
-    Ok(())
+    upsert_rows(
+        tx,
+        "rollup_year",
+        &[
+            "indicator_id",
+            "node_id",
+            "map_kind",
+            "period_year",
+            "approved",
+            "sum_milli",
+            "n_values",
+            "n_more",
+            "n_nearly",
+            "n_about",
+            "n_split",
+        ],
+        rows,
+        ON_CONFLICT,
+    )
+    .await
 }
+
+const ON_CONFLICT: &str = "ON CONFLICT (node_id, map_kind, indicator_id, period_year, approved) DO UPDATE SET \
+     sum_milli = rollup_year.sum_milli + excluded.sum_milli, n_values = rollup_year.n_values + excluded.n_values, \
+     n_more = rollup_year.n_more + excluded.n_more, n_nearly = rollup_year.n_nearly + excluded.n_nearly, \
+     n_about = rollup_year.n_about + excluded.n_about, n_split = rollup_year.n_split + excluded.n_split";
 
 /// Move all of a report's values between the approved and unapproved sums.
 pub async fn move_report(tx: &mut WriteTx, report_id: i64, to_approved: bool) -> StorageResult<()> {
@@ -121,12 +141,18 @@ pub async fn move_report(tx: &mut WriteTx, report_id: i64, to_approved: bool) ->
     .bind(report_id)
     .fetch_all(tx.conn())
     .await?;
-    for (ind, milli, q) in values {
-        let c = Contribution::of(milli, q.parse().unwrap_or(Qualifier::Exact));
-        add(tx, unit_id, ind, year, !to_approved, c.negate()).await?;
-        add(tx, unit_id, ind, year, to_approved, c).await?;
-    }
-    Ok(())
+    let moved: Vec<(i64, Contribution)> = values
+        .into_iter()
+        .map(|(ind, milli, q)| {
+            (
+                ind,
+                Contribution::of(milli, q.parse().unwrap_or(Qualifier::Exact)),
+            )
+        })
+        .collect();
+    let removed: Vec<(i64, Contribution)> = moved.iter().map(|(i, c)| (*i, c.negate())).collect();
+    add_many(tx, unit_id, year, !to_approved, &removed).await?;
+    add_many(tx, unit_id, year, to_approved, &moved).await
 }
 
 /// Recompute every rollup from the stored values (after a bulk load, or to repair).

@@ -93,6 +93,8 @@ pub enum Action {
     ReadAudit,
     /// Change units and their lineage links.
     EditUnits,
+    /// Change the indicator catalogue and validation rules (national administrators).
+    EditCatalogue,
     /// Enter and submit a unit's report of a form owned by this role.
     EnterData(Role),
     /// Approve, return or reopen the report of a unit *below* one's own, for
@@ -106,7 +108,9 @@ impl Action {
         match self {
             Action::Read => &[Role::Admin, Role::Police, Role::Front, Role::Viewer],
             Action::EditAreas => &[Role::Admin, Role::Police, Role::Front],
-            Action::ManageUsers | Action::ReadAudit | Action::EditUnits => &[Role::Admin],
+            Action::ManageUsers | Action::ReadAudit | Action::EditUnits | Action::EditCatalogue => {
+                &[Role::Admin]
+            }
             Action::EnterData(role) | Action::Approve(role) => match role {
                 Role::Police => &[Role::Police],
                 Role::Front => &[Role::Front],

@@ -336,3 +336,180 @@ pub async fn form_codes(db: &Db) -> StorageResult<Vec<(String, String)>> {
             .await?,
     )
 }
+
+/// What an administrator may change of an indicator (its code, type and
+/// aggregation stay: stored values depend on them).
+#[derive(Debug, Clone)]
+pub struct IndicatorEdit {
+    pub name_vi: String,
+    pub name_en: String,
+    pub unit: String,
+}
+
+/// Change an indicator's names and unit of measure (audited).
+pub async fn update_indicator(
+    db: &Db,
+    who: &Who,
+    code: &str,
+    edit: IndicatorEdit,
+) -> StorageResult<Indicator> {
+    let before = indicators_by_code(db, &[code.to_string()]).await?.remove(0);
+    let clean = |s: &str, what: &str| -> StorageResult<String> {
+        let c = antq_core::text::clean(s);
+        if c.is_empty() || c.chars().count() > 300 {
+            return Err(antq_core::DomainError::invalid(format!(
+                "{what} phải có từ 1 đến 300 ký tự"
+            ))
+            .into());
+        }
+        Ok(c)
+    };
+    let (vi, en, unit) = (
+        clean(&edit.name_vi, "tên tiếng Việt")?,
+        clean(&edit.name_en, "tên tiếng Anh")?,
+        clean(&edit.unit, "đơn vị tính")?,
+    );
+    let mut tx = db.begin_write().await?;
+    sqlx::query("UPDATE indicators SET name_vi = $1, name_en = $2, unit = $3 WHERE id = $4")
+        .bind(&vi)
+        .bind(&en)
+        .bind(&unit)
+        .bind(before.id)
+        .execute(tx.conn())
+        .await?;
+    audit::append(
+        &mut tx,
+        Change {
+            who,
+            action: "indicator.update",
+            entity: "indicator",
+            entity_id: code.to_string(),
+            unit_id: None,
+            before: Some(
+                json!({"name_vi": before.name_vi, "name_en": before.name_en, "unit": before.unit}),
+            ),
+            after: Some(json!({"name_vi": vi, "name_en": en, "unit": unit})),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(indicators_by_code(db, &[code.to_string()]).await?.remove(0))
+}
+
+/// A validation rule as an administrator writes it.
+#[derive(Debug, Clone)]
+pub struct RuleInput {
+    pub code: String,
+    pub left: String,
+    pub operator: String,
+    pub right: String,
+    pub missing: String,
+    pub severity: String,
+    pub message: String,
+}
+
+/// Add a validation rule to a form (audited). Every indicator it names must be on the form.
+pub async fn add_rule(db: &Db, who: &Who, form_code: &str, r: RuleInput) -> StorageResult<()> {
+    let form = form(db, form_code).await?;
+    let code = antq_core::indicators::IndicatorCode::parse(&r.code)?;
+    let left = Expr::parse(&r.left)?;
+    let right = Expr::parse(&r.right)?;
+    let op: validation::Operator = r.operator.parse()?;
+    let missing: validation::MissingStrategy = if r.missing.trim().is_empty() {
+        validation::MissingStrategy::SkipIfAnyMissing
+    } else {
+        r.missing.parse()?
+    };
+    let severity: validation::Severity = r.severity.parse()?;
+    let message = antq_core::text::clean(&r.message);
+    if message.is_empty() {
+        return Err(
+            antq_core::DomainError::invalid("quy tắc cần một thông báo cho người nhập").into(),
+        );
+    }
+    let unknown: Vec<String> = left
+        .indicators()
+        .chain(right.indicators())
+        .filter(|c| !form.indicators.iter().any(|i| i.code == c.as_str()))
+        .map(|c| c.as_str().to_string())
+        .collect();
+    if !unknown.is_empty() {
+        return Err(antq_core::DomainError::invalid(format!(
+            "biểu {} không có chỉ tiêu {}",
+            form.code,
+            unknown.join(", ")
+        ))
+        .into());
+    }
+    let mut tx = db.begin_write().await?;
+    sqlx::query(
+        "INSERT INTO validation_rules (form_id, code, left_expr, operator, right_expr, missing, severity, message_vi) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(form.id)
+    .bind(code.as_str())
+    .bind(left.text())
+    .bind(op.as_str())
+    .bind(right.text())
+    .bind(missing.as_str())
+    .bind(severity.as_str())
+    .bind(&message)
+    .execute(tx.conn())
+    .await
+    .map_err(|e| StorageError::unique_as_conflict(e, format!("biểu {} đã có quy tắc {}", form.code, code)))?;
+    audit::append(
+        &mut tx,
+        Change {
+            who,
+            action: "rule.create",
+            entity: "validation_rule",
+            entity_id: format!("{}/{}", form.code, code),
+            unit_id: None,
+            before: None,
+            after: Some(json!({"left": left.text(), "operator": op.as_str(), "right": right.text(),
+                               "missing": missing.as_str(), "severity": severity.as_str(), "message": message})),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Remove a validation rule from a form (audited).
+pub async fn delete_rule(
+    db: &Db,
+    who: &Who,
+    form_code: &str,
+    rule_code: &str,
+) -> StorageResult<()> {
+    let form = form(db, form_code).await?;
+    let rule = form
+        .rules
+        .iter()
+        .find(|r| r.code == rule_code)
+        .ok_or_else(|| {
+            StorageError::not_found(format!("quy tắc {rule_code} của biểu {form_code}"))
+        })?;
+    let mut tx = db.begin_write().await?;
+    sqlx::query("DELETE FROM validation_rules WHERE form_id = $1 AND code = $2")
+        .bind(form.id)
+        .bind(rule_code)
+        .execute(tx.conn())
+        .await?;
+    audit::append(
+        &mut tx,
+        Change {
+            who,
+            action: "rule.delete",
+            entity: "validation_rule",
+            entity_id: format!("{}/{}", form.code, rule_code),
+            unit_id: None,
+            before: Some(json!({"left": rule.left.text(), "operator": rule.op.as_str(), "right": rule.right.text(),
+                                "severity": rule.severity.as_str(), "message": rule.message_vi})),
+            after: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -348,3 +348,83 @@ pub fn download(d: statistics::Download) -> axum::response::Response {
     )
         .into_response()
 }
+
+fn require_national_admin(actor: &antq_storage::access::Actor) -> Result<(), Failure> {
+    if actor.is_national(antq_core::auth::Action::EditCatalogue) {
+        Ok(())
+    } else {
+        Err(Failure::forbidden())
+    }
+}
+
+#[derive(Deserialize)]
+pub struct IndicatorBody {
+    name_vi: String,
+    name_en: String,
+    unit: String,
+}
+
+/// `PUT /api/v1/indicators/{code}`: national administrators rename an indicator (audited).
+pub async fn update_indicator(
+    State(state): State<AppState>,
+    ApiUser(ctx): ApiUser,
+    Path(code): Path<String>,
+    Json(b): Json<IndicatorBody>,
+) -> ApiResult<Json<Value>> {
+    require_national_admin(&ctx.actor)?;
+    let edit = antq_storage::catalogue::IndicatorEdit {
+        name_vi: b.name_vi,
+        name_en: b.name_en,
+        unit: b.unit,
+    };
+    let ind =
+        antq_storage::catalogue::update_indicator(&state.db, &ctx.actor.who(), &code, edit).await?;
+    Ok(Json(json!(ind)))
+}
+
+#[derive(Deserialize)]
+pub struct RuleBody {
+    code: String,
+    left: String,
+    operator: String,
+    right: String,
+    #[serde(default)]
+    missing: String,
+    severity: String,
+    message: String,
+}
+
+/// `POST /api/v1/forms/{code}/rules`: national administrators add a validation rule (audited).
+pub async fn add_rule(
+    State(state): State<AppState>,
+    ApiUser(ctx): ApiUser,
+    Path(form): Path<String>,
+    Json(b): Json<RuleBody>,
+) -> ApiResult<(axum::http::StatusCode, Json<Value>)> {
+    require_national_admin(&ctx.actor)?;
+    let input = antq_storage::catalogue::RuleInput {
+        code: b.code.clone(),
+        left: b.left,
+        operator: b.operator,
+        right: b.right,
+        missing: b.missing,
+        severity: b.severity,
+        message: b.message,
+    };
+    antq_storage::catalogue::add_rule(&state.db, &ctx.actor.who(), &form, input).await?;
+    Ok((
+        axum::http::StatusCode::CREATED,
+        Json(json!({"form": form, "code": b.code})),
+    ))
+}
+
+/// `DELETE /api/v1/forms/{code}/rules/{rule}` (audited).
+pub async fn delete_rule(
+    State(state): State<AppState>,
+    ApiUser(ctx): ApiUser,
+    Path((form, rule)): Path<(String, String)>,
+) -> ApiResult<axum::http::StatusCode> {
+    require_national_admin(&ctx.actor)?;
+    antq_storage::catalogue::delete_rule(&state.db, &ctx.actor.who(), &form, &rule).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}

@@ -57,7 +57,13 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/audit", get(admin::audit))
         .route("/indicators", get(data::indicators))
+        .route(
+            "/indicators/{code}",
+            axum::routing::put(data::update_indicator),
+        )
         .route("/forms/{code}", get(data::form))
+        .route("/forms/{code}/rules", post(data::add_rule))
+        .route("/forms/{code}/rules/{rule}", delete(data::delete_rule))
         .route(
             "/data/{form}/{unit}/{period}",
             get(data::get).put(data::put),

@@ -175,7 +175,8 @@ async fn health_and_openapi() {
             .replace("{id}", "1")
             .replace("{form}", "antq-nam")
             .replace("{unit}", "11")
-            .replace("{period}", "2026");
+            .replace("{period}", "2026")
+            .replace("{rule}", "x");
         for method in ops.as_object().unwrap().keys() {
             let m: reqwest::Method = method.to_uppercase().parse().unwrap();
             let res = a

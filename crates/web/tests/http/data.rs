@@ -250,3 +250,102 @@ async fn completeness_and_rollups() {
         .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn national_administrators_edit_the_catalogue_and_rules() {
+    let app = spawn_app().await;
+    let central = app.logged_in("quantri", Role::Admin, "VN").await;
+    let province_admin = app.logged_in("qt.dienbien", Role::Admin, "11").await;
+    let commune = app.logged_in("ca.muongphang", Role::Police, "03325").await;
+
+    let body = json!({"name_vi": "Buổi tuyên truyền, vận động", "name_en": "Outreach sessions", "unit": "buổi"});
+    let (s, _) = province_admin
+        .send_json(Method::PUT, "/api/v1/indicators/tt_buoi", body.clone())
+        .await;
+    assert_eq!(
+        s,
+        StatusCode::FORBIDDEN,
+        "only national administrators edit the catalogue"
+    );
+    let (s, ind) = central
+        .send_json(Method::PUT, "/api/v1/indicators/tt_buoi", body)
+        .await;
+    assert_eq!(s, StatusCode::OK, "{ind}");
+    assert_eq!(ind["name_vi"], "Buổi tuyên truyền, vận động");
+    let (s, _) = central
+        .send_json(
+            Method::PUT,
+            "/api/v1/indicators/tt_buoi",
+            json!({"name_vi": " ", "name_en": "x", "unit": "y"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // A new rule applies to reports at once; a rule over unknown indicators is refused.
+    let rule = json!({"code": "tt_buoi_hop_ly", "left": "tt_buoi", "operator": "<=", "right": "500",
+                      "severity": "warning", "message": "Số buổi bất thường, cần giải thích"});
+    let (s, r) = central
+        .post_json("/api/v1/forms/antq-nam/rules", rule.clone())
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+    let (s, _) = central
+        .post_json("/api/v1/forms/antq-nam/rules", rule)
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT);
+    let (s, e) = central
+        .post_json("/api/v1/forms/antq-nam/rules", json!({"code": "sai", "left": "khong_co", "operator": "<=", "right": "1", "severity": "error", "message": "x"}))
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(e["error"].as_str().unwrap().contains("khong_co"));
+    let (_, r) = commune
+        .send_json(Method::PUT, R, json!({"values": {"tt_buoi": 900}}))
+        .await;
+    assert!(
+        r["validation"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|v| v["rule"] == "tt_buoi_hop_ly"),
+        "{r}"
+    );
+    let (s, e) = commune.post_json(&format!("{R}/submit"), json!({})).await;
+    assert_eq!(
+        s,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "an unexplained warning blocks: {e}"
+    );
+    commune
+        .send_json(
+            Method::PUT,
+            R,
+            json!({"values": {"tt_buoi": {"value": 900, "comment": "Đợt cao điểm trước Tết"}}}),
+        )
+        .await;
+    let (s, _) = commune.post_json(&format!("{R}/submit"), json!({})).await;
+    assert_eq!(
+        s,
+        StatusCode::OK,
+        "a warning with a comment lets it through"
+    );
+    let (s, _) = central
+        .send_json(
+            Method::DELETE,
+            "/api/v1/forms/antq-nam/rules/tt_buoi_hop_ly",
+            json!({}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let (_, f) = central.get_json("/api/v1/forms/antq-nam").await;
+    assert!(!f["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["code"] == "tt_buoi_hop_ly"));
+    let (_, log) = central.get_json("/api/v1/audit?action=rule").await;
+    assert_eq!(log.as_array().unwrap().len(), 2);
+    let (_, log) = central.get_json("/api/v1/audit?action=indicator").await;
+    assert_eq!(
+        log[0]["before"]["name_vi"],
+        "Buổi tuyên truyền, phát động phong trào"
+    );
+}

@@ -14,7 +14,7 @@ use antq_core::units::{Level, UnitCode};
 use serde_json::json;
 
 use crate::audit::{self, Change, Who};
-use crate::batch::{insert_rows, Val};
+use crate::batch::Val;
 use crate::catalogue::{self, Form};
 use crate::db::Db;
 use crate::error::StorageResult;
@@ -439,42 +439,7 @@ pub async fn load(db: &Db) -> StorageResult<Option<DemoStats>> {
         reports: batch.reports.len(),
         values: batch.values.len(),
     };
-    insert_rows(
-        &mut tx,
-        "reports",
-        &[
-            "id",
-            "form_id",
-            "unit_id",
-            "period",
-            "period_year",
-            "period_start",
-            "period_end",
-            "state",
-            "state_changed_at",
-            "state_changed_by",
-            "return_comment",
-            "created_at",
-        ],
-        batch.reports,
-    )
-    .await?;
-    insert_rows(
-        &mut tx,
-        "data_values",
-        &[
-            "report_id",
-            "indicator_id",
-            "option_code",
-            "value_milli",
-            "qualifier",
-            "comment",
-            "updated_at",
-            "updated_by",
-        ],
-        batch.values,
-    )
-    .await?;
+    crate::reports::bulk_insert(&mut tx, batch.reports, batch.values).await?;
     sync_sequence(&mut tx, db.backend(), "reports").await?;
     crate::rollups::rebuild(&mut tx).await?;
     audit::append(

@@ -210,6 +210,54 @@ pub async fn view(db: &Db, form: &Form, unit: &Unit, period: &str) -> StorageRes
     })
 }
 
+/// Load many reports and their values at once (demo and benchmark data),
+/// without per-value audit rows or rollups: the caller writes one audit row
+/// and rebuilds the rollups. Report rows: id, form, unit, period, year, start,
+/// end, state, changed at, changed by, return comment, created at. Value rows:
+/// report, indicator, option, thousandths, qualifier, comment, updated at, by.
+pub(crate) async fn bulk_insert(
+    tx: &mut crate::WriteTx,
+    reports: Vec<Vec<Val>>,
+    values: Vec<Vec<Val>>,
+) -> StorageResult<()> {
+    crate::batch::insert_rows(
+        tx,
+        "reports",
+        &[
+            "id",
+            "form_id",
+            "unit_id",
+            "period",
+            "period_year",
+            "period_start",
+            "period_end",
+            "state",
+            "state_changed_at",
+            "state_changed_by",
+            "return_comment",
+            "created_at",
+        ],
+        reports,
+    )
+    .await?;
+    crate::batch::insert_rows(
+        tx,
+        "data_values",
+        &[
+            "report_id",
+            "indicator_id",
+            "option_code",
+            "value_milli",
+            "qualifier",
+            "comment",
+            "updated_at",
+            "updated_by",
+        ],
+        values,
+    )
+    .await
+}
+
 /// Problems with values to set, each as a message (empty: all fine).
 pub fn check_inputs(form: &Form, inputs: &[ValueInput]) -> Vec<String> {
     let mut errors = Vec::new();

@@ -10,7 +10,7 @@ use antq_core::dates;
 use antq_core::periods::{Calendar, Period, PeriodType};
 use antq_core::units::Level;
 
-use crate::batch::{insert_rows, Val};
+use crate::batch::Val;
 use crate::db::Db;
 use crate::error::StorageResult;
 use crate::units::{next_id, sync_sequence};
@@ -145,6 +145,7 @@ pub async fn generate(
                 Val::Text("approved".into()),
                 Val::Text(now.clone()),
                 Val::Text("bench".into()),
+                Val::OptText(None),
                 Val::Text(now.clone()),
             ]);
             for (k, ind) in indicators.iter().enumerate() {
@@ -168,41 +169,7 @@ pub async fn generate(
         reports += report_rows.len();
         written += value_rows.len();
         let mut tx = db.begin_write().await?;
-        insert_rows(
-            &mut tx,
-            "reports",
-            &[
-                "id",
-                "form_id",
-                "unit_id",
-                "period",
-                "period_year",
-                "period_start",
-                "period_end",
-                "state",
-                "state_changed_at",
-                "state_changed_by",
-                "created_at",
-            ],
-            report_rows,
-        )
-        .await?;
-        insert_rows(
-            &mut tx,
-            "data_values",
-            &[
-                "report_id",
-                "indicator_id",
-                "option_code",
-                "value_milli",
-                "qualifier",
-                "comment",
-                "updated_at",
-                "updated_by",
-            ],
-            value_rows,
-        )
-        .await?;
+        crate::reports::bulk_insert(&mut tx, report_rows, value_rows).await?;
         tx.commit().await?;
         progress(written);
     }

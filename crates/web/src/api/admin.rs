@@ -1,6 +1,5 @@
 //! Administration: users and grants, lineage links, the audit log.
 
-use antq_storage::audit::AuditFilter;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
@@ -173,40 +172,12 @@ pub async fn delete_link(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize)]
-pub struct AuditParams {
-    actor: Option<String>,
-    action: Option<String>,
-    entity: Option<String>,
-    entity_id: Option<String>,
-    from: Option<String>,
-    to: Option<String>,
-    before_id: Option<i64>,
-    limit: Option<i64>,
-}
-
-impl AuditParams {
-    pub fn filter(self) -> AuditFilter {
-        let some = |s: Option<String>| s.map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
-        AuditFilter {
-            actor: some(self.actor),
-            action: some(self.action),
-            entity: some(self.entity),
-            entity_id: some(self.entity_id),
-            from: some(self.from),
-            to: some(self.to),
-            before_id: self.before_id,
-            limit: self.limit.unwrap_or(100),
-        }
-    }
-}
-
 pub async fn audit(
     State(state): State<AppState>,
     ApiUser(ctx): ApiUser,
-    Query(p): Query<AuditParams>,
+    Query(q): Query<ops::AuditQuery>,
 ) -> ApiResult<Json<Value>> {
     Ok(Json(json!(
-        ops::audit_log(&state, &ctx.actor, &p.filter()).await?
+        ops::audit_log(&state, &ctx.actor, &q.filter()?).await?
     )))
 }

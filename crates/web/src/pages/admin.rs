@@ -14,7 +14,7 @@ use serde::Deserialize;
 use super::units::{level_label, validity_text};
 use super::{outcome, render, Chrome};
 use crate::auth::PageUser;
-use crate::error::{Failure, PageResult};
+use crate::error::PageResult;
 use crate::ops::{self, UserForm};
 use crate::state::AppState;
 
@@ -410,15 +410,6 @@ struct AuditPage {
     older_href: Option<String>,
 }
 
-#[derive(Deserialize, Default)]
-pub struct AuditParams {
-    actor: Option<String>,
-    action: Option<String>,
-    from: Option<String>,
-    to: Option<String>,
-    before_id: Option<i64>,
-}
-
 fn pretty(v: &Option<serde_json::Value>) -> String {
     match v {
         None => String::new(),
@@ -430,26 +421,19 @@ pub async fn audit(
     State(state): State<AppState>,
     c: Chrome,
     PageUser(ctx): PageUser,
-    Query(p): Query<AuditParams>,
+    Query(q): Query<ops::AuditQuery>,
 ) -> PageResult<Response> {
-    let clean = |s: Option<String>| s.map(|v| v.trim().to_string()).unwrap_or_default();
-    let (actor, action, from, to) = (clean(p.actor), clean(p.action), clean(p.from), clean(p.to));
-    let iso = |s: &str| -> Result<Option<String>, Failure> {
-        if s.is_empty() {
-            Ok(None)
-        } else {
-            Ok(Some(dates::iso(dates::parse_date(s)?)))
-        }
-    };
     let filter = AuditFilter {
-        actor: Some(actor.clone()).filter(|s| !s.is_empty()),
-        action: Some(action.clone()).filter(|s| !s.is_empty()),
-        from: iso(&from)?,
-        to: iso(&to)?,
-        before_id: p.before_id,
         limit: 100,
-        ..Default::default()
+        ..q.filter()?
     };
+    let shown = |v: &Option<String>| v.clone().unwrap_or_default();
+    let (actor, action, from, to) = (
+        shown(&filter.actor),
+        shown(&filter.action),
+        shown(&filter.from),
+        shown(&filter.to),
+    );
     let entries = ops::audit_log(&state, &ctx.actor, &filter).await?;
     let older_href = (entries.len() == 100).then(|| {
         let last = entries.last().map(|e| e.id).unwrap_or(0);

@@ -327,6 +327,15 @@ async fn lineage_corrections_are_audited_and_scoped() {
     assert_eq!(row["before"]["share"], "whole");
     assert_eq!(row["after"]["share"], "part_primary");
     assert_eq!(row["after"]["note"], "đính chính");
+    // Filters are checked the same way in the API as on the page.
+    let (s, rows) = central
+        .get_json("/api/v1/audit?action=lineage&from=27/11/2000")
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(rows.as_array().unwrap().len(), 1);
+    let (s, e) = central.get_json("/api/v1/audit?from=2026-13-01").await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(e["error"].as_str().unwrap().contains("2026-13-01"));
     // The Điện Biên administrator's log does not show Đồng Tháp's changes.
     let (s, rows) = db_admin.get_json("/api/v1/audit?action=lineage").await;
     assert_eq!(s, StatusCode::OK);

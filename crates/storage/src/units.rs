@@ -188,18 +188,6 @@ pub async fn ancestors(db: &Db, id: i64) -> StorageResult<Vec<Unit>> {
     Ok(rows.iter().map(unit_from_row).collect())
 }
 
-/// The number of direct children of each given unit that are valid at `at`.
-pub async fn count_children(db: &Db, id: i64, at: Date) -> StorageResult<i64> {
-    let n: i64 = sqlx::query_scalar(&format!(
-        "SELECT COUNT(*) FROM units u WHERE u.parent_id = $2 AND {VALID_AT}"
-    ))
-    .bind(dates::iso(at))
-    .bind(id)
-    .fetch_one(db.pool())
-    .await?;
-    Ok(n)
-}
-
 /// A lineage link seen from one side.
 #[derive(Debug, Clone, Serialize)]
 pub struct Linked {

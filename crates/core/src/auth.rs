@@ -100,6 +100,8 @@ pub enum Action {
     /// Approve, return or reopen the report of a unit *below* one's own, for
     /// a form owned by this role.
     Approve(Role),
+    /// Comment on a unit's report (the police and the Front of the unit or above).
+    Comment,
 }
 
 impl Action {
@@ -108,6 +110,7 @@ impl Action {
         match self {
             Action::Read => &[Role::Admin, Role::Police, Role::Front, Role::Viewer],
             Action::EditAreas => &[Role::Admin, Role::Police, Role::Front],
+            Action::Comment => &[Role::Police, Role::Front],
             Action::ManageUsers | Action::ReadAudit | Action::EditUnits | Action::EditCatalogue => {
                 &[Role::Admin]
             }

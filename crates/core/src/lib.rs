@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod breakdowns;
 pub mod dates;
 pub mod error;
 pub mod imports;

@@ -108,6 +108,31 @@ pub async fn can(db: &Db, actor: &Actor, action: Action, unit_id: i64) -> Storag
     Ok(found.is_some())
 }
 
+/// The first of the action's roles under which the actor may do it to the
+/// unit (for acts signed with a role, such as a comment), or `Forbidden`.
+pub async fn require_role(
+    db: &Db,
+    actor: &Actor,
+    action: Action,
+    unit_id: i64,
+) -> StorageResult<Role> {
+    for role in action.allowed_roles() {
+        let only = Actor {
+            grants: actor
+                .grants
+                .iter()
+                .filter(|g| g.role == *role)
+                .cloned()
+                .collect(),
+            ..actor.clone()
+        };
+        if can(db, &only, action, unit_id).await? {
+            return Ok(*role);
+        }
+    }
+    Err(StorageError::Forbidden)
+}
+
 /// `can`, as an error when the answer is no.
 pub async fn require(db: &Db, actor: &Actor, action: Action, unit_id: i64) -> StorageResult<()> {
     if can(db, actor, action, unit_id).await? {

@@ -10,6 +10,8 @@ pub mod areas;
 pub mod audit;
 pub mod batch;
 pub mod catalogue;
+pub mod catalogue_edit;
+pub mod comments;
 pub mod db;
 pub mod demo;
 pub mod demo_data;

@@ -309,6 +309,25 @@ CREATE TABLE rollup_year (
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 4,
+        name: "comments on reports",
+        portable: r#"
+-- Remarks on a report by the police and the Front of the unit or above
+-- (the Front reads and comments on the police's reports). Never edited.
+CREATE TABLE report_comments (
+    id {pk},
+    report_id BIGINT NOT NULL REFERENCES reports(id),
+    author TEXT NOT NULL,
+    author_role TEXT NOT NULL,
+    body TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX report_comments_report ON report_comments (report_id, id);
+"#,
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 fn render(sql: &str, backend: Backend) -> String {

@@ -49,6 +49,8 @@ pub struct ReportView {
     pub values: HashMap<String, Value>,
     pub validation: Vec<Violation>,
     pub deadline: String,
+    /// Remarks by the police and the Front, oldest first.
+    pub comments: Vec<crate::comments::Comment>,
 }
 
 /// A value to set: `None` clears it.
@@ -100,6 +102,16 @@ async fn find(
         })
     })
     .transpose()
+}
+
+/// The id of a started report.
+pub(crate) async fn report_id(
+    db: &Db,
+    form: &Form,
+    unit: &Unit,
+    period: &Period,
+) -> StorageResult<Option<i64>> {
+    Ok(find(db, form, unit, period).await?.map(|r| r.id))
 }
 
 /// The period a form may be reported for, with its dates; the unit reporting
@@ -189,6 +201,10 @@ pub async fn view(db: &Db, form: &Form, unit: &Unit, period: &str) -> StorageRes
         None => HashMap::new(),
     };
     let validation = validate(form, &values);
+    let comments = match &row {
+        Some(r) => crate::comments::of_report(db, r.id).await?,
+        None => Vec::new(),
+    };
     Ok(ReportView {
         form: form.code.clone(),
         unit: unit.code.clone(),
@@ -207,6 +223,7 @@ pub async fn view(db: &Db, form: &Form, unit: &Unit, period: &str) -> StorageRes
         values,
         validation,
         deadline: dates::iso(end + chrono::Duration::days(form.deadline_days)),
+        comments,
     })
 }
 

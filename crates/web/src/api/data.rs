@@ -372,13 +372,14 @@ pub async fn update_indicator(
     Json(b): Json<IndicatorBody>,
 ) -> ApiResult<Json<Value>> {
     require_national_admin(&ctx.actor)?;
-    let edit = antq_storage::catalogue::IndicatorEdit {
+    let edit = antq_storage::catalogue_edit::IndicatorEdit {
         name_vi: b.name_vi,
         name_en: b.name_en,
         unit: b.unit,
     };
     let ind =
-        antq_storage::catalogue::update_indicator(&state.db, &ctx.actor.who(), &code, edit).await?;
+        antq_storage::catalogue_edit::update_indicator(&state.db, &ctx.actor.who(), &code, edit)
+            .await?;
     Ok(Json(json!(ind)))
 }
 
@@ -402,7 +403,7 @@ pub async fn add_rule(
     Json(b): Json<RuleBody>,
 ) -> ApiResult<(axum::http::StatusCode, Json<Value>)> {
     require_national_admin(&ctx.actor)?;
-    let input = antq_storage::catalogue::RuleInput {
+    let input = antq_storage::catalogue_edit::RuleInput {
         code: b.code.clone(),
         left: b.left,
         operator: b.operator,
@@ -411,7 +412,7 @@ pub async fn add_rule(
         severity: b.severity,
         message: b.message,
     };
-    antq_storage::catalogue::add_rule(&state.db, &ctx.actor.who(), &form, input).await?;
+    antq_storage::catalogue_edit::add_rule(&state.db, &ctx.actor.who(), &form, input).await?;
     Ok((
         axum::http::StatusCode::CREATED,
         Json(json!({"form": form, "code": b.code})),
@@ -425,6 +426,6 @@ pub async fn delete_rule(
     Path((form, rule)): Path<(String, String)>,
 ) -> ApiResult<axum::http::StatusCode> {
     require_national_admin(&ctx.actor)?;
-    antq_storage::catalogue::delete_rule(&state.db, &ctx.actor.who(), &form, &rule).await?;
+    antq_storage::catalogue_edit::delete_rule(&state.db, &ctx.actor.who(), &form, &rule).await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }

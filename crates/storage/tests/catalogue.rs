@@ -132,7 +132,7 @@ async fn story(db: Db) {
     let rows = analytics::run(
         &db,
         &analytics::Query {
-            indicators: &[created.clone()],
+            indicators: std::slice::from_ref(&created),
             catalogue: &cat,
             unit: &dt,
             range: YearRange {

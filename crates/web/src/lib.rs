@@ -5,6 +5,7 @@
 pub mod api;
 pub mod app;
 pub mod auth;
+pub mod catalogue;
 pub mod config;
 pub mod csrf;
 pub mod error;

@@ -45,6 +45,24 @@ pub async fn view(
     Ok((form, unit, view))
 }
 
+/// Comment on a report (the policy sits in `comments::add`: police or Front of the unit or above).
+pub async fn comment(
+    state: &AppState,
+    actor: &Actor,
+    form: &str,
+    code: &str,
+    period: &str,
+    body: &str,
+) -> Result<antq_storage::comments::Comment, Failure> {
+    let (form, unit) = form_unit(state, form, code, period).await?;
+    Ok(antq_storage::comments::add(&state.db, actor, &form, &unit, period, body).await?)
+}
+
+/// May the caller comment on the unit's reports?
+pub async fn can_comment(state: &AppState, actor: &Actor, unit: &Unit) -> Result<bool, Failure> {
+    Ok(access::can(&state.db, actor, Action::Comment, unit.id).await?)
+}
+
 /// What the caller may do with a report: (enter and submit, approve/return/reopen).
 pub async fn rights(
     state: &AppState,

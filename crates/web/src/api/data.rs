@@ -66,6 +66,22 @@ async fn step(
     Ok(Json(json!(view)))
 }
 
+#[derive(Deserialize)]
+pub struct RemarkBody {
+    body: String,
+}
+
+/// `POST …/comments`: the police or the Front of the unit or above comments on a report (audited).
+pub async fn comment(
+    State(state): State<AppState>,
+    ApiUser(ctx): ApiUser,
+    Path((form, unit, period)): Path<(String, String, String)>,
+    Json(b): Json<RemarkBody>,
+) -> ApiResult<(axum::http::StatusCode, Json<Value>)> {
+    let c = statistics::comment(&state, &ctx.actor, &form, &unit, &period, &b.body).await?;
+    Ok((axum::http::StatusCode::CREATED, Json(json!(c))))
+}
+
 pub async fn submit(
     State(state): State<AppState>,
     ApiUser(ctx): ApiUser,
@@ -151,34 +167,6 @@ pub async fn analytics(
         "approved_only": r.approved_only,
         "rows": r.rows,
     })))
-}
-
-pub async fn indicators(
-    State(state): State<AppState>,
-    ApiUser(_): ApiUser,
-) -> ApiResult<Json<Value>> {
-    Ok(Json(json!(
-        antq_storage::catalogue::indicators(&state.db).await?
-    )))
-}
-
-pub async fn form(
-    State(state): State<AppState>,
-    ApiUser(_): ApiUser,
-    Path(code): Path<String>,
-) -> ApiResult<Json<Value>> {
-    let form = antq_storage::catalogue::form(&state.db, &code).await?;
-    let rules: Vec<Value> = form
-        .rules
-        .iter()
-        .map(|r| {
-            json!({"code": r.code, "left": r.left.text(), "operator": r.op.as_str(), "right": r.right.text(),
-                   "missing": r.missing.as_str(), "severity": r.severity.as_str(), "message": r.message_vi})
-        })
-        .collect();
-    let mut v = json!(form);
-    v["rules"] = json!(rules);
-    Ok(Json(v))
 }
 
 #[derive(Deserialize)]
@@ -347,85 +335,4 @@ pub fn download(d: statistics::Download) -> axum::response::Response {
         d.bytes,
     )
         .into_response()
-}
-
-fn require_national_admin(actor: &antq_storage::access::Actor) -> Result<(), Failure> {
-    if actor.is_national(antq_core::auth::Action::EditCatalogue) {
-        Ok(())
-    } else {
-        Err(Failure::forbidden())
-    }
-}
-
-#[derive(Deserialize)]
-pub struct IndicatorBody {
-    name_vi: String,
-    name_en: String,
-    unit: String,
-}
-
-/// `PUT /api/v1/indicators/{code}`: national administrators rename an indicator (audited).
-pub async fn update_indicator(
-    State(state): State<AppState>,
-    ApiUser(ctx): ApiUser,
-    Path(code): Path<String>,
-    Json(b): Json<IndicatorBody>,
-) -> ApiResult<Json<Value>> {
-    require_national_admin(&ctx.actor)?;
-    let edit = antq_storage::catalogue_edit::IndicatorEdit {
-        name_vi: b.name_vi,
-        name_en: b.name_en,
-        unit: b.unit,
-    };
-    let ind =
-        antq_storage::catalogue_edit::update_indicator(&state.db, &ctx.actor.who(), &code, edit)
-            .await?;
-    Ok(Json(json!(ind)))
-}
-
-#[derive(Deserialize)]
-pub struct RuleBody {
-    code: String,
-    left: String,
-    operator: String,
-    right: String,
-    #[serde(default)]
-    missing: String,
-    severity: String,
-    message: String,
-}
-
-/// `POST /api/v1/forms/{code}/rules`: national administrators add a validation rule (audited).
-pub async fn add_rule(
-    State(state): State<AppState>,
-    ApiUser(ctx): ApiUser,
-    Path(form): Path<String>,
-    Json(b): Json<RuleBody>,
-) -> ApiResult<(axum::http::StatusCode, Json<Value>)> {
-    require_national_admin(&ctx.actor)?;
-    let input = antq_storage::catalogue_edit::RuleInput {
-        code: b.code.clone(),
-        left: b.left,
-        operator: b.operator,
-        right: b.right,
-        missing: b.missing,
-        severity: b.severity,
-        message: b.message,
-    };
-    antq_storage::catalogue_edit::add_rule(&state.db, &ctx.actor.who(), &form, input).await?;
-    Ok((
-        axum::http::StatusCode::CREATED,
-        Json(json!({"form": form, "code": b.code})),
-    ))
-}
-
-/// `DELETE /api/v1/forms/{code}/rules/{rule}` (audited).
-pub async fn delete_rule(
-    State(state): State<AppState>,
-    ApiUser(ctx): ApiUser,
-    Path((form, rule)): Path<(String, String)>,
-) -> ApiResult<axum::http::StatusCode> {
-    require_national_admin(&ctx.actor)?;
-    antq_storage::catalogue_edit::delete_rule(&state.db, &ctx.actor.who(), &form, &rule).await?;
-    Ok(axum::http::StatusCode::NO_CONTENT)
 }

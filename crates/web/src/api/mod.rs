@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, described by `openapi.json`.
 
 mod admin;
+mod catalogue;
 mod data;
 
 pub use data::download;
@@ -56,14 +57,20 @@ pub fn routes() -> Router<AppState> {
                 .delete(admin::delete_link),
         )
         .route("/audit", get(admin::audit))
-        .route("/indicators", get(data::indicators))
+        .route(
+            "/indicators",
+            get(catalogue::indicators).post(catalogue::create_indicator),
+        )
         .route(
             "/indicators/{code}",
-            axum::routing::put(data::update_indicator),
+            axum::routing::put(catalogue::update_indicator),
         )
-        .route("/forms/{code}", get(data::form))
-        .route("/forms/{code}/rules", post(data::add_rule))
-        .route("/forms/{code}/rules/{rule}", delete(data::delete_rule))
+        .route("/breakdowns/preview", get(catalogue::preview))
+        .route("/forms", get(catalogue::forms).post(catalogue::create_form))
+        .route("/forms/{code}", get(catalogue::form))
+        .route("/forms/{code}/rules", post(catalogue::add_rule))
+        .route("/forms/{code}/rules/{rule}", delete(catalogue::delete_rule))
+        .route("/data/{form}/{unit}/{period}/comments", post(data::comment))
         .route(
             "/data/{form}/{unit}/{period}",
             get(data::get).put(data::put),

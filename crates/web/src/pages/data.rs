@@ -129,6 +129,15 @@ struct EntryPage {
     issues: Vec<Issue>,
     qualifiers: Vec<(&'static str, &'static str)>,
     base: String,
+    comments: Vec<CommentRow>,
+    can_comment: bool,
+}
+
+pub struct CommentRow {
+    pub author: String,
+    pub role: &'static str,
+    pub body: String,
+    pub at: String,
 }
 
 #[derive(Template)]
@@ -220,6 +229,18 @@ pub async fn entry(
     let (form, unit, view) = statistics::view(&state, &ctx.actor, &form, &unit, &period).await?;
     let (can_enter, can_approve) = statistics::rights(&state, &ctx.actor, &form, &unit).await?;
     let editable = matches!(view.state.as_str(), "not_started" | "draft" | "returned");
+    let can_comment =
+        view.state != "not_started" && statistics::can_comment(&state, &ctx.actor, &unit).await?;
+    let comments = view
+        .comments
+        .iter()
+        .map(|k| CommentRow {
+            author: k.author.clone(),
+            role: c.role_label(k.role),
+            body: k.body.clone(),
+            at: dates::format_timestamp_vi(&k.created_at),
+        })
+        .collect();
     let fmt = |d: &str| {
         dates::parse_date(d)
             .map(dates::format_vi)
@@ -247,6 +268,8 @@ pub async fn entry(
             ("about", "khoảng"),
         ],
         base: format!("/so-lieu/{}/{}/{}", form.code, unit.code, view.period),
+        comments,
+        can_comment,
         state: view.state,
         c,
     })
@@ -386,6 +409,23 @@ pub async fn step(
     let result =
         statistics::transition(&state, &ctx.actor, &form, &unit, &period, t, f.comment).await;
     super::outcome(result, &back, "msg.saved", &back)
+}
+
+#[derive(serde::Deserialize)]
+pub struct RemarkForm {
+    body: String,
+}
+
+/// The police or the Front add a comment to a report.
+pub async fn comment(
+    State(state): State<AppState>,
+    PageUser(ctx): PageUser,
+    Path((form, unit, period)): Path<(String, String, String)>,
+    FormBody(f): FormBody<RemarkForm>,
+) -> Response {
+    let back = safe_back(&format!("/so-lieu/{form}/{unit}/{period}"));
+    let result = statistics::comment(&state, &ctx.actor, &form, &unit, &period, &f.body).await;
+    super::outcome(result, &format!("{back}#y-kien"), "msg.saved", &back)
 }
 
 pub struct ProgressRow {

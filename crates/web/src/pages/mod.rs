@@ -4,6 +4,7 @@
 mod account;
 mod admin;
 mod analysis;
+mod catalogue;
 mod data;
 mod files;
 mod home;
@@ -58,6 +59,25 @@ pub fn routes() -> Router<AppState> {
         .route("/quan-tri/ke-thua/{id}", post(admin::update_link))
         .route("/quan-tri/ke-thua/{id}/xoa", post(admin::delete_link))
         .route("/quan-tri/nhat-ky", get(admin::audit))
+        .route("/quan-tri/danh-muc", get(catalogue::page))
+        .route("/quan-tri/danh-muc/phan-to", get(catalogue::preview))
+        .route(
+            "/quan-tri/danh-muc/chi-tieu",
+            post(catalogue::create_indicator),
+        )
+        .route(
+            "/quan-tri/danh-muc/chi-tieu/{code}",
+            post(catalogue::update_indicator),
+        )
+        .route("/quan-tri/danh-muc/bieu", post(catalogue::create_form))
+        .route(
+            "/quan-tri/danh-muc/bieu/{code}/quy-tac",
+            post(catalogue::add_rule),
+        )
+        .route(
+            "/quan-tri/danh-muc/bieu/{code}/quy-tac/{rule}/xoa",
+            post(catalogue::delete_rule),
+        )
         .route(
             "/tai-khoan/ma-truy-cap",
             get(account::tokens).post(account::create_token),
@@ -70,6 +90,10 @@ pub fn routes() -> Router<AppState> {
         .route("/so-lieu/{form}/{unit}/{period}", get(data::entry))
         .route("/so-lieu/{form}/{unit}/{period}/luu", post(data::save))
         .route("/so-lieu/{form}/{unit}/{period}/buoc", post(data::step))
+        .route(
+            "/so-lieu/{form}/{unit}/{period}/y-kien",
+            post(data::comment),
+        )
         .route("/tien-do/{form}/{unit}/{period}", get(data::progress))
         .route(
             "/nhap-tep",

@@ -349,3 +349,115 @@ async fn national_administrators_edit_the_catalogue_and_rules() {
         "Buổi tuyên truyền, phát động phong trào"
     );
 }
+
+#[tokio::test]
+async fn administrators_add_indicators_and_forms_and_the_front_comments() {
+    let app = spawn_app().await;
+    let central = app.logged_in("quantri", Role::Admin, "VN").await;
+    let province_admin = app.logged_in("qt.dienbien", Role::Admin, "11").await;
+    let commune = app.logged_in("ca.muongphang", Role::Police, "03325").await;
+    let front = app.logged_in("mt.dienbien", Role::Front, "11").await;
+    let viewer = app.logged_in("xem.dienbien", Role::Viewer, "11").await;
+    let other_front = app.logged_in("mt.dongthap", Role::Front, "82").await;
+
+    // The designer's preview counts combinations and names the cap.
+    let (s, p) = central
+        .get_json("/api/v1/breakdowns/preview?dimensions=Gi%E1%BB%9Bi%20t%C3%ADnh%3A%20Nam%2C%20N%E1%BB%AF%0A%C4%90%E1%BB%99%20tu%E1%BB%95i%3A%20a%2C%20b%2C%20c")
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(p["count"], 6);
+    assert_eq!(p["ok"], true);
+    assert_eq!(p["combinations"][0]["name_vi"], "Nam, a");
+
+    let mut ind = json!({"code": "tg_tuan_tra", "name_vi": "Lượt tuần tra", "unit": "lượt",
+        "group": "mo_hinh", "value_type": "integer", "aggregation": "sum", "forms": ["antq-nam"],
+        "breakdown": [{"name": "Lực lượng", "options": ["Công an", "Dân quân", "Bảo vệ dân phố", "Tổ tự quản", "Khác"]},
+                      {"name": "Thời gian", "options": ["Ngày", "Đêm", "Lễ Tết", "Cao điểm", "Thường"]}]});
+    let (s, _) = province_admin
+        .post_json("/api/v1/indicators", ind.clone())
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, e) = central.post_json("/api/v1/indicators", ind.clone()).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(e["error"].as_str().unwrap().contains("25 tổ hợp"), "{e}");
+    ind["breakdown"][1]["options"] = json!(["Ngày", "Đêm"]);
+    let (s, created) = central.post_json("/api/v1/indicators", ind).await;
+    assert_eq!(s, StatusCode::CREATED, "{created}");
+    assert_eq!(created["options"].as_array().unwrap().len(), 10);
+
+    // The new indicator is on the yearly form; a commune enters one combination.
+    let (_, r) = commune
+        .send_json(
+            Method::PUT,
+            R,
+            json!({"values": {"tg_tuan_tra.cong_an-dem": 14}}),
+        )
+        .await;
+    assert_eq!(r["values"]["tg_tuan_tra.cong_an-dem"]["value"], 14.0, "{r}");
+
+    // A new Front-owned quarterly form.
+    let form = json!({"code": "mttq-quy", "name_vi": "Biểu quý của Mặt trận", "period_type": "quarter",
+        "calendar": "calendar", "owner_role": "front", "levels": ["commune"], "deadline_days": 10,
+        "indicators": ["yk_dong_gop", "tg_tuan_tra"]});
+    let (s, f) = central.post_json("/api/v1/forms", form.clone()).await;
+    assert_eq!(s, StatusCode::CREATED, "{f}");
+    assert_eq!(f["owner_role"], "front");
+    let (s, _) = central.post_json("/api/v1/forms", form).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "the same code twice");
+    let (_, forms) = commune.get_json("/api/v1/forms").await;
+    assert!(forms
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["code"] == "mttq-quy"));
+
+    // The province's Front comments on the commune's police report; a viewer
+    // and another province's Front may not.
+    let comments = format!("{R}/comments");
+    let (s, c) = front
+        .post_json(
+            &comments,
+            json!({"body": "Đề nghị làm rõ số lượt tuần tra ban đêm."}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{c}");
+    assert_eq!(c["role"], "front");
+    for a in [&viewer, &other_front] {
+        let (s, _) = a.post_json(&comments, json!({"body": "x"})).await;
+        assert!(
+            s == StatusCode::FORBIDDEN || s == StatusCode::NOT_FOUND,
+            "{s}"
+        );
+    }
+    let (_, r) = commune.get_json(R).await;
+    assert_eq!(r["comments"][0]["author"], "mt.dienbien");
+
+    // The catalogue page: everybody reads it, only national administrators see the editors.
+    let page = central
+        .get("/quan-tri/danh-muc")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("tg_tuan_tra") && page.contains("Công an, Đêm"));
+    assert!(page.contains("id=\"new-indicator\""));
+    let page = commune
+        .get("/quan-tri/danh-muc")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("mttq-quy"));
+    assert!(!page.contains("id=\"new-indicator\""));
+    let preview = central
+        .get("/quan-tri/danh-muc/phan-to?breakdown=A%3A%201%2C%202%2C%203")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(preview.contains("id=\"combination-count\">3<"), "{preview}");
+    let (_, log) = central
+        .get_json("/api/v1/audit?action=report.comment")
+        .await;
+    assert_eq!(log.as_array().unwrap().len(), 1);
+}

@@ -276,21 +276,33 @@ async fn from_rollups(
         ""
     };
     let by_child = matches!(q.by, Some(By::Child) | Some(By::ChildYear));
-    let nodes = if by_child {
-        "(node_id = $1 OR node_id IN (SELECT id FROM units WHERE parent_id = $1))"
-    } else {
-        "node_id = $1"
-    };
+    // The nodes as a literal list of ids (integers from the database), so
+    // both planners read the primary key once per node instead of scanning.
+    let mut node_ids = vec![q.unit.id];
+    if by_child {
+        let children: Vec<i64> = sqlx::query_scalar("SELECT id FROM units WHERE parent_id = $1")
+            .bind(q.unit.id)
+            .fetch_all(db.pool())
+            .await?;
+        node_ids.extend(children);
+    }
+    let nodes = format!(
+        "node_id IN ({})",
+        node_ids
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
     let sql = format!(
         "SELECT indicator_id, node_id, period_year, approved, CAST(SUM(sum_milli) AS BIGINT), \
                 CAST(SUM(n_values) AS BIGINT), CAST(SUM(n_more) AS BIGINT), CAST(SUM(n_nearly) AS BIGINT), \
                 CAST(SUM(n_about) AS BIGINT), CAST(SUM(n_split) AS BIGINT) \
          FROM rollup_year WHERE map_kind = '{kind}' AND indicator_id IN ({id_list}) \
-           AND period_year BETWEEN $2 AND $3 {approved} AND {nodes} \
+           AND period_year BETWEEN $1 AND $2 {approved} AND {nodes} \
          GROUP BY indicator_id, node_id, period_year, approved"
     );
     let rows: Vec<RollupRow> = sqlx::query_as(&sql)
-        .bind(q.unit.id)
         .bind(i64::from(q.range.from))
         .bind(i64::from(q.range.to))
         .fetch_all(db.pool())

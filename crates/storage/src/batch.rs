@@ -5,7 +5,7 @@ use sqlx::any::AnyArguments;
 use sqlx::query::Query;
 use sqlx::Any;
 
-use crate::db::WriteTx;
+use crate::db::{Backend, WriteTx};
 use crate::error::StorageResult;
 
 /// A value to bind.
@@ -60,12 +60,15 @@ async fn write_rows(
     rows: Vec<Vec<Val>>,
     on_conflict: &str,
 ) -> StorageResult<()> {
+    let backend = tx.backend();
+    if backend == Backend::Postgres {
+        return write_rows_json(tx, table, columns, rows, on_conflict).await;
+    }
     let per_batch = (4000 / columns.len()).max(1);
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
         let batch: Vec<Vec<Val>> = rows.by_ref().take(per_batch).collect();
         let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
-        let mut n = 0;
         for (i, _) in batch.iter().enumerate() {
             if i > 0 {
                 sql.push_str(", ");
@@ -75,8 +78,9 @@ async fn write_rows(
                 if c > 0 {
                     sql.push_str(", ");
                 }
-                n += 1;
-                sql.push_str(&format!("${n}"));
+                // Plain `?`: SQLite looks numbered or named parameters up
+                // by a linear scan at every bind, quadratic in a batch.
+                sql.push('?');
             }
             sql.push(')');
         }
@@ -94,4 +98,60 @@ async fn write_rows(
         q.execute(tx.conn()).await?;
     }
     Ok(())
+}
+
+/// PostgreSQL: the rows travel as one JSON parameter that the server turns
+/// into records of the table's own row type, so a batch of thousands of rows
+/// is one short statement with one parameter (no per-value bind, no huge
+/// statement to parse and plan).
+async fn write_rows_json(
+    tx: &mut WriteTx,
+    table: &str,
+    columns: &[&str],
+    rows: Vec<Vec<Val>>,
+    on_conflict: &str,
+) -> StorageResult<()> {
+    use serde_json::Value as J;
+    let list = columns.join(", ");
+    let sql = format!(
+        "INSERT INTO {table} ({list}) SELECT {list} FROM json_populate_recordset(NULL::{table}, $1::json) {on_conflict}"
+    );
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let batch: Vec<J> = rows
+            .by_ref()
+            .take(20_000)
+            .map(|row| {
+                debug_assert_eq!(row.len(), columns.len());
+                let mut o = serde_json::Map::with_capacity(columns.len());
+                for (c, v) in columns.iter().zip(row) {
+                    let j = match v {
+                        Val::Int(i) => J::from(i),
+                        Val::OptInt(i) => i.map(J::from).unwrap_or(J::Null),
+                        Val::Text(s) => J::String(s),
+                        Val::OptText(s) => s.map(J::String).unwrap_or(J::Null),
+                        Val::Bytes(b) => J::String(bytea_hex(&b)),
+                    };
+                    o.insert((*c).to_string(), j);
+                }
+                J::Object(o)
+            })
+            .collect();
+        sqlx::query(&sql)
+            .bind(J::Array(batch).to_string())
+            .execute(tx.conn())
+            .await?;
+    }
+    Ok(())
+}
+
+/// Bytes in PostgreSQL's bytea hex input form, `\\x0a1b…`.
+fn bytea_hex(b: &[u8]) -> String {
+    use std::fmt::Write;
+    let mut s = String::with_capacity(2 + 2 * b.len());
+    s.push_str("\\x");
+    for byte in b {
+        let _ = write!(s, "{byte:02x}");
+    }
+    s
 }

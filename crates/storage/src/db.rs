@@ -55,10 +55,15 @@ impl std::fmt::Debug for Db {
 /// A transaction that changes data. Commit it, or it rolls back when dropped.
 pub struct WriteTx {
     pub tx: Transaction<'static, Any>,
+    backend: Backend,
     _guard: Option<OwnedMutexGuard<()>>,
 }
 
 impl WriteTx {
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
     /// The connection to run statements on.
     pub fn conn(&mut self) -> &mut sqlx::AnyConnection {
         &mut self.tx
@@ -135,7 +140,11 @@ impl Db {
             Backend::Postgres => None,
         };
         let tx = self.pool.begin().await?;
-        Ok(WriteTx { tx, _guard: guard })
+        Ok(WriteTx {
+            tx,
+            backend: self.backend,
+            _guard: guard,
+        })
     }
 
     /// Is the database reachable?

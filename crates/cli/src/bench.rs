@@ -218,3 +218,45 @@ fn check_equal(
     }
     Ok(())
 }
+
+/// Time a review from the data to the .docx bytes: read the figures, store
+/// the review, write the narrative, tables and charts (PNG) into Word.
+pub async fn review(
+    db: &Db,
+    unit: &str,
+    from: &str,
+    to: &str,
+    iterations: usize,
+) -> anyhow::Result<()> {
+    let (m, p, (bytes, charts)) = time(iterations, || async {
+        let id = antq_web::reviews::create(
+            db,
+            None,
+            antq_web::reviews::ReviewParams {
+                unit,
+                at: None,
+                from,
+                to: Some(to),
+                owner: "joint",
+                issue_date: None,
+            },
+        )
+        .await
+        .map_err(|f| anyhow::anyhow!(f.message))?;
+        let r = antq_web::reviews::get(db, None, id)
+            .await
+            .map_err(|f| anyhow::anyhow!(f.message))?;
+        let d = antq_web::reviews::render(&r, "docx").map_err(|f| anyhow::anyhow!(f.message))?;
+        let charts = antq_office::review::parts(&r.snapshot, &r.narrative)
+            .iter()
+            .map(|p| p.charts.len())
+            .sum::<usize>();
+        Ok((d.bytes.len(), charts))
+    })
+    .await?;
+    println!(
+        "| review of {unit} {from}–{to} as .docx ({charts} charts, {} KB) | {m:.1} ms | {p:.1} ms |",
+        bytes / 1024
+    );
+    Ok(())
+}

@@ -103,6 +103,33 @@ enum Command {
         #[arg(short, long)]
         output: PathBuf,
     },
+    /// Build a review (sơ kết, tổng kết) from the approved data, keep it, and
+    /// write it as Word, Excel or HTML.
+    Review {
+        /// The unit's code (87, 11, 03325, VN).
+        #[arg(long)]
+        unit: String,
+        /// The date the unit is taken at (default: the end of the stage).
+        #[arg(long)]
+        at: Option<String>,
+        /// First year (or YYYY..YYYY).
+        #[arg(long)]
+        from: String,
+        /// Last year.
+        #[arg(long)]
+        to: Option<String>,
+        /// police, front or joint.
+        #[arg(long, default_value = "joint")]
+        owner: String,
+        /// The date printed on the review (default: today).
+        #[arg(long)]
+        date: Option<String>,
+        /// docx, xlsx or html.
+        #[arg(long, default_value = "docx")]
+        format: String,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
     /// Benchmarks: synthetic national data, and query timings (see BENCHMARKS.md).
     Bench {
         #[command(subcommand)]
@@ -160,6 +187,17 @@ enum BenchCommand {
     /// Time the rollups against a plain GROUP BY in the same database.
     Run {
         #[arg(long, default_value_t = 50)]
+        iterations: usize,
+    },
+    /// Time building a province's review (figures, narrative, charts) as .docx.
+    Review {
+        #[arg(long, default_value = "01")]
+        unit: String,
+        #[arg(long, default_value = "2016")]
+        from: String,
+        #[arg(long, default_value = "2025")]
+        to: String,
+        #[arg(long, default_value_t = 10)]
         iterations: usize,
     },
 }
@@ -375,6 +413,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             match command {
                 BenchCommand::Generate { every } => bench::generate(&db, every).await?,
                 BenchCommand::Run { iterations } => bench::run(&db, iterations.max(1)).await?,
+                BenchCommand::Review {
+                    unit,
+                    from,
+                    to,
+                    iterations,
+                } => bench::review(&db, &unit, &from, &to, iterations.max(1)).await?,
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -474,6 +518,48 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             .await
             .map_err(|f| anyhow::anyhow!(f.message))?;
             write_out(output.as_deref(), &d.bytes)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Review {
+            unit,
+            at,
+            from,
+            to,
+            owner,
+            date,
+            format,
+            output,
+        } => {
+            let db = open(&settings).await?;
+            let started = std::time::Instant::now();
+            let id = antq_web::reviews::create(
+                &db,
+                None,
+                antq_web::reviews::ReviewParams {
+                    unit: &unit,
+                    at: at.as_deref(),
+                    from: &from,
+                    to: to.as_deref(),
+                    owner: &owner,
+                    issue_date: date.as_deref(),
+                },
+            )
+            .await
+            .map_err(|f| anyhow::anyhow!(f.message))?;
+            let review = antq_web::reviews::get(&db, None, id)
+                .await
+                .map_err(|f| anyhow::anyhow!(f.message))?;
+            let d = antq_web::reviews::render(&review, &format)
+                .map_err(|f| anyhow::anyhow!(f.message))?;
+            write_out(Some(&output), &d.bytes)?;
+            println!(
+                "Đã lập báo cáo số {id} ({} {}–{}) và ghi vào {} trong {} ms",
+                review.snapshot.unit_name,
+                review.snapshot.from,
+                review.snapshot.to,
+                output.display(),
+                started.elapsed().as_millis()
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Template {

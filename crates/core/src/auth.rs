@@ -102,6 +102,8 @@ pub enum Action {
     Approve(Role),
     /// Comment on a unit's report (the police and the Front of the unit or above).
     Comment,
+    /// Build and edit the unit's reviews (sơ kết, tổng kết).
+    WriteReview,
 }
 
 impl Action {
@@ -111,6 +113,7 @@ impl Action {
             Action::Read => &[Role::Admin, Role::Police, Role::Front, Role::Viewer],
             Action::EditAreas => &[Role::Admin, Role::Police, Role::Front],
             Action::Comment => &[Role::Police, Role::Front],
+            Action::WriteReview => &[Role::Admin, Role::Police, Role::Front],
             Action::ManageUsers | Action::ReadAudit | Action::EditUnits | Action::EditCatalogue => {
                 &[Role::Admin]
             }

@@ -12,6 +12,7 @@ pub mod imports;
 pub mod indicators;
 pub mod periods;
 pub mod reports;
+pub mod reviews;
 pub mod text;
 pub mod units;
 pub mod validation;

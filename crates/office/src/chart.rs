@@ -40,7 +40,7 @@ pub fn bars(title: &str, labels: &[String], values: &[f64], unit: &str) -> Strin
     let nice = step * ticks as f64;
     let mut svg = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" \
-         font-family=\"'Noto Sans', 'DejaVu Sans', Arial, sans-serif\" font-size=\"12\" role=\"img\" aria-label=\"{}\">\
+         font-family=\"'DejaVu Sans', sans-serif\" font-size=\"12\" role=\"img\" aria-label=\"{}\">\
          <title>{}</title><rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\
          <text x=\"{left}\" y=\"22\" font-size=\"14\" font-weight=\"bold\" fill=\"#1d232b\">{}</text>",
         esc(title),

@@ -3,10 +3,13 @@
 //! charts with Vietnamese labels and number format.
 
 pub mod chart;
+pub mod chart_png;
 pub mod csv_long;
 pub mod dhis2;
+pub mod docx;
 pub mod files;
 pub mod legacy_text;
+pub mod review;
 pub mod table;
 pub mod xlsx;
 

@@ -507,3 +507,63 @@ pub async fn run(db: &Db, q: &Query<'_>) -> StorageResult<Vec<Row>> {
     }
     Ok(out)
 }
+
+/// Totals of a breakdown's options for the whole range (indicator code,
+/// option code, thousandths, any qualifier), on the same subtree and
+/// approval rules as [`run`].
+pub async fn option_totals(
+    db: &Db,
+    q: &Query<'_>,
+) -> StorageResult<Vec<(String, String, i64, Option<Qualifier>)>> {
+    let with_options: Vec<&Indicator> = q
+        .indicators
+        .iter()
+        .filter(|i| !i.options.is_empty() && i.aggregation == Aggregation::Sum)
+        .collect();
+    if with_options.is_empty() {
+        return Ok(Vec::new());
+    }
+    let id_list = with_options
+        .iter()
+        .map(|i| i.id.to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let subject = match q.map {
+        MapMode::Historical => "r.unit_id",
+        MapMode::Current => "m.current_id",
+    };
+    let approved = if q.approved_only {
+        "AND r.state = 'approved'"
+    } else {
+        ""
+    };
+    let sql = format!(
+        "SELECT v.indicator_id, v.option_code, CAST(SUM(v.value_milli) AS BIGINT), \
+                CAST(SUM(CASE WHEN v.qualifier = 'exact' THEN 0 ELSE 1 END) AS BIGINT), \
+                MIN(CASE WHEN v.qualifier = 'exact' THEN 'zz' ELSE v.qualifier END) \
+         FROM data_values v JOIN reports r ON r.id = v.report_id \
+         JOIN unit_data_map m ON m.unit_id = r.unit_id \
+         WHERE v.indicator_id IN ({id_list}) AND v.option_code <> '' \
+           AND r.period_year BETWEEN $2 AND $3 {approved} \
+           AND {subject} IN (SELECT descendant_id FROM unit_tree WHERE ancestor_id = $1) \
+         GROUP BY v.indicator_id, v.option_code"
+    );
+    let rows: Vec<(i64, String, i64, i64, String)> = sqlx::query_as(&sql)
+        .bind(q.unit.id)
+        .bind(i64::from(q.range.from))
+        .bind(i64::from(q.range.to))
+        .fetch_all(db.pool())
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, option, milli, n_qualified, q)| {
+            let ind = with_options.iter().find(|i| i.id == id)?;
+            let qualifier = if n_qualified > 0 {
+                q.parse::<Qualifier>().ok().and_then(Qualifier::non_exact)
+            } else {
+                None
+            };
+            Some((ind.code.clone(), option, milli, qualifier))
+        })
+        .collect())
+}

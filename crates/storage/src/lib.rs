@@ -21,6 +21,7 @@ pub mod import;
 pub mod migrations;
 pub mod orgs;
 pub mod reports;
+pub mod reviews;
 pub mod rollups;
 pub mod sessions;
 pub mod synthetic;

@@ -328,6 +328,31 @@ CREATE INDEX report_comments_report ON report_comments (report_id, id);
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 5,
+        name: "reviews",
+        portable: r#"
+-- A review (sơ kết, tổng kết) keeps the figures it was built from
+-- (snapshot, JSON) and its narrative as edited, so it reprints identically.
+CREATE TABLE reviews (
+    id {pk},
+    unit_id BIGINT NOT NULL REFERENCES units(id),
+    owner TEXT NOT NULL,
+    period_from BIGINT NOT NULL,
+    period_to BIGINT NOT NULL,
+    issue_date TEXT NOT NULL,
+    snapshot TEXT NOT NULL,
+    narrative TEXT NOT NULL,
+    edited BIGINT NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX reviews_unit ON reviews (unit_id);
+"#,
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 fn render(sql: &str, backend: Backend) -> String {

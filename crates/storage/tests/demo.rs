@@ -148,6 +148,152 @@ async fn story(db: Db) {
         get(&old_tg, "tt_buoi"),
         raw_sum(&db, "tt_buoi", "82", "2023-06-30").await
     );
+    review(&db).await;
+}
+
+/// The 10-year review of old Đồng Tháp: its figures are the analytics' and
+/// the province's reported totals; it reprints identically after a
+/// correction, and the comparison shows the correction.
+async fn review(db: &Db) {
+    use antq_core::reports::Transition;
+    use antq_core::reviews::Owner;
+    use antq_storage::audit::Who;
+    use antq_storage::reports::{self, ValueInput};
+    use antq_storage::reviews::{self, NewReview};
+
+    let unit = units::get_at(
+        db,
+        &UnitCode::parse("87").unwrap(),
+        parse_date("2023-05-18").unwrap(),
+    )
+    .await
+    .unwrap();
+    let who = Who::system();
+    let id = reviews::create(
+        db,
+        &who,
+        NewReview {
+            unit: unit.clone(),
+            owner: Owner::Joint,
+            range: YearRange {
+                from: 2013,
+                to: 2023,
+            },
+            issue_date: parse_date("2023-05-18").unwrap(),
+        },
+    )
+    .await
+    .unwrap();
+    let first = reviews::get(db, id).await.unwrap();
+    let s = &first.snapshot;
+    assert_eq!(s.map, "historical");
+    let codes = [
+        "tt_buoi",
+        "tt_luot",
+        "dd_so",
+        "dd_luot",
+        "gd_doi_tuong",
+        "gd_tien_bo",
+        "nguon_tin_gia_tri",
+    ];
+    let analytics_totals = totals(db, "87", "2023-06-30", MapMode::Historical, &codes).await;
+    for code in codes {
+        assert_eq!(
+            Some(s.totals[code].value),
+            analytics_totals
+                .iter()
+                .find(|(k, _)| k == code)
+                .and_then(|(_, x)| *x),
+            "{code}"
+        );
+    }
+    for (code, reported) in [
+        ("tt_buoi", 32_146.0),
+        ("tt_luot", 3_048_210.0),
+        ("dd_so", 22.0),
+        ("dd_luot", 4_530.0),
+        ("gd_doi_tuong", 27_135.0),
+        ("gd_tien_bo", 9_779.0),
+        ("nguon_tin_gia_tri", 44_215.0),
+    ] {
+        assert_eq!(s.totals[code].value, reported, "{code}");
+    }
+    let by_year: f64 = s.by_year["tt_buoi"].values().map(|f| f.value).sum();
+    assert_eq!(by_year, 32_146.0, "the years add up to the stage");
+    let by_child: f64 = s.by_child["tt_buoi"].values().map(|f| f.value).sum();
+    assert_eq!(by_child, 32_146.0, "the districts add up to the province");
+    let text: String = first.narrative.iter().map(|p| p.text.as_str()).collect();
+    assert!(text.contains("Qua 10 năm, toàn tỉnh đã tổ chức tuyên truyền, phát động phong trào được 32.146 buổi, với hơn 3 triệu lượt người tham dự"), "{text}");
+    assert!(
+        text.contains("27.135 người lầm lỗi, trong đó 9.779 người tiến bộ"),
+        "{text}"
+    );
+
+    // A correction: an approved 2015 report of a district is reopened and fixed.
+    let form = catalogue::form(db, "antq-nam").await.unwrap();
+    let (report_unit, old): (String, i64) = sqlx::query_as(
+        "SELECT u.code, v.value_milli FROM reports r JOIN units u ON u.id = r.unit_id \
+         JOIN data_values v ON v.report_id = r.id JOIN indicators i ON i.id = v.indicator_id \
+         JOIN unit_tree t ON t.descendant_id = r.unit_id \
+         WHERE t.ancestor_id = $1 AND r.period = '2015' AND r.state = 'approved' AND i.code = 'tt_buoi' \
+         AND r.form_id = $2 ORDER BY u.code LIMIT 1",
+    )
+    .bind(unit.id)
+    .bind(form.id)
+    .fetch_one(db.pool())
+    .await
+    .unwrap();
+    let ru = units::get_at(
+        db,
+        &UnitCode::parse(&report_unit).unwrap(),
+        parse_date("2015-12-14").unwrap(),
+    )
+    .await
+    .unwrap();
+    for t in [Transition::Reopen] {
+        reports::transition(db, &who, &form, &ru, "2015", t, Some("Sửa số liệu".into()))
+            .await
+            .unwrap();
+    }
+    reports::put_values(
+        db,
+        &who,
+        &form,
+        &ru,
+        "2015",
+        vec![ValueInput {
+            indicator: "tt_buoi".into(),
+            option: String::new(),
+            value: Some((old + 10_000, antq_core::indicators::Qualifier::Exact, None)),
+        }],
+    )
+    .await
+    .unwrap();
+    for t in [Transition::Submit, Transition::Approve] {
+        reports::transition(db, &who, &form, &ru, "2015", t, None)
+            .await
+            .unwrap();
+    }
+    let again = reviews::get(db, id).await.unwrap();
+    assert_eq!(
+        again.snapshot, first.snapshot,
+        "a stored review reprints identically"
+    );
+    assert_eq!(again.narrative, first.narrative);
+    let (now, diff) = reviews::changes_since(db, &again).await.unwrap();
+    assert_eq!(now.totals["tt_buoi"].value, 32_156.0);
+    let tt: Vec<_> = diff.iter().filter(|d| d.key == "tt_buoi").collect();
+    assert!(
+        tt.iter().any(|d| d.place == "2013–2023"
+            && d.before == Some(32_146.0)
+            && d.after == Some(32_156.0)),
+        "{diff:?}"
+    );
+    assert!(tt.iter().any(|d| d.place == "2015"), "{diff:?}");
+    assert!(
+        diff.iter().all(|d| d.key == "tt_buoi"),
+        "nothing else changed: {diff:?}"
+    );
 }
 
 #[tokio::test]

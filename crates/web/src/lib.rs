@@ -12,6 +12,7 @@ pub mod error;
 pub mod i18n;
 pub mod ops;
 pub mod pages;
+pub mod reviews;
 pub mod state;
 pub mod statistics;
 pub mod throttle;

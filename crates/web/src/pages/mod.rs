@@ -9,6 +9,9 @@ mod data;
 mod files;
 mod home;
 mod login;
+mod reviews;
+
+pub use reviews::review_html;
 mod units;
 
 use antq_core::auth::Role;
@@ -104,6 +107,11 @@ pub fn routes() -> Router<AppState> {
                 )),
         )
         .route("/tai-ve/bieu/{form}/{unit}/{period}", get(files::template))
+        .route("/bao-cao", get(reviews::list).post(reviews::create))
+        .route("/bao-cao/{id}", get(reviews::show))
+        .route("/bao-cao/{id}/sua", post(reviews::edit))
+        .route("/bao-cao/{id}/doi-chieu", get(reviews::diff))
+        .route("/bao-cao/{id}/{file}", get(reviews::download))
         .route("/phan-tich", get(analysis::page))
         .route("/phan-tich.csv", get(analysis::csv))
         .route("/phan-tich.xlsx", get(analysis::xlsx))
@@ -296,6 +304,8 @@ async fn static_file(Path(file): Path<String>) -> Response {
         "htmx.min.js" => (HTMX, "text/javascript; charset=utf-8"),
         "app.js" => (APP_JS, "text/javascript; charset=utf-8"),
         "app.css" => (CSS, "text/css; charset=utf-8"),
+        "DejaVuSans.ttf" => (antq_office::chart_png::FONT_REGULAR, "font/ttf"),
+        "DejaVuSans-Bold.ttf" => (antq_office::chart_png::FONT_BOLD, "font/ttf"),
         _ => return StatusCode::NOT_FOUND.into_response(),
     };
     (

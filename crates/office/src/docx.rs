@@ -1,0 +1,445 @@
+//! A small Word (.docx, Office Open XML) writer for documents in the layout
+//! of Nghị định 30/2020/NĐ-CP: A4, the decree's margins, Times New Roman,
+//! justified paragraphs with a first-line indent, tables, PNG images, and
+//! page numbers centred in the top margin from page 2 on.
+//!
+//! Written by hand (a few hundred lines of XML) rather than through a docx
+//! crate: the layout is fixed by the decree and this keeps full control of
+//! every attribute the decree names, with no heavy dependency.
+
+use std::io::Write;
+
+use zip::write::SimpleFileOptions;
+
+/// Twips per millimetre (1 inch = 1440 twips = 25,4 mm).
+pub fn mm(x: f64) -> u32 {
+    (x * 1440.0 / 25.4).round() as u32
+}
+
+/// A4 and the margins used (within the decree's ranges).
+pub const PAGE_W: u32 = 11906;
+pub const PAGE_H: u32 = 16838;
+pub const MARGIN_TOP: u32 = 1134; // 20 mm
+pub const MARGIN_BOTTOM: u32 = 1134; // 20 mm
+pub const MARGIN_LEFT: u32 = 1701; // 30 mm
+pub const MARGIN_RIGHT: u32 = 1134; // 20 mm
+pub const TEXT_W: u32 = PAGE_W - MARGIN_LEFT - MARGIN_RIGHT;
+pub const FONT: &str = "Times New Roman";
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    Left,
+    Center,
+    Right,
+    Both,
+}
+
+impl Align {
+    fn xml(self) -> &'static str {
+        match self {
+            Align::Left => "left",
+            Align::Center => "center",
+            Align::Right => "right",
+            Align::Both => "both",
+        }
+    }
+}
+
+/// A run of text with one format. Size in points.
+#[derive(Debug, Clone)]
+pub struct Run {
+    pub text: String,
+    pub bold: bool,
+    pub italic: bool,
+    pub size: f32,
+}
+
+impl Run {
+    pub fn new(text: impl Into<String>, size: f32) -> Run {
+        Run {
+            text: text.into(),
+            bold: false,
+            italic: false,
+            size,
+        }
+    }
+    pub fn bold(mut self) -> Run {
+        self.bold = true;
+        self
+    }
+    pub fn italic(mut self) -> Run {
+        self.italic = true;
+        self
+    }
+
+    fn xml(&self) -> String {
+        let mut rpr = String::new();
+        if self.bold {
+            rpr.push_str("<w:b/><w:bCs/>");
+        }
+        if self.italic {
+            rpr.push_str("<w:i/><w:iCs/>");
+        }
+        let hp = (self.size * 2.0).round() as u32;
+        rpr.push_str(&format!("<w:sz w:val=\"{hp}\"/><w:szCs w:val=\"{hp}\"/>"));
+        let mut out = String::new();
+        for (i, line) in self.text.split('\n').enumerate() {
+            if i > 0 {
+                out.push_str(&format!("<w:r><w:rPr>{rpr}</w:rPr><w:br/></w:r>"));
+            }
+            out.push_str(&format!(
+                "<w:r><w:rPr>{rpr}</w:rPr><w:t xml:space=\"preserve\">{}</w:t></w:r>",
+                esc(line)
+            ));
+        }
+        out
+    }
+}
+
+/// How a paragraph sits: alignment, first-line indent and spacing (twips),
+/// line spacing (240 = single), a short rule under it, keep with next.
+#[derive(Debug, Clone, Copy)]
+pub struct Para {
+    pub align: Align,
+    pub first_line: u32,
+    pub before: u32,
+    pub after: u32,
+    pub line: u32,
+    /// A rule under the paragraph, this many twips wide (centred).
+    pub rule: Option<u32>,
+    pub keep_next: bool,
+}
+
+impl Para {
+    /// Body text: justified, first line indented 1,27 cm, 6 pt after, 1,2 lines.
+    pub fn body() -> Para {
+        Para {
+            align: Align::Both,
+            first_line: 720,
+            before: 0,
+            after: 120,
+            line: 288,
+            rule: None,
+            keep_next: false,
+        }
+    }
+    pub fn centred() -> Para {
+        Para {
+            align: Align::Center,
+            first_line: 0,
+            before: 0,
+            after: 0,
+            line: 240,
+            rule: None,
+            keep_next: false,
+        }
+    }
+    pub fn left() -> Para {
+        Para {
+            align: Align::Left,
+            ..Para::centred()
+        }
+    }
+    pub fn heading() -> Para {
+        Para {
+            before: 120,
+            keep_next: true,
+            ..Para::body()
+        }
+    }
+    pub fn with_rule(mut self, width: u32) -> Para {
+        self.rule = Some(width);
+        self
+    }
+    pub fn after(mut self, twips: u32) -> Para {
+        self.after = twips;
+        self
+    }
+    pub fn before(mut self, twips: u32) -> Para {
+        self.before = twips;
+        self
+    }
+
+    fn xml(&self, available: u32) -> String {
+        let mut p = String::new();
+        if self.keep_next {
+            p.push_str("<w:keepNext/>");
+        }
+        if let Some(w) = self.rule {
+            p.push_str("<w:pBdr><w:bottom w:val=\"single\" w:sz=\"6\" w:space=\"1\" w:color=\"000000\"/></w:pBdr>");
+            let side = available.saturating_sub(w) / 2;
+            p.push_str(&format!("<w:ind w:left=\"{side}\" w:right=\"{side}\"/>"));
+        } else if self.first_line > 0 {
+            p.push_str(&format!("<w:ind w:firstLine=\"{}\"/>", self.first_line));
+        }
+        p.push_str(&format!(
+            "<w:spacing w:before=\"{}\" w:after=\"{}\" w:line=\"{}\" w:lineRule=\"auto\"/>",
+            self.before, self.after, self.line
+        ));
+        p.push_str(&format!("<w:jc w:val=\"{}\"/>", self.align.xml()));
+        p
+    }
+}
+
+/// A table cell: paragraphs of runs.
+#[derive(Debug, Clone)]
+pub struct TableCell {
+    pub paras: Vec<(Para, Vec<Run>)>,
+    pub shade: bool,
+}
+
+impl TableCell {
+    pub fn text(text: impl Into<String>, size: f32, align: Align, bold: bool) -> TableCell {
+        let mut r = Run::new(text, size);
+        r.bold = bold;
+        TableCell {
+            paras: vec![(
+                Para {
+                    align,
+                    ..Para::left()
+                },
+                vec![r],
+            )],
+            shade: false,
+        }
+    }
+}
+
+/// A document being written.
+pub struct Docx {
+    body: String,
+    images: Vec<Vec<u8>>,
+    title: String,
+    tables: usize,
+}
+
+impl Docx {
+    pub fn new(title: &str) -> Docx {
+        Docx {
+            body: String::new(),
+            images: Vec::new(),
+            title: title.to_string(),
+            tables: 0,
+        }
+    }
+
+    pub fn paragraph(&mut self, para: Para, runs: &[Run]) {
+        self.body.push_str(&para_xml(para, runs, TEXT_W));
+    }
+
+    /// A table: `widths` in twips; `borders` false for a layout table (the header block).
+    pub fn table(
+        &mut self,
+        widths: &[u32],
+        rows: &[Vec<TableCell>],
+        borders: bool,
+        header_rows: usize,
+    ) {
+        self.tables += 1;
+        let total: u32 = widths.iter().sum();
+        let border = if borders {
+            "<w:tblBorders><w:top w:val=\"single\" w:sz=\"4\"/><w:left w:val=\"single\" w:sz=\"4\"/>\
+             <w:bottom w:val=\"single\" w:sz=\"4\"/><w:right w:val=\"single\" w:sz=\"4\"/>\
+             <w:insideH w:val=\"single\" w:sz=\"4\"/><w:insideV w:val=\"single\" w:sz=\"4\"/></w:tblBorders>"
+        } else {
+            "<w:tblBorders><w:top w:val=\"nil\"/><w:left w:val=\"nil\"/><w:bottom w:val=\"nil\"/>\
+             <w:right w:val=\"nil\"/><w:insideH w:val=\"nil\"/><w:insideV w:val=\"nil\"/></w:tblBorders>"
+        };
+        let mut x = format!(
+            "<w:tbl><w:tblPr><w:tblW w:w=\"{total}\" w:type=\"dxa\"/><w:jc w:val=\"center\"/>{border}\
+             <w:tblLayout w:type=\"fixed\"/><w:tblCellMar><w:left w:w=\"57\" w:type=\"dxa\"/><w:right w:w=\"57\" w:type=\"dxa\"/></w:tblCellMar></w:tblPr><w:tblGrid>"
+        );
+        for w in widths {
+            x.push_str(&format!("<w:gridCol w:w=\"{w}\"/>"));
+        }
+        x.push_str("</w:tblGrid>");
+        for (ri, row) in rows.iter().enumerate() {
+            x.push_str("<w:tr>");
+            if ri < header_rows {
+                x.push_str("<w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>");
+            } else {
+                x.push_str("<w:trPr><w:cantSplit/></w:trPr>");
+            }
+            for (ci, cell) in row.iter().enumerate() {
+                let w = widths.get(ci).copied().unwrap_or(1000);
+                x.push_str(&format!(
+                    "<w:tc><w:tcPr><w:tcW w:w=\"{w}\" w:type=\"dxa\"/>"
+                ));
+                if cell.shade {
+                    x.push_str("<w:shd w:val=\"clear\" w:color=\"auto\" w:fill=\"E7E9EC\"/>");
+                }
+                x.push_str("<w:vAlign w:val=\"center\"/></w:tcPr>");
+                if cell.paras.is_empty() {
+                    x.push_str("<w:p/>");
+                }
+                for (p, runs) in &cell.paras {
+                    x.push_str(&para_xml(*p, runs, w));
+                }
+                x.push_str("</w:tc>");
+            }
+            x.push_str("</w:tr>");
+        }
+        x.push_str("</w:tbl>");
+        self.body.push_str(&x);
+    }
+
+    /// A PNG picture, centred, `width` twips wide (height from the pixel ratio).
+    pub fn image(&mut self, png: Vec<u8>, px_w: u32, px_h: u32, width: u32, caption: &str) {
+        self.images.push(png);
+        let n = self.images.len();
+        let cx = u64::from(width) * 635; // EMU per twip
+        let cy = cx * u64::from(px_h) / u64::from(px_w.max(1));
+        self.body.push_str(&format!(
+            "<w:p><w:pPr><w:keepNext/><w:spacing w:before=\"120\" w:after=\"0\"/><w:jc w:val=\"center\"/></w:pPr><w:r><w:drawing>\
+             <wp:inline distT=\"0\" distB=\"0\" distL=\"0\" distR=\"0\"><wp:extent cx=\"{cx}\" cy=\"{cy}\"/>\
+             <wp:docPr id=\"{n}\" name=\"Biểu đồ {n}\" descr=\"{}\"/>\
+             <wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect=\"1\"/></wp:cNvGraphicFramePr>\
+             <a:graphic><a:graphicData uri=\"http://schemas.openxmlformats.org/drawingml/2006/picture\">\
+             <pic:pic><pic:nvPicPr><pic:cNvPr id=\"{n}\" name=\"chart{n}.png\"/><pic:cNvPicPr/></pic:nvPicPr>\
+             <pic:blipFill><a:blip r:embed=\"rIdImg{n}\"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>\
+             <pic:spPr><a:xfrm><a:off x=\"0\" y=\"0\"/><a:ext cx=\"{cx}\" cy=\"{cy}\"/></a:xfrm><a:prstGeom prst=\"rect\"><a:avLst/></a:prstGeom></pic:spPr>\
+             </pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>",
+            esc(caption)
+        ));
+        self.paragraph(
+            Para::centred().after(160),
+            &[Run::new(caption, 12.0).italic()],
+        );
+    }
+
+    /// The finished .docx.
+    pub fn finish(self) -> Result<Vec<u8>, String> {
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let opts =
+            SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        let mut put = |name: &str, bytes: &[u8]| -> Result<(), String> {
+            zip.start_file(name, opts).map_err(|e| e.to_string())?;
+            zip.write_all(bytes).map_err(|e| e.to_string())
+        };
+        put("[Content_Types].xml", CONTENT_TYPES.as_bytes())?;
+        put("_rels/.rels", ROOT_RELS.as_bytes())?;
+        put("docProps/core.xml", core_xml(&self.title).as_bytes())?;
+        put("word/styles.xml", styles_xml().as_bytes())?;
+        put("word/settings.xml", SETTINGS.as_bytes())?;
+        put("word/header1.xml", header_xml().as_bytes())?;
+        put("word/header2.xml", EMPTY_HEADER.as_bytes())?;
+        let mut rels = String::from(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\
+             <Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">\
+             <Relationship Id=\"rIdStyles\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" Target=\"styles.xml\"/>\
+             <Relationship Id=\"rIdSettings\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings\" Target=\"settings.xml\"/>\
+             <Relationship Id=\"rIdHeader1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/header\" Target=\"header1.xml\"/>\
+             <Relationship Id=\"rIdHeader2\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/header\" Target=\"header2.xml\"/>",
+        );
+        for i in 1..=self.images.len() {
+            rels.push_str(&format!(
+                "<Relationship Id=\"rIdImg{i}\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/image\" Target=\"media/chart{i}.png\"/>"
+            ));
+        }
+        rels.push_str("</Relationships>");
+        put("word/_rels/document.xml.rels", rels.as_bytes())?;
+        for (i, png) in self.images.iter().enumerate() {
+            put(&format!("word/media/chart{}.png", i + 1), png)?;
+        }
+        let doc = format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\
+             <w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\" \
+             xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\" \
+             xmlns:wp=\"http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing\" \
+             xmlns:a=\"http://schemas.openxmlformats.org/drawingml/2006/main\" \
+             xmlns:pic=\"http://schemas.openxmlformats.org/drawingml/2006/picture\"><w:body>{}\
+             <w:sectPr><w:headerReference w:type=\"default\" r:id=\"rIdHeader1\"/>\
+             <w:headerReference w:type=\"first\" r:id=\"rIdHeader2\"/>\
+             <w:pgSz w:w=\"{PAGE_W}\" w:h=\"{PAGE_H}\"/>\
+             <w:pgMar w:top=\"{MARGIN_TOP}\" w:right=\"{MARGIN_RIGHT}\" w:bottom=\"{MARGIN_BOTTOM}\" w:left=\"{MARGIN_LEFT}\" \
+             w:header=\"567\" w:footer=\"567\" w:gutter=\"0\"/><w:pgNumType w:start=\"1\"/><w:titlePg/></w:sectPr></w:body></w:document>",
+            self.body
+        );
+        put("word/document.xml", doc.as_bytes())?;
+        let cursor = zip.finish().map_err(|e| e.to_string())?;
+        Ok(cursor.into_inner())
+    }
+}
+
+fn para_xml(para: Para, runs: &[Run], available: u32) -> String {
+    let mut x = format!("<w:p><w:pPr>{}</w:pPr>", para.xml(available));
+    for r in runs {
+        x.push_str(&r.xml());
+    }
+    x.push_str("</w:p>");
+    x
+}
+
+const CONTENT_TYPES: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\
+<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">\
+<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>\
+<Default Extension=\"xml\" ContentType=\"application/xml\"/>\
+<Default Extension=\"png\" ContentType=\"image/png\"/>\
+<Override PartName=\"/word/document.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/>\
+<Override PartName=\"/word/styles.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml\"/>\
+<Override PartName=\"/word/settings.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml\"/>\
+<Override PartName=\"/word/header1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml\"/>\
+<Override PartName=\"/word/header2.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml\"/>\
+<Override PartName=\"/docProps/core.xml\" ContentType=\"application/vnd.openxmlformats-package.core-properties+xml\"/>\
+</Types>";
+
+const ROOT_RELS: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\
+<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">\
+<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"word/document.xml\"/>\
+<Relationship Id=\"rId2\" Type=\"http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties\" Target=\"docProps/core.xml\"/>\
+</Relationships>";
+
+const SETTINGS: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\
+<w:settings xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">\
+<w:defaultTabStop w:val=\"720\"/><w:characterSpacingControl w:val=\"doNotCompress\"/>\
+<w:compat><w:compatSetting w:name=\"compatibilityMode\" w:uri=\"http://schemas.microsoft.com/office/word\" w:val=\"15\"/></w:compat>\
+</w:settings>";
+
+const EMPTY_HEADER: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\
+<w:hdr xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:p/></w:hdr>";
+
+/// The page number, centred in the top margin (13 pt); page 1 uses the empty "first" header.
+fn header_xml() -> String {
+    "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\
+<w:hdr xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">\
+<w:p><w:pPr><w:jc w:val=\"center\"/></w:pPr>\
+<w:r><w:rPr><w:sz w:val=\"26\"/></w:rPr><w:fldChar w:fldCharType=\"begin\"/></w:r>\
+<w:r><w:rPr><w:sz w:val=\"26\"/></w:rPr><w:instrText xml:space=\"preserve\"> PAGE </w:instrText></w:r>\
+<w:r><w:rPr><w:sz w:val=\"26\"/></w:rPr><w:fldChar w:fldCharType=\"separate\"/></w:r>\
+<w:r><w:rPr><w:sz w:val=\"26\"/></w:rPr><w:t>2</w:t></w:r>\
+<w:r><w:rPr><w:sz w:val=\"26\"/></w:rPr><w:fldChar w:fldCharType=\"end\"/></w:r></w:p></w:hdr>"
+        .to_string()
+}
+
+fn styles_xml() -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\
+<w:styles xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">\
+<w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii=\"{FONT}\" w:hAnsi=\"{FONT}\" w:cs=\"{FONT}\" w:eastAsia=\"{FONT}\"/>\
+<w:color w:val=\"000000\"/><w:sz w:val=\"28\"/><w:szCs w:val=\"28\"/><w:lang w:val=\"vi-VN\"/></w:rPr></w:rPrDefault>\
+<w:pPrDefault><w:pPr><w:spacing w:after=\"0\" w:line=\"240\" w:lineRule=\"auto\"/></w:pPr></w:pPrDefault></w:docDefaults>\
+<w:style w:type=\"paragraph\" w:default=\"1\" w:styleId=\"Normal\"><w:name w:val=\"Normal\"/><w:qFormat/></w:style>\
+<w:style w:type=\"table\" w:default=\"1\" w:styleId=\"TableNormal\"><w:name w:val=\"Normal Table\"/>\
+<w:tblPr><w:tblInd w:w=\"0\" w:type=\"dxa\"/><w:tblCellMar><w:top w:w=\"0\" w:type=\"dxa\"/><w:left w:w=\"108\" w:type=\"dxa\"/>\
+<w:bottom w:w=\"0\" w:type=\"dxa\"/><w:right w:w=\"108\" w:type=\"dxa\"/></w:tblCellMar></w:tblPr></w:style>\
+</w:styles>"
+    )
+}
+
+fn core_xml(title: &str) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\
+<cp:coreProperties xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" \
+xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:dcterms=\"http://purl.org/dc/terms/\" \
+xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">\
+<dc:title>{}</dc:title><dc:creator>antq</dc:creator><dc:language>vi-VN</dc:language></cp:coreProperties>",
+        esc(title)
+    )
+}

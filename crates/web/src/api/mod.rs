@@ -3,6 +3,7 @@
 mod admin;
 mod catalogue;
 mod data;
+mod reviews;
 
 pub use data::download;
 mod session;
@@ -84,6 +85,11 @@ pub fn routes() -> Router<AppState> {
             get(data::completeness),
         )
         .route("/analytics", get(data::analytics))
+        .route("/reviews", get(reviews::list).post(reviews::create))
+        .route("/reviews/{id}", get(reviews::get))
+        .route("/reviews/{id}/narrative", axum::routing::put(reviews::edit))
+        .route("/reviews/{id}/changes", get(reviews::changes))
+        .route("/reviews/{id}/export", get(reviews::export))
         .route(
             "/import",
             post(data::import).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),

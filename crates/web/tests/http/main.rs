@@ -9,3 +9,4 @@ mod auth;
 mod data;
 mod files;
 mod pages;
+mod reviews;

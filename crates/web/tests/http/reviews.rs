@@ -1,0 +1,141 @@
+//! Reviews over HTTP: built from approved data only, downloaded as Word,
+//! Excel and HTML, narrative edited, reprinted identically after a
+//! correction whose figures the comparison shows; access by unit.
+
+use antq_core::auth::Role;
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+use crate::helpers::spawn_app;
+
+const R: &str = "/api/v1/data/antq-nam/03325/2026";
+
+#[tokio::test]
+async fn a_review_from_approved_data_reprints_identically_and_shows_corrections() {
+    let app = spawn_app().await;
+    let commune = app.logged_in("ca.muongphang", Role::Police, "03325").await;
+    let province = app.logged_in("ca.dienbien", Role::Police, "11").await;
+    let other = app.logged_in("ca.dongthap", Role::Police, "82").await;
+
+    // One approved report, one still in draft (its figures stay out).
+    let (s, _) = commune
+        .send_json(
+            Method::PUT,
+            R,
+            json!({"values": {"tt_buoi": 120, "tt_luot": 3_048_210, "gd_doi_tuong": 40, "gd_tien_bo": 15}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    commune.post_json(&format!("{R}/submit"), json!({})).await;
+    let (s, _) = province.post_json(&format!("{R}/approve"), json!({})).await;
+    assert_eq!(s, StatusCode::OK);
+    let draft = "/api/v1/data/antq-nam/03127/2026";
+    let writer = app.logged_in("ca.dbp", Role::Police, "03127").await;
+    writer
+        .send_json(Method::PUT, draft, json!({"values": {"tt_buoi": 7}}))
+        .await;
+
+    let body = json!({"unit": "11", "from": "2026", "to": "2026", "owner": "police", "issue_date": "05/03/2026"});
+    let (s, _) = other.post_json("/api/v1/reviews", body.clone()).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "not their province");
+    let (s, review) = province.post_json("/api/v1/reviews", body).await;
+    assert_eq!(s, StatusCode::CREATED, "{review}");
+    let id = review["id"].as_i64().unwrap();
+    assert_eq!(review["snapshot"]["totals"]["tt_buoi"]["value"], 120.0);
+    assert_eq!(review["snapshot"]["totals"]["tt_buoi"]["unapproved"], 7.0);
+    assert_eq!(
+        review["header"]["place_date"],
+        "Điện Biên, ngày 05 tháng 3 năm 2026"
+    );
+    let text = review["narrative"][0]["text"].as_str().unwrap();
+    assert_eq!(
+        text,
+        "Năm 2026, toàn tỉnh đã tổ chức tuyên truyền, phát động phong trào được 120 buổi, với hơn 3 triệu lượt người tham dự."
+    );
+    let (s, _) = other.get_json(&format!("/api/v1/reviews/{id}")).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+
+    // Word, Excel and HTML.
+    let docx = province
+        .get(&format!("/api/v1/reviews/{id}/export?format=docx"))
+        .await;
+    assert_eq!(docx.status(), StatusCode::OK);
+    let first_docx = docx.bytes().await.unwrap();
+    assert_eq!(&first_docx[..2], b"PK");
+    let xlsx = province
+        .get(&format!("/bao-cao/{id}/tai-ve.xlsx"))
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(&xlsx[..2], b"PK");
+    let html = province
+        .get(&format!("/bao-cao/{id}/tai-ve.html"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM") && html.contains("120 buổi"));
+    let page = province
+        .get(&format!("/bao-cao/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("id=\"edit-narrative\"") && page.contains("<svg"));
+    assert!(page.contains("Bảng 1.1."), "tables on the page");
+
+    // An editor rewrites a paragraph; it is kept with the review.
+    let (s, edited) = province
+        .send_json(
+            Method::PUT,
+            &format!("/api/v1/reviews/{id}/narrative"),
+            json!({"texts": {"tuyen_truyen": "Năm 2026, công tác tuyên truyền được đẩy mạnh với 120 buổi."}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{edited}");
+    assert_eq!(edited["edited"], true);
+    let edited_docx = province
+        .get(&format!("/api/v1/reviews/{id}/export?format=docx"))
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    assert_ne!(edited_docx, first_docx);
+
+    // A correction after the review: reopen, fix, approve.
+    province
+        .post_json(&format!("{R}/reopen"), json!({"comment": "Sửa số buổi"}))
+        .await;
+    commune
+        .send_json(Method::PUT, R, json!({"values": {"tt_buoi": 125}}))
+        .await;
+    commune.post_json(&format!("{R}/submit"), json!({})).await;
+    province.post_json(&format!("{R}/approve"), json!({})).await;
+    let again = province
+        .get(&format!("/api/v1/reviews/{id}/export?format=docx"))
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(again, edited_docx, "the review reprints byte for byte");
+    let (_, changes) = province
+        .get_json(&format!("/api/v1/reviews/{id}/changes"))
+        .await;
+    let list = changes["changes"].as_array().unwrap_or_else(|| panic!("{changes}"));
+    assert!(
+        list.iter()
+            .any(|c| c["key"] == "tt_buoi" && c["before"] == 120.0 && c["after"] == 125.0),
+        "{changes}"
+    );
+    let diff_page = province
+        .get(&format!("/bao-cao/{id}/doi-chieu"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(diff_page.contains("id=\"changes\"") && diff_page.contains("125"));
+    let admin = app.logged_in("quantri", Role::Admin, "VN").await;
+    let (_, log) = admin.get_json("/api/v1/audit?action=review").await;
+    assert_eq!(log.as_array().unwrap().len(), 2, "built and edited: {log}");
+}

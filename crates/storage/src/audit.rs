@@ -8,6 +8,7 @@ use serde_json::Value;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
+use crate::batch::Val;
 use crate::db::{Db, WriteTx};
 use crate::error::StorageResult;
 
@@ -95,6 +96,82 @@ pub async fn append(tx: &mut WriteTx, change: Change<'_>) -> StorageResult<i64> 
         .execute(tx.conn())
         .await?;
     Ok(id)
+}
+
+/// Append many rows to the chain at once (a bulk import: one row per
+/// report), inside the caller's transaction: the head is taken once, the
+/// hashes chained in memory, the rows written in batches.
+pub async fn append_many(tx: &mut WriteTx, changes: Vec<Change<'_>>) -> StorageResult<()> {
+    if changes.is_empty() {
+        return Ok(());
+    }
+    let n = changes.len() as i64;
+    let head = sqlx::query(
+        "UPDATE audit_head SET last_id = last_id + $1 WHERE id = 1 RETURNING last_id, last_hash",
+    )
+    .bind(n)
+    .fetch_one(tx.conn())
+    .await?;
+    let last: i64 = head.get(0);
+    let mut prev_hash: String = head.get(1);
+    let at = dates::timestamp(dates::now_utc());
+    let mut rows = Vec::with_capacity(changes.len());
+    for (i, change) in changes.into_iter().enumerate() {
+        let rec = AuditRecord {
+            id: last - n + 1 + i as i64,
+            at: at.clone(),
+            actor_id: change.who.id,
+            actor: change.who.name.clone(),
+            action: change.action.to_string(),
+            entity: change.entity.to_string(),
+            entity_id: change.entity_id,
+            unit_id: change.unit_id,
+            before: change.before.map(|v| v.to_string()),
+            after: change.after.map(|v| v.to_string()),
+            prev_hash: prev_hash.clone(),
+        };
+        let hash = rec.compute_hash();
+        prev_hash = hash.clone();
+        rows.push(vec![
+            Val::Int(rec.id),
+            Val::Text(rec.at),
+            Val::OptInt(rec.actor_id),
+            Val::Text(rec.actor),
+            Val::Text(rec.action),
+            Val::Text(rec.entity),
+            Val::Text(rec.entity_id),
+            Val::OptInt(rec.unit_id),
+            Val::OptText(rec.before),
+            Val::OptText(rec.after),
+            Val::Text(rec.prev_hash),
+            Val::Text(hash),
+        ]);
+    }
+    crate::batch::insert_rows(
+        tx,
+        "audit_log",
+        &[
+            "id",
+            "at",
+            "actor_id",
+            "actor",
+            "action",
+            "entity",
+            "entity_id",
+            "unit_id",
+            "before_json",
+            "after_json",
+            "prev_hash",
+            "hash",
+        ],
+        rows,
+    )
+    .await?;
+    sqlx::query("UPDATE audit_head SET last_hash = $1 WHERE id = 1")
+        .bind(&prev_hash)
+        .execute(tx.conn())
+        .await?;
+    Ok(())
 }
 
 const COLUMNS: &str = "id, at, actor_id, actor, action, entity, entity_id, unit_id, before_json, after_json, prev_hash, hash";

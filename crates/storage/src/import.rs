@@ -46,6 +46,7 @@ pub async fn run(
     rows: Vec<ImportRow>,
     dry_run: bool,
 ) -> StorageResult<ImportSummary> {
+    let started = std::time::Instant::now();
     let mut errors: Vec<String> = Vec::new();
     let mut forms: HashMap<String, Form> = HashMap::new();
     for (code, _) in catalogue::form_codes(db).await? {
@@ -58,6 +59,40 @@ pub async fn run(
     let mut index: HashMap<(String, i64, String), usize> = HashMap::new();
     let mut seen: HashMap<(String, i64, String, String), String> = HashMap::new();
     let n = rows.len();
+
+    // Look every unit up once, a few hundred codes per query: the version
+    // valid on the last day of each row's period.
+    let mut wanted: HashMap<Date, Vec<UnitCode>> = HashMap::new();
+    for row in &rows {
+        let (Ok(period), Ok(code)) = (Period::parse(&row.period), UnitCode::parse(&row.unit))
+        else {
+            continue;
+        };
+        let form = match &row.form {
+            Some(code) => forms.get(code),
+            None => {
+                let base = row.key.split('.').next().unwrap_or_default();
+                forms.values().find(|f| {
+                    f.period_type == period.kind && f.indicators.iter().any(|i| i.code == base)
+                })
+            }
+        };
+        if let Some(Ok((_, _, end))) = form.map(|f| reports::check_period(f, &row.period)) {
+            if !unit_cache.contains_key(&(code.as_str().to_string(), end)) {
+                unit_cache.insert((code.as_str().to_string(), end), None);
+                wanted.entry(end).or_default().push(code);
+            }
+        }
+    }
+    for (end, codes) in wanted {
+        let found = units::find_many_at(db, &codes, end).await?;
+        for c in codes {
+            unit_cache.insert(
+                (c.as_str().to_string(), end),
+                found.get(c.as_str()).cloned(),
+            );
+        }
+    }
 
     for row in rows {
         let here = &row.place;
@@ -207,10 +242,20 @@ pub async fn run(
     }
 
     // Locked reports are refused before anything is written.
+    let items: Vec<reports::Item<'_>> = groups
+        .iter()
+        .map(|(t, inputs)| reports::Item {
+            form: &t.form,
+            unit: &t.unit,
+            period: &t.period,
+            inputs,
+        })
+        .collect();
+    let checked = started.elapsed();
     let mut tx = db.begin_write().await?;
+    let found = reports::existing(&mut tx, &items).await?;
     for (t, _) in &groups {
-        let p = Period::parse(&t.period)?;
-        if let Some((_, state)) = reports::state_in(&mut tx, &t.form, &t.unit, &p).await? {
+        if let Some((_, state)) = found.get(&(t.form.id, t.unit.id, t.period.clone())) {
             if !state.editable() {
                 errors.push(format!(
                     "báo cáo {} kỳ {} của {} đang ở trạng thái \"{}\": các giá trị của nó không được ghi",
@@ -225,11 +270,15 @@ pub async fn run(
     if !errors.is_empty() {
         return Err(StorageError::Rejected(errors));
     }
-    let mut changes = Changes::default();
-    for (t, inputs) in &groups {
-        changes
-            .add(reports::apply_values(&mut tx, who, &t.form, &t.unit, &t.period, inputs).await?);
-    }
+    let changes = reports::apply_many(&mut tx, who, &items).await?;
+    tracing::info!(
+        rows = n,
+        reports = groups.len(),
+        checked_ms = checked.as_millis() as u64,
+        written_ms = (started.elapsed() - checked).as_millis() as u64,
+        dry_run,
+        "import"
+    );
     if !dry_run {
         tx.commit().await?;
     }

@@ -426,16 +426,67 @@ pub(crate) async fn apply_values(
     };
     // Read the report's values once, compute every change, then write them
     // in a few statements: the values, the rollups, one audit row.
-    let old_rows: Vec<(i64, String, i64, String, Option<String>)> = sqlx::query_as(
-        "SELECT indicator_id, option_code, value_milli, qualifier, comment FROM data_values WHERE report_id = $1",
+    let old_rows: Vec<OldRow> = sqlx::query_as(
+        "SELECT report_id, indicator_id, option_code, value_milli, qualifier, comment FROM data_values WHERE report_id = $1",
     )
     .bind(report_id)
     .fetch_all(tx.conn())
     .await?;
-    let old_values: HashMap<(i64, String), (i64, String, Option<String>)> = old_rows
-        .into_iter()
-        .map(|(i, o, m, q, c)| ((i, o), (m, q, c)))
-        .collect();
+    let mut plan = plan(form, report_id, old_values(old_rows), inputs, &now, who)?;
+    changes.add(plan.changes);
+    if plan.before.is_empty() {
+        return Ok(changes);
+    }
+    write_values(tx, std::mem::take(&mut plan.upserts), &plan.deletes).await?;
+    crate::rollups::add_many(tx, unit.id, i64::from(p.year), false, &plan.deltas).await?;
+    audit::append(tx, plan.audit(who, unit)).await?;
+    Ok(changes)
+}
+
+/// (report, indicator, option, thousandths, qualifier, comment)
+type OldRow = (i64, i64, String, i64, String, Option<String>);
+type OldValues = HashMap<(i64, String), (i64, String, Option<String>)>;
+
+fn old_values(rows: Vec<OldRow>) -> OldValues {
+    rows.into_iter()
+        .map(|(_, i, o, m, q, c)| ((i, o), (m, q, c)))
+        .collect()
+}
+
+/// What writing inputs into one report changes: the rows to upsert and
+/// delete, the rollup deltas by indicator, the audit's before and after.
+struct Plan {
+    report_id: i64,
+    upserts: Vec<Vec<Val>>,
+    deletes: Vec<(i64, i64, String)>,
+    deltas: Vec<(i64, Contribution)>,
+    before: serde_json::Map<String, serde_json::Value>,
+    after: serde_json::Map<String, serde_json::Value>,
+    changes: Changes,
+}
+
+impl Plan {
+    fn audit<'a>(self, who: &'a Who, unit: &Unit) -> Change<'a> {
+        Change {
+            who,
+            action: "value.set",
+            entity: "report",
+            entity_id: self.report_id.to_string(),
+            unit_id: Some(unit.id),
+            before: Some(serde_json::Value::Object(self.before)),
+            after: Some(serde_json::Value::Object(self.after)),
+        }
+    }
+}
+
+fn plan(
+    form: &Form,
+    report_id: i64,
+    old_values: OldValues,
+    inputs: &[ValueInput],
+    now: &str,
+    who: &Who,
+) -> StorageResult<Plan> {
     let as_json = |v: &Option<(i64, String, Option<String>)>| match v {
         Some((m, q, c)) => json!({"value": format_milli(*m), "qualifier": q, "comment": c}),
         None => serde_json::Value::Null,
@@ -445,11 +496,15 @@ pub(crate) async fn apply_values(
             .map(|(m, q, _)| Contribution::of(*m, q.parse().unwrap_or(Qualifier::Exact)))
             .unwrap_or_default()
     };
-    let mut upserts = Vec::new();
-    let mut deletes = Vec::new();
-    let mut deltas: Vec<(i64, Contribution)> = Vec::new();
-    let mut before = serde_json::Map::new();
-    let mut after = serde_json::Map::new();
+    let mut plan = Plan {
+        report_id,
+        upserts: Vec::new(),
+        deletes: Vec::new(),
+        deltas: Vec::new(),
+        before: serde_json::Map::new(),
+        after: serde_json::Map::new(),
+        changes: Changes::default(),
+    };
     for input in inputs {
         let ind = form
             .indicators
@@ -467,44 +522,49 @@ pub(crate) async fn apply_values(
             )
         });
         if old == new {
-            changes.values_unchanged += 1;
+            plan.changes.values_unchanged += 1;
             continue;
         }
         let delta = contribution(&new).minus(contribution(&old));
-        match deltas.iter_mut().find(|(i, _)| *i == ind.id) {
+        match plan.deltas.iter_mut().find(|(i, _)| *i == ind.id) {
             Some((_, d)) => *d = d.minus(delta.negate()),
-            None => deltas.push((ind.id, delta)),
+            None => plan.deltas.push((ind.id, delta)),
         }
         let k = key(&ind.code, &input.option);
-        before.insert(k.clone(), as_json(&old));
-        after.insert(k, as_json(&new));
+        plan.before.insert(k.clone(), as_json(&old));
+        plan.after.insert(k, as_json(&new));
         match new {
             Some((m, q, c)) => {
                 if old.is_some() {
-                    changes.values_changed += 1;
+                    plan.changes.values_changed += 1;
                 } else {
-                    changes.values_new += 1;
+                    plan.changes.values_new += 1;
                 }
-                upserts.push(vec![
+                plan.upserts.push(vec![
                     Val::Int(report_id),
                     Val::Int(ind.id),
                     Val::Text(input.option.clone()),
                     Val::Int(m),
                     Val::Text(q),
                     Val::OptText(c),
-                    Val::Text(now.clone()),
+                    Val::Text(now.to_string()),
                     Val::Text(who.name.clone()),
                 ]);
             }
             None => {
-                changes.values_cleared += 1;
-                deletes.push((ind.id, input.option.clone()));
+                plan.changes.values_cleared += 1;
+                plan.deletes.push((report_id, ind.id, input.option.clone()));
             }
         }
     }
-    if before.is_empty() {
-        return Ok(changes);
-    }
+    Ok(plan)
+}
+
+async fn write_values(
+    tx: &mut crate::WriteTx,
+    upserts: Vec<Vec<Val>>,
+    deletes: &[(i64, i64, String)],
+) -> StorageResult<()> {
     crate::batch::upsert_rows(
         tx,
         "data_values",
@@ -515,28 +575,179 @@ pub(crate) async fn apply_values(
          updated_by = excluded.updated_by",
     )
     .await?;
-    for (ind, option) in deletes {
+    for (report, ind, option) in deletes {
         sqlx::query("DELETE FROM data_values WHERE report_id = $1 AND indicator_id = $2 AND option_code = $3")
-            .bind(report_id)
+            .bind(report)
             .bind(ind)
             .bind(option)
             .execute(tx.conn())
             .await?;
     }
-    crate::rollups::add_many(tx, unit.id, i64::from(p.year), false, &deltas).await?;
-    audit::append(
-        tx,
-        Change {
+    Ok(())
+}
+
+/// One report's inputs in a bulk write.
+pub(crate) struct Item<'a> {
+    pub form: &'a Form,
+    pub unit: &'a Unit,
+    pub period: &'a str,
+    pub inputs: &'a [ValueInput],
+}
+
+/// The reports that exist among the items: (form, unit, period) → (id, state).
+pub(crate) async fn existing(
+    tx: &mut crate::WriteTx,
+    items: &[Item<'_>],
+) -> StorageResult<HashMap<(i64, i64, String), (i64, ReportState)>> {
+    let mut by_form: HashMap<i64, Vec<String>> = HashMap::new();
+    for it in items {
+        let periods = by_form.entry(it.form.id).or_default();
+        if !periods.iter().any(|p| p == it.period) {
+            periods.push(it.period.to_string());
+        }
+    }
+    let mut out = HashMap::new();
+    for (form_id, periods) in by_form {
+        for chunk in periods.chunks(200) {
+            let marks = (0..chunk.len())
+                .map(|i| format!("${}", i + 2))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let sql = format!(
+                "SELECT id, unit_id, period, state FROM reports WHERE form_id = $1 AND period IN ({marks})"
+            );
+            let mut q = sqlx::query_as::<_, (i64, i64, String, String)>(&sql).bind(form_id);
+            for p in chunk {
+                q = q.bind(p.clone());
+            }
+            for (id, unit, period, state) in q.fetch_all(tx.conn()).await? {
+                out.insert((form_id, unit, period), (id, state.parse()?));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Write many reports' values at once (imports), creating draft reports as
+/// needed: a handful of multi-row statements whatever the number of
+/// reports, one audit row per report created and per report changed, the
+/// rollups moved in one upsert. The caller has refused locked reports.
+pub(crate) async fn apply_many(
+    tx: &mut crate::WriteTx,
+    who: &Who,
+    items: &[Item<'_>],
+) -> StorageResult<Changes> {
+    let now = dates::timestamp(dates::now_utc());
+    let mut changes = Changes::default();
+    let mut found = existing(tx, items).await?;
+    let mut new_rows = Vec::new();
+    let mut created = Vec::new();
+    for it in items {
+        let k = (it.form.id, it.unit.id, it.period.to_string());
+        if let Some((_, state)) = found.get(&k) {
+            if !state.editable() {
+                let p = Period::parse(it.period)?;
+                return Err(StorageError::Conflict(locked_message(
+                    it.form, it.unit, &p, *state,
+                )));
+            }
+            continue;
+        }
+        let (p, start, end) = check_period(it.form, it.period)?;
+        new_rows.push(vec![
+            Val::Int(it.form.id),
+            Val::Int(it.unit.id),
+            Val::Text(p.code()),
+            Val::Int(i64::from(p.year)),
+            Val::Text(dates::iso(start)),
+            Val::Text(dates::iso(end)),
+            Val::Text("draft".into()),
+            Val::Text(now.clone()),
+            Val::Text(who.name.clone()),
+            Val::Text(now.clone()),
+        ]);
+        created.push(it);
+    }
+    if !new_rows.is_empty() {
+        crate::batch::insert_rows(
+            tx,
+            "reports",
+            &[
+                "form_id",
+                "unit_id",
+                "period",
+                "period_year",
+                "period_start",
+                "period_end",
+                "state",
+                "state_changed_at",
+                "state_changed_by",
+                "created_at",
+            ],
+            new_rows,
+        )
+        .await?;
+        found = existing(tx, items).await?;
+        changes.reports_created += created.len();
+    }
+    let mut audits = Vec::new();
+    for it in &created {
+        let id = found[&(it.form.id, it.unit.id, it.period.to_string())].0;
+        audits.push(Change {
             who,
-            action: "value.set",
+            action: "report.create",
             entity: "report",
-            entity_id: report_id.to_string(),
-            unit_id: Some(unit.id),
-            before: Some(serde_json::Value::Object(before)),
-            after: Some(serde_json::Value::Object(after)),
-        },
-    )
-    .await?;
+            entity_id: id.to_string(),
+            unit_id: Some(it.unit.id),
+            before: None,
+            after: Some(json!({"form": it.form.code, "unit": it.unit.code, "period": it.period, "state": "draft"})),
+        });
+    }
+    // The values already there, for every report written to.
+    let ids: Vec<i64> = items
+        .iter()
+        .map(|it| found[&(it.form.id, it.unit.id, it.period.to_string())].0)
+        .collect();
+    let mut old_by_report: HashMap<i64, Vec<OldRow>> = HashMap::new();
+    for chunk in ids.chunks(500) {
+        let list = chunk
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
+        let rows: Vec<OldRow> = sqlx::query_as(&format!(
+            "SELECT report_id, indicator_id, option_code, value_milli, qualifier, comment FROM data_values \
+             WHERE report_id IN ({list})"
+        ))
+        .fetch_all(tx.conn())
+        .await?;
+        for r in rows {
+            old_by_report.entry(r.0).or_default().push(r);
+        }
+    }
+    let mut upserts = Vec::new();
+    let mut deletes = Vec::new();
+    let mut rollups = Vec::new();
+    for (it, id) in items.iter().zip(&ids) {
+        let p = Period::parse(it.period)?;
+        let old = old_values(old_by_report.remove(id).unwrap_or_default());
+        let mut plan = plan(it.form, *id, old, it.inputs, &now, who)?;
+        changes.add(plan.changes);
+        if plan.before.is_empty() {
+            continue;
+        }
+        upserts.append(&mut plan.upserts);
+        deletes.append(&mut plan.deletes);
+        rollups.push(crate::rollups::UnitYearChanges {
+            unit_id: it.unit.id,
+            year: i64::from(p.year),
+            changes: std::mem::take(&mut plan.deltas),
+        });
+        audits.push(plan.audit(who, it.unit));
+    }
+    write_values(tx, upserts, &deletes).await?;
+    crate::rollups::add_bulk(tx, &rollups).await?;
+    audit::append_many(tx, audits).await?;
     Ok(changes)
 }
 

@@ -186,3 +186,102 @@ pub async fn rebuild(tx: &mut WriteTx) -> StorageResult<()> {
     }
     Ok(())
 }
+
+/// The changes of one unit and year (a report's values).
+pub struct UnitYearChanges {
+    pub unit_id: i64,
+    pub year: i64,
+    pub changes: Vec<(i64, Contribution)>,
+}
+
+/// Add the changes of many reports at once (imports): the nodes of every
+/// unit are read in a few queries, the changes summed per node in memory,
+/// and written in one multi-row upsert (never approved: imports write drafts).
+pub async fn add_bulk(tx: &mut WriteTx, items: &[UnitYearChanges]) -> StorageResult<()> {
+    use std::collections::{BTreeMap, HashMap};
+    let mut units: Vec<i64> = items.iter().map(|i| i.unit_id).collect();
+    units.sort_unstable();
+    units.dedup();
+    let mut nodes_of: HashMap<i64, Vec<(i64, &'static str, i64)>> = HashMap::new();
+    for chunk in units.chunks(500) {
+        let list = chunk
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
+        let hist: Vec<(i64, i64)> = sqlx::query_as(&format!(
+            "SELECT descendant_id, ancestor_id FROM unit_tree WHERE descendant_id IN ({list})"
+        ))
+        .fetch_all(tx.conn())
+        .await?;
+        for (u, n) in hist {
+            nodes_of.entry(u).or_default().push((n, "h", 0));
+        }
+        let cur: Vec<(i64, i64, i64)> = sqlx::query_as(&format!(
+            "SELECT m.unit_id, t.ancestor_id, m.split FROM unit_data_map m \
+             JOIN unit_tree t ON t.descendant_id = m.current_id WHERE m.unit_id IN ({list})"
+        ))
+        .fetch_all(tx.conn())
+        .await?;
+        for (u, n, split) in cur {
+            nodes_of.entry(u).or_default().push((n, "c", split));
+        }
+    }
+    // (indicator, node, kind, year) → (sum, split count)
+    let mut sums: BTreeMap<(i64, i64, &'static str, i64), (Contribution, i64)> = BTreeMap::new();
+    for item in items {
+        for (node, kind, split) in nodes_of.get(&item.unit_id).into_iter().flatten() {
+            for (ind, c) in &item.changes {
+                if c.is_zero() {
+                    continue;
+                }
+                let e = sums
+                    .entry((*ind, *node, *kind, item.year))
+                    .or_insert((Contribution::default(), 0));
+                e.0 = e.0.minus(c.negate());
+                if *split != 0 {
+                    e.1 += c.n;
+                }
+            }
+        }
+    }
+    let rows: Vec<Vec<Val>> = sums
+        .into_iter()
+        .filter(|(_, (c, s))| !c.is_zero() || *s != 0)
+        .map(|((ind, node, kind, year), (c, split))| {
+            vec![
+                Val::Int(ind),
+                Val::Int(node),
+                Val::Text(kind.to_string()),
+                Val::Int(year),
+                Val::Int(0),
+                Val::Int(c.milli),
+                Val::Int(c.n),
+                Val::Int(c.more),
+                Val::Int(c.nearly),
+                Val::Int(c.about),
+                Val::Int(split),
+            ]
+        })
+        .collect();
+    upsert_rows(
+        tx,
+        "rollup_year",
+        &[
+            "indicator_id",
+            "node_id",
+            "map_kind",
+            "period_year",
+            "approved",
+            "sum_milli",
+            "n_values",
+            "n_more",
+            "n_nearly",
+            "n_about",
+            "n_split",
+        ],
+        rows,
+        ON_CONFLICT,
+    )
+    .await
+}

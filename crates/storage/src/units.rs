@@ -79,6 +79,33 @@ pub async fn find_at(db: &Db, code: &UnitCode, at: Date) -> StorageResult<Option
     Ok(row.as_ref().map(unit_from_row))
 }
 
+/// The versions of many codes valid at `at` (codes that have none are absent).
+pub async fn find_many_at(
+    db: &Db,
+    codes: &[UnitCode],
+    at: Date,
+) -> StorageResult<std::collections::HashMap<String, Unit>> {
+    let mut out = std::collections::HashMap::new();
+    for chunk in codes.chunks(500) {
+        let marks = (0..chunk.len())
+            .map(|i| format!("${}", i + 2))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "SELECT {UNIT_COLUMNS} FROM {UNIT_FROM} WHERE u.code IN ({marks}) AND {VALID_AT}"
+        );
+        let mut q = sqlx::query(&sql).bind(dates::iso(at));
+        for c in chunk {
+            q = q.bind(c.as_str());
+        }
+        for r in q.fetch_all(db.pool()).await? {
+            let u = unit_from_row(&r);
+            out.insert(u.code.clone(), u);
+        }
+    }
+    Ok(out)
+}
+
 /// Like `find_at`, but a missing unit is an error that says which code and date.
 pub async fn get_at(db: &Db, code: &UnitCode, at: Date) -> StorageResult<Unit> {
     find_at(db, code, at).await?.ok_or_else(|| {

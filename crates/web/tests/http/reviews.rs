@@ -122,7 +122,9 @@ async fn a_review_from_approved_data_reprints_identically_and_shows_corrections(
     let (_, changes) = province
         .get_json(&format!("/api/v1/reviews/{id}/changes"))
         .await;
-    let list = changes["changes"].as_array().unwrap_or_else(|| panic!("{changes}"));
+    let list = changes["changes"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{changes}"));
     assert!(
         list.iter()
             .any(|c| c["key"] == "tt_buoi" && c["before"] == 120.0 && c["after"] == 125.0),

@@ -1,0 +1,115 @@
+//! Bulk imports: many reports written at once keep the rollups equal to a
+//! rebuild from the raw values, audit every report in an intact chain, and
+//! update, clear and leave values alone correctly. SQLite always,
+//! PostgreSQL when ANTQ_TEST_DATABASE_URL is set.
+
+use antq_core::imports::{ImportRow, RawValue};
+use antq_storage::audit::{Verification, Who};
+use antq_storage::testing::{postgres_url, TestDb};
+use antq_storage::{audit, import, rollups, Db};
+
+fn row(n: usize, unit: &str, period: &str, key: &str, value: &str) -> ImportRow {
+    ImportRow {
+        place: format!("dòng {n}"),
+        form: Some("antq-nam".into()),
+        unit: unit.into(),
+        period: period.into(),
+        key: key.into(),
+        value: RawValue::Text(value.into()),
+        qualifier: String::new(),
+        comment: String::new(),
+    }
+}
+
+type RollupRow = (i64, i64, String, i64, i64, i64, i64, i64, i64, i64, i64);
+
+async fn rollup_rows(db: &Db) -> Vec<RollupRow> {
+    sqlx::query_as(
+        "SELECT indicator_id, node_id, map_kind, period_year, approved, sum_milli, n_values, n_more, \
+         n_nearly, n_about, n_split FROM rollup_year WHERE n_values <> 0 OR sum_milli <> 0 \
+         ORDER BY node_id, map_kind, indicator_id, period_year, approved",
+    )
+    .fetch_all(db.pool())
+    .await
+    .unwrap()
+}
+
+async fn story(db: Db) {
+    let who = Who::system();
+    // Communes of Điện Biên before and after 2025 (legacy 03127 and today's 03325), several years.
+    let mut rows = Vec::new();
+    let mut n = 1;
+    for (unit, periods) in [
+        ("03127", ["2019", "2020", "2021"]),
+        ("03325", ["2025", "2026", "2026"]),
+    ] {
+        for period in periods.iter().take(2) {
+            for (key, v) in [
+                ("tt_buoi", "12"),
+                ("tt_luot", "hơn 3.400"),
+                ("kt_bang_khen.tap_the", "2"),
+            ] {
+                n += 1;
+                rows.push(row(n, unit, period, key, v));
+            }
+        }
+    }
+    let s = import::run(&db, None, &who, rows, false).await.unwrap();
+    assert_eq!(s.reports, 4);
+    assert_eq!(s.changes.reports_created, 4);
+    assert_eq!(s.changes.values_new, 12);
+
+    // A second file: one value changed, one cleared, one the same, one new.
+    let second = vec![
+        row(2, "03127", "2019", "tt_buoi", "15"),
+        row(3, "03127", "2019", "tt_luot", ""),
+        row(4, "03127", "2019", "kt_bang_khen.tap_the", "2"),
+        row(5, "03325", "2026", "dd_so", "1"),
+    ];
+    let s = import::run(&db, None, &who, second, false).await.unwrap();
+    assert_eq!(
+        (
+            s.changes.values_changed,
+            s.changes.values_cleared,
+            s.changes.values_unchanged,
+            s.changes.values_new,
+            s.changes.reports_created
+        ),
+        (1, 1, 1, 1, 0)
+    );
+
+    // The rollups maintained by the imports equal a rebuild from the raw values.
+    let maintained = rollup_rows(&db).await;
+    assert!(!maintained.is_empty());
+    let mut tx = db.begin_write().await.unwrap();
+    rollups::rebuild(&mut tx).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(rollup_rows(&db).await, maintained);
+
+    // One audit row per report created and per report changed, in an intact chain.
+    match audit::verify(&db).await.unwrap() {
+        Verification::Intact { rows } => assert!(rows > 0),
+        Verification::Broken(b) => panic!("chain broken: {b:?}"),
+    }
+    let sets: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'value.set'")
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    assert_eq!(sets, 4 + 2, "four reports filled, then two changed");
+}
+
+#[tokio::test]
+async fn bulk_imports_on_sqlite() {
+    let t = TestDb::sqlite();
+    story(t.ready().await).await;
+}
+
+#[tokio::test]
+async fn bulk_imports_on_postgres() {
+    let Some(server) = postgres_url() else {
+        eprintln!("skipped: ANTQ_TEST_DATABASE_URL is not set, so the PostgreSQL import story did not run");
+        return;
+    };
+    let t = TestDb::postgres(&server).await;
+    story(t.ready().await).await;
+}

@@ -78,8 +78,10 @@ pub async fn run(
             }
         };
         if let Some(Ok((_, _, end))) = form.map(|f| reports::check_period(f, &row.period)) {
-            if !unit_cache.contains_key(&(code.as_str().to_string(), end)) {
-                unit_cache.insert((code.as_str().to_string(), end), None);
+            if let std::collections::hash_map::Entry::Vacant(e) =
+                unit_cache.entry((code.as_str().to_string(), end))
+            {
+                e.insert(None);
                 wanted.entry(end).or_default().push(code);
             }
         }

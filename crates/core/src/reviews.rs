@@ -93,27 +93,120 @@ pub fn stage_years(from: i32, to: i32) -> i32 {
     }
 }
 
+/// What a review covers: whole years `from..=to`, or one half of a year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stage {
+    pub from: i32,
+    pub to: i32,
+    /// 1 or 2: the first or second half of `from` (then `to == from`).
+    pub half: Option<u8>,
+}
+
+impl Stage {
+    pub fn years(from: i32, to: i32) -> Stage {
+        Stage {
+            from,
+            to,
+            half: None,
+        }
+    }
+
+    /// "2013", "2013..2023" (with `to`), or "2026S1".
+    pub fn parse(from: &str, to: Option<&str>) -> Result<Stage, DomainError> {
+        let f = from.trim();
+        if let Some((y, h)) = f.split_once(['S', 's']) {
+            let year: i32 = y
+                .parse()
+                .map_err(|_| DomainError::invalid(format!("\"{f}\" không phải kỳ 6 tháng")))?;
+            let half: u8 = match h {
+                "1" => 1,
+                "2" => 2,
+                _ => {
+                    return Err(DomainError::invalid(format!(
+                        "\"{f}\" không phải kỳ 6 tháng"
+                    )))
+                }
+            };
+            if to.is_some_and(|t| !t.trim().is_empty() && t.trim() != f) {
+                return Err(DomainError::invalid("sơ kết 6 tháng chỉ gồm một kỳ"));
+            }
+            return Ok(Stage {
+                from: year,
+                to: year,
+                half: Some(half),
+            });
+        }
+        let r = crate::periods::YearRange::parse(f, to.map(str::trim).filter(|t| !t.is_empty()))?;
+        Ok(Stage::years(r.from, r.to))
+    }
+
+    /// The period codes inside a half-year: the half, its quarters and months.
+    pub fn periods(&self) -> Option<Vec<String>> {
+        let h = self.half?;
+        let y = self.from;
+        let first = if h == 1 { 1 } else { 7 };
+        let mut v = vec![format!("{y}S{h}")];
+        v.extend((0..2).map(|i| format!("{y}Q{}", 2 * (h as i32 - 1) + 1 + i)));
+        v.extend((first..first + 6).map(|m| format!("{y}{m:02}")));
+        Some(v)
+    }
+
+    /// "năm 2023", "giai đoạn 2013 – 2023", "6 tháng đầu năm 2026".
+    pub fn label(&self) -> String {
+        match self.half {
+            Some(1) => format!("6 tháng đầu năm {}", self.from),
+            Some(_) => format!("6 tháng cuối năm {}", self.from),
+            None if self.from == self.to => format!("năm {}", self.from),
+            None => format!("giai đoạn {} – {}", self.from, self.to),
+        }
+    }
+
+    /// The review's kind and subject: "Tổng kết 10 năm", "Sơ kết 5 năm",
+    /// "Tổng kết năm 2023", "Sơ kết 6 tháng đầu năm 2026".
+    pub fn kind_title(&self) -> String {
+        if self.half.is_some() {
+            return format!("Sơ kết {}", self.label());
+        }
+        if self.from == self.to {
+            return format!("Tổng kết năm {}", self.from);
+        }
+        let n = stage_years(self.from, self.to);
+        let kind = if n < 10 { "Sơ kết" } else { "Tổng kết" };
+        format!("{kind} {n} năm")
+    }
+
+    /// The title line under "BÁO CÁO".
+    pub fn title(&self) -> String {
+        let tail = if self.half.is_some() {
+            String::new()
+        } else {
+            format!(", {}", self.label())
+        };
+        format!(
+            "{} thực hiện Chương trình phối hợp số 09 về \u{201C}Đẩy mạnh phong trào Toàn dân bảo vệ an ninh Tổ quốc trong tình hình mới\u{201D}{tail}",
+            self.kind_title()
+        )
+    }
+
+    /// The opening of every result sentence: "Qua 10 năm, toàn tỉnh đã",
+    /// "Năm 2023, toàn xã đã", "Trong 6 tháng đầu năm 2026, toàn tỉnh đã".
+    pub fn opening(&self, scope: &str) -> String {
+        match self.half {
+            Some(_) => format!("Trong {}, {scope} đã", self.label()),
+            None if self.from == self.to => format!("Năm {}, {scope} đã", self.from),
+            None => format!("Qua {} năm, {scope} đã", stage_years(self.from, self.to)),
+        }
+    }
+}
+
 /// The review's kind and subject, as in its title: "Tổng kết 10 năm", "Sơ kết 5 năm", "Tổng kết năm 2023".
 pub fn stage_title(from: i32, to: i32) -> String {
-    if from == to {
-        return format!("Tổng kết năm {from}");
-    }
-    let n = stage_years(from, to);
-    let kind = if n < 10 { "Sơ kết" } else { "Tổng kết" };
-    format!("{kind} {n} năm")
+    Stage::years(from, to).kind_title()
 }
 
 /// The title line under "BÁO CÁO".
 pub fn title(from: i32, to: i32) -> String {
-    let stage = if from == to {
-        format!("năm {from}")
-    } else {
-        format!("giai đoạn {from} – {to}")
-    };
-    format!(
-        "{} thực hiện Chương trình phối hợp số 09 về \u{201C}Đẩy mạnh phong trào Toàn dân bảo vệ an ninh Tổ quốc trong tình hình mới\u{201D}, {stage}",
-        stage_title(from, to)
-    )
+    Stage::years(from, to).title()
 }
 
 /// "ngày 18 tháng 5 năm 2023", the way Nghị định 30/2020 writes dates:
@@ -314,11 +407,7 @@ fn group_clauses(group: &str, figs: &Figures) -> Option<String> {
 
 /// The opening of every result sentence: "Qua 10 năm, toàn tỉnh đã" or "Năm 2023, toàn xã đã".
 pub fn opening(from: i32, to: i32, scope: &str) -> String {
-    if from == to {
-        format!("Năm {from}, {scope} đã")
-    } else {
-        format!("Qua {} năm, {scope} đã", stage_years(from, to))
-    }
+    Stage::years(from, to).opening(scope)
 }
 
 /// The narrative of each group with figures, in catalogue order, as
@@ -331,7 +420,17 @@ pub fn narrative(
     to: i32,
     scope: &str,
 ) -> Vec<(String, String, String)> {
-    let open = opening(from, to, scope);
+    narrative_for(groups, figs, &Stage::years(from, to), scope)
+}
+
+/// [`narrative`] for any stage, half-years included.
+pub fn narrative_for(
+    groups: &[(&str, &str)],
+    figs: &Figures,
+    stage: &Stage,
+    scope: &str,
+) -> Vec<(String, String, String)> {
+    let open = stage.opening(scope);
     groups
         .iter()
         .filter_map(|(code, heading)| {
@@ -401,6 +500,9 @@ pub struct Snapshot {
     pub at: String,
     pub from: i32,
     pub to: i32,
+    /// For a half-year review: 1 or 2 (`from == to`).
+    #[serde(default)]
+    pub half: Option<u8>,
     /// `current` (legacy units' data in today's units) or `historical`.
     pub map: String,
     pub lines: Vec<Line>,
@@ -427,7 +529,15 @@ impl Snapshot {
 
     /// The narrative from these figures.
     pub fn narrative(&self, groups: &[(&str, &str)]) -> Vec<(String, String, String)> {
-        narrative(groups, &self.totals, self.from, self.to, &self.scope())
+        narrative_for(groups, &self.totals, &self.stage(), &self.scope())
+    }
+
+    pub fn stage(&self) -> Stage {
+        Stage {
+            from: self.from,
+            to: self.to,
+            half: self.half,
+        }
     }
 
     pub fn lines_of(&self, group: &str) -> Vec<&Line> {
@@ -656,7 +766,7 @@ pub fn header(s: &Snapshot, owner: Owner, date: chrono::NaiveDate) -> Header {
         number: format!("Số:        /{sym}"),
         place_date: format!("{place}, {}", date_line(date)),
         kind: "BÁO CÁO".into(),
-        title: title(s.from, s.to),
+        title: s.stage().title(),
         signers,
         recipients,
     }
@@ -675,15 +785,11 @@ pub fn press_summary(
         Owner::Front => format!("Ủy ban MTTQ Việt Nam {place}"),
         Owner::Joint => format!("Công an và Ban Thường trực Ủy ban MTTQ Việt Nam {place}"),
     };
-    let stage = if s.from == s.to {
-        format!("năm {}", s.from)
-    } else {
-        format!("giai đoạn {} – {}", s.from, s.to)
-    };
+    let stage = s.stage().label();
     let headline = format!(
         "{}: {} thực hiện phong trào Toàn dân bảo vệ an ninh Tổ quốc",
         s.short_name(),
-        stage_title(s.from, s.to)
+        s.stage().kind_title()
     );
     let mut body = format!(
         "{who} tổng kết việc thực hiện Chương trình phối hợp số 09 về \u{201C}Đẩy mạnh phong trào Toàn dân bảo vệ an ninh Tổ quốc trong tình hình mới\u{201D}, {stage}."
@@ -717,6 +823,37 @@ mod tests {
         assert_eq!(stage_title(2016, 2020), "Sơ kết 5 năm");
         assert_eq!(stage_title(2023, 2023), "Tổng kết năm 2023");
         assert!(title(2013, 2023).ends_with("giai đoạn 2013 – 2023"));
+    }
+
+    #[test]
+    fn half_year_stages() {
+        let s = Stage::parse("2026S1", None).unwrap();
+        assert_eq!(s.half, Some(1));
+        assert_eq!(s.kind_title(), "Sơ kết 6 tháng đầu năm 2026");
+        assert_eq!(
+            s.opening("toàn tỉnh"),
+            "Trong 6 tháng đầu năm 2026, toàn tỉnh đã"
+        );
+        assert_eq!(
+            s.periods().unwrap(),
+            [
+                "2026S1", "2026Q1", "2026Q2", "202601", "202602", "202603", "202604", "202605",
+                "202606"
+            ]
+        );
+        assert_eq!(
+            Stage::parse("2026s2", None).unwrap().periods().unwrap()[1],
+            "2026Q3"
+        );
+        assert!(Stage::parse("2026S3", None).is_err());
+        assert_eq!(
+            Stage::parse("2013", Some("2023")).unwrap(),
+            Stage::years(2013, 2023)
+        );
+        assert_eq!(
+            Stage::parse("2013..2023", None).unwrap(),
+            Stage::years(2013, 2023)
+        );
     }
 
     #[test]

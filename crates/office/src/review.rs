@@ -78,7 +78,9 @@ pub fn parts(s: &Snapshot, narrative: &[Paragraph]) -> Vec<GroupPart> {
         for (ci, chunk) in lines.chunks(5).enumerate() {
             let mut heads = vec!["Năm".to_string()];
             heads.extend(chunk.iter().map(|l| format!("{} ({})", l.name, l.unit)));
-            let mut rows: Vec<(String, Vec<Option<Figure>>, String)> = years
+            // One year or a half-year: the stage's own row is the table.
+            let shown_years: &[i32] = if s.from == s.to { &[] } else { &years };
+            let mut rows: Vec<(String, Vec<Option<Figure>>, String)> = shown_years
                 .iter()
                 .map(|y| {
                     (
@@ -177,16 +179,19 @@ pub fn parts(s: &Snapshot, narrative: &[Paragraph]) -> Vec<GroupPart> {
         let mut charts = Vec::new();
         if let Some(lead) = lines.iter().find(|l| s.by_year.contains_key(&l.key)) {
             let m = &s.by_year[&lead.key];
+            let trend = s.from != s.to;
             let labels: Vec<String> = years.iter().map(|y| y.to_string()).collect();
             let values: Vec<f64> = years
                 .iter()
                 .map(|y| m.get(y).map(|f| f.value).unwrap_or(0.0))
                 .collect();
-            let caption = format!("Biểu đồ {}.1. {} theo năm", out.len() + 1, lead.name);
-            charts.push((
-                caption.clone(),
-                chart::bars(&caption, &labels, &values, &lead.unit),
-            ));
+            if trend {
+                let caption = format!("Biểu đồ {}.1. {} theo năm", out.len() + 1, lead.name);
+                charts.push((
+                    caption.clone(),
+                    chart::bars(&caption, &labels, &values, &lead.unit),
+                ));
+            }
             if let Some(by) = s.by_child.get(&lead.key) {
                 let mut pairs: Vec<(String, f64)> = s
                     .children
@@ -203,8 +208,9 @@ pub fn parts(s: &Snapshot, narrative: &[Paragraph]) -> Vec<GroupPart> {
                 pairs.truncate(shown);
                 if !pairs.is_empty() {
                     let caption = format!(
-                        "Biểu đồ {}.2. {} theo đơn vị trực thuộc{more}",
+                        "Biểu đồ {}.{}. {} theo đơn vị trực thuộc{more}",
                         out.len() + 1,
+                        charts.len() + 1,
                         lead.name
                     );
                     let (labels, values): (Vec<String>, Vec<f64>) = pairs.into_iter().unzip();
@@ -226,13 +232,25 @@ pub fn parts(s: &Snapshot, narrative: &[Paragraph]) -> Vec<GroupPart> {
     out
 }
 
+/// "2013 – 2023", "Năm 2023", "6 tháng đầu năm 2026": the stage as a row label.
+pub fn stage_label(s: &Snapshot) -> String {
+    if s.half.is_none() && s.from != s.to {
+        return format!("{} – {}", s.from, s.to);
+    }
+    let l = s.stage().label();
+    let mut c = l.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => l,
+    }
+}
+
 /// The data note: what the figures include and leave out.
 pub fn data_note(s: &Snapshot) -> Vec<String> {
     let mut out = vec![format!(
-        "Số liệu tổng hợp từ các báo cáo đã được duyệt của {} và các đơn vị trực thuộc, các năm {} – {} ({}), đọc lúc {}.",
+        "Số liệu tổng hợp từ các báo cáo đã được duyệt của {} và các đơn vị trực thuộc, {} ({}), đọc lúc {}.",
         s.name_in_text(),
-        s.from,
-        s.to,
+        s.stage().label(),
         if s.map == "current" {
             "số liệu của các đơn vị hành chính trước ngày 01/07/2025 được cộng vào đơn vị hiện nay kế thừa"
         } else {
@@ -531,7 +549,7 @@ pub fn xlsx(h: &Header, s: &Snapshot, narrative: &[Paragraph]) -> Result<Vec<u8>
         ws.write_with_format(3, 0, "Chỉ tiêu", &head).map_err(e)?;
         ws.write_with_format(3, 1, "Đơn vị tính", &head)
             .map_err(e)?;
-        ws.write_with_format(3, 2, format!("{}–{}", s.from, s.to), &head)
+        ws.write_with_format(3, 2, stage_label(s), &head)
             .map_err(e)?;
         ws.write_with_format(3, 3, "Ghi chú", &head).map_err(e)?;
         let mut r = 4;
@@ -643,6 +661,7 @@ mod tests {
             at: "2023-05-18".into(),
             from: 2013,
             to: 2023,
+            half: None,
             map: "historical".into(),
             lines: vec![
                 line("tt_buoi", "Buổi tuyên truyền", "buổi", "tuyen_truyen"),

@@ -190,7 +190,30 @@ impl Acc {
     }
 }
 
-async fn facts(db: &Db, q: &Query<'_>, ids: &[i64]) -> StorageResult<Vec<Fact>> {
+/// `AND r.period IN (…)` for a list of period codes (validated codes: digits, `S`, `Q`).
+fn period_filter(periods: Option<&[String]>) -> String {
+    match periods {
+        None => String::new(),
+        Some(list) => {
+            let codes: Vec<String> = list
+                .iter()
+                .filter(|c| {
+                    c.chars()
+                        .all(|ch| ch.is_ascii_digit() || ch == 'S' || ch == 'Q')
+                })
+                .map(|c| format!("'{c}'"))
+                .collect();
+            format!("AND r.period IN ({})", codes.join(", "))
+        }
+    }
+}
+
+async fn facts(
+    db: &Db,
+    q: &Query<'_>,
+    ids: &[i64],
+    periods: Option<&[String]>,
+) -> StorageResult<Vec<Fact>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -217,8 +240,9 @@ async fn facts(db: &Db, q: &Query<'_>, ids: &[i64]) -> StorageResult<Vec<Fact>> 
          JOIN reports r ON r.id = v.report_id \
          JOIN unit_data_map m ON m.unit_id = r.unit_id \
          WHERE v.indicator_id IN ({id_list}) \
-           AND r.period_year BETWEEN $2 AND $3 {approved} \
-           AND {subject} IN (SELECT descendant_id FROM unit_tree WHERE ancestor_id = $1)"
+           AND r.period_year BETWEEN $2 AND $3 {approved} {within} \
+           AND {subject} IN (SELECT descendant_id FROM unit_tree WHERE ancestor_id = $1)",
+        within = period_filter(periods)
     );
     let rows = sqlx::query(&sql)
         .bind(q.unit.id)
@@ -374,6 +398,16 @@ fn group_of(f: &Fact, by: Option<By>, range: &YearRange) -> (String, bool) {
 
 /// Run a rollup.
 pub async fn run(db: &Db, q: &Query<'_>) -> StorageResult<Vec<Row>> {
+    run_within(db, q, None).await
+}
+
+/// Run a rollup over only the reports of the given periods (a half-year
+/// review: the half, its quarters and months), from the values themselves.
+pub async fn run_within(
+    db: &Db,
+    q: &Query<'_>,
+    periods: Option<&[String]>,
+) -> StorageResult<Vec<Row>> {
     // Stored indicators needed: those asked, and the parts of asked ratios.
     let mut needed: Vec<&Indicator> = Vec::new();
     for i in q.indicators {
@@ -391,16 +425,17 @@ pub async fn run(db: &Db, q: &Query<'_>) -> StorageResult<Vec<Row>> {
     needed.dedup_by_key(|i| i.id);
     // Flows by year, in total or by child come from the rollups; stocks and
     // finer periods from the values themselves.
-    let fast_by = matches!(
-        q.by,
-        None | Some(By::Year) | Some(By::Child) | Some(By::ChildYear)
-    );
+    let fast_by = periods.is_none()
+        && matches!(
+            q.by,
+            None | Some(By::Year) | Some(By::Child) | Some(By::ChildYear)
+        );
     let (fast, raw): (Vec<&Indicator>, Vec<&Indicator>) = needed
         .iter()
         .partition(|i| fast_by && i.aggregation == Aggregation::Sum);
     let raw_ids: Vec<i64> = raw.iter().map(|i| i.id).collect();
     let fast_ids: Vec<i64> = fast.iter().map(|i| i.id).collect();
-    let facts = facts(db, q, &raw_ids).await?;
+    let facts = facts(db, q, &raw_ids, periods).await?;
     let pre = from_rollups(db, q, &fast_ids).await?;
 
     // Child units' names, for by=child.
@@ -514,6 +549,7 @@ pub async fn run(db: &Db, q: &Query<'_>) -> StorageResult<Vec<Row>> {
 pub async fn option_totals(
     db: &Db,
     q: &Query<'_>,
+    periods: Option<&[String]>,
 ) -> StorageResult<Vec<(String, String, i64, Option<Qualifier>)>> {
     let with_options: Vec<&Indicator> = q
         .indicators
@@ -544,9 +580,10 @@ pub async fn option_totals(
          FROM data_values v JOIN reports r ON r.id = v.report_id \
          JOIN unit_data_map m ON m.unit_id = r.unit_id \
          WHERE v.indicator_id IN ({id_list}) AND v.option_code <> '' \
-           AND r.period_year BETWEEN $2 AND $3 {approved} \
+           AND r.period_year BETWEEN $2 AND $3 {approved} {within} \
            AND {subject} IN (SELECT descendant_id FROM unit_tree WHERE ancestor_id = $1) \
-         GROUP BY v.indicator_id, v.option_code"
+         GROUP BY v.indicator_id, v.option_code",
+        within = period_filter(periods)
     );
     let rows: Vec<(i64, String, i64, i64, String)> = sqlx::query_as(&sql)
         .bind(q.unit.id)

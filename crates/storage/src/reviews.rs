@@ -9,7 +9,7 @@ use antq_core::dates::{self, Date};
 use antq_core::indicators::{Aggregation, GROUPS};
 use antq_core::periods::YearRange;
 pub use antq_core::reviews::Paragraph;
-use antq_core::reviews::{self, Difference, Figure, Line, Owner, Pending, Snapshot};
+use antq_core::reviews::{self, Difference, Figure, Line, Owner, Pending, Snapshot, Stage};
 use antq_core::units::Level;
 use antq_core::DomainError;
 use serde::Serialize;
@@ -78,7 +78,13 @@ pub fn groups() -> Vec<(&'static str, &'static str)> {
 /// child unit, the options of broken-down indicators, and which reports are
 /// not approved yet. Today's units gather their predecessors' data through
 /// lineage; a unit that no longer exists is taken as it was.
-pub async fn snapshot(db: &Db, unit: &Unit, range: YearRange) -> StorageResult<Snapshot> {
+pub async fn snapshot(db: &Db, unit: &Unit, stage: Stage) -> StorageResult<Snapshot> {
+    let range = YearRange {
+        from: stage.from,
+        to: stage.to,
+    };
+    let periods = stage.periods();
+    let within = periods.as_deref();
     let catalogue = catalogue::indicators(db).await?;
     let wanted: Vec<_> = catalogue
         .iter()
@@ -101,15 +107,15 @@ pub async fn snapshot(db: &Db, unit: &Unit, range: YearRange) -> StorageResult<S
         map,
         approved_only,
     };
-    let totals_rows = analytics::run(db, &query(None, true)).await?;
-    let all_rows = analytics::run(db, &query(None, false)).await?;
-    let year_rows = analytics::run(db, &query(Some(By::Year), true)).await?;
+    let totals_rows = analytics::run_within(db, &query(None, true), within).await?;
+    let all_rows = analytics::run_within(db, &query(None, false), within).await?;
+    let year_rows = analytics::run_within(db, &query(Some(By::Year), true), within).await?;
     let child_rows = if unit.level == Level::Commune {
         Vec::new()
     } else {
-        analytics::run(db, &query(Some(By::Child), true)).await?
+        analytics::run_within(db, &query(Some(By::Child), true), within).await?
     };
-    let options = analytics::option_totals(db, &query(None, true)).await?;
+    let options = analytics::option_totals(db, &query(None, true), within).await?;
 
     let mut lines = Vec::new();
     let mut totals = BTreeMap::new();
@@ -199,7 +205,8 @@ pub async fn snapshot(db: &Db, unit: &Unit, range: YearRange) -> StorageResult<S
             .then_with(|| antq_core::text::compare(&a.1, &b.1))
     });
 
-    let (reports_total, reports_approved, pending) = report_states(db, unit, range, map).await?;
+    let (reports_total, reports_approved, pending) =
+        report_states(db, unit, range, map, within).await?;
     let parent_name = if unit.level == Level::Commune {
         units::ancestors(db, unit.id)
             .await?
@@ -225,6 +232,7 @@ pub async fn snapshot(db: &Db, unit: &Unit, range: YearRange) -> StorageResult<S
             .unwrap_or_else(|| dates::iso(dates::today())),
         from: range.from,
         to: range.to,
+        half: stage.half,
         map: match map {
             MapMode::Current => "current".into(),
             MapMode::Historical => "historical".into(),
@@ -246,7 +254,20 @@ async fn report_states(
     unit: &Unit,
     range: YearRange,
     map: MapMode,
+    within: Option<&[String]>,
 ) -> StorageResult<(u64, u64, Vec<Pending>)> {
+    let within = match within {
+        Some(codes) => format!(
+            "AND r.period IN ({})",
+            codes
+                .iter()
+                .filter(|c| c.chars().all(|ch| ch.is_ascii_alphanumeric()))
+                .map(|c| format!("'{c}'"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        None => String::new(),
+    };
     let subject = match map {
         MapMode::Historical => "r.unit_id",
         MapMode::Current => "m.current_id",
@@ -254,7 +275,7 @@ async fn report_states(
     let rows = sqlx::query(&format!(
         "SELECT u.code, u.name, r.period, r.state FROM reports r \
          JOIN unit_data_map m ON m.unit_id = r.unit_id JOIN units u ON u.id = r.unit_id \
-         WHERE r.period_year BETWEEN $2 AND $3 \
+         WHERE r.period_year BETWEEN $2 AND $3 {within} \
            AND {subject} IN (SELECT descendant_id FROM unit_tree WHERE ancestor_id = $1) \
          ORDER BY r.period, u.code"
     ))
@@ -297,16 +318,16 @@ fn generated(s: &Snapshot) -> Vec<Paragraph> {
 pub struct NewReview {
     pub unit: Unit,
     pub owner: Owner,
-    pub range: YearRange,
+    pub stage: Stage,
     pub issue_date: Date,
 }
 
 /// Build a review from today's approved data and keep it (audited).
 pub async fn create(db: &Db, who: &Who, n: NewReview) -> StorageResult<i64> {
-    if n.range.to - n.range.from > 30 {
+    if n.stage.to - n.stage.from > 30 {
         return Err(DomainError::invalid("một kỳ sơ kết, tổng kết dài tối đa 30 năm").into());
     }
-    let snap = snapshot(db, &n.unit, n.range).await?;
+    let snap = snapshot(db, &n.unit, n.stage).await?;
     let narrative = generated(&snap);
     let now = dates::timestamp(dates::now_utc());
     let mut tx = db.begin_write().await?;
@@ -316,8 +337,8 @@ pub async fn create(db: &Db, who: &Who, n: NewReview) -> StorageResult<i64> {
     )
     .bind(n.unit.id)
     .bind(n.owner.as_str())
-    .bind(i64::from(n.range.from))
-    .bind(i64::from(n.range.to))
+    .bind(i64::from(n.stage.from))
+    .bind(i64::from(n.stage.to))
     .bind(dates::iso(n.issue_date))
     .bind(serde_json::to_string(&snap).map_err(json_err)?)
     .bind(serde_json::to_string(&narrative).map_err(json_err)?)
@@ -335,7 +356,7 @@ pub async fn create(db: &Db, who: &Who, n: NewReview) -> StorageResult<i64> {
             unit_id: Some(n.unit.id),
             before: None,
             after: Some(json!({"unit": n.unit.code, "owner": n.owner.as_str(),
-                               "from": n.range.from, "to": n.range.to,
+                               "from": n.stage.from, "to": n.stage.to, "half": n.stage.half,
                                "issue_date": dates::iso(n.issue_date)})),
         },
     )
@@ -449,15 +470,7 @@ pub async fn edit_narrative(
 /// What differs between the review's stored figures and today's data.
 pub async fn changes_since(db: &Db, review: &Review) -> StorageResult<(Snapshot, Vec<Difference>)> {
     let unit = units::by_id(db, review.unit_id).await?;
-    let now = snapshot(
-        db,
-        &unit,
-        YearRange {
-            from: review.snapshot.from,
-            to: review.snapshot.to,
-        },
-    )
-    .await?;
+    let now = snapshot(db, &unit, review.snapshot.stage()).await?;
     let d = reviews::diff(&review.snapshot, &now);
     Ok((now, d))
 }

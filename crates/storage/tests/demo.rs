@@ -175,10 +175,7 @@ async fn review(db: &Db) {
         NewReview {
             unit: unit.clone(),
             owner: Owner::Joint,
-            range: YearRange {
-                from: 2013,
-                to: 2023,
-            },
+            stage: antq_core::reviews::Stage::years(2013, 2023),
             issue_date: parse_date("2023-05-18").unwrap(),
         },
     )

@@ -50,7 +50,7 @@ pub static TABLE: &[(&str, &str, &str)] = &[
     ("rv.title", "Báo cáo sơ kết, tổng kết", "Reviews"),
     ("rv.hint", "Báo cáo được lập từ số liệu đã duyệt và lưu kèm số liệu tại thời điểm lập, nên in lại luôn giống hệt; mục Đối chiếu cho biết số liệu đã thay đổi gì từ đó.", "Reviews are built from approved data and keep the figures they were built from, so they reprint identically; Compare shows what has changed in the data since."),
     ("rv.create", "Lập báo cáo mới", "Build a new review"),
-    ("rv.from", "Từ năm", "From year"),
+    ("rv.from", "Từ năm (hoặc 6 tháng: 2026S1)", "From year (or a half-year: 2026S1)"),
     ("rv.to", "Đến năm", "To year"),
     ("rv.at", "Đơn vị tại ngày (để trống: cuối kỳ)", "Unit as at (empty: end of the stage)"),
     ("rv.owner", "Cơ quan ban hành", "Issued by"),

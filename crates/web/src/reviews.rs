@@ -5,8 +5,7 @@
 
 use antq_core::auth::Action;
 use antq_core::dates::{self, Date};
-use antq_core::periods::YearRange;
-use antq_core::reviews::{self, Difference, Header, Owner, Snapshot};
+use antq_core::reviews::{self, Difference, Header, Owner, Snapshot, Stage};
 use antq_core::units::UnitCode;
 use antq_storage::access::{self, Actor};
 use antq_storage::reviews::{self as store, NewReview, Review, Summary};
@@ -39,13 +38,13 @@ fn parse_date(s: Option<&str>) -> Result<Option<Date>, Failure> {
 /// Build and keep a review; returns its id.
 pub async fn create(db: &Db, actor: Option<&Actor>, p: ReviewParams<'_>) -> Result<i64, Failure> {
     let owner: Owner = p.owner.parse()?;
-    let range = YearRange::parse(p.from, p.to)?;
-    let end = Date::from_ymd_opt(range.to, 12, 31).unwrap_or_else(dates::today);
+    let stage = Stage::parse(p.from, p.to)?;
+    let end = Date::from_ymd_opt(stage.to, 12, 31).unwrap_or_else(dates::today);
     let at = parse_date(p.at)?.unwrap_or_else(|| end.min(dates::today()));
     let unit = units::get_at(db, &UnitCode::parse(p.unit)?, at).await?;
     let who = match actor {
         Some(a) => {
-            access::require(db, a, Action::WriteReview, unit.id).await?;
+            require_issuer(db, a, owner, unit.id).await?;
             a.who()
         }
         None => antq_storage::audit::Who::system(),
@@ -57,11 +56,32 @@ pub async fn create(db: &Db, actor: Option<&Actor>, p: ReviewParams<'_>) -> Resu
         NewReview {
             unit,
             owner,
-            range,
+            stage,
             issue_date,
         },
     )
     .await?)
+}
+
+/// The police issue police reviews, the Front the Front's, either a joint
+/// one; administrators any. Checked through the one policy, role by role.
+async fn require_issuer(db: &Db, actor: &Actor, owner: Owner, unit_id: i64) -> Result<(), Failure> {
+    use antq_core::auth::Role;
+    let roles: &[Role] = match owner {
+        Owner::Police => &[Role::Admin, Role::Police],
+        Owner::Front => &[Role::Admin, Role::Front],
+        Owner::Joint => &[Role::Admin, Role::Police, Role::Front],
+    };
+    let only = Actor {
+        grants: actor
+            .grants
+            .iter()
+            .filter(|g| roles.contains(&g.role))
+            .cloned()
+            .collect(),
+        ..actor.clone()
+    };
+    Ok(access::require(db, &only, Action::WriteReview, unit_id).await?)
 }
 
 /// A stored review the caller may read.
@@ -91,10 +111,11 @@ pub fn header(r: &Review) -> Header {
 /// The review as a file: docx, xlsx or html.
 pub fn render(r: &Review, format: &str) -> Result<Download, Failure> {
     let h = header(r);
-    let base = format!(
-        "bao-cao-{}-{}-{}_{}",
-        r.snapshot.unit_code, r.snapshot.from, r.snapshot.to, r.id
-    );
+    let stage = match r.snapshot.half {
+        Some(h) => format!("{}S{h}", r.snapshot.from),
+        None => format!("{}-{}", r.snapshot.from, r.snapshot.to),
+    };
+    let base = format!("bao-cao-{}-{stage}_{}", r.snapshot.unit_code, r.id);
     let fail = |e: String| Failure::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, e);
     match format {
         "docx" => Ok(Download {

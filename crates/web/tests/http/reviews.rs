@@ -137,7 +137,51 @@ async fn a_review_from_approved_data_reprints_identically_and_shows_corrections(
         .await
         .unwrap();
     assert!(diff_page.contains("id=\"changes\"") && diff_page.contains("125"));
+    // A half-year review counts only the half's reports, not the year's.
+    let half = "/api/v1/data/antq-6t/03325/2026S1";
+    commune
+        .send_json(
+            Method::PUT,
+            half,
+            json!({"values": {"tt_buoi": 30, "tt_luot": 900}}),
+        )
+        .await;
+    commune
+        .post_json(&format!("{half}/submit"), json!({}))
+        .await;
+    let (s, _) = province
+        .post_json(&format!("{half}/approve"), json!({}))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, h) = province
+        .post_json(
+            "/api/v1/reviews",
+            json!({"unit": "11", "from": "2026S1", "owner": "front"}),
+        )
+        .await;
+    assert_eq!(
+        s,
+        StatusCode::FORBIDDEN,
+        "the police do not issue the Front's review: {h}"
+    );
+    let (s, h) = province
+        .post_json(
+            "/api/v1/reviews",
+            json!({"unit": "11", "from": "2026S1", "owner": "police"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{h}");
+    assert_eq!(h["snapshot"]["totals"]["tt_buoi"]["value"], 30.0);
+    assert!(h["header"]["title"]
+        .as_str()
+        .unwrap()
+        .starts_with("Sơ kết 6 tháng đầu năm 2026 thực hiện Chương trình phối hợp số 09"));
+    assert!(h["narrative"][0]["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("Trong 6 tháng đầu năm 2026, toàn tỉnh đã tổ chức tuyên truyền, phát động phong trào được 30 buổi"));
+
     let admin = app.logged_in("quantri", Role::Admin, "VN").await;
     let (_, log) = admin.get_json("/api/v1/audit?action=review").await;
-    assert_eq!(log.as_array().unwrap().len(), 2, "built and edited: {log}");
+    assert_eq!(log.as_array().unwrap().len(), 3, "two built, one edited: {log}");
 }

@@ -226,6 +226,51 @@ async fn review(db: &Db) {
         "{text}"
     );
 
+    // Điện Biên's 10-year review carries its reported figures too.
+    let db_unit = units::get_at(
+        db,
+        &UnitCode::parse("11").unwrap(),
+        parse_date("2023-05-19").unwrap(),
+    )
+    .await
+    .unwrap();
+    let dbid = reviews::create(
+        db,
+        &who,
+        NewReview {
+            unit: db_unit,
+            owner: Owner::Front,
+            stage: antq_core::reviews::Stage::years(2013, 2023),
+            issue_date: parse_date("2023-05-19").unwrap(),
+        },
+    )
+    .await
+    .unwrap();
+    let dbr = reviews::get(db, dbid).await.unwrap();
+    for (code, reported) in [
+        ("mh_moi", 15.0),
+        ("mh_nhan_rong", 30.0),
+        ("tcqc_so", 4_378.0),
+        ("yk_dong_gop", 6_940.0),
+    ] {
+        assert_eq!(dbr.snapshot.totals[code].value, reported, "{code}");
+    }
+    let text: String = dbr.narrative.iter().map(|p| p.text.as_str()).collect();
+    assert!(
+        text.contains("xây dựng mới 15 mô hình, nhân rộng 30 mô hình về phòng, chống tội phạm"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "củng cố, duy trì hiệu quả 4.378 tổ chức quần chúng bảo vệ an ninh, trật tự cơ sở"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("Nhân dân trong tỉnh đã tham gia 6.940 ý kiến đóng góp"),
+        "{text}"
+    );
+
     // A correction: an approved 2015 report of a district is reopened and fixed.
     let form = catalogue::form(db, "antq-nam").await.unwrap();
     let (report_unit, old): (String, i64) = sqlx::query_as(

@@ -183,5 +183,9 @@ async fn a_review_from_approved_data_reprints_identically_and_shows_corrections(
 
     let admin = app.logged_in("quantri", Role::Admin, "VN").await;
     let (_, log) = admin.get_json("/api/v1/audit?action=review").await;
-    assert_eq!(log.as_array().unwrap().len(), 3, "two built, one edited: {log}");
+    assert_eq!(
+        log.as_array().unwrap().len(),
+        3,
+        "two built, one edited: {log}"
+    );
 }

@@ -190,6 +190,22 @@ impl Acc {
     }
 }
 
+/// The unit each value counts for (itself, or its place in today's map),
+/// and the approval condition, as SQL over `r` (reports) and `m` (the map).
+fn subject_and_approval(q: &Query<'_>) -> (&'static str, &'static str) {
+    (
+        match q.map {
+            MapMode::Historical => "r.unit_id",
+            MapMode::Current => "m.current_id",
+        },
+        if q.approved_only {
+            "AND r.state = 'approved'"
+        } else {
+            ""
+        },
+    )
+}
+
 /// `AND r.period IN (…)` for a list of period codes (validated codes: digits, `S`, `Q`).
 fn period_filter(periods: Option<&[String]>) -> String {
     match periods {
@@ -222,16 +238,7 @@ async fn facts(
         .map(i64::to_string)
         .collect::<Vec<_>>()
         .join(", ");
-    // The unit each value counts for: itself, or its place in today's map.
-    let subject = match q.map {
-        MapMode::Historical => "r.unit_id",
-        MapMode::Current => "m.current_id",
-    };
-    let approved = if q.approved_only {
-        "AND r.state = 'approved'"
-    } else {
-        ""
-    };
+    let (subject, approved) = subject_and_approval(q);
     let sql = format!(
         "SELECT v.indicator_id, r.unit_id, r.period, r.period_end, r.state, v.value_milli, v.qualifier, m.split, \
                 (SELECT c.id FROM unit_tree t JOIN units c ON c.id = t.ancestor_id \
@@ -564,15 +571,7 @@ pub async fn option_totals(
         .map(|i| i.id.to_string())
         .collect::<Vec<_>>()
         .join(", ");
-    let subject = match q.map {
-        MapMode::Historical => "r.unit_id",
-        MapMode::Current => "m.current_id",
-    };
-    let approved = if q.approved_only {
-        "AND r.state = 'approved'"
-    } else {
-        ""
-    };
+    let (subject, approved) = subject_and_approval(q);
     let sql = format!(
         "SELECT v.indicator_id, v.option_code, CAST(SUM(v.value_milli) AS BIGINT), \
                 CAST(SUM(CASE WHEN v.qualifier = 'exact' THEN 0 ELSE 1 END) AS BIGINT), \

@@ -49,61 +49,35 @@ pub struct Change<'a> {
 
 /// Append a row to the chain, inside the caller's transaction.
 pub async fn append(tx: &mut WriteTx, change: Change<'_>) -> StorageResult<i64> {
-    // Writing the head first takes its lock (a row lock on PostgreSQL, the
-    // write lock on SQLite), so concurrent appends form one chain.
-    let head = sqlx::query(
-        "UPDATE audit_head SET last_id = last_id + 1 WHERE id = 1 RETURNING last_id, last_hash",
-    )
-    .fetch_one(tx.conn())
-    .await?;
-    let id: i64 = head.get(0);
-    let prev_hash: String = head.get(1);
-    let rec = AuditRecord {
-        id,
-        at: dates::timestamp(dates::now_utc()),
-        actor_id: change.who.id,
-        actor: change.who.name.clone(),
-        action: change.action.to_string(),
-        entity: change.entity.to_string(),
-        entity_id: change.entity_id,
-        unit_id: change.unit_id,
-        before: change.before.map(|v| v.to_string()),
-        after: change.after.map(|v| v.to_string()),
-        prev_hash,
-    };
-    let hash = rec.compute_hash();
-    sqlx::query(
-        "INSERT INTO audit_log (id, at, actor_id, actor, action, entity, entity_id, unit_id, \
-         before_json, after_json, prev_hash, hash) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-    )
-    .bind(rec.id)
-    .bind(&rec.at)
-    .bind(rec.actor_id)
-    .bind(&rec.actor)
-    .bind(&rec.action)
-    .bind(&rec.entity)
-    .bind(&rec.entity_id)
-    .bind(rec.unit_id)
-    .bind(&rec.before)
-    .bind(&rec.after)
-    .bind(&rec.prev_hash)
-    .bind(&hash)
-    .execute(tx.conn())
-    .await?;
-    sqlx::query("UPDATE audit_head SET last_hash = $1 WHERE id = 1")
-        .bind(&hash)
-        .execute(tx.conn())
-        .await?;
-    Ok(id)
+    append_many(tx, vec![change]).await
 }
 
-/// Append many rows to the chain at once (a bulk import: one row per
-/// report), inside the caller's transaction: the head is taken once, the
-/// hashes chained in memory, the rows written in batches.
-pub async fn append_many(tx: &mut WriteTx, changes: Vec<Change<'_>>) -> StorageResult<()> {
+impl Change<'_> {
+    fn record(self, id: i64, at: String, prev_hash: String) -> AuditRecord {
+        AuditRecord {
+            id,
+            at,
+            actor_id: self.who.id,
+            actor: self.who.name.clone(),
+            action: self.action.to_string(),
+            entity: self.entity.to_string(),
+            entity_id: self.entity_id,
+            unit_id: self.unit_id,
+            before: self.before.map(|v| v.to_string()),
+            after: self.after.map(|v| v.to_string()),
+            prev_hash,
+        }
+    }
+}
+
+/// Append rows to the chain (a bulk import: one row per report), inside
+/// the caller's transaction: the head is taken once, which takes its lock
+/// (a row lock on PostgreSQL, the write lock on SQLite) so concurrent
+/// appends form one chain; the hashes are chained in memory and the rows
+/// written in batches. Returns the id of the last row.
+pub async fn append_many(tx: &mut WriteTx, changes: Vec<Change<'_>>) -> StorageResult<i64> {
     if changes.is_empty() {
-        return Ok(());
+        return Ok(0);
     }
     let n = changes.len() as i64;
     let head = sqlx::query(
@@ -117,19 +91,7 @@ pub async fn append_many(tx: &mut WriteTx, changes: Vec<Change<'_>>) -> StorageR
     let at = dates::timestamp(dates::now_utc());
     let mut rows = Vec::with_capacity(changes.len());
     for (i, change) in changes.into_iter().enumerate() {
-        let rec = AuditRecord {
-            id: last - n + 1 + i as i64,
-            at: at.clone(),
-            actor_id: change.who.id,
-            actor: change.who.name.clone(),
-            action: change.action.to_string(),
-            entity: change.entity.to_string(),
-            entity_id: change.entity_id,
-            unit_id: change.unit_id,
-            before: change.before.map(|v| v.to_string()),
-            after: change.after.map(|v| v.to_string()),
-            prev_hash: prev_hash.clone(),
-        };
+        let rec = change.record(last - n + 1 + i as i64, at.clone(), prev_hash.clone());
         let hash = rec.compute_hash();
         prev_hash = hash.clone();
         rows.push(vec![
@@ -171,7 +133,7 @@ pub async fn append_many(tx: &mut WriteTx, changes: Vec<Change<'_>>) -> StorageR
         .bind(&prev_hash)
         .execute(tx.conn())
         .await?;
-    Ok(())
+    Ok(last)
 }
 
 const COLUMNS: &str = "id, at, actor_id, actor, action, entity, entity_id, unit_id, before_json, after_json, prev_hash, hash";

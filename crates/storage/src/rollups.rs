@@ -101,27 +101,22 @@ pub async fn add_many(
             ]);
         }
     }
-    upsert_rows(
-        tx,
-        "rollup_year",
-        &[
-            "indicator_id",
-            "node_id",
-            "map_kind",
-            "period_year",
-            "approved",
-            "sum_milli",
-            "n_values",
-            "n_more",
-            "n_nearly",
-            "n_about",
-            "n_split",
-        ],
-        rows,
-        ON_CONFLICT,
-    )
-    .await
+    upsert_rows(tx, "rollup_year", COLUMNS, rows, ON_CONFLICT).await
 }
+
+const COLUMNS: &[&str] = &[
+    "indicator_id",
+    "node_id",
+    "map_kind",
+    "period_year",
+    "approved",
+    "sum_milli",
+    "n_values",
+    "n_more",
+    "n_nearly",
+    "n_about",
+    "n_split",
+];
 
 const ON_CONFLICT: &str = "ON CONFLICT (node_id, map_kind, indicator_id, period_year, approved) DO UPDATE SET \
      sum_milli = rollup_year.sum_milli + excluded.sum_milli, n_values = rollup_year.n_values + excluded.n_values, \
@@ -264,24 +259,5 @@ pub async fn add_bulk(tx: &mut WriteTx, items: &[UnitYearChanges]) -> StorageRes
             ]
         })
         .collect();
-    upsert_rows(
-        tx,
-        "rollup_year",
-        &[
-            "indicator_id",
-            "node_id",
-            "map_kind",
-            "period_year",
-            "approved",
-            "sum_milli",
-            "n_values",
-            "n_more",
-            "n_nearly",
-            "n_about",
-            "n_split",
-        ],
-        rows,
-        ON_CONFLICT,
-    )
-    .await
+    upsert_rows(tx, "rollup_year", COLUMNS, rows, ON_CONFLICT).await
 }

@@ -44,6 +44,11 @@ test("the 10-year review of old Đồng Tháp, on screen and in print", async ()
   await front.fill("#edit-narrative textarea[name=tuyen_truyen]", "Công tác tuyên truyền được đổi mới, đạt hơn 32.000 buổi.");
   await Promise.all([front.waitForLoadState("load"), front.click("#edit-narrative button.primary")]);
   assert.match(await front.locator(".review-doc").textContent(), /được đổi mới, đạt hơn 32\.000 buổi/);
-  await front.goto(front.url() + "/doi-chieu");
+  const first = front.url();
+  await front.goto(first + "/doi-chieu");
   assert.match(await front.locator("#no-changes").textContent(), /không thay đổi/);
+  // Building it again makes a new review of the same unit and stage; the first stays.
+  await Promise.all([front.waitForURL(/\/bao-cao\/\d+$/), front.click("#rebuild button")]);
+  assert.notEqual(front.url(), first);
+  assert.match(await front.locator(".review-doc").textContent(), /được 32\.146 buổi/);
 });

@@ -72,6 +72,8 @@ pub static TABLE: &[(&str, &str, &str)] = &[
     ("rv.after", "Hiện nay", "Now"),
     ("rv.snapshot_hint", "Số liệu đọc lúc", "Figures read at"),
     ("rv.edited", "phần nhận định đã được chỉnh sửa", "the narrative has been edited"),
+    ("rv.rebuild", "Lập lại báo cáo với số liệu hiện nay", "Build it again from today's data"),
+    ("rv.rebuild_hint", "Báo cáo này được giữ nguyên; một báo cáo mới được lập với cùng đơn vị, giai đoạn và cơ quan ban hành.", "This review stays as it is; a new one is built for the same unit, stage and issuer."),
     ("rv.edit", "Sửa phần nhận định", "Edit the narrative"),
     ("rv.press", "Tin bài gửi cổng thông tin (bản nháp)", "News item for the portal (draft)"),
     ("nav.catalogue", "Danh mục chỉ tiêu", "Indicator catalogue"),

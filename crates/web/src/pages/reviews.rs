@@ -275,6 +275,12 @@ pub async fn edit(
 struct DiffPage {
     c: Chrome,
     id: i64,
+    unit: String,
+    at: String,
+    from: String,
+    to: String,
+    owner: &'static str,
+    issue_date: String,
     h_title: String,
     built: String,
     now_built: String,
@@ -296,8 +302,19 @@ pub async fn diff(
     Path(id): Path<i64>,
 ) -> PageResult<Response> {
     let (r, now, d) = reviews::changes(&state.db, Some(&ctx.actor), id).await?;
+    let s = &r.snapshot;
+    let (from, to) = match s.half {
+        Some(h) => (format!("{}S{h}", s.from), String::new()),
+        None => (s.from.to_string(), s.to.to_string()),
+    };
     render(DiffPage {
         id,
+        unit: s.unit_code.clone(),
+        at: s.at.clone(),
+        from,
+        to,
+        owner: r.owner.as_str(),
+        issue_date: r.issue_date.clone(),
         h_title: reviews::header(&r).title,
         built: dates::format_timestamp_vi(&r.snapshot.built_at),
         now_built: dates::format_timestamp_vi(&now.built_at),

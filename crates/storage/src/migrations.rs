@@ -340,6 +340,7 @@ CREATE TABLE reviews (
     owner TEXT NOT NULL,
     period_from BIGINT NOT NULL,
     period_to BIGINT NOT NULL,
+    half BIGINT,
     issue_date TEXT NOT NULL,
     snapshot TEXT NOT NULL,
     narrative TEXT NOT NULL,

@@ -51,9 +51,22 @@ pub struct Summary {
     pub owner: Owner,
     pub from: i32,
     pub to: i32,
+    pub half: Option<u8>,
     pub issue_date: String,
     pub created_by: String,
     pub created_at: String,
+}
+
+impl Summary {
+    /// "2013 – 2023", "năm 2023", "6 tháng đầu năm 2026".
+    pub fn stage_label(&self) -> String {
+        Stage {
+            from: self.from,
+            to: self.to,
+            half: self.half,
+        }
+        .label()
+    }
 }
 
 fn json_err(e: serde_json::Error) -> StorageError {
@@ -332,8 +345,8 @@ pub async fn create(db: &Db, who: &Who, n: NewReview) -> StorageResult<i64> {
     let now = dates::timestamp(dates::now_utc());
     let mut tx = db.begin_write().await?;
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO reviews (unit_id, owner, period_from, period_to, issue_date, snapshot, narrative, edited, \
-         created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8, $9, $9) RETURNING id",
+        "INSERT INTO reviews (unit_id, owner, period_from, period_to, half, issue_date, snapshot, narrative, edited, \
+         created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $10, $5, $6, $7, 0, $8, $9, $9) RETURNING id",
     )
     .bind(n.unit.id)
     .bind(n.owner.as_str())
@@ -344,6 +357,7 @@ pub async fn create(db: &Db, who: &Who, n: NewReview) -> StorageResult<i64> {
     .bind(serde_json::to_string(&narrative).map_err(json_err)?)
     .bind(&who.name)
     .bind(&now)
+    .bind(n.stage.half.map(i64::from))
     .fetch_one(tx.conn())
     .await?;
     audit::append(
@@ -394,7 +408,7 @@ pub async fn get(db: &Db, id: i64) -> StorageResult<Review> {
 /// The reviews of units the caller may read (`scope_sql` on `unit_id`), newest first.
 pub async fn list(db: &Db, scope_sql: &str) -> StorageResult<Vec<Summary>> {
     let rows = sqlx::query(&format!(
-        "SELECT v.id, u.code, u.name, v.owner, v.period_from, v.period_to, v.issue_date, v.created_by, v.created_at \
+        "SELECT v.id, u.code, u.name, v.owner, v.period_from, v.period_to, v.issue_date, v.created_by, v.created_at, v.half \
          FROM reviews v JOIN units u ON u.id = v.unit_id WHERE {} ORDER BY v.id DESC LIMIT 200",
         scope_sql.replace("unit_id", "v.unit_id")
     ))
@@ -412,6 +426,7 @@ pub async fn list(db: &Db, scope_sql: &str) -> StorageResult<Vec<Summary>> {
                 issue_date: r.get(6),
                 created_by: r.get(7),
                 created_at: r.get(8),
+                half: r.get::<Option<i64>, _>(9).map(|h| h as u8),
             })
         })
         .collect()

@@ -136,7 +136,7 @@ pub async fn list(
             (
                 r.id,
                 format!("{} ({})", r.unit_name, r.unit_code),
-                format!("{} – {}", r.from, r.to),
+                r.stage_label(),
                 owner_label(&c, r.owner).to_string(),
                 super::date_vi(Some(&r.issue_date)).unwrap_or_default(),
                 r.created_by,

@@ -181,6 +181,18 @@ async fn a_review_from_approved_data_reprints_identically_and_shows_corrections(
         .unwrap()
         .starts_with("Trong 6 tháng đầu năm 2026, toàn tỉnh đã tổ chức tuyên truyền, phát động phong trào được 30 buổi"));
 
+    let list = province.get("/bao-cao").await.text().await.unwrap();
+    assert!(
+        list.contains("6 tháng đầu năm 2026") && list.contains("năm 2026"),
+        "{list}"
+    );
+    let (_, listed) = other.get_json("/api/v1/reviews").await;
+    assert_eq!(
+        listed.as_array().unwrap().len(),
+        0,
+        "another province sees none"
+    );
+
     let admin = app.logged_in("quantri", Role::Admin, "VN").await;
     let (_, log) = admin.get_json("/api/v1/audit?action=review").await;
     assert_eq!(

@@ -93,9 +93,13 @@ pub async fn get(db: &Db, actor: Option<&Actor>, id: i64) -> Result<Review, Fail
     Ok(r)
 }
 
-/// May the caller edit this review?
+/// May the caller edit this review (as one who may issue it)?
 pub async fn may_edit(db: &Db, actor: &Actor, r: &Review) -> Result<bool, Failure> {
-    Ok(access::can(db, actor, Action::WriteReview, r.unit_id).await?)
+    match require_issuer(db, actor, r.owner, r.unit_id).await {
+        Ok(()) => Ok(true),
+        Err(f) if f.status == axum::http::StatusCode::FORBIDDEN => Ok(false),
+        Err(f) => Err(f),
+    }
 }
 
 pub async fn list(db: &Db, actor: &Actor) -> Result<Vec<Summary>, Failure> {
@@ -149,7 +153,7 @@ pub async fn edit(
     texts: &std::collections::BTreeMap<String, String>,
 ) -> Result<Review, Failure> {
     let r = store::get(db, id).await?;
-    access::require(db, actor, Action::WriteReview, r.unit_id).await?;
+    require_issuer(db, actor, r.owner, r.unit_id).await?;
     Ok(store::edit_narrative(db, &actor.who(), id, texts).await?)
 }
 

@@ -85,6 +85,19 @@ async fn a_review_from_approved_data_reprints_identically_and_shows_corrections(
     assert!(page.contains("id=\"edit-narrative\"") && page.contains("<svg"));
     assert!(page.contains("Bảng 1.1."), "tables on the page");
 
+    // The Front may read the police's review but not rewrite it.
+    let front = app.logged_in("mt.dienbien", Role::Front, "11").await;
+    let (s, _) = front.get_json(&format!("/api/v1/reviews/{id}")).await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, _) = front
+        .send_json(
+            Method::PUT,
+            &format!("/api/v1/reviews/{id}/narrative"),
+            json!({"texts": {"tuyen_truyen": "x"}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+
     // An editor rewrites a paragraph; it is kept with the review.
     let (s, edited) = province
         .send_json(

@@ -96,6 +96,16 @@ pub fn design(dimensions: &[Dimension]) -> Result<Breakdown, DomainError> {
         )));
     }
     let mut problems = Vec::new();
+    if let Some(d) = dimensions
+        .iter()
+        .find(|d| d.options.len() > MAX_COMBINATIONS)
+    {
+        return Err(DomainError::invalid(format!(
+            "nhóm \"{}\" có {} lựa chọn, tối đa {MAX_COMBINATIONS}",
+            d.name,
+            d.options.len()
+        )));
+    }
     for d in dimensions {
         if d.name.is_empty() {
             problems.push("một nhóm chưa có tên".to_string());
@@ -213,6 +223,14 @@ mod tests {
         assert!(e.contains("\"Độ tuổi\" cần ít nhất hai lựa chọn"), "{e}");
         assert!(parse_dimension("không có dấu hai chấm").is_err());
         assert!(design(&[]).is_err());
+        let many: Vec<String> = (0..100_000).map(|i| format!("x{i}")).collect();
+        let e = design(&[Dimension {
+            name: "A".into(),
+            options: many,
+        }])
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("100000 lựa chọn, tối đa 24"), "{e}");
         assert!(design(&dims(&["A: 1, 2", "B: 1, 2", "C: 1, 2", "D: 1, 2"])).is_err());
     }
 }

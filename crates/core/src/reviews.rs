@@ -232,7 +232,13 @@ pub fn narrative_number(f: &Figure) -> String {
         other => other.word_vi(),
     };
     if f.value.abs() >= 1_000_000.0 {
-        let tenths = (f.value / 100_000.0).round() / 10.0;
+        // "hơn" rounds down and "gần" up, so the words stay true.
+        let x = f.value / 100_000.0;
+        let tenths = match q {
+            Qualifier::MoreThan => x.floor(),
+            Qualifier::Nearly => x.ceil(),
+            _ => x.round(),
+        } / 10.0;
         let rounded = tenths * 1_000_000.0;
         let text = if tenths.fract() == 0.0 {
             format!("{} triệu", format_int(tenths as i64))
@@ -494,8 +500,11 @@ pub struct Snapshot {
     /// "Tỉnh", "Thành phố", "Xã", "Phường"; empty for the nation.
     pub unit_kind: String,
     pub is_nation: bool,
-    /// The province a commune lies in (for its header and place line).
+    /// The province a commune or district lies in (for its header).
     pub parent_name: Option<String>,
+    /// nation, province, district or commune.
+    #[serde(default)]
+    pub level: String,
     /// The date the unit is taken at (ISO).
     pub at: String,
     pub from: i32,
@@ -608,7 +617,10 @@ fn diff_maps<K: Ord + Clone>(
 /// What changed in the figures from `before` to `after` (same unit and stage).
 pub fn diff(before: &Snapshot, after: &Snapshot) -> Vec<Difference> {
     let mut out = Vec::new();
-    let stage = format!("{}–{}", before.from, before.to);
+    let stage = match before.half {
+        None if before.from != before.to => format!("{}–{}", before.from, before.to),
+        _ => before.stage().label(),
+    };
     let names: BTreeMap<&str, &str> = after
         .children
         .iter()
@@ -679,12 +691,9 @@ pub struct Header {
 
 /// The header of a review for its unit and owner, dated `date`.
 pub fn header(s: &Snapshot, owner: Owner, date: chrono::NaiveDate) -> Header {
+    // Nghị định 30: the place is the administrative unit where the issuer sits.
     let place = if s.is_nation {
         "Hà Nội".to_string()
-    } else if let Some(p) = &s.parent_name {
-        p.trim_start_matches("Tỉnh ")
-            .trim_start_matches("Thành phố ")
-            .to_string()
     } else {
         s.short_name()
     };
@@ -702,7 +711,11 @@ pub fn header(s: &Snapshot, owner: Owner, date: chrono::NaiveDate) -> Header {
         (
             format!("CÔNG AN {}", p.to_uppercase()),
             format!("CÔNG AN {name_upper}"),
-            "BC-CAX",
+            if s.level == "district" {
+                "BC-CAH"
+            } else {
+                "BC-CAX"
+            },
         )
     } else {
         (
@@ -856,6 +869,78 @@ mod tests {
         );
     }
 
+    fn snapshot(name: &str, kind: &str, level: &str, parent: Option<&str>) -> Snapshot {
+        Snapshot {
+            unit_code: "x".into(),
+            unit_name: name.into(),
+            unit_kind: kind.into(),
+            is_nation: level == "nation",
+            parent_name: parent.map(str::to_string),
+            level: level.into(),
+            at: "2023-12-31".into(),
+            from: 2013,
+            to: 2023,
+            half: None,
+            map: "historical".into(),
+            lines: vec![],
+            totals: Figures::new(),
+            by_year: BTreeMap::new(),
+            children: vec![],
+            by_child: BTreeMap::new(),
+            reports_total: 0,
+            reports_approved: 0,
+            pending: vec![],
+            built_at: "2023-12-31T00:00:00Z".into(),
+        }
+    }
+
+    #[test]
+    fn headers_follow_the_issuer_and_its_level() {
+        let d = crate::dates::parse_date("2023-05-18").unwrap();
+        let p = header(
+            &snapshot("Tỉnh Đồng Tháp", "Tỉnh", "province", None),
+            Owner::Police,
+            d,
+        );
+        assert_eq!(
+            (p.parent.as_str(), p.issuer.as_str()),
+            ("BỘ CÔNG AN", "CÔNG AN TỈNH ĐỒNG THÁP")
+        );
+        assert_eq!(p.place_date, "Đồng Tháp, ngày 18 tháng 5 năm 2023");
+        assert!(p.number.ends_with("/BC-CAT"));
+        let h = header(
+            &snapshot(
+                "Huyện Cao Lãnh",
+                "Huyện",
+                "district",
+                Some("Tỉnh Đồng Tháp"),
+            ),
+            Owner::Police,
+            d,
+        );
+        assert_eq!(h.parent, "CÔNG AN TỈNH ĐỒNG THÁP");
+        assert_eq!(h.issuer, "CÔNG AN HUYỆN CAO LÃNH");
+        assert!(h.number.ends_with("/BC-CAH"));
+        assert!(
+            h.place_date.starts_with("Cao Lãnh, "),
+            "the issuer's own unit"
+        );
+        let x = header(
+            &snapshot("Xã Mường Phăng", "Xã", "commune", Some("Tỉnh Điện Biên")),
+            Owner::Front,
+            d,
+        );
+        assert_eq!(x.parent, "ỦY BAN MTTQ VIỆT NAM XÃ MƯỜNG PHĂNG");
+        assert!(x.place_date.starts_with("Mường Phăng, "));
+        assert_eq!(
+            x.signers,
+            [("TM. BAN THƯỜNG TRỰC".to_string(), "CHỦ TỊCH".to_string())]
+        );
+        let n = header(&snapshot("Việt Nam", "", "nation", None), Owner::Joint, d);
+        assert!(n.place_date.starts_with("Hà Nội, "));
+        assert_eq!(n.signers.len(), 2);
+    }
+
     #[test]
     fn dates_are_padded_as_the_decree_says() {
         let d = |s| crate::dates::parse_date(s).unwrap();
@@ -873,6 +958,12 @@ mod tests {
         let mut f = fig(32_000.0);
         f.qualifier = Some(Qualifier::MoreThan);
         assert_eq!(narrative_number(&f), "hơn 32.000");
+        f.value = 2_960_000.0;
+        assert_eq!(
+            narrative_number(&f),
+            "hơn 2,9 triệu",
+            "never rounds past what hơn claims"
+        );
         f.qualifier = Some(Qualifier::Nearly);
         f.value = 7_000.0;
         assert_eq!(narrative_number(&f), "gần 7.000");

@@ -26,7 +26,13 @@ pub const MARGIN_RIGHT: u32 = 1134; // 20 mm
 pub const TEXT_W: u32 = PAGE_W - MARGIN_LEFT - MARGIN_RIGHT;
 pub const FONT: &str = "Times New Roman";
 
+/// Escaped for XML; characters XML 1.0 forbids (control characters other
+/// than tab and newline, as pasted from other programs) are dropped.
 fn esc(s: &str) -> String {
+    let s: String = s
+        .chars()
+        .filter(|c| !c.is_control() || *c == '\t' || *c == '\n')
+        .collect();
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -442,4 +448,20 @@ xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">\
 <dc:title>{}</dc:title><dc:creator>antq</dc:creator><dc:language>vi-VN</dc:language></cp:coreProperties>",
         esc(title)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_escaped_and_forbidden_characters_dropped() {
+        assert_eq!(
+            esc("a\u{0B}b <c> & \"d\"\r"),
+            "ab &lt;c&gt; &amp; &quot;d&quot;"
+        );
+        assert_eq!(esc("dòng 1\ndòng 2\tx"), "dòng 1\ndòng 2\tx");
+        assert_eq!(mm(20.0), 1134);
+        assert_eq!(mm(30.0), 1701);
+    }
 }

@@ -94,7 +94,7 @@ pub fn parts(s: &Snapshot, narrative: &[Paragraph]) -> Vec<GroupPart> {
                 })
                 .collect();
             rows.push((
-                format!("{} – {}", s.from, s.to),
+                stage_label(s),
                 chunk
                     .iter()
                     .map(|l| s.totals.get(&l.key).copied())
@@ -306,7 +306,8 @@ pub fn data_note(s: &Snapshot) -> Vec<String> {
             "Báo cáo chưa duyệt: {}{}.",
             list.join(", "),
             if s.pending.len() > 20 {
-                format!(" và {} báo cáo khác", s.pending.len() - 20)
+                let not_approved = s.reports_total.saturating_sub(s.reports_approved) as usize;
+                format!(" và {} báo cáo khác", not_approved.saturating_sub(20))
             } else {
                 String::new()
             }
@@ -658,6 +659,7 @@ mod tests {
             unit_kind: "Tỉnh".into(),
             is_nation: false,
             parent_name: None,
+            level: "province".into(),
             at: "2023-05-18".into(),
             from: 2013,
             to: 2023,

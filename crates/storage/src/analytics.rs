@@ -574,8 +574,9 @@ pub async fn option_totals(
     let (subject, approved) = subject_and_approval(q);
     let sql = format!(
         "SELECT v.indicator_id, v.option_code, CAST(SUM(v.value_milli) AS BIGINT), \
-                CAST(SUM(CASE WHEN v.qualifier = 'exact' THEN 0 ELSE 1 END) AS BIGINT), \
-                MIN(CASE WHEN v.qualifier = 'exact' THEN 'zz' ELSE v.qualifier END) \
+                CAST(SUM(CASE WHEN v.qualifier = 'more_than' THEN 1 ELSE 0 END) AS BIGINT), \
+                CAST(SUM(CASE WHEN v.qualifier = 'nearly' THEN 1 ELSE 0 END) AS BIGINT), \
+                CAST(SUM(CASE WHEN v.qualifier = 'about' THEN 1 ELSE 0 END) AS BIGINT) \
          FROM data_values v JOIN reports r ON r.id = v.report_id \
          JOIN unit_data_map m ON m.unit_id = r.unit_id \
          WHERE v.indicator_id IN ({id_list}) AND v.option_code <> '' \
@@ -584,7 +585,7 @@ pub async fn option_totals(
          GROUP BY v.indicator_id, v.option_code",
         within = period_filter(periods)
     );
-    let rows: Vec<(i64, String, i64, i64, String)> = sqlx::query_as(&sql)
+    let rows: Vec<(i64, String, i64, i64, i64, i64)> = sqlx::query_as(&sql)
         .bind(q.unit.id)
         .bind(i64::from(q.range.from))
         .bind(i64::from(q.range.to))
@@ -592,13 +593,18 @@ pub async fn option_totals(
         .await?;
     Ok(rows
         .into_iter()
-        .filter_map(|(id, option, milli, n_qualified, q)| {
+        .filter_map(|(id, option, milli, more, nearly, about)| {
             let ind = with_options.iter().find(|i| i.id == id)?;
-            let qualifier = if n_qualified > 0 {
-                q.parse::<Qualifier>().ok().and_then(Qualifier::non_exact)
-            } else {
-                None
-            };
+            // Mixed qualifiers combine as the rollups do ("hơn" and "gần" make "khoảng").
+            let qualifier = [
+                (more, Qualifier::MoreThan),
+                (nearly, Qualifier::Nearly),
+                (about, Qualifier::About),
+            ]
+            .into_iter()
+            .filter(|(n, _)| *n > 0)
+            .fold(Qualifier::Exact, |acc, (_, q)| acc.combine(q))
+            .non_exact();
             Some((ind.code.clone(), option, milli, qualifier))
         })
         .collect())

@@ -181,7 +181,20 @@ pub async fn run(
                 continue;
             }
         }
-        let dup_key = (form.code.clone(), unit.id, period.code(), row.key.clone());
+        let (indicator, option) = match row.key.trim().split_once('.') {
+            Some((i, o)) if o.is_empty() || i.is_empty() => {
+                errors.push(format!("{here}: \"{}\" không phải mã chỉ tiêu", row.key));
+                continue;
+            }
+            Some((i, o)) => (i.to_string(), o.to_string()),
+            None => (row.key.trim().to_string(), String::new()),
+        };
+        let dup_key = (
+            form.code.clone(),
+            unit.id,
+            period.code(),
+            format!("{indicator}.{option}"),
+        );
         if let Some(first) = seen.get(&dup_key) {
             errors.push(format!(
                 "{here}: trùng với {first} (cùng đơn vị, kỳ và chỉ tiêu)"
@@ -214,10 +227,6 @@ pub async fn run(
                     continue;
                 }
             },
-        };
-        let (indicator, option) = match row.key.split_once('.') {
-            Some((i, o)) => (i.to_string(), o.to_string()),
-            None => (row.key.clone(), String::new()),
         };
         let comment = Some(row.comment.clone()).filter(|c| !c.trim().is_empty());
         let input = ValueInput {

@@ -220,7 +220,7 @@ pub async fn snapshot(db: &Db, unit: &Unit, stage: Stage) -> StorageResult<Snaps
 
     let (reports_total, reports_approved, pending) =
         report_states(db, unit, range, map, within).await?;
-    let parent_name = if unit.level == Level::Commune {
+    let parent_name = if matches!(unit.level, Level::Commune | Level::District) {
         units::ancestors(db, unit.id)
             .await?
             .into_iter()
@@ -239,6 +239,7 @@ pub async fn snapshot(db: &Db, unit: &Unit, stage: Stage) -> StorageResult<Snaps
         },
         is_nation: unit.level == Level::Nation,
         parent_name,
+        level: unit.level.as_str().to_string(),
         at: unit
             .valid_to
             .clone()

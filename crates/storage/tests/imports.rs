@@ -78,6 +78,23 @@ async fn story(db: Db) {
         (1, 1, 1, 1, 0)
     );
 
+    // The same value spelt twice ("tt_buoi" and "tt_buoi.") is refused, nothing written.
+    let twice = vec![
+        row(2, "03127", "2020", "tt_buoi", "100"),
+        row(3, "03127", "2020", "tt_buoi.", "50"),
+    ];
+    match import::run(&db, None, &who, twice, false).await {
+        Err(antq_storage::StorageError::Rejected(errors)) => {
+            assert!(
+                errors
+                    .iter()
+                    .any(|e| e.contains("dòng 3") && e.contains("không phải mã chỉ tiêu")),
+                "{errors:?}"
+            );
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+
     // The rollups maintained by the imports equal a rebuild from the raw values.
     let maintained = rollup_rows(&db).await;
     assert!(!maintained.is_empty());

@@ -431,6 +431,18 @@ async fn administrators_add_indicators_and_forms_and_the_front_comments() {
     }
     let (_, r) = commune.get_json(R).await;
     assert_eq!(r["comments"][0]["author"], "mt.dienbien");
+    let entry = front
+        .get("/so-lieu/antq-nam/03325/2026")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let title = &entry[entry.find("<title>").unwrap()..entry.find("</title>").unwrap()];
+    assert!(
+        !title.contains("y-kien"),
+        "the comments are in the page, not its title: {title}"
+    );
+    assert_eq!(entry.matches("id=\"y-kien\"").count(), 1);
 
     // The catalogue page: everybody reads it, only national administrators see the editors.
     let page = central

@@ -229,9 +229,8 @@ pub async fn review(
     iterations: usize,
 ) -> anyhow::Result<()> {
     let (m, p, (bytes, charts)) = time(iterations, || async {
-        let id = antq_web::reviews::create(
+        let (r, d) = antq_web::reviews::create_file(
             db,
-            None,
             antq_web::reviews::ReviewParams {
                 unit,
                 at: None,
@@ -240,13 +239,10 @@ pub async fn review(
                 owner: "joint",
                 issue_date: None,
             },
+            "docx",
         )
         .await
         .map_err(|f| anyhow::anyhow!(f.message))?;
-        let r = antq_web::reviews::get(db, None, id)
-            .await
-            .map_err(|f| anyhow::anyhow!(f.message))?;
-        let d = antq_web::reviews::render(&r, "docx").map_err(|f| anyhow::anyhow!(f.message))?;
         let charts = antq_office::review::parts(&r.snapshot, &r.narrative)
             .iter()
             .map(|p| p.charts.len())

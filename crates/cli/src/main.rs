@@ -532,9 +532,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => {
             let db = open(&settings).await?;
             let started = std::time::Instant::now();
-            let id = antq_web::reviews::create(
+            let (review, d) = antq_web::reviews::create_file(
                 &db,
-                None,
                 antq_web::reviews::ReviewParams {
                     unit: &unit,
                     at: at.as_deref(),
@@ -543,17 +542,14 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     owner: &owner,
                     issue_date: date.as_deref(),
                 },
+                &format,
             )
             .await
             .map_err(|f| anyhow::anyhow!(f.message))?;
-            let review = antq_web::reviews::get(&db, None, id)
-                .await
-                .map_err(|f| anyhow::anyhow!(f.message))?;
-            let d = antq_web::reviews::render(&review, &format)
-                .map_err(|f| anyhow::anyhow!(f.message))?;
             write_out(Some(&output), &d.bytes)?;
             println!(
-                "Đã lập báo cáo số {id} ({} {}–{}) và ghi vào {} trong {} ms",
+                "Đã lập báo cáo số {} ({} {}–{}) và ghi vào {} trong {} ms",
+                review.id,
                 review.snapshot.unit_name,
                 review.snapshot.from,
                 review.snapshot.to,

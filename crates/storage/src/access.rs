@@ -59,6 +59,20 @@ impl Actor {
             .any(|g| g.unit_level == Level::Nation && action.permitted_by(g.role))
     }
 
+    /// The same actor with only the grants of these roles (to ask what it
+    /// may do in one capacity, e.g. as the police).
+    pub fn with_roles(&self, roles: &[Role]) -> Actor {
+        Actor {
+            grants: self
+                .grants
+                .iter()
+                .filter(|g| roles.contains(&g.role))
+                .cloned()
+                .collect(),
+            ..self.clone()
+        }
+    }
+
     pub fn has_role(&self, role: Role) -> bool {
         self.grants.iter().any(|g| g.role == role)
     }
@@ -117,16 +131,7 @@ pub async fn require_role(
     unit_id: i64,
 ) -> StorageResult<Role> {
     for role in action.allowed_roles() {
-        let only = Actor {
-            grants: actor
-                .grants
-                .iter()
-                .filter(|g| g.role == *role)
-                .cloned()
-                .collect(),
-            ..actor.clone()
-        };
-        if can(db, &only, action, unit_id).await? {
+        if can(db, &actor.with_roles(&[*role]), action, unit_id).await? {
             return Ok(*role);
         }
     }

@@ -207,7 +207,7 @@ fn subject_and_approval(q: &Query<'_>) -> (&'static str, &'static str) {
 }
 
 /// `AND r.period IN (…)` for a list of period codes (validated codes: digits, `S`, `Q`).
-fn period_filter(periods: Option<&[String]>) -> String {
+pub(crate) fn period_filter(periods: Option<&[String]>) -> String {
     match periods {
         None => String::new(),
         Some(list) => {

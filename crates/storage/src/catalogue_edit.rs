@@ -17,8 +17,9 @@ use crate::db::Db;
 use crate::error::{StorageError, StorageResult};
 
 /// What an administrator may change of an indicator (its code, type and
-/// aggregation stay: stored values depend on them).
-#[derive(Debug, Clone)]
+/// aggregation stay: stored values depend on them). Read as is from the
+/// API's JSON and the page's form.
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct IndicatorEdit {
     pub name_vi: String,
     pub name_en: String,
@@ -33,20 +34,10 @@ pub async fn update_indicator(
     edit: IndicatorEdit,
 ) -> StorageResult<Indicator> {
     let before = indicators_by_code(db, &[code.to_string()]).await?.remove(0);
-    let clean = |s: &str, what: &str| -> StorageResult<String> {
-        let c = antq_core::text::clean(s);
-        if c.is_empty() || c.chars().count() > 300 {
-            return Err(antq_core::DomainError::invalid(format!(
-                "{what} phải có từ 1 đến 300 ký tự"
-            ))
-            .into());
-        }
-        Ok(c)
-    };
     let (vi, en, unit) = (
-        clean(&edit.name_vi, "tên tiếng Việt")?,
-        clean(&edit.name_en, "tên tiếng Anh")?,
-        clean(&edit.unit, "đơn vị tính")?,
+        clean_name(&edit.name_vi, "tên tiếng Việt")?,
+        clean_name(&edit.name_en, "tên tiếng Anh")?,
+        clean_name(&edit.unit, "đơn vị tính")?,
     );
     let mut tx = db.begin_write().await?;
     sqlx::query("UPDATE indicators SET name_vi = $1, name_en = $2, unit = $3 WHERE id = $4")
@@ -75,13 +66,14 @@ pub async fn update_indicator(
     Ok(indicators_by_code(db, &[code.to_string()]).await?.remove(0))
 }
 
-/// A validation rule as an administrator writes it.
-#[derive(Debug, Clone)]
+/// A validation rule as an administrator writes it (the API's JSON and the page's form).
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct RuleInput {
     pub code: String,
     pub left: String,
     pub operator: String,
     pub right: String,
+    #[serde(default)]
     pub missing: String,
     pub severity: String,
     pub message: String,
@@ -201,6 +193,22 @@ fn clean_name(s: &str, what: &str) -> StorageResult<String> {
     Ok(c)
 }
 
+/// The Vietnamese and English names of a new indicator or form (the English
+/// one defaults to the Vietnamese); problems are added to `problems`.
+fn names(
+    vi: &str,
+    en: &str,
+    problems: &mut Vec<String>,
+) -> (Result<String, ()>, Result<String, ()>) {
+    let vi = clean_name(vi, "tên tiếng Việt").map_err(|e| problems.push(e.to_string()));
+    let en = if en.trim().is_empty() {
+        vi.clone()
+    } else {
+        clean_name(en, "tên tiếng Anh").map_err(|e| problems.push(e.to_string()))
+    };
+    (vi, en)
+}
+
 /// A new indicator as an administrator designs it.
 #[derive(Debug, Clone, Default)]
 pub struct NewIndicator {
@@ -224,13 +232,7 @@ pub struct NewIndicator {
 pub async fn create_indicator(db: &Db, who: &Who, n: NewIndicator) -> StorageResult<Indicator> {
     let mut problems = Vec::new();
     let code = IndicatorCode::parse(&n.code).map_err(|e| problems.push(e.to_string()));
-    let name_vi =
-        clean_name(&n.name_vi, "tên tiếng Việt").map_err(|e| problems.push(e.to_string()));
-    let name_en = if n.name_en.trim().is_empty() {
-        name_vi.clone()
-    } else {
-        clean_name(&n.name_en, "tên tiếng Anh").map_err(|e| problems.push(e.to_string()))
-    };
+    let (name_vi, name_en) = names(&n.name_vi, &n.name_en, &mut problems);
     let unit = clean_name(&n.unit, "đơn vị tính").map_err(|e| problems.push(e.to_string()));
     let group = n.group.trim().to_string();
     if !antq_core::indicators::GROUPS.iter().any(|g| g.0 == group) {
@@ -442,13 +444,7 @@ pub struct NewForm {
 pub async fn create_form(db: &Db, who: &Who, n: NewForm) -> StorageResult<()> {
     let mut problems = Vec::new();
     let code = form_code(&n.code).map_err(|e| problems.push(e.to_string()));
-    let name_vi =
-        clean_name(&n.name_vi, "tên tiếng Việt").map_err(|e| problems.push(e.to_string()));
-    let name_en = if n.name_en.trim().is_empty() {
-        name_vi.clone()
-    } else {
-        clean_name(&n.name_en, "tên tiếng Anh").map_err(|e| problems.push(e.to_string()))
-    };
+    let (name_vi, name_en) = names(&n.name_vi, &n.name_en, &mut problems);
     let period_type: Result<PeriodType, _> = n
         .period_type
         .parse()

@@ -270,18 +270,7 @@ async fn report_states(
     map: MapMode,
     within: Option<&[String]>,
 ) -> StorageResult<(u64, u64, Vec<Pending>)> {
-    let within = match within {
-        Some(codes) => format!(
-            "AND r.period IN ({})",
-            codes
-                .iter()
-                .filter(|c| c.chars().all(|ch| ch.is_ascii_alphanumeric()))
-                .map(|c| format!("'{c}'"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        None => String::new(),
-    };
+    let within = analytics::period_filter(within);
     let subject = match map {
         MapMode::Historical => "r.unit_id",
         MapMode::Current => "m.current_id",

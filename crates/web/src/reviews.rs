@@ -72,16 +72,19 @@ async fn require_issuer(db: &Db, actor: &Actor, owner: Owner, unit_id: i64) -> R
         Owner::Front => &[Role::Admin, Role::Front],
         Owner::Joint => &[Role::Admin, Role::Police, Role::Front],
     };
-    let only = Actor {
-        grants: actor
-            .grants
-            .iter()
-            .filter(|g| roles.contains(&g.role))
-            .cloned()
-            .collect(),
-        ..actor.clone()
-    };
-    Ok(access::require(db, &only, Action::WriteReview, unit_id).await?)
+    Ok(access::require(db, &actor.with_roles(roles), Action::WriteReview, unit_id).await?)
+}
+
+/// Build and keep a review, and render it (`antq review`, `antq bench review`).
+pub async fn create_file(
+    db: &Db,
+    p: ReviewParams<'_>,
+    format: &str,
+) -> Result<(Review, Download), Failure> {
+    let id = create(db, None, p).await?;
+    let r = get(db, None, id).await?;
+    let d = render(&r, format)?;
+    Ok((r, d))
 }
 
 /// A stored review the caller may read.

@@ -138,25 +138,13 @@ pub async fn preview(
     }))
 }
 
-#[derive(Deserialize)]
-pub struct IndicatorBody {
-    name_vi: String,
-    name_en: String,
-    unit: String,
-}
-
 /// `PUT /api/v1/indicators/{code}`: national administrators rename an indicator (audited).
 pub async fn update_indicator(
     State(state): State<AppState>,
     ApiUser(ctx): ApiUser,
     Path(code): Path<String>,
-    Json(b): Json<IndicatorBody>,
+    Json(edit): Json<IndicatorEdit>,
 ) -> ApiResult<Json<Value>> {
-    let edit = IndicatorEdit {
-        name_vi: b.name_vi,
-        name_en: b.name_en,
-        unit: b.unit,
-    };
     let ind = catalogue::update_indicator(&state, &ctx.actor, &code, edit).await?;
     Ok(Json(json!(ind)))
 }
@@ -198,38 +186,18 @@ pub async fn create_form(
     Ok((StatusCode::CREATED, Json(form_json(&form))))
 }
 
-#[derive(Deserialize)]
-pub struct RuleBody {
-    code: String,
-    left: String,
-    operator: String,
-    right: String,
-    #[serde(default)]
-    missing: String,
-    severity: String,
-    message: String,
-}
-
 /// `POST /api/v1/forms/{code}/rules`: national administrators add a validation rule (audited).
 pub async fn add_rule(
     State(state): State<AppState>,
     ApiUser(ctx): ApiUser,
     Path(form): Path<String>,
-    Json(b): Json<RuleBody>,
+    Json(input): Json<RuleInput>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
-    let input = RuleInput {
-        code: b.code.clone(),
-        left: b.left,
-        operator: b.operator,
-        right: b.right,
-        missing: b.missing,
-        severity: b.severity,
-        message: b.message,
-    };
+    let code = input.code.clone();
     catalogue::add_rule(&state, &ctx.actor, &form, input).await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({"form": form, "code": b.code})),
+        Json(json!({"form": form, "code": code})),
     ))
 }
 

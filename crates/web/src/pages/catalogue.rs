@@ -248,24 +248,12 @@ pub async fn create_indicator(
     outcome(result, PAGE, "msg.created", PAGE)
 }
 
-#[derive(Deserialize)]
-pub struct RenameForm {
-    name_vi: String,
-    name_en: String,
-    unit: String,
-}
-
 pub async fn update_indicator(
     State(state): State<AppState>,
     PageUser(ctx): PageUser,
     Path(code): Path<String>,
-    FormBody(f): FormBody<RenameForm>,
+    FormBody(edit): FormBody<IndicatorEdit>,
 ) -> Response {
-    let edit = IndicatorEdit {
-        name_vi: f.name_vi,
-        name_en: f.name_en,
-        unit: f.unit,
-    };
     let result = catalogue::update_indicator(&state, &ctx.actor, &code, edit).await;
     outcome(result, PAGE, "msg.saved", PAGE)
 }
@@ -290,33 +278,12 @@ pub async fn create_form(
     outcome(result, PAGE, "msg.created", PAGE)
 }
 
-#[derive(Deserialize)]
-pub struct RuleForm {
-    code: String,
-    left: String,
-    operator: String,
-    right: String,
-    #[serde(default)]
-    missing: String,
-    severity: String,
-    message: String,
-}
-
 pub async fn add_rule(
     State(state): State<AppState>,
     PageUser(ctx): PageUser,
     Path(form): Path<String>,
-    FormBody(f): FormBody<RuleForm>,
+    FormBody(input): FormBody<RuleInput>,
 ) -> Response {
-    let input = RuleInput {
-        code: f.code,
-        left: f.left,
-        operator: f.operator,
-        right: f.right,
-        missing: f.missing,
-        severity: f.severity,
-        message: f.message,
-    };
     let result = catalogue::add_rule(&state, &ctx.actor, &form, input).await;
     outcome(result, PAGE, "msg.created", PAGE)
 }

@@ -2,7 +2,7 @@
 //! header texts, and the Vietnamese narrative written from the figures.
 //!
 //! The figures arrive as [`Figures`] (a snapshot of the analytics); from them
-//! [`narrative`] writes the sentences a province would write ("Qua 10 năm,
+//! [`narrative_for`] writes the sentences a province would write ("Qua 10 năm,
 //! toàn tỉnh đã tổ chức tuyên truyền, phát động phong trào được hơn 32.000
 //! buổi, …"), leaving out what is zero or missing. Rendering to Word, Excel
 //! and HTML lives in the office and web crates.
@@ -197,16 +197,6 @@ impl Stage {
             None => format!("Qua {} năm, {scope} đã", stage_years(self.from, self.to)),
         }
     }
-}
-
-/// The review's kind and subject, as in its title: "Tổng kết 10 năm", "Sơ kết 5 năm", "Tổng kết năm 2023".
-pub fn stage_title(from: i32, to: i32) -> String {
-    Stage::years(from, to).kind_title()
-}
-
-/// The title line under "BÁO CÁO".
-pub fn title(from: i32, to: i32) -> String {
-    Stage::years(from, to).title()
 }
 
 /// "ngày 18 tháng 5 năm 2023", the way Nghị định 30/2020 writes dates:
@@ -411,25 +401,9 @@ fn group_clauses(group: &str, figs: &Figures) -> Option<String> {
     join(c)
 }
 
-/// The opening of every result sentence: "Qua 10 năm, toàn tỉnh đã" or "Năm 2023, toàn xã đã".
-pub fn opening(from: i32, to: i32, scope: &str) -> String {
-    Stage::years(from, to).opening(scope)
-}
-
 /// The narrative of each group with figures, in catalogue order, as
 /// (group code, heading, paragraph); groups without any non-zero figure are
 /// left out.
-pub fn narrative(
-    groups: &[(&str, &str)],
-    figs: &Figures,
-    from: i32,
-    to: i32,
-    scope: &str,
-) -> Vec<(String, String, String)> {
-    narrative_for(groups, figs, &Stage::years(from, to), scope)
-}
-
-/// [`narrative`] for any stage, half-years included.
 pub fn narrative_for(
     groups: &[(&str, &str)],
     figs: &Figures,
@@ -832,10 +806,12 @@ mod tests {
         assert_eq!(stage_years(2013, 2023), 10);
         assert_eq!(stage_years(2016, 2020), 5);
         assert_eq!(stage_years(2018, 2023), 5);
-        assert_eq!(stage_title(2013, 2023), "Tổng kết 10 năm");
-        assert_eq!(stage_title(2016, 2020), "Sơ kết 5 năm");
-        assert_eq!(stage_title(2023, 2023), "Tổng kết năm 2023");
-        assert!(title(2013, 2023).ends_with("giai đoạn 2013 – 2023"));
+        assert_eq!(Stage::years(2013, 2023).kind_title(), "Tổng kết 10 năm");
+        assert_eq!(Stage::years(2016, 2020).kind_title(), "Sơ kết 5 năm");
+        assert_eq!(Stage::years(2023, 2023).kind_title(), "Tổng kết năm 2023");
+        assert!(Stage::years(2013, 2023)
+            .title()
+            .ends_with("giai đoạn 2013 – 2023"));
     }
 
     #[test]
@@ -985,7 +961,7 @@ mod tests {
             ("nguon_tin", "Nguồn tin"),
             ("giao_duc", "Giáo dục"),
         ];
-        let out = narrative(&groups, &figs, 2013, 2023, "toàn tỉnh");
+        let out = narrative_for(&groups, &figs, &Stage::years(2013, 2023), "toàn tỉnh");
         assert_eq!(out.len(), 3, "no models: that group is left out: {out:?}");
         assert_eq!(out[0].1, "Tuyên truyền");
         assert_eq!(
@@ -1003,7 +979,7 @@ mod tests {
         assert!(out[2]
             .2
             .contains("27.135 người lầm lỗi, trong đó 9.779 người tiến bộ (đạt 36,2%)"));
-        let one_year = narrative(&groups[..1], &figs, 2023, 2023, "toàn xã");
+        let one_year = narrative_for(&groups[..1], &figs, &Stage::years(2023, 2023), "toàn xã");
         assert!(one_year[0].2.starts_with("Năm 2023, toàn xã đã tổ chức"));
     }
 }

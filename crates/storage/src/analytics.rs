@@ -16,6 +16,7 @@ use crate::catalogue::Indicator;
 use crate::db::Db;
 use crate::error::StorageResult;
 use crate::units::Unit;
+use antq_core::units::Level;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum By {
@@ -310,34 +311,76 @@ async fn from_rollups(
     // The nodes as a literal list of ids (integers from the database), so
     // both planners read the primary key once per node instead of scanning.
     let mut node_ids = vec![q.unit.id];
-    if by_child {
-        let children: Vec<i64> = sqlx::query_scalar("SELECT id FROM units WHERE parent_id = $1")
-            .bind(q.unit.id)
-            .fetch_all(db.pool())
-            .await?;
-        node_ids.extend(children);
+    // Communes as they were have no node of their own in the rollups (a
+    // commune's yearly sums are its own reports': see `rollups`); they are
+    // summed from their values, a few hundred rows each.
+    let mut leaf_ids = Vec::new();
+    if q.map == MapMode::Historical && q.unit.level == Level::Commune {
+        leaf_ids.push(q.unit.id);
+        node_ids.clear();
     }
-    let nodes = format!(
-        "node_id IN ({})",
-        node_ids
-            .iter()
+    if by_child {
+        let children: Vec<(i64, String)> =
+            sqlx::query_as("SELECT id, level FROM units WHERE parent_id = $1")
+                .bind(q.unit.id)
+                .fetch_all(db.pool())
+                .await?;
+        for (id, level) in children {
+            if q.map == MapMode::Historical && level == Level::Commune.as_str() {
+                leaf_ids.push(id);
+            } else {
+                node_ids.push(id);
+            }
+        }
+    }
+    let list = |ids: &[i64]| {
+        ids.iter()
             .map(i64::to_string)
             .collect::<Vec<_>>()
             .join(", ")
-    );
-    let sql = format!(
-        "SELECT indicator_id, node_id, period_year, approved, CAST(SUM(sum_milli) AS BIGINT), \
-                CAST(SUM(n_values) AS BIGINT), CAST(SUM(n_more) AS BIGINT), CAST(SUM(n_nearly) AS BIGINT), \
-                CAST(SUM(n_about) AS BIGINT), CAST(SUM(n_split) AS BIGINT) \
-         FROM rollup_year WHERE map_kind = '{kind}' AND indicator_id IN ({id_list}) \
-           AND period_year BETWEEN $1 AND $2 {approved} AND {nodes} \
-         GROUP BY indicator_id, node_id, period_year, approved"
-    );
-    let rows: Vec<RollupRow> = sqlx::query_as(&sql)
-        .bind(i64::from(q.range.from))
-        .bind(i64::from(q.range.to))
-        .fetch_all(db.pool())
-        .await?;
+    };
+    let mut rows: Vec<RollupRow> = Vec::new();
+    if !node_ids.is_empty() {
+        let sql = format!(
+            "SELECT indicator_id, node_id, period_year, approved, CAST(SUM(sum_milli) AS BIGINT), \
+                    CAST(SUM(n_values) AS BIGINT), CAST(SUM(n_more) AS BIGINT), CAST(SUM(n_nearly) AS BIGINT), \
+                    CAST(SUM(n_about) AS BIGINT), CAST(SUM(n_split) AS BIGINT) \
+             FROM rollup_year WHERE map_kind = '{kind}' AND indicator_id IN ({id_list}) \
+               AND period_year BETWEEN $1 AND $2 {approved} AND node_id IN ({nodes}) \
+             GROUP BY indicator_id, node_id, period_year, approved",
+            nodes = list(&node_ids)
+        );
+        rows = sqlx::query_as(&sql)
+            .bind(i64::from(q.range.from))
+            .bind(i64::from(q.range.to))
+            .fetch_all(db.pool())
+            .await?;
+    }
+    if !leaf_ids.is_empty() {
+        let approved = if q.approved_only {
+            "AND r.state = 'approved'"
+        } else {
+            ""
+        };
+        let sql = format!(
+            "SELECT v.indicator_id, r.unit_id, r.period_year, CASE WHEN r.state = 'approved' THEN 1 ELSE 0 END, \
+                    CAST(SUM(v.value_milli) AS BIGINT), CAST(COUNT(*) AS BIGINT), \
+                    CAST(SUM(CASE WHEN v.qualifier = 'more_than' THEN 1 ELSE 0 END) AS BIGINT), \
+                    CAST(SUM(CASE WHEN v.qualifier = 'nearly' THEN 1 ELSE 0 END) AS BIGINT), \
+                    CAST(SUM(CASE WHEN v.qualifier = 'about' THEN 1 ELSE 0 END) AS BIGINT), CAST(0 AS BIGINT) \
+             FROM reports r JOIN data_values v ON v.report_id = r.id \
+             WHERE r.unit_id IN ({units}) AND r.period_year BETWEEN $1 AND $2 {approved} \
+               AND v.indicator_id IN ({id_list}) \
+             GROUP BY v.indicator_id, r.unit_id, r.period_year, CASE WHEN r.state = 'approved' THEN 1 ELSE 0 END",
+            units = list(&leaf_ids)
+        );
+        let leaf_rows: Vec<RollupRow> = sqlx::query_as(&sql)
+            .bind(i64::from(q.range.from))
+            .bind(i64::from(q.range.to))
+            .fetch_all(db.pool())
+            .await?;
+        rows.extend(leaf_rows);
+    }
     // By child: the unit's own reports are what its node holds beyond its children.
     let mut own: BTreeMap<(i64, String, bool), [i64; 6]> = BTreeMap::new();
     for (ind, node, year, appr, sum, n, more, nearly, about, split) in rows {

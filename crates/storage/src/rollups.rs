@@ -50,13 +50,21 @@ impl Contribution {
     }
 }
 
+/// Which ancestors `t` of a unit hold its sums as it was: all but a
+/// commune itself. A commune's yearly sums are its own reports' values (a
+/// few hundred rows, read directly by `analytics`), and skipping them halves
+/// the rollup rows an import writes.
+const HIST_NODE: &str = "(t.ancestor_id <> t.descendant_id OR NOT EXISTS \
+     (SELECT 1 FROM units lu WHERE lu.id = t.descendant_id AND lu.level = 'commune'))";
+
 /// The nodes a report's values are added into: (node, map kind, split).
 async fn nodes(tx: &mut WriteTx, unit_id: i64) -> StorageResult<Vec<(i64, &'static str, i64)>> {
-    let hist: Vec<i64> =
-        sqlx::query_scalar("SELECT ancestor_id FROM unit_tree WHERE descendant_id = $1")
-            .bind(unit_id)
-            .fetch_all(tx.conn())
-            .await?;
+    let hist: Vec<i64> = sqlx::query_scalar(&format!(
+        "SELECT t.ancestor_id FROM unit_tree t WHERE t.descendant_id = $1 AND {HIST_NODE}"
+    ))
+    .bind(unit_id)
+    .fetch_all(tx.conn())
+    .await?;
     let cur: Vec<(i64, i64)> = sqlx::query_as(
         "SELECT t.ancestor_id, m.split FROM unit_data_map m JOIN unit_tree t ON t.descendant_id = m.current_id \
          WHERE m.unit_id = $1",
@@ -155,8 +163,9 @@ pub async fn rebuild(tx: &mut WriteTx) -> StorageResult<()> {
     sqlx::query("DELETE FROM rollup_year")
         .execute(tx.conn())
         .await?;
+    let hist_join = format!("JOIN unit_tree t ON t.descendant_id = r.unit_id AND {HIST_NODE}");
     for (kind, join, split) in [
-        ("h", "JOIN unit_tree t ON t.descendant_id = r.unit_id", "0"),
+        ("h", hist_join.as_str(), "0"),
         (
             "c",
             "JOIN unit_data_map m ON m.unit_id = r.unit_id JOIN unit_tree t ON t.descendant_id = m.current_id",
@@ -189,15 +198,28 @@ pub struct UnitYearChanges {
     pub changes: Vec<(i64, Contribution)>,
 }
 
-/// Add the changes of many reports at once (imports): the nodes of every
-/// unit are read in a few queries, the changes summed per node in memory,
-/// and written in one multi-row upsert (never approved: imports write drafts).
+/// Add the changes of many reports at once (imports): the changes are first
+/// summed per unit, year and indicator (a year's quarters become one entry),
+/// the nodes of every unit read in a few queries, the sums spread over the
+/// nodes in memory, and written in multi-row upserts (never approved:
+/// imports write drafts).
 pub async fn add_bulk(tx: &mut WriteTx, items: &[UnitYearChanges]) -> StorageResult<()> {
-    use std::collections::{BTreeMap, HashMap};
+    let nodes = bulk_nodes(tx, items).await?;
+    write_bulk(tx, bulk_rows(items, &nodes)).await
+}
+
+/// unit → its nodes: (node, historical?, split)
+pub(crate) type Nodes = rustc_hash::FxHashMap<i64, Vec<(i64, bool, i64)>>;
+
+/// The nodes of every unit of the items.
+pub(crate) async fn bulk_nodes(
+    tx: &mut WriteTx,
+    items: &[UnitYearChanges],
+) -> StorageResult<Nodes> {
     let mut units: Vec<i64> = items.iter().map(|i| i.unit_id).collect();
     units.sort_unstable();
     units.dedup();
-    let mut nodes_of: HashMap<i64, Vec<(i64, &'static str, i64)>> = HashMap::new();
+    let mut nodes_of = Nodes::default();
     for chunk in units.chunks(500) {
         let list = chunk
             .iter()
@@ -205,12 +227,12 @@ pub async fn add_bulk(tx: &mut WriteTx, items: &[UnitYearChanges]) -> StorageRes
             .collect::<Vec<_>>()
             .join(", ");
         let hist: Vec<(i64, i64)> = sqlx::query_as(&format!(
-            "SELECT descendant_id, ancestor_id FROM unit_tree WHERE descendant_id IN ({list})"
+            "SELECT t.descendant_id, t.ancestor_id FROM unit_tree t WHERE t.descendant_id IN ({list}) AND {HIST_NODE}"
         ))
         .fetch_all(tx.conn())
         .await?;
         for (u, n) in hist {
-            nodes_of.entry(u).or_default().push((n, "h", 0));
+            nodes_of.entry(u).or_default().push((n, true, 0));
         }
         let cur: Vec<(i64, i64, i64)> = sqlx::query_as(&format!(
             "SELECT m.unit_id, t.ancestor_id, m.split FROM unit_data_map m \
@@ -219,45 +241,68 @@ pub async fn add_bulk(tx: &mut WriteTx, items: &[UnitYearChanges]) -> StorageRes
         .fetch_all(tx.conn())
         .await?;
         for (u, n, split) in cur {
-            nodes_of.entry(u).or_default().push((n, "c", split));
+            nodes_of.entry(u).or_default().push((n, false, split));
         }
     }
-    // (indicator, node, kind, year) → (sum, split count)
-    let mut sums: BTreeMap<(i64, i64, &'static str, i64), (Contribution, i64)> = BTreeMap::new();
+    Ok(nodes_of)
+}
+
+/// The rollup rows the items add (pure computation: an import runs it
+/// beside the writing of its values).
+pub(crate) fn bulk_rows(items: &[UnitYearChanges], nodes_of: &Nodes) -> Vec<Vec<Val>> {
+    use rustc_hash::FxHashMap;
+    // (unit, year, indicator) → sum
+    let mut by_unit: FxHashMap<(i64, i64, i64), Contribution> = FxHashMap::default();
     for item in items {
-        for (node, kind, split) in nodes_of.get(&item.unit_id).into_iter().flatten() {
-            for (ind, c) in &item.changes {
-                if c.is_zero() {
-                    continue;
-                }
-                let e = sums
-                    .entry((*ind, *node, *kind, item.year))
-                    .or_insert((Contribution::default(), 0));
-                e.0 = e.0.minus(c.negate());
-                if *split != 0 {
-                    e.1 += c.n;
-                }
+        for (ind, c) in &item.changes {
+            if c.is_zero() {
+                continue;
+            }
+            let e = by_unit.entry((item.unit_id, item.year, *ind)).or_default();
+            *e = e.minus(c.negate());
+        }
+    }
+    // (node, historical?, indicator, year) → (sum, split count)
+    let mut sums: FxHashMap<(i64, bool, i64, i64), (Contribution, i64)> = FxHashMap::default();
+    sums.reserve(by_unit.len() * 2);
+    for ((unit, year, ind), c) in by_unit {
+        for (node, hist, split) in nodes_of.get(&unit).into_iter().flatten() {
+            let e = sums
+                .entry((*node, *hist, ind, year))
+                .or_insert((Contribution::default(), 0));
+            e.0 = e.0.minus(c.negate());
+            if *split != 0 {
+                e.1 += c.n;
             }
         }
     }
-    let rows: Vec<Vec<Val>> = sums
-        .into_iter()
-        .filter(|(_, (c, s))| !c.is_zero() || *s != 0)
-        .map(|((ind, node, kind, year), (c, split))| {
-            vec![
-                Val::Int(ind),
-                Val::Int(node),
-                Val::Text(kind.to_string()),
-                Val::Int(year),
-                Val::Int(0),
-                Val::Int(c.milli),
-                Val::Int(c.n),
-                Val::Int(c.more),
-                Val::Int(c.nearly),
-                Val::Int(c.about),
-                Val::Int(split),
-            ]
+    let mut keys: Vec<(i64, bool, i64, i64)> = sums.keys().copied().collect();
+    // In key order: the upserts then walk the B-tree forwards.
+    keys.sort_unstable();
+    keys.into_iter()
+        .filter_map(|k| {
+            let (c, split) = sums[&k];
+            let (node, hist, ind, year) = k;
+            (!c.is_zero() || split != 0).then(|| {
+                vec![
+                    Val::Int(ind),
+                    Val::Int(node),
+                    Val::Str(if hist { "h" } else { "c" }),
+                    Val::Int(year),
+                    Val::Int(0),
+                    Val::Int(c.milli),
+                    Val::Int(c.n),
+                    Val::Int(c.more),
+                    Val::Int(c.nearly),
+                    Val::Int(c.about),
+                    Val::Int(split),
+                ]
+            })
         })
-        .collect();
+        .collect()
+}
+
+/// Write rows made by [`bulk_rows`].
+pub(crate) async fn write_bulk(tx: &mut WriteTx, rows: Vec<Vec<Val>>) -> StorageResult<()> {
     upsert_rows(tx, "rollup_year", COLUMNS, rows, ON_CONFLICT).await
 }

@@ -148,7 +148,75 @@ async fn story(db: Db) {
         get(&old_tg, "tt_buoi"),
         raw_sum(&db, "tt_buoi", "82", "2023-06-30").await
     );
+    communes_as_they_were(&db).await;
     review(&db).await;
+}
+
+/// Communes as they were have no rollup node of their own: their sums come
+/// from their values. A district of old Đồng Tháp by commune, and a commune
+/// by year, equal plain sums over the raw values.
+async fn communes_as_they_were(db: &Db) {
+    let at = "2023-06-30";
+    let district: String = sqlx::query_scalar(
+        "SELECT d.code FROM units d JOIN units p ON p.id = d.parent_id \
+         JOIN unit_tree t ON t.ancestor_id = d.id JOIN reports r ON r.unit_id = t.descendant_id \
+         JOIN units c ON c.id = r.unit_id \
+         WHERE p.code = '87' AND d.level = 'district' AND c.level = 'commune' AND r.state = 'approved' \
+         GROUP BY d.code ORDER BY COUNT(*) DESC, d.code LIMIT 1",
+    )
+    .fetch_one(db.pool())
+    .await
+    .unwrap();
+    let day = parse_date(at).unwrap();
+    let cat = catalogue::indicators(db).await.unwrap();
+    let inds = catalogue::indicators_by_code(db, &["tt_buoi".to_string()])
+        .await
+        .unwrap();
+    let run = |code: String, by: analytics::By| {
+        let (cat, inds) = (&cat, &inds);
+        async move {
+            let unit = units::get_at(db, &UnitCode::parse(&code).unwrap(), day)
+                .await
+                .unwrap();
+            analytics::run(
+                db,
+                &analytics::Query {
+                    indicators: inds,
+                    catalogue: cat,
+                    unit: &unit,
+                    range: YearRange {
+                        from: 2013,
+                        to: 2023,
+                    },
+                    by: Some(by),
+                    map: MapMode::Historical,
+                    approved_only: true,
+                },
+            )
+            .await
+            .unwrap()
+        }
+    };
+    let by_commune = run(district.clone(), analytics::By::Child).await;
+    let communes: Vec<(String, f64)> = by_commune
+        .iter()
+        .filter(|r| r.unit != district)
+        .filter_map(|r| r.value.map(|v| (r.unit.clone(), v)))
+        .collect();
+    assert!(communes.len() >= 2, "{by_commune:?}");
+    for (code, v) in &communes {
+        assert_eq!(*v, raw_sum(db, "tt_buoi", code, at).await, "xã {code}");
+    }
+    let all: f64 = by_commune.iter().filter_map(|r| r.value).sum();
+    assert_eq!(all, raw_sum(db, "tt_buoi", &district, at).await);
+    // One commune by year adds up to its plain sum too.
+    let (code, total) = &communes[0];
+    let years: f64 = run(code.clone(), analytics::By::Year)
+        .await
+        .iter()
+        .filter_map(|r| r.value)
+        .sum();
+    assert_eq!(years, *total);
 }
 
 /// The 10-year review of old Đồng Tháp: its figures are the analytics' and

@@ -10,11 +10,28 @@ pub enum RawValue {
     Text(String),
 }
 
+/// Where a value is in its file, for error messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Place {
+    /// A line of a CSV file: "dòng 17" (written only when an error needs it).
+    Line(usize),
+    /// "Biểu 01, ô D17", "dataValues[3]".
+    Named(String),
+}
+
+impl std::fmt::Display for Place {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Place::Line(n) => write!(f, "dòng {n}"),
+            Place::Named(s) => f.write_str(s),
+        }
+    }
+}
+
 /// One value to import, with its place for error messages.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ImportRow {
-    /// "dòng 17", "Biểu 01, ô D17", "dataValues[3]".
-    pub place: String,
+    pub place: Place,
     /// The form; when absent, the form whose period type fits the period.
     pub form: Option<String>,
     pub unit: String,

@@ -135,6 +135,14 @@ impl Qualifier {
 impl FromStr for Qualifier {
     type Err = DomainError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
+        // The stored codes first: this runs for every value of an import.
+        match s {
+            "exact" | "" => return Ok(Qualifier::Exact),
+            "more_than" => return Ok(Qualifier::MoreThan),
+            "nearly" => return Ok(Qualifier::Nearly),
+            "about" => return Ok(Qualifier::About),
+            _ => {}
+        }
         match crate::text::fold(s).as_str() {
             "" | "exact" | "chinh xac" => Ok(Qualifier::Exact),
             "more_than" | "hon" | "tren" => Ok(Qualifier::MoreThan),
@@ -165,6 +173,16 @@ fn not_a_number(s: &str) -> DomainError {
 /// Parse a number typed the Vietnamese way. The dot groups thousands (in
 /// groups of three), the comma separates decimals.
 pub fn parse_number(input: &str) -> Result<TypedNumber, DomainError> {
+    // Plain digits, as most cells of an import are.
+    let t = input.trim();
+    if !t.is_empty() && t.len() <= 15 && t.bytes().all(|b| b.is_ascii_digit()) {
+        if let Ok(n) = t.parse::<i64>() {
+            return Ok(TypedNumber {
+                milli: n * SCALE,
+                qualifier: Qualifier::Exact,
+            });
+        }
+    }
     let original = input;
     let text = crate::text::clean(input);
     let folded = crate::text::fold(&text);

@@ -70,7 +70,7 @@ pub fn read(bytes: &[u8]) -> Result<Vec<ImportRow>, Vec<String>> {
             None => dv.data_element,
         };
         rows.push(ImportRow {
-            place,
+            place: antq_core::imports::Place::Named(place),
             form: set.data_set.clone(),
             unit,
             period,

@@ -1,6 +1,6 @@
 //! Turning an uploaded file into rows to import, whatever its format.
 
-use antq_core::imports::{ImportRow, RawValue};
+use antq_core::imports::{ImportRow, Place, RawValue};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -30,7 +30,7 @@ pub fn read(format: Format, bytes: &[u8]) -> Result<Vec<ImportRow>, Vec<String>>
             records
                 .into_iter()
                 .map(|r| ImportRow {
-                    place: r.place,
+                    place: Place::Line(r.line),
                     form: None,
                     unit: r.unit,
                     period: r.period,
@@ -45,7 +45,7 @@ pub fn read(format: Format, bytes: &[u8]) -> Result<Vec<ImportRow>, Vec<String>>
             up.cells
                 .into_iter()
                 .map(|c| ImportRow {
-                    place: c.place,
+                    place: Place::Named(c.place),
                     form: Some(up.form.clone()),
                     unit: c.unit,
                     period: up.period.clone(),

@@ -52,7 +52,33 @@ pub async fn append(tx: &mut WriteTx, change: Change<'_>) -> StorageResult<i64> 
     append_many(tx, vec![change]).await
 }
 
-impl Change<'_> {
+/// A change whose before and after are already JSON text (bulk writes
+/// build it directly instead of through `serde_json::Value`).
+pub(crate) struct TextChange<'a> {
+    pub who: &'a Who,
+    pub action: &'a str,
+    pub entity: &'a str,
+    pub entity_id: String,
+    pub unit_id: Option<i64>,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+impl<'a> From<Change<'a>> for TextChange<'a> {
+    fn from(c: Change<'a>) -> TextChange<'a> {
+        TextChange {
+            who: c.who,
+            action: c.action,
+            entity: c.entity,
+            entity_id: c.entity_id,
+            unit_id: c.unit_id,
+            before: c.before.map(|v| v.to_string()),
+            after: c.after.map(|v| v.to_string()),
+        }
+    }
+}
+
+impl TextChange<'_> {
     fn record(self, id: i64, at: String, prev_hash: String) -> AuditRecord {
         AuditRecord {
             id,
@@ -63,8 +89,8 @@ impl Change<'_> {
             entity: self.entity.to_string(),
             entity_id: self.entity_id,
             unit_id: self.unit_id,
-            before: self.before.map(|v| v.to_string()),
-            after: self.after.map(|v| v.to_string()),
+            before: self.before,
+            after: self.after,
             prev_hash,
         }
     }
@@ -76,22 +102,74 @@ impl Change<'_> {
 /// appends form one chain; the hashes are chained in memory and the rows
 /// written in batches. Returns the id of the last row.
 pub async fn append_many(tx: &mut WriteTx, changes: Vec<Change<'_>>) -> StorageResult<i64> {
+    append_text_many(tx, changes.into_iter().map(TextChange::from).collect()).await
+}
+
+/// [`append_many`] for changes already written as JSON text.
+pub(crate) async fn append_text_many(
+    tx: &mut WriteTx,
+    changes: Vec<TextChange<'_>>,
+) -> StorageResult<i64> {
     if changes.is_empty() {
         return Ok(0);
     }
-    let n = changes.len() as i64;
+    let head = reserve(tx, changes.len()).await?;
+    let last = head.last_id;
+    let records = head.records(changes);
+    write_chained(tx, chain(records)).await?;
+    Ok(last)
+}
+
+/// The place of `n` rows reserved at the head of the chain.
+pub(crate) struct Reserved {
+    last_id: i64,
+    n: i64,
+    prev_hash: String,
+    at: String,
+}
+
+/// Take `n` ids at the head of the chain (which takes its lock: a row lock
+/// on PostgreSQL, the write lock on SQLite, so concurrent appends form one
+/// chain) and the hash the first of them follows.
+pub(crate) async fn reserve(tx: &mut WriteTx, n: usize) -> StorageResult<Reserved> {
+    let n = n as i64;
     let head = sqlx::query(
         "UPDATE audit_head SET last_id = last_id + $1 WHERE id = 1 RETURNING last_id, last_hash",
     )
     .bind(n)
     .fetch_one(tx.conn())
     .await?;
-    let last: i64 = head.get(0);
-    let mut prev_hash: String = head.get(1);
-    let at = dates::timestamp(dates::now_utc());
-    let mut rows = Vec::with_capacity(changes.len());
-    for (i, change) in changes.into_iter().enumerate() {
-        let rec = change.record(last - n + 1 + i as i64, at.clone(), prev_hash.clone());
+    Ok(Reserved {
+        last_id: head.get(0),
+        n,
+        prev_hash: head.get(1),
+        at: dates::timestamp(dates::now_utc()),
+    })
+}
+
+impl Reserved {
+    /// The records of the changes, numbered; their hashes are set by [`chain`].
+    pub(crate) fn records(&self, changes: Vec<TextChange<'_>>) -> (String, Vec<AuditRecord>) {
+        debug_assert_eq!(changes.len() as i64, self.n);
+        let first = self.last_id - self.n + 1;
+        let records = changes
+            .into_iter()
+            .enumerate()
+            .map(|(i, c)| c.record(first + i as i64, self.at.clone(), String::new()))
+            .collect();
+        (self.prev_hash.clone(), records)
+    }
+}
+
+/// Hash the records in order, each over the previous one's hash (pure
+/// computation: an import runs it beside its other writes). Returns the
+/// rows to insert and the new head hash.
+pub(crate) fn chain(
+    (mut prev_hash, records): (String, Vec<AuditRecord>),
+) -> (Vec<Vec<Val>>, String) {
+    let mut rows = Vec::with_capacity(records.len());
+    for mut rec in records {
+        rec.prev_hash = prev_hash;
         let hash = rec.compute_hash();
         prev_hash = hash.clone();
         rows.push(vec![
@@ -109,6 +187,14 @@ pub async fn append_many(tx: &mut WriteTx, changes: Vec<Change<'_>>) -> StorageR
             Val::Text(hash),
         ]);
     }
+    (rows, prev_hash)
+}
+
+/// Write chained rows and move the head's hash to the last of them.
+pub(crate) async fn write_chained(
+    tx: &mut WriteTx,
+    (rows, last_hash): (Vec<Vec<Val>>, String),
+) -> StorageResult<()> {
     crate::batch::insert_rows(
         tx,
         "audit_log",
@@ -130,10 +216,10 @@ pub async fn append_many(tx: &mut WriteTx, changes: Vec<Change<'_>>) -> StorageR
     )
     .await?;
     sqlx::query("UPDATE audit_head SET last_hash = $1 WHERE id = 1")
-        .bind(&prev_hash)
+        .bind(&last_hash)
         .execute(tx.conn())
         .await?;
-    Ok(last)
+    Ok(())
 }
 
 const COLUMNS: &str = "id, at, actor_id, actor, action, entity, entity_id, unit_id, before_json, after_json, prev_hash, hash";

@@ -14,6 +14,8 @@ pub enum Val {
     Int(i64),
     OptInt(Option<i64>),
     Text(String),
+    /// Text known at compile time (codes such as a qualifier): no allocation.
+    Str(&'static str),
     OptText(Option<String>),
     Bytes(Vec<u8>),
 }
@@ -26,6 +28,7 @@ pub fn bind_val<'q>(
         Val::Int(i) => q.bind(i),
         Val::OptInt(i) => q.bind(i),
         Val::Text(s) => q.bind(s),
+        Val::Str(s) => q.bind(s),
         Val::OptText(s) => q.bind(s),
         Val::Bytes(b) => q.bind(b),
     }
@@ -64,38 +67,103 @@ async fn write_rows(
     if backend == Backend::Postgres {
         return write_rows_json(tx, table, columns, rows, on_conflict).await;
     }
-    let per_batch = (4000 / columns.len()).max(1);
-    let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        let batch: Vec<Vec<Val>> = rows.by_ref().take(per_batch).collect();
-        let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
-        for (i, _) in batch.iter().enumerate() {
-            if i > 0 {
-                sql.push_str(", ");
-            }
-            sql.push('(');
-            for c in 0..columns.len() {
-                if c > 0 {
-                    sql.push_str(", ");
-                }
-                // Plain `?`: SQLite looks numbered or named parameters up
-                // by a linear scan at every bind, quadratic in a batch.
-                sql.push('?');
-            }
-            sql.push(')');
+    sqlite_batches(tx, table, columns, &[], &rows, on_conflict, |mut q, row| {
+        debug_assert_eq!(row.len(), columns.len());
+        for v in row {
+            q = match v {
+                Val::Int(i) => q.bind(*i),
+                Val::OptInt(i) => q.bind(*i),
+                Val::Text(s) => q.bind(s.as_str()),
+                Val::Str(s) => q.bind(*s),
+                Val::OptText(s) => q.bind(s.as_deref()),
+                Val::Bytes(b) => q.bind(b.as_slice()),
+            };
         }
+        q
+    })
+    .await
+}
+
+/// SQLite: rows written a few hundred per statement, each value bound by
+/// reference with plain `?` placeholders (SQLite looks numbered or named
+/// parameters up by a linear scan at every bind, quadratic in a batch).
+/// `shared` columns have the same value in every row and are bound once per
+/// statement. While SQLite runs one statement on its own thread, the next is
+/// bound here.
+pub(crate) async fn sqlite_batches<T: Sync>(
+    tx: &mut WriteTx,
+    table: &str,
+    columns: &[&str],
+    shared: &[(&str, &str)],
+    rows: &[T],
+    on_conflict: &str,
+    bind: impl for<'q> Fn(Query<'q, Any, AnyArguments<'q>>, &'q T) -> Query<'q, Any, AnyArguments<'q>>,
+) -> StorageResult<()> {
+    let per_batch = (4000 / columns.len()).max(1);
+    let sql_for = |n: usize| {
+        let one = format!("({})", vec!["?"; columns.len()].join(", "));
+        let values = vec![one.as_str(); n].join(", ");
+        let mut sql = if shared.is_empty() {
+            format!(
+                "INSERT INTO {table} ({}) VALUES {values}",
+                columns.join(", ")
+            )
+        } else {
+            // The shared values' `?` come first in the text, so they bind first.
+            let names: Vec<&str> = columns
+                .iter()
+                .chain(shared.iter().map(|(c, _)| c))
+                .copied()
+                .collect();
+            let picks: Vec<String> = (1..=columns.len())
+                .map(|i| format!("column{i}"))
+                .chain(shared.iter().map(|_| "?".to_string()))
+                .collect();
+            format!(
+                "INSERT INTO {table} ({}) SELECT {} FROM (VALUES {values}) WHERE true",
+                names.join(", "),
+                picks.join(", ")
+            )
+        };
         if !on_conflict.is_empty() {
             sql.push(' ');
             sql.push_str(on_conflict);
         }
-        let mut q = sqlx::query(&sql);
-        for row in batch {
-            debug_assert_eq!(row.len(), columns.len());
-            for v in row {
-                q = bind_val(q, v);
-            }
+        sql
+    };
+    let full_sql = sql_for(per_batch.min(rows.len()));
+    let tail_sql = sql_for(rows.len() % per_batch);
+    type Q<'q> = Query<'q, Any, AnyArguments<'q>>;
+    fn build<'q, T>(
+        sql: &'q str,
+        shared: &[(&str, &'q str)],
+        batch: &'q [T],
+        bind: &impl Fn(Q<'q>, &'q T) -> Q<'q>,
+    ) -> Q<'q> {
+        let mut q = sqlx::query(sql);
+        for (_, v) in shared {
+            q = q.bind(*v);
         }
-        q.execute(tx.conn()).await?;
+        for row in batch {
+            q = bind(q, row);
+        }
+        q
+    }
+    let sql_of = |batch: &[T]| {
+        if batch.len() == per_batch {
+            full_sql.as_str()
+        } else {
+            tail_sql.as_str()
+        }
+    };
+    let mut chunks = rows.chunks(per_batch);
+    let mut next = chunks.next().map(|b| build(sql_of(b), shared, b, &bind));
+    while let Some(q) = next {
+        let (done, built) = tokio::join!(q.execute(tx.conn()), async {
+            chunks.next().map(|b| build(sql_of(b), shared, b, &bind))
+        });
+        done?;
+        next = built;
     }
     Ok(())
 }
@@ -129,6 +197,7 @@ async fn write_rows_json(
                         Val::Int(i) => J::from(i),
                         Val::OptInt(i) => i.map(J::from).unwrap_or(J::Null),
                         Val::Text(s) => J::String(s),
+                        Val::Str(s) => J::from(s),
                         Val::OptText(s) => s.map(J::String).unwrap_or(J::Null),
                         Val::Bytes(b) => J::String(bytea_hex(&b)),
                     };

@@ -5,10 +5,12 @@
 
 use std::collections::HashMap;
 
+use rustc_hash::{FxHashMap, FxHashSet};
+
 use antq_core::auth::Action;
 use antq_core::dates::{self, Date};
 use antq_core::indicators::{parse_number, Qualifier, SCALE};
-use antq_core::periods::Period;
+use antq_core::periods::{Period, PeriodType};
 use antq_core::units::UnitCode;
 use serde::Serialize;
 
@@ -31,6 +33,9 @@ pub struct ImportSummary {
     pub changes: Changes,
 }
 
+/// A period checked for a form: the period and its last day, or the message.
+type PeriodCheck = Result<(Period, Date), String>;
+
 struct Target {
     form: Form,
     unit: Unit,
@@ -39,6 +44,10 @@ struct Target {
 
 /// Check every row, then (unless `dry_run`) write them all in one transaction.
 /// With an actor, each unit must be one the actor enters data for.
+///
+/// What many rows share is checked once: the form of an indicator and period
+/// type, a period for a form, a unit code at a date, a form for a unit, the
+/// actor's right; each row still gets its own message with its own place.
 pub async fn run(
     db: &Db,
     actor: Option<&Actor>,
@@ -48,160 +57,224 @@ pub async fn run(
 ) -> StorageResult<ImportSummary> {
     let started = std::time::Instant::now();
     let mut errors: Vec<String> = Vec::new();
-    let mut forms: HashMap<String, Form> = HashMap::new();
+    let mut forms: Vec<Form> = Vec::new();
     for (code, _) in catalogue::form_codes(db).await? {
-        forms.insert(code.clone(), catalogue::form(db, &code).await?);
+        forms.push(catalogue::form(db, &code).await?);
     }
-    let mut unit_cache: HashMap<(String, Date), Option<Unit>> = HashMap::new();
-    let mut allowed: HashMap<(i64, String), bool> = HashMap::new();
-    // (form, unit id, period) → inputs; and the first place of each key, for duplicates.
-    let mut groups: Vec<(Target, Vec<ValueInput>)> = Vec::new();
-    let mut index: HashMap<(String, i64, String), usize> = HashMap::new();
-    let mut seen: HashMap<(String, i64, String, String), String> = HashMap::new();
+    let form_by_code: FxHashMap<&str, usize> = forms
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.code.as_str(), i))
+        .collect();
     let n = rows.len();
 
-    // Look every unit up once, a few hundred codes per query: the version
-    // valid on the last day of each row's period.
+    // The form of each row: named, or the one reporting its indicator by its period type.
+    let mut parsed_periods: FxHashMap<&str, Result<Period, String>> = FxHashMap::default();
+    let mut implied_form: FxHashMap<(&str, PeriodType), Option<usize>> = FxHashMap::default();
+    // Period checks per (form, period): (period, last day) or the message.
+    let mut checked_periods: FxHashMap<(usize, &str), PeriodCheck> = FxHashMap::default();
+    // Pass 1: resolve form and period of every row, and collect the unit codes to look up.
+    let mut resolved: Vec<Result<(usize, Period, Date), String>> = Vec::with_capacity(n);
     let mut wanted: HashMap<Date, Vec<UnitCode>> = HashMap::new();
+    let mut wanted_seen: FxHashSet<(&str, Date)> = FxHashSet::default();
     for row in &rows {
-        let (Ok(period), Ok(code)) = (Period::parse(&row.period), UnitCode::parse(&row.unit))
-        else {
-            continue;
-        };
-        let form = match &row.form {
-            Some(code) => forms.get(code),
-            None => {
-                let base = row.key.split('.').next().unwrap_or_default();
-                forms.values().find(|f| {
-                    f.period_type == period.kind && f.indicators.iter().any(|i| i.code == base)
-                })
-            }
-        };
-        if let Some(Ok((_, _, end))) = form.map(|f| reports::check_period(f, &row.period)) {
-            if let std::collections::hash_map::Entry::Vacant(e) =
-                unit_cache.entry((code.as_str().to_string(), end))
-            {
-                e.insert(None);
-                wanted.entry(end).or_default().push(code);
-            }
-        }
-    }
-    for (end, codes) in wanted {
-        let found = units::find_many_at(db, &codes, end).await?;
-        for c in codes {
-            unit_cache.insert(
-                (c.as_str().to_string(), end),
-                found.get(c.as_str()).cloned(),
-            );
-        }
-    }
-
-    for row in rows {
-        let here = &row.place;
-        let period = match Period::parse(&row.period) {
-            Ok(p) => p,
+        let period = match parsed_periods
+            .entry(row.period.as_str())
+            .or_insert_with(|| Period::parse(&row.period).map_err(|e| e.to_string()))
+        {
+            Ok(p) => *p,
             Err(e) => {
-                errors.push(format!("{here}: {e}"));
+                resolved.push(Err(e.clone()));
                 continue;
             }
         };
         let form = match &row.form {
-            Some(code) => match forms.get(code) {
-                Some(f) => f,
+            Some(code) => match form_by_code.get(code.as_str()) {
+                Some(f) => *f,
                 None => {
-                    errors.push(format!("{here}: biểu mẫu \"{code}\" không có"));
+                    resolved.push(Err(format!("biểu mẫu \"{code}\" không có")));
                     continue;
                 }
             },
             None => {
                 let base = row.key.split('.').next().unwrap_or_default();
-                match forms.values().find(|f| {
-                    f.period_type == period.kind && f.indicators.iter().any(|i| i.code == base)
-                }) {
+                let found = *implied_form.entry((base, period.kind)).or_insert_with(|| {
+                    forms.iter().position(|f| {
+                        f.period_type == period.kind && f.indicators.iter().any(|i| i.code == base)
+                    })
+                });
+                match found {
                     Some(f) => f,
                     None => {
-                        errors.push(format!(
-                            "{here}: không có biểu mẫu nào báo cáo chỉ tiêu \"{}\" theo kỳ {}",
+                        resolved.push(Err(format!(
+                            "không có biểu mẫu nào báo cáo chỉ tiêu \"{}\" theo kỳ {}",
                             row.key,
                             period.code()
-                        ));
+                        )));
                         continue;
                     }
                 }
             }
         };
-        let end = match reports::check_period(form, &row.period) {
-            Ok((_, _, end)) => end,
+        let checked = checked_periods
+            .entry((form, row.period.as_str()))
+            .or_insert_with(|| {
+                reports::check_period(&forms[form], &row.period)
+                    .map(|(p, _, end)| (p, end))
+                    .map_err(|e| e.to_string())
+            })
+            .clone();
+        match checked {
+            Ok((p, end)) => {
+                if wanted_seen.insert((row.unit.as_str(), end)) {
+                    if let Ok(code) = UnitCode::parse(&row.unit) {
+                        wanted.entry(end).or_default().push(code);
+                    }
+                }
+                resolved.push(Ok((form, p, end)));
+            }
+            Err(e) => resolved.push(Err(e)),
+        }
+    }
+
+    // Every unit looked up once, a few hundred codes per query: the version
+    // valid on the last day of each row's period.
+    let mut distinct: Vec<UnitCode> = wanted.values().flatten().cloned().collect();
+    distinct.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+    distinct.dedup_by(|a, b| a.as_str() == b.as_str());
+    let versions = units::versions_many(db, &distinct).await?;
+    let mut units_at: HashMap<Date, HashMap<String, Unit>> = HashMap::new();
+    for (end, codes) in wanted {
+        let valid = codes
+            .into_iter()
+            .filter_map(|c| {
+                let v = versions.get(c.as_str())?.iter().find(|u| u.valid_on(end))?;
+                Some((c.as_str().to_string(), v.clone()))
+            })
+            .collect();
+        units_at.insert(end, valid);
+    }
+    // (unit text, last day) → unit, or the message (for codes not found).
+    let mut unit_errors: FxHashMap<(&str, Date), String> = FxHashMap::default();
+    let mut unit_checks: FxHashMap<(usize, i64), Result<(), String>> = FxHashMap::default();
+    let mut allowed: HashMap<(i64, usize), bool> = HashMap::new();
+    // (form, unit id, period) → group; within a group, key → first row.
+    let mut groups: Vec<(Target, Vec<ValueInput>)> = Vec::new();
+    let mut index: FxHashMap<(usize, i64, Period), usize> = FxHashMap::default();
+    // Per group: key → first row (a small map each, sized for the form).
+    let mut seen: Vec<FxHashMap<&str, usize>> = Vec::new();
+
+    // The group of the previous row: consecutive rows of a file mostly
+    // belong to the same report, which then needs no look-up at all.
+    let mut last: Option<(usize, &str, Period, usize)> = None;
+    for (row_no, (row, res)) in rows.iter().zip(resolved).enumerate() {
+        let here = &row.place;
+        let (form_ix, period, end) = match res {
+            Ok(r) => r,
             Err(e) => {
                 errors.push(format!("{here}: {e}"));
                 continue;
             }
         };
-        let code = match UnitCode::parse(&row.unit) {
-            Ok(c) => c,
-            Err(e) => {
-                errors.push(format!("{here}: {e}"));
-                continue;
+        let form = &forms[form_ix];
+        let same = last.filter(|(f, u, p, _)| *f == form_ix && *u == row.unit && *p == period);
+        let gi = match same {
+            Some((_, _, _, gi)) => gi,
+            None => {
+                let code = match UnitCode::parse(&row.unit) {
+                    Ok(c) => c,
+                    Err(e) => {
+                        errors.push(format!("{here}: {e}"));
+                        continue;
+                    }
+                };
+                let Some(unit) = units_at.get(&end).and_then(|m| m.get(code.as_str())) else {
+                    let message = match unit_errors.get(&(row.unit.as_str(), end)) {
+                        Some(m) => m.clone(),
+                        None => {
+                            let other = units::versions(db, &code).await?;
+                            let m = if other.is_empty() {
+                                format!("mã đơn vị \"{code}\" không có")
+                            } else {
+                                format!(
+                            "mã đơn vị \"{code}\" không có hiệu lực vào ngày {} (cuối kỳ {})",
+                            dates::format_vi(end),
+                            period.code()
+                        )
+                            };
+                            unit_errors.insert((row.unit.as_str(), end), m.clone());
+                            m
+                        }
+                    };
+                    errors.push(format!("{here}: {message}"));
+                    continue;
+                };
+                if let Err(e) = unit_checks
+                    .entry((form_ix, unit.id))
+                    .or_insert_with(|| reports::check_unit(form, unit).map_err(|e| e.to_string()))
+                {
+                    errors.push(format!("{here}: {e}"));
+                    continue;
+                }
+                if let Some(actor) = actor {
+                    let k = (unit.id, form_ix);
+                    let ok = match allowed.get(&k) {
+                        Some(ok) => *ok,
+                        None => {
+                            let ok =
+                                access::can(db, actor, Action::EnterData(form.owner_role), unit.id)
+                                    .await?;
+                            allowed.insert(k, ok);
+                            ok
+                        }
+                    };
+                    if !ok {
+                        errors.push(format!(
+                            "{here}: không có quyền nhập số liệu biểu {} cho {}",
+                            form.code, unit.name
+                        ));
+                        continue;
+                    }
+                }
+                let gi = *index.entry((form_ix, unit.id, period)).or_insert_with(|| {
+                    groups.push((
+                        Target {
+                            form: form.clone(),
+                            unit: unit.clone(),
+                            period: period.code(),
+                        },
+                        Vec::new(),
+                    ));
+                    groups.len() - 1
+                });
+                last = Some((form_ix, row.unit.as_str(), period, gi));
+                gi
             }
         };
-        let cache_key = (code.as_str().to_string(), end);
-        if !unit_cache.contains_key(&cache_key) {
-            let u = units::find_at(db, &code, end).await?;
-            unit_cache.insert(cache_key.clone(), u);
-        }
-        let Some(unit) = unit_cache[&cache_key].clone() else {
-            let other = units::versions(db, &code).await?;
-            errors.push(if other.is_empty() {
-                format!("{here}: mã đơn vị \"{code}\" không có")
-            } else {
-                format!(
-                    "{here}: mã đơn vị \"{code}\" không có hiệu lực vào ngày {} (cuối kỳ {})",
-                    dates::format_vi(end),
-                    period.code()
-                )
-            });
-            continue;
-        };
-        if let Err(e) = reports::check_unit(form, &unit) {
-            errors.push(format!("{here}: {e}"));
-            continue;
-        }
-        if let Some(actor) = actor {
-            let k = (unit.id, form.code.clone());
-            if !allowed.contains_key(&k) {
-                let ok =
-                    access::can(db, actor, Action::EnterData(form.owner_role), unit.id).await?;
-                allowed.insert(k.clone(), ok);
-            }
-            if !allowed[&k] {
-                errors.push(format!(
-                    "{here}: không có quyền nhập số liệu biểu {} cho {}",
-                    form.code, unit.name
-                ));
-                continue;
-            }
-        }
-        let (indicator, option) = match row.key.trim().split_once('.') {
+        let key = row.key.trim();
+        let (indicator, option) = match key.split_once('.') {
             Some((i, o)) if o.is_empty() || i.is_empty() => {
                 errors.push(format!("{here}: \"{}\" không phải mã chỉ tiêu", row.key));
                 continue;
             }
             Some((i, o)) => (i.to_string(), o.to_string()),
-            None => (row.key.trim().to_string(), String::new()),
+            None => (key.to_string(), String::new()),
         };
-        let dup_key = (
-            form.code.clone(),
-            unit.id,
-            period.code(),
-            format!("{indicator}.{option}"),
-        );
-        if let Some(first) = seen.get(&dup_key) {
+        if seen.len() <= gi {
+            seen.resize_with(gi + 1, || {
+                let mut m = FxHashMap::default();
+                m.reserve(form.indicators.iter().map(|i| i.options.len().max(1)).sum());
+                m
+            });
+        }
+        if let Some(first) = seen[gi].get(key) {
             errors.push(format!(
-                "{here}: trùng với {first} (cùng đơn vị, kỳ và chỉ tiêu)"
+                "{here}: trùng với {} (cùng đơn vị, kỳ và chỉ tiêu)",
+                rows[*first].place
             ));
             continue;
         }
-        seen.insert(dup_key, here.clone());
+        seen[gi].insert(key, row_no);
         let qualifier_given = if row.qualifier.trim().is_empty() {
             None
         } else {
@@ -237,21 +310,18 @@ pub async fn run(
         for e in reports::check_inputs(form, std::slice::from_ref(&input)) {
             errors.push(format!("{here}: {e}"));
         }
-        let gk = (form.code.clone(), unit.id, period.code());
-        let gi = *index.entry(gk).or_insert_with(|| {
-            groups.push((
-                Target {
-                    form: form.clone(),
-                    unit: unit.clone(),
-                    period: period.code(),
-                },
-                Vec::new(),
-            ));
-            groups.len() - 1
-        });
         groups[gi].1.push(input);
     }
 
+    drop((
+        seen,
+        index,
+        unit_errors,
+        wanted_seen,
+        parsed_periods,
+        implied_form,
+        checked_periods,
+    ));
     // Locked reports are refused before anything is written.
     let items: Vec<reports::Item<'_>> = groups
         .iter()
@@ -281,22 +351,27 @@ pub async fn run(
     if !errors.is_empty() {
         return Err(StorageError::Rejected(errors));
     }
-    let changes = reports::apply_many(&mut tx, who, &items).await?;
+    let changes = reports::apply_many(&mut tx, who, &items, found, Box::new(rows)).await?;
+    let written = started.elapsed();
+    if !dry_run {
+        tx.commit().await?;
+    }
     tracing::info!(
         rows = n,
         reports = groups.len(),
         checked_ms = checked.as_millis() as u64,
-        written_ms = (started.elapsed() - checked).as_millis() as u64,
+        written_ms = (written - checked).as_millis() as u64,
+        committed_ms = (started.elapsed() - written).as_millis() as u64,
         dry_run,
         "import"
     );
-    if !dry_run {
-        tx.commit().await?;
-    }
+    let reports = groups.len();
+    drop(items);
+    std::thread::spawn(move || drop(groups));
     Ok(ImportSummary {
         dry_run,
         rows: n,
-        reports: groups.len(),
+        reports,
         changes,
     })
 }

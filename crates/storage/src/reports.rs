@@ -432,14 +432,22 @@ pub(crate) async fn apply_values(
     .bind(report_id)
     .fetch_all(tx.conn())
     .await?;
-    let mut plan = plan(form, report_id, old_values(old_rows), inputs, &now, who)?;
+    let index = IndicatorIndex::of(form);
+    let mut plan = plan(&index, report_id, old_values(old_rows), inputs)?;
     changes.add(plan.changes);
-    if plan.before.is_empty() {
+    if plan.is_empty() {
         return Ok(changes);
     }
-    write_values(tx, std::mem::take(&mut plan.upserts), &plan.deletes).await?;
+    write_values(
+        tx,
+        std::mem::take(&mut plan.upserts),
+        &plan.deletes,
+        &now,
+        who,
+    )
+    .await?;
     crate::rollups::add_many(tx, unit.id, i64::from(p.year), false, &plan.deltas).await?;
-    audit::append(tx, plan.audit(who, unit)).await?;
+    audit::append_text_many(tx, vec![plan.audit(who, unit)]).await?;
     Ok(changes)
 }
 
@@ -454,102 +462,247 @@ fn old_values(rows: Vec<OldRow>) -> OldValues {
 }
 
 /// What writing inputs into one report changes: the rows to upsert and
-/// delete, the rollup deltas by indicator, the audit's before and after.
+/// delete, the rollup deltas by indicator, the audit's before and after
+/// (written straight as JSON text: an import builds one per report).
 struct Plan {
     report_id: i64,
-    upserts: Vec<Vec<Val>>,
+    upserts: Vec<ValueRow>,
     deletes: Vec<(i64, i64, String)>,
     deltas: Vec<(i64, Contribution)>,
-    before: serde_json::Map<String, serde_json::Value>,
-    after: serde_json::Map<String, serde_json::Value>,
+    before: String,
+    after: String,
+    /// Whether any changed key had a value before.
+    had_before: bool,
     changes: Changes,
 }
 
 impl Plan {
-    fn audit<'a>(self, who: &'a Who, unit: &Unit) -> Change<'a> {
-        Change {
+    fn is_empty(&self) -> bool {
+        self.after.is_empty()
+    }
+
+    fn audit<'a>(self, who: &'a Who, unit: &Unit) -> audit::TextChange<'a> {
+        audit::TextChange {
             who,
             action: "value.set",
             entity: "report",
             entity_id: self.report_id.to_string(),
             unit_id: Some(unit.id),
-            before: Some(serde_json::Value::Object(self.before)),
-            after: Some(serde_json::Value::Object(self.after)),
+            before: self.had_before.then(|| self.before + "}"),
+            after: Some(self.after + "}"),
         }
     }
 }
 
+/// Append `s` as a JSON string.
+fn push_json_str(out: &mut String, s: &str) {
+    use std::fmt::Write;
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// A figure as the audit shows it ("4.378", "64,5"), appended as a JSON string.
+fn push_json_milli(out: &mut String, m: i64) {
+    if m % antq_core::indicators::SCALE != 0 {
+        return push_json_str(out, &format_milli(m));
+    }
+    // Whole numbers, the usual case, without an intermediate string.
+    let n = m / antq_core::indicators::SCALE;
+    let mut digits = [0u8; 20];
+    let mut len = 0;
+    let mut rest = n.unsigned_abs();
+    loop {
+        digits[len] = b'0' + (rest % 10) as u8;
+        len += 1;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    out.push('"');
+    if n < 0 {
+        out.push('-');
+    }
+    for i in (0..len).rev() {
+        out.push(char::from(digits[i]));
+        if i > 0 && i % 3 == 0 {
+            out.push('.');
+        }
+    }
+    out.push('"');
+}
+
+/// Append `"key":value` to an audit object being built (the key is the
+/// indicator's code, `code.option` for a breakdown): an exact value without
+/// comment as its figure (`"tt_buoi":"4.378"`), any other as
+/// `{"value","qualifier","comment"}`, a cleared or absent one as `null`.
+fn push_audit_entry(
+    out: &mut String,
+    (code, option): (&str, &str),
+    v: Option<(i64, &str, Option<&str>)>,
+) {
+    out.push(if out.is_empty() { '{' } else { ',' });
+    if option.is_empty() {
+        push_json_str(out, code);
+    } else {
+        push_json_str(out, &key(code, option));
+    }
+    out.push(':');
+    match v {
+        None => out.push_str("null"),
+        Some((m, "exact", None)) => push_json_milli(out, m),
+        Some((m, q, c)) => {
+            out.push_str("{\"value\":");
+            push_json_milli(out, m);
+            out.push_str(",\"qualifier\":");
+            push_json_str(out, q);
+            out.push_str(",\"comment\":");
+            match c {
+                Some(c) => push_json_str(out, c),
+                None => out.push_str("null"),
+            }
+            out.push('}');
+        }
+    }
+}
+
+#[cfg(test)]
+mod audit_text_tests {
+    use super::*;
+
+    #[test]
+    fn audit_figures_read_as_the_vietnamese_format() {
+        for m in [
+            0,
+            9_000,
+            4_378_000,
+            1_000_000_000,
+            -12_345_000,
+            64_500,
+            3_048_210_000,
+        ] {
+            let mut out = String::new();
+            push_json_milli(&mut out, m);
+            assert_eq!(out, format!("\"{}\"", format_milli(m)), "{m}");
+        }
+        let mut out = String::new();
+        push_audit_entry(
+            &mut out,
+            ("tt_luot", ""),
+            Some((4_378_000, "more_than", Some("ước \"tính\""))),
+        );
+        push_audit_entry(
+            &mut out,
+            ("kt_bang_khen", "tap_the"),
+            Some((2_000, "exact", None)),
+        );
+        push_audit_entry(&mut out, ("tt_buoi", ""), None);
+        out.push('}');
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["tt_luot"]["value"], "4.378");
+        assert_eq!(v["tt_luot"]["qualifier"], "more_than");
+        assert_eq!(v["tt_luot"]["comment"], "ước \"tính\"");
+        assert_eq!(v["kt_bang_khen.tap_the"], "2");
+        assert!(v["tt_buoi"].is_null());
+    }
+}
+
+/// A form's indicators by code, built once per form for a bulk write.
+pub(crate) struct IndicatorIndex<'a>(HashMap<&'a str, &'a crate::catalogue::Indicator>);
+
+impl<'a> IndicatorIndex<'a> {
+    pub(crate) fn of(form: &'a Form) -> IndicatorIndex<'a> {
+        IndicatorIndex(
+            form.indicators
+                .iter()
+                .map(|i| (i.code.as_str(), i))
+                .collect(),
+        )
+    }
+}
+
 fn plan(
-    form: &Form,
+    form: &IndicatorIndex<'_>,
     report_id: i64,
     old_values: OldValues,
     inputs: &[ValueInput],
-    now: &str,
-    who: &Who,
 ) -> StorageResult<Plan> {
-    let as_json = |v: &Option<(i64, String, Option<String>)>| match v {
-        Some((m, q, c)) => json!({"value": format_milli(*m), "qualifier": q, "comment": c}),
-        None => serde_json::Value::Null,
-    };
-    let contribution = |v: &Option<(i64, String, Option<String>)>| {
-        v.as_ref()
-            .map(|(m, q, _)| Contribution::of(*m, q.parse().unwrap_or(Qualifier::Exact)))
-            .unwrap_or_default()
-    };
+    let contribution =
+        |v: Option<(i64, Qualifier)>| v.map(|(m, q)| Contribution::of(m, q)).unwrap_or_default();
     let mut plan = Plan {
         report_id,
-        upserts: Vec::new(),
+        upserts: Vec::with_capacity(inputs.len()),
         deletes: Vec::new(),
         deltas: Vec::new(),
-        before: serde_json::Map::new(),
-        after: serde_json::Map::new(),
+        before: String::new(),
+        after: String::new(),
+        had_before: false,
         changes: Changes::default(),
     };
     for input in inputs {
-        let ind = form
-            .indicators
-            .iter()
-            .find(|i| i.code == input.indicator)
+        let ind = *form
+            .0
+            .get(input.indicator.as_str())
             .ok_or_else(|| StorageError::not_found(format!("chỉ tiêu {}", input.indicator)))?;
-        let old = old_values.get(&(ind.id, input.option.clone())).cloned();
-        let new = input.value.as_ref().map(|(m, q, c)| {
-            (
-                *m,
-                q.as_str().to_string(),
-                c.as_ref()
-                    .map(|c| antq_core::text::nfc(c.trim()))
-                    .filter(|c| !c.is_empty()),
-            )
+        let old = old_values.get(&(ind.id, input.option.clone()));
+        let new_comment = input.value.as_ref().and_then(|(_, _, c)| {
+            c.as_ref()
+                .map(|c| antq_core::text::nfc(c.trim()))
+                .filter(|c| !c.is_empty())
         });
-        if old == new {
+        let new = input.value.as_ref().map(|(m, q, _)| (*m, *q));
+        let old_parsed = old.map(|(m, q, _)| (*m, q.parse().unwrap_or(Qualifier::Exact)));
+        let same = match (old, &new) {
+            (None, None) => true,
+            (Some((om, oq, oc)), Some((m, q))) => om == m && oq == q.as_str() && *oc == new_comment,
+            _ => false,
+        };
+        if same {
             plan.changes.values_unchanged += 1;
             continue;
         }
-        let delta = contribution(&new).minus(contribution(&old));
+        let delta = contribution(new).minus(contribution(old_parsed));
         match plan.deltas.iter_mut().find(|(i, _)| *i == ind.id) {
             Some((_, d)) => *d = d.minus(delta.negate()),
             None => plan.deltas.push((ind.id, delta)),
         }
-        let k = key(&ind.code, &input.option);
-        plan.before.insert(k.clone(), as_json(&old));
-        plan.after.insert(k, as_json(&new));
+        let k = (ind.code.as_str(), input.option.as_str());
+        plan.had_before |= old.is_some();
+        push_audit_entry(
+            &mut plan.before,
+            k,
+            old.map(|(m, q, c)| (*m, q.as_str(), c.as_deref())),
+        );
+        push_audit_entry(
+            &mut plan.after,
+            k,
+            new.map(|(m, q)| (m, q.as_str(), new_comment.as_deref())),
+        );
         match new {
-            Some((m, q, c)) => {
+            Some((m, q)) => {
                 if old.is_some() {
                     plan.changes.values_changed += 1;
                 } else {
                     plan.changes.values_new += 1;
                 }
-                plan.upserts.push(vec![
-                    Val::Int(report_id),
-                    Val::Int(ind.id),
-                    Val::Text(input.option.clone()),
-                    Val::Int(m),
-                    Val::Text(q),
-                    Val::OptText(c),
-                    Val::Text(now.to_string()),
-                    Val::Text(who.name.clone()),
-                ]);
+                plan.upserts.push(ValueRow {
+                    report_id,
+                    indicator_id: ind.id,
+                    option: input.option.clone(),
+                    milli: m,
+                    qualifier: q.as_str(),
+                    comment: new_comment,
+                });
             }
             None => {
                 plan.changes.values_cleared += 1;
@@ -560,21 +713,76 @@ fn plan(
     Ok(plan)
 }
 
+/// A value row to write (the time and author are the same for all).
+struct ValueRow {
+    report_id: i64,
+    indicator_id: i64,
+    option: String,
+    milli: i64,
+    qualifier: &'static str,
+    comment: Option<String>,
+}
+
+const VALUE_COLUMNS: &[&str] = &[
+    "report_id",
+    "indicator_id",
+    "option_code",
+    "value_milli",
+    "qualifier",
+    "comment",
+    "updated_at",
+    "updated_by",
+];
+
+const VALUE_UPSERT: &str = "ON CONFLICT (report_id, indicator_id, option_code) DO UPDATE SET value_milli = excluded.value_milli, \
+     qualifier = excluded.qualifier, comment = excluded.comment, updated_at = excluded.updated_at, \
+     updated_by = excluded.updated_by";
+
 async fn write_values(
     tx: &mut crate::WriteTx,
-    upserts: Vec<Vec<Val>>,
+    upserts: Vec<ValueRow>,
     deletes: &[(i64, i64, String)],
+    now: &str,
+    who: &Who,
 ) -> StorageResult<()> {
-    crate::batch::upsert_rows(
-        tx,
-        "data_values",
-        &["report_id", "indicator_id", "option_code", "value_milli", "qualifier", "comment", "updated_at", "updated_by"],
-        upserts,
-        "ON CONFLICT (report_id, indicator_id, option_code) DO UPDATE SET value_milli = excluded.value_milli, \
-         qualifier = excluded.qualifier, comment = excluded.comment, updated_at = excluded.updated_at, \
-         updated_by = excluded.updated_by",
-    )
-    .await?;
+    if tx.backend() == crate::db::Backend::Sqlite {
+        let (columns, shared) = VALUE_COLUMNS.split_at(6);
+        let shared = [(shared[0], now), (shared[1], who.name.as_str())];
+        crate::batch::sqlite_batches(
+            tx,
+            "data_values",
+            columns,
+            &shared,
+            &upserts,
+            VALUE_UPSERT,
+            |q, r| {
+                q.bind(r.report_id)
+                    .bind(r.indicator_id)
+                    .bind(r.option.as_str())
+                    .bind(r.milli)
+                    .bind(r.qualifier)
+                    .bind(r.comment.as_deref())
+            },
+        )
+        .await?;
+    } else {
+        let rows = upserts
+            .into_iter()
+            .map(|r| {
+                vec![
+                    Val::Int(r.report_id),
+                    Val::Int(r.indicator_id),
+                    Val::Text(r.option),
+                    Val::Int(r.milli),
+                    Val::Str(r.qualifier),
+                    Val::OptText(r.comment),
+                    Val::Text(now.to_string()),
+                    Val::Text(who.name.clone()),
+                ]
+            })
+            .collect();
+        crate::batch::upsert_rows(tx, "data_values", VALUE_COLUMNS, rows, VALUE_UPSERT).await?;
+    }
     for (report, ind, option) in deletes {
         sqlx::query("DELETE FROM data_values WHERE report_id = $1 AND indicator_id = $2 AND option_code = $3")
             .bind(report)
@@ -632,14 +840,19 @@ pub(crate) async fn existing(
 /// needed: a handful of multi-row statements whatever the number of
 /// reports, one audit row per report created and per report changed, the
 /// rollups moved in one upsert. The caller has refused locked reports.
+/// `found` is what [`existing`] said of the items, in this transaction.
+/// `leftovers` (the caller's parsed file) is freed on the side thread while
+/// the values are written: millions of small strings take a while to free.
 pub(crate) async fn apply_many(
     tx: &mut crate::WriteTx,
     who: &Who,
     items: &[Item<'_>],
+    mut found: HashMap<(i64, i64, String), (i64, ReportState)>,
+    leftovers: Box<dyn std::any::Any + Send>,
 ) -> StorageResult<Changes> {
     let now = dates::timestamp(dates::now_utc());
     let mut changes = Changes::default();
-    let mut found = existing(tx, items).await?;
+    let mut phases = Phases::new();
     let mut new_rows = Vec::new();
     let mut created = Vec::new();
     for it in items {
@@ -690,17 +903,25 @@ pub(crate) async fn apply_many(
         found = existing(tx, items).await?;
         changes.reports_created += created.len();
     }
+    phases.lap("reports");
     let mut audits = Vec::new();
     for it in &created {
         let id = found[&(it.form.id, it.unit.id, it.period.to_string())].0;
-        audits.push(Change {
+        let mut after = String::from("{\"form\":");
+        push_json_str(&mut after, &it.form.code);
+        after.push_str(",\"period\":");
+        push_json_str(&mut after, it.period);
+        after.push_str(",\"state\":\"draft\",\"unit\":");
+        push_json_str(&mut after, &it.unit.code);
+        after.push('}');
+        audits.push(audit::TextChange {
             who,
             action: "report.create",
             entity: "report",
             entity_id: id.to_string(),
             unit_id: Some(it.unit.id),
             before: None,
-            after: Some(json!({"form": it.form.code, "unit": it.unit.code, "period": it.period, "state": "draft"})),
+            after: Some(after),
         });
     }
     // The values already there, for every report written to.
@@ -725,15 +946,20 @@ pub(crate) async fn apply_many(
             old_by_report.entry(r.0).or_default().push(r);
         }
     }
-    let mut upserts = Vec::new();
+    phases.lap("old_values");
+    let mut upserts = Vec::with_capacity(items.iter().map(|it| it.inputs.len()).sum());
     let mut deletes = Vec::new();
-    let mut rollups = Vec::new();
+    let mut rollups = Vec::with_capacity(items.len());
+    let mut indexes: HashMap<i64, IndicatorIndex<'_>> = HashMap::new();
     for (it, id) in items.iter().zip(&ids) {
         let p = Period::parse(it.period)?;
         let old = old_values(old_by_report.remove(id).unwrap_or_default());
-        let mut plan = plan(it.form, *id, old, it.inputs, &now, who)?;
+        let index = indexes
+            .entry(it.form.id)
+            .or_insert_with(|| IndicatorIndex::of(it.form));
+        let mut plan = plan(index, *id, old, it.inputs)?;
         changes.add(plan.changes);
-        if plan.before.is_empty() {
+        if plan.is_empty() {
             continue;
         }
         upserts.append(&mut plan.upserts);
@@ -745,9 +971,27 @@ pub(crate) async fn apply_many(
         });
         audits.push(plan.audit(who, it.unit));
     }
-    write_values(tx, upserts, &deletes).await?;
-    crate::rollups::add_bulk(tx, &rollups).await?;
-    audit::append_many(tx, audits).await?;
+    phases.lap("plan");
+    // The rollup sums and the audit hashes are computed on another thread
+    // while this one writes the values (SQLite writes on its own thread).
+    let nodes = crate::rollups::bulk_nodes(tx, &rollups).await?;
+    let head = audit::reserve(tx, audits.len()).await?;
+    let records = head.records(audits);
+    let side = tokio::task::spawn_blocking(move || {
+        let rollup_rows = crate::rollups::bulk_rows(&rollups, &nodes);
+        let chained = audit::chain(records);
+        drop(leftovers);
+        (rollup_rows, chained)
+    });
+    write_values(tx, upserts, &deletes, &now, who).await?;
+    phases.lap("values");
+    let (rollup_rows, audit_rows) = side.await.expect("rollup and audit computation");
+    phases.lap("side");
+    crate::rollups::write_bulk(tx, rollup_rows).await?;
+    phases.lap("rollups");
+    audit::write_chained(tx, audit_rows).await?;
+    phases.lap("audit");
+    tracing::info!(phases = %phases, "bulk write");
     Ok(changes)
 }
 
@@ -991,4 +1235,36 @@ pub async fn completeness(
         percent,
         units,
     })
+}
+
+/// Wall time of the phases of a bulk write, for the log.
+struct Phases {
+    at: std::time::Instant,
+    laps: Vec<(&'static str, std::time::Duration)>,
+}
+
+impl Phases {
+    fn new() -> Phases {
+        Phases {
+            at: std::time::Instant::now(),
+            laps: Vec::new(),
+        }
+    }
+
+    fn lap(&mut self, name: &'static str) {
+        self.laps.push((name, self.at.elapsed()));
+        self.at = std::time::Instant::now();
+    }
+}
+
+impl std::fmt::Display for Phases {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, (name, d)) in self.laps.iter().enumerate() {
+            if i > 0 {
+                f.write_str(" ")?;
+            }
+            write!(f, "{name}={}ms", d.as_millis())?;
+        }
+        Ok(())
+    }
 }

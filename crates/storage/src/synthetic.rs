@@ -188,6 +188,59 @@ pub async fn generate(
     })
 }
 
+/// The synthetic values of the communes under some of today's provinces
+/// (or the nation), as a long CSV to import: the legacy communes whose data
+/// now belongs there from 2016 to 2025Q2, today's communes after. Whole
+/// provinces keep the real shape of the data (several legacy communes per
+/// commune of today). Returns the file and its number of values.
+pub async fn import_csv(db: &Db, units: &[i64]) -> StorageResult<(Vec<u8>, usize)> {
+    let (_, indicators) = ensure_form(db).await?;
+    let codes: Vec<String> = sqlx::query_scalar(&format!(
+        "SELECT code FROM indicators WHERE id IN ({}) ORDER BY position",
+        id_list(&indicators)
+    ))
+    .fetch_all(db.pool())
+    .await?;
+    let list = id_list(units);
+    let legacy: Vec<(i64, String)> = sqlx::query_as(&format!(
+        "SELECT DISTINCT u.id, u.code FROM units u JOIN unit_data_map m ON m.unit_id = u.id \
+         JOIN unit_tree t ON t.descendant_id = m.current_id \
+         WHERE t.ancestor_id IN ({list}) AND u.level = $1 AND u.valid_to = '2025-06-30' ORDER BY u.id"
+    ))
+    .bind(Level::Commune.as_str())
+    .fetch_all(db.pool())
+    .await?;
+    let current: Vec<(i64, String)> = sqlx::query_as(&format!(
+        "SELECT DISTINCT u.id, u.code FROM units u JOIN unit_tree t ON t.descendant_id = u.id \
+         WHERE t.ancestor_id IN ({list}) AND u.level = $1 AND u.valid_to IS NULL ORDER BY u.id"
+    ))
+    .bind(Level::Commune.as_str())
+    .fetch_all(db.pool())
+    .await?;
+    let mut out = Vec::with_capacity((legacy.len() * 38 + current.len() * 6) * 40 * 32);
+    out.extend_from_slice(b"unit,period,indicator,value,qualifier,comment\n");
+    let mut n = 0usize;
+    use std::io::Write;
+    for year in 2016..=2026 {
+        for q in 1..=4u8 {
+            let p = Period::new(year, PeriodType::Quarter, q)?;
+            let legacy_era = year < 2025 || (year == 2025 && q <= 2);
+            let units = if legacy_era { &legacy } else { &current };
+            let code = p.code();
+            for (unit, unit_code) in units {
+                for (k, ind) in codes.iter().enumerate() {
+                    let r =
+                        rng((*unit as u64) << 20 ^ (year as u64) << 8 ^ (q as u64) << 4 ^ k as u64);
+                    writeln!(out, "{unit_code},{code},{ind},{},exact,", r % 200)
+                        .expect("writing to memory");
+                    n += 1;
+                }
+            }
+        }
+    }
+    Ok((out, n))
+}
+
 /// The number of stored values.
 pub async fn count_values(db: &Db) -> StorageResult<i64> {
     Ok(sqlx::query_scalar("SELECT COUNT(*) FROM data_values")

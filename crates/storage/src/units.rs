@@ -106,6 +106,39 @@ pub async fn find_many_at(
     Ok(out)
 }
 
+/// Every version of each of `codes`, by code (an import looks each code up
+/// once, then picks the version valid at each period's end in memory).
+pub async fn versions_many(
+    db: &Db,
+    codes: &[UnitCode],
+) -> StorageResult<std::collections::HashMap<String, Vec<Unit>>> {
+    let mut out: std::collections::HashMap<String, Vec<Unit>> = std::collections::HashMap::new();
+    for chunk in codes.chunks(500) {
+        // Codes are parsed (digits, or VN), so they can be written into the
+        // statement: no per-code parameter to bind.
+        let list = chunk
+            .iter()
+            .map(|c| format!("'{}'", c.as_str()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!("SELECT {UNIT_COLUMNS} FROM {UNIT_FROM} WHERE u.code IN ({list})");
+        for r in sqlx::query(&sql).fetch_all(db.pool()).await? {
+            let u = unit_from_row(&r);
+            out.entry(u.code.clone()).or_default().push(u);
+        }
+    }
+    Ok(out)
+}
+
+impl Unit {
+    /// Is this version valid on `day` (as `VALID_AT` says in SQL)?
+    pub fn valid_on(&self, day: Date) -> bool {
+        let d = dates::iso(day);
+        self.valid_from.as_deref().is_none_or(|f| f <= d.as_str())
+            && self.valid_to.as_deref().is_none_or(|t| t >= d.as_str())
+    }
+}
+
 /// Like `find_at`, but a missing unit is an error that says which code and date.
 pub async fn get_at(db: &Db, code: &UnitCode, at: Date) -> StorageResult<Unit> {
     find_at(db, code, at).await?.ok_or_else(|| {

@@ -3,14 +3,14 @@
 //! update, clear and leave values alone correctly. SQLite always,
 //! PostgreSQL when ANTQ_TEST_DATABASE_URL is set.
 
-use antq_core::imports::{ImportRow, RawValue};
+use antq_core::imports::{ImportRow, Place, RawValue};
 use antq_storage::audit::{Verification, Who};
 use antq_storage::testing::{postgres_url, TestDb};
 use antq_storage::{audit, import, rollups, Db};
 
 fn row(n: usize, unit: &str, period: &str, key: &str, value: &str) -> ImportRow {
     ImportRow {
-        place: format!("dòng {n}"),
+        place: Place::Line(n),
         form: Some("antq-nam".into()),
         unit: unit.into(),
         period: period.into(),

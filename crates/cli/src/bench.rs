@@ -58,6 +58,40 @@ pub async fn generate(db: &Db, every: usize) -> anyhow::Result<()> {
     Ok(())
 }
 
+pub async fn import(db: &Db, units_arg: &str) -> anyhow::Result<()> {
+    let today = dates::today();
+    let mut ids = Vec::new();
+    for code in units_arg
+        .split(',')
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
+        ids.push(units::get_at(db, &UnitCode::parse(code)?, today).await?.id);
+    }
+    let (csv, values) = synthetic::import_csv(db, &ids).await?;
+    let started = Instant::now();
+    let rows = antq_office::files::read(antq_office::files::Format::Csv, &csv)
+        .map_err(|e| anyhow::anyhow!(e.join("\n")))?;
+    let parsed = started.elapsed();
+    let summary = antq_storage::import::run(db, None, &Who::system(), rows, false).await?;
+    let total = started.elapsed();
+    anyhow::ensure!(
+        summary.changes.values_new == values,
+        "{} values imported, {values} expected: use a database without the benchmark's data",
+        summary.changes.values_new
+    );
+    println!(
+        "| import {units_arg} ({} MB CSV) | {values} values, {} reports | parse {:.2} s, check and write {:.2} s | {:.2} s | {:.0} values/s |",
+        csv.len() / 1_000_000,
+        summary.reports,
+        parsed.as_secs_f64(),
+        (total - parsed).as_secs_f64(),
+        total.as_secs_f64(),
+        values as f64 / total.as_secs_f64()
+    );
+    Ok(())
+}
+
 pub async fn run(db: &Db, iterations: usize) -> anyhow::Result<()> {
     let form = catalogue::form(db, synthetic::FORM)
         .await

@@ -6,6 +6,12 @@
 mod bench;
 mod config;
 
+/// mimalloc instead of the system allocator: imports build and free millions
+/// of small strings, often on another thread than made them, where glibc's
+/// allocator spends its time in locks and consolidation (BENCHMARKS.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -183,6 +189,15 @@ enum BenchCommand {
         /// Take one commune in N (1 = all: about 15 million values).
         #[arg(long, default_value_t = 1)]
         every: usize,
+    },
+    /// Time importing the synthetic quarterly values of whole provinces
+    /// (all their communes, legacy and current, 2016–2026) from a long CSV,
+    /// through `antq import`'s code: parsing, checking, writing the values,
+    /// rollups and audit rows. Use a database without the benchmark's data.
+    Import {
+        /// Today's provinces, comma-separated (VN: the whole country).
+        #[arg(long, default_value = "01,79")]
+        units: String,
     },
     /// Time the rollups against a plain GROUP BY in the same database.
     Run {
@@ -413,6 +428,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             match command {
                 BenchCommand::Generate { every } => bench::generate(&db, every).await?,
                 BenchCommand::Run { iterations } => bench::run(&db, iterations.max(1)).await?,
+                BenchCommand::Import { units } => bench::import(&db, &units).await?,
                 BenchCommand::Review {
                     unit,
                     from,

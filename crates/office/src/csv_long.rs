@@ -1,11 +1,11 @@
 //! Values in long form: `unit,period,indicator,value,qualifier,comment`,
 //! one value per line (the indicator may name a breakdown: `kt_bang_khen.tap_the`).
 
-/// One line, as read (checked later against the database).
+use antq_core::imports::{ImportRow, Place, RawValue};
+
+/// One line to write.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LongRecord {
-    /// The line ("dòng 17" in error messages); 0 for records to write.
-    pub line: usize,
     pub unit: String,
     pub period: String,
     pub indicator: String,
@@ -26,7 +26,7 @@ pub const HEADER: [&str; 6] = [
 /// Read a long CSV; errors name their line. Text is normalised to NFC;
 /// text in legacy encodings is refused. A large file is read in two halves
 /// at once (split at a line end outside quotes), numbered as one.
-pub fn read(bytes: &[u8]) -> Result<Vec<LongRecord>, Vec<String>> {
+pub fn read(bytes: &[u8]) -> Result<Vec<ImportRow>, Vec<String>> {
     let text = match std::str::from_utf8(bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes)) {
         Ok(t) => t,
         Err(_) => {
@@ -48,10 +48,10 @@ pub fn read(bytes: &[u8]) -> Result<Vec<LongRecord>, Vec<String>> {
     let (more, more_errors, _) = b?;
     // The second part's records follow the first's: "dòng 2" is the first
     // record after the header.
-    let mut records: Vec<LongRecord> = Vec::with_capacity(first_records.len() + more.len());
+    let mut records: Vec<ImportRow> = Vec::with_capacity(first_records.len() + more.len());
     records.extend(first_records.into_iter().map(|(_, r)| r));
     for (i, mut r) in more {
-        r.line = count + i + 2;
+        r.place = Place::Line(count + i + 2);
         records.push(r);
     }
     let errors: Vec<String> = first_errors
@@ -95,7 +95,7 @@ fn split_point(bytes: &[u8]) -> Option<usize> {
 fn read_part(
     text: &str,
     first: bool,
-) -> Result<(Vec<(usize, LongRecord)>, Vec<(usize, String)>, usize), Vec<String>> {
+) -> Result<(Vec<(usize, ImportRow)>, Vec<(usize, String)>, usize), Vec<String>> {
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(true)
         .has_headers(first)
@@ -142,14 +142,24 @@ fn read_part(
                 format!("ghi chú \"{comment}\" dùng bảng mã cũ {enc}; hãy chuyển sang Unicode"),
             ));
         }
+        // A cell of plain digits is a number already (most cells of a large
+        // file); anything else is read the Vietnamese way when checked.
+        let raw = rec.get(3).unwrap_or_default().trim();
+        let value = if !raw.is_empty() && raw.len() <= 12 && raw.bytes().all(|b| b.is_ascii_digit())
+        {
+            RawValue::Number(raw.parse::<u64>().unwrap_or_default() as f64)
+        } else {
+            RawValue::Text(get(3))
+        };
         out.push((
             i,
-            LongRecord {
-                line: if first { i + 2 } else { 0 },
+            ImportRow {
+                place: Place::Line(if first { i + 2 } else { 0 }),
+                form: None,
                 unit: get(0),
                 period: get(1),
-                indicator: get(2),
-                value: get(3),
+                key: get(2),
+                value,
                 qualifier: get(4),
                 comment,
             },
@@ -187,7 +197,6 @@ mod tests {
     #[test]
     fn round_trip_and_errors_by_line() {
         let recs = vec![LongRecord {
-            line: 0,
             unit: "03325".into(),
             period: "2026".into(),
             indicator: "tt_buoi".into(),
@@ -197,9 +206,10 @@ mod tests {
         }];
         let bytes = write(&recs);
         let back = read(&bytes).unwrap();
-        assert_eq!(back[0].value, "4.378");
+        assert_eq!(back[0].value, RawValue::Text("4.378".into()));
         assert_eq!(back[0].comment, "Ghi chú, có dấu phẩy");
-        assert_eq!(back[0].line, 2);
+        assert_eq!(back[0].place, Place::Line(2));
+        assert_eq!(back[0].key, "tt_buoi");
         assert!(read(b"a,b,c\n").unwrap_err()[0].contains("dòng 1"));
         let nfd =
             "unit,period,indicator,value,qualifier,comment\n03325,2026,tt_buoi,1,,Ba\u{309}n\n"
@@ -237,8 +247,9 @@ mod tests {
         let records = read(clean.as_bytes()).unwrap();
         assert_eq!(records.len(), n);
         for (i, r) in records.iter().enumerate() {
-            assert_eq!(r.line, i + 2);
+            assert_eq!(r.place, Place::Line(i + 2));
         }
         assert_eq!(records[20_000].comment, "dòng một dòng hai");
+        assert_eq!(records[0].value, RawValue::Number(12.0));
     }
 }

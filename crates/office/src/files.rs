@@ -26,21 +26,7 @@ impl Format {
 /// Read a file into rows; every problem is named by its place.
 pub fn read(format: Format, bytes: &[u8]) -> Result<Vec<ImportRow>, Vec<String>> {
     match format {
-        Format::Csv => crate::csv_long::read(bytes).map(|records| {
-            records
-                .into_iter()
-                .map(|r| ImportRow {
-                    place: Place::Line(r.line),
-                    form: None,
-                    unit: r.unit,
-                    period: r.period,
-                    key: r.indicator,
-                    value: RawValue::Text(r.value),
-                    qualifier: r.qualifier,
-                    comment: r.comment,
-                })
-                .collect()
-        }),
+        Format::Csv => crate::csv_long::read(bytes),
         Format::Xlsx => crate::xlsx::read_template(bytes).map(|up| {
             up.cells
                 .into_iter()

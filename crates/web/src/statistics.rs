@@ -328,7 +328,6 @@ pub async fn export(
         let records: Vec<antq_office::csv_long::LongRecord> = values
             .iter()
             .map(|v| antq_office::csv_long::LongRecord {
-                line: 0,
                 unit: v.unit.clone(),
                 period: v.period.clone(),
                 indicator: v.key.clone(),

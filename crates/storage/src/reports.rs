@@ -432,6 +432,11 @@ pub(crate) async fn apply_values(
     .bind(report_id)
     .fetch_all(tx.conn())
     .await?;
+    let fresh: std::collections::HashSet<i64> = if changes.reports_created > 0 {
+        [report_id].into()
+    } else {
+        Default::default()
+    };
     let index = IndicatorIndex::of(form);
     let mut plan = plan(&index, report_id, old_values(old_rows), inputs)?;
     changes.add(plan.changes);
@@ -441,6 +446,7 @@ pub(crate) async fn apply_values(
     write_values(
         tx,
         std::mem::take(&mut plan.upserts),
+        &fresh,
         &plan.deletes,
         &now,
         who,
@@ -738,50 +744,66 @@ const VALUE_UPSERT: &str = "ON CONFLICT (report_id, indicator_id, option_code) D
      qualifier = excluded.qualifier, comment = excluded.comment, updated_at = excluded.updated_at, \
      updated_by = excluded.updated_by";
 
+/// Write value rows (and delete cleared ones). On PostgreSQL, rows of
+/// reports created in this transaction (`fresh`) cannot exist yet: they are
+/// inserted without the conflict clause, which it otherwise checks row by
+/// row (SQLite's upsert costs nothing more than its insert).
 async fn write_values(
     tx: &mut crate::WriteTx,
-    upserts: Vec<ValueRow>,
+    rows: Vec<ValueRow>,
+    fresh: &std::collections::HashSet<i64>,
     deletes: &[(i64, i64, String)],
     now: &str,
     who: &Who,
 ) -> StorageResult<()> {
-    if tx.backend() == crate::db::Backend::Sqlite {
-        let (columns, shared) = VALUE_COLUMNS.split_at(6);
-        let shared = [(shared[0], now), (shared[1], who.name.as_str())];
-        crate::batch::sqlite_batches(
-            tx,
-            "data_values",
-            columns,
-            &shared,
-            &upserts,
-            VALUE_UPSERT,
-            |q, r| {
-                q.bind(r.report_id)
-                    .bind(r.indicator_id)
-                    .bind(r.option.as_str())
-                    .bind(r.milli)
-                    .bind(r.qualifier)
-                    .bind(r.comment.as_deref())
-            },
-        )
-        .await?;
-    } else {
-        let rows = upserts
-            .into_iter()
-            .map(|r| {
-                vec![
-                    Val::Int(r.report_id),
-                    Val::Int(r.indicator_id),
-                    Val::Text(r.option),
-                    Val::Int(r.milli),
-                    Val::Str(r.qualifier),
-                    Val::OptText(r.comment),
-                    Val::Text(now.to_string()),
-                    Val::Text(who.name.clone()),
-                ]
-            })
-            .collect();
-        crate::batch::upsert_rows(tx, "data_values", VALUE_COLUMNS, rows, VALUE_UPSERT).await?;
+    let (inserts, upserts): (Vec<ValueRow>, Vec<ValueRow>) = match tx.backend() {
+        crate::db::Backend::Sqlite => (Vec::new(), rows),
+        crate::db::Backend::Postgres => {
+            rows.into_iter().partition(|r| fresh.contains(&r.report_id))
+        }
+    };
+    for (rows, on_conflict) in [(inserts, ""), (upserts, VALUE_UPSERT)] {
+        if rows.is_empty() {
+            continue;
+        }
+        if tx.backend() == crate::db::Backend::Sqlite {
+            let (columns, shared) = VALUE_COLUMNS.split_at(6);
+            let shared = [(shared[0], now), (shared[1], who.name.as_str())];
+            crate::batch::sqlite_batches(
+                tx,
+                "data_values",
+                columns,
+                &shared,
+                &rows,
+                on_conflict,
+                |q, r| {
+                    q.bind(r.report_id)
+                        .bind(r.indicator_id)
+                        .bind(r.option.as_str())
+                        .bind(r.milli)
+                        .bind(r.qualifier)
+                        .bind(r.comment.as_deref())
+                },
+            )
+            .await?;
+        } else {
+            let rows = rows
+                .into_iter()
+                .map(|r| {
+                    vec![
+                        Val::Int(r.report_id),
+                        Val::Int(r.indicator_id),
+                        Val::Text(r.option),
+                        Val::Int(r.milli),
+                        Val::Str(r.qualifier),
+                        Val::OptText(r.comment),
+                        Val::Text(now.to_string()),
+                        Val::Text(who.name.clone()),
+                    ]
+                })
+                .collect();
+            crate::batch::upsert_rows(tx, "data_values", VALUE_COLUMNS, rows, on_conflict).await?;
+        }
     }
     for (report, ind, option) in deletes {
         sqlx::query("DELETE FROM data_values WHERE report_id = $1 AND indicator_id = $2 AND option_code = $3")
@@ -983,7 +1005,11 @@ pub(crate) async fn apply_many(
         drop(leftovers);
         (rollup_rows, chained)
     });
-    write_values(tx, upserts, &deletes, &now, who).await?;
+    let fresh = created
+        .iter()
+        .map(|it| found[&(it.form.id, it.unit.id, it.period.to_string())].0)
+        .collect();
+    write_values(tx, upserts, &fresh, &deletes, &now, who).await?;
     phases.lap("values");
     let (rollup_rows, audit_rows) = side.await.expect("rollup and audit computation");
     phases.lap("side");

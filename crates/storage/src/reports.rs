@@ -257,22 +257,7 @@ pub(crate) async fn bulk_insert(
         reports,
     )
     .await?;
-    crate::batch::insert_rows(
-        tx,
-        "data_values",
-        &[
-            "report_id",
-            "indicator_id",
-            "option_code",
-            "value_milli",
-            "qualifier",
-            "comment",
-            "updated_at",
-            "updated_by",
-        ],
-        values,
-    )
-    .await
+    crate::batch::insert_rows(tx, "data_values", VALUE_COLUMNS, values).await
 }
 
 /// Problems with values to set, each as a message (empty: all fine).

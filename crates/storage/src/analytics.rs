@@ -234,21 +234,15 @@ async fn facts(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let id_list = ids
-        .iter()
-        .map(i64::to_string)
-        .collect::<Vec<_>>()
-        .join(", ");
     let (subject, approved) = subject_and_approval(q);
     let sql = format!(
-        "SELECT v.indicator_id, r.unit_id, r.period, r.period_end, r.state, v.value_milli, v.qualifier, m.split, \
+        "SELECT r.unit_id, r.period, r.period_end, r.state, m.split, \
                 (SELECT c.id FROM unit_tree t JOIN units c ON c.id = t.ancestor_id \
-                  WHERE t.descendant_id = {subject} AND c.parent_id = $1) \
-         FROM data_values v \
-         JOIN reports r ON r.id = v.report_id \
+                  WHERE t.descendant_id = {subject} AND c.parent_id = $1), b.body \
+         FROM reports r \
+         JOIN report_values b ON b.report_id = r.id \
          JOIN unit_data_map m ON m.unit_id = r.unit_id \
-         WHERE v.indicator_id IN ({id_list}) \
-           AND r.period_year BETWEEN $2 AND $3 {approved} {within} \
+         WHERE r.period_year BETWEEN $2 AND $3 {approved} {within} \
            AND {subject} IN (SELECT descendant_id FROM unit_tree WHERE ancestor_id = $1)",
         within = period_filter(periods)
     );
@@ -258,25 +252,34 @@ async fn facts(
         .bind(i64::from(q.range.to))
         .fetch_all(db.pool())
         .await?;
-    rows.iter()
-        .map(|r| {
-            let period: String = r.get(2);
-            let state: String = r.get(4);
-            let qual: String = r.get(6);
-            let split: i64 = r.get(7);
-            Ok(Fact {
-                indicator_id: r.get(0),
-                source_unit: r.get(1),
-                period: Period::parse(&period)?,
-                period_end: r.get(3),
+    let mut facts = Vec::new();
+    for r in &rows {
+        let period: String = r.get(1);
+        let period = Period::parse(&period)?;
+        let period_end: String = r.get(2);
+        let state: String = r.get(3);
+        let split: i64 = r.get(4);
+        let child: Option<i64> = r.get(5);
+        let body: Vec<u8> = r.get(6);
+        for e in crate::report_values::entries(&body)? {
+            let e = e?;
+            if !ids.contains(&e.indicator_id) {
+                continue;
+            }
+            facts.push(Fact {
+                indicator_id: e.indicator_id,
+                source_unit: r.get(0),
+                period,
+                period_end: period_end.clone(),
                 approved: state == "approved",
-                milli: r.get(5),
-                qualifier: qual.parse()?,
+                milli: e.milli,
+                qualifier: e.qualifier,
                 split: q.map == MapMode::Current && split != 0,
-                child: r.get(8),
-            })
-        })
-        .collect()
+                child,
+            });
+        }
+    }
+    Ok(facts)
 }
 
 /// indicator, node, year, approved, sum, values, more, nearly, about, split
@@ -311,11 +314,12 @@ async fn from_rollups(
     // The nodes as a literal list of ids (integers from the database), so
     // both planners read the primary key once per node instead of scanning.
     let mut node_ids = vec![q.unit.id];
-    // Communes as they were have no node of their own in the rollups (a
-    // commune's yearly sums are its own reports': see `rollups`); they are
-    // summed from their values, a few hundred rows each.
+    // Communes have no node of their own in the rollups (a commune's yearly
+    // sums are its own reports', and in today's map those of the older
+    // units mapped into it: see `rollups`); they are summed from their
+    // values, a few hundred reports each.
     let mut leaf_ids = Vec::new();
-    if q.map == MapMode::Historical && q.unit.level == Level::Commune {
+    if q.unit.level == Level::Commune {
         leaf_ids.push(q.unit.id);
         node_ids.clear();
     }
@@ -326,7 +330,7 @@ async fn from_rollups(
                 .fetch_all(db.pool())
                 .await?;
         for (id, level) in children {
-            if q.map == MapMode::Historical && level == Level::Commune.as_str() {
+            if level == Level::Commune.as_str() {
                 leaf_ids.push(id);
             } else {
                 node_ids.push(id);
@@ -362,24 +366,54 @@ async fn from_rollups(
         } else {
             ""
         };
+        // The unit each report counts for: itself as it was, or the commune
+        // of today it maps to (and whether it came from a split unit).
+        let (subject, split) = match q.map {
+            MapMode::Historical => ("r.unit_id", "0"),
+            MapMode::Current => ("m.current_id", "m.split"),
+        };
         let sql = format!(
-            "SELECT v.indicator_id, r.unit_id, r.period_year, CASE WHEN r.state = 'approved' THEN 1 ELSE 0 END, \
-                    CAST(SUM(v.value_milli) AS BIGINT), CAST(COUNT(*) AS BIGINT), \
-                    CAST(SUM(CASE WHEN v.qualifier = 'more_than' THEN 1 ELSE 0 END) AS BIGINT), \
-                    CAST(SUM(CASE WHEN v.qualifier = 'nearly' THEN 1 ELSE 0 END) AS BIGINT), \
-                    CAST(SUM(CASE WHEN v.qualifier = 'about' THEN 1 ELSE 0 END) AS BIGINT), CAST(0 AS BIGINT) \
-             FROM reports r JOIN data_values v ON v.report_id = r.id \
-             WHERE r.unit_id IN ({units}) AND r.period_year BETWEEN $1 AND $2 {approved} \
-               AND v.indicator_id IN ({id_list}) \
-             GROUP BY v.indicator_id, r.unit_id, r.period_year, CASE WHEN r.state = 'approved' THEN 1 ELSE 0 END",
+            "SELECT {subject}, r.period_year, CASE WHEN r.state = 'approved' THEN 1 ELSE 0 END, \
+                    CASE WHEN {split} <> 0 THEN 1 ELSE 0 END, b.body \
+             FROM reports r JOIN report_values b ON b.report_id = r.id \
+             JOIN unit_data_map m ON m.unit_id = r.unit_id \
+             WHERE {subject} IN ({units}) AND r.period_year BETWEEN $1 AND $2 {approved}",
             units = list(&leaf_ids)
         );
-        let leaf_rows: Vec<RollupRow> = sqlx::query_as(&sql)
+        let reports: Vec<(i64, i64, i64, i64, Vec<u8>)> = sqlx::query_as(&sql)
             .bind(i64::from(q.range.from))
             .bind(i64::from(q.range.to))
             .fetch_all(db.pool())
             .await?;
-        rows.extend(leaf_rows);
+        // (indicator, unit, year, approved) → [sum, values, more, nearly, about, split]
+        let mut sums: BTreeMap<(i64, i64, i64, i64), [i64; 6]> = BTreeMap::new();
+        for (unit, year, approved, split, body) in &reports {
+            for e in crate::report_values::entries(body)? {
+                let e = e?;
+                if !ids.contains(&e.indicator_id) {
+                    continue;
+                }
+                let s = sums
+                    .entry((e.indicator_id, *unit, *year, *approved))
+                    .or_default();
+                s[0] += e.milli;
+                s[1] += 1;
+                s[5] += split;
+                match e.qualifier {
+                    Qualifier::MoreThan => s[2] += 1,
+                    Qualifier::Nearly => s[3] += 1,
+                    Qualifier::About => s[4] += 1,
+                    Qualifier::Exact => {}
+                }
+            }
+        }
+        rows.extend(sums.into_iter().map(
+            |((ind, unit, year, approved), [sum, n, more, nearly, about, split])| {
+                (
+                    ind, unit, year, approved, sum, n, more, nearly, about, split,
+                )
+            },
+        ));
     }
     // By child: the unit's own reports are what its node holds beyond its children.
     let mut own: BTreeMap<(i64, String, bool), [i64; 6]> = BTreeMap::new();
@@ -609,33 +643,46 @@ pub async fn option_totals(
     if with_options.is_empty() {
         return Ok(Vec::new());
     }
-    let id_list = with_options
-        .iter()
-        .map(|i| i.id.to_string())
-        .collect::<Vec<_>>()
-        .join(", ");
     let (subject, approved) = subject_and_approval(q);
     let sql = format!(
-        "SELECT v.indicator_id, v.option_code, CAST(SUM(v.value_milli) AS BIGINT), \
-                CAST(SUM(CASE WHEN v.qualifier = 'more_than' THEN 1 ELSE 0 END) AS BIGINT), \
-                CAST(SUM(CASE WHEN v.qualifier = 'nearly' THEN 1 ELSE 0 END) AS BIGINT), \
-                CAST(SUM(CASE WHEN v.qualifier = 'about' THEN 1 ELSE 0 END) AS BIGINT) \
-         FROM data_values v JOIN reports r ON r.id = v.report_id \
+        "SELECT b.body FROM reports r JOIN report_values b ON b.report_id = r.id \
          JOIN unit_data_map m ON m.unit_id = r.unit_id \
-         WHERE v.indicator_id IN ({id_list}) AND v.option_code <> '' \
-           AND r.period_year BETWEEN $2 AND $3 {approved} {within} \
-           AND {subject} IN (SELECT descendant_id FROM unit_tree WHERE ancestor_id = $1) \
-         GROUP BY v.indicator_id, v.option_code",
+         WHERE r.period_year BETWEEN $2 AND $3 {approved} {within} \
+           AND {subject} IN (SELECT descendant_id FROM unit_tree WHERE ancestor_id = $1)",
         within = period_filter(periods)
     );
-    let rows: Vec<(i64, String, i64, i64, i64, i64)> = sqlx::query_as(&sql)
+    let bodies: Vec<Vec<u8>> = sqlx::query_scalar(&sql)
         .bind(q.unit.id)
         .bind(i64::from(q.range.from))
         .bind(i64::from(q.range.to))
         .fetch_all(db.pool())
         .await?;
-    Ok(rows
+    // (indicator, option) → [sum, more, nearly, about]
+    let mut sums: BTreeMap<(i64, String), [i64; 4]> = BTreeMap::new();
+    for body in &bodies {
+        for e in crate::report_values::entries(body)? {
+            let e = e?;
+            if e.option.is_empty() || !with_options.iter().any(|i| i.id == e.indicator_id) {
+                continue;
+            }
+            let s = sums
+                .entry((e.indicator_id, e.option.to_string()))
+                .or_default();
+            s[0] += e.milli;
+            match e.qualifier {
+                Qualifier::MoreThan => s[1] += 1,
+                Qualifier::Nearly => s[2] += 1,
+                Qualifier::About => s[3] += 1,
+                Qualifier::Exact => {}
+            }
+        }
+    }
+    let rows = sums
         .into_iter()
+        .map(|((id, option), [milli, more, nearly, about])| {
+            (id, option, milli, more, nearly, about)
+        });
+    Ok(rows
         .filter_map(|(id, option, milli, more, nearly, about)| {
             let ind = with_options.iter().find(|i| i.id == id)?;
             // Mixed qualifiers combine as the rollups do ("hơn" and "gần" make "khoảng").

@@ -249,7 +249,9 @@ pub struct DemoStats {
 
 struct Batch {
     reports: Vec<Vec<Val>>,
+    /// One row per report (`report_values`).
     values: Vec<Vec<Val>>,
+    n_values: usize,
     next_report: i64,
 }
 
@@ -289,21 +291,22 @@ impl Batch {
             Val::OptText(comment.map(str::to_string)),
             Val::Text(changed.clone()),
         ]);
+        let mut stored = Vec::with_capacity(values.len());
         for (ind, option, v) in values {
             if *v == 0 && option.is_empty() && !matches!(*ind, "tt_buoi" | "tcqc_so") {
                 continue;
             }
-            self.values.push(vec![
-                Val::Int(id),
-                Val::Int(ids[*ind]),
-                Val::Text(option.to_string()),
-                Val::Int(v * 1000),
-                Val::Text("exact".into()),
-                Val::OptText(None),
-                Val::Text(changed.clone()),
-                Val::Text("demo".into()),
-            ]);
+            stored.push(crate::report_values::StoredValue {
+                indicator_id: ids[*ind],
+                option: option.to_string(),
+                milli: v * 1000,
+                qualifier: antq_core::indicators::Qualifier::Exact,
+                comment: None,
+            });
         }
+        self.n_values += stored.len();
+        self.values
+            .push(crate::report_values::row(id, &mut stored, &changed, "demo"));
     }
 }
 
@@ -326,6 +329,7 @@ pub async fn load(db: &Db) -> StorageResult<Option<DemoStats>> {
     let mut batch = Batch {
         reports: Vec::new(),
         values: Vec::new(),
+        n_values: 0,
         next_report: next_id(&mut tx, "reports").await?,
     };
     let legacy_years: Vec<i32> = (FIRST_YEAR..=2024).collect();
@@ -437,7 +441,7 @@ pub async fn load(db: &Db) -> StorageResult<Option<DemoStats>> {
     }
     let stats = DemoStats {
         reports: batch.reports.len(),
-        values: batch.values.len(),
+        values: batch.n_values,
     };
     crate::reports::bulk_insert(&mut tx, batch.reports, batch.values).await?;
     sync_sequence(&mut tx, db.backend(), "reports").await?;

@@ -1,6 +1,8 @@
 //! Reading stored values out: for files (long CSV, DHIS2) and for
 //! prefilled Excel templates.
 
+use std::collections::HashMap;
+
 use antq_core::imports::ExportValue;
 use antq_core::periods::YearRange;
 use sqlx::Row;
@@ -20,13 +22,12 @@ pub async fn values(
     scope_sql: &str,
 ) -> StorageResult<Vec<ExportValue>> {
     let rows = sqlx::query(&format!(
-        "SELECT u.code, r.period, i.code, v.option_code, v.value_milli, v.qualifier, v.comment \
-         FROM data_values v JOIN reports r ON r.id = v.report_id JOIN units u ON u.id = r.unit_id \
-         JOIN indicators i ON i.id = v.indicator_id \
+        "SELECT u.code, r.period, b.body \
+         FROM reports r JOIN report_values b ON b.report_id = r.id JOIN units u ON u.id = r.unit_id \
          WHERE r.form_id = $1 AND r.period_year BETWEEN $2 AND $3 \
            AND r.unit_id IN (SELECT descendant_id FROM unit_tree WHERE ancestor_id = $4) \
            AND ({scope_sql}) \
-         ORDER BY r.period, u.code, i.position, v.option_code"
+         ORDER BY r.period, u.code"
     ))
     .bind(form.id)
     .bind(i64::from(range.from))
@@ -34,24 +35,40 @@ pub async fn values(
     .bind(parent.id)
     .fetch_all(db.pool())
     .await?;
-    Ok(rows
-        .iter()
-        .map(|r| {
-            let option: String = r.get(3);
-            let ind: String = r.get(2);
-            ExportValue {
+    // Indicators in catalogue order (position), then options by code.
+    let indicators: HashMap<i64, (i64, String)> =
+        sqlx::query_as::<_, (i64, i64, String)>("SELECT id, position, code FROM indicators")
+            .fetch_all(db.pool())
+            .await?
+            .into_iter()
+            .map(|(id, position, code)| (id, (position, code)))
+            .collect();
+    let mut out = Vec::new();
+    for r in &rows {
+        let body: Vec<u8> = r.get(2);
+        let mut values = crate::report_values::decode(&body)?;
+        values.sort_by_cached_key(|v| {
+            let position = indicators.get(&v.indicator_id).map_or(i64::MAX, |i| i.0);
+            (position, v.option.clone())
+        });
+        for v in values {
+            let Some((_, ind)) = indicators.get(&v.indicator_id) else {
+                continue;
+            };
+            out.push(ExportValue {
                 form: form.code.clone(),
                 unit: r.get(0),
                 period: r.get(1),
-                key: if option.is_empty() {
-                    ind
+                key: if v.option.is_empty() {
+                    ind.clone()
                 } else {
-                    format!("{ind}.{option}")
+                    format!("{ind}.{}", v.option)
                 },
-                milli: r.get(4),
-                qualifier: r.get(5),
-                comment: r.get(6),
-            }
-        })
-        .collect())
+                milli: v.milli,
+                qualifier: v.qualifier.as_str().to_string(),
+                comment: v.comment,
+            });
+        }
+    }
+    Ok(out)
 }

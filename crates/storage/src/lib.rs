@@ -20,6 +20,7 @@ pub mod export;
 pub mod import;
 pub mod migrations;
 pub mod orgs;
+pub mod report_values;
 pub mod reports;
 pub mod reviews;
 pub mod rollups;

@@ -15,6 +15,16 @@ pub struct Migration {
     pub portable: &'static str,
     pub sqlite: &'static str,
     pub postgres: &'static str,
+    /// A step in Rust after the SQL (data the SQL cannot convert).
+    pub convert: Convert,
+}
+
+/// Data conversions written in Rust.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Convert {
+    None,
+    /// v7: `data_values` rows into one `report_values` row per report.
+    PackValues,
 }
 
 pub const MIGRATIONS: &[Migration] = &[
@@ -177,6 +187,7 @@ CREATE TRIGGER audit_log_no_update_delete BEFORE UPDATE OR DELETE ON audit_log
 CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
     FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
 "#,
+        convert: Convert::None,
     },
     Migration {
         version: 2,
@@ -282,6 +293,7 @@ CREATE INDEX unit_data_map_current ON unit_data_map (current_id);
 "#,
         sqlite: "",
         postgres: "",
+        convert: Convert::None,
     },
     Migration {
         version: 3,
@@ -308,6 +320,7 @@ CREATE TABLE rollup_year (
 "#,
         sqlite: "",
         postgres: "",
+        convert: Convert::None,
     },
     Migration {
         version: 4,
@@ -327,6 +340,7 @@ CREATE INDEX report_comments_report ON report_comments (report_id, id);
 "#,
         sqlite: "",
         postgres: "",
+        convert: Convert::None,
     },
     Migration {
         version: 5,
@@ -353,6 +367,7 @@ CREATE INDEX reviews_unit ON reviews (unit_id);
 "#,
         sqlite: "",
         postgres: "",
+        convert: Convert::None,
     },
     Migration {
         version: 6,
@@ -363,7 +378,7 @@ CREATE INDEX reviews_unit ON reviews (unit_id);
         // (WITHOUT ROWID) instead of a row table plus a key index: half the
         // writes per value, and imports twice as fast.
         // A commune's own yearly sums as it was are read from its values
-        // (`rollups::HIST_NODE`), so those rollup rows go.
+        // (`rollups::NOT_COMMUNE`), so those rollup rows go.
         portable: "DROP INDEX data_values_indicator;
 DELETE FROM rollup_year WHERE map_kind = 'h' AND node_id IN (SELECT id FROM units WHERE level = 'commune');",
         sqlite: r#"
@@ -402,8 +417,101 @@ DROP TABLE rollup_year;
 ALTER TABLE rollup_year_by_key RENAME TO rollup_year;
 "#,
         postgres: "",
+        convert: Convert::None,
+    },
+    Migration {
+        version: 7,
+        name: "a report's values in one row",
+        // One row per report holding all its values (`report_values`)
+        // instead of one row per value: imports write 40 times fewer rows.
+        // A commune of today's sums are read from its reports too, like a
+        // commune as it was (`rollups::NOT_COMMUNE`), so those rollup rows go.
+        portable: "DELETE FROM rollup_year WHERE map_kind = 'c' AND node_id IN (SELECT id FROM units WHERE level = 'commune');",
+        sqlite: "CREATE TABLE report_values (
+    report_id INTEGER PRIMARY KEY REFERENCES reports(id),
+    body BLOB NOT NULL,
+    n_values BIGINT NOT NULL,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL
+);",
+        postgres: "CREATE TABLE report_values (
+    report_id BIGINT PRIMARY KEY REFERENCES reports(id),
+    body BYTEA NOT NULL,
+    n_values BIGINT NOT NULL,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL
+);",
+        convert: Convert::PackValues,
     },
 ];
+
+/// A `data_values` row of schema 6: report, indicator, option, thousandths,
+/// qualifier, comment, updated at, updated by.
+type OldValueRow = (
+    i64,
+    i64,
+    String,
+    i64,
+    String,
+    Option<String>,
+    String,
+    String,
+);
+
+/// v7: every report's `data_values` rows become its `report_values` row
+/// (the time and author of its latest value), then `data_values` goes.
+async fn pack_values(tx: &mut crate::WriteTx) -> StorageResult<()> {
+    use crate::report_values::{row, StoredValue};
+    let mut after = 0i64;
+    loop {
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "SELECT DISTINCT report_id FROM data_values WHERE report_id > $1 ORDER BY report_id LIMIT 2000",
+        )
+        .bind(after)
+        .fetch_all(tx.conn())
+        .await?;
+        let (Some(first), Some(last)) = (ids.first(), ids.last()) else {
+            break;
+        };
+        let rows: Vec<OldValueRow> =
+            sqlx::query_as(
+                "SELECT report_id, indicator_id, option_code, value_milli, qualifier, comment, updated_at, updated_by \
+                 FROM data_values WHERE report_id BETWEEN $1 AND $2 ORDER BY report_id",
+            )
+            .bind(first)
+            .bind(last)
+            .fetch_all(tx.conn())
+            .await?;
+        let mut out = Vec::new();
+        let mut current: Option<(i64, Vec<StoredValue>, String, String)> = None;
+        for (report, ind, option, milli, q, comment, at, by) in rows {
+            if current.as_ref().is_some_and(|c| c.0 != report) {
+                let (id, mut values, at, by) = current.take().expect("checked");
+                out.push(row(id, &mut values, &at, &by));
+            }
+            let c = current.get_or_insert_with(|| (report, Vec::new(), at.clone(), by.clone()));
+            if at > c.2 {
+                (c.2, c.3) = (at, by);
+            }
+            c.1.push(StoredValue {
+                indicator_id: ind,
+                option,
+                milli,
+                qualifier: q.parse()?,
+                comment,
+            });
+        }
+        if let Some((id, mut values, at, by)) = current {
+            out.push(row(id, &mut values, &at, &by));
+        }
+        crate::batch::insert_rows(tx, "report_values", crate::report_values::COLUMNS, out).await?;
+        after = *last;
+    }
+    sqlx::query("DROP TABLE data_values")
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
 
 fn render(sql: &str, backend: Backend) -> String {
     let (pk, blob) = match backend {
@@ -415,6 +523,12 @@ fn render(sql: &str, backend: Backend) -> String {
 
 /// Apply every migration not applied yet. Returns the versions applied.
 pub async fn run(db: &Db) -> StorageResult<Vec<i64>> {
+    run_until(db, i64::MAX).await
+}
+
+/// Apply the migrations not applied yet up to version `last` (tests of a
+/// migration start from the schema before it).
+pub async fn run_until(db: &Db, last: i64) -> StorageResult<Vec<i64>> {
     sqlx::raw_sql(
         "CREATE TABLE IF NOT EXISTS schema_migrations (
             version BIGINT PRIMARY KEY,
@@ -431,16 +545,25 @@ pub async fn run(db: &Db) -> StorageResult<Vec<i64>> {
         .map(|r| r.get::<i64, _>(0))
         .collect();
     let mut done = Vec::new();
-    for m in MIGRATIONS.iter().filter(|m| !applied.contains(&m.version)) {
+    for m in MIGRATIONS
+        .iter()
+        .filter(|m| !applied.contains(&m.version) && m.version <= last)
+    {
         let mut tx = db.begin_write().await?;
         let specific = match db.backend() {
             Backend::Sqlite => m.sqlite,
             Backend::Postgres => m.postgres,
         };
         let sql = render(m.portable, db.backend());
-        sqlx::raw_sql(&sql).execute(tx.conn()).await?;
+        if !sql.trim().is_empty() {
+            sqlx::raw_sql(&sql).execute(tx.conn()).await?;
+        }
         if !specific.is_empty() {
             sqlx::raw_sql(specific).execute(tx.conn()).await?;
+        }
+        match m.convert {
+            Convert::None => {}
+            Convert::PackValues => pack_values(&mut tx).await?,
         }
         sqlx::query(
             "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",

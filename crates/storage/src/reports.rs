@@ -17,6 +17,7 @@ use crate::batch::Val;
 use crate::catalogue::Form;
 use crate::db::Db;
 use crate::error::{StorageError, StorageResult};
+use crate::report_values::StoredValue;
 use crate::rollups::Contribution;
 use crate::units::{self, Unit, UnitQuery};
 
@@ -151,24 +152,29 @@ pub fn check_unit(form: &Form, unit: &Unit) -> StorageResult<()> {
 }
 
 async fn values_of(db: &Db, report_id: i64) -> StorageResult<HashMap<String, Value>> {
-    let rows = sqlx::query(
-        "SELECT i.code, v.option_code, v.value_milli, v.qualifier, v.comment FROM data_values v \
-         JOIN indicators i ON i.id = v.indicator_id WHERE v.report_id = $1",
-    )
-    .bind(report_id)
-    .fetch_all(db.pool())
-    .await?;
-    rows.iter()
-        .map(|r| {
-            let milli: i64 = r.get(2);
-            let q: String = r.get(3);
+    let mut conn = db.pool().acquire().await?;
+    let stored = crate::report_values::read(&mut conn, report_id).await?;
+    if stored.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let codes: HashMap<i64, String> = sqlx::query_as("SELECT id, code FROM indicators")
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .collect();
+    stored
+        .into_iter()
+        .map(|v| {
+            let code = codes
+                .get(&v.indicator_id)
+                .ok_or_else(|| StorageError::not_found(format!("chỉ tiêu {}", v.indicator_id)))?;
             Ok((
-                key(&r.get::<String, _>(0), &r.get::<String, _>(1)),
+                key(code, &v.option),
                 Value {
-                    value: milli as f64 / 1000.0,
-                    milli,
-                    qualifier: q.parse()?,
-                    comment: r.get(4),
+                    value: v.milli as f64 / 1000.0,
+                    milli: v.milli,
+                    qualifier: v.qualifier,
+                    comment: v.comment,
                 },
             ))
         })
@@ -231,7 +237,7 @@ pub async fn view(db: &Db, form: &Form, unit: &Unit, period: &str) -> StorageRes
 /// without per-value audit rows or rollups: the caller writes one audit row
 /// and rebuilds the rollups. Report rows: id, form, unit, period, year, start,
 /// end, state, changed at, changed by, return comment, created at. Value rows:
-/// report, indicator, option, thousandths, qualifier, comment, updated at, by.
+/// [`crate::report_values::row`].
 pub(crate) async fn bulk_insert(
     tx: &mut crate::WriteTx,
     reports: Vec<Vec<Val>>,
@@ -257,7 +263,7 @@ pub(crate) async fn bulk_insert(
         reports,
     )
     .await?;
-    crate::batch::insert_rows(tx, "data_values", VALUE_COLUMNS, values).await
+    crate::batch::insert_rows(tx, "report_values", crate::report_values::COLUMNS, values).await
 }
 
 /// Problems with values to set, each as a message (empty: all fine).
@@ -327,9 +333,15 @@ pub(crate) async fn state_in(
     unit: &Unit,
     period: &Period,
 ) -> StorageResult<Option<(i64, ReportState)>> {
-    let row = sqlx::query(
-        "SELECT id, state FROM reports WHERE form_id = $1 AND unit_id = $2 AND period = $3",
-    )
+    // PostgreSQL: the report row stays locked until the transaction ends, so
+    // a value written and a concurrent approval cannot cross.
+    let lock = match tx.backend() {
+        crate::db::Backend::Postgres => " FOR UPDATE",
+        crate::db::Backend::Sqlite => "",
+    };
+    let row = sqlx::query(&format!(
+        "SELECT id, state FROM reports WHERE form_id = $1 AND unit_id = $2 AND period = $3{lock}"
+    ))
     .bind(form.id)
     .bind(unit.id)
     .bind(period.code())
@@ -411,54 +423,47 @@ pub(crate) async fn apply_values(
     };
     // Read the report's values once, compute every change, then write them
     // in a few statements: the values, the rollups, one audit row.
-    let old_rows: Vec<OldRow> = sqlx::query_as(
-        "SELECT report_id, indicator_id, option_code, value_milli, qualifier, comment FROM data_values WHERE report_id = $1",
-    )
-    .bind(report_id)
-    .fetch_all(tx.conn())
-    .await?;
-    let fresh: std::collections::HashSet<i64> = if changes.reports_created > 0 {
-        [report_id].into()
+    let fresh = changes.reports_created > 0;
+    let old = if fresh {
+        OldValues::default()
     } else {
-        Default::default()
+        old_values(crate::report_values::read(tx.conn(), report_id).await?)
     };
     let index = IndicatorIndex::of(form);
-    let mut plan = plan(&index, report_id, old_values(old_rows), inputs)?;
+    let mut plan = plan(&index, report_id, &old, inputs)?;
     changes.add(plan.changes);
     if plan.is_empty() {
         return Ok(changes);
     }
-    write_values(
-        tx,
-        std::mem::take(&mut plan.upserts),
-        &fresh,
-        &plan.deletes,
-        &now,
-        who,
-    )
-    .await?;
+    let body = plan.body(old);
+    crate::report_values::write(tx, vec![body], fresh, &now, &who.name).await?;
     crate::rollups::add_many(tx, unit.id, i64::from(p.year), false, &plan.deltas).await?;
     audit::append_text_many(tx, vec![plan.audit(who, unit)]).await?;
     Ok(changes)
 }
 
-/// (report, indicator, option, thousandths, qualifier, comment)
-type OldRow = (i64, i64, String, i64, String, Option<String>);
-type OldValues = HashMap<(i64, String), (i64, String, Option<String>)>;
+/// A report's values by (indicator, option): (thousandths, qualifier, comment).
+type OldValues = HashMap<(i64, String), (i64, Qualifier, Option<String>)>;
 
-fn old_values(rows: Vec<OldRow>) -> OldValues {
-    rows.into_iter()
-        .map(|(_, i, o, m, q, c)| ((i, o), (m, q, c)))
+fn old_values(values: Vec<StoredValue>) -> OldValues {
+    values
+        .into_iter()
+        .map(|v| {
+            (
+                (v.indicator_id, v.option),
+                (v.milli, v.qualifier, v.comment),
+            )
+        })
         .collect()
 }
 
-/// What writing inputs into one report changes: the rows to upsert and
-/// delete, the rollup deltas by indicator, the audit's before and after
+/// What writing inputs into one report changes: the values to set and
+/// clear, the rollup deltas by indicator, the audit's before and after
 /// (written straight as JSON text: an import builds one per report).
 struct Plan {
     report_id: i64,
-    upserts: Vec<ValueRow>,
-    deletes: Vec<(i64, i64, String)>,
+    upserts: Vec<StoredValue>,
+    deletes: Vec<(i64, String)>,
     deltas: Vec<(i64, Contribution)>,
     before: String,
     after: String,
@@ -470,6 +475,40 @@ struct Plan {
 impl Plan {
     fn is_empty(&self) -> bool {
         self.after.is_empty()
+    }
+
+    /// The report's values after the change: `old` with the plan applied
+    /// (the plan's values are taken).
+    fn body(&mut self, mut old: OldValues) -> crate::report_values::Body {
+        let upserts = std::mem::take(&mut self.upserts);
+        let values = if old.is_empty() {
+            upserts
+        } else {
+            for k in self.deletes.drain(..) {
+                old.remove(&k);
+            }
+            for v in upserts {
+                old.insert(
+                    (v.indicator_id, v.option),
+                    (v.milli, v.qualifier, v.comment),
+                );
+            }
+            old.into_iter()
+                .map(
+                    |((indicator_id, option), (milli, qualifier, comment))| StoredValue {
+                        indicator_id,
+                        option,
+                        milli,
+                        qualifier,
+                        comment,
+                    },
+                )
+                .collect()
+        };
+        crate::report_values::Body {
+            report_id: self.report_id,
+            values,
+        }
     }
 
     fn audit<'a>(self, who: &'a Who, unit: &Unit) -> audit::TextChange<'a> {
@@ -625,7 +664,7 @@ impl<'a> IndicatorIndex<'a> {
 fn plan(
     form: &IndicatorIndex<'_>,
     report_id: i64,
-    old_values: OldValues,
+    old_values: &OldValues,
     inputs: &[ValueInput],
 ) -> StorageResult<Plan> {
     let contribution =
@@ -645,17 +684,22 @@ fn plan(
             .0
             .get(input.indicator.as_str())
             .ok_or_else(|| StorageError::not_found(format!("chỉ tiêu {}", input.indicator)))?;
-        let old = old_values.get(&(ind.id, input.option.clone()));
+        // A new report (every report of most imports) has nothing to look up.
+        let old = if old_values.is_empty() {
+            None
+        } else {
+            old_values.get(&(ind.id, input.option.clone()))
+        };
         let new_comment = input.value.as_ref().and_then(|(_, _, c)| {
             c.as_ref()
                 .map(|c| antq_core::text::nfc(c.trim()))
                 .filter(|c| !c.is_empty())
         });
         let new = input.value.as_ref().map(|(m, q, _)| (*m, *q));
-        let old_parsed = old.map(|(m, q, _)| (*m, q.parse().unwrap_or(Qualifier::Exact)));
+        let old_parsed = old.map(|(m, q, _)| (*m, *q));
         let same = match (old, &new) {
             (None, None) => true,
-            (Some((om, oq, oc)), Some((m, q))) => om == m && oq == q.as_str() && *oc == new_comment,
+            (Some((om, oq, oc)), Some((m, q))) => om == m && oq == q && *oc == new_comment,
             _ => false,
         };
         if same {
@@ -669,11 +713,13 @@ fn plan(
         }
         let k = (ind.code.as_str(), input.option.as_str());
         plan.had_before |= old.is_some();
-        push_audit_entry(
-            &mut plan.before,
-            k,
-            old.map(|(m, q, c)| (*m, q.as_str(), c.as_deref())),
-        );
+        if !old_values.is_empty() {
+            push_audit_entry(
+                &mut plan.before,
+                k,
+                old.map(|(m, q, c)| (*m, q.as_str(), c.as_deref())),
+            );
+        }
         push_audit_entry(
             &mut plan.after,
             k,
@@ -686,117 +732,73 @@ fn plan(
                 } else {
                     plan.changes.values_new += 1;
                 }
-                plan.upserts.push(ValueRow {
-                    report_id,
+                plan.upserts.push(StoredValue {
                     indicator_id: ind.id,
                     option: input.option.clone(),
                     milli: m,
-                    qualifier: q.as_str(),
+                    qualifier: q,
                     comment: new_comment,
                 });
             }
             None => {
                 plan.changes.values_cleared += 1;
-                plan.deletes.push((report_id, ind.id, input.option.clone()));
+                plan.deletes.push((ind.id, input.option.clone()));
             }
         }
     }
     Ok(plan)
 }
 
-/// A value row to write (the time and author are the same for all).
-struct ValueRow {
-    report_id: i64,
-    indicator_id: i64,
-    option: String,
-    milli: i64,
-    qualifier: &'static str,
-    comment: Option<String>,
-}
-
-const VALUE_COLUMNS: &[&str] = &[
-    "report_id",
-    "indicator_id",
-    "option_code",
-    "value_milli",
-    "qualifier",
-    "comment",
-    "updated_at",
-    "updated_by",
-];
-
-const VALUE_UPSERT: &str = "ON CONFLICT (report_id, indicator_id, option_code) DO UPDATE SET value_milli = excluded.value_milli, \
-     qualifier = excluded.qualifier, comment = excluded.comment, updated_at = excluded.updated_at, \
-     updated_by = excluded.updated_by";
-
-/// Write value rows (and delete cleared ones). On PostgreSQL, rows of
-/// reports created in this transaction (`fresh`) cannot exist yet: they are
-/// inserted without the conflict clause, which it otherwise checks row by
-/// row (SQLite's upsert costs nothing more than its insert).
-async fn write_values(
-    tx: &mut crate::WriteTx,
-    rows: Vec<ValueRow>,
-    fresh: &std::collections::HashSet<i64>,
-    deletes: &[(i64, i64, String)],
-    now: &str,
-    who: &Who,
-) -> StorageResult<()> {
-    let (inserts, upserts): (Vec<ValueRow>, Vec<ValueRow>) = match tx.backend() {
-        crate::db::Backend::Sqlite => (Vec::new(), rows),
-        crate::db::Backend::Postgres => {
-            rows.into_iter().partition(|r| fresh.contains(&r.report_id))
-        }
-    };
-    for (rows, on_conflict) in [(inserts, ""), (upserts, VALUE_UPSERT)] {
-        if rows.is_empty() {
-            continue;
-        }
-        if tx.backend() == crate::db::Backend::Sqlite {
-            let (columns, shared) = VALUE_COLUMNS.split_at(6);
-            let shared = [(shared[0], now), (shared[1], who.name.as_str())];
-            crate::batch::sqlite_batches(
-                tx,
-                "data_values",
-                columns,
-                &shared,
-                &rows,
-                on_conflict,
-                |q, r| {
-                    q.bind(r.report_id)
-                        .bind(r.indicator_id)
-                        .bind(r.option.as_str())
-                        .bind(r.milli)
-                        .bind(r.qualifier)
-                        .bind(r.comment.as_deref())
-                },
+/// Ids for `n` new reports: from the sequence on PostgreSQL (safe beside
+/// other writers); past the highest ever given on SQLite, whose one writer
+/// at a time is this transaction (AUTOINCREMENT then moves past them).
+async fn new_ids(tx: &mut crate::WriteTx, n: usize) -> StorageResult<Vec<i64>> {
+    match tx.backend() {
+        crate::db::Backend::Postgres => Ok(sqlx::query_scalar(
+            "SELECT nextval(pg_get_serial_sequence('reports', 'id')) FROM generate_series(1, $1)",
+        )
+        .bind(n as i64)
+        .fetch_all(tx.conn())
+        .await?),
+        crate::db::Backend::Sqlite => {
+            let last: i64 = sqlx::query_scalar(
+                "SELECT MAX(n) FROM (SELECT COALESCE(MAX(id), 0) AS n FROM reports \
+                 UNION ALL SELECT COALESCE(MAX(seq), 0) FROM sqlite_sequence WHERE name = 'reports')",
             )
+            .fetch_one(tx.conn())
             .await?;
-        } else {
-            let rows = rows
-                .into_iter()
-                .map(|r| {
-                    vec![
-                        Val::Int(r.report_id),
-                        Val::Int(r.indicator_id),
-                        Val::Text(r.option),
-                        Val::Int(r.milli),
-                        Val::Str(r.qualifier),
-                        Val::OptText(r.comment),
-                        Val::Text(now.to_string()),
-                        Val::Text(who.name.clone()),
-                    ]
-                })
-                .collect();
-            crate::batch::upsert_rows(tx, "data_values", VALUE_COLUMNS, rows, on_conflict).await?;
+            Ok((last + 1..=last + n as i64).collect())
         }
     }
-    for (report, ind, option) in deletes {
-        sqlx::query("DELETE FROM data_values WHERE report_id = $1 AND indicator_id = $2 AND option_code = $3")
-            .bind(report)
-            .bind(ind)
-            .bind(option)
-            .execute(tx.conn())
-            .await?;
+}
+
+/// PostgreSQL: lock the rows of reports about to be written to, and check
+/// they are still editable (an approval may have come in since they were
+/// read). SQLite writes one transaction at a time: nothing to do.
+async fn lock_editable(tx: &mut crate::WriteTx, ids: &[i64]) -> StorageResult<()> {
+    if tx.backend() != crate::db::Backend::Postgres {
+        return Ok(());
+    }
+    for chunk in ids.chunks(500) {
+        let list = chunk
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
+        let states: Vec<(i64, String)> = sqlx::query_as(&format!(
+            "SELECT id, state FROM reports WHERE id IN ({list}) ORDER BY id FOR UPDATE"
+        ))
+        .fetch_all(tx.conn())
+        .await?;
+        for (id, state) in states {
+            let state: ReportState = state.parse()?;
+            if !state.editable() {
+                return Err(StorageError::Conflict(format!(
+                    "báo cáo số {id} vừa chuyển sang trạng thái \"{}\": không sửa được",
+                    state.label_vi()
+                )));
+            }
+        }
     }
     Ok(())
 }
@@ -889,10 +891,20 @@ pub(crate) async fn apply_many(
         created.push(it);
     }
     if !new_rows.is_empty() {
+        // The new reports' ids, chosen here: no need to read them back.
+        let ids = new_ids(tx, new_rows.len()).await?;
+        for ((row, id), it) in new_rows.iter_mut().zip(&ids).zip(&created) {
+            row.insert(0, Val::Int(*id));
+            found.insert(
+                (it.form.id, it.unit.id, it.period.to_string()),
+                (*id, ReportState::Draft),
+            );
+        }
         crate::batch::insert_rows(
             tx,
             "reports",
             &[
+                "id",
                 "form_id",
                 "unit_id",
                 "period",
@@ -907,13 +919,17 @@ pub(crate) async fn apply_many(
             new_rows,
         )
         .await?;
-        found = existing(tx, items).await?;
         changes.reports_created += created.len();
     }
     phases.lap("reports");
+    // A report created here is audited in one row: its creation and its
+    // values (`"values"`, added below); a report that existed gets a
+    // `value.set` row with the values before and after.
     let mut audits = Vec::new();
+    let mut create_row: HashMap<i64, usize> = HashMap::with_capacity(created.len());
     for it in &created {
         let id = found[&(it.form.id, it.unit.id, it.period.to_string())].0;
+        create_row.insert(id, audits.len());
         let mut after = String::from("{\"form\":");
         push_json_str(&mut after, &it.form.code);
         after.push_str(",\"period\":");
@@ -936,26 +952,19 @@ pub(crate) async fn apply_many(
         .iter()
         .map(|it| found[&(it.form.id, it.unit.id, it.period.to_string())].0)
         .collect();
-    let mut old_by_report: HashMap<i64, Vec<OldRow>> = HashMap::new();
-    for chunk in ids.chunks(500) {
-        let list = chunk
-            .iter()
-            .map(i64::to_string)
-            .collect::<Vec<_>>()
-            .join(", ");
-        let rows: Vec<OldRow> = sqlx::query_as(&format!(
-            "SELECT report_id, indicator_id, option_code, value_milli, qualifier, comment FROM data_values \
-             WHERE report_id IN ({list})"
-        ))
-        .fetch_all(tx.conn())
-        .await?;
-        for r in rows {
-            old_by_report.entry(r.0).or_default().push(r);
-        }
-    }
+    let fresh: std::collections::HashSet<i64> = created
+        .iter()
+        .map(|it| found[&(it.form.id, it.unit.id, it.period.to_string())].0)
+        .collect();
+    let older: Vec<i64> = ids
+        .iter()
+        .copied()
+        .filter(|id| !fresh.contains(id))
+        .collect();
+    lock_editable(tx, &older).await?;
+    let mut old_by_report = crate::report_values::read_many(tx.conn(), &older).await?;
     phases.lap("old_values");
-    let mut upserts = Vec::with_capacity(items.iter().map(|it| it.inputs.len()).sum());
-    let mut deletes = Vec::new();
+    let (mut fresh_bodies, mut changed_bodies) = (Vec::new(), Vec::new());
     let mut rollups = Vec::with_capacity(items.len());
     let mut indexes: HashMap<i64, IndicatorIndex<'_>> = HashMap::new();
     for (it, id) in items.iter().zip(&ids) {
@@ -964,19 +973,32 @@ pub(crate) async fn apply_many(
         let index = indexes
             .entry(it.form.id)
             .or_insert_with(|| IndicatorIndex::of(it.form));
-        let mut plan = plan(index, *id, old, it.inputs)?;
+        let mut plan = plan(index, *id, &old, it.inputs)?;
         changes.add(plan.changes);
         if plan.is_empty() {
             continue;
         }
-        upserts.append(&mut plan.upserts);
-        deletes.append(&mut plan.deletes);
+        if fresh.contains(id) {
+            fresh_bodies.push(plan.body(old));
+        } else {
+            changed_bodies.push(plan.body(old));
+        }
         rollups.push(crate::rollups::UnitYearChanges {
+            approved: false,
             unit_id: it.unit.id,
             year: i64::from(p.year),
             changes: std::mem::take(&mut plan.deltas),
         });
-        audits.push(plan.audit(who, it.unit));
+        match create_row.get(id) {
+            Some(&row) => {
+                let after = audits[row].after.as_mut().expect("a creation has an after");
+                after.pop();
+                after.push_str(",\"values\":");
+                after.push_str(&plan.after);
+                after.push_str("}}");
+            }
+            None => audits.push(plan.audit(who, it.unit)),
+        }
     }
     phases.lap("plan");
     // The rollup sums and the audit hashes are computed on another thread
@@ -990,11 +1012,8 @@ pub(crate) async fn apply_many(
         drop(leftovers);
         (rollup_rows, chained)
     });
-    let fresh = created
-        .iter()
-        .map(|it| found[&(it.form.id, it.unit.id, it.period.to_string())].0)
-        .collect();
-    write_values(tx, upserts, &fresh, &deletes, &now, who).await?;
+    crate::report_values::write(tx, fresh_bodies, true, &now, &who.name).await?;
+    crate::report_values::write(tx, changed_bodies, false, &now, &who.name).await?;
     phases.lap("values");
     let (rollup_rows, audit_rows) = side.await.expect("rollup and audit computation");
     phases.lap("side");

@@ -50,24 +50,25 @@ impl Contribution {
     }
 }
 
-/// Which ancestors `t` of a unit hold its sums as it was: all but a
-/// commune itself. A commune's yearly sums are its own reports' values (a
-/// few hundred rows, read directly by `analytics`), and skipping them halves
-/// the rollup rows an import writes.
-const HIST_NODE: &str = "(t.ancestor_id <> t.descendant_id OR NOT EXISTS \
-     (SELECT 1 FROM units lu WHERE lu.id = t.descendant_id AND lu.level = 'commune'))";
+/// Which ancestors `t` of a unit hold its sums (as it was, or in today's
+/// map): all but communes. A commune's yearly sums are its own reports'
+/// values, and in today's map those of the older units mapped into it (a
+/// few hundred reports, read directly by `analytics`); leaving them out
+/// cuts the rollup rows an import writes fivefold.
+const NOT_COMMUNE: &str =
+    "NOT EXISTS (SELECT 1 FROM units lu WHERE lu.id = t.ancestor_id AND lu.level = 'commune')";
 
 /// The nodes a report's values are added into: (node, map kind, split).
 async fn nodes(tx: &mut WriteTx, unit_id: i64) -> StorageResult<Vec<(i64, &'static str, i64)>> {
     let hist: Vec<i64> = sqlx::query_scalar(&format!(
-        "SELECT t.ancestor_id FROM unit_tree t WHERE t.descendant_id = $1 AND {HIST_NODE}"
+        "SELECT t.ancestor_id FROM unit_tree t WHERE t.descendant_id = $1 AND {NOT_COMMUNE}"
     ))
     .bind(unit_id)
     .fetch_all(tx.conn())
     .await?;
     let cur: Vec<(i64, i64)> = sqlx::query_as(
-        "SELECT t.ancestor_id, m.split FROM unit_data_map m JOIN unit_tree t ON t.descendant_id = m.current_id \
-         WHERE m.unit_id = $1",
+        &format!("SELECT t.ancestor_id, m.split FROM unit_data_map m JOIN unit_tree t ON t.descendant_id = m.current_id \
+         WHERE m.unit_id = $1 AND {NOT_COMMUNE}"),
     )
     .bind(unit_id)
     .fetch_all(tx.conn())
@@ -138,55 +139,52 @@ pub async fn move_report(tx: &mut WriteTx, report_id: i64, to_approved: bool) ->
             .bind(report_id)
             .fetch_one(tx.conn())
             .await?;
-    let values: Vec<(i64, i64, String)> = sqlx::query_as(
-        "SELECT indicator_id, value_milli, qualifier FROM data_values WHERE report_id = $1",
-    )
-    .bind(report_id)
-    .fetch_all(tx.conn())
-    .await?;
+    let values = crate::report_values::read(tx.conn(), report_id).await?;
     let moved: Vec<(i64, Contribution)> = values
         .into_iter()
-        .map(|(ind, milli, q)| {
-            (
-                ind,
-                Contribution::of(milli, q.parse().unwrap_or(Qualifier::Exact)),
-            )
-        })
+        .map(|v| (v.indicator_id, Contribution::of(v.milli, v.qualifier)))
         .collect();
     let removed: Vec<(i64, Contribution)> = moved.iter().map(|(i, c)| (*i, c.negate())).collect();
     add_many(tx, unit_id, year, !to_approved, &removed).await?;
     add_many(tx, unit_id, year, to_approved, &moved).await
 }
 
-/// Recompute every rollup from the stored values (after a bulk load, or to repair).
+/// Recompute every rollup from the stored values (after a bulk load, or to
+/// repair): the reports are read a few thousand at a time, their values
+/// summed per node in memory and added with the same upserts as an import.
 pub async fn rebuild(tx: &mut WriteTx) -> StorageResult<()> {
     sqlx::query("DELETE FROM rollup_year")
         .execute(tx.conn())
         .await?;
-    let hist_join = format!("JOIN unit_tree t ON t.descendant_id = r.unit_id AND {HIST_NODE}");
-    for (kind, join, split) in [
-        ("h", hist_join.as_str(), "0"),
-        (
-            "c",
-            "JOIN unit_data_map m ON m.unit_id = r.unit_id JOIN unit_tree t ON t.descendant_id = m.current_id",
-            "CASE WHEN m.split <> 0 THEN 1 ELSE 0 END",
-        ),
-    ] {
-        sqlx::query(&format!(
-            "INSERT INTO rollup_year (indicator_id, node_id, map_kind, period_year, approved, sum_milli, n_values, \
-             n_more, n_nearly, n_about, n_split) \
-             SELECT v.indicator_id, t.ancestor_id, '{kind}', r.period_year, \
-                    CASE WHEN r.state = 'approved' THEN 1 ELSE 0 END, \
-                    CAST(SUM(v.value_milli) AS BIGINT), CAST(COUNT(*) AS BIGINT), \
-                    CAST(SUM(CASE WHEN v.qualifier = 'more_than' THEN 1 ELSE 0 END) AS BIGINT), \
-                    CAST(SUM(CASE WHEN v.qualifier = 'nearly' THEN 1 ELSE 0 END) AS BIGINT), \
-                    CAST(SUM(CASE WHEN v.qualifier = 'about' THEN 1 ELSE 0 END) AS BIGINT), \
-                    CAST(SUM({split}) AS BIGINT) \
-             FROM data_values v JOIN reports r ON r.id = v.report_id {join} \
-             GROUP BY v.indicator_id, t.ancestor_id, r.period_year, CASE WHEN r.state = 'approved' THEN 1 ELSE 0 END"
-        ))
-        .execute(tx.conn())
+    let mut after = 0i64;
+    loop {
+        let rows: Vec<(i64, i64, i64, String, Vec<u8>)> = sqlx::query_as(
+            "SELECT r.id, r.unit_id, r.period_year, r.state, b.body FROM reports r \
+             JOIN report_values b ON b.report_id = r.id WHERE r.id > $1 ORDER BY r.id LIMIT 5000",
+        )
+        .bind(after)
+        .fetch_all(tx.conn())
         .await?;
+        let Some(last) = rows.last() else {
+            break;
+        };
+        after = last.0;
+        let mut items = Vec::with_capacity(rows.len());
+        for (_, unit_id, year, state, body) in &rows {
+            let mut changes = Vec::new();
+            for e in crate::report_values::entries(body)? {
+                let e = e?;
+                changes.push((e.indicator_id, Contribution::of(e.milli, e.qualifier)));
+            }
+            items.push(UnitYearChanges {
+                unit_id: *unit_id,
+                year: *year,
+                approved: state == "approved",
+                changes,
+            });
+        }
+        let nodes = bulk_nodes(tx, &items).await?;
+        write_bulk(tx, bulk_rows(&items, &nodes)).await?;
     }
     Ok(())
 }
@@ -195,14 +193,15 @@ pub async fn rebuild(tx: &mut WriteTx) -> StorageResult<()> {
 pub struct UnitYearChanges {
     pub unit_id: i64,
     pub year: i64,
+    /// Whether the report is approved (an import writes drafts).
+    pub approved: bool,
     pub changes: Vec<(i64, Contribution)>,
 }
 
 /// Add the changes of many reports at once (imports): the changes are first
 /// summed per unit, year and indicator (a year's quarters become one entry),
 /// the nodes of every unit read in a few queries, the sums spread over the
-/// nodes in memory, and written in multi-row upserts (never approved:
-/// imports write drafts).
+/// nodes in memory, and written in multi-row upserts.
 pub async fn add_bulk(tx: &mut WriteTx, items: &[UnitYearChanges]) -> StorageResult<()> {
     let nodes = bulk_nodes(tx, items).await?;
     write_bulk(tx, bulk_rows(items, &nodes)).await
@@ -227,7 +226,7 @@ pub(crate) async fn bulk_nodes(
             .collect::<Vec<_>>()
             .join(", ");
         let hist: Vec<(i64, i64)> = sqlx::query_as(&format!(
-            "SELECT t.descendant_id, t.ancestor_id FROM unit_tree t WHERE t.descendant_id IN ({list}) AND {HIST_NODE}"
+            "SELECT t.descendant_id, t.ancestor_id FROM unit_tree t WHERE t.descendant_id IN ({list}) AND {NOT_COMMUNE}"
         ))
         .fetch_all(tx.conn())
         .await?;
@@ -236,7 +235,7 @@ pub(crate) async fn bulk_nodes(
         }
         let cur: Vec<(i64, i64, i64)> = sqlx::query_as(&format!(
             "SELECT m.unit_id, t.ancestor_id, m.split FROM unit_data_map m \
-             JOIN unit_tree t ON t.descendant_id = m.current_id WHERE m.unit_id IN ({list})"
+             JOIN unit_tree t ON t.descendant_id = m.current_id WHERE m.unit_id IN ({list}) AND {NOT_COMMUNE}"
         ))
         .fetch_all(tx.conn())
         .await?;
@@ -247,28 +246,33 @@ pub(crate) async fn bulk_nodes(
     Ok(nodes_of)
 }
 
+/// A rollup row's key: node, historical?, indicator, year, approved.
+type NodeKey = (i64, bool, i64, i64, bool);
+
 /// The rollup rows the items add (pure computation: an import runs it
 /// beside the writing of its values).
 pub(crate) fn bulk_rows(items: &[UnitYearChanges], nodes_of: &Nodes) -> Vec<Vec<Val>> {
     use rustc_hash::FxHashMap;
-    // (unit, year, indicator) → sum
-    let mut by_unit: FxHashMap<(i64, i64, i64), Contribution> = FxHashMap::default();
+    // (unit, year, approved, indicator) → sum
+    let mut by_unit: FxHashMap<(i64, i64, bool, i64), Contribution> = FxHashMap::default();
     for item in items {
         for (ind, c) in &item.changes {
             if c.is_zero() {
                 continue;
             }
-            let e = by_unit.entry((item.unit_id, item.year, *ind)).or_default();
+            let e = by_unit
+                .entry((item.unit_id, item.year, item.approved, *ind))
+                .or_default();
             *e = e.minus(c.negate());
         }
     }
-    // (node, historical?, indicator, year) → (sum, split count)
-    let mut sums: FxHashMap<(i64, bool, i64, i64), (Contribution, i64)> = FxHashMap::default();
+    // (node, historical?, indicator, year, approved) → (sum, split count)
+    let mut sums: FxHashMap<NodeKey, (Contribution, i64)> = FxHashMap::default();
     sums.reserve(by_unit.len() * 2);
-    for ((unit, year, ind), c) in by_unit {
+    for ((unit, year, approved, ind), c) in by_unit {
         for (node, hist, split) in nodes_of.get(&unit).into_iter().flatten() {
             let e = sums
-                .entry((*node, *hist, ind, year))
+                .entry((*node, *hist, ind, year, approved))
                 .or_insert((Contribution::default(), 0));
             e.0 = e.0.minus(c.negate());
             if *split != 0 {
@@ -276,20 +280,20 @@ pub(crate) fn bulk_rows(items: &[UnitYearChanges], nodes_of: &Nodes) -> Vec<Vec<
             }
         }
     }
-    let mut keys: Vec<(i64, bool, i64, i64)> = sums.keys().copied().collect();
+    let mut keys: Vec<NodeKey> = sums.keys().copied().collect();
     // In key order: the upserts then walk the B-tree forwards.
     keys.sort_unstable();
     keys.into_iter()
         .filter_map(|k| {
             let (c, split) = sums[&k];
-            let (node, hist, ind, year) = k;
+            let (node, hist, ind, year, approved) = k;
             (!c.is_zero() || split != 0).then(|| {
                 vec![
                     Val::Int(ind),
                     Val::Int(node),
                     Val::Str(if hist { "h" } else { "c" }),
                     Val::Int(year),
-                    Val::Int(0),
+                    Val::Int(i64::from(approved)),
                     Val::Int(c.milli),
                     Val::Int(c.n),
                     Val::Int(c.more),

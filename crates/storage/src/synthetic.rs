@@ -10,9 +10,12 @@ use antq_core::dates;
 use antq_core::periods::{Calendar, Period, PeriodType};
 use antq_core::units::Level;
 
+use antq_core::indicators::Qualifier;
+
 use crate::batch::Val;
 use crate::db::Db;
 use crate::error::StorageResult;
+use crate::report_values::StoredValue;
 use crate::units::{next_id, sync_sequence};
 
 pub const FORM: &str = "bench-quy";
@@ -116,7 +119,17 @@ pub async fn generate(
             quarters.push((p, legacy_era));
         }
     }
+    // The baseline's table: the same values one row per value, as a plain
+    // system would store them (`baseline_by_year`).
+    sqlx::raw_sql(
+        "CREATE TABLE IF NOT EXISTS bench_raw_values (report_id BIGINT NOT NULL, \
+         indicator_id BIGINT NOT NULL, value_milli BIGINT NOT NULL, PRIMARY KEY (report_id, indicator_id)); \
+         CREATE INDEX IF NOT EXISTS bench_raw_values_indicator ON bench_raw_values (indicator_id)",
+    )
+    .execute(db.pool())
+    .await?;
     let started = Instant::now();
+    let mut raw_time = Duration::ZERO;
     let mut written = 0usize;
     let mut reports = 0usize;
     let now = dates::timestamp(dates::now_utc());
@@ -131,6 +144,7 @@ pub async fn generate(
         let (start, end) = p.dates(Calendar::Calendar)?;
         let mut report_rows = Vec::new();
         let mut value_rows = Vec::new();
+        let mut raw_rows = Vec::new();
         for (n, unit) in units.iter().enumerate().filter(|(n, _)| n % every == 0) {
             let id = next_report;
             next_report += 1;
@@ -148,32 +162,44 @@ pub async fn generate(
                 Val::OptText(None),
                 Val::Text(now.clone()),
             ]);
+            let mut values = Vec::with_capacity(indicators.len());
             for (k, ind) in indicators.iter().enumerate() {
                 let r = rng((*unit as u64) << 20
                     ^ (p.year as u64) << 8
                     ^ (p.index as u64) << 4
                     ^ k as u64
                     ^ n as u64);
-                value_rows.push(vec![
-                    Val::Int(id),
-                    Val::Int(*ind),
-                    Val::Text(String::new()),
-                    Val::Int(((r % 200) as i64) * 1000),
-                    Val::Text("exact".into()),
-                    Val::OptText(None),
-                    Val::Text(now.clone()),
-                    Val::Text("bench".into()),
-                ]);
+                let milli = ((r % 200) as i64) * 1000;
+                values.push(StoredValue {
+                    indicator_id: *ind,
+                    option: String::new(),
+                    milli,
+                    qualifier: Qualifier::Exact,
+                    comment: None,
+                });
+                raw_rows.push(vec![Val::Int(id), Val::Int(*ind), Val::Int(milli)]);
             }
+            written += values.len();
+            value_rows.push(crate::report_values::row(id, &mut values, &now, "bench"));
         }
         reports += report_rows.len();
-        written += value_rows.len();
         let mut tx = db.begin_write().await?;
         crate::reports::bulk_insert(&mut tx, report_rows, value_rows).await?;
         tx.commit().await?;
+        let t = Instant::now();
+        let mut tx = db.begin_write().await?;
+        crate::batch::insert_rows(
+            &mut tx,
+            "bench_raw_values",
+            &["report_id", "indicator_id", "value_milli"],
+            raw_rows,
+        )
+        .await?;
+        tx.commit().await?;
+        raw_time += t.elapsed();
         progress(written);
     }
-    let insert = started.elapsed();
+    let insert = started.elapsed() - raw_time;
     let t = Instant::now();
     let mut tx = db.begin_write().await?;
     sync_sequence(&mut tx, db.backend(), "reports").await?;
@@ -243,9 +269,11 @@ pub async fn import_csv(db: &Db, units: &[i64]) -> StorageResult<(Vec<u8>, usize
 
 /// The number of stored values.
 pub async fn count_values(db: &Db) -> StorageResult<i64> {
-    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM data_values")
-        .fetch_one(db.pool())
-        .await?)
+    Ok(
+        sqlx::query_scalar("SELECT CAST(COALESCE(SUM(n_values), 0) AS BIGINT) FROM report_values")
+            .fetch_one(db.pool())
+            .await?,
+    )
 }
 
 fn id_list(ids: &[i64]) -> String {
@@ -255,7 +283,8 @@ fn id_list(ids: &[i64]) -> String {
         .join(", ")
 }
 
-/// The baseline: a plain indexed GROUP BY over the raw values, for a unit's
+/// The baseline: a plain indexed GROUP BY over the raw values (one row per
+/// value in `bench_raw_values`, written beside antq's own rows), for a unit's
 /// subtree in today's map, by indicator and year (approved only).
 pub async fn baseline_by_year(
     db: &Db,
@@ -265,7 +294,7 @@ pub async fn baseline_by_year(
     to: i32,
 ) -> StorageResult<Vec<(i64, i64, i64)>> {
     let sql = format!(
-        "SELECT v.indicator_id, r.period_year, CAST(SUM(v.value_milli) AS BIGINT) FROM data_values v \
+        "SELECT v.indicator_id, r.period_year, CAST(SUM(v.value_milli) AS BIGINT) FROM bench_raw_values v \
          JOIN reports r ON r.id = v.report_id JOIN unit_data_map m ON m.unit_id = r.unit_id \
          JOIN unit_tree t ON t.descendant_id = m.current_id \
          WHERE t.ancestor_id = $1 AND v.indicator_id IN ({}) AND r.period_year BETWEEN $2 AND $3 \
@@ -289,7 +318,7 @@ pub async fn baseline_by_child_year(
     to: i32,
 ) -> StorageResult<Vec<(i64, i64, i64, i64)>> {
     let sql = format!(
-        "SELECT v.indicator_id, t.ancestor_id, r.period_year, CAST(SUM(v.value_milli) AS BIGINT) FROM data_values v \
+        "SELECT v.indicator_id, t.ancestor_id, r.period_year, CAST(SUM(v.value_milli) AS BIGINT) FROM bench_raw_values v \
          JOIN reports r ON r.id = v.report_id JOIN unit_data_map m ON m.unit_id = r.unit_id \
          JOIN unit_tree t ON t.descendant_id = m.current_id \
          WHERE t.ancestor_id IN (SELECT id FROM units WHERE parent_id = $1) \

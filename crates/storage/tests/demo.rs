@@ -6,7 +6,7 @@ use antq_core::periods::YearRange;
 use antq_core::units::UnitCode;
 use antq_storage::analytics::{self, MapMode};
 use antq_storage::testing::{postgres_url, TestDb};
-use antq_storage::{catalogue, demo, units, Db};
+use antq_storage::{catalogue, demo, report_values, units, Db};
 
 async fn totals(
     db: &Db,
@@ -43,7 +43,18 @@ async fn totals(
     .collect()
 }
 
-/// The same sum, computed with a plain GROUP BY over the raw values.
+/// An indicator's id.
+async fn indicator_id(db: &Db, code: &str) -> i64 {
+    sqlx::query_scalar("SELECT id FROM indicators WHERE code = $1")
+        .bind(code)
+        .fetch_one(db.pool())
+        .await
+        .unwrap()
+}
+
+/// The same sum, computed from the stored values of every approved report
+/// under the unit: each report's row decoded and added here, without the
+/// rollups or the analytics.
 async fn raw_sum(db: &Db, indicator: &str, province_code: &str, at: &str) -> f64 {
     let unit = units::get_at(
         db,
@@ -52,17 +63,22 @@ async fn raw_sum(db: &Db, indicator: &str, province_code: &str, at: &str) -> f64
     )
     .await
     .unwrap();
-    let milli: i64 = sqlx::query_scalar(
-        "SELECT CAST(COALESCE(SUM(v.value_milli), 0) AS BIGINT) FROM data_values v \
-         JOIN reports r ON r.id = v.report_id JOIN indicators i ON i.id = v.indicator_id \
+    let id = indicator_id(db, indicator).await;
+    let bodies: Vec<Vec<u8>> = sqlx::query_scalar(
+        "SELECT b.body FROM report_values b JOIN reports r ON r.id = b.report_id \
          JOIN unit_tree t ON t.descendant_id = r.unit_id \
-         WHERE i.code = $1 AND t.ancestor_id = $2 AND r.period_year BETWEEN 2013 AND 2023 AND r.state = 'approved'",
+         WHERE t.ancestor_id = $1 AND r.period_year BETWEEN 2013 AND 2023 AND r.state = 'approved'",
     )
-    .bind(indicator)
     .bind(unit.id)
-    .fetch_one(db.pool())
+    .fetch_all(db.pool())
     .await
     .unwrap();
+    let milli: i64 = bodies
+        .iter()
+        .flat_map(|b| report_values::decode(b).unwrap())
+        .filter(|v| v.indicator_id == id)
+        .map(|v| v.milli)
+        .sum();
     milli as f64 / 1000.0
 }
 
@@ -149,7 +165,78 @@ async fn story(db: Db) {
         raw_sum(&db, "tt_buoi", "82", "2023-06-30").await
     );
     communes_as_they_were(&db).await;
+    communes_of_today(&db).await;
     review(&db).await;
+}
+
+/// The approved values of `indicator` in 2013–2026 that count, in today's
+/// map, for the unit `id` and its subtree: the reports of every unit whose
+/// data maps there, decoded and added here.
+async fn raw_current_sum(db: &Db, indicator: &str, id: i64) -> f64 {
+    let ind = indicator_id(db, indicator).await;
+    let bodies: Vec<Vec<u8>> = sqlx::query_scalar(
+        "SELECT b.body FROM report_values b JOIN reports r ON r.id = b.report_id \
+         JOIN unit_data_map m ON m.unit_id = r.unit_id JOIN unit_tree t ON t.descendant_id = m.current_id \
+         WHERE t.ancestor_id = $1 AND r.period_year BETWEEN 2013 AND 2026 AND r.state = 'approved'",
+    )
+    .bind(id)
+    .fetch_all(db.pool())
+    .await
+    .unwrap();
+    bodies
+        .iter()
+        .flat_map(|b| report_values::decode(b).unwrap())
+        .filter(|v| v.indicator_id == ind)
+        .map(|v| v.milli)
+        .sum::<i64>() as f64
+        / 1000.0
+}
+
+/// Communes of today have no rollup node either: a commune's figure in
+/// today's map is the sum of its own reports and of the older units mapped
+/// into it. Today's Đồng Tháp by commune, 2013–2026, equals those sums.
+async fn communes_of_today(db: &Db) {
+    let day = parse_date("2026-01-01").unwrap();
+    let province = units::get_at(db, &UnitCode::parse("82").unwrap(), day)
+        .await
+        .unwrap();
+    let cat = catalogue::indicators(db).await.unwrap();
+    let inds = catalogue::indicators_by_code(db, &["tt_buoi".to_string()])
+        .await
+        .unwrap();
+    let rows = analytics::run(
+        db,
+        &analytics::Query {
+            indicators: &inds,
+            catalogue: &cat,
+            unit: &province,
+            range: YearRange {
+                from: 2013,
+                to: 2026,
+            },
+            by: Some(analytics::By::Child),
+            map: MapMode::Current,
+            approved_only: true,
+        },
+    )
+    .await
+    .unwrap();
+    let mut communes = 0;
+    for r in rows.iter().filter(|r| r.unit != province.code.as_str()) {
+        let unit = units::get_at(db, &UnitCode::parse(&r.unit).unwrap(), day)
+            .await
+            .unwrap();
+        let expected = raw_current_sum(db, "tt_buoi", unit.id).await;
+        assert_eq!(r.value.unwrap_or(0.0), expected, "xã {}", r.unit);
+        communes += usize::from(expected > 0.0);
+    }
+    assert!(communes >= 2, "{rows:?}");
+    let all: f64 = rows.iter().filter_map(|r| r.value).sum();
+    assert_eq!(all, raw_current_sum(db, "tt_buoi", province.id).await);
+    assert!(
+        all > 32_000.0,
+        "old Đồng Tháp and old Tiền Giang are in: {all}"
+    );
 }
 
 /// Communes as they were have no rollup node of their own: their sums come
@@ -341,11 +428,11 @@ async fn review(db: &Db) {
 
     // A correction: an approved 2015 report of a district is reopened and fixed.
     let form = catalogue::form(db, "antq-nam").await.unwrap();
-    let (report_unit, old): (String, i64) = sqlx::query_as(
-        "SELECT u.code, v.value_milli FROM reports r JOIN units u ON u.id = r.unit_id \
-         JOIN data_values v ON v.report_id = r.id JOIN indicators i ON i.id = v.indicator_id \
+    let (report_unit, body): (String, Vec<u8>) = sqlx::query_as(
+        "SELECT u.code, b.body FROM reports r JOIN units u ON u.id = r.unit_id \
+         JOIN report_values b ON b.report_id = r.id \
          JOIN unit_tree t ON t.descendant_id = r.unit_id \
-         WHERE t.ancestor_id = $1 AND r.period = '2015' AND r.state = 'approved' AND i.code = 'tt_buoi' \
+         WHERE t.ancestor_id = $1 AND r.period = '2015' AND r.state = 'approved' \
          AND r.form_id = $2 ORDER BY u.code LIMIT 1",
     )
     .bind(unit.id)
@@ -353,6 +440,13 @@ async fn review(db: &Db) {
     .fetch_one(db.pool())
     .await
     .unwrap();
+    let tt_buoi = indicator_id(db, "tt_buoi").await;
+    let old = report_values::decode(&body)
+        .unwrap()
+        .into_iter()
+        .find(|v| v.indicator_id == tt_buoi && v.option.is_empty())
+        .expect("the report has tt_buoi")
+        .milli;
     let ru = units::get_at(
         db,
         &UnitCode::parse(&report_unit).unwrap(),

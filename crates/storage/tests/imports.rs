@@ -3,10 +3,12 @@
 //! update, clear and leave values alone correctly. SQLite always,
 //! PostgreSQL when ANTQ_TEST_DATABASE_URL is set.
 
+use antq_core::dates::parse_date;
 use antq_core::imports::{ImportRow, Place, RawValue};
+use antq_core::units::UnitCode;
 use antq_storage::audit::{Verification, Who};
 use antq_storage::testing::{postgres_url, TestDb};
-use antq_storage::{audit, import, rollups, Db};
+use antq_storage::{audit, catalogue, import, reports, rollups, units, Db};
 
 fn row(n: usize, unit: &str, period: &str, key: &str, value: &str) -> ImportRow {
     ImportRow {
@@ -77,6 +79,23 @@ async fn story(db: Db) {
         ),
         (1, 1, 1, 1, 0)
     );
+    // The report holds what the two files say together.
+    let form = catalogue::form(&db, "antq-nam").await.unwrap();
+    let unit = units::get_at(
+        &db,
+        &UnitCode::parse("03127").unwrap(),
+        parse_date("2019-12-14").unwrap(),
+    )
+    .await
+    .unwrap();
+    let view = reports::view(&db, &form, &unit, "2019").await.unwrap();
+    let mut keys: Vec<(&str, i64)> = view
+        .values
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.milli))
+        .collect();
+    keys.sort();
+    assert_eq!(keys, [("kt_bang_khen.tap_the", 2_000), ("tt_buoi", 15_000)]);
 
     // The same value spelt twice ("tt_buoi" and "tt_buoi.") is refused, nothing written.
     let twice = vec![
@@ -103,7 +122,8 @@ async fn story(db: Db) {
     tx.commit().await.unwrap();
     assert_eq!(rollup_rows(&db).await, maintained);
 
-    // One audit row per report created and per report changed, in an intact chain.
+    // One audit row per report created (with its values) and per report
+    // changed (values before and after), in an intact chain.
     match audit::verify(&db).await.unwrap() {
         Verification::Intact { rows } => assert!(rows > 0),
         Verification::Broken(b) => panic!("chain broken: {b:?}"),
@@ -112,7 +132,21 @@ async fn story(db: Db) {
         .fetch_one(db.pool())
         .await
         .unwrap();
-    assert_eq!(sets, 4 + 2, "four reports filled, then two changed");
+    assert_eq!(sets, 2, "two reports changed by the second file");
+    let created: Vec<String> = sqlx::query_scalar(
+        "SELECT after_json FROM audit_log WHERE action = 'report.create' ORDER BY id",
+    )
+    .fetch_all(db.pool())
+    .await
+    .unwrap();
+    assert_eq!(created.len(), 4);
+    for after in &created {
+        let v: serde_json::Value = serde_json::from_str(after).unwrap();
+        assert_eq!(v["state"], "draft");
+        assert_eq!(v["values"]["tt_buoi"], "12", "{after}");
+        assert_eq!(v["values"]["tt_luot"]["qualifier"], "more_than", "{after}");
+        assert_eq!(v["values"]["kt_bang_khen.tap_the"], "2", "{after}");
+    }
 }
 
 #[tokio::test]

@@ -151,17 +151,23 @@ pub fn check_unit(form: &Form, unit: &Unit) -> StorageResult<()> {
     }
 }
 
-async fn values_of(db: &Db, report_id: i64) -> StorageResult<HashMap<String, Value>> {
+/// A report's values by key. The codes come from the form, and from the
+/// catalogue only for an indicator since taken out of the form.
+async fn values_of(db: &Db, form: &Form, report_id: i64) -> StorageResult<HashMap<String, Value>> {
     let mut conn = db.pool().acquire().await?;
     let stored = crate::report_values::read(&mut conn, report_id).await?;
-    if stored.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let codes: HashMap<i64, String> = sqlx::query_as("SELECT id, code FROM indicators")
-        .fetch_all(&mut *conn)
-        .await?
-        .into_iter()
+    let mut codes: HashMap<i64, String> = form
+        .indicators
+        .iter()
+        .map(|i| (i.id, i.code.clone()))
         .collect();
+    if stored.iter().any(|v| !codes.contains_key(&v.indicator_id)) {
+        codes = sqlx::query_as("SELECT id, code FROM indicators")
+            .fetch_all(&mut *conn)
+            .await?
+            .into_iter()
+            .collect();
+    }
     stored
         .into_iter()
         .map(|v| {
@@ -203,7 +209,7 @@ pub async fn view(db: &Db, form: &Form, unit: &Unit, period: &str) -> StorageRes
     let (p, start, end) = check_period(form, period)?;
     let row = find(db, form, unit, &p).await?;
     let values = match &row {
-        Some(r) => values_of(db, r.id).await?,
+        Some(r) => values_of(db, form, r.id).await?,
         None => HashMap::new(),
     };
     let validation = validate(form, &values);

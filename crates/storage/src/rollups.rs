@@ -58,25 +58,21 @@ impl Contribution {
 const NOT_COMMUNE: &str =
     "NOT EXISTS (SELECT 1 FROM units lu WHERE lu.id = t.ancestor_id AND lu.level = 'commune')";
 
-/// The nodes a report's values are added into: (node, map kind, split).
+/// The nodes a report's values are added into: (node, map kind, split),
+/// as it was and in today's map, in one query.
 async fn nodes(tx: &mut WriteTx, unit_id: i64) -> StorageResult<Vec<(i64, &'static str, i64)>> {
-    let hist: Vec<i64> = sqlx::query_scalar(&format!(
-        "SELECT t.ancestor_id FROM unit_tree t WHERE t.descendant_id = $1 AND {NOT_COMMUNE}"
+    let rows: Vec<(i64, i64, i64)> = sqlx::query_as(&format!(
+        "SELECT t.ancestor_id, 1, 0 FROM unit_tree t WHERE t.descendant_id = $1 AND {NOT_COMMUNE} \
+         UNION ALL \
+         SELECT t.ancestor_id, 0, m.split FROM unit_data_map m JOIN unit_tree t ON t.descendant_id = m.current_id \
+         WHERE m.unit_id = $1 AND {NOT_COMMUNE}"
     ))
     .bind(unit_id)
     .fetch_all(tx.conn())
     .await?;
-    let cur: Vec<(i64, i64)> = sqlx::query_as(
-        &format!("SELECT t.ancestor_id, m.split FROM unit_data_map m JOIN unit_tree t ON t.descendant_id = m.current_id \
-         WHERE m.unit_id = $1 AND {NOT_COMMUNE}"),
-    )
-    .bind(unit_id)
-    .fetch_all(tx.conn())
-    .await?;
-    Ok(hist
+    Ok(rows
         .into_iter()
-        .map(|n| (n, "h", 0))
-        .chain(cur.into_iter().map(|(n, s)| (n, "c", s)))
+        .map(|(n, hist, split)| (n, if hist == 1 { "h" } else { "c" }, split))
         .collect())
 }
 
@@ -150,12 +146,13 @@ pub async fn move_report(tx: &mut WriteTx, report_id: i64, to_approved: bool) ->
 }
 
 /// Recompute every rollup from the stored values (after a bulk load, or to
-/// repair): the reports are read a few thousand at a time, their values
-/// summed per node in memory and added with the same upserts as an import.
+/// repair): the reports are read a few thousand at a time and their values
+/// summed per node in memory (a few hundred thousand sums at national scale).
 pub async fn rebuild(tx: &mut WriteTx) -> StorageResult<()> {
     sqlx::query("DELETE FROM rollup_year")
         .execute(tx.conn())
         .await?;
+    let mut sums = Sums::default();
     let mut after = 0i64;
     loop {
         let rows: Vec<(i64, i64, i64, String, Vec<u8>)> = sqlx::query_as(
@@ -184,9 +181,10 @@ pub async fn rebuild(tx: &mut WriteTx) -> StorageResult<()> {
             });
         }
         let nodes = bulk_nodes(tx, &items).await?;
-        write_bulk(tx, bulk_rows(&items, &nodes)).await?;
+        add_to_sums(&items, &nodes, &mut sums);
     }
-    Ok(())
+    // Written once at the end: each row inserted, never updated.
+    write_bulk(tx, rows_of(sums)).await
 }
 
 /// The changes of one unit and year (a report's values).
@@ -252,6 +250,16 @@ type NodeKey = (i64, bool, i64, i64, bool);
 /// The rollup rows the items add (pure computation: an import runs it
 /// beside the writing of its values).
 pub(crate) fn bulk_rows(items: &[UnitYearChanges], nodes_of: &Nodes) -> Vec<Vec<Val>> {
+    let mut sums = Sums::default();
+    add_to_sums(items, nodes_of, &mut sums);
+    rows_of(sums)
+}
+
+/// Sums per rollup row: (sum, count of values from split units).
+type Sums = rustc_hash::FxHashMap<NodeKey, (Contribution, i64)>;
+
+/// Spread the items' changes over their units' nodes, into `sums`.
+fn add_to_sums(items: &[UnitYearChanges], nodes_of: &Nodes, sums: &mut Sums) {
     use rustc_hash::FxHashMap;
     // (unit, year, approved, indicator) → sum
     let mut by_unit: FxHashMap<(i64, i64, bool, i64), Contribution> = FxHashMap::default();
@@ -266,9 +274,7 @@ pub(crate) fn bulk_rows(items: &[UnitYearChanges], nodes_of: &Nodes) -> Vec<Vec<
             *e = e.minus(c.negate());
         }
     }
-    // (node, historical?, indicator, year, approved) → (sum, split count)
-    let mut sums: FxHashMap<NodeKey, (Contribution, i64)> = FxHashMap::default();
-    sums.reserve(by_unit.len() * 2);
+    sums.reserve(by_unit.len());
     for ((unit, year, approved, ind), c) in by_unit {
         for (node, hist, split) in nodes_of.get(&unit).into_iter().flatten() {
             let e = sums
@@ -280,6 +286,10 @@ pub(crate) fn bulk_rows(items: &[UnitYearChanges], nodes_of: &Nodes) -> Vec<Vec<
             }
         }
     }
+}
+
+/// The rows to write for `sums`, in key order.
+fn rows_of(sums: Sums) -> Vec<Vec<Val>> {
     let mut keys: Vec<NodeKey> = sums.keys().copied().collect();
     // In key order: the upserts then walk the B-tree forwards.
     keys.sort_unstable();

@@ -272,10 +272,20 @@ pub(crate) async fn bulk_insert(
     crate::batch::insert_rows(tx, "report_values", crate::report_values::COLUMNS, values).await
 }
 
-/// Problems with values to set, each as a message (empty: all fine).
+/// Problems with values to set, each as a message (empty: all fine). A
+/// value given twice (`tt_buoi` and `tt_buoi.`) is refused.
 pub fn check_inputs(form: &Form, inputs: &[ValueInput]) -> Vec<String> {
     let mut errors = Vec::new();
+    // (An import checks one input at a time and finds repeats itself.)
+    let mut seen = std::collections::HashSet::new();
     for input in inputs {
+        if inputs.len() > 1 && !seen.insert((input.indicator.as_str(), input.option.as_str())) {
+            errors.push(format!(
+                "{} được nhập hai lần",
+                key(&input.indicator, &input.option)
+            ));
+            continue;
+        }
         let Some(ind) = form.indicators.iter().find(|i| i.code == input.indicator) else {
             errors.push(format!(
                 "chỉ tiêu \"{}\" không có trong biểu {}",
@@ -967,6 +977,9 @@ pub(crate) async fn apply_many(
         .copied()
         .filter(|id| !fresh.contains(id))
         .collect();
+    // In id order, so two imports lock shared reports in the same order.
+    let mut older = older;
+    older.sort_unstable();
     lock_editable(tx, &older).await?;
     let mut old_by_report = crate::report_values::read_many(tx.conn(), &older).await?;
     phases.lap("old_values");
@@ -1098,6 +1111,18 @@ pub async fn transition(
         return Err(antq_core::DomainError::invalid("trả lại báo cáo cần ghi rõ lý do").into());
     }
     let mut tx = db.begin_write().await?;
+    // The state again, inside the transaction (locked on PostgreSQL): two
+    // approvers acting at once must not both move the rollups.
+    let state_now = state_in(&mut tx, form, unit, &p).await?.map(|(_, s)| s);
+    if state_now != Some(row.state) {
+        return Err(StorageError::Conflict(format!(
+            "báo cáo {} kỳ {} của {} vừa được chuyển sang trạng thái \"{}\": hãy tải lại",
+            form.code,
+            p.code(),
+            unit.name,
+            state_now.map_or("chưa nhập", |s| s.label_vi())
+        )));
+    }
     let now = dates::timestamp(dates::now_utc());
     sqlx::query(
         "UPDATE reports SET state = $1, state_changed_at = $2, state_changed_by = $3, \

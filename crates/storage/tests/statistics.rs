@@ -112,6 +112,27 @@ async fn story(db: Db) {
     assert_eq!(r.period_start, "2019-12-15");
     assert_eq!(r.period_end, "2020-12-14");
     assert_eq!(r.validation.len(), 1);
+    // The same value given twice in one save is refused, and nothing changes.
+    match reports::put_values(
+        &db,
+        &who,
+        &form,
+        &dt_commune,
+        "2020",
+        vec![v("tt_buoi", 1), v("tt_buoi", 2)],
+    )
+    .await
+    {
+        Err(StorageError::Rejected(errs)) => assert!(
+            errs.iter().any(|e| e.contains("tt_buoi được nhập hai lần")),
+            "{errs:?}"
+        ),
+        other => panic!("expected a rejection: {other:?}"),
+    }
+    let unchanged = reports::view(&db, &form, &dt_commune, "2020")
+        .await
+        .unwrap();
+    assert_eq!(unchanged.values["tt_buoi"].milli, 120_000);
     match reports::transition(
         &db,
         &who,

@@ -89,11 +89,7 @@ impl Actor {
         if ids.is_empty() {
             return "1 = 0".into();
         }
-        let list = ids
-            .iter()
-            .map(i64::to_string)
-            .collect::<Vec<_>>()
-            .join(", ");
+        let list = crate::db::id_list(&ids);
         // Approval is for the level above: never a grant's own unit.
         let below = if strict {
             " AND descendant_id <> ancestor_id"

@@ -296,11 +296,7 @@ async fn from_rollups(
     if ids.is_empty() {
         return Ok(accs);
     }
-    let id_list = ids
-        .iter()
-        .map(i64::to_string)
-        .collect::<Vec<_>>()
-        .join(", ");
+    let id_list = crate::db::id_list(ids);
     let kind = match q.map {
         MapMode::Historical => "h",
         MapMode::Current => "c",
@@ -337,12 +333,6 @@ async fn from_rollups(
             }
         }
     }
-    let list = |ids: &[i64]| {
-        ids.iter()
-            .map(i64::to_string)
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
     let mut rows: Vec<RollupRow> = Vec::new();
     if !node_ids.is_empty() {
         let sql = format!(
@@ -352,7 +342,7 @@ async fn from_rollups(
              FROM rollup_year WHERE map_kind = '{kind}' AND indicator_id IN ({id_list}) \
                AND period_year BETWEEN $1 AND $2 {approved} AND node_id IN ({nodes}) \
              GROUP BY indicator_id, node_id, period_year, approved",
-            nodes = list(&node_ids)
+            nodes = crate::db::id_list(&node_ids)
         );
         rows = sqlx::query_as(&sql)
             .bind(i64::from(q.range.from))
@@ -378,7 +368,7 @@ async fn from_rollups(
              FROM reports r JOIN report_values b ON b.report_id = r.id \
              JOIN unit_data_map m ON m.unit_id = r.unit_id \
              WHERE {subject} IN ({units}) AND r.period_year BETWEEN $1 AND $2 {approved}",
-            units = list(&leaf_ids)
+            units = crate::db::id_list(&leaf_ids)
         );
         let reports: Vec<(i64, i64, i64, i64, Vec<u8>)> = sqlx::query_as(&sql)
             .bind(i64::from(q.range.from))

@@ -67,7 +67,7 @@ async fn write_rows(
     if backend == Backend::Postgres {
         return write_rows_bound(tx, table, columns, rows, on_conflict).await;
     }
-    sqlite_batches(tx, table, columns, &[], &rows, on_conflict, |mut q, row| {
+    sqlite_batches(tx, table, columns, &rows, on_conflict, |mut q, row| {
         debug_assert_eq!(row.len(), columns.len());
         for v in row {
             q = match v {
@@ -87,14 +87,11 @@ async fn write_rows(
 /// SQLite: rows written a few hundred per statement, each value bound by
 /// reference with plain `?` placeholders (SQLite looks numbered or named
 /// parameters up by a linear scan at every bind, quadratic in a batch).
-/// `shared` columns have the same value in every row and are bound once per
-/// statement. While SQLite runs one statement on its own thread, the next is
-/// bound here.
-pub(crate) async fn sqlite_batches<T: Sync>(
+/// While SQLite runs one statement on its own thread, the next is bound here.
+async fn sqlite_batches<T: Sync>(
     tx: &mut WriteTx,
     table: &str,
     columns: &[&str],
-    shared: &[(&str, &str)],
     rows: &[T],
     on_conflict: &str,
     bind: impl for<'q> Fn(Query<'q, Any, AnyArguments<'q>>, &'q T) -> Query<'q, Any, AnyArguments<'q>>,
@@ -103,28 +100,10 @@ pub(crate) async fn sqlite_batches<T: Sync>(
     let sql_for = |n: usize| {
         let one = format!("({})", vec!["?"; columns.len()].join(", "));
         let values = vec![one.as_str(); n].join(", ");
-        let mut sql = if shared.is_empty() {
-            format!(
-                "INSERT INTO {table} ({}) VALUES {values}",
-                columns.join(", ")
-            )
-        } else {
-            // The shared values' `?` come first in the text, so they bind first.
-            let names: Vec<&str> = columns
-                .iter()
-                .chain(shared.iter().map(|(c, _)| c))
-                .copied()
-                .collect();
-            let picks: Vec<String> = (1..=columns.len())
-                .map(|i| format!("column{i}"))
-                .chain(shared.iter().map(|_| "?".to_string()))
-                .collect();
-            format!(
-                "INSERT INTO {table} ({}) SELECT {} FROM (VALUES {values}) WHERE true",
-                names.join(", "),
-                picks.join(", ")
-            )
-        };
+        let mut sql = format!(
+            "INSERT INTO {table} ({}) VALUES {values}",
+            columns.join(", ")
+        );
         if !on_conflict.is_empty() {
             sql.push(' ');
             sql.push_str(on_conflict);
@@ -134,16 +113,8 @@ pub(crate) async fn sqlite_batches<T: Sync>(
     let full_sql = sql_for(per_batch.min(rows.len()));
     let tail_sql = sql_for(rows.len() % per_batch);
     type Q<'q> = Query<'q, Any, AnyArguments<'q>>;
-    fn build<'q, T>(
-        sql: &'q str,
-        shared: &[(&str, &'q str)],
-        batch: &'q [T],
-        bind: &impl Fn(Q<'q>, &'q T) -> Q<'q>,
-    ) -> Q<'q> {
+    fn build<'q, T>(sql: &'q str, batch: &'q [T], bind: &impl Fn(Q<'q>, &'q T) -> Q<'q>) -> Q<'q> {
         let mut q = sqlx::query(sql);
-        for (_, v) in shared {
-            q = q.bind(*v);
-        }
         for row in batch {
             q = bind(q, row);
         }
@@ -157,10 +128,10 @@ pub(crate) async fn sqlite_batches<T: Sync>(
         }
     };
     let mut chunks = rows.chunks(per_batch);
-    let mut next = chunks.next().map(|b| build(sql_of(b), shared, b, &bind));
+    let mut next = chunks.next().map(|b| build(sql_of(b), b, &bind));
     while let Some(q) = next {
         let (done, built) = tokio::join!(q.execute(tx.conn()), async {
-            chunks.next().map(|b| build(sql_of(b), shared, b, &bind))
+            chunks.next().map(|b| build(sql_of(b), b, &bind))
         });
         done?;
         next = built;

@@ -157,3 +157,12 @@ impl Db {
         self.pool.close().await;
     }
 }
+
+/// Ids as a literal SQL list (`1, 2, 3`): integers from the database, so
+/// safe to inline, and the planners then read the key once per id.
+pub(crate) fn id_list(ids: &[i64]) -> String {
+    ids.iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -46,7 +46,7 @@ pub struct Entry<'a> {
 }
 
 impl Entry<'_> {
-    pub fn to_owned(self) -> StoredValue {
+    pub fn into_stored(self) -> StoredValue {
         StoredValue {
             indicator_id: self.indicator_id,
             option: self.option.to_string(),
@@ -200,7 +200,7 @@ pub fn entries(bytes: &[u8]) -> StorageResult<Entries<'_>> {
 
 /// All the values of a row's bytes.
 pub fn decode(bytes: &[u8]) -> StorageResult<Vec<StoredValue>> {
-    entries(bytes)?.map(|e| e.map(Entry::to_owned)).collect()
+    entries(bytes)?.map(|e| e.map(Entry::into_stored)).collect()
 }
 
 /// A report's new row: its values, when and by whom they were last written.
@@ -263,11 +263,7 @@ pub(crate) async fn read_many(
 ) -> StorageResult<HashMap<i64, Vec<StoredValue>>> {
     let mut out = HashMap::with_capacity(ids.len());
     for chunk in ids.chunks(500) {
-        let list = chunk
-            .iter()
-            .map(i64::to_string)
-            .collect::<Vec<_>>()
-            .join(", ");
+        let list = crate::db::id_list(chunk);
         let rows = sqlx::query(&format!(
             "SELECT report_id, body FROM report_values WHERE report_id IN ({list})"
         ))
@@ -281,15 +277,18 @@ pub(crate) async fn read_many(
     Ok(out)
 }
 
-/// The values of one report.
+/// The values of one report (one prepared statement, whatever the report:
+/// this is the path of every save).
 pub(crate) async fn read(
     conn: &mut sqlx::AnyConnection,
     report_id: i64,
 ) -> StorageResult<Vec<StoredValue>> {
-    Ok(read_many(conn, &[report_id])
-        .await?
-        .remove(&report_id)
-        .unwrap_or_default())
+    let body: Option<Vec<u8>> =
+        sqlx::query_scalar("SELECT body FROM report_values WHERE report_id = $1")
+            .bind(report_id)
+            .fetch_optional(conn)
+            .await?;
+    body.map_or(Ok(Vec::new()), |b| decode(&b))
 }
 
 #[cfg(test)]

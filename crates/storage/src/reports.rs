@@ -796,11 +796,7 @@ async fn lock_editable(tx: &mut crate::WriteTx, ids: &[i64]) -> StorageResult<()
         return Ok(());
     }
     for chunk in ids.chunks(500) {
-        let list = chunk
-            .iter()
-            .map(i64::to_string)
-            .collect::<Vec<_>>()
-            .join(", ");
+        let list = crate::db::id_list(chunk);
         let states: Vec<(i64, String)> = sqlx::query_as(&format!(
             "SELECT id, state FROM reports WHERE id IN ({list}) ORDER BY id FOR UPDATE"
         ))
@@ -968,17 +964,13 @@ pub(crate) async fn apply_many(
         .iter()
         .map(|it| found[&(it.form.id, it.unit.id, it.period.to_string())].0)
         .collect();
-    let fresh: std::collections::HashSet<i64> = created
-        .iter()
-        .map(|it| found[&(it.form.id, it.unit.id, it.period.to_string())].0)
-        .collect();
-    let older: Vec<i64> = ids
+    // The reports that existed, in id order (two imports then lock the
+    // reports they share in the same order).
+    let mut older: Vec<i64> = ids
         .iter()
         .copied()
-        .filter(|id| !fresh.contains(id))
+        .filter(|id| !create_row.contains_key(id))
         .collect();
-    // In id order, so two imports lock shared reports in the same order.
-    let mut older = older;
     older.sort_unstable();
     lock_editable(tx, &older).await?;
     let mut old_by_report = crate::report_values::read_many(tx.conn(), &older).await?;
@@ -997,7 +989,7 @@ pub(crate) async fn apply_many(
         if plan.is_empty() {
             continue;
         }
-        if fresh.contains(id) {
+        if create_row.contains_key(id) {
             fresh_bodies.push(plan.body(old));
         } else {
             changed_bodies.push(plan.body(old));

@@ -218,11 +218,7 @@ pub(crate) async fn bulk_nodes(
     units.dedup();
     let mut nodes_of = Nodes::default();
     for chunk in units.chunks(500) {
-        let list = chunk
-            .iter()
-            .map(i64::to_string)
-            .collect::<Vec<_>>()
-            .join(", ");
+        let list = crate::db::id_list(chunk);
         let hist: Vec<(i64, i64)> = sqlx::query_as(&format!(
             "SELECT t.descendant_id, t.ancestor_id FROM unit_tree t WHERE t.descendant_id IN ({list}) AND {NOT_COMMUNE}"
         ))

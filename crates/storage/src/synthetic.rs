@@ -13,7 +13,7 @@ use antq_core::units::Level;
 use antq_core::indicators::Qualifier;
 
 use crate::batch::Val;
-use crate::db::Db;
+use crate::db::{id_list, Db};
 use crate::error::StorageResult;
 use crate::report_values::StoredValue;
 use crate::units::{next_id, sync_sequence};
@@ -274,13 +274,6 @@ pub async fn count_values(db: &Db) -> StorageResult<i64> {
             .fetch_one(db.pool())
             .await?,
     )
-}
-
-fn id_list(ids: &[i64]) -> String {
-    ids.iter()
-        .map(i64::to_string)
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// The baseline: a plain indexed GROUP BY over the raw values (one row per

@@ -67,6 +67,14 @@ pub struct Settings {
     pub log_format: String,
     /// A password for the demo accounts instead of a random one.
     pub demo_password: Option<String>,
+    /// Close a connection whose request headers take longer than this (slow clients).
+    pub header_read_timeout_secs: u64,
+    /// Cut off a request that takes longer than this (503).
+    pub request_timeout_secs: u64,
+    /// The same for file imports.
+    pub import_timeout_secs: u64,
+    /// Connections served at once; more clients wait to be accepted.
+    pub max_connections: usize,
 }
 
 impl Default for Settings {
@@ -81,6 +89,10 @@ impl Default for Settings {
             trust_proxy: false,
             log_format: "text".into(),
             demo_password: None,
+            header_read_timeout_secs: 10,
+            request_timeout_secs: 120,
+            import_timeout_secs: 900,
+            max_connections: 1024,
         }
     }
 }
@@ -133,6 +145,10 @@ impl Settings {
             session_absolute: Duration::from_secs(self.session_absolute_hours.max(1) * 3600),
             cookie_secure,
             trust_proxy: self.trust_proxy,
+            header_read_timeout: Duration::from_secs(self.header_read_timeout_secs.max(1)),
+            request_timeout: Duration::from_secs(self.request_timeout_secs.max(1)),
+            import_timeout: Duration::from_secs(self.import_timeout_secs.max(1)),
+            max_connections: self.max_connections.max(1),
         })
     }
 }
@@ -170,7 +186,13 @@ mod tests {
                 "addr = \"0.0.0.0:9000\"\nsession_idle_minutes = 5\n",
             )?;
             jail.set_env("ANTQ__SESSION_IDLE_MINUTES", "7");
+            jail.set_env("ANTQ__MAX_CONNECTIONS", "64");
             let s = Settings::load(None).expect("loads");
+            assert_eq!(s.max_connections, 64);
+            assert_eq!(s.header_read_timeout_secs, 10);
+            let web = s.web().expect("web config");
+            assert_eq!(web.max_connections, 64);
+            assert_eq!(web.request_timeout, Duration::from_secs(120));
             assert_eq!(s.addr.port(), 9000);
             assert_eq!(s.session_idle_minutes, 7);
             assert_eq!(s.data_dir, PathBuf::from("antq-data"));

@@ -6,17 +6,25 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use antq_storage::Db;
-use axum::extract::MatchedPath;
-use axum::http::{HeaderName, HeaderValue, Request};
-use axum::middleware;
+use axum::extract::{ConnectInfo, MatchedPath, State};
+use axum::http::{HeaderName, HeaderValue, Method, Request, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
 use axum::Router;
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::server::conn::auto::Builder;
+use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
+use tokio::sync::{watch, Semaphore};
+use tower::ServiceExt as _;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::config::WebConfig;
+use crate::error::{ApiError, Failure, PageError};
 use crate::state::AppState;
 use crate::throttle::Throttle;
 use crate::{api, auth, csrf, pages};
@@ -31,6 +39,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", axum::routing::get(api::health))
         .layer(middleware::from_fn(csrf::protect))
         .layer(middleware::from_fn_with_state(state.clone(), auth::resolve))
+        .layer(middleware::from_fn_with_state(state.clone(), time_limit))
         .layer(SetResponseHeaderLayer::if_not_present(
             HeaderName::from_static("x-content-type-options"),
             HeaderValue::from_static("nosniff"),
@@ -73,24 +82,69 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// Is this request a file import (allowed `import_timeout` instead of `request_timeout`)?
+fn is_import(req: &Request<axum::body::Body>) -> bool {
+    req.method() == Method::POST
+        && matches!(
+            req.uri().path(),
+            "/nhap-tep" | "/api/v1/import" | "/api/v1/dataValueSets"
+        )
+}
+
+/// Cut off a request that runs longer than the configured time (reading
+/// its body included): 503 with a Vietnamese message, JSON under `/api/`.
+async fn time_limit(
+    State(state): State<AppState>,
+    req: Request<axum::body::Body>,
+    next: Next,
+) -> Response {
+    let limit = if is_import(&req) {
+        state.config.import_timeout
+    } else {
+        state.config.request_timeout
+    };
+    let is_api = req.uri().path().starts_with("/api/");
+    match tokio::time::timeout(limit, next.run(req)).await {
+        Ok(res) => res,
+        Err(_) => {
+            tracing::warn!(seconds = limit.as_secs(), "request cut off: time limit");
+            let f = Failure::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                format!(
+                    "Yêu cầu chạy quá {} giây nên đã bị dừng; xin thử lại sau hoặc thu hẹp yêu cầu",
+                    antq_core::text::format_int(limit.as_secs() as i64)
+                ),
+            );
+            if is_api {
+                ApiError(f).into_response()
+            } else {
+                PageError(f).into_response()
+            }
+        }
+    }
+}
+
 /// A bound, not yet running server.
 pub struct App {
     listener: TcpListener,
     router: Router,
+    config: Arc<WebConfig>,
 }
 
 impl App {
     /// Bind the listen address (port 0 picks a free port) over a migrated database.
     pub async fn build(config: WebConfig, db: Db) -> std::io::Result<App> {
         let listener = TcpListener::bind(config.addr).await?;
+        let config = Arc::new(config);
         let state = AppState {
             db,
-            config: Arc::new(config),
+            config: config.clone(),
             throttle: Arc::new(Throttle::default()),
         };
         Ok(App {
             listener,
             router: router(state),
+            config,
         })
     }
 
@@ -105,17 +159,87 @@ impl App {
     }
 
     /// Serve until `shutdown` completes, then finish the requests in flight.
+    ///
+    /// Each connection is served by hyper with a header read timeout (a
+    /// client that trickles its headers is cut off), at most
+    /// `max_connections` at once (more clients wait in the listen queue
+    /// until one ends), and the client's address as `ConnectInfo`.
     pub async fn run_until_stopped(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        axum::serve(
-            self.listener,
-            self.router
-                .into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown)
-        .await
+        let App {
+            listener,
+            router,
+            config,
+        } = self;
+        let permits = Arc::new(Semaphore::new(config.max_connections.max(1)));
+        // Connections watch `signal_tx` close to start their graceful
+        // shutdown; the loop waits on `close_tx` until all have ended.
+        let (signal_tx, signal_rx) = watch::channel(());
+        let (close_tx, close_rx) = watch::channel(());
+        let mut shutdown = std::pin::pin!(shutdown);
+        loop {
+            let permit = tokio::select! {
+                p = permits.clone().acquire_owned() => match p {
+                    Ok(p) => p,
+                    Err(_) => break,
+                },
+                _ = &mut shutdown => break,
+            };
+            let (stream, remote) = tokio::select! {
+                r = listener.accept() => match r {
+                    Ok(c) => c,
+                    Err(e) => {
+                        // Out of file descriptors and the like: wait, go on.
+                        tracing::warn!(error = %e, "accept failed");
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                        continue;
+                    }
+                },
+                _ = &mut shutdown => break,
+            };
+            let _ = stream.set_nodelay(true);
+            let service = router.clone().map_request(move |req: Request<Incoming>| {
+                let mut req = req.map(axum::body::Body::new);
+                req.extensions_mut().insert(ConnectInfo(remote));
+                req
+            });
+            let signal_tx = signal_tx.clone();
+            let close_rx = close_rx.clone();
+            let header_read_timeout = config.header_read_timeout;
+            tokio::spawn(async move {
+                let mut builder = Builder::new(TokioExecutor::new());
+                builder
+                    .http1()
+                    .timer(TokioTimer::new())
+                    .header_read_timeout(header_read_timeout);
+                let conn = builder.serve_connection_with_upgrades(
+                    TokioIo::new(stream),
+                    TowerToHyperService::new(service),
+                );
+                let mut conn = std::pin::pin!(conn);
+                let mut stopping = std::pin::pin!(signal_tx.closed());
+                loop {
+                    tokio::select! {
+                        r = conn.as_mut() => {
+                            if let Err(e) = r {
+                                tracing::debug!(error = %e, "connection ended with an error");
+                            }
+                            break;
+                        }
+                        _ = &mut stopping => conn.as_mut().graceful_shutdown(),
+                    }
+                }
+                drop(close_rx);
+                drop(permit);
+            });
+        }
+        drop(listener);
+        drop(signal_rx);
+        drop(close_rx);
+        close_tx.closed().await;
+        Ok(())
     }
 }
 

@@ -22,6 +22,16 @@ pub struct WebConfig {
     pub cookie_secure: CookieSecure,
     /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
     pub trust_proxy: bool,
+    /// A connection whose request headers have not all arrived after this
+    /// long is closed (slow clients, "slowloris"); also ends idle keep-alive.
+    pub header_read_timeout: Duration,
+    /// A request (reading its body, the work, the answer) that takes longer
+    /// is cut off with 503 and a Vietnamese message. Imports use `import_timeout`.
+    pub request_timeout: Duration,
+    /// The same for file imports (`/nhap-tep`, `/api/v1/import`, `/api/v1/dataValueSets`).
+    pub import_timeout: Duration,
+    /// Connections served at once; further clients wait to be accepted.
+    pub max_connections: usize,
 }
 
 impl Default for WebConfig {
@@ -32,6 +42,10 @@ impl Default for WebConfig {
             session_absolute: Duration::from_secs(12 * 3600),
             cookie_secure: CookieSecure::Auto,
             trust_proxy: false,
+            header_read_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(120),
+            import_timeout: Duration::from_secs(900),
+            max_connections: 1024,
         }
     }
 }

@@ -470,6 +470,65 @@ fn group_of(f: &Fact, by: Option<By>, range: &YearRange) -> (String, bool) {
     }
 }
 
+/// The most distinct indicators one rollup request may ask for.
+pub const MAX_INDICATORS: usize = 50;
+/// The most result cells (unit × period × indicator) one rollup request may ask for.
+pub const MAX_CELLS: u64 = 200_000;
+
+/// Refuse more than [`MAX_INDICATORS`] distinct indicators, naming the limit.
+pub fn check_indicator_count(n: usize) -> Result<(), antq_core::DomainError> {
+    if n > MAX_INDICATORS {
+        return Err(antq_core::DomainError::invalid(format!(
+            "Yêu cầu có {} chỉ tiêu, tối đa {}",
+            antq_core::text::format_int(n as i64),
+            antq_core::text::format_int(MAX_INDICATORS as i64)
+        )));
+    }
+    Ok(())
+}
+
+/// The number of result cells a rollup may produce at most: rows (the unit,
+/// or each of its `children`) × periods in the range × indicators asked.
+pub fn planned_cells(q: &Query<'_>, children: u64) -> u64 {
+    let years = (i64::from(q.range.to) - i64::from(q.range.from) + 1).max(1) as u64;
+    let (units, periods) = match q.by {
+        None | Some(By::Year) => (1, years),
+        Some(By::Half) => (1, years * 2),
+        Some(By::Quarter) => (1, years * 4),
+        Some(By::Month) => (1, years * 12),
+        Some(By::Child) => (children.max(1), 1),
+        Some(By::ChildYear) => (children.max(1), years),
+    };
+    units
+        .saturating_mul(periods)
+        .saturating_mul(q.indicators.len().max(1) as u64)
+}
+
+/// Check a request's size before running it: at most [`MAX_INDICATORS`]
+/// indicators and [`MAX_CELLS`] result cells, else a Vietnamese message
+/// that names the limit (the caller answers 422).
+pub async fn check_size(db: &Db, q: &Query<'_>) -> StorageResult<()> {
+    check_indicator_count(q.indicators.len())?;
+    let children: i64 = if matches!(q.by, Some(By::Child) | Some(By::ChildYear)) {
+        sqlx::query_scalar("SELECT COUNT(*) FROM units WHERE parent_id = $1")
+            .bind(q.unit.id)
+            .fetch_one(db.pool())
+            .await?
+    } else {
+        1
+    };
+    let cells = planned_cells(q, children.max(0) as u64);
+    if cells > MAX_CELLS {
+        return Err(antq_core::DomainError::invalid(format!(
+            "Yêu cầu có {} ô kết quả (đơn vị × kỳ × chỉ tiêu), tối đa {}; hãy chọn ít chỉ tiêu hơn, khoảng năm ngắn hơn hoặc cách chia thô hơn",
+            antq_core::text::format_int(cells.min(i64::MAX as u64) as i64),
+            antq_core::text::format_int(MAX_CELLS as i64)
+        ))
+        .into());
+    }
+    Ok(())
+}
+
 /// Run a rollup.
 pub async fn run(db: &Db, q: &Query<'_>) -> StorageResult<Vec<Row>> {
     run_within(db, q, None).await

@@ -138,6 +138,19 @@ pub async fn put(
     period: &str,
     inputs: Vec<ValueInput>,
 ) -> Result<ReportView, Failure> {
+    let (form, unit) = entry_target(state, actor, form, code, period).await?;
+    put_checked(state, actor, &form, &unit, period, inputs).await
+}
+
+/// The form and unit of a report the caller may enter data into; checked
+/// before a save's values are even read (403/404 otherwise).
+pub async fn entry_target(
+    state: &AppState,
+    actor: &Actor,
+    form: &str,
+    code: &str,
+    period: &str,
+) -> Result<(Form, Unit), Failure> {
     let (form, unit) = form_unit(state, form, code, period).await?;
     access::require(
         &state.db,
@@ -146,7 +159,43 @@ pub async fn put(
         unit.id,
     )
     .await?;
-    Ok(reports::put_values(&state.db, &actor.who(), &form, &unit, period, inputs).await?)
+    Ok((form, unit))
+}
+
+/// The number of values a form has (one per indicator, or per option of a
+/// breakdown): what one save may carry at most.
+pub fn value_slots(form: &Form) -> usize {
+    form.indicators.iter().map(|i| i.options.len().max(1)).sum()
+}
+
+/// Fields a save may carry beyond its form's values (the CSRF token, buttons).
+pub const SAVE_MARGIN: usize = 16;
+
+/// A save carrying more values (or fields) than its form could: refused whole
+/// with 413, before any of them is read.
+/// `what` names what was counted ("trường" for a form's fields, "giá trị" for the API's values).
+pub fn too_many_values(given: usize, limit: usize, form: &Form, what: &str) -> Failure {
+    Failure::new(
+        axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+        format!(
+            "Yêu cầu có {} {what}, vượt giới hạn {} {what} của biểu {}",
+            antq_core::text::format_int(given as i64),
+            antq_core::text::format_int(limit as i64),
+            form.code
+        ),
+    )
+}
+
+/// Save values into a report found by [`entry_target`] (access checked).
+pub async fn put_checked(
+    state: &AppState,
+    actor: &Actor,
+    form: &Form,
+    unit: &Unit,
+    period: &str,
+    inputs: Vec<ValueInput>,
+) -> Result<ReportView, Failure> {
+    Ok(reports::put_values(&state.db, &actor.who(), form, unit, period, inputs).await?)
 }
 
 pub async fn transition(
@@ -203,12 +252,16 @@ pub struct Rollup {
 }
 
 pub async fn rollup(state: &AppState, actor: &Actor, p: &RollupParams) -> Result<Rollup, Failure> {
+    // Each indicator once, in the order first asked; at most MAX_INDICATORS.
+    let mut seen = std::collections::HashSet::new();
     let codes: Vec<String> = p
         .indicators
         .split(',')
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
+        .map(str::trim)
+        .filter(|s| !s.is_empty() && seen.insert(*s))
+        .map(str::to_string)
         .collect();
+    analytics::check_indicator_count(codes.len())?;
     if codes.is_empty() {
         return Err(Failure::bad_request(
             "cần ít nhất một chỉ tiêu (indicators=tt_buoi,tt_luot)",
@@ -231,19 +284,18 @@ pub async fn rollup(state: &AppState, actor: &Actor, p: &RollupParams) -> Result
     let approved_only = p
         .approved_only
         .unwrap_or(unit.level != antq_core::units::Level::Commune);
-    let rows = analytics::run(
-        &state.db,
-        &analytics::Query {
-            indicators: &indicators,
-            catalogue: &catalogue,
-            unit: &unit,
-            range,
-            by,
-            map,
-            approved_only,
-        },
-    )
-    .await?;
+    let query = analytics::Query {
+        indicators: &indicators,
+        catalogue: &catalogue,
+        unit: &unit,
+        range,
+        by,
+        map,
+        approved_only,
+    };
+    // The size of the answer is known before any value is read.
+    analytics::check_size(&state.db, &query).await?;
+    let rows = analytics::run(&state.db, &query).await?;
     Ok(Rollup {
         unit,
         range,
@@ -282,6 +334,98 @@ pub struct Download {
 }
 
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+impl Download {
+    /// The file as an HTTP answer, saved under its name (see [`content_disposition`]).
+    pub fn into_response(self) -> axum::response::Response {
+        self.respond(Disposition::Attachment)
+    }
+
+    /// The file as an HTTP answer, attached or shown in the browser.
+    pub fn respond(self, how: Disposition) -> axum::response::Response {
+        use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+        use axum::http::HeaderValue;
+        use axum::response::IntoResponse;
+        (
+            [
+                (CONTENT_TYPE, HeaderValue::from_static(self.content_type)),
+                (
+                    CONTENT_DISPOSITION,
+                    content_disposition(how, &self.filename),
+                ),
+            ],
+            self.bytes,
+        )
+            .into_response()
+    }
+}
+
+/// Whether a download is saved or shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Disposition {
+    Attachment,
+    Inline,
+}
+
+/// The one place a `Content-Disposition` header is made (RFC 6266): an
+/// ASCII `filename="…"` for old clients (accents folded, anything but
+/// letters, digits, `.`, `-` and `_` replaced by `_`), and when the name is
+/// not plain ASCII, `filename*=UTF-8''…` (RFC 5987, percent-encoded). Control
+/// characters, quotes and path separators never reach the header, so any
+/// name gives a valid header value. Names should still be built from
+/// validated parts (codes, parsed years, a fixed stem), never raw query text.
+pub fn content_disposition(how: Disposition, filename: &str) -> axum::http::HeaderValue {
+    const MAX_CHARS: usize = 150;
+    let clean: String = antq_core::text::nfc(filename)
+        .chars()
+        .map(|ch| match ch {
+            '/' | '\\' | '"' => '_',
+            c if c.is_control() => '_',
+            c => c,
+        })
+        .take(MAX_CHARS)
+        .collect();
+    let clean = clean.trim().trim_start_matches('.');
+    let clean = if clean.is_empty() { "tai-ve" } else { clean };
+    let mut ascii = String::with_capacity(clean.len());
+    for ch in clean.chars() {
+        // Fold accents char by char, so case and length stay as they were.
+        let folded = antq_core::text::fold(&ch.to_string());
+        let folded = if folded.is_empty() {
+            "_".to_string()
+        } else if ch.is_uppercase() {
+            folded.to_uppercase()
+        } else {
+            folded
+        };
+        for c in folded.chars() {
+            ascii.push(
+                if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                    c
+                } else {
+                    '_'
+                },
+            );
+        }
+    }
+    let kind = match how {
+        Disposition::Attachment => "attachment",
+        Disposition::Inline => "inline",
+    };
+    let mut value = format!("{kind}; filename=\"{ascii}\"");
+    if ascii != clean {
+        value.push_str("; filename*=UTF-8''");
+        for b in clean.bytes() {
+            if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&b) {
+                value.push(b as char);
+            } else {
+                value.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    axum::http::HeaderValue::from_str(&value)
+        .unwrap_or_else(|_| axum::http::HeaderValue::from_static("attachment"))
+}
 
 /// The values of a form under a unit, in long CSV or DHIS2 JSON.
 pub async fn export(
@@ -413,4 +557,53 @@ pub async fn template(
         content_type: XLSX,
         filename: format!("bieu_{}_{}_{}.xlsx", form.code, unit.code, p.code()),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn header(name: &str) -> String {
+        content_disposition(Disposition::Attachment, name)
+            .to_str()
+            .expect("visible ASCII")
+            .to_string()
+    }
+
+    #[test]
+    fn download_names_are_always_valid_headers() {
+        assert_eq!(
+            header("phan-tich_87_2013-2023.csv"),
+            "attachment; filename=\"phan-tich_87_2013-2023.csv\""
+        );
+        // Vietnamese: an ASCII fallback and the exact name per RFC 5987.
+        assert_eq!(
+            header("Báo cáo Đồng Tháp 2013–2023.docx"),
+            "attachment; filename=\"Bao_cao_Dong_Thap_2013_2023.docx\"; \
+             filename*=UTF-8''B%C3%A1o%20c%C3%A1o%20%C4%90%E1%BB%93ng%20Th%C3%A1p%202013%E2%80%932023.docx"
+        );
+        // NFD input is normalised first.
+        assert_eq!(header("Ba\u{301}o.csv"), header("Báo.csv"));
+        // CR, LF, quotes, separators and NUL never reach the header.
+        for evil in [
+            "a\r\nSet-Cookie: x=1.csv",
+            "2013\n..2023.csv",
+            "\"quoted\".csv",
+            "../../etc/passwd",
+            "a\u{0}b.csv",
+            "tên \"lạ\"\r\n.xlsx",
+        ] {
+            let h = header(evil);
+            assert!(!h.contains('\r') && !h.contains('\n'), "{h}");
+            assert_eq!(h.matches('"').count(), 2, "{h}");
+            assert!(!h.contains('/') && !h.contains('\\'), "{h}");
+        }
+        assert_eq!(header(""), "attachment; filename=\"tai-ve\"");
+        assert!(content_disposition(Disposition::Inline, "x.html")
+            .to_str()
+            .unwrap()
+            .starts_with("inline; "));
+        // Long names are cut, on a character boundary.
+        assert!(header(&"ố".repeat(1000)).len() < 2000);
+    }
 }

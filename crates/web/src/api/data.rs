@@ -32,6 +32,18 @@ pub async fn put(
     Path((form, unit, period)): Path<(String, String, String)>,
     Json(body): Json<PutBody>,
 ) -> ApiResult<Json<Value>> {
+    // Access first: a caller who may not enter this report learns nothing
+    // from its values, and none of them is read.
+    let (form, unit) = statistics::entry_target(&state, &ctx.actor, &form, &unit, &period).await?;
+    let limit = statistics::value_slots(&form) + statistics::SAVE_MARGIN;
+    if body.values.len() > limit {
+        return Err(ApiError(statistics::too_many_values(
+            body.values.len(),
+            limit,
+            &form,
+            "giá trị",
+        )));
+    }
     let mut inputs = Vec::new();
     let mut errors = Vec::new();
     for (k, v) in &body.values {
@@ -43,7 +55,7 @@ pub async fn put(
     if !errors.is_empty() {
         return Err(ApiError::from(antq_storage::StorageError::Rejected(errors)));
     }
-    let view = statistics::put(&state, &ctx.actor, &form, &unit, &period, inputs).await?;
+    let view = statistics::put_checked(&state, &ctx.actor, &form, &unit, &period, inputs).await?;
     Ok(Json(json!(view)))
 }
 
@@ -324,15 +336,8 @@ pub async fn template(
     ))
 }
 
+/// A file as an attachment; its `Content-Disposition` is made in one place
+/// ([`statistics::content_disposition`]).
 pub fn download(d: statistics::Download) -> axum::response::Response {
-    use axum::response::IntoResponse;
-    let disposition = format!("attachment; filename=\"{}\"", d.filename.replace('"', ""));
-    (
-        [
-            (axum::http::header::CONTENT_TYPE, d.content_type.to_string()),
-            (axum::http::header::CONTENT_DISPOSITION, disposition),
-        ],
-        d.bytes,
-    )
-        .into_response()
+    d.into_response()
 }

@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use axum::extract::{Path, Query, State};
-use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -116,15 +116,5 @@ pub async fn export(
 ) -> ApiResult<Response> {
     let r = reviews::get(&state.db, Some(&ctx.actor), id).await?;
     let d = reviews::render(&r, &p.format)?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, d.content_type.to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{}\"", d.filename),
-            ),
-        ],
-        d.bytes,
-    )
-        .into_response())
+    Ok(d.into_response())
 }

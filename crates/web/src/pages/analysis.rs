@@ -1,6 +1,8 @@
 //! The pivot page: choose indicators, a unit, a range, and rows by year,
 //! half, quarter, month or child unit; a table and a chart; CSV and Excel.
 
+use std::collections::{HashMap, HashSet};
+
 use antq_core::indicators::{Aggregation, Qualifier};
 use antq_core::text::{format_decimal, format_int};
 use antq_office::{Cell, Table};
@@ -10,7 +12,7 @@ use axum::response::Response;
 
 use super::{render, Chrome};
 use crate::auth::PageUser;
-use crate::error::PageResult;
+use crate::error::{Failure, PageResult};
 use crate::i18n::Lang;
 use crate::state::AppState;
 use crate::statistics::{self, Download, RollupParams};
@@ -53,7 +55,19 @@ struct Params {
     has_query: bool,
 }
 
-fn params(raw: Vec<(String, String)>) -> Params {
+/// Read the page's query. A parameter with a control character (a newline,
+/// a tab) is refused with 400 before anything else: such text is never
+/// meant, and must not travel on into names or headers.
+fn params(raw: Vec<(String, String)>) -> Result<Params, Failure> {
+    if let Some((k, _)) = raw
+        .iter()
+        .find(|(k, v)| k.chars().chain(v.chars()).any(char::is_control))
+    {
+        let name: String = k.chars().filter(|c| !c.is_control()).take(40).collect();
+        return Err(Failure::bad_request(format!(
+            "Tham số \"{name}\" có ký tự điều khiển (xuống dòng, tab), không hợp lệ"
+        )));
+    }
     let get = |k: &str| {
         raw.iter()
             .find(|(a, _)| a == k)
@@ -66,7 +80,7 @@ fn params(raw: Vec<(String, String)>) -> Params {
         .map(|(_, v)| v.clone())
         .collect();
     let has_query = get("unit").is_some();
-    Params {
+    Ok(Params {
         rollup: RollupParams {
             indicators: if indicators.is_empty() {
                 "tt_buoi,tt_luot".into()
@@ -83,7 +97,7 @@ fn params(raw: Vec<(String, String)>) -> Params {
         },
         raw,
         has_query,
-    }
+    })
 }
 
 fn number(x: f64, ratio: bool) -> String {
@@ -96,33 +110,46 @@ fn number(x: f64, ratio: bool) -> String {
     }
 }
 
+/// A rollup laid out as a table, and what names its downloads.
+struct Pivot {
+    table: Table,
+    notes: Vec<String>,
+    approved_only: bool,
+    chart: String,
+    /// The unit's code and the range as parsed (never the raw query).
+    unit_code: String,
+    range: antq_core::periods::YearRange,
+}
+
 /// The rollup as a table: one row per group, one column per indicator.
+/// Rows are grouped through maps, so the work is linear in the answer
+/// (whose size `statistics::rollup` bounds before running it).
 async fn pivot(
     state: &AppState,
     actor: &antq_storage::access::Actor,
     p: &RollupParams,
     lang: Lang,
-) -> Result<(Table, Vec<String>, bool, String), crate::error::Failure> {
+) -> Result<Pivot, Failure> {
     let r = statistics::rollup(state, actor, p).await?;
-    let mut groups: Vec<(String, String)> = Vec::new();
+    let mut groups: Vec<(&str, &str)> = Vec::new();
+    let mut seen: HashSet<(&str, &str)> = HashSet::new();
+    let mut cell: HashMap<(&str, &str, &str), Option<f64>> = HashMap::new();
+    let mut unit_names: HashMap<&str, &str> = HashMap::new();
     for row in &r.rows {
-        let key = (row.period.clone(), row.unit.clone());
-        if !groups.contains(&key) {
+        let key = (row.period.as_str(), row.unit.as_str());
+        if seen.insert(key) {
             groups.push(key);
         }
+        cell.entry((key.0, key.1, row.indicator.as_str()))
+            .or_insert(row.value);
+        unit_names
+            .entry(row.unit.as_str())
+            .or_insert(row.unit_name.as_str());
     }
+    let name_of = |unit: &str| unit_names.get(unit).copied().unwrap_or_default();
     let by_child = p.by.as_deref() == Some("child");
     if by_child {
-        groups.sort_by(|a, b| {
-            let name = |k: &(String, String)| {
-                r.rows
-                    .iter()
-                    .find(|x| x.unit == k.1)
-                    .map(|x| x.unit_name.clone())
-                    .unwrap_or_default()
-            };
-            antq_core::text::compare(&name(a), &name(b))
-        });
+        groups.sort_by(|a, b| antq_core::text::compare(name_of(a.1), name_of(b.1)));
     }
     let name = |i: &antq_storage::catalogue::Indicator| match lang {
         Lang::Vi => format!("{} ({})", i.name_vi, i.unit),
@@ -143,21 +170,16 @@ async fn pivot(
     let mut chart_values = Vec::new();
     for (period, unit) in &groups {
         let label = if by_child {
-            r.rows
-                .iter()
-                .find(|x| &x.unit == unit)
-                .map(|x| x.unit_name.clone())
-                .unwrap_or_default()
+            name_of(unit).to_string()
         } else {
-            period.clone()
+            period.to_string()
         };
         let mut cells = vec![Cell::Text(label.clone())];
         for (n, ind) in r.indicators.iter().enumerate() {
-            let v = r
-                .rows
-                .iter()
-                .find(|x| &x.period == period && &x.unit == unit && x.indicator == ind.code)
-                .and_then(|x| x.value);
+            let v = cell
+                .get(&(*period, *unit, ind.code.as_str()))
+                .copied()
+                .flatten();
             cells.push(Cell::from(v));
             if n == 0 {
                 chart_labels.push(label.clone());
@@ -186,9 +208,16 @@ async fn pivot(
             antq_storage::analytics::MapMode::Historical => "đơn vị như tại ngày xem",
         }
     )];
+    let names_vi: HashMap<&str, &str> = r
+        .indicators
+        .iter()
+        .map(|i| (i.code.as_str(), i.name_vi.as_str()))
+        .collect();
     for row in &r.rows {
-        let ind = r.indicators.iter().find(|i| i.code == row.indicator);
-        let label = ind.map(|i| i.name_vi.clone()).unwrap_or_default();
+        let label = names_vi
+            .get(row.indicator.as_str())
+            .copied()
+            .unwrap_or_default();
         if let Some(q) = row.qualifier {
             let word = match q {
                 Qualifier::MoreThan => "hơn",
@@ -216,7 +245,14 @@ async fn pivot(
         }
     }
     notes.dedup();
-    Ok((table, notes, r.approved_only, chart))
+    Ok(Pivot {
+        table,
+        notes,
+        approved_only: r.approved_only,
+        chart,
+        unit_code: r.unit.code.clone(),
+        range: r.range,
+    })
 }
 
 pub async fn page(
@@ -225,9 +261,15 @@ pub async fn page(
     PageUser(ctx): PageUser,
     Query(raw): Query<Vec<(String, String)>>,
 ) -> PageResult<Response> {
-    let p = params(raw);
+    let p = params(raw)?;
     let catalogue = antq_storage::catalogue::indicators(&state.db).await?;
-    let chosen: Vec<&str> = p.rollup.indicators.split(',').collect();
+    let mut chosen_set = HashSet::new();
+    let chosen: Vec<&str> = p
+        .rollup
+        .indicators
+        .split(',')
+        .filter(|c| chosen_set.insert(*c))
+        .collect();
     let choices = catalogue
         .iter()
         .map(|i| Choice {
@@ -237,7 +279,7 @@ pub async fn page(
             } else {
                 i.name_vi.clone()
             },
-            checked: chosen.contains(&i.code.as_str()),
+            checked: chosen_set.contains(i.code.as_str()),
         })
         .collect();
     let ratio: Vec<bool> = chosen
@@ -251,7 +293,13 @@ pub async fn page(
     let mut approved_only = p.rollup.approved_only.unwrap_or(true);
     let (heading, columns, rows, chart, notes, error) = if p.has_query {
         match pivot(&state, &ctx.actor, &p.rollup, c.lang).await {
-            Ok((table, notes, approved, chart)) => {
+            Ok(Pivot {
+                table,
+                notes,
+                approved_only: approved,
+                chart,
+                ..
+            }) => {
                 approved_only = approved;
                 (
                     table.title.clone(),
@@ -348,18 +396,24 @@ async fn export(
     xlsx: bool,
     lang: Lang,
 ) -> PageResult<Response> {
-    let p = params(raw);
-    let (table, _, _, _) = pivot(state, actor, &p.rollup, lang).await?;
-    let name = format!(
-        "phan-tich_{}_{}",
-        p.rollup.unit,
-        p.rollup.from.replace("..", "-")
-    );
+    let p = params(raw)?;
+    let Pivot {
+        table,
+        unit_code,
+        range,
+        ..
+    } = pivot(state, actor, &p.rollup, lang).await?;
+    // Named from what was parsed: the unit's stored code and the years.
+    let years = if range.from == range.to {
+        range.from.to_string()
+    } else {
+        format!("{}-{}", range.from, range.to)
+    };
+    let name = format!("phan-tich_{unit_code}_{years}");
     let d = if xlsx {
         Download {
-            bytes: antq_office::xlsx::write_table("Phân tích", &table).map_err(|e| {
-                crate::error::Failure::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, e)
-            })?,
+            bytes: antq_office::xlsx::write_table("Phân tích", &table)
+                .map_err(|e| Failure::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, e))?,
             content_type: statistics::XLSX,
             filename: format!("{name}.xlsx"),
         }

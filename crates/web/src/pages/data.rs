@@ -2,7 +2,7 @@
 //! period (drafts saved as you type, validation shown at once), the
 //! workflow buttons, and the completeness of a unit's subunits.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use antq_core::auth::Role;
 use antq_core::dates;
@@ -14,7 +14,8 @@ use antq_core::validation::Severity;
 use antq_storage::catalogue::{self, Form};
 use antq_storage::reports::{ReportView, ValueInput};
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawForm, State};
+use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Form as FormBody;
 
@@ -275,34 +276,63 @@ pub async fn entry(
     })
 }
 
-/// Read the entry form's fields (`v:KEY`, `q:KEY`, `c:KEY`) into values;
+/// The largest entry-form body accepted (`/so-lieu/…/luu`); more is 413.
+pub const FORM_BODY_LIMIT: usize = 1024 * 1024;
+
+/// The number of fields in a urlencoded body, counted without decoding any.
+fn count_fields(body: &[u8]) -> usize {
+    body.split(|b| *b == b'&').filter(|f| !f.is_empty()).count()
+}
+
+/// Read the entry form's fields (`v:KEY`, `q:KEY`, `c:KEY`) into values.
+/// The body is decoded once, into maps by key: the work is linear in its
+/// size. Before decoding, the number of fields is capped by what the form
+/// could carry (three fields per value, and a small margin): 413 beyond.
+/// A field sent twice is refused (never one of the two chosen silently);
 /// every unreadable number is reported at once.
-fn read_form(fields: &[(String, String)]) -> Result<Vec<ValueInput>, Failure> {
-    let get = |prefix: &str, key: &str| {
-        fields
-            .iter()
-            .find(|(k, _)| k.strip_prefix(prefix) == Some(key))
-            .map(|(_, v)| v.as_str())
-    };
-    let mut inputs = Vec::new();
+fn read_form(body: &[u8], form: &Form) -> Result<Vec<ValueInput>, Failure> {
+    let limit = 3 * statistics::value_slots(form) + statistics::SAVE_MARGIN;
+    let n = count_fields(body);
+    if n > limit {
+        return Err(statistics::too_many_values(n, limit, form, "trường"));
+    }
+    let mut values: Vec<(String, String)> = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut qualifiers: HashMap<String, String> = HashMap::new();
+    let mut comments: HashMap<String, String> = HashMap::new();
     let mut errors = Vec::new();
-    for (k, raw) in fields {
-        let Some(key) = k.strip_prefix("v:") else {
-            continue;
+    for (k, v) in form_urlencoded::parse(body) {
+        let repeated = if let Some(key) = k.strip_prefix("v:") {
+            let fresh = seen.insert(key.to_string());
+            if fresh {
+                values.push((key.to_string(), v.into_owned()));
+            }
+            !fresh
+        } else if let Some(key) = k.strip_prefix("q:") {
+            qualifiers.insert(key.to_string(), v.into_owned()).is_some()
+        } else if let Some(key) = k.strip_prefix("c:") {
+            comments.insert(key.to_string(), v.into_owned()).is_some()
+        } else {
+            false
         };
+        if repeated {
+            errors.push(format!("trường {k} được gửi hai lần"));
+        }
+    }
+    let mut inputs = Vec::with_capacity(values.len());
+    for (key, raw) in values {
         let (indicator, option) = match key.split_once('.') {
             Some((i, o)) => (i.to_string(), o.to_string()),
-            None => (key.to_string(), String::new()),
+            None => (key.clone(), String::new()),
         };
-        let comment = get("c:", key)
-            .map(str::to_string)
-            .filter(|s| !s.trim().is_empty());
+        let comment = comments.remove(&key).filter(|s| !s.trim().is_empty());
         let value = if raw.trim().is_empty() {
             None
         } else {
-            match parse_number(raw) {
+            match parse_number(&raw) {
                 Ok(n) => {
-                    let chosen = get("q:", key)
+                    let chosen = qualifiers
+                        .get(&key)
                         .and_then(|q| q.parse::<Qualifier>().ok())
                         .unwrap_or(Qualifier::Exact);
                     let q = if n.qualifier != Qualifier::Exact {
@@ -332,18 +362,25 @@ fn read_form(fields: &[(String, String)]) -> Result<Vec<ValueInput>, Failure> {
 }
 
 /// Save the draft. From htmx (as the person types): answer with the
-/// validation panel; from a plain form: go back to the page.
+/// validation panel; from a plain form: go back to the page. Who may enter
+/// the report is checked before the body is read; a caller without the
+/// right, or a body larger than the form could be, gets an error page
+/// (403/404, 413) rather than a message on the entry page.
 pub async fn save(
     State(state): State<AppState>,
     c: Chrome,
     PageUser(ctx): PageUser,
     headers: axum::http::HeaderMap,
     Path((form, unit, period)): Path<(String, String, String)>,
-    FormBody(fields): FormBody<Vec<(String, String)>>,
+    RawForm(body): RawForm,
 ) -> PageResult<Response> {
     let back = format!("/so-lieu/{form}/{unit}/{period}");
-    let result = match read_form(&fields) {
-        Ok(inputs) => statistics::put(&state, &ctx.actor, &form, &unit, &period, inputs).await,
+    let (form, unit) = statistics::entry_target(&state, &ctx.actor, &form, &unit, &period).await?;
+    let result = match read_form(&body, &form) {
+        Ok(inputs) => {
+            statistics::put_checked(&state, &ctx.actor, &form, &unit, &period, inputs).await
+        }
+        Err(e) if e.status == StatusCode::PAYLOAD_TOO_LARGE => return Err(e.into()),
         Err(e) => Err(e),
     };
     let from_htmx = headers.contains_key("hx-request");
@@ -358,9 +395,9 @@ pub async fn save(
                 error: true,
                 message: e.message.clone(),
             }];
-            list.extend(e.errors.iter().map(|m| Issue {
+            list.extend(super::error_lines(&e.errors).into_iter().map(|m| Issue {
                 error: true,
-                message: m.clone(),
+                message: m,
             }));
             render(ValidationPartial {
                 issues: list,
@@ -512,4 +549,17 @@ pub async fn progress(
         rows,
         c,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_are_counted_without_decoding() {
+        assert_eq!(count_fields(b""), 0);
+        assert_eq!(count_fields(b"a=1"), 1);
+        assert_eq!(count_fields(b"a=1&&b=2&"), 2);
+        assert_eq!(count_fields(b"v%3Ax=1&c%3Ax=%26"), 2);
+    }
 }

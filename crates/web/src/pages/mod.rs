@@ -91,7 +91,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/so-lieu", get(data::index))
         .route("/so-lieu/{form}/{unit}/{period}", get(data::entry))
-        .route("/so-lieu/{form}/{unit}/{period}/luu", post(data::save))
+        .route(
+            "/so-lieu/{form}/{unit}/{period}/luu",
+            post(data::save).layer(axum::extract::DefaultBodyLimit::max(data::FORM_BODY_LIMIT)),
+        )
         .route("/so-lieu/{form}/{unit}/{period}/buoc", post(data::step))
         .route(
             "/so-lieu/{form}/{unit}/{period}/y-kien",
@@ -201,10 +204,48 @@ impl<S: Send + Sync> FromRequestParts<S> for Chrome {
     }
 }
 
+/// The most errors a message lists one by one; the rest are counted.
+pub const MAX_SHOWN_ERRORS: usize = 20;
+/// The largest flash cookie value, percent-encoded (browsers keep 4 KB a cookie).
+pub const FLASH_MAX_BYTES: usize = 3000;
+
+/// At most [`MAX_SHOWN_ERRORS`] errors, then "… và 19.980 lỗi khác".
+pub fn error_lines(errors: &[String]) -> Vec<String> {
+    let mut lines: Vec<String> = errors.iter().take(MAX_SHOWN_ERRORS).cloned().collect();
+    if errors.len() > MAX_SHOWN_ERRORS {
+        lines.push(format!(
+            "… và {} lỗi khác",
+            antq_core::text::format_int((errors.len() - MAX_SHOWN_ERRORS) as i64)
+        ));
+    }
+    lines
+}
+
+/// The flash value percent-encoded, cut (on a character boundary, marked
+/// with "…") so the cookie stays under [`FLASH_MAX_BYTES`].
+fn flash_value(value: &str) -> String {
+    let full = crate::auth::urlencode(value);
+    if full.len() <= FLASH_MAX_BYTES {
+        return full;
+    }
+    let ellipsis = crate::auth::urlencode("…");
+    let mut out = String::with_capacity(FLASH_MAX_BYTES);
+    let mut buf = [0u8; 4];
+    for ch in value.chars() {
+        let enc = crate::auth::urlencode(ch.encode_utf8(&mut buf));
+        if out.len() + enc.len() + ellipsis.len() > FLASH_MAX_BYTES {
+            break;
+        }
+        out.push_str(&enc);
+    }
+    out.push_str(&ellipsis);
+    out
+}
+
 fn flash_cookie(value: &str) -> String {
     format!(
         "{FLASH_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age=60",
-        crate::auth::urlencode(value)
+        flash_value(value)
     )
 }
 
@@ -217,11 +258,12 @@ pub fn done(to: &str, message_key: &str) -> Response {
         .into_response()
 }
 
-/// Redirect back after a failed form, with the error shown on the next page.
+/// Redirect back after a failed form, with the error shown on the next page
+/// (at most [`MAX_SHOWN_ERRORS`] of a list, and a small cookie in any case).
 pub fn failed(to: &str, err: crate::error::Failure) -> Response {
     let mut msg = err.message;
     if !err.errors.is_empty() {
-        msg = format!("{msg}: {}", err.errors.join("; "));
+        msg = format!("{msg}: {}", error_lines(&err.errors).join("; "));
     }
     (
         [(SET_COOKIE, flash_cookie(&format!("err:{msg}")))],
@@ -332,6 +374,53 @@ pub fn date_vi(iso: Option<&str>) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn flash_cookies_stay_small() {
+        // 20.000 invalid values: twenty listed, the rest counted, the cookie under 3 KB.
+        let errors: Vec<String> = (0..20_000)
+            .map(|i| format!("tt_buoi_{i}: \"12,5a\" không phải số"))
+            .collect();
+        let res = failed(
+            "/so-lieu",
+            crate::error::Failure {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                message: "Dữ liệu có 20.000 lỗi, không có gì được ghi".into(),
+                errors,
+            },
+        );
+        let cookie = res.headers()[SET_COOKIE].to_str().unwrap().to_string();
+        assert!(
+            cookie.len() <= FLASH_MAX_BYTES + 100,
+            "{} bytes",
+            cookie.len()
+        );
+        let value = cookie
+            .strip_prefix("antq_flash=")
+            .and_then(|c| c.split(';').next())
+            .unwrap();
+        let shown = percent_decode(value);
+        assert!(shown.starts_with("err:Dữ liệu có 20.000 lỗi"), "{shown}");
+        assert!(shown.contains("tt_buoi_0:"), "{shown}");
+        assert!(shown.ends_with("… và 19.980 lỗi khác"), "{shown}");
+        assert!(!shown.contains("tt_buoi_20:"), "{shown}");
+        assert!(
+            !shown.contains('\u{FFFD}'),
+            "cut inside a character: {shown}"
+        );
+        let lines = error_lines(&(0..20_000).map(|i| i.to_string()).collect::<Vec<_>>());
+        assert_eq!(lines.len(), MAX_SHOWN_ERRORS + 1);
+        assert_eq!(lines[MAX_SHOWN_ERRORS], "… và 19.980 lỗi khác");
+        assert_eq!(error_lines(&["a".into()]), vec!["a".to_string()]);
+        // A long Vietnamese message is cut on a character boundary, marked "…".
+        let long = "ệ".repeat(5000);
+        let v = flash_value(&long);
+        assert!(v.len() <= FLASH_MAX_BYTES);
+        let back = percent_decode(&v);
+        assert!(back.ends_with('…') && back.trim_end_matches('…').chars().all(|c| c == 'ệ'));
+        // Short messages are untouched.
+        assert_eq!(percent_decode(&flash_value("ok:msg.saved")), "ok:msg.saved");
+    }
 
     #[test]
     fn flash_values_round_trip() {

@@ -10,8 +10,7 @@ use antq_core::text::{format_decimal, format_int};
 use antq_office::review::{cell_text, data_note, parts as review_parts};
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::Form as FormBody;
 use serde::Deserialize;
 
@@ -236,19 +235,12 @@ pub async fn download(
     let format = file.strip_prefix("tai-ve.").unwrap_or("");
     let r = reviews::get(&state.db, Some(&ctx.actor), id).await?;
     let d = reviews::render(&r, format)?;
-    let disposition = if format == "html" {
-        "inline".to_string()
+    let how = if format == "html" {
+        crate::statistics::Disposition::Inline
     } else {
-        format!("attachment; filename=\"{}\"", d.filename)
+        crate::statistics::Disposition::Attachment
     };
-    Ok((
-        [
-            (header::CONTENT_TYPE, d.content_type.to_string()),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        d.bytes,
-    )
-        .into_response())
+    Ok(d.respond(how))
 }
 
 pub async fn edit(

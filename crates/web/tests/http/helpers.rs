@@ -26,12 +26,18 @@ pub struct Agent {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// The app with some of its configuration changed (timeouts, limits).
+pub async fn spawn_app_with(change: impl FnOnce(&mut WebConfig)) -> TestApp {
     let guard = TestDb::new().await;
     let db = guard.ready().await;
-    let config = WebConfig {
+    let mut config = WebConfig {
         addr: "127.0.0.1:0".parse().unwrap(),
         ..WebConfig::default()
     };
+    change(&mut config);
     let app = App::build(config, db.clone()).await.expect("bind");
     let base = format!("http://127.0.0.1:{}", app.port());
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();

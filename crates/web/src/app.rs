@@ -209,7 +209,8 @@ impl App {
             let close_rx = close_rx.clone();
             let header_read_timeout = config.header_read_timeout;
             tokio::spawn(async move {
-                let mut builder = Builder::new(TokioExecutor::new());
+                // HTTP/1 only: no protocol sniffing before the header timer runs.
+                let mut builder = Builder::new(TokioExecutor::new()).http1_only();
                 builder
                     .http1()
                     .timer(TokioTimer::new())
@@ -220,6 +221,7 @@ impl App {
                 );
                 let mut conn = std::pin::pin!(conn);
                 let mut stopping = std::pin::pin!(signal_tx.closed());
+                let mut told = false;
                 loop {
                     tokio::select! {
                         r = conn.as_mut() => {
@@ -228,7 +230,11 @@ impl App {
                             }
                             break;
                         }
-                        _ = &mut stopping => conn.as_mut().graceful_shutdown(),
+                        // Once: finish the request in flight, then close.
+                        _ = &mut stopping, if !told => {
+                            told = true;
+                            conn.as_mut().graceful_shutdown();
+                        }
                     }
                 }
                 drop(close_rx);

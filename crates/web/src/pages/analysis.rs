@@ -291,6 +291,9 @@ pub async fn page(
         })
         .collect();
     let mut approved_only = p.rollup.approved_only.unwrap_or(true);
+    // A refused request (too large, unknown indicator, no access) still
+    // shows the page with its message, under the error's status.
+    let mut status = axum::http::StatusCode::OK;
     let (heading, columns, rows, chart, notes, error) = if p.has_query {
         match pivot(&state, &ctx.actor, &p.rollup, c.lang).await {
             Ok(Pivot {
@@ -329,14 +332,17 @@ pub async fn page(
                     String::new(),
                 )
             }
-            Err(e) => (
-                String::new(),
-                Vec::new(),
-                Vec::new(),
-                String::new(),
-                Vec::new(),
-                e.message,
-            ),
+            Err(e) => {
+                status = e.status;
+                (
+                    String::new(),
+                    Vec::new(),
+                    Vec::new(),
+                    String::new(),
+                    Vec::new(),
+                    e.message,
+                )
+            }
         }
     } else {
         (
@@ -360,7 +366,7 @@ pub async fn page(
         })
         .collect::<Vec<_>>()
         .join("&amp;");
-    render(AnalysisPage {
+    let mut res = render(AnalysisPage {
         choices,
         unit: p.rollup.unit.clone(),
         from: p.rollup.from.clone(),
@@ -386,7 +392,9 @@ pub async fn page(
         notes,
         error,
         c,
-    })
+    })?;
+    *res.status_mut() = status;
+    Ok(res)
 }
 
 async fn export(

@@ -313,6 +313,16 @@ async fn analytics_requests_are_bounded() {
         .await
         .unwrap()
         .contains("Yêu cầu có 1.000 chỉ tiêu, tối đa 50"));
+    // The pivot page shows the message, under the same status.
+    let res = province
+        .get(&format!("/phan-tich?{query}unit=11&from=2013"))
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res
+        .text()
+        .await
+        .unwrap()
+        .contains("Yêu cầu có 1.000 chỉ tiêu, tối đa 50"));
 
     // Too many result cells: the nation by province and year over a century
     // with 50 indicators. Counted before the query runs: 422 with the limit.
@@ -510,4 +520,52 @@ async fn slow_requests_are_cut_off_with_a_message() {
         v["error"], "Yêu cầu chạy quá 1 giây nên đã bị dừng; xin thử lại sau hoặc thu hẹp yêu cầu",
         "{text}"
     );
+}
+
+#[tokio::test]
+async fn shutdown_finishes_the_requests_in_flight() {
+    let guard = antq_storage::testing::TestDb::new().await;
+    let db = guard.ready().await;
+    let config = antq_web::WebConfig {
+        addr: "127.0.0.1:0".parse().unwrap(),
+        ..antq_web::WebConfig::default()
+    };
+    let app = antq_web::App::build(config, db).await.unwrap();
+    let addr = app.local_addr();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(app.run_until_stopped(async {
+        let _ = stopped.await;
+    }));
+    // A request in flight: headers sent, half of its body.
+    let body = br#"{"username": "khong.co", "password": "sai mat khau"}"#;
+    let mut s = TcpStream::connect(addr).await.unwrap();
+    s.write_all(
+        format!(
+            "POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+            body.len()
+        )
+        .as_bytes(),
+    )
+    .await
+    .unwrap();
+    s.write_all(&body[..10]).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    stop.send(()).unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    // No new connections are taken; the server waits for the request.
+    assert!(!server.is_finished());
+    assert!(TcpStream::connect(addr).await.is_err());
+    s.write_all(&body[10..]).await.unwrap();
+    let mut got = Vec::new();
+    tokio::time::timeout(Duration::from_secs(10), s.read_to_end(&mut got))
+        .await
+        .expect("answered and closed")
+        .unwrap();
+    let text = String::from_utf8_lossy(&got);
+    assert!(text.starts_with("HTTP/1.1 401"), "{text}");
+    tokio::time::timeout(Duration::from_secs(10), server)
+        .await
+        .expect("the server stops once the request is answered")
+        .unwrap()
+        .unwrap();
 }

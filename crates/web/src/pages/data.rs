@@ -14,7 +14,7 @@ use antq_core::validation::Severity;
 use antq_storage::catalogue::{self, Form};
 use antq_storage::reports::{ReportView, ValueInput};
 use askama::Template;
-use axum::extract::{Path, RawForm, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Form as FormBody;
@@ -277,6 +277,7 @@ pub async fn entry(
 }
 
 /// The largest entry-form body accepted (`/so-lieu/…/luu`); more is 413.
+/// Read by the handler itself, after the access check, with this limit.
 pub const FORM_BODY_LIMIT: usize = 1024 * 1024;
 
 /// The number of fields in a urlencoded body, counted without decoding any.
@@ -372,10 +373,32 @@ pub async fn save(
     PageUser(ctx): PageUser,
     headers: axum::http::HeaderMap,
     Path((form, unit, period)): Path<(String, String, String)>,
-    RawForm(body): RawForm,
+    body: axum::body::Body,
 ) -> PageResult<Response> {
     let back = format!("/so-lieu/{form}/{unit}/{period}");
     let (form, unit) = statistics::entry_target(&state, &ctx.actor, &form, &unit, &period).await?;
+    let is_form = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return Err(Failure::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Nội dung gửi lên phải là biểu mẫu (application/x-www-form-urlencoded)",
+        )
+        .into());
+    }
+    let body = axum::body::to_bytes(body, FORM_BODY_LIMIT)
+        .await
+        .map_err(|_| {
+            Failure::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!(
+                    "Nội dung gửi lên vượt giới hạn {} byte của một lần lưu",
+                    antq_core::text::format_int(FORM_BODY_LIMIT as i64)
+                ),
+            )
+        })?;
     let result = match read_form(&body, &form) {
         Ok(inputs) => {
             statistics::put_checked(&state, &ctx.actor, &form, &unit, &period, inputs).await

@@ -91,10 +91,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/so-lieu", get(data::index))
         .route("/so-lieu/{form}/{unit}/{period}", get(data::entry))
-        .route(
-            "/so-lieu/{form}/{unit}/{period}/luu",
-            post(data::save).layer(axum::extract::DefaultBodyLimit::max(data::FORM_BODY_LIMIT)),
-        )
+        .route("/so-lieu/{form}/{unit}/{period}/luu", post(data::save))
         .route("/so-lieu/{form}/{unit}/{period}/buoc", post(data::step))
         .route(
             "/so-lieu/{form}/{unit}/{period}/y-kien",

@@ -78,13 +78,15 @@ async fn huge_entry_forms_are_refused_quickly_and_healthz_answers() {
         assert_eq!(res.status(), StatusCode::SEE_OTHER);
     }
 
-    // 100.000 value fields (1,2 MB): refused whole (413) by the body limit.
+    // 100.000 value fields (1,2 MB): refused whole (413) by the body limit (1 MiB).
     let body = many_fields(100_000, "1", &csrf);
     assert!(body.len() > 1_000_000);
     let t = Instant::now();
     let res = post_raw(&commune, &save, body, false).await;
     let huge = t.elapsed();
     assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let text = res.text().await.unwrap();
+    assert!(text.contains("vượt giới hạn 1.048.576 byte"), "{text}");
 
     // 20.000 value fields (under the body limit): refused by the field cap,
     // before any of them is decoded, with a message naming the limit.

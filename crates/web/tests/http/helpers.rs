@@ -26,11 +26,16 @@ pub struct Agent {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(WebConfig::default()).await
+}
+
+/// `spawn_app` with settings of the test's own (the address is always a free port).
+pub async fn spawn_app_with(config: WebConfig) -> TestApp {
     let guard = TestDb::new().await;
     let db = guard.ready().await;
     let config = WebConfig {
         addr: "127.0.0.1:0".parse().unwrap(),
-        ..WebConfig::default()
+        ..config
     };
     let app = App::build(config, db.clone()).await.expect("bind");
     let base = format!("http://127.0.0.1:{}", app.port());

@@ -48,7 +48,12 @@ pub async fn login(
             return Err(Failure::new(StatusCode::TOO_MANY_REQUESTS, wait.message()));
         }
     };
-    let secret = users::login_secret(&state.db, username).await?;
+    // A name that cannot be a username is not looked up (it may be huge),
+    // but costs the same check as any other.
+    let secret = match Username::parse(username) {
+        Ok(name) => users::login_secret(&state.db, name.as_str()).await?,
+        Err(_) => None,
+    };
     let (user_id, hash) = match secret {
         Some((id, hash)) => (Some(id), hash),
         None => (None, core_auth::dummy_password_hash().to_string()),

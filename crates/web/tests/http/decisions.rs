@@ -379,3 +379,68 @@ async fn ids_outside_ones_units_are_not_found_like_missing_ones() {
     let (s, _) = dt_admin.get_json(&format!("/api/v1/links/{link}")).await;
     assert_eq!(s, StatusCode::OK);
 }
+
+/// The same on the demo world: Phường Cao Lãnh (29869) covers old communes
+/// of old Đồng Tháp whose approved reports its officer may not reopen.
+#[tokio::test]
+async fn on_the_demo_world_the_merged_commune_cannot_reopen_an_old_communes_report() {
+    let app = spawn_app().await;
+    antq_storage::demo::load(&app.db, Some(PASSWORD))
+        .await
+        .unwrap();
+    let cao_lanh = app.unit_id("29869").await;
+    let olds = units::predecessors(&app.db, cao_lanh).await.unwrap();
+    assert!(!olds.is_empty());
+    let mut province = app.agent();
+    assert_eq!(
+        province.login("ca.dongthap", PASSWORD).await.status,
+        StatusCode::OK
+    );
+    // The first old commune whose 2020 report the demo approved.
+    let mut found = None;
+    for old in &olds {
+        let (s, r) = province
+            .get_json(&format!("/api/v1/data/antq-nam/{}/2020", old.code))
+            .await;
+        if s == StatusCode::OK && r["state"] == "approved" && r["unit_name"] == old.name.as_str() {
+            found = Some(old.code.clone());
+            break;
+        }
+    }
+    let code = found.expect("an approved 2020 report of an old commune under Phường Cao Lãnh");
+    let period = "2020";
+    let path = format!("/api/v1/data/antq-nam/{code}/{period}");
+    let mut commune = app.agent();
+    assert_eq!(
+        commune.login("ca.caolanh", PASSWORD).await.status,
+        StatusCode::OK
+    );
+    let (s, r) = commune.get_json(&path).await;
+    assert_eq!(s, StatusCode::OK, "the commune reads it: {r}");
+    assert_eq!(r["state"], "approved");
+    let (s, _) = commune
+        .post_json(&format!("{path}/reopen"), json!({"comment": "sửa"}))
+        .await;
+    assert!(matches!(s, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND));
+    let (s, _) = commune
+        .send_json(Method::PUT, &path, json!({"values": {"tt_buoi": 1}}))
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT, "approved is locked");
+    let (s, r) = province
+        .post_json(&format!("{path}/reopen"), json!({"comment": "Đính chính"}))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    let (s, r) = commune
+        .post_json(&format!("{path}/submit"), json!({}))
+        .await;
+    assert_eq!(s, StatusCode::OK, "the commune may submit it again: {r}");
+    let (s, _) = commune
+        .post_json(&format!("{path}/approve"), json!({}))
+        .await;
+    assert!(matches!(s, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND));
+    let (s, r) = province
+        .post_json(&format!("{path}/approve"), json!({}))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    assert_eq!(r["state"], "approved");
+}

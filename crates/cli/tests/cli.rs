@@ -119,9 +119,27 @@ async fn the_command_line_story() {
     // A token for scripts.
     let out = antq(&url, &["user", "token", "--username", "qt.tinh"], None);
     assert!(out.status.success());
-    assert!(String::from_utf8_lossy(&out.stdout)
-        .trim()
-        .starts_with("antq_"));
+    let token = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    assert!(token.starts_with("antq_"));
+    // A new password revokes it.
+    {
+        let db = Db::connect(&url).await.unwrap();
+        assert!(antq_storage::sessions::user_for_token(&db, &token)
+            .await
+            .unwrap()
+            .is_some());
+        let out = antq(
+            &url,
+            &["user", "passwd", "--username", "qt.tinh"],
+            Some("một mật khẩu mới đủ dài\n"),
+        );
+        assert!(out.status.success(), "{}", text(&out));
+        assert!(antq_storage::sessions::user_for_token(&db, &token)
+            .await
+            .unwrap()
+            .is_none());
+        db.close().await;
+    }
 
     // The demo prints its password and can be loaded twice.
     for _ in 0..2 {

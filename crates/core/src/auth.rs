@@ -98,7 +98,9 @@ pub enum Action {
     /// Enter and submit a unit's report of a form owned by this role.
     EnterData(Role),
     /// Approve, return or reopen the report of a unit *below* one's own, for
-    /// a form owned by this role.
+    /// a form owned by this role: the grant must sit at a higher level than
+    /// the reporting unit (see `strictly_above`). Approved figures are locked
+    /// until reopened, so whoever may not reopen may not change them either.
     Approve(Role),
     /// Comment on a unit's report (the police and the Front of the unit or above).
     Comment,
@@ -125,8 +127,13 @@ impl Action {
         }
     }
 
-    /// Whether the grant must sit strictly above the unit (approval is the
-    /// level above's decision, never the reporting unit's own).
+    /// Whether the grant must sit strictly above the unit: at a higher level
+    /// than the reporting unit, over it in the tree as it was or over the unit
+    /// that covers it today. Approval is the level above's decision, never the
+    /// reporting unit's own, nor that of its same-level successor (a merged
+    /// commune over the old communes it absorbed, a province over the old
+    /// province it absorbed). Storage turns this into the scope condition
+    /// (`antq_storage::access`).
     pub fn strictly_above(self) -> bool {
         matches!(self, Action::Approve(_))
     }

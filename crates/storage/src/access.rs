@@ -80,6 +80,16 @@ impl Actor {
     /// An SQL condition on `column` (a unit id) that holds for the units where
     /// the actor may do `action`. Ids are integers from the database, so
     /// writing them into the SQL is safe.
+    ///
+    /// For the approver's actions (`Action::strictly_above`: approve, return,
+    /// reopen) the grant must sit on a unit of a *higher level* than the
+    /// reporting unit, among the units its scope covers: above it in the tree
+    /// as it was at the period's end (old district or old province over an old
+    /// commune), or above the unit that covers it today (today's province over
+    /// an old commune or district). A grant on the unit itself, or on its
+    /// same-level successor (today's commune that absorbed the old commune,
+    /// today's province that absorbed the old province), may enter and submit
+    /// the figures, never decide on them.
     pub fn scope_sql(&self, action: Action, column: &str) -> String {
         let strict = action.strictly_above();
         if self.is_national(action) && !strict {
@@ -90,16 +100,37 @@ impl Actor {
             return "1 = 0".into();
         }
         let list = crate::db::id_list(&ids);
-        // Approval is for the level above: never a grant's own unit.
-        let below = if strict {
-            " AND descendant_id <> ancestor_id"
-        } else {
-            ""
-        };
-        format!(
-            "{column} IN (SELECT descendant_id FROM unit_scope WHERE ancestor_id IN ({list}){below})"
-        )
+        if strict {
+            let above = level_rank_sql("a.level");
+            let below = level_rank_sql("d.level");
+            return format!(
+                "{column} IN (SELECT s.descendant_id FROM unit_scope s \
+                 JOIN units a ON a.id = s.ancestor_id JOIN units d ON d.id = s.descendant_id \
+                 WHERE s.ancestor_id IN ({list}) AND {above} < {below})"
+            );
+        }
+        format!("{column} IN (SELECT descendant_id FROM unit_scope WHERE ancestor_id IN ({list}))")
     }
+}
+
+/// A unit level as a number, higher for lower levels (nation 0, commune 3),
+/// as SQL on a `units.level` column. Unknown text ranks lowest, so it is
+/// never above anything.
+fn level_rank_sql(column: &str) -> String {
+    let mut sql = format!("CASE {column}");
+    for (rank, level) in [
+        Level::Nation,
+        Level::Province,
+        Level::District,
+        Level::Commune,
+    ]
+    .iter()
+    .enumerate()
+    {
+        sql.push_str(&format!(" WHEN '{}' THEN {rank}", level.as_str()));
+    }
+    sql.push_str(" ELSE 9 END");
+    sql
 }
 
 /// May the actor do `action` to the unit?
@@ -140,6 +171,24 @@ pub async fn require(db: &Db, actor: &Actor, action: Action, unit_id: i64) -> St
         Ok(())
     } else {
         Err(StorageError::Forbidden)
+    }
+}
+
+/// `can`, for a record addressed by its id (a review, a grant, a link): no
+/// means "not found", with the same message as an id that does not exist
+/// (`what`, e.g. "báo cáo tổng kết số 7"), so ids outside the caller's units
+/// do not reveal that they exist.
+pub async fn require_visible(
+    db: &Db,
+    actor: &Actor,
+    action: Action,
+    unit_id: i64,
+    what: impl FnOnce() -> String,
+) -> StorageResult<()> {
+    if can(db, actor, action, unit_id).await? {
+        Ok(())
+    } else {
+        Err(StorageError::NotFound(what()))
     }
 }
 

@@ -7,6 +7,9 @@ use antq_core::units::Level;
 use serde::Serialize;
 use serde_json::json;
 use sqlx::Row;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
+use tokio::sync::Semaphore;
 
 use crate::access::{Actor, Grant};
 use crate::audit::{self, Change, Who};
@@ -33,10 +36,72 @@ pub struct NewUser {
     pub grants: Vec<(Role, i64)>,
 }
 
+/// Argon2 work allowed at once: each hash or verification holds 19 MiB and
+/// a core for a few tens of milliseconds, so a burst of logins (or of new
+/// passwords) waits its turn instead of taking the server's memory.
+pub struct Argon2Slots {
+    slots: Semaphore,
+    limit: usize,
+    in_flight: AtomicUsize,
+    peak: AtomicUsize,
+}
+
+impl Argon2Slots {
+    pub fn new(limit: usize) -> Self {
+        let limit = limit.max(1);
+        Argon2Slots {
+            slots: Semaphore::new(limit),
+            limit,
+            in_flight: AtomicUsize::new(0),
+            peak: AtomicUsize::new(0),
+        }
+    }
+
+    /// The process-wide slots: twice the number of cores.
+    pub fn global() -> &'static Argon2Slots {
+        static GLOBAL: OnceLock<Argon2Slots> = OnceLock::new();
+        GLOBAL.get_or_init(|| {
+            let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+            Argon2Slots::new(cores * 2)
+        })
+    }
+
+    pub fn limit(&self) -> usize {
+        self.limit
+    }
+
+    /// The most Argon2 computations seen running at once.
+    pub fn peak(&self) -> usize {
+        self.peak.load(Ordering::Relaxed)
+    }
+
+    /// Run `work` on the blocking pool once a slot is free.
+    pub async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> T {
+        let _permit = self
+            .slots
+            .acquire()
+            .await
+            .expect("the semaphore is never closed");
+        let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        self.peak.fetch_max(now, Ordering::SeqCst);
+        let out = tokio::task::spawn_blocking(work).await;
+        self.in_flight.fetch_sub(1, Ordering::SeqCst);
+        out.expect("Argon2 does not panic")
+    }
+}
+
 async fn hash(password: NewPassword) -> String {
-    tokio::task::spawn_blocking(move || auth::hash_password(&password))
+    Argon2Slots::global()
+        .run(move || auth::hash_password(&password))
         .await
-        .expect("hashing does not panic")
+}
+
+/// Check a password against a stored hash (or the dummy hash for an unknown
+/// user), off the async runtime and within the Argon2 slots.
+pub async fn verify_password(password: String, phc: String) -> bool {
+    Argon2Slots::global()
+        .run(move || auth::verify_password(&password, &phc))
+        .await
 }
 
 pub async fn grants_of(db: &Db, user_id: i64) -> StorageResult<Vec<Grant>> {
@@ -214,7 +279,26 @@ pub async fn list_manageable(db: &Db, actor: &Actor) -> StorageResult<Vec<User>>
     users_by(db, &sql).await
 }
 
-/// Disable or re-enable a user (audited). Disabling ends the user's sessions.
+/// End every session of the user and revoke every live API token (inside
+/// the caller's transaction); the number of tokens revoked. A revoked token
+/// stays revoked: re-enabling the user does not bring it back.
+async fn end_sessions_and_tokens(tx: &mut crate::WriteTx, user_id: i64) -> StorageResult<u64> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user_id)
+        .execute(tx.conn())
+        .await?;
+    Ok(sqlx::query(
+        "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+    )
+    .bind(dates::timestamp(dates::now_utc()))
+    .bind(user_id)
+    .execute(tx.conn())
+    .await?
+    .rows_affected())
+}
+
+/// Disable or re-enable a user (audited). Disabling ends the user's sessions
+/// and revokes their API tokens; re-enabling brings neither back.
 pub async fn set_disabled(db: &Db, who: &Who, id: i64, disabled: bool) -> StorageResult<()> {
     let before = get(db, id).await?;
     let mut tx = db.begin_write().await?;
@@ -223,12 +307,11 @@ pub async fn set_disabled(db: &Db, who: &Who, id: i64, disabled: bool) -> Storag
         .bind(id)
         .execute(tx.conn())
         .await?;
-    if disabled {
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-            .bind(id)
-            .execute(tx.conn())
-            .await?;
-    }
+    let revoked = if disabled {
+        end_sessions_and_tokens(&mut tx, id).await?
+    } else {
+        0
+    };
     audit::append(
         &mut tx,
         Change {
@@ -242,7 +325,11 @@ pub async fn set_disabled(db: &Db, who: &Who, id: i64, disabled: bool) -> Storag
             entity_id: id.to_string(),
             unit_id: before.grants.first().map(|g| g.unit_id),
             before: Some(json!({"username": before.username, "disabled": before.disabled})),
-            after: Some(json!({"username": before.username, "disabled": disabled})),
+            after: Some(if disabled {
+                json!({"username": before.username, "disabled": true, "tokens_revoked": revoked})
+            } else {
+                json!({"username": before.username, "disabled": false})
+            }),
         },
     )
     .await?;
@@ -329,7 +416,9 @@ pub async fn remove_grant(db: &Db, who: &Who, grant_id: i64) -> StorageResult<()
     Ok(())
 }
 
-/// Set a new password (audited, without the password). Ends the user's sessions.
+/// Set a new password (audited, without the password). Ends the user's
+/// sessions and revokes their API tokens: whoever held the old secrets
+/// holds nothing any more.
 pub async fn set_password(
     db: &Db,
     who: &Who,
@@ -345,10 +434,7 @@ pub async fn set_password(
         .bind(user_id)
         .execute(tx.conn())
         .await?;
-    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-        .bind(user_id)
-        .execute(tx.conn())
-        .await?;
+    let revoked = end_sessions_and_tokens(&mut tx, user_id).await?;
     audit::append(
         &mut tx,
         Change {
@@ -358,7 +444,7 @@ pub async fn set_password(
             entity_id: user_id.to_string(),
             unit_id: user.grants.first().map(|g| g.unit_id),
             before: None,
-            after: Some(json!({"username": user.username, "password": "changed"})),
+            after: Some(json!({"username": user.username, "password": "changed", "tokens_revoked": revoked})),
         },
     )
     .await?;

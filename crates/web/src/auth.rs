@@ -1,7 +1,7 @@
 //! Who is asking: a bearer token or a session cookie, resolved once per
 //! request by `resolve`, then read by the extractors below.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use antq_storage::access::Actor;
 use antq_storage::{sessions, users};
@@ -163,23 +163,52 @@ impl FromRequestParts<AppState> for ClientAddr {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        if state.config.trust_proxy {
-            if let Some(first) = parts
-                .headers
-                .get("x-forwarded-for")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.split(',').next())
-            {
-                return Ok(ClientAddr(first.trim().to_string()));
-            }
-        }
-        let addr = parts
+        let peer = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip().to_string())
-            .unwrap_or_else(|| "unknown".into());
-        Ok(ClientAddr(addr))
+            .map(|c| c.0.ip());
+        Ok(ClientAddr(client_address(
+            &parts.headers,
+            peer,
+            state.config.trust_proxy,
+        )))
     }
+}
+
+/// The client's address. Behind a trusted reverse proxy (`trust_proxy`) it
+/// is the right-most `X-Forwarded-For` entry: the one the proxy appended
+/// for the connection it received. Entries to its left were written by the
+/// client and prove nothing. Without a usable entry, the peer's address.
+pub fn client_address(headers: &HeaderMap, peer: Option<IpAddr>, trust_proxy: bool) -> String {
+    if trust_proxy {
+        let last = headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .next_back()
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.rsplit(',').next())
+            .and_then(parse_forwarded_ip);
+        if let Some(ip) = last {
+            return ip.to_string();
+        }
+    }
+    peer.map(|ip| ip.to_string())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// An address as proxies write it: `1.2.3.4`, `1.2.3.4:5678`, `2001:db8::1`,
+/// `[2001:db8::1]:5678`.
+fn parse_forwarded_ip(s: &str) -> Option<IpAddr> {
+    let s = s.trim();
+    if let Ok(ip) = s.parse::<IpAddr>() {
+        return Some(ip);
+    }
+    if let Ok(sa) = s.parse::<SocketAddr>() {
+        return Some(sa.ip());
+    }
+    s.strip_prefix('[')
+        .and_then(|r| r.strip_suffix(']'))
+        .and_then(|r| r.parse().ok())
 }
 
 /// Percent-encode a value for a query string.
@@ -247,6 +276,33 @@ mod tests {
         assert_eq!(safe_next(Some("/\\evil")), "/");
         assert_eq!(safe_next(None), "/");
         assert_eq!(safe_next(Some("/a\r\nSet-Cookie: x")), "/");
+    }
+
+    #[test]
+    fn behind_a_proxy_the_address_is_the_one_the_proxy_added() {
+        let peer: Option<IpAddr> = Some("10.0.0.1".parse().unwrap());
+        let mut h = HeaderMap::new();
+        h.insert(
+            "x-forwarded-for",
+            "6.6.6.6, 7.7.7.7 , 203.0.113.9".parse().unwrap(),
+        );
+        assert_eq!(client_address(&h, peer, true), "203.0.113.9");
+        assert_eq!(client_address(&h, peer, false), "10.0.0.1");
+        // Several header lines: the proxy's is the last one.
+        h.append("x-forwarded-for", "198.51.100.7".parse().unwrap());
+        assert_eq!(client_address(&h, peer, true), "198.51.100.7");
+        for (v, want) in [
+            ("[2001:db8::1]:443", "2001:db8::1"),
+            ("1.2.3.4:5678", "1.2.3.4"),
+            ("2001:db8::2", "2001:db8::2"),
+            ("1.1.1.1, không phải địa chỉ", "10.0.0.1"),
+            ("", "10.0.0.1"),
+        ] {
+            let mut h = HeaderMap::new();
+            h.insert("x-forwarded-for", v.parse().unwrap());
+            assert_eq!(client_address(&h, peer, true), want, "{v}");
+        }
+        assert_eq!(client_address(&HeaderMap::new(), peer, true), "10.0.0.1");
     }
 
     #[test]

@@ -33,40 +33,40 @@ pub async fn unit_at(state: &AppState, code: &str, at: Date) -> Result<Unit, Fai
 }
 
 /// Check a username and password (with throttling) and start a session.
+/// The attempt is reserved before the password is checked, so concurrent
+/// guesses cannot get past the limit (`throttle`).
 pub async fn login(
     state: &AppState,
     username: &str,
     password: &str,
     addr: &str,
 ) -> Result<NewSession, Failure> {
-    if let Some(wait) = state.throttle.check(username, addr) {
-        let minutes = wait.as_secs().div_ceil(60).max(1);
-        tracing::warn!(addr, "login throttled");
-        return Err(Failure::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            format!("đăng nhập sai quá nhiều lần; thử lại sau {minutes} phút"),
-        ));
-    }
-    let secret = users::login_secret(&state.db, username).await?;
-    let password = password.to_string();
-    let (user_id, ok) = {
-        let (id, hash) = match &secret {
-            Some((id, hash)) => (Some(*id), hash.clone()),
-            None => (None, core_auth::dummy_password_hash().to_string()),
-        };
-        let ok = tokio::task::spawn_blocking(move || core_auth::verify_password(&password, &hash))
-            .await
-            .unwrap_or(false);
-        (id, ok)
+    let attempt = match state.throttle.reserve(username, addr) {
+        Ok(a) => a,
+        Err(wait) => {
+            tracing::warn!(addr, "login throttled");
+            return Err(Failure::new(StatusCode::TOO_MANY_REQUESTS, wait.message()));
+        }
     };
+    // A name that cannot be a username is not looked up (it may be huge),
+    // but costs the same check as any other.
+    let secret = match Username::parse(username) {
+        Ok(name) => users::login_secret(&state.db, name.as_str()).await?,
+        Err(_) => None,
+    };
+    let (user_id, hash) = match secret {
+        Some((id, hash)) => (Some(id), hash),
+        None => (None, core_auth::dummy_password_hash().to_string()),
+    };
+    let ok = users::verify_password(password.to_string(), hash).await;
     match (user_id, ok) {
         (Some(id), true) => {
-            state.throttle.succeeded(username);
+            attempt.succeeded();
             let name = username.trim().to_ascii_lowercase();
             Ok(sessions::create(&state.db, &audit::Who::user(id, &name)).await?)
         }
         _ => {
-            state.throttle.failed(username, addr);
+            attempt.failed();
             tracing::info!(addr, "login failed");
             Err(Failure::new(
                 StatusCode::UNAUTHORIZED,
@@ -245,9 +245,14 @@ pub async fn add_grant(
 }
 
 pub async fn remove_grant(state: &AppState, actor: &Actor, grant_id: i64) -> Result<i64, Failure> {
+    require_some_admin(actor)?;
     let (user_id, grant) = users::grant(&state.db, grant_id).await?;
-    manageable_user(state, actor, user_id).await?;
-    access::require(&state.db, actor, Action::ManageUsers, grant.unit_id).await?;
+    // A grant outside the actor's users or units is "not found", as a missing one.
+    let what = || format!("quyền #{grant_id}");
+    if !access::can_manage_user(&state.db, actor, user_id).await? {
+        return Err(Failure::not_found(what()));
+    }
+    access::require_visible(&state.db, actor, Action::ManageUsers, grant.unit_id, what).await?;
     users::remove_grant(&state.db, &actor.who(), grant_id).await?;
     Ok(user_id)
 }
@@ -261,6 +266,20 @@ async fn require_link_rights(
 ) -> Result<(), Failure> {
     access::require(&state.db, actor, Action::EditUnits, pred).await?;
     access::require(&state.db, actor, Action::EditUnits, succ).await?;
+    Ok(())
+}
+
+/// `require_link_rights` for a link addressed by its id: outside the actor's
+/// units it is "not found", as a missing id.
+async fn require_link_visible(
+    state: &AppState,
+    actor: &Actor,
+    link: &units::Link,
+) -> Result<(), Failure> {
+    let what = || format!("liên kết kế thừa #{}", link.id);
+    for unit in [link.predecessor.id, link.successor.id] {
+        access::require_visible(&state.db, actor, Action::EditUnits, unit, what).await?;
+    }
     Ok(())
 }
 
@@ -283,7 +302,7 @@ pub async fn add_link(
 pub async fn get_link(state: &AppState, actor: &Actor, id: i64) -> Result<units::Link, Failure> {
     require_some_admin(actor)?;
     let link = units::link_by_id(&state.db, id).await?;
-    require_link_rights(state, actor, link.predecessor.id, link.successor.id).await?;
+    require_link_visible(state, actor, &link).await?;
     Ok(link)
 }
 

@@ -91,7 +91,11 @@ pub async fn create_file(
 pub async fn get(db: &Db, actor: Option<&Actor>, id: i64) -> Result<Review, Failure> {
     let r = store::get(db, id).await?;
     if let Some(a) = actor {
-        access::require(db, a, Action::Read, r.unit_id).await?;
+        // Outside the caller's units: "not found", as a missing id.
+        access::require_visible(db, a, Action::Read, r.unit_id, || {
+            format!("báo cáo tổng kết số {id}")
+        })
+        .await?;
     }
     Ok(r)
 }
@@ -155,7 +159,7 @@ pub async fn edit(
     id: i64,
     texts: &std::collections::BTreeMap<String, String>,
 ) -> Result<Review, Failure> {
-    let r = store::get(db, id).await?;
+    let r = get(db, Some(actor), id).await?;
     require_issuer(db, actor, r.owner, r.unit_id).await?;
     Ok(store::edit_narrative(db, &actor.who(), id, texts).await?)
 }

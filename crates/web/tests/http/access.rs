@@ -300,8 +300,8 @@ async fn lineage_corrections_are_audited_and_scoped() {
         .await;
     assert_eq!(
         s,
-        StatusCode::FORBIDDEN,
-        "an admin of Điện Biên cannot edit Đồng Tháp's lineage"
+        StatusCode::NOT_FOUND,
+        "an admin of Điện Biên cannot edit Đồng Tháp's lineage, nor learn that the link exists"
     );
     let (s, l) = central
         .send_json(

@@ -53,7 +53,11 @@ async fn a_review_from_approved_data_reprints_identically_and_shows_corrections(
         "Năm 2026, toàn tỉnh đã tổ chức tuyên truyền, phát động phong trào được 120 buổi, với hơn 3 triệu lượt người tham dự."
     );
     let (s, _) = other.get_json(&format!("/api/v1/reviews/{id}")).await;
-    assert_eq!(s, StatusCode::FORBIDDEN);
+    assert_eq!(
+        s,
+        StatusCode::NOT_FOUND,
+        "outside their units: as if missing"
+    );
 
     // Word, Excel and HTML.
     let docx = province

@@ -1,0 +1,86 @@
+//! Memory follows the file: the process's peak resident size (VmHWM) grows
+//! by a bounded factor of the input, never by what the input claims. One
+//! test in its own process, so no other test moves the peak.
+
+use antq_office::files::{self, Format};
+
+/// Peak resident memory of this process so far, in bytes.
+fn peak() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .map(|kb| kb * 1024)
+        .unwrap_or(0)
+}
+
+const MB: u64 = 1024 * 1024;
+const HEADER: &str = "unit,period,indicator,value,qualifier,comment\n";
+
+#[test]
+fn memory_follows_the_file_not_its_claims() {
+    if peak() == 0 {
+        eprintln!("no /proc/self/status here: memory bounds not measured");
+        return;
+    }
+    // 1. A sheet whose only cell is at XFD1048576 (the rectangle would be
+    //    17 billion cells): refused with less than 50 MB more.
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_number(1_048_575, 16_383, 1.0).unwrap();
+    ws.write_number(0, 0, 1.0).unwrap();
+    let bytes = wb.save_to_buffer().unwrap();
+    let before = peak();
+    assert!(files::read(Format::Xlsx, &bytes).is_err());
+    let grew = peak() - before;
+    assert!(
+        grew < 50 * MB,
+        "a crafted sheet of {} bytes cost {grew} bytes",
+        bytes.len()
+    );
+
+    // 2. 20 MB of CSV whose every line is an error: the rows are not kept,
+    //    the errors are capped: less than 2 × the file more.
+    let mut text = String::with_capacity(21 << 20);
+    text.push_str(HEADER);
+    while text.len() < 20 << 20 {
+        text.push_str("03325,2026,tt_buoi,1,,§iÖn Biªn\n");
+    }
+    let before = peak();
+    let e = files::read(Format::Csv, text.as_bytes()).unwrap_err();
+    let grew = peak() - before;
+    assert_eq!(e.len(), 1_001);
+    assert!(
+        grew < 2 * text.len() as u64,
+        "{} bytes of bad CSV cost {grew} bytes",
+        text.len()
+    );
+    drop(text);
+
+    // 3. 20 MB of CSV that parses (short garbage lines of 16 bytes, 1,3
+    //    million rows): the rows are kept for the database checks (192 bytes
+    //    each and four short strings), about 26 bytes of memory for every
+    //    byte of file with the system allocator; the bound catches any copy.
+    let mut text = String::with_capacity(21 << 20);
+    text.push_str(HEADER);
+    let mut i = 0u64;
+    while text.len() < 20 << 20 {
+        text.push_str(&format!("x{i:05},y,z{},w\n", i % 97));
+        i += 1;
+    }
+    let before = peak();
+    let rows = files::read(Format::Csv, text.as_bytes()).unwrap();
+    let grew = peak() - before;
+    eprintln!(
+        "{} rows of {} bytes: peak grew by {} MB",
+        rows.len(),
+        text.len(),
+        grew / MB
+    );
+    assert!(
+        grew < 32 * text.len() as u64,
+        "{} bytes of CSV cost {grew} bytes",
+        text.len()
+    );
+}

@@ -67,6 +67,12 @@ pub struct Settings {
     pub log_format: String,
     /// A password for the demo accounts instead of a random one.
     pub demo_password: Option<String>,
+    /// Values (CSV lines, DHIS2 dataValues) accepted in one uploaded file.
+    pub import_max_rows: usize,
+    /// Uploaded files parsed and checked at the same time (others get 429).
+    pub import_concurrency: usize,
+    /// The largest uploaded file, in MB.
+    pub upload_max_mb: usize,
 }
 
 impl Default for Settings {
@@ -81,6 +87,9 @@ impl Default for Settings {
             trust_proxy: false,
             log_format: "text".into(),
             demo_password: None,
+            import_max_rows: antq_office::limits::DEFAULT_UPLOAD_MAX_ROWS,
+            import_concurrency: 2,
+            upload_max_mb: 20,
         }
     }
 }
@@ -133,6 +142,13 @@ impl Settings {
             session_absolute: Duration::from_secs(self.session_absolute_hours.max(1) * 3600),
             cookie_secure,
             trust_proxy: self.trust_proxy,
+            import_limits: antq_office::limits::ImportLimits {
+                max_rows: self.import_max_rows.max(1),
+                ..Default::default()
+            },
+            import_concurrency: self.import_concurrency.max(1),
+            upload_limit: self.upload_max_mb.max(1) * 1024 * 1024,
+            ..WebConfig::default()
         })
     }
 }

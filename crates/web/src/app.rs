@@ -26,8 +26,8 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 /// The whole application as a router (used by `App` and by tests).
 pub fn router(state: AppState) -> Router {
     Router::new()
-        .merge(pages::routes())
-        .nest("/api/v1", api::routes())
+        .merge(pages::routes(state.config.upload_limit))
+        .nest("/api/v1", api::routes(state.config.upload_limit))
         .route("/healthz", axum::routing::get(api::health))
         .layer(middleware::from_fn(csrf::protect))
         .layer(middleware::from_fn_with_state(state.clone(), auth::resolve))
@@ -77,6 +77,7 @@ pub fn router(state: AppState) -> Router {
 pub struct App {
     listener: TcpListener,
     router: Router,
+    state: AppState,
 }
 
 impl App {
@@ -85,13 +86,22 @@ impl App {
         let listener = TcpListener::bind(config.addr).await?;
         let state = AppState {
             db,
+            imports: Arc::new(tokio::sync::Semaphore::new(
+                config.import_concurrency.max(1),
+            )),
             config: Arc::new(config),
             throttle: Arc::new(Throttle::default()),
         };
         Ok(App {
             listener,
-            router: router(state),
+            router: router(state.clone()),
+            state,
         })
+    }
+
+    /// What the handlers share (tests hold import permits through it).
+    pub fn state(&self) -> &AppState {
+        &self.state
     }
 
     pub fn local_addr(&self) -> SocketAddr {

@@ -13,6 +13,7 @@ pub const PASSWORD: &str = "mật khẩu kiểm thử dài";
 pub struct TestApp {
     pub base: String,
     pub db: Db,
+    pub state: antq_web::state::AppState,
     _db_guard: TestDb,
     _shutdown: tokio::sync::oneshot::Sender<()>,
 }
@@ -26,13 +27,20 @@ pub struct Agent {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// An app whose configuration the test changes first.
+pub async fn spawn_app_with(configure: impl FnOnce(&mut WebConfig)) -> TestApp {
     let guard = TestDb::new().await;
     let db = guard.ready().await;
-    let config = WebConfig {
+    let mut config = WebConfig {
         addr: "127.0.0.1:0".parse().unwrap(),
         ..WebConfig::default()
     };
+    configure(&mut config);
     let app = App::build(config, db.clone()).await.expect("bind");
+    let state = app.state().clone();
     let base = format!("http://127.0.0.1:{}", app.port());
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(app.run_until_stopped(async {
@@ -41,6 +49,7 @@ pub async fn spawn_app() -> TestApp {
     TestApp {
         base,
         db,
+        state,
         _db_guard: guard,
         _shutdown: tx,
     }

@@ -151,6 +151,33 @@ fn a_zip_bomb_is_refused_by_what_it_unzips_to() {
     assert!(msg.contains("giải nén lớn hơn giới hạn 4 MB"), "{msg}");
     // Under the default limit (100 MB) the same file is fine.
     assert!(read_template(&bytes).is_ok());
+    // A zip that says its sheet is small is still refused: what it unzips
+    // to is counted.
+    let lying = lie_about_sizes(bytes, "xl/worksheets/sheet1.xml", 1_000);
+    let msg = refused(read_template_with(&lying, &limits));
+    assert!(msg.contains("giải nén lớn hơn giới hạn 4 MB"), "{msg}");
+}
+
+/// The zip with the uncompressed size of part `name` set to `size` in its
+/// local and central headers.
+fn lie_about_sizes(mut bytes: Vec<u8>, name: &str, size: u32) -> Vec<u8> {
+    let mut patched = 0;
+    for at in 0..bytes.len().saturating_sub(46) {
+        // Local header, then central directory entry.
+        let (size_at, name_len_at, name_at) = match &bytes[at..at + 4] {
+            b"PK\x03\x04" => (22, 26, 30),
+            b"PK\x01\x02" => (24, 28, 46),
+            _ => continue,
+        };
+        let len =
+            u16::from_le_bytes([bytes[at + name_len_at], bytes[at + name_len_at + 1]]) as usize;
+        if bytes.get(at + name_at..at + name_at + len) == Some(name.as_bytes()) {
+            bytes[at + size_at..at + size_at + 4].copy_from_slice(&size.to_le_bytes());
+            patched += 1;
+        }
+    }
+    assert_eq!(patched, 2, "both headers of {name} patched");
+    bytes
 }
 
 #[test]

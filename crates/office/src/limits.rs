@@ -31,7 +31,8 @@ pub const DEFAULT_MAX_ROWS: usize = 2_000_000;
 pub const DEFAULT_UPLOAD_MAX_ROWS: usize = 1_000_000;
 pub const DEFAULT_SHEET_ROWS: u32 = 100_000;
 pub const DEFAULT_SHEET_COLUMNS: u32 = 1_000;
-pub const DEFAULT_SHEET_CELLS: usize = 1_000_000;
+/// A national template (3.321 communes × 60 columns) is 200.000 cells.
+pub const DEFAULT_SHEET_CELLS: usize = 500_000;
 pub const DEFAULT_UNZIPPED_BYTES: u64 = 100 * 1024 * 1024;
 
 impl Default for ImportLimits {

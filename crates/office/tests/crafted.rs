@@ -190,7 +190,7 @@ fn a_shared_string_table_claiming_billions_is_refused() {
     });
     let msg = refused(read_template(&bytes));
     assert!(msg.contains("4000000000"), "{msg}");
-    assert!(msg.contains("giới hạn 1.000.000 ô"), "{msg}");
+    assert!(msg.contains("giới hạn 500.000 ô"), "{msg}");
 }
 
 #[test]

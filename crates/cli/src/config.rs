@@ -193,4 +193,24 @@ mod tests {
             Ok(())
         });
     }
+
+    #[test]
+    #[allow(clippy::result_large_err)] // figment's Jail closure signature
+    fn import_limits_reach_the_server() {
+        figment::Jail::expect_with(|jail| {
+            let defaults = Settings::load(None).expect("loads").web().expect("valid");
+            assert_eq!(defaults.import_limits.max_rows, 1_000_000);
+            assert_eq!(defaults.import_concurrency, 2);
+            assert_eq!(defaults.upload_limit, 20 * 1024 * 1024);
+            jail.create_file(
+                "antq.toml",
+                "import_max_rows = 5000\nimport_concurrency = 1\nupload_max_mb = 5\n",
+            )?;
+            let web = Settings::load(None).expect("loads").web().expect("valid");
+            assert_eq!(web.import_limits.max_rows, 5_000);
+            assert_eq!(web.import_concurrency, 1);
+            assert_eq!(web.upload_limit, 5 * 1024 * 1024);
+            Ok(())
+        });
+    }
 }

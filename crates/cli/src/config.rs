@@ -75,6 +75,12 @@ pub struct Settings {
     pub import_timeout_secs: u64,
     /// Connections served at once; more clients wait to be accepted.
     pub max_connections: usize,
+    /// Values (CSV lines, DHIS2 dataValues) accepted in one uploaded file.
+    pub import_max_rows: usize,
+    /// Uploaded files parsed and checked at the same time (others get 429).
+    pub import_concurrency: usize,
+    /// The largest uploaded file, in MB.
+    pub upload_max_mb: usize,
 }
 
 impl Default for Settings {
@@ -93,6 +99,9 @@ impl Default for Settings {
             request_timeout_secs: 120,
             import_timeout_secs: 900,
             max_connections: 1024,
+            import_max_rows: antq_office::limits::DEFAULT_UPLOAD_MAX_ROWS,
+            import_concurrency: 2,
+            upload_max_mb: 20,
         }
     }
 }
@@ -149,6 +158,13 @@ impl Settings {
             request_timeout: Duration::from_secs(self.request_timeout_secs.max(1)),
             import_timeout: Duration::from_secs(self.import_timeout_secs.max(1)),
             max_connections: self.max_connections.max(1),
+            import_limits: antq_office::limits::ImportLimits {
+                max_rows: self.import_max_rows.max(1),
+                ..Default::default()
+            },
+            import_concurrency: self.import_concurrency.max(1),
+            upload_limit: self.upload_max_mb.max(1) * 1024 * 1024,
+            ..WebConfig::default()
         })
     }
 }
@@ -196,6 +212,26 @@ mod tests {
             assert_eq!(s.addr.port(), 9000);
             assert_eq!(s.session_idle_minutes, 7);
             assert_eq!(s.data_dir, PathBuf::from("antq-data"));
+            Ok(())
+        });
+    }
+
+    #[test]
+    #[allow(clippy::result_large_err)] // figment's Jail closure signature
+    fn import_limits_reach_the_server() {
+        figment::Jail::expect_with(|jail| {
+            let defaults = Settings::load(None).expect("loads").web().expect("valid");
+            assert_eq!(defaults.import_limits.max_rows, 1_000_000);
+            assert_eq!(defaults.import_concurrency, 2);
+            assert_eq!(defaults.upload_limit, 20 * 1024 * 1024);
+            jail.create_file(
+                "antq.toml",
+                "import_max_rows = 5000\nimport_concurrency = 1\nupload_max_mb = 5\n",
+            )?;
+            let web = Settings::load(None).expect("loads").web().expect("valid");
+            assert_eq!(web.import_limits.max_rows, 5_000);
+            assert_eq!(web.import_concurrency, 1);
+            assert_eq!(web.upload_limit, 5 * 1024 * 1024);
             Ok(())
         });
     }

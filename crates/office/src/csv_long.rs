@@ -1,7 +1,10 @@
 //! Values in long form: `unit,period,indicator,value,qualifier,comment`,
 //! one value per line (the indicator may name a breakdown: `kt_bang_khen.tap_the`).
 
-use antq_core::imports::{ImportRow, Place, RawValue};
+use antq_core::imports::{ErrorList, ImportRow, Place, RawValue};
+
+use crate::limits::{n, ImportLimits};
+use crate::table::{protect, unprotect};
 
 /// One line to write.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,47 +30,87 @@ pub const HEADER: [&str; 6] = [
 /// text in legacy encodings is refused. A large file is read in two halves
 /// at once (split at a line end outside quotes), numbered as one.
 pub fn read(bytes: &[u8]) -> Result<Vec<ImportRow>, Vec<String>> {
+    read_with(bytes, &ImportLimits::default())
+}
+
+/// [`read`] within `limits`: a file of more lines than `max_rows` is refused
+/// before any row is kept, at most `max_errors` errors are listed (the rest
+/// counted), and once a file has an error its rows are no longer kept.
+pub fn read_with(bytes: &[u8], limits: &ImportLimits) -> Result<Vec<ImportRow>, Vec<String>> {
     let text = match std::str::from_utf8(bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes)) {
         Ok(t) => t,
         Err(_) => {
             return Err(vec![
-                "tệp CSV không phải UTF-8; hãy lưu lại với mã hóa UTF-8 (Unicode)".into(),
+                "Tệp CSV không phải UTF-8; hãy lưu lại với mã hóa UTF-8 (Unicode)".into(),
             ])
         }
     };
+    // Lines are counted first (cheap); records only when the lines exceed the cap.
+    let lines = text.bytes().filter(|b| *b == b'\n').count();
+    if lines > limits.max_rows {
+        let records = count_records(text);
+        if records > limits.max_rows {
+            return Err(vec![format!(
+                "Tệp có {} dòng số liệu, vượt giới hạn {} dòng của một tệp; hãy chia thành nhiều tệp",
+                n(records),
+                n(limits.max_rows)
+            )]);
+        }
+    }
     let (first, second) = match split_point(text.as_bytes()) {
         Some(at) => text.split_at(at),
         None => (text, ""),
     };
+    let cap = limits.max_errors;
+    // Room for every row, counted, not guessed: the first part's vector gets
+    // room for both, so joining them copies nothing.
+    let second_lines = second.bytes().filter(|b| *b == b'\n').count() + 1;
     let (a, b) = std::thread::scope(|scope| {
-        let b = scope.spawn(|| read_part(second, false));
-        let a = read_part(first, true);
+        let b = scope.spawn(|| read_part(second, false, cap, second_lines));
+        let a = read_part(first, true, cap, lines + 1);
         (a, b.join().expect("the CSV reader does not panic"))
     });
-    let (first_records, first_errors, count) = a?;
-    let (more, more_errors, _) = b?;
+    let mut a = a?;
+    let b = b?;
+    let count = a.lines;
+    if !a.errors.is_empty() || !b.errors.is_empty() {
+        let mut errors = ErrorList::with_cap(cap);
+        for (i, e) in a.errors {
+            errors.push_with(|| format!("dòng {}: {e}", i + 2));
+        }
+        errors.add_unlisted(a.more_errors);
+        for (i, e) in b.errors {
+            errors.push_with(|| format!("dòng {}: {e}", count + i + 2));
+        }
+        errors.add_unlisted(b.more_errors);
+        return Err(errors.into_vec());
+    }
     // The second part's records follow the first's: "dòng 2" is the first
     // record after the header.
-    let mut records: Vec<ImportRow> = Vec::with_capacity(first_records.len() + more.len());
-    records.extend(first_records.into_iter().map(|(_, r)| r));
-    for (i, mut r) in more {
-        r.place = Place::Line(count + i + 2);
-        records.push(r);
+    a.rows.reserve_exact(b.rows.len());
+    for mut r in b.rows {
+        if let Place::Line(i) = r.place {
+            r.place = Place::Line(count + i + 2);
+        }
+        a.rows.push(r);
     }
-    let errors: Vec<String> = first_errors
-        .into_iter()
-        .map(|(i, e)| format!("dòng {}: {e}", i + 2))
-        .chain(
-            more_errors
-                .into_iter()
-                .map(|(i, e)| format!("dòng {}: {e}", count + i + 2)),
-        )
-        .collect();
-    if errors.is_empty() {
-        Ok(records)
-    } else {
-        Err(errors)
+    Ok(a.rows)
+}
+
+/// The records of a text (lines with something in them), without keeping any.
+fn count_records(text: &str) -> usize {
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .has_headers(true)
+        .from_reader(text.as_bytes());
+    let mut rec = csv::ByteRecord::new();
+    let mut count = 0;
+    while let Ok(true) = rdr.read_byte_record(&mut rec) {
+        if !rec.iter().all(|c| c.trim_ascii().is_empty()) {
+            count += 1;
+        }
     }
+    count
 }
 
 /// Where to cut a large file in two: after a line end with an even number
@@ -88,14 +131,21 @@ fn split_point(bytes: &[u8]) -> Option<usize> {
     None
 }
 
-/// The records of one part, its errors, each with its index in the part,
-/// and the number of lines read. The first part has the header, and its
-/// records their lines; the caller numbers the second's.
-#[allow(clippy::type_complexity)]
-fn read_part(
-    text: &str,
-    first: bool,
-) -> Result<(Vec<(usize, ImportRow)>, Vec<(usize, String)>, usize), Vec<String>> {
+/// One part of a file as read.
+struct Part {
+    /// Its rows; the first part's carry their lines, the second's their
+    /// index in the part (the caller numbers them). Empty once an error is found.
+    rows: Vec<ImportRow>,
+    /// The first errors (at most the cap), each with its index in the part.
+    errors: Vec<(usize, String)>,
+    /// Errors past the cap.
+    more_errors: usize,
+    /// Lines read.
+    lines: usize,
+}
+
+/// The records of one part. The first part has the header.
+fn read_part(text: &str, first: bool, cap: usize, room: usize) -> Result<Part, Vec<String>> {
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(true)
         .has_headers(first)
@@ -115,9 +165,23 @@ fn read_part(
             )]);
         }
     }
-    // About 30 bytes a line: room for all, not a copy at each doubling.
-    let mut out = Vec::with_capacity(text.len() / 30);
-    let mut errors = Vec::new();
+    let mut part = Part {
+        rows: Vec::with_capacity(if text.is_empty() { 0 } else { room }),
+        errors: Vec::new(),
+        more_errors: 0,
+        lines: 0,
+    };
+    let error = |part: &mut Part, i: usize, e: &dyn Fn() -> String| {
+        if part.errors.is_empty() {
+            // The file is refused anyway: its rows are not needed any more.
+            part.rows = Vec::new();
+        }
+        if part.errors.len() < cap {
+            part.errors.push((i, e()));
+        } else {
+            part.more_errors += 1;
+        }
+    };
     let mut rec = csv::StringRecord::new();
     let mut i = 0usize;
     loop {
@@ -125,36 +189,35 @@ fn read_part(
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                errors.push((i, e.to_string()));
+                error(&mut part, i, &|| e.to_string());
                 i += 1;
                 continue;
             }
         }
-        let get = |k: usize| antq_core::text::clean(rec.get(k).unwrap_or_default());
         if rec.iter().all(|c| c.trim().is_empty()) {
             i += 1;
             continue;
         }
+        // Text cells may carry the quote that protects them from spreadsheets.
+        let get = |k: usize| antq_core::text::clean(unprotect(rec.get(k).unwrap_or_default()));
         let comment = get(5);
         if let Some(enc) = crate::legacy_text::detect(&comment) {
-            errors.push((
-                i,
-                format!("ghi chú \"{comment}\" dùng bảng mã cũ {enc}; hãy chuyển sang Unicode"),
-            ));
+            error(&mut part, i, &|| {
+                format!("ghi chú \"{comment}\" dùng bảng mã cũ {enc}; hãy chuyển sang Unicode")
+            });
         }
-        // A cell of plain digits is a number already (most cells of a large
-        // file); anything else is read the Vietnamese way when checked.
-        let raw = rec.get(3).unwrap_or_default().trim();
-        let value = if !raw.is_empty() && raw.len() <= 12 && raw.bytes().all(|b| b.is_ascii_digit())
-        {
-            RawValue::Number(raw.parse::<u64>().unwrap_or_default() as f64)
-        } else {
-            RawValue::Text(get(3))
-        };
-        out.push((
-            i,
-            ImportRow {
-                place: Place::Line(if first { i + 2 } else { 0 }),
+        if part.errors.is_empty() {
+            // A cell of plain digits is a number already (most cells of a large
+            // file); anything else is read the Vietnamese way when checked.
+            let raw = rec.get(3).unwrap_or_default().trim();
+            let value =
+                if !raw.is_empty() && raw.len() <= 12 && raw.bytes().all(|b| b.is_ascii_digit()) {
+                    RawValue::Number(raw.parse::<u64>().unwrap_or_default() as f64)
+                } else {
+                    RawValue::Text(antq_core::text::clean(raw))
+                };
+            part.rows.push(ImportRow {
+                place: Place::Line(if first { i + 2 } else { i }),
                 form: None,
                 unit: get(0),
                 period: get(1),
@@ -162,11 +225,12 @@ fn read_part(
                 value,
                 qualifier: get(4),
                 comment,
-            },
-        ));
+            });
+        }
         i += 1;
     }
-    Ok((out, errors, i))
+    part.lines = i;
+    Ok(part)
 }
 
 /// Write records in long form (UTF-8 with a byte-order mark for Excel).
@@ -176,13 +240,14 @@ pub fn write(records: &[LongRecord]) -> Vec<u8> {
         let mut w = csv::Writer::from_writer(&mut out);
         let _ = w.write_record(HEADER);
         for r in records {
+            // Text columns are protected from spreadsheets; the value is a number.
             let _ = w.write_record([
-                &r.unit,
-                &r.period,
-                &r.indicator,
-                &r.value,
-                &r.qualifier,
-                &r.comment,
+                protect(&r.unit).as_bytes(),
+                protect(&r.period).as_bytes(),
+                protect(&r.indicator).as_bytes(),
+                r.value.as_bytes(),
+                protect(&r.qualifier).as_bytes(),
+                protect(&r.comment).as_bytes(),
             ]);
         }
         let _ = w.flush();

@@ -4,8 +4,10 @@
 //! same ISO codes (2026, 2026S1, 2026Q1, 202601). Tools built for DHIS2 can
 //! send to and read from antq.
 
-use antq_core::imports::{ExportValue, ImportRow, RawValue};
+use antq_core::imports::{ErrorList, ExportValue, ImportRow, RawValue};
 use serde::{Deserialize, Serialize};
+
+use crate::limits::{n, ImportLimits};
 
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -41,27 +43,91 @@ pub struct DataValue {
 
 /// Read a dataValueSet into rows; every problem named by its place.
 pub fn read(bytes: &[u8]) -> Result<Vec<ImportRow>, Vec<String>> {
-    let set: DataValueSet = serde_json::from_slice(bytes)
-        .map_err(|e| vec![format!("JSON dataValueSets không hợp lệ: {e}")])?;
-    let mut rows = Vec::new();
-    let mut errors = Vec::new();
-    for (i, dv) in set.data_values.into_iter().enumerate() {
-        let place = format!("dataValues[{i}]");
-        let period = dv.period.or_else(|| set.period.clone());
-        let unit = dv.org_unit.or_else(|| set.org_unit.clone());
+    read_with(bytes, &ImportLimits::default())
+}
+
+/// The set's own fields, the defaults of its values (read first, skipping
+/// the values, since they may come after `dataValues`).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SetDefaults {
+    #[serde(default)]
+    data_set: Option<String>,
+    #[serde(default)]
+    period: Option<String>,
+    #[serde(default)]
+    org_unit: Option<String>,
+}
+
+/// [`read`] within `limits`: values are turned into rows one at a time as
+/// they are parsed (the set is never held whole), a set of more than
+/// `max_rows` values is refused, at most `max_errors` errors are listed,
+/// and once the set has an error its rows are no longer kept.
+pub fn read_with(bytes: &[u8], limits: &ImportLimits) -> Result<Vec<ImportRow>, Vec<String>> {
+    let invalid = |e: serde_json::Error| vec![format!("JSON dataValueSets không hợp lệ: {e}")];
+    let defaults: SetDefaults = serde_json::from_slice(bytes).map_err(invalid)?;
+    let mut state = Reading {
+        defaults,
+        limits: *limits,
+        rows: Vec::new(),
+        errors: ErrorList::with_cap(limits.max_errors),
+        count: 0,
+    };
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    serde::de::DeserializeSeed::deserialize(SetSeed(&mut state), &mut de).map_err(invalid)?;
+    de.end().map_err(invalid)?;
+    if state.count > limits.max_rows {
+        return Err(vec![format!(
+            "Tệp có {} giá trị (dataValues), vượt giới hạn {} giá trị của một tệp; hãy chia thành nhiều tệp",
+            n(state.count),
+            n(limits.max_rows)
+        )]);
+    }
+    if state.errors.is_empty() {
+        Ok(state.rows)
+    } else {
+        Err(state.errors.into_vec())
+    }
+}
+
+struct Reading {
+    defaults: SetDefaults,
+    limits: ImportLimits,
+    rows: Vec<ImportRow>,
+    errors: ErrorList,
+    /// Values seen (past the cap they are only counted).
+    count: usize,
+}
+
+impl Reading {
+    fn value(&mut self, i: usize, dv: DataValue) {
+        let place = || format!("dataValues[{i}]");
+        let period = dv.period.or_else(|| self.defaults.period.clone());
+        let unit = dv.org_unit.or_else(|| self.defaults.org_unit.clone());
         let (Some(period), Some(unit)) = (period, unit) else {
-            errors.push(format!("{place}: thiếu period hoặc orgUnit"));
-            continue;
+            self.error(|| format!("{}: thiếu period hoặc orgUnit", place()));
+            return;
         };
         let value = match dv.value {
             serde_json::Value::Number(n) => RawValue::Number(n.as_f64().unwrap_or(f64::NAN)),
             serde_json::Value::String(s) => RawValue::Text(s),
             serde_json::Value::Null => RawValue::Text(String::new()),
             other => {
-                errors.push(format!("{place}: \"{other}\" không phải số"));
-                continue;
+                self.error(|| {
+                    let mut shown = other.to_string();
+                    if shown.len() > 60 {
+                        let cut = (0..=60).rev().find(|i| shown.is_char_boundary(*i));
+                        shown.truncate(cut.unwrap_or(0));
+                        shown.push('…');
+                    }
+                    format!("{}: \"{shown}\" không phải số", place())
+                });
+                return;
             }
         };
+        if !self.errors.is_empty() {
+            return;
+        }
         let key = match dv
             .category_option_combo
             .filter(|c| !c.is_empty() && c != "default")
@@ -69,9 +135,9 @@ pub fn read(bytes: &[u8]) -> Result<Vec<ImportRow>, Vec<String>> {
             Some(coc) => format!("{}.{}", dv.data_element, coc),
             None => dv.data_element,
         };
-        rows.push(ImportRow {
-            place: antq_core::imports::Place::Named(place),
-            form: set.data_set.clone(),
+        self.rows.push(ImportRow {
+            place: antq_core::imports::Place::Named(place()),
+            form: self.defaults.data_set.clone(),
             unit,
             period,
             key,
@@ -80,10 +146,81 @@ pub fn read(bytes: &[u8]) -> Result<Vec<ImportRow>, Vec<String>> {
             comment: dv.comment.unwrap_or_default(),
         });
     }
-    if errors.is_empty() {
-        Ok(rows)
-    } else {
-        Err(errors)
+
+    fn error(&mut self, message: impl FnOnce() -> String) {
+        // The set is refused anyway: its rows are not needed any more.
+        self.rows = Vec::new();
+        self.errors.push_with(message);
+    }
+}
+
+/// The set object: only `dataValues` is read here.
+struct SetSeed<'a>(&'a mut Reading);
+
+impl<'de> serde::de::DeserializeSeed<'de> for SetSeed<'_> {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for SetSeed<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("một đối tượng dataValueSet")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            if key == "dataValues" {
+                map.next_value_seed(ValuesSeed(&mut *self.0))?;
+            } else {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The `dataValues` array, one value at a time.
+struct ValuesSeed<'a>(&'a mut Reading);
+
+impl<'de> serde::de::DeserializeSeed<'de> for ValuesSeed<'_> {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for ValuesSeed<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("một mảng dataValues")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let r = self.0;
+        loop {
+            if r.count >= r.limits.max_rows {
+                // Past the cap: only counted, for the message.
+                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {
+                    r.count += 1;
+                }
+                r.rows = Vec::new();
+                return Ok(());
+            }
+            match seq.next_element::<DataValue>()? {
+                Some(dv) => {
+                    r.value(r.count, dv);
+                    r.count += 1;
+                }
+                None => return Ok(()),
+            }
+        }
     }
 }
 

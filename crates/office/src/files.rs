@@ -2,6 +2,8 @@
 
 use antq_core::imports::{ImportRow, Place, RawValue};
 
+use crate::limits::ImportLimits;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Csv,
@@ -25,9 +27,18 @@ impl Format {
 
 /// Read a file into rows; every problem is named by its place.
 pub fn read(format: Format, bytes: &[u8]) -> Result<Vec<ImportRow>, Vec<String>> {
+    read_with(format, bytes, &ImportLimits::default())
+}
+
+/// [`read`] within `limits` (rows, errors listed, sheet size, unzipped size).
+pub fn read_with(
+    format: Format,
+    bytes: &[u8],
+    limits: &ImportLimits,
+) -> Result<Vec<ImportRow>, Vec<String>> {
     match format {
-        Format::Csv => crate::csv_long::read(bytes),
-        Format::Xlsx => crate::xlsx::read_template(bytes).map(|up| {
+        Format::Csv => crate::csv_long::read_with(bytes, limits),
+        Format::Xlsx => crate::xlsx::read_template_with(bytes, limits).map(|up| {
             up.cells
                 .into_iter()
                 .map(|c| ImportRow {
@@ -45,6 +56,6 @@ pub fn read(format: Format, bytes: &[u8]) -> Result<Vec<ImportRow>, Vec<String>>
                 })
                 .collect()
         }),
-        Format::Dhis2 => crate::dhis2::read(bytes),
+        Format::Dhis2 => crate::dhis2::read_with(bytes, limits),
     }
 }

@@ -9,6 +9,7 @@ pub mod dhis2;
 pub mod docx;
 pub mod files;
 pub mod legacy_text;
+pub mod limits;
 pub mod review;
 pub mod table;
 pub mod xlsx;

@@ -10,6 +10,7 @@ use rust_xlsxwriter::{Format, FormatAlign, Workbook};
 use crate::chart;
 use crate::chart_png::svg_to_png;
 use crate::docx::{Align, Docx, Para, Run, TableCell, TEXT_W};
+use crate::xlsx::write_text;
 
 /// A value as the tables show it: exact, Vietnamese format, with its qualifier.
 pub fn cell_text(f: Option<&Figure>, unit: &str) -> String {
@@ -544,26 +545,23 @@ pub fn xlsx(h: &Header, s: &Snapshot, narrative: &[Paragraph]) -> Result<Vec<u8>
     let e = |x: rust_xlsxwriter::XlsxError| format!("không ghi được Excel: {x}");
     {
         let ws = wb.add_worksheet().set_name("Tong hop").map_err(e)?;
-        ws.write_with_format(0, 0, format!("{} {}", h.kind, h.title), &bold)
-            .map_err(e)?;
-        ws.write(1, 0, &h.place_date).map_err(e)?;
-        ws.write_with_format(3, 0, "Chỉ tiêu", &head).map_err(e)?;
-        ws.write_with_format(3, 1, "Đơn vị tính", &head)
-            .map_err(e)?;
-        ws.write_with_format(3, 2, stage_label(s), &head)
-            .map_err(e)?;
-        ws.write_with_format(3, 3, "Ghi chú", &head).map_err(e)?;
+        write_text(ws, 0, 0, &format!("{} {}", h.kind, h.title), Some(&bold)).map_err(e)?;
+        write_text(ws, 1, 0, &h.place_date, None).map_err(e)?;
+        write_text(ws, 3, 0, "Chỉ tiêu", Some(&head)).map_err(e)?;
+        write_text(ws, 3, 1, "Đơn vị tính", Some(&head)).map_err(e)?;
+        write_text(ws, 3, 2, &stage_label(s), Some(&head)).map_err(e)?;
+        write_text(ws, 3, 3, "Ghi chú", Some(&head)).map_err(e)?;
         let mut r = 4;
         for l in &s.lines {
             let Some(f) = s.totals.get(&l.key) else {
                 continue;
             };
-            ws.write(r, 0, &l.name).map_err(e)?;
-            ws.write(r, 1, &l.unit).map_err(e)?;
+            write_text(ws, r, 0, &l.name, None).map_err(e)?;
+            write_text(ws, r, 1, &l.unit, None).map_err(e)?;
             let fmt = if f.value.fract() == 0.0 { &int } else { &dec };
             ws.write_number_with_format(r, 2, f.value, fmt).map_err(e)?;
             if let Some(q) = f.qualifier {
-                ws.write(r, 3, q.word_vi()).map_err(e)?;
+                write_text(ws, r, 3, q.word_vi(), None).map_err(e)?;
             }
             r += 1;
         }
@@ -572,7 +570,7 @@ pub fn xlsx(h: &Header, s: &Snapshot, narrative: &[Paragraph]) -> Result<Vec<u8>
         ws.set_column_width(2, 16).map_err(e)?;
         r += 1;
         for line in data_note(s) {
-            ws.write(r, 0, line).map_err(e)?;
+            write_text(ws, r, 0, &line, None).map_err(e)?;
             r += 1;
         }
     }
@@ -580,13 +578,13 @@ pub fn xlsx(h: &Header, s: &Snapshot, narrative: &[Paragraph]) -> Result<Vec<u8>
         for (ti, t) in part.tables.iter().enumerate() {
             let name = format!("Bang {}.{}", pi + 1, ti + 1);
             let ws = wb.add_worksheet().set_name(&name).map_err(e)?;
-            ws.write_with_format(0, 0, &t.title, &bold).map_err(e)?;
+            write_text(ws, 0, 0, &t.title, Some(&bold)).map_err(e)?;
             for (c, hd) in t.heads.iter().enumerate() {
-                ws.write_with_format(2, c as u16, hd, &head).map_err(e)?;
+                write_text(ws, 2, c as u16, hd, Some(&head)).map_err(e)?;
             }
             for (ri, (label, cells, _)) in t.rows.iter().enumerate() {
                 let r = 3 + ri as u32;
-                ws.write(r, 0, label).map_err(e)?;
+                write_text(ws, r, 0, label, None).map_err(e)?;
                 for (ci, c) in cells.iter().enumerate() {
                     if let Some(f) = c {
                         let fmt = if f.value.fract() == 0.0 { &int } else { &dec };

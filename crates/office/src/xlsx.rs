@@ -2,11 +2,14 @@
 //! and data-entry templates that round-trip: one row per reporting unit, one
 //! column per indicator, filled offline and uploaded back.
 
-use std::io::Cursor;
+use std::collections::BTreeMap;
+use std::io::{Cursor, Read, Seek};
 
-use calamine::{open_workbook_auto_from_rs, Data, Reader};
-use rust_xlsxwriter::{Format, FormatAlign, Workbook, XlsxError};
+use antq_core::imports::ErrorList;
+use calamine::{Data, Reader, Xlsx};
+use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet, XlsxError};
 
+use crate::limits::{megabytes, n, ImportLimits};
 use crate::table::{Cell, Table};
 
 pub const TEMPLATE_SHEET: &str = "Biểu 01";
@@ -37,6 +40,29 @@ pub fn place(sheet: &str, row: u32, col: u32) -> String {
     format!("{sheet}, ô {}{}", column_name(col), row + 1)
 }
 
+/// Write a text cell. A text that a spreadsheet would take for a formula
+/// (`=`, `+`, `-`, `@`, tab, carriage return first) gets Excel's quote
+/// prefix: it is stored as the same text, shown as text and stays text when
+/// the cell is edited. Numbers are written with `write_number`.
+pub fn write_text(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    text: &str,
+    format: Option<&Format>,
+) -> Result<(), XlsxError> {
+    let plain = Format::new();
+    let format = format.unwrap_or(&plain);
+    if crate::table::starts_formula(text) {
+        ws.write_string_with_format(row, col, text, &format.clone().set_quote_prefix())?;
+    } else if format == &plain {
+        ws.write_string(row, col, text)?;
+    } else {
+        ws.write_string_with_format(row, col, text, format)?;
+    }
+    Ok(())
+}
+
 /// A table as a one-sheet workbook.
 pub fn write_table(sheet: &str, table: &Table) -> Result<Vec<u8>, String> {
     let mut wb = Workbook::new();
@@ -50,11 +76,9 @@ pub fn write_table(sheet: &str, table: &Table) -> Result<Vec<u8>, String> {
         .set_background_color("#FBF3DC");
     let int = Format::new().set_num_format("#,##0");
     let dec = Format::new().set_num_format("#,##0.0##");
-    ws.write_string_with_format(0, 0, &table.title, &bold)
-        .map_err(err)?;
+    write_text(ws, 0, 0, &table.title, Some(&bold)).map_err(err)?;
     for (c, h) in table.headers.iter().enumerate() {
-        ws.write_string_with_format(2, c as u16, h, &head)
-            .map_err(err)?;
+        write_text(ws, 2, c as u16, h, Some(&head)).map_err(err)?;
         ws.set_column_width(c as u16, if c == 0 { 28 } else { 16 })
             .map_err(err)?;
     }
@@ -64,7 +88,7 @@ pub fn write_table(sheet: &str, table: &Table) -> Result<Vec<u8>, String> {
             match cell {
                 Cell::Empty => {}
                 Cell::Text(s) => {
-                    ws.write_string(r, c, s).map_err(err)?;
+                    write_text(ws, r, c, s, None).map_err(err)?;
                 }
                 Cell::Number(x) => {
                     let f = if x.fract() == 0.0 { &int } else { &dec };
@@ -102,8 +126,7 @@ pub fn write_template(t: &Template) -> Result<Vec<u8>, String> {
         .set_background_color("#FBF3DC");
     let key = Format::new().set_font_color("#888888").set_italic();
     let int = Format::new().set_num_format("#,##0");
-    ws.write_string_with_format(0, 0, &t.title, &bold)
-        .map_err(err)?;
+    write_text(ws, 0, 0, &t.title, Some(&bold)).map_err(err)?;
     for (c, (label, value)) in [
         ("Biểu mẫu", &t.form),
         ("Kỳ", &t.period),
@@ -112,34 +135,26 @@ pub fn write_template(t: &Template) -> Result<Vec<u8>, String> {
     .iter()
     .enumerate()
     {
-        ws.write_string_with_format(1, (c * 2) as u16, *label, &bold)
-            .map_err(err)?;
-        ws.write_string(1, (c * 2 + 1) as u16, value.as_str())
-            .map_err(err)?;
+        write_text(ws, 1, (c * 2) as u16, label, Some(&bold)).map_err(err)?;
+        write_text(ws, 1, (c * 2 + 1) as u16, value.as_str(), None).map_err(err)?;
     }
-    ws.write_string_with_format(HEADER_ROW, 0, "Mã đơn vị", &head)
-        .map_err(err)?;
-    ws.write_string_with_format(HEADER_ROW, 1, "Tên đơn vị", &head)
-        .map_err(err)?;
-    ws.write_string_with_format(KEY_ROW, 0, "unit", &key)
-        .map_err(err)?;
-    ws.write_string_with_format(KEY_ROW, 1, "name", &key)
-        .map_err(err)?;
+    write_text(ws, HEADER_ROW, 0, "Mã đơn vị", Some(&head)).map_err(err)?;
+    write_text(ws, HEADER_ROW, 1, "Tên đơn vị", Some(&head)).map_err(err)?;
+    write_text(ws, KEY_ROW, 0, "unit", Some(&key)).map_err(err)?;
+    write_text(ws, KEY_ROW, 1, "name", Some(&key)).map_err(err)?;
     ws.set_column_width(0, 12).map_err(err)?;
     ws.set_column_width(1, 30).map_err(err)?;
     for (i, (k, heading)) in t.columns.iter().enumerate() {
         let c = (i + 2) as u16;
-        ws.write_string_with_format(HEADER_ROW, c, heading, &head)
-            .map_err(err)?;
-        ws.write_string_with_format(KEY_ROW, c, k, &key)
-            .map_err(err)?;
+        write_text(ws, HEADER_ROW, c, heading, Some(&head)).map_err(err)?;
+        write_text(ws, KEY_ROW, c, k, Some(&key)).map_err(err)?;
         ws.set_column_width(c, 16).map_err(err)?;
     }
     ws.set_row_height(HEADER_ROW, 60).map_err(err)?;
     for (r, (code, name, values)) in t.rows.iter().enumerate() {
         let row = FIRST_DATA_ROW + r as u32;
-        ws.write_string(row, 0, code).map_err(err)?;
-        ws.write_string(row, 1, name).map_err(err)?;
+        write_text(ws, row, 0, code, None).map_err(err)?;
+        write_text(ws, row, 1, name, None).map_err(err)?;
         for (i, v) in values.iter().enumerate() {
             if let Some(v) = v {
                 ws.write_number_with_format(row, (i + 2) as u16, *v, &int)
@@ -188,36 +203,57 @@ fn text_of(d: &Data) -> String {
 
 /// Read an uploaded template: every problem is reported with its cell.
 pub fn read_template(bytes: &[u8]) -> Result<Upload, Vec<String>> {
-    let mut wb = open_workbook_auto_from_rs(Cursor::new(bytes.to_vec()))
-        .map_err(|e| vec![format!("không đọc được tệp Excel: {e}")])?;
-    let sheet = wb
-        .sheet_names()
+    read_template_with(bytes, &ImportLimits::default())
+}
+
+/// The filled cells of a sheet, by row then column (empty cells left out).
+type Rows = BTreeMap<u32, Vec<(u32, Data)>>;
+
+/// Read an uploaded template within `limits`: the file is checked as a zip
+/// first (Excel 97–2003 and OpenDocument are refused, the unzipped size is
+/// bounded), then its sheet is read cell by cell, so memory follows the
+/// cells really present, never the rectangle a `<dimension>` or a far cell
+/// claims.
+pub fn read_template_with(bytes: &[u8], limits: &ImportLimits) -> Result<Upload, Vec<String>> {
+    check_package(bytes, limits).map_err(|e| vec![e])?;
+    let mut wb: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
+        .map_err(|e| vec![format!("Không đọc được tệp Excel: {e}")])?;
+    let names = wb.sheet_names();
+    let sheet = names
         .iter()
         .find(|n| n.as_str() == TEMPLATE_SHEET)
+        .or_else(|| names.first())
         .cloned()
-        .or_else(|| wb.sheet_names().first().cloned())
-        .ok_or_else(|| vec!["tệp Excel không có trang tính nào".to_string()])?;
-    let range = wb
-        .worksheet_range(&sheet)
-        .map_err(|e| vec![format!("không đọc được trang \"{sheet}\": {e}")])?;
-    let get = |r: u32, c: u32| range.get_value((r, c)).cloned().unwrap_or(Data::Empty);
-    let mut errors = Vec::new();
-    let form = text_of(&get(1, 1));
-    let period = text_of(&get(1, 3));
+        .ok_or_else(|| vec!["Tệp Excel không có trang tính nào".to_string()])?;
+    let rows = read_cells(&mut wb, &sheet, limits).map_err(|e| vec![e])?;
+    drop(wb);
+    let get = |r: u32, c: u32| -> Option<&Data> {
+        let row = rows.get(&r)?;
+        row.binary_search_by_key(&c, |(c, _)| *c)
+            .ok()
+            .map(|i| &row[i].1)
+    };
+    let text_at = |r: u32, c: u32| get(r, c).map(text_of).unwrap_or_default();
+    let mut errors = ErrorList::with_cap(limits.max_errors);
+    let form = text_at(1, 1);
+    let period = text_at(1, 3);
     if form.is_empty() {
         errors.push(format!("{}: thiếu mã biểu mẫu", place(&sheet, 1, 1)));
     }
     if period.is_empty() {
         errors.push(format!("{}: thiếu mã kỳ", place(&sheet, 1, 3)));
     }
-    let (end_row, end_col) = range.end().unwrap_or((0, 0));
-    let mut keys = Vec::new();
-    for c in 2..=end_col {
-        let k = text_of(&get(KEY_ROW, c));
-        if !k.is_empty() {
-            keys.push((c, k));
-        }
-    }
+    // Indicator keys by column, from the key row.
+    let keys: BTreeMap<u32, String> = rows
+        .get(&KEY_ROW)
+        .map(|row| {
+            row.iter()
+                .filter(|(c, _)| *c >= 2)
+                .map(|(c, d)| (*c, text_of(d)))
+                .filter(|(_, k)| !k.is_empty())
+                .collect()
+        })
+        .unwrap_or_default();
     if keys.is_empty() {
         errors.push(format!(
             "{}: dòng {} phải ghi mã chỉ tiêu của từng cột",
@@ -226,38 +262,46 @@ pub fn read_template(bytes: &[u8]) -> Result<Upload, Vec<String>> {
         ));
     }
     let mut cells = Vec::new();
-    for r in FIRST_DATA_ROW..=end_row {
-        let unit = text_of(&get(r, 0));
-        let any = keys.iter().any(|(c, _)| !matches!(get(r, *c), Data::Empty));
+    for (&r, row) in rows.range(FIRST_DATA_ROW..) {
+        let unit = text_at(r, 0);
+        let mut filled = row.iter().filter(|(c, _)| keys.contains_key(c)).peekable();
         if unit.is_empty() {
-            if any {
+            if filled.peek().is_some() {
                 errors.push(format!("{}: thiếu mã đơn vị", place(&sheet, r, 0)));
             }
             continue;
         }
-        for (c, key) in &keys {
-            let p = place(&sheet, r, *c);
-            let value = match get(r, *c) {
+        for (c, data) in filled {
+            let key = &keys[c];
+            let p = || place(&sheet, r, *c);
+            let value = match data {
                 Data::Empty => continue,
-                Data::Int(i) => Filled::Number(i as f64),
-                Data::Float(f) => Filled::Number(f),
+                Data::Int(i) => Filled::Number(*i as f64),
+                Data::Float(f) => Filled::Number(*f),
                 Data::String(s) if s.trim().is_empty() => continue,
                 Data::String(s) => {
-                    if let Some(enc) = crate::legacy_text::detect(&s) {
-                        errors.push(format!(
-                            "{p}: \"{s}\" dùng bảng mã cũ {enc}; hãy chuyển sang Unicode"
-                        ));
+                    if let Some(enc) = crate::legacy_text::detect(s) {
+                        errors.push_with(|| {
+                            format!(
+                                "{}: \"{s}\" dùng bảng mã cũ {enc}; hãy chuyển sang Unicode",
+                                p()
+                            )
+                        });
                         continue;
                     }
-                    Filled::Text(antq_core::text::clean(&s))
+                    Filled::Text(antq_core::text::clean(s))
                 }
                 other => {
-                    errors.push(format!("{p}: \"{other}\" không phải số"));
+                    errors.push_with(|| format!("{}: \"{other}\" không phải số", p()));
                     continue;
                 }
             };
+            if !errors.is_empty() {
+                // The file is refused anyway: keep only its errors.
+                continue;
+            }
             cells.push(FilledCell {
-                place: p,
+                place: p(),
                 unit: unit.clone(),
                 key: key.clone(),
                 value,
@@ -271,8 +315,156 @@ pub fn read_template(bytes: &[u8]) -> Result<Upload, Vec<String>> {
             cells,
         })
     } else {
-        Err(errors)
+        Err(errors.into_vec())
     }
+}
+
+/// The filled cells of one sheet, read one at a time; a cell past the
+/// sheet limits refuses the file at once.
+fn read_cells<RS: Read + Seek>(
+    wb: &mut Xlsx<RS>,
+    sheet: &str,
+    limits: &ImportLimits,
+) -> Result<Rows, String> {
+    let unreadable = |e: calamine::XlsxError| format!("Không đọc được trang \"{sheet}\": {e}");
+    let mut reader = wb.worksheet_cells_reader(sheet).map_err(unreadable)?;
+    let mut rows: Rows = BTreeMap::new();
+    let mut count = 0usize;
+    while let Some(cell) = reader.next_cell().map_err(unreadable)? {
+        let (r, c) = cell.get_position();
+        let value: Data = cell.get_value().clone().into();
+        if matches!(value, Data::Empty) {
+            continue;
+        }
+        if r >= limits.sheet_rows || c >= limits.sheet_columns {
+            return Err(format!(
+                "{}: ô ở ngoài giới hạn {} dòng và {} cột của một trang tính",
+                place(sheet, r, c),
+                n(limits.sheet_rows),
+                n(limits.sheet_columns)
+            ));
+        }
+        count += 1;
+        if count > limits.sheet_cells {
+            return Err(format!(
+                "Trang \"{sheet}\" có hơn {} ô có dữ liệu, vượt giới hạn {} ô",
+                n(limits.sheet_cells),
+                n(limits.sheet_cells)
+            ));
+        }
+        rows.entry(r).or_default().push((c, value));
+    }
+    for row in rows.values_mut() {
+        // Cells come in order; a hand-made file may repeat or reorder them.
+        row.sort_by_key(|(c, _)| *c);
+        row.dedup_by_key(|(c, _)| *c);
+    }
+    Ok(rows)
+}
+
+/// Check an Excel file as a zip before reading it: refuse Excel 97–2003,
+/// OpenDocument and binary workbooks by name, and a file whose parts
+/// unzip to more than the limit (a "zip bomb"), by unzipping each part into
+/// nothing and counting, whatever sizes the zip claims.
+fn check_package(bytes: &[u8], limits: &ImportLimits) -> Result<(), String> {
+    const SAVE_AS: &str = "hãy mở tệp trong Excel và lưu lại dưới dạng Sổ làm việc Excel (.xlsx)";
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        return Err(format!(
+            "Tệp Excel 97–2003 (.xls) không được nhận; {SAVE_AS}"
+        ));
+    }
+    if !bytes.starts_with(b"PK") {
+        return Err(format!("Tệp không phải tệp Excel .xlsx; {SAVE_AS}"));
+    }
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| format!("Không đọc được tệp Excel (.xlsx): {e}"))?;
+    let names: Vec<String> = zip.file_names().map(|n| n.to_ascii_lowercase()).collect();
+    if !names.iter().any(|n| n == "xl/workbook.xml") {
+        let what = if names.iter().any(|n| n == "xl/workbook.bin") {
+            "Tệp Excel nhị phân (.xlsb) không được nhận"
+        } else if names.iter().any(|n| n == "mimetype" || n == "content.xml") {
+            "Tệp OpenDocument (.ods) không được nhận"
+        } else {
+            "Tệp không phải tệp Excel .xlsx"
+        };
+        return Err(format!("{what}; {SAVE_AS}"));
+    }
+    let too_big = || {
+        format!(
+            "Tệp Excel khi giải nén lớn hơn giới hạn {}; hãy chia nhỏ tệp",
+            megabytes(limits.unzipped_bytes)
+        )
+    };
+    let mut total = 0u64;
+    let mut buf = vec![0u8; 64 * 1024];
+    for i in 0..zip.len() {
+        let mut part = zip
+            .by_index(i)
+            .map_err(|e| format!("Không đọc được tệp Excel (.xlsx): {e}"))?;
+        if part.size() > limits.unzipped_bytes.saturating_sub(total) {
+            return Err(too_big());
+        }
+        let shared = part
+            .name()
+            .to_ascii_lowercase()
+            .ends_with("sharedstrings.xml");
+        let mut head = Vec::new();
+        loop {
+            let got = part
+                .read(&mut buf)
+                .map_err(|e| format!("Không đọc được tệp Excel (.xlsx): {e}"))?;
+            if got == 0 {
+                break;
+            }
+            total += got as u64;
+            if total > limits.unzipped_bytes {
+                return Err(too_big());
+            }
+            if shared && head.len() < 64 * 1024 {
+                head.extend_from_slice(&buf[..got]);
+            }
+        }
+        if shared {
+            check_shared_strings(&head, limits)?;
+        }
+    }
+    Ok(())
+}
+
+/// The shared-string table announces its size (`uniqueCount`), and the
+/// reader reserves room for that many strings before reading them: a file
+/// that announces billions is refused here.
+fn check_shared_strings(head: &[u8], limits: &ImportLimits) -> Result<(), String> {
+    let mut xml = quick_xml::Reader::from_reader(head);
+    let mut buf = Vec::new();
+    loop {
+        match xml.read_event_into(&mut buf) {
+            Ok(quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e))
+                if e.local_name().as_ref() == b"sst" =>
+            {
+                for a in e.attributes().flatten() {
+                    if a.key.as_ref() == b"uniqueCount" || a.key.as_ref() == b"count" {
+                        let claimed = std::str::from_utf8(&a.value)
+                            .ok()
+                            .and_then(|v| v.trim().parse::<u64>().ok());
+                        if claimed.is_none_or(|c| c > limits.sheet_cells as u64) {
+                            return Err(format!(
+                                "Tệp Excel khai báo quá nhiều chuỗi ({}), vượt giới hạn {} ô",
+                                String::from_utf8_lossy(&a.value),
+                                n(limits.sheet_cells)
+                            ));
+                        }
+                    }
+                }
+                return Ok(());
+            }
+            Ok(quick_xml::events::Event::Eof) | Err(_) => break,
+            _ => {}
+        }
+        buf.clear();
+    }
+    // The table did not start within its first 64 KB.
+    Err("Không đọc được bảng chuỗi của tệp Excel".to_string())
 }
 
 #[cfg(test)]
@@ -332,7 +524,7 @@ mod tests {
             rows: vec![vec![Cell::from("2013"), Cell::Number(3120.0)]],
         };
         let bytes = write_table("Số liệu", &table).unwrap();
-        let mut wb = open_workbook_auto_from_rs(Cursor::new(bytes)).unwrap();
+        let mut wb = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).unwrap();
         let r = wb.worksheet_range("Số liệu").unwrap();
         assert_eq!(r.get_value((3, 1)), Some(&Data::Float(3120.0)));
         assert_eq!(r.get_value((0, 0)), Some(&Data::String("Tổng hợp".into())));

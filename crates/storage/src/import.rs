@@ -22,7 +22,7 @@ use crate::error::{StorageError, StorageResult};
 use crate::reports::{self, Changes, ValueInput};
 use crate::units::{self, Unit};
 
-pub use antq_core::imports::{ImportRow, RawValue};
+pub use antq_core::imports::{ErrorList, ImportRow, RawValue};
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct ImportSummary {
@@ -33,8 +33,42 @@ pub struct ImportSummary {
     pub changes: Changes,
 }
 
-/// A period checked for a form: the period and its last day, or the message.
-type PeriodCheck = Result<(Period, Date), String>;
+/// Rows between two yields to the runtime while checking a file.
+const YIELD_EVERY: usize = 8_192;
+
+/// Why a row's form or period did not resolve; the message is written only
+/// when the error is listed.
+#[derive(Clone, Copy)]
+enum Unresolved {
+    Period,
+    Form,
+    NoForm(Period),
+    FormPeriod(usize),
+}
+
+impl Unresolved {
+    fn message(self, row: &ImportRow, forms: &[Form]) -> String {
+        match self {
+            Unresolved::Period => Period::parse(&row.period)
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default(),
+            Unresolved::Form => format!(
+                "biểu mẫu \"{}\" không có",
+                row.form.as_deref().unwrap_or_default()
+            ),
+            Unresolved::NoForm(period) => format!(
+                "không có biểu mẫu nào báo cáo chỉ tiêu \"{}\" theo kỳ {}",
+                row.key,
+                period.code()
+            ),
+            Unresolved::FormPeriod(form) => reports::check_period(&forms[form], &row.period)
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default(),
+        }
+    }
+}
 
 struct Target {
     form: Form,
@@ -56,7 +90,7 @@ pub async fn run(
     dry_run: bool,
 ) -> StorageResult<ImportSummary> {
     let started = std::time::Instant::now();
-    let mut errors: Vec<String> = Vec::new();
+    let mut errors = ErrorList::new();
     let mut forms: Vec<Form> = Vec::new();
     for (code, _) in catalogue::form_codes(db).await? {
         forms.push(catalogue::form(db, &code).await?);
@@ -69,30 +103,41 @@ pub async fn run(
     let n = rows.len();
 
     // The form of each row: named, or the one reporting its indicator by its period type.
-    let mut parsed_periods: FxHashMap<&str, Result<Period, String>> = FxHashMap::default();
+    // Only what parses is remembered; a row that does not resolve keeps a
+    // small reason, and its message is written only if it will be listed, so
+    // a file of garbage costs no string per row.
+    let mut parsed_periods: FxHashMap<&str, Period> = FxHashMap::default();
     let mut implied_form: FxHashMap<(&str, PeriodType), Option<usize>> = FxHashMap::default();
-    // Period checks per (form, period): (period, last day) or the message.
-    let mut checked_periods: FxHashMap<(usize, &str), PeriodCheck> = FxHashMap::default();
+    // Period checks per (form, period): (period, last day), or `None` if refused.
+    let mut checked_periods: FxHashMap<(usize, &str), Option<(Period, Date)>> =
+        FxHashMap::default();
     // Pass 1: resolve form and period of every row, and collect the unit codes to look up.
-    let mut resolved: Vec<Result<(usize, Period, Date), String>> = Vec::with_capacity(n);
+    let mut resolved: Vec<Result<(usize, Period, Date), Unresolved>> = Vec::with_capacity(n);
     let mut wanted: HashMap<Date, Vec<UnitCode>> = HashMap::new();
     let mut wanted_seen: FxHashSet<(&str, Date)> = FxHashSet::default();
-    for row in &rows {
-        let period = match parsed_periods
-            .entry(row.period.as_str())
-            .or_insert_with(|| Period::parse(&row.period).map_err(|e| e.to_string()))
-        {
-            Ok(p) => *p,
-            Err(e) => {
-                resolved.push(Err(e.clone()));
-                continue;
-            }
+    for (row_no, row) in rows.iter().enumerate() {
+        if row_no % YIELD_EVERY == YIELD_EVERY - 1 {
+            // A large file does not keep this worker from other requests.
+            tokio::task::yield_now().await;
+        }
+        let period = match parsed_periods.get(row.period.as_str()) {
+            Some(p) => *p,
+            None => match Period::parse(&row.period) {
+                Ok(p) => {
+                    parsed_periods.insert(row.period.as_str(), p);
+                    p
+                }
+                Err(_) => {
+                    resolved.push(Err(Unresolved::Period));
+                    continue;
+                }
+            },
         };
         let form = match &row.form {
             Some(code) => match form_by_code.get(code.as_str()) {
                 Some(f) => *f,
                 None => {
-                    resolved.push(Err(format!("biểu mẫu \"{code}\" không có")));
+                    resolved.push(Err(Unresolved::Form));
                     continue;
                 }
             },
@@ -106,26 +151,21 @@ pub async fn run(
                 match found {
                     Some(f) => f,
                     None => {
-                        resolved.push(Err(format!(
-                            "không có biểu mẫu nào báo cáo chỉ tiêu \"{}\" theo kỳ {}",
-                            row.key,
-                            period.code()
-                        )));
+                        resolved.push(Err(Unresolved::NoForm(period)));
                         continue;
                     }
                 }
             }
         };
-        let checked = checked_periods
+        let checked = *checked_periods
             .entry((form, row.period.as_str()))
             .or_insert_with(|| {
                 reports::check_period(&forms[form], &row.period)
                     .map(|(p, _, end)| (p, end))
-                    .map_err(|e| e.to_string())
-            })
-            .clone();
+                    .ok()
+            });
         match checked {
-            Ok((p, end)) => {
+            Some((p, end)) => {
                 if wanted_seen.insert((row.unit.as_str(), end)) {
                     if let Ok(code) = UnitCode::parse(&row.unit) {
                         wanted.entry(end).or_default().push(code);
@@ -133,7 +173,7 @@ pub async fn run(
                 }
                 resolved.push(Ok((form, p, end)));
             }
-            Err(e) => resolved.push(Err(e)),
+            None => resolved.push(Err(Unresolved::FormPeriod(form))),
         }
     }
 
@@ -169,10 +209,13 @@ pub async fn run(
     let mut last: Option<(usize, &str, Period, usize)> = None;
     for (row_no, (row, res)) in rows.iter().zip(resolved).enumerate() {
         let here = &row.place;
+        if row_no % YIELD_EVERY == YIELD_EVERY - 1 {
+            tokio::task::yield_now().await;
+        }
         let (form_ix, period, end) = match res {
             Ok(r) => r,
-            Err(e) => {
-                errors.push(format!("{here}: {e}"));
+            Err(why) => {
+                errors.push_with(|| format!("{here}: {}", why.message(row, &forms)));
                 continue;
             }
         };
@@ -184,11 +227,16 @@ pub async fn run(
                 let code = match UnitCode::parse(&row.unit) {
                     Ok(c) => c,
                     Err(e) => {
-                        errors.push(format!("{here}: {e}"));
+                        errors.push_with(|| format!("{here}: {e}"));
                         continue;
                     }
                 };
                 let Some(unit) = units_at.get(&end).and_then(|m| m.get(code.as_str())) else {
+                    if errors.is_full() {
+                        // Past the listed errors, unknown codes are counted, not looked up.
+                        errors.add_unlisted(1);
+                        continue;
+                    }
                     let message = match unit_errors.get(&(row.unit.as_str(), end)) {
                         Some(m) => m.clone(),
                         None => {
@@ -206,14 +254,14 @@ pub async fn run(
                             m
                         }
                     };
-                    errors.push(format!("{here}: {message}"));
+                    errors.push_with(|| format!("{here}: {message}"));
                     continue;
                 };
                 if let Err(e) = unit_checks
                     .entry((form_ix, unit.id))
                     .or_insert_with(|| reports::check_unit(form, unit).map_err(|e| e.to_string()))
                 {
-                    errors.push(format!("{here}: {e}"));
+                    errors.push_with(|| format!("{here}: {e}"));
                     continue;
                 }
                 if let Some(actor) = actor {
@@ -229,10 +277,12 @@ pub async fn run(
                         }
                     };
                     if !ok {
-                        errors.push(format!(
-                            "{here}: không có quyền nhập số liệu biểu {} cho {}",
-                            form.code, unit.name
-                        ));
+                        errors.push_with(|| {
+                            format!(
+                                "{here}: không có quyền nhập số liệu biểu {} cho {}",
+                                form.code, unit.name
+                            )
+                        });
                         continue;
                     }
                 }
@@ -254,7 +304,7 @@ pub async fn run(
         let key = row.key.trim();
         let (indicator, option) = match key.split_once('.') {
             Some((i, o)) if o.is_empty() || i.is_empty() => {
-                errors.push(format!("{here}: \"{}\" không phải mã chỉ tiêu", row.key));
+                errors.push_with(|| format!("{here}: \"{}\" không phải mã chỉ tiêu", row.key));
                 continue;
             }
             Some((i, o)) => (i.to_string(), o.to_string()),
@@ -268,10 +318,12 @@ pub async fn run(
             });
         }
         if let Some(first) = seen[gi].get(key) {
-            errors.push(format!(
-                "{here}: trùng với {} (cùng đơn vị, kỳ và chỉ tiêu)",
-                rows[*first].place
-            ));
+            errors.push_with(|| {
+                format!(
+                    "{here}: trùng với {} (cùng đơn vị, kỳ và chỉ tiêu)",
+                    rows[*first].place
+                )
+            });
             continue;
         }
         seen[gi].insert(key, row_no);
@@ -281,14 +333,14 @@ pub async fn run(
             match row.qualifier.parse::<Qualifier>() {
                 Ok(q) => Some(q),
                 Err(e) => {
-                    errors.push(format!("{here}: {e}"));
+                    errors.push_with(|| format!("{here}: {e}"));
                     continue;
                 }
             }
         };
         let value = match &row.value {
             RawValue::Number(x) if !x.is_finite() || x.abs() > 9e12 => {
-                errors.push(format!("{here}: \"{x}\" không phải số hợp lệ"));
+                errors.push_with(|| format!("{here}: \"{x}\" không phải số hợp lệ"));
                 continue;
             }
             RawValue::Number(x) => Some(((x * SCALE as f64).round() as i64, Qualifier::Exact)),
@@ -296,7 +348,7 @@ pub async fn run(
             RawValue::Text(t) => match parse_number(t) {
                 Ok(n) => Some((n.milli, n.qualifier)),
                 Err(e) => {
-                    errors.push(format!("{here}: {e}"));
+                    errors.push_with(|| format!("{here}: {e}"));
                     continue;
                 }
             },
@@ -308,7 +360,7 @@ pub async fn run(
             value: value.map(|(m, q)| (m, qualifier_given.unwrap_or(q), comment)),
         };
         for e in reports::check_inputs(form, std::slice::from_ref(&input)) {
-            errors.push(format!("{here}: {e}"));
+            errors.push_with(|| format!("{here}: {e}"));
         }
         groups[gi].1.push(input);
     }
@@ -338,7 +390,7 @@ pub async fn run(
     for (t, _) in &groups {
         if let Some((_, state)) = found.get(&(t.form.id, t.unit.id, t.period.clone())) {
             if !state.editable() {
-                errors.push(format!(
+                errors.push_with(|| format!(
                     "báo cáo {} kỳ {} của {} đang ở trạng thái \"{}\": các giá trị của nó không được ghi",
                     t.form.code,
                     t.period,
@@ -349,7 +401,7 @@ pub async fn run(
         }
     }
     if !errors.is_empty() {
-        return Err(StorageError::Rejected(errors));
+        return Err(StorageError::Rejected(errors.into_vec()));
     }
     let changes = reports::apply_many(&mut tx, who, &items, found, Box::new(rows)).await?;
     let written = started.elapsed();

@@ -164,3 +164,57 @@ async fn bulk_imports_on_postgres() {
     let t = TestDb::postgres(&server).await;
     story(t.ready().await).await;
 }
+
+/// A file of garbage: 200.000 rows of every kind of mistake. At most 1.000
+/// errors are listed, the rest are counted, the count is exact, and no
+/// unknown unit code past the cap is looked up (the run stays quick).
+async fn garbage(db: Db) {
+    let who = Who::system();
+    let n = 200_000;
+    let rows: Vec<ImportRow> = (0..n)
+        .map(|i| match i % 4 {
+            0 => row(i + 2, "03325", &format!("x{i}"), "tt_buoi", "1"),
+            1 => row(
+                i + 2,
+                &format!("{:05}", 90_000 + i % 9_000),
+                "2026",
+                "tt_buoi",
+                "1",
+            ),
+            2 => row(i + 2, "03325", "2026", &format!("khong_co_{i}"), "1"),
+            _ => row(i + 2, "nope", "2026", "tt_buoi", "1"),
+        })
+        .collect();
+    let started = std::time::Instant::now();
+    let e = match import::run(&db, None, &who, rows, true).await {
+        Err(antq_storage::StorageError::Rejected(e)) => e,
+        other => panic!("refused expected: {other:?}"),
+    };
+    assert!(started.elapsed() < std::time::Duration::from_secs(120));
+    assert_eq!(e.len(), 1_001);
+    assert!(e[0].starts_with("dòng 2: "), "{}", e[0]);
+    assert!(
+        e[1].starts_with("dòng 3: mã đơn vị \"90001\" không có"),
+        "{}",
+        e[1]
+    );
+    assert!(e[2].contains("khong_co_2"), "{}", e[2]);
+    assert_eq!(e[1_000], "… và 199.000 lỗi khác");
+    assert_eq!(antq_core::imports::error_count(&e), n);
+}
+
+#[tokio::test]
+async fn garbage_imports_list_a_thousand_errors_on_sqlite() {
+    let t = TestDb::sqlite();
+    garbage(t.ready().await).await;
+}
+
+#[tokio::test]
+async fn garbage_imports_list_a_thousand_errors_on_postgres() {
+    let Some(server) = postgres_url() else {
+        eprintln!("skipped: ANTQ_TEST_DATABASE_URL is not set");
+        return;
+    };
+    let t = TestDb::postgres(&server).await;
+    garbage(t.ready().await).await;
+}

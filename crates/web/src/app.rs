@@ -34,8 +34,8 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 /// The whole application as a router (used by `App` and by tests).
 pub fn router(state: AppState) -> Router {
     Router::new()
-        .merge(pages::routes())
-        .nest("/api/v1", api::routes())
+        .merge(pages::routes(state.config.upload_limit))
+        .nest("/api/v1", api::routes(state.config.upload_limit))
         .route("/healthz", axum::routing::get(api::health))
         .layer(middleware::from_fn(csrf::protect))
         .layer(middleware::from_fn_with_state(state.clone(), auth::resolve))
@@ -129,6 +129,7 @@ pub struct App {
     listener: TcpListener,
     router: Router,
     config: Arc<WebConfig>,
+    state: AppState,
 }
 
 impl App {
@@ -138,14 +139,23 @@ impl App {
         let config = Arc::new(config);
         let state = AppState {
             db,
+            imports: Arc::new(tokio::sync::Semaphore::new(
+                config.import_concurrency.max(1),
+            )),
             config: config.clone(),
             throttle: Arc::new(Throttle::default()),
         };
         Ok(App {
             listener,
-            router: router(state),
+            router: router(state.clone()),
             config,
+            state,
         })
+    }
+
+    /// What the handlers share (tests hold import permits through it).
+    pub fn state(&self) -> &AppState {
+        &self.state
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -172,6 +182,7 @@ impl App {
             listener,
             router,
             config,
+            state: _,
         } = self;
         let permits = Arc::new(Semaphore::new(config.max_connections.max(1)));
         // Connections watch `signal_tx` close to start their graceful

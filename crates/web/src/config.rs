@@ -32,6 +32,13 @@ pub struct WebConfig {
     pub import_timeout: Duration,
     /// Connections served at once; further clients wait to be accepted.
     pub max_connections: usize,
+    /// What one imported file may cost (rows, errors listed, sheet size, unzipped size).
+    pub import_limits: antq_office::limits::ImportLimits,
+    /// Imports parsed and checked at the same time; others wait `import_wait`, then get 429.
+    pub import_concurrency: usize,
+    pub import_wait: Duration,
+    /// The largest request body accepted by the upload routes, in bytes.
+    pub upload_limit: usize,
 }
 
 impl Default for WebConfig {
@@ -46,6 +53,13 @@ impl Default for WebConfig {
             request_timeout: Duration::from_secs(120),
             import_timeout: Duration::from_secs(900),
             max_connections: 1024,
+            import_limits: antq_office::limits::ImportLimits {
+                max_rows: antq_office::limits::DEFAULT_UPLOAD_MAX_ROWS,
+                ..Default::default()
+            },
+            import_concurrency: 2,
+            import_wait: Duration::from_secs(3),
+            upload_limit: 20 * 1024 * 1024,
         }
     }
 }

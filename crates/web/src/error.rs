@@ -58,7 +58,10 @@ impl From<StorageError> for Failure {
             }
             StorageError::Rejected(errors) => Failure {
                 status: StatusCode::UNPROCESSABLE_ENTITY,
-                message: format!("dữ liệu có {} lỗi, không có gì được ghi", errors.len()),
+                message: format!(
+                    "dữ liệu có {} lỗi, không có gì được ghi",
+                    antq_core::text::format_int(antq_core::imports::error_count(&errors) as i64)
+                ),
                 errors,
             },
             StorageError::Database(e) => {

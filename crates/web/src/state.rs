@@ -11,4 +11,6 @@ pub struct AppState {
     pub db: Db,
     pub config: Arc<WebConfig>,
     pub throttle: Arc<Throttle>,
+    /// Permits for imports running at once (`WebConfig::import_concurrency`).
+    pub imports: Arc<tokio::sync::Semaphore>,
 }

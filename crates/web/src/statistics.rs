@@ -306,8 +306,8 @@ pub async fn rollup(state: &AppState, actor: &Actor, p: &RollupParams) -> Result
     })
 }
 
-/// Read an uploaded file and import it, all or nothing.
-/// `actor` is `None` for the trusted command line.
+/// Read an uploaded file and import it, all or nothing, within the default
+/// limits. `actor` is `None` for the trusted command line.
 pub async fn import(
     db: &antq_storage::Db,
     actor: Option<&Actor>,
@@ -317,6 +317,39 @@ pub async fn import(
 ) -> Result<antq_storage::import::ImportSummary, Failure> {
     let rows =
         antq_office::files::read(format, bytes).map_err(antq_storage::StorageError::Rejected)?;
+    import_rows(db, actor, rows, dry_run).await
+}
+
+/// Read a file within `limits` on a blocking thread (parsing never holds
+/// an async worker), then check and write its rows.
+pub async fn import_with(
+    db: &antq_storage::Db,
+    actor: Option<&Actor>,
+    format: antq_office::files::Format,
+    bytes: axum::body::Bytes,
+    dry_run: bool,
+    limits: antq_office::limits::ImportLimits,
+) -> Result<antq_storage::import::ImportSummary, Failure> {
+    let rows =
+        tokio::task::spawn_blocking(move || antq_office::files::read_with(format, &bytes, &limits))
+            .await
+            .map_err(|e| {
+                tracing::error!(error = %e, "file reader failed");
+                Failure::new(
+                    axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                    "Lỗi hệ thống khi đọc tệp, xin thử lại sau",
+                )
+            })?
+            .map_err(antq_storage::StorageError::Rejected)?;
+    import_rows(db, actor, rows, dry_run).await
+}
+
+async fn import_rows(
+    db: &antq_storage::Db,
+    actor: Option<&Actor>,
+    rows: Vec<antq_core::imports::ImportRow>,
+    dry_run: bool,
+) -> Result<antq_storage::import::ImportSummary, Failure> {
     if rows.is_empty() {
         return Err(Failure::bad_request("tệp không có giá trị nào để nhập"));
     }
@@ -324,6 +357,52 @@ pub async fn import(
         .map(Actor::who)
         .unwrap_or_else(antq_storage::audit::Who::system);
     Ok(antq_storage::import::run(db, actor, &who, rows, dry_run).await?)
+}
+
+/// An upload through the web: waits a little for one of the import
+/// permits (`import_concurrency`), else answers 429; then imports.
+pub async fn import_upload(
+    state: &AppState,
+    actor: &Actor,
+    format: antq_office::files::Format,
+    bytes: axum::body::Bytes,
+    dry_run: bool,
+) -> Result<antq_storage::import::ImportSummary, Failure> {
+    let permit = tokio::time::timeout(
+        state.config.import_wait,
+        state.imports.clone().acquire_owned(),
+    )
+    .await;
+    let Ok(Ok(_permit)) = permit else {
+        return Err(Failure::new(
+            axum::http::StatusCode::TOO_MANY_REQUESTS,
+            "Đang có nhiều tệp được nhập cùng lúc, xin thử lại sau ít phút",
+        ));
+    };
+    import_with(
+        &state.db,
+        Some(actor),
+        format,
+        bytes,
+        dry_run,
+        state.config.import_limits,
+    )
+    .await
+}
+
+/// A body past the upload limit names the limit; other unreadable bodies say so.
+pub fn too_large_or(state: &AppState, status: axum::http::StatusCode, detail: String) -> Failure {
+    if status == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+        Failure::new(
+            status,
+            format!(
+                "Tệp gửi lên lớn hơn giới hạn {} MB",
+                state.config.upload_limit / (1024 * 1024)
+            ),
+        )
+    } else {
+        Failure::bad_request(format!("tệp gửi lên không đọc được: {detail}"))
+    }
 }
 
 /// A file to download.

@@ -215,16 +215,25 @@ fn format_of(
     }
 }
 
+/// The body of an import, or a 413 that names the upload limit.
+fn body_of(
+    state: &AppState,
+    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<axum::body::Bytes, Failure> {
+    body.map_err(|e| statistics::too_large_or(state, e.status(), e.body_text()))
+}
+
 /// `POST /api/v1/import`: a file in the body, all or nothing.
 pub async fn import(
     State(state): State<AppState>,
     ApiUser(ctx): ApiUser,
     Query(p): Query<ImportParams>,
     headers: axum::http::HeaderMap,
-    body: axum::body::Bytes,
+    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
 ) -> ApiResult<Json<Value>> {
+    let body = body_of(&state, body)?;
     let format = format_of(p.format.as_deref(), &headers)?;
-    let summary = statistics::import(&state.db, Some(&ctx.actor), format, &body, p.dry_run).await?;
+    let summary = statistics::import_upload(&state, &ctx.actor, format, body, p.dry_run).await?;
     Ok(Json(json!(summary)))
 }
 
@@ -239,13 +248,14 @@ pub async fn data_value_sets_in(
     State(state): State<AppState>,
     ApiUser(ctx): ApiUser,
     Query(p): Query<DvsParams>,
-    body: axum::body::Bytes,
+    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
 ) -> ApiResult<Json<Value>> {
-    let s = statistics::import(
-        &state.db,
-        Some(&ctx.actor),
+    let body = body_of(&state, body)?;
+    let s = statistics::import_upload(
+        &state,
+        &ctx.actor,
         antq_office::files::Format::Dhis2,
-        &body,
+        body,
         p.dry_run,
     )
     .await?;

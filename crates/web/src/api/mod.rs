@@ -21,10 +21,8 @@ use crate::state::AppState;
 
 pub const OPENAPI: &str = include_str!("openapi.json");
 
-/// The largest file accepted for import.
-pub const UPLOAD_LIMIT: usize = 20 * 1024 * 1024;
-
-pub fn routes() -> Router<AppState> {
+/// The routes; `upload_limit` bounds the bodies of the import routes.
+pub fn routes(upload_limit: usize) -> Router<AppState> {
     Router::new()
         .route("/openapi.json", get(openapi))
         .route("/units", get(units::list))
@@ -92,13 +90,13 @@ pub fn routes() -> Router<AppState> {
         .route("/reviews/{id}/export", get(reviews::export))
         .route(
             "/import",
-            post(data::import).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+            post(data::import).layer(DefaultBodyLimit::max(upload_limit)),
         )
         .route(
             "/dataValueSets",
             get(data::data_value_sets_out)
                 .post(data::data_value_sets_in)
-                .layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+                .layer(DefaultBodyLimit::max(upload_limit)),
         )
         .route("/export/{form}/{unit}", get(data::export))
         .route("/templates/{form}/{unit}/{period}", get(data::template))

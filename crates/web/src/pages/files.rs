@@ -40,12 +40,12 @@ pub async fn upload(
     mut multipart: Multipart,
 ) -> PageResult<Response> {
     let mut filename = String::new();
-    let mut bytes = Vec::new();
+    let mut bytes = axum::body::Bytes::new();
     let mut dry_run = false;
     while let Some(field) = multipart
         .next_field()
         .await
-        .map_err(|e| Failure::bad_request(format!("tệp gửi lên không đọc được: {e}")))?
+        .map_err(|e| statistics::too_large_or(&state, e.status(), e.to_string()))?
     {
         match field.name() {
             Some("file") => {
@@ -53,8 +53,7 @@ pub async fn upload(
                 bytes = field
                     .bytes()
                     .await
-                    .map_err(|e| Failure::bad_request(format!("tệp gửi lên không đọc được: {e}")))?
-                    .to_vec();
+                    .map_err(|e| statistics::too_large_or(&state, e.status(), e.to_string()))?;
             }
             Some("dry_run") => dry_run = true,
             _ => {}
@@ -66,8 +65,10 @@ pub async fn upload(
         ))
     })?;
     let (summary, errors, message) =
-        match statistics::import(&state.db, Some(&ctx.actor), format, &bytes, dry_run).await {
+        match statistics::import_upload(&state, &ctx.actor, format, bytes, dry_run).await {
             Ok(s) => (Some(s), Vec::new(), String::new()),
+            // Too many imports at once: the error page with its 429.
+            Err(f) if f.status == axum::http::StatusCode::TOO_MANY_REQUESTS => return Err(f.into()),
             Err(f) => (None, f.errors.clone(), f.message),
         };
     let status = if errors.is_empty() && message.is_empty() {

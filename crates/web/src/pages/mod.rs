@@ -31,7 +31,7 @@ use crate::error::PageResult;
 use crate::i18n::{self, Lang};
 use crate::state::AppState;
 
-pub fn routes() -> Router<AppState> {
+pub fn routes(upload_limit: usize) -> Router<AppState> {
     Router::new()
         .route("/", get(home::home))
         .route("/dang-nhap", get(login::form).post(login::submit))
@@ -102,9 +102,7 @@ pub fn routes() -> Router<AppState> {
             "/nhap-tep",
             get(files::form)
                 .post(files::upload)
-                .layer(axum::extract::DefaultBodyLimit::max(
-                    crate::api::UPLOAD_LIMIT,
-                )),
+                .layer(axum::extract::DefaultBodyLimit::max(upload_limit)),
         )
         .route("/tai-ve/bieu/{form}/{unit}/{period}", get(files::template))
         .route("/bao-cao", get(reviews::list).post(reviews::create))

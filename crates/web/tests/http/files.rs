@@ -6,7 +6,7 @@ use antq_office::xlsx::{read_template, write_template, Template};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-use crate::helpers::{spawn_app, Agent};
+use crate::helpers::{spawn_app, spawn_app_with, Agent};
 
 async fn upload(a: &Agent, query: &str, content_type: &str, body: Vec<u8>) -> (StatusCode, Value) {
     let res = a
@@ -244,4 +244,201 @@ async fn long_csv_and_dhis2_in_and_out() {
     let other = json!({"dataSet": "antq-nam", "period": "2026", "orgUnit": "03325", "dataValues": [{"dataElement": "dd_so", "value": "1"}]});
     let (s, _) = b.post_json("/api/v1/dataValueSets", other).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+/// A workbook of a few KB whose one cell is at XFD1048576 (and whose
+/// `<dimension>` says A1:XFD1048576).
+fn far_cell_workbook() -> Vec<u8> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_number(1_048_575, 16_383, 1.0).unwrap();
+    wb.save_to_buffer().unwrap()
+}
+
+/// A multipart body as a browser sends the upload form.
+fn multipart(filename: &str, bytes: &[u8], csrf: &str) -> (String, Vec<u8>) {
+    let boundary = "----antqtestboundary7MA4YWxkTrZu0gW";
+    let mut body = Vec::new();
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{csrf}\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\n\
+             Content-Type: application/octet-stream\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+#[tokio::test]
+async fn crafted_spreadsheets_get_a_vietnamese_4xx_while_healthz_answers() {
+    let app = spawn_app().await;
+    let viewer = app.logged_in("xem.dienbien", Role::Viewer, "11").await;
+    let officer = app.logged_in("ca.dienbien", Role::Police, "11").await;
+    let far = far_cell_workbook();
+    assert!(far.len() < 10_000);
+
+    // Several crafted uploads at once, and /healthz asked meanwhile.
+    let mut uploads = Vec::new();
+    for a in [&viewer, &officer, &viewer] {
+        let (client, url, csrf) = (
+            a.client.clone(),
+            a.url("/api/v1/import?format=xlsx"),
+            a.csrf.clone().unwrap_or_default(),
+        );
+        let body = far.clone();
+        uploads.push(tokio::spawn(async move {
+            let res = client
+                .post(url)
+                .header("X-CSRF-Token", csrf)
+                .header("Content-Type", "application/octet-stream")
+                .body(body)
+                .send()
+                .await
+                .unwrap();
+            (res.status(), res.json::<Value>().await.unwrap())
+        }));
+    }
+    for _ in 0..5 {
+        let started = std::time::Instant::now();
+        let res = viewer.get("/healthz").await;
+        assert_eq!(res.status(), StatusCode::OK);
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    }
+    for u in uploads {
+        let (s, e) = u.await.unwrap();
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+        let first = e["errors"][0].as_str().unwrap();
+        assert!(first.contains("ô XFD1048576"), "{e}");
+        assert!(first.contains("giới hạn 100.000 dòng và 1.000 cột"), "{e}");
+    }
+
+    // The upload page says the same in its page.
+    let (ct, body) = multipart(
+        "bieu.xlsx",
+        &far,
+        viewer.csrf.as_deref().unwrap_or_default(),
+    );
+    let res = viewer
+        .client
+        .post(viewer.url("/nhap-tep"))
+        .header("Content-Type", ct)
+        .header("X-CSRF-Token", viewer.csrf.clone().unwrap_or_default())
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = res.text().await.unwrap();
+    assert!(page.contains("XFD1048576"), "{page}");
+
+    // An .ods or .xls named as a template is refused by name.
+    let (s, e) = upload(
+        &viewer,
+        "format=xlsx",
+        "application/octet-stream",
+        vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0, 0, 0],
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(e["errors"][0].as_str().unwrap().contains(".xls"), "{e}");
+}
+
+#[tokio::test]
+async fn thousands_of_bad_rows_list_one_thousand_and_count_the_rest() {
+    let app = spawn_app().await;
+    let officer = app.logged_in("ca.dienbien", Role::Police, "11").await;
+    // 3.000 rows whose unit codes do not exist: each would be looked up.
+    let mut csv = String::from("unit,period,indicator,value,qualifier,comment\n");
+    for i in 0..3_000 {
+        csv.push_str(&format!("{:05},2026,tt_buoi,1,,\n", 90_000 + i));
+    }
+    let started = std::time::Instant::now();
+    let (s, e) = upload(&officer, "format=csv", "text/csv", csv.into_bytes()).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(started.elapsed() < std::time::Duration::from_secs(60));
+    let errors = e["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1_001, "{}", errors.len());
+    assert!(errors[0].as_str().unwrap().starts_with("dòng 2: "), "{e}");
+    assert_eq!(errors[1_000], "… và 2.000 lỗi khác");
+    assert!(
+        e["error"].as_str().unwrap().contains("3.000 lỗi"),
+        "{}",
+        e["error"]
+    );
+}
+
+#[tokio::test]
+async fn imports_past_the_concurrency_limit_get_429() {
+    let app = spawn_app_with(|c| {
+        c.import_concurrency = 1;
+        c.import_wait = std::time::Duration::from_millis(200);
+    })
+    .await;
+    let officer = app.logged_in("ca.dienbien", Role::Police, "11").await;
+    let csv = "unit,period,indicator,value,qualifier,comment\n03325,2026,tt_buoi,12,,\n";
+    // Another import holds the only permit.
+    let held = app.state.imports.clone().acquire_owned().await.unwrap();
+    let (s, e) = upload(&officer, "format=csv&dry_run=true", "text/csv", csv.into()).await;
+    assert_eq!(s, StatusCode::TOO_MANY_REQUESTS, "{e}");
+    assert_eq!(
+        e["error"],
+        "Đang có nhiều tệp được nhập cùng lúc, xin thử lại sau ít phút"
+    );
+    let res = officer.get("/healthz").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    drop(held);
+    let (s, e) = upload(&officer, "format=csv&dry_run=true", "text/csv", csv.into()).await;
+    assert_eq!(s, StatusCode::OK, "{e}");
+}
+
+#[tokio::test]
+async fn uploads_past_the_body_limit_name_it() {
+    let app = spawn_app_with(|c| c.upload_limit = 1024 * 1024).await;
+    let officer = app.logged_in("ca.dienbien", Role::Police, "11").await;
+    let mut csv = String::from("unit,period,indicator,value,qualifier,comment\n");
+    while csv.len() < 2 * 1024 * 1024 {
+        csv.push_str("03325,2026,tt_buoi,12,,\n");
+    }
+    let (s, e) = upload(&officer, "format=csv", "text/csv", csv.into_bytes()).await;
+    assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE, "{e}");
+    assert_eq!(e["error"], "Tệp gửi lên lớn hơn giới hạn 1 MB");
+}
+
+#[tokio::test]
+async fn a_comment_that_is_a_formula_is_exported_as_text_and_comes_back() {
+    let app = spawn_app().await;
+    let officer = app.logged_in("ca.dienbien", Role::Police, "11").await;
+    let formula = "=HYPERLINK(\"http://x.invalid\",\"Bấm vào\")";
+    let csv = format!(
+        "unit,period,indicator,value,qualifier,comment\n03325,2026,tt_buoi,12,,\"{}\"\n",
+        formula.replace('"', "\"\"")
+    );
+    let (s, r) = upload(&officer, "format=csv", "text/csv", csv.into_bytes()).await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    let res = officer.get("/api/v1/export/antq-nam/11?from=2026").await;
+    let text = res.text().await.unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.contains("HYPERLINK"))
+        .expect("the comment is exported");
+    assert!(line.contains(",\"'=HYPERLINK("), "protected: {line}");
+    // Imported back, the comment is the same text: nothing changes.
+    let (s, r) = upload(
+        &officer,
+        "format=csv&dry_run=true",
+        "text/csv",
+        text.into_bytes(),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    assert_eq!(r["values_changed"], 0, "{r}");
+    assert_eq!(r["values_unchanged"], 1, "{r}");
 }

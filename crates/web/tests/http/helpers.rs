@@ -13,6 +13,7 @@ pub const PASSWORD: &str = "mật khẩu kiểm thử dài";
 pub struct TestApp {
     pub base: String,
     pub db: Db,
+    pub state: antq_web::state::AppState,
     _db_guard: TestDb,
     _shutdown: tokio::sync::oneshot::Sender<()>,
 }
@@ -39,6 +40,7 @@ pub async fn spawn_app_with(change: impl FnOnce(&mut WebConfig)) -> TestApp {
     };
     change(&mut config);
     let app = App::build(config, db.clone()).await.expect("bind");
+    let state = app.state().clone();
     let base = format!("http://127.0.0.1:{}", app.port());
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(app.run_until_stopped(async {
@@ -47,6 +49,7 @@ pub async fn spawn_app_with(change: impl FnOnce(&mut WebConfig)) -> TestApp {
     TestApp {
         base,
         db,
+        state,
         _db_guard: guard,
         _shutdown: tx,
     }

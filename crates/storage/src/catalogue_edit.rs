@@ -93,6 +93,11 @@ pub async fn add_rule(db: &Db, who: &Who, form_code: &str, r: RuleInput) -> Stor
     };
     let severity: validation::Severity = r.severity.parse()?;
     let message = antq_core::text::clean(&r.message);
+    antq_core::text::check_len(
+        "Thông báo của quy tắc",
+        &message,
+        antq_core::text::limits::CATALOGUE_NAME,
+    )?;
     if message.is_empty() {
         return Err(
             antq_core::DomainError::invalid("quy tắc cần một thông báo cho người nhập").into(),
@@ -185,12 +190,30 @@ pub async fn delete_rule(
     Ok(())
 }
 
+/// A name of the catalogue, cleaned: not empty, at most
+/// [`limits::CATALOGUE_NAME`](antq_core::text::limits::CATALOGUE_NAME) characters.
 fn clean_name(s: &str, what: &str) -> StorageResult<String> {
     let c = antq_core::text::clean(s);
-    if c.is_empty() || c.chars().count() > 300 {
-        return Err(DomainError::invalid(format!("{what} phải có từ 1 đến 300 ký tự")).into());
+    if c.is_empty() {
+        return Err(
+            DomainError::invalid(format!("{} không được để trống", capitalised(what))).into(),
+        );
     }
+    antq_core::text::check_len(
+        &capitalised(what),
+        &c,
+        antq_core::text::limits::CATALOGUE_NAME,
+    )?;
     Ok(c)
+}
+
+/// "tên tiếng Việt" → "Tên tiếng Việt", to start a sentence.
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
 }
 
 /// The Vietnamese and English names of a new indicator or form (the English

@@ -313,9 +313,18 @@ pub fn check_inputs(form: &Form, inputs: &[ValueInput]) -> Vec<String> {
                 )
             });
         }
-        if let Some((milli, _, _)) = &input.value {
+        if let Some((milli, _, comment)) = &input.value {
             if let Err(e) = check_value(*milli, ind.value_type) {
                 errors.push(format!("{}: {e}", key(&ind.code, &input.option)));
+            }
+            if let Some(c) = comment {
+                if let Err(e) = antq_core::text::check_len(
+                    &format!("Ghi chú của {}", key(&ind.code, &input.option)),
+                    c.trim(),
+                    antq_core::text::limits::VALUE_COMMENT,
+                ) {
+                    errors.push(e.to_string());
+                }
             }
         }
     }
@@ -1085,6 +1094,14 @@ pub async fn transition(
     let next = t
         .apply(row.state)
         .map_err(|e| StorageError::Conflict(e.to_string()))?;
+    if let Some(c) = &comment {
+        let label = if t == Transition::Return {
+            "Lý do trả lại"
+        } else {
+            "Ghi chú"
+        };
+        antq_core::text::check_len(label, c.trim(), antq_core::text::limits::RETURN_REASON)?;
+    }
     let comment = comment
         .map(|c| antq_core::text::nfc(c.trim()))
         .filter(|c| !c.is_empty());

@@ -327,6 +327,14 @@ pub struct NewReview {
 
 /// Build a review from today's approved data and keep it (audited).
 pub async fn create(db: &Db, who: &Who, n: NewReview) -> StorageResult<i64> {
+    // The years in range and in order (a stage built in code skips its parser).
+    antq_core::periods::YearRange::new(n.stage.from, n.stage.to)?;
+    if n.stage
+        .half
+        .is_some_and(|h| !(1..=2).contains(&h) || n.stage.to != n.stage.from)
+    {
+        return Err(DomainError::invalid("Sơ kết 6 tháng là S1 hoặc S2 của một năm").into());
+    }
     if n.stage.to - n.stage.from > 30 {
         return Err(DomainError::invalid("một kỳ sơ kết, tổng kết dài tối đa 30 năm").into());
     }
@@ -437,9 +445,11 @@ pub async fn edit_narrative(
             Some(t) => antq_core::text::nfc(t.trim()),
             None => p.text.clone(),
         };
-        if text.chars().count() > 20_000 {
-            return Err(DomainError::invalid("một đoạn dài tối đa 20.000 ký tự").into());
-        }
+        antq_core::text::check_len(
+            &format!("Đoạn \"{}\"", p.heading),
+            &text,
+            antq_core::text::limits::NARRATIVE,
+        )?;
         if !text.is_empty() {
             next.push(Paragraph { text, ..p.clone() });
         }

@@ -159,6 +159,11 @@ pub async fn create_token(
 ) -> StorageResult<(i64, String)> {
     let token = auth::new_api_token();
     let name = antq_core::text::clean(name);
+    antq_core::text::check_len(
+        "Tên mã truy cập",
+        &name,
+        antq_core::text::limits::TOKEN_NAME,
+    )?;
     let name = if name.is_empty() {
         "API".to_string()
     } else {

@@ -8,5 +8,6 @@ mod api_units;
 mod auth;
 mod data;
 mod files;
+mod limits;
 mod pages;
 mod reviews;

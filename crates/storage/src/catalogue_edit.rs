@@ -195,9 +195,7 @@ pub async fn delete_rule(
 fn clean_name(s: &str, what: &str) -> StorageResult<String> {
     let c = antq_core::text::clean(s);
     if c.is_empty() {
-        return Err(
-            DomainError::invalid(format!("{} không được để trống", capitalised(what))).into(),
-        );
+        return Err(DomainError::invalid(format!("{what} không được để trống")).into());
     }
     antq_core::text::check_len(
         &capitalised(what),

@@ -233,14 +233,17 @@ impl Db {
 /// deadlocks or serialization failures.
 pub const MAX_ATTEMPTS: u32 = 5;
 
-/// Did the database roll the transaction back because of another one
-/// running at the same time (PostgreSQL `40P01` deadlock detected, `40001`
-/// serialization failure)? Classified by SQLSTATE, never by message.
+/// Did the database refuse the transaction because of another one running
+/// at the same time (PostgreSQL `40P01` deadlock detected, `40001`
+/// serialization failure; SQLite busy, which another process writing the
+/// same file can still cause)? Classified by code, never by message.
 pub fn is_transient(e: &StorageError) -> bool {
     match e {
-        StorageError::Database(sqlx::Error::Database(db)) => {
-            matches!(db.code().as_deref(), Some("40P01" | "40001"))
-        }
+        StorageError::Database(sqlx::Error::Database(db)) => matches!(
+            db.code().as_deref(),
+            // SQLITE_BUSY, SQLITE_BUSY_RECOVERY, SQLITE_BUSY_SNAPSHOT.
+            Some("40P01" | "40001" | "5" | "261" | "517")
+        ),
         _ => false,
     }
 }

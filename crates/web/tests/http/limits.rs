@@ -64,3 +64,24 @@ async fn long_comments_and_reasons_are_refused_with_the_limit() {
     assert_eq!(r["comments"].as_array().unwrap().len(), 0, "{r}");
     assert_eq!(r["values"]["tt_buoi"]["value"], 3.0, "{r}");
 }
+
+#[tokio::test]
+async fn review_stages_out_of_range_are_refused() {
+    let app = spawn_app().await;
+    let province = app.logged_in("ca.tinh.gioihan", Role::Police, "11").await;
+    for (from, to) in [
+        ("2147483647S1", None),
+        ("-5S1", None),
+        ("1999", None),
+        ("2020", Some("2147483647")),
+        ("2030", Some("2020")),
+    ] {
+        let body = json!({"unit": "11", "from": from, "to": to, "owner": "police"});
+        let (s, e) = province.post_json("/api/v1/reviews", body).await;
+        assert!(
+            s == StatusCode::UNPROCESSABLE_ENTITY || s == StatusCode::BAD_REQUEST,
+            "{from} {to:?}: {s} {e}"
+        );
+        assert!(e["error"].is_string(), "{from}: {e}");
+    }
+}

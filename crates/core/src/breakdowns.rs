@@ -95,6 +95,13 @@ pub fn design(dimensions: &[Dimension]) -> Result<Breakdown, DomainError> {
             dimensions.len()
         )));
     }
+    // Names are short: checked first, as the messages below quote them.
+    for d in dimensions {
+        text::check_len("Tên nhóm phân tổ", &d.name, text::limits::NAME)?;
+        for o in &d.options {
+            text::check_len("Một lựa chọn phân tổ", o, text::limits::NAME)?;
+        }
+    }
     let mut problems = Vec::new();
     if let Some(d) = dimensions
         .iter()

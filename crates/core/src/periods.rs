@@ -120,13 +120,31 @@ fn month_start(y: i32, m: i32) -> (i32, u32) {
     )
 }
 
+/// The first and last year antq accepts in a period, a range or a review
+/// stage. The movement's data starts in the 2000s; a year outside is a typo
+/// (or an attack on the queries) and is refused with this range named. To
+/// change it, change these two constants: every parser in `core` reads them.
+pub const MIN_YEAR: i32 = 2000;
+pub const MAX_YEAR: i32 = 2100;
+
+/// The longest range of years a query or a review may cover (both ends
+/// inclusive: 2000..2050 is 51 years).
+pub const MAX_RANGE_YEARS: i32 = 51;
+
+/// Refuse a year outside [`MIN_YEAR`]..=[`MAX_YEAR`].
+pub fn check_year(year: i32) -> Result<i32, DomainError> {
+    if (MIN_YEAR..=MAX_YEAR).contains(&year) {
+        Ok(year)
+    } else {
+        Err(DomainError::invalid(format!(
+            "Năm {year} nằm ngoài khoảng cho phép {MIN_YEAR}–{MAX_YEAR}"
+        )))
+    }
+}
+
 impl Period {
     pub fn new(year: i32, kind: PeriodType, index: u8) -> Result<Period, DomainError> {
-        if !(1900..=2200).contains(&year) {
-            return Err(DomainError::invalid(format!(
-                "năm {year} nằm ngoài khoảng cho phép"
-            )));
-        }
+        check_year(year)?;
         if index == 0 || index > kind.per_year() {
             return Err(DomainError::invalid(format!(
                 "kỳ thứ {index} không có trong năm (loại {})",
@@ -166,7 +184,11 @@ impl Period {
             }
             _ => return Err(bad()),
         };
-        Period::new(year, kind, index).map_err(|_| bad())
+        if index == 0 || index > kind.per_year() {
+            return Err(bad());
+        }
+        // A year out of range says so (the code itself was well formed).
+        Period::new(year, kind, index)
     }
 
     pub fn code(&self) -> String {
@@ -297,10 +319,26 @@ impl YearRange {
                 (a, b)
             }
         };
-        if b < a {
-            return Err(DomainError::invalid(format!("khoảng kỳ {a}..{b} bị ngược")));
+        YearRange::new(a, b)
+    }
+
+    /// A range of years, checked: both years in [`MIN_YEAR`]..=[`MAX_YEAR`],
+    /// `from` ≤ `to`, at most [`MAX_RANGE_YEARS`] years.
+    pub fn new(from: i32, to: i32) -> Result<YearRange, DomainError> {
+        check_year(from)?;
+        check_year(to)?;
+        if to < from {
+            return Err(DomainError::invalid(format!(
+                "Khoảng năm {from}..{to} bị ngược: năm đầu phải trước năm cuối"
+            )));
         }
-        Ok(YearRange { from: a, to: b })
+        let years = to - from + 1;
+        if years > MAX_RANGE_YEARS {
+            return Err(DomainError::invalid(format!(
+                "Khoảng năm {from}..{to} dài {years} năm, vượt giới hạn {MAX_RANGE_YEARS} năm"
+            )));
+        }
+        Ok(YearRange { from, to })
     }
 
     pub fn code(&self) -> String {
@@ -454,5 +492,38 @@ mod tests {
         );
         assert_eq!(YearRange::parse("2020Q1", None).unwrap().code(), "2020");
         assert!(YearRange::parse("2023..2013", None).is_err());
+    }
+
+    #[test]
+    fn years_stay_in_range_with_a_message_that_names_it() {
+        assert_eq!(
+            Period::parse("1999").unwrap_err().to_string(),
+            "Năm 1999 nằm ngoài khoảng cho phép 2000–2100"
+        );
+        assert!(Period::parse("2101Q1").is_err());
+        assert!(Period::parse("2000").is_ok() && Period::parse("210012").is_ok());
+        for bad in ["-5S1", "-500", "2147483647S1", "99999", "+202"] {
+            assert!(Period::parse(bad).is_err(), "{bad}");
+        }
+        assert!(Period::new(2147483647, PeriodType::Half, 1).is_err());
+        assert!(Period::new(-5, PeriodType::Year, 1).is_err());
+        // Ranges: in bounds, in order, not too long.
+        assert_eq!(
+            YearRange::parse("2023..2013", None)
+                .unwrap_err()
+                .to_string(),
+            "Khoảng năm 2023..2013 bị ngược: năm đầu phải trước năm cuối"
+        );
+        assert_eq!(
+            YearRange::parse("2000..2100", None)
+                .unwrap_err()
+                .to_string(),
+            "Khoảng năm 2000..2100 dài 101 năm, vượt giới hạn 51 năm"
+        );
+        assert!(YearRange::parse("2000..2050", None).is_ok());
+        assert!(YearRange::parse("1999..2005", None).is_err());
+        assert!(YearRange::parse("2020", Some("2147483647")).is_err());
+        assert!(YearRange::new(2020, 2020).is_ok());
+        assert!(YearRange::new(i32::MIN, 2020).is_err());
     }
 }

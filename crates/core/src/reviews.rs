@@ -114,19 +114,24 @@ impl Stage {
     /// "2013", "2013..2023" (with `to`), or "2026S1".
     pub fn parse(from: &str, to: Option<&str>) -> Result<Stage, DomainError> {
         let f = from.trim();
-        if let Some((y, h)) = f.split_once(['S', 's']) {
-            let year: i32 = y
-                .parse()
-                .map_err(|_| DomainError::invalid(format!("\"{f}\" không phải kỳ 6 tháng")))?;
-            let half: u8 = match h {
-                "1" => 1,
-                "2" => 2,
-                _ => {
-                    return Err(DomainError::invalid(format!(
-                        "\"{f}\" không phải kỳ 6 tháng"
-                    )))
+        if f.contains(['S', 's']) {
+            // Through the period parser: four digits, S1 or S2, a year in range.
+            let bad =
+                || DomainError::invalid(format!("\"{f}\" không phải kỳ 6 tháng (YYYYS1, YYYYS2)"));
+            let p = crate::periods::Period::parse(f).map_err(|e| {
+                if f.len() == 6
+                    && f.is_char_boundary(4)
+                    && f[..4].bytes().all(|b| b.is_ascii_digit())
+                {
+                    e
+                } else {
+                    bad()
                 }
-            };
+            })?;
+            if p.kind != crate::periods::PeriodType::Half {
+                return Err(bad());
+            }
+            let (year, half) = (p.year, p.index);
             if to.is_some_and(|t| !t.trim().is_empty() && t.trim() != f) {
                 return Err(DomainError::invalid("sơ kết 6 tháng chỉ gồm một kỳ"));
             }
@@ -835,6 +840,25 @@ mod tests {
             "2026Q3"
         );
         assert!(Stage::parse("2026S3", None).is_err());
+        // Stages out of range or malformed are refused, with the range named.
+        for bad in [
+            "2147483647S1",
+            "-5S1",
+            "S1",
+            "20S1",
+            "2026S",
+            "2026S12",
+            "1999S1",
+        ] {
+            assert!(Stage::parse(bad, None).is_err(), "{bad}");
+        }
+        assert_eq!(
+            Stage::parse("1999S1", None).unwrap_err().to_string(),
+            "Năm 1999 nằm ngoài khoảng cho phép 2000–2100"
+        );
+        assert!(Stage::parse("2013", Some("2147483647")).is_err());
+        assert!(Stage::parse("-5", None).is_err());
+        assert!(Stage::parse("1990..2023", None).is_err());
         assert_eq!(
             Stage::parse("2013", Some("2023")).unwrap(),
             Stage::years(2013, 2023)

@@ -113,9 +113,73 @@ pub fn format_percent(ratio: f64, decimals: usize) -> String {
     format!("{}%", format_decimal(ratio * 100.0, decimals))
 }
 
+/// The longest text of each kind, in characters (Unicode scalar values,
+/// after NFC). Enforced by [`check_len`] where the text enters storage.
+pub mod limits {
+    /// A comment on one value ("ước tính", why a figure moved).
+    pub const VALUE_COMMENT: usize = 1_000;
+    /// A remark left on a report by the police or the Front.
+    pub const REPORT_COMMENT: usize = 4_000;
+    /// The reason a report is returned to its unit.
+    pub const RETURN_REASON: usize = 2_000;
+    /// One group's narrative in a review (a few pages of prose).
+    pub const NARRATIVE: usize = 20_000;
+    /// A person's, unit's, organisation's or area's name.
+    pub const NAME: usize = 200;
+    /// The name an owner gives an API token.
+    pub const TOKEN_NAME: usize = 100;
+    /// An indicator's or form's name, a unit of measure, a rule's message.
+    pub const CATALOGUE_NAME: usize = 300;
+    /// A short free note (on a lineage link, an import).
+    pub const NOTE: usize = 1_000;
+}
+
+/// Refuse a text longer than `max` characters, naming the field, the length
+/// and the limit the Vietnamese way: "Ghi chú dài 15.728.640 ký tự, vượt giới
+/// hạn 1.000 ký tự". `label` starts the sentence ("Ghi chú", "Tên").
+pub fn check_len(label: &str, text: &str, max: usize) -> Result<(), crate::DomainError> {
+    // A text of at most `max` bytes has at most `max` characters: no count.
+    if text.len() <= max {
+        return Ok(());
+    }
+    let n = text.chars().count();
+    if n <= max {
+        return Ok(());
+    }
+    Err(crate::DomainError::invalid(format!(
+        "{label} dài {} ký tự, vượt giới hạn {} ký tự",
+        format_int(n as i64),
+        format_int(max as i64)
+    )))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lengths_are_counted_in_characters_and_refused_with_the_limit() {
+        // 1.000 Vietnamese characters are 3.000 bytes in UTF-8: allowed.
+        let full = "ế".repeat(limits::VALUE_COMMENT);
+        assert!(full.len() > limits::VALUE_COMMENT);
+        assert!(check_len("Ghi chú", &full, limits::VALUE_COMMENT).is_ok());
+        assert!(check_len("Ghi chú", "", limits::VALUE_COMMENT).is_ok());
+        let over = format!("{full}a");
+        assert_eq!(
+            check_len("Ghi chú", &over, limits::VALUE_COMMENT)
+                .unwrap_err()
+                .to_string(),
+            "Ghi chú dài 1.001 ký tự, vượt giới hạn 1.000 ký tự"
+        );
+        // A 15 MB comment is refused, and counting it stays linear.
+        let huge = "x".repeat(15 * 1024 * 1024);
+        let started = std::time::Instant::now();
+        assert_eq!(
+            check_len("Ghi chú", &huge, 2_000).unwrap_err().to_string(),
+            "Ghi chú dài 15.728.640 ký tự, vượt giới hạn 2.000 ký tự"
+        );
+        assert!(started.elapsed() < std::time::Duration::from_secs(2));
+    }
 
     #[test]
     fn fold_ignores_case_tones_and_normal_form() {

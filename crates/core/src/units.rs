@@ -372,9 +372,7 @@ impl Name {
         if cleaned.is_empty() {
             return Err(DomainError::invalid("tên không được để trống"));
         }
-        if cleaned.chars().count() > 200 {
-            return Err(DomainError::invalid("tên dài quá 200 ký tự"));
-        }
+        text::check_len("Tên", &cleaned, text::limits::NAME)?;
         if cleaned.chars().any(|c| c.is_control()) {
             return Err(DomainError::invalid("tên chứa ký tự điều khiển"));
         }

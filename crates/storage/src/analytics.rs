@@ -220,6 +220,10 @@ pub(crate) fn period_filter(periods: Option<&[String]>) -> String {
                 })
                 .map(|c| format!("'{c}'"))
                 .collect();
+            if codes.is_empty() {
+                // No period: nothing matches (never `IN ()`, which PostgreSQL refuses).
+                return "AND 1 = 0".to_string();
+            }
             format!("AND r.period IN ({})", codes.join(", "))
         }
     }

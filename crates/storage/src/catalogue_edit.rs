@@ -39,30 +39,33 @@ pub async fn update_indicator(
         clean_name(&edit.name_en, "tên tiếng Anh")?,
         clean_name(&edit.unit, "đơn vị tính")?,
     );
-    let mut tx = db.begin_write().await?;
-    sqlx::query("UPDATE indicators SET name_vi = $1, name_en = $2, unit = $3 WHERE id = $4")
-        .bind(&vi)
-        .bind(&en)
-        .bind(&unit)
-        .bind(before.id)
-        .execute(tx.conn())
+    let (vi, en, unit, before) = (&vi, &en, &unit, &before);
+    db.write(|mut tx| async move {
+        sqlx::query("UPDATE indicators SET name_vi = $1, name_en = $2, unit = $3 WHERE id = $4")
+            .bind(vi)
+            .bind(en)
+            .bind(unit)
+            .bind(before.id)
+            .execute(tx.conn())
+            .await?;
+        audit::append(
+            &mut tx,
+            Change {
+                who,
+                action: "indicator.update",
+                entity: "indicator",
+                entity_id: code.to_string(),
+                unit_id: None,
+                before: Some(
+                    json!({"name_vi": before.name_vi, "name_en": before.name_en, "unit": before.unit}),
+                ),
+                after: Some(json!({"name_vi": vi, "name_en": en, "unit": unit})),
+            },
+        )
         .await?;
-    audit::append(
-        &mut tx,
-        Change {
-            who,
-            action: "indicator.update",
-            entity: "indicator",
-            entity_id: code.to_string(),
-            unit_id: None,
-            before: Some(
-                json!({"name_vi": before.name_vi, "name_en": before.name_en, "unit": before.unit}),
-            ),
-            after: Some(json!({"name_vi": vi, "name_en": en, "unit": unit})),
-        },
-    )
+        tx.commit().await
+    })
     .await?;
-    tx.commit().await?;
     Ok(indicators_by_code(db, &[code.to_string()]).await?.remove(0))
 }
 
@@ -93,6 +96,11 @@ pub async fn add_rule(db: &Db, who: &Who, form_code: &str, r: RuleInput) -> Stor
     };
     let severity: validation::Severity = r.severity.parse()?;
     let message = antq_core::text::clean(&r.message);
+    antq_core::text::check_len(
+        "Thông báo của quy tắc",
+        &message,
+        antq_core::text::limits::CATALOGUE_NAME,
+    )?;
     if message.is_empty() {
         return Err(
             antq_core::DomainError::invalid("quy tắc cần một thông báo cho người nhập").into(),
@@ -112,37 +120,40 @@ pub async fn add_rule(db: &Db, who: &Who, form_code: &str, r: RuleInput) -> Stor
         ))
         .into());
     }
-    let mut tx = db.begin_write().await?;
-    sqlx::query(
-        "INSERT INTO validation_rules (form_id, code, left_expr, operator, right_expr, missing, severity, message_vi) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(form.id)
-    .bind(code.as_str())
-    .bind(left.text())
-    .bind(op.as_str())
-    .bind(right.text())
-    .bind(missing.as_str())
-    .bind(severity.as_str())
-    .bind(&message)
-    .execute(tx.conn())
-    .await
-    .map_err(|e| StorageError::unique_as_conflict(e, format!("biểu {} đã có quy tắc {}", form.code, code)))?;
-    audit::append(
-        &mut tx,
-        Change {
-            who,
-            action: "rule.create",
-            entity: "validation_rule",
-            entity_id: format!("{}/{}", form.code, code),
-            unit_id: None,
-            before: None,
-            after: Some(json!({"left": left.text(), "operator": op.as_str(), "right": right.text(),
-                               "missing": missing.as_str(), "severity": severity.as_str(), "message": message})),
-        },
-    )
+    let (form, code, left, right, message) = (&form, &code, &left, &right, &message);
+    db.write(|mut tx| async move {
+        sqlx::query(
+            "INSERT INTO validation_rules (form_id, code, left_expr, operator, right_expr, missing, severity, message_vi) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(form.id)
+        .bind(code.as_str())
+        .bind(left.text())
+        .bind(op.as_str())
+        .bind(right.text())
+        .bind(missing.as_str())
+        .bind(severity.as_str())
+        .bind(message)
+        .execute(tx.conn())
+        .await
+        .map_err(|e| StorageError::unique_as_conflict(e, format!("biểu {} đã có quy tắc {}", form.code, code)))?;
+        audit::append(
+            &mut tx,
+            Change {
+                who,
+                action: "rule.create",
+                entity: "validation_rule",
+                entity_id: format!("{}/{}", form.code, code),
+                unit_id: None,
+                before: None,
+                after: Some(json!({"left": left.text(), "operator": op.as_str(), "right": right.text(),
+                                   "missing": missing.as_str(), "severity": severity.as_str(), "message": message})),
+            },
+        )
+        .await?;
+        tx.commit().await
+    })
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 
@@ -161,36 +172,55 @@ pub async fn delete_rule(
         .ok_or_else(|| {
             StorageError::not_found(format!("quy tắc {rule_code} của biểu {form_code}"))
         })?;
-    let mut tx = db.begin_write().await?;
-    sqlx::query("DELETE FROM validation_rules WHERE form_id = $1 AND code = $2")
-        .bind(form.id)
-        .bind(rule_code)
-        .execute(tx.conn())
+    let form = &form;
+    db.write(|mut tx| async move {
+        sqlx::query("DELETE FROM validation_rules WHERE form_id = $1 AND code = $2")
+            .bind(form.id)
+            .bind(rule_code)
+            .execute(tx.conn())
+            .await?;
+        audit::append(
+            &mut tx,
+            Change {
+                who,
+                action: "rule.delete",
+                entity: "validation_rule",
+                entity_id: format!("{}/{}", form.code, rule_code),
+                unit_id: None,
+                before: Some(json!({"left": rule.left.text(), "operator": rule.op.as_str(), "right": rule.right.text(),
+                                    "severity": rule.severity.as_str(), "message": rule.message_vi})),
+                after: None,
+            },
+        )
         .await?;
-    audit::append(
-        &mut tx,
-        Change {
-            who,
-            action: "rule.delete",
-            entity: "validation_rule",
-            entity_id: format!("{}/{}", form.code, rule_code),
-            unit_id: None,
-            before: Some(json!({"left": rule.left.text(), "operator": rule.op.as_str(), "right": rule.right.text(),
-                                "severity": rule.severity.as_str(), "message": rule.message_vi})),
-            after: None,
-        },
-    )
+        tx.commit().await
+    })
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 
+/// A name of the catalogue, cleaned: not empty, at most
+/// [`limits::CATALOGUE_NAME`](antq_core::text::limits::CATALOGUE_NAME) characters.
 fn clean_name(s: &str, what: &str) -> StorageResult<String> {
     let c = antq_core::text::clean(s);
-    if c.is_empty() || c.chars().count() > 300 {
-        return Err(DomainError::invalid(format!("{what} phải có từ 1 đến 300 ký tự")).into());
+    if c.is_empty() {
+        return Err(DomainError::invalid(format!("{what} không được để trống")).into());
     }
+    antq_core::text::check_len(
+        &capitalised(what),
+        &c,
+        antq_core::text::limits::CATALOGUE_NAME,
+    )?;
     Ok(c)
+}
+
+/// "tên tiếng Việt" → "Tên tiếng Việt", to start a sentence.
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
 }
 
 /// The Vietnamese and English names of a new indicator or form (the English

@@ -17,7 +17,7 @@ use crate::reports;
 use crate::units::Unit;
 
 /// The longest comment, in characters.
-pub const MAX_CHARS: usize = 2000;
+pub const MAX_CHARS: usize = antq_core::text::limits::REPORT_COMMENT;
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Comment {
@@ -61,12 +61,10 @@ pub async fn add(
     body: &str,
 ) -> StorageResult<Comment> {
     let role = access::require_role(db, actor, Action::Comment, unit.id).await?;
+    antq_core::text::check_len("Ý kiến", body.trim(), MAX_CHARS)?;
     let body = antq_core::text::nfc(body.trim());
-    if body.is_empty() || body.chars().count() > MAX_CHARS {
-        return Err(antq_core::DomainError::invalid(format!(
-            "ý kiến phải có từ 1 đến {MAX_CHARS} ký tự"
-        ))
-        .into());
+    if body.is_empty() {
+        return Err(antq_core::DomainError::invalid("Ý kiến không được để trống").into());
     }
     let (p, _, _) = reports::check_period(form, period)?;
     let report_id = reports::report_id(db, form, unit, &p)
@@ -80,32 +78,42 @@ pub async fn add(
             ))
         })?;
     let now = dates::timestamp(dates::now_utc());
-    let mut tx = db.begin_write().await?;
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO report_comments (report_id, author, author_role, body, created_at) \
-         VALUES ($1, $2, $3, $4, $5) RETURNING id",
-    )
-    .bind(report_id)
-    .bind(&actor.username)
-    .bind(role.as_str())
-    .bind(&body)
-    .bind(&now)
-    .fetch_one(tx.conn())
-    .await?;
-    audit::append(
-        &mut tx,
-        Change {
-            who: &actor.who(),
-            action: "report.comment",
-            entity: "report",
-            entity_id: report_id.to_string(),
-            unit_id: Some(unit.id),
-            before: None,
-            after: Some(json!({"comment_id": id, "role": role.as_str(), "body": body})),
-        },
-    )
-    .await?;
-    tx.commit().await?;
+    let (who, body_ref, now_ref) = (actor.who(), &body, &now);
+    let id = db
+        .write(|mut tx| {
+            let who = &who;
+            async move {
+                let id: i64 = sqlx::query_scalar(
+            "INSERT INTO report_comments (report_id, author, author_role, body, created_at) \
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(report_id)
+        .bind(&actor.username)
+        .bind(role.as_str())
+        .bind(body_ref)
+        .bind(now_ref)
+        .fetch_one(tx.conn())
+        .await?;
+                audit::append(
+                    &mut tx,
+                    Change {
+                        who,
+                        action: "report.comment",
+                        entity: "report",
+                        entity_id: report_id.to_string(),
+                        unit_id: Some(unit.id),
+                        before: None,
+                        after: Some(
+                            json!({"comment_id": id, "role": role.as_str(), "body": body_ref}),
+                        ),
+                    },
+                )
+                .await?;
+                tx.commit().await?;
+                Ok(id)
+            }
+        })
+        .await?;
     Ok(Comment {
         id,
         author: actor.username.clone(),

@@ -385,29 +385,41 @@ pub async fn run(
         })
         .collect();
     let checked = started.elapsed();
-    let mut tx = db.begin_write().await?;
-    let found = reports::existing(&mut tx, &items).await?;
-    for (t, _) in &groups {
-        if let Some((_, state)) = found.get(&(t.form.id, t.unit.id, t.period.clone())) {
-            if !state.editable() {
-                errors.push_with(|| format!(
-                    "báo cáo {} kỳ {} của {} đang ở trạng thái \"{}\": các giá trị của nó không được ghi",
-                    t.form.code,
-                    t.period,
-                    t.unit.name,
-                    state.label_vi()
-                ));
+    // Run again from the start if the database rolls it back for a
+    // deadlock (`Db::write`): the file is freed on the first attempt only.
+    let mut leftovers: Option<Box<dyn std::any::Any + Send>> = Some(Box::new(rows));
+    let (groups_ref, items_ref, errors_ref) = (&groups, &items, &errors);
+    let (changes, written) = db
+        .write(|mut tx| {
+            let leftovers = leftovers.take().unwrap_or_else(|| Box::new(()));
+            async move {
+                let mut errors = errors_ref.clone();
+                let found = reports::existing(&mut tx, items_ref).await?;
+                for (t, _) in groups_ref {
+                    if let Some((_, state)) = found.get(&(t.form.id, t.unit.id, t.period.clone())) {
+                        if !state.editable() {
+                            errors.push_with(|| format!(
+                                "báo cáo {} kỳ {} của {} đang ở trạng thái \"{}\": các giá trị của nó không được ghi",
+                                t.form.code,
+                                t.period,
+                                t.unit.name,
+                                state.label_vi()
+                            ));
+                        }
+                    }
+                }
+                if !errors.is_empty() {
+                    return Err(StorageError::Rejected(errors.into_vec()));
+                }
+                let changes = reports::apply_many(&mut tx, who, items_ref, found, leftovers).await?;
+                let written = started.elapsed();
+                if !dry_run {
+                    tx.commit().await?;
+                }
+                Ok((changes, written))
             }
-        }
-    }
-    if !errors.is_empty() {
-        return Err(StorageError::Rejected(errors.into_vec()));
-    }
-    let changes = reports::apply_many(&mut tx, who, &items, found, Box::new(rows)).await?;
-    let written = started.elapsed();
-    if !dry_run {
-        tx.commit().await?;
-    }
+        })
+        .await?;
     tracing::info!(
         rows = n,
         reports = groups.len(),

@@ -553,7 +553,7 @@ pub async fn run_until(db: &Db, last: i64) -> StorageResult<Vec<i64>> {
         .iter()
         .filter(|m| !applied.contains(&m.version) && m.version <= last)
     {
-        let mut tx = db.begin_write().await?;
+        let mut tx = db.begin_unaudited().await?;
         let specific = match db.backend() {
             Backend::Sqlite => m.sqlite,
             Backend::Postgres => m.postgres,

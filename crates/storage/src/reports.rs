@@ -313,9 +313,18 @@ pub fn check_inputs(form: &Form, inputs: &[ValueInput]) -> Vec<String> {
                 )
             });
         }
-        if let Some((milli, _, _)) = &input.value {
+        if let Some((milli, _, comment)) = &input.value {
             if let Err(e) = check_value(*milli, ind.value_type) {
                 errors.push(format!("{}: {e}", key(&ind.code, &input.option)));
+            }
+            if let Some(c) = comment {
+                if let Err(e) = antq_core::text::check_len(
+                    &format!("Ghi chú của {}", key(&ind.code, &input.option)),
+                    c.trim(),
+                    antq_core::text::limits::VALUE_COMMENT,
+                ) {
+                    errors.push(e.to_string());
+                }
             }
         }
     }
@@ -1052,9 +1061,12 @@ pub async fn put_values(
     if !errors.is_empty() {
         return Err(StorageError::Rejected(errors));
     }
-    let mut tx = db.begin_write().await?;
-    apply_values(&mut tx, who, form, unit, period, &inputs).await?;
-    tx.commit().await?;
+    let inputs = &inputs[..];
+    db.write(|mut tx| async move {
+        apply_values(&mut tx, who, form, unit, period, inputs).await?;
+        tx.commit().await
+    })
+    .await?;
     view(db, form, unit, period).await
 }
 
@@ -1082,6 +1094,14 @@ pub async fn transition(
     let next = t
         .apply(row.state)
         .map_err(|e| StorageError::Conflict(e.to_string()))?;
+    if let Some(c) = &comment {
+        let label = if t == Transition::Return {
+            "Lý do trả lại"
+        } else {
+            "Ghi chú"
+        };
+        antq_core::text::check_len(label, c.trim(), antq_core::text::limits::RETURN_REASON)?;
+    }
     let comment = comment
         .map(|c| antq_core::text::nfc(c.trim()))
         .filter(|c| !c.is_empty());
@@ -1102,55 +1122,59 @@ pub async fn transition(
     if t == Transition::Return && comment.is_none() {
         return Err(antq_core::DomainError::invalid("trả lại báo cáo cần ghi rõ lý do").into());
     }
-    let mut tx = db.begin_write().await?;
-    // The state again, inside the transaction (locked on PostgreSQL): two
-    // approvers acting at once must not both move the rollups.
-    let state_now = state_in(&mut tx, form, unit, &p).await?.map(|(_, s)| s);
-    if state_now != Some(row.state) {
-        return Err(StorageError::Conflict(format!(
-            "báo cáo {} kỳ {} của {} vừa được chuyển sang trạng thái \"{}\": hãy tải lại",
-            form.code,
-            p.code(),
-            unit.name,
-            state_now.map_or("chưa nhập", |s| s.label_vi())
-        )));
-    }
-    let now = dates::timestamp(dates::now_utc());
-    sqlx::query(
-        "UPDATE reports SET state = $1, state_changed_at = $2, state_changed_by = $3, \
-         return_comment = CASE WHEN $4 IS NULL THEN return_comment ELSE $4 END WHERE id = $5",
-    )
-    .bind(next.as_str())
-    .bind(&now)
-    .bind(&who.name)
-    .bind(comment.clone())
-    .bind(row.id)
-    .execute(tx.conn())
-    .await?;
-    let was = row.state == ReportState::Approved;
-    let is = next == ReportState::Approved;
-    if was != is {
-        crate::rollups::move_report(&mut tx, row.id, is).await?;
-    }
-    audit::append(
-        &mut tx,
-        Change {
-            who,
-            action: match t {
-                Transition::Submit => "report.submit",
-                Transition::Approve => "report.approve",
-                Transition::Return => "report.return",
-                Transition::Reopen => "report.reopen",
+    let comment = comment.as_deref();
+    let row = &row;
+    db.write(|mut tx| async move {
+        // The state again, inside the transaction (locked on PostgreSQL):
+        // two approvers acting at once must not both move the rollups.
+        let state_now = state_in(&mut tx, form, unit, &p).await?.map(|(_, s)| s);
+        if state_now != Some(row.state) {
+            return Err(StorageError::Conflict(format!(
+                "báo cáo {} kỳ {} của {} vừa được chuyển sang trạng thái \"{}\": hãy tải lại",
+                form.code,
+                p.code(),
+                unit.name,
+                state_now.map_or("chưa nhập", |s| s.label_vi())
+            )));
+        }
+        let now = dates::timestamp(dates::now_utc());
+        sqlx::query(
+            "UPDATE reports SET state = $1, state_changed_at = $2, state_changed_by = $3, \
+             return_comment = CASE WHEN $4 IS NULL THEN return_comment ELSE $4 END WHERE id = $5",
+        )
+        .bind(next.as_str())
+        .bind(&now)
+        .bind(&who.name)
+        .bind(comment)
+        .bind(row.id)
+        .execute(tx.conn())
+        .await?;
+        let was = row.state == ReportState::Approved;
+        let is = next == ReportState::Approved;
+        if was != is {
+            crate::rollups::move_report(&mut tx, row.id, is).await?;
+        }
+        audit::append(
+            &mut tx,
+            Change {
+                who,
+                action: match t {
+                    Transition::Submit => "report.submit",
+                    Transition::Approve => "report.approve",
+                    Transition::Return => "report.return",
+                    Transition::Reopen => "report.reopen",
+                },
+                entity: "report",
+                entity_id: row.id.to_string(),
+                unit_id: Some(unit.id),
+                before: Some(json!({"state": row.state.as_str()})),
+                after: Some(json!({"state": next.as_str(), "comment": comment})),
             },
-            entity: "report",
-            entity_id: row.id.to_string(),
-            unit_id: Some(unit.id),
-            before: Some(json!({"state": row.state.as_str()})),
-            after: Some(json!({"state": next.as_str(), "comment": comment})),
-        },
-    )
+        )
+        .await?;
+        tx.commit().await
+    })
     .await?;
-    tx.commit().await?;
     view(db, form, unit, period).await
 }
 

@@ -327,45 +327,58 @@ pub struct NewReview {
 
 /// Build a review from today's approved data and keep it (audited).
 pub async fn create(db: &Db, who: &Who, n: NewReview) -> StorageResult<i64> {
+    // The years in range and in order (a stage built in code skips its parser).
+    antq_core::periods::YearRange::new(n.stage.from, n.stage.to)?;
+    if n.stage
+        .half
+        .is_some_and(|h| !(1..=2).contains(&h) || n.stage.to != n.stage.from)
+    {
+        return Err(DomainError::invalid("Sơ kết 6 tháng là S1 hoặc S2 của một năm").into());
+    }
     if n.stage.to - n.stage.from > 30 {
         return Err(DomainError::invalid("một kỳ sơ kết, tổng kết dài tối đa 30 năm").into());
     }
     let snap = snapshot(db, &n.unit, n.stage).await?;
     let narrative = generated(&snap);
     let now = dates::timestamp(dates::now_utc());
-    let mut tx = db.begin_write().await?;
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO reviews (unit_id, owner, period_from, period_to, half, issue_date, snapshot, narrative, edited, \
-         created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $10, $5, $6, $7, 0, $8, $9, $9) RETURNING id",
-    )
-    .bind(n.unit.id)
-    .bind(n.owner.as_str())
-    .bind(i64::from(n.stage.from))
-    .bind(i64::from(n.stage.to))
-    .bind(dates::iso(n.issue_date))
-    .bind(serde_json::to_string(&snap).map_err(json_err)?)
-    .bind(serde_json::to_string(&narrative).map_err(json_err)?)
-    .bind(&who.name)
-    .bind(&now)
-    .bind(n.stage.half.map(i64::from))
-    .fetch_one(tx.conn())
-    .await?;
-    audit::append(
-        &mut tx,
-        Change {
-            who,
-            action: "review.create",
-            entity: "review",
-            entity_id: id.to_string(),
-            unit_id: Some(n.unit.id),
-            before: None,
-            after: Some(json!({"unit": n.unit.code, "owner": n.owner.as_str(),
-                               "from": n.stage.from, "to": n.stage.to, "half": n.stage.half,
-                               "issue_date": dates::iso(n.issue_date)})),
-        },
-    )
-    .await?;
-    tx.commit().await?;
+    let (n, snap, narrative, now) = (&n, &snap, &narrative, &now);
+    let id = db
+        .write(|mut tx| async move {
+            let id: i64 = sqlx::query_scalar(
+            "INSERT INTO reviews (unit_id, owner, period_from, period_to, half, issue_date, snapshot, narrative, edited, \
+             created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $10, $5, $6, $7, 0, $8, $9, $9) RETURNING id",
+            )
+            .bind(n.unit.id)
+            .bind(n.owner.as_str())
+            .bind(i64::from(n.stage.from))
+            .bind(i64::from(n.stage.to))
+            .bind(dates::iso(n.issue_date))
+            .bind(serde_json::to_string(&snap).map_err(json_err)?)
+            .bind(serde_json::to_string(&narrative).map_err(json_err)?)
+            .bind(&who.name)
+            .bind(now)
+            .bind(n.stage.half.map(i64::from))
+            .fetch_one(tx.conn())
+            .await?;
+            audit::append(
+            &mut tx,
+            Change {
+                who,
+                action: "review.create",
+                entity: "review",
+                entity_id: id.to_string(),
+                unit_id: Some(n.unit.id),
+                before: None,
+                after: Some(json!({"unit": n.unit.code, "owner": n.owner.as_str(),
+                                   "from": n.stage.from, "to": n.stage.to, "half": n.stage.half,
+                                   "issue_date": dates::iso(n.issue_date)})),
+            },
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(id)
+        })
+        .await?;
     Ok(id)
 }
 
@@ -437,9 +450,11 @@ pub async fn edit_narrative(
             Some(t) => antq_core::text::nfc(t.trim()),
             None => p.text.clone(),
         };
-        if text.chars().count() > 20_000 {
-            return Err(DomainError::invalid("một đoạn dài tối đa 20.000 ký tự").into());
-        }
+        antq_core::text::check_len(
+            &format!("Đoạn \"{}\"", p.heading),
+            &text,
+            antq_core::text::limits::NARRATIVE,
+        )?;
         if !text.is_empty() {
             next.push(Paragraph { text, ..p.clone() });
         }
@@ -448,27 +463,31 @@ pub async fn edit_narrative(
         return Ok(review);
     }
     let now = dates::timestamp(dates::now_utc());
-    let mut tx = db.begin_write().await?;
-    sqlx::query("UPDATE reviews SET narrative = $1, edited = 1, updated_at = $2 WHERE id = $3")
-        .bind(serde_json::to_string(&next).map_err(json_err)?)
-        .bind(&now)
-        .bind(id)
-        .execute(tx.conn())
+    let (next, now, review) = (&next, &now, &review);
+    db.write(|mut tx| async move {
+        sqlx::query("UPDATE reviews SET narrative = $1, edited = 1, updated_at = $2 WHERE id = $3")
+            .bind(serde_json::to_string(&next).map_err(json_err)?)
+            .bind(now)
+            .bind(id)
+            .execute(tx.conn())
+            .await?;
+        audit::append(
+            &mut tx,
+            Change {
+                who,
+                action: "review.edit",
+                entity: "review",
+                entity_id: id.to_string(),
+                unit_id: Some(review.unit_id),
+                before: Some(json!(review.narrative)),
+                after: Some(json!(next)),
+            },
+        )
         .await?;
-    audit::append(
-        &mut tx,
-        Change {
-            who,
-            action: "review.edit",
-            entity: "review",
-            entity_id: id.to_string(),
-            unit_id: Some(review.unit_id),
-            before: Some(json!(review.narrative)),
-            after: Some(json!(next)),
-        },
-    )
+        tx.commit().await?;
+        Ok(())
+    })
     .await?;
-    tx.commit().await?;
     get(db, id).await
 }
 

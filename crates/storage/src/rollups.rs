@@ -88,13 +88,22 @@ pub async fn add_many(
     if changes.is_empty() {
         return Ok(());
     }
-    let mut rows = Vec::new();
+    // In key order (node, map kind, indicator), as every writer of rollup
+    // rows takes them: two writers then lock shared rows in the same order.
+    let mut keyed = Vec::new();
     for (node, kind, split) in nodes(tx, unit_id).await? {
         for (ind, c) in &changes {
-            rows.push(vec![
-                Val::Int(*ind),
+            keyed.push(((node, kind, *ind), split, *c));
+        }
+    }
+    keyed.sort_unstable_by_key(|(k, _, _)| *k);
+    let rows = keyed
+        .into_iter()
+        .map(|((node, kind, ind), split, c)| {
+            vec![
+                Val::Int(ind),
                 Val::Int(node),
-                Val::Text(kind.to_string()),
+                Val::Str(kind),
                 Val::Int(year),
                 Val::Int(i64::from(approved)),
                 Val::Int(c.milli),
@@ -103,9 +112,9 @@ pub async fn add_many(
                 Val::Int(c.nearly),
                 Val::Int(c.about),
                 Val::Int(if split != 0 { c.n } else { 0 }),
-            ]);
-        }
-    }
+            ]
+        })
+        .collect();
     upsert_rows(tx, "rollup_year", COLUMNS, rows, ON_CONFLICT).await
 }
 

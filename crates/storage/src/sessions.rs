@@ -89,7 +89,7 @@ pub async fn load(
         return Ok(None);
     };
     if now - seen > idle || now - created > absolute {
-        let mut tx = db.begin_write().await?;
+        let mut tx = db.begin_unaudited().await?;
         sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
             .bind(&digest)
             .execute(tx.conn())
@@ -99,7 +99,7 @@ pub async fn load(
     }
     // Record activity at most once a minute, not on every request.
     if now - seen > Duration::seconds(60) {
-        let mut tx = db.begin_write().await?;
+        let mut tx = db.begin_unaudited().await?;
         sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
             .bind(dates::timestamp(now))
             .bind(&digest)
@@ -159,6 +159,11 @@ pub async fn create_token(
 ) -> StorageResult<(i64, String)> {
     let token = auth::new_api_token();
     let name = antq_core::text::clean(name);
+    antq_core::text::check_len(
+        "Tên mã truy cập",
+        &name,
+        antq_core::text::limits::TOKEN_NAME,
+    )?;
     let name = if name.is_empty() {
         "API".to_string()
     } else {
@@ -257,7 +262,7 @@ pub async fn user_for_token(db: &Db, token: &str) -> StorageResult<Option<i64>> 
         .and_then(parse_ts)
         .is_none_or(|t| now - t > Duration::seconds(60))
     {
-        let mut tx = db.begin_write().await?;
+        let mut tx = db.begin_unaudited().await?;
         sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
             .bind(dates::timestamp(now))
             .bind(row.get::<i64, _>(0))

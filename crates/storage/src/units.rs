@@ -353,6 +353,9 @@ pub async fn add_link(
     let succ = by_id(db, successor_id).await?;
     check_link_order(&pred, &succ)?;
     let note = note.map(|n| text::clean(&n)).filter(|n| !n.is_empty());
+    if let Some(n) = &note {
+        text::check_len("Ghi chú", n, text::limits::NOTE)?;
+    }
     let mut tx = db.begin_write().await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO unit_links (predecessor_id, successor_id, share, note) VALUES ($1, $2, $3, $4) RETURNING id",
@@ -410,6 +413,9 @@ pub async fn update_link(
 ) -> StorageResult<()> {
     let old = link_by_id(db, id).await?;
     let note = note.map(|n| text::clean(&n)).filter(|n| !n.is_empty());
+    if let Some(n) = &note {
+        text::check_len("Ghi chú", n, text::limits::NOTE)?;
+    }
     let mut tx = db.begin_write().await?;
     sqlx::query("UPDATE unit_links SET share = $1, note = $2 WHERE id = $3")
         .bind(share.as_str())

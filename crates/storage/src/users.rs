@@ -135,6 +135,7 @@ pub async fn grants_of(db: &Db, user_id: i64) -> StorageResult<Vec<Grant>> {
 /// Create a user with grants (audited). The password is hashed with Argon2id.
 pub async fn create(db: &Db, who: &Who, new: NewUser) -> StorageResult<i64> {
     let display_name = text::clean(&new.display_name);
+    text::check_len("Họ tên", &display_name, text::limits::NAME)?;
     let display_name = if display_name.is_empty() {
         new.username.as_str().to_string()
     } else {

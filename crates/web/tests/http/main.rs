@@ -12,3 +12,4 @@ mod files;
 mod limits;
 mod pages;
 mod reviews;
+mod text_limits;

@@ -30,6 +30,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", api::routes())
         .route("/healthz", axum::routing::get(api::health))
         .layer(middleware::from_fn(csrf::protect))
+        .layer(middleware::from_fn(crate::error::contract))
         .layer(middleware::from_fn_with_state(state.clone(), auth::resolve))
         .layer(SetResponseHeaderLayer::if_not_present(
             HeaderName::from_static("x-content-type-options"),

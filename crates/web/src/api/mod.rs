@@ -21,6 +21,9 @@ use crate::state::AppState;
 
 pub const OPENAPI: &str = include_str!("openapi.json");
 
+/// The largest body of any other request (axum's default limit).
+pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
+
 /// The largest file accepted for import.
 pub const UPLOAD_LIMIT: usize = 20 * 1024 * 1024;
 

@@ -7,6 +7,7 @@ mod access;
 mod api_units;
 mod auth;
 mod data;
+mod errors;
 mod files;
 mod pages;
 mod reviews;

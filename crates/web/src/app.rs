@@ -30,6 +30,8 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", api::routes())
         .route("/healthz", axum::routing::get(api::health))
         .layer(middleware::from_fn(csrf::protect))
+        // A panic inside becomes a 500 that the error contract answers as JSON or a page.
+        .layer(CatchPanicLayer::new())
         .layer(middleware::from_fn(crate::error::contract))
         .layer(middleware::from_fn_with_state(state.clone(), auth::resolve))
         .layer(SetResponseHeaderLayer::if_not_present(

@@ -3,16 +3,18 @@
 //! Vietnamese message, instead of axum's plain English text.
 //!
 //! Statuses: a body that is not JSON by its `Content-Type` is 415; JSON that
-//! does not parse is 400; JSON of the wrong shape (a missing field, a wrong
-//! type) is 422; a body over the limit is 413; a path segment that is not of
+//! does not parse is 400; JSON of the wrong shape (not an object, a missing
+//! field, a wrong type) is 422; a body over the limit is 413; a path segment that is not of
 //! the expected type (`/users/abc`) is 400; a query string that does not fit
 //! (a wrong type, a parameter given twice) is 400. axum's own English text is
 //! kept in `detail`, for developers.
 
+use axum::body::Bytes;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, OptionalFromRequest, Request};
+use axum::http::header::CONTENT_TYPE;
 use axum::http::request::Parts;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -33,25 +35,78 @@ pub struct Query<T>(pub T);
 
 fn json_failure(r: JsonRejection) -> ApiError {
     let (status, message) = match &r {
-        JsonRejection::MissingJsonContentType(_) => (
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "Nội dung gửi lên phải là JSON (Content-Type: application/json)".to_string(),
-        ),
-        JsonRejection::JsonSyntaxError(_) => (
-            StatusCode::BAD_REQUEST,
-            "Nội dung gửi lên không phải JSON hợp lệ".to_string(),
-        ),
+        JsonRejection::MissingJsonContentType(_) => {
+            (StatusCode::UNSUPPORTED_MEDIA_TYPE, NOT_JSON.to_string())
+        }
+        JsonRejection::JsonSyntaxError(_) => (StatusCode::BAD_REQUEST, BAD_JSON.to_string()),
         JsonRejection::JsonDataError(_) => (
             StatusCode::UNPROCESSABLE_ENTITY,
             "Nội dung JSON thiếu trường bắt buộc hoặc có trường sai kiểu".to_string(),
         ),
-        JsonRejection::BytesRejection(_) if r.status() == StatusCode::PAYLOAD_TOO_LARGE => (
-            StatusCode::PAYLOAD_TOO_LARGE,
-            crate::error::too_large_message(crate::api::BODY_LIMIT),
-        ),
         _ => (r.status(), "Không đọc được nội dung gửi lên".to_string()),
     };
     ApiError(Failure::new(status, message).with_detail(r.body_text()))
+}
+
+const NOT_JSON: &str = "Nội dung gửi lên phải là JSON (Content-Type: application/json)";
+const BAD_JSON: &str = "Nội dung gửi lên không phải JSON hợp lệ";
+
+/// `application/json` or `application/…+json`, with any parameters.
+fn is_json(headers: &HeaderMap) -> bool {
+    let Some(ct) = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let essence = ct
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+/// Read the body and parse it; every body of the API is a JSON object (serde
+/// would otherwise also read a struct from an array of its fields).
+async fn read<T: DeserializeOwned, S: Send + Sync>(req: Request, state: &S) -> Result<T, ApiError> {
+    if !is_json(req.headers()) {
+        return Err(ApiError(Failure::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            NOT_JSON,
+        )));
+    }
+    let bytes = match Bytes::from_request(req, state).await {
+        Ok(b) => b,
+        Err(r) if r.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            return Err(ApiError(Failure::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                crate::error::too_large_message(crate::api::BODY_LIMIT),
+            )))
+        }
+        Err(r) => {
+            return Err(ApiError(
+                Failure::new(r.status(), "Không đọc được nội dung gửi lên")
+                    .with_detail(r.body_text()),
+            ))
+        }
+    };
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+    if first != Some(&b'{') {
+        return Err(
+            if serde_json::from_slice::<serde::de::IgnoredAny>(&bytes).is_ok() {
+                ApiError(Failure::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "Nội dung JSON phải là một đối tượng {…}",
+                ))
+            } else {
+                ApiError(Failure::new(StatusCode::BAD_REQUEST, BAD_JSON))
+            },
+        );
+    }
+    match axum::Json::<T>::from_bytes(&bytes) {
+        Ok(axum::Json(v)) => Ok(v),
+        Err(r) => Err(json_failure(r)),
+    }
 }
 
 impl<T, S> FromRequest<S> for Json<T>
@@ -62,10 +117,7 @@ where
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match <axum::Json<T> as FromRequest<S>>::from_request(req, state).await {
-            Ok(axum::Json(v)) => Ok(Json(v)),
-            Err(r) => Err(json_failure(r)),
-        }
+        read(req, state).await.map(Json)
     }
 }
 
@@ -78,10 +130,10 @@ where
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Option<Self>, Self::Rejection> {
-        match <axum::Json<T> as OptionalFromRequest<S>>::from_request(req, state).await {
-            Ok(v) => Ok(v.map(|axum::Json(v)| Json(v))),
-            Err(r) => Err(json_failure(r)),
+        if req.headers().get(CONTENT_TYPE).is_none() {
+            return Ok(None);
         }
+        read(req, state).await.map(|v| Some(Json(v)))
     }
 }
 

@@ -96,6 +96,17 @@ async fn the_api_answers_every_framework_error_as_json() {
         .unwrap();
     api_error(res, StatusCode::UNPROCESSABLE_ENTITY).await;
 
+    // JSON that is not an object (serde would read a struct from an array): 422.
+    let res = c
+        .post(url("/api/v1/tokens"))
+        .header("X-CSRF-Token", &csrf)
+        .header(CONTENT_TYPE, "application/json")
+        .body("[]")
+        .send()
+        .await
+        .unwrap();
+    api_error(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+
     // An unknown route under the API: 404 JSON, also outside /api/v1.
     for p in [
         "/api/v1/khong-co",
@@ -360,4 +371,44 @@ async fn the_openapi_document_describes_every_answer() {
     assert!(s["NewOrganisation"]["properties"]["kind"]["enum"].is_array());
     assert!(s["Role"]["enum"].is_array());
     assert!(s["Report"]["properties"]["state"]["enum"].is_array());
+}
+
+#[tokio::test]
+async fn a_panic_is_a_500_in_the_contract() {
+    use axum::body::Body;
+    use axum::http::Request;
+    use tower::ServiceExt;
+
+    async fn boom() -> &'static str {
+        panic!("a handler that fails")
+    }
+    let app = axum::Router::new()
+        .route("/api/v1/boom", axum::routing::get(boom))
+        .route("/boom", axum::routing::get(boom))
+        .layer(tower_http::catch_panic::CatchPanicLayer::new())
+        .layer(axum::middleware::from_fn(antq_web::error::contract));
+    let res = app
+        .clone()
+        .oneshot(Request::get("/api/v1/boom").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 500);
+    let bytes = axum::body::to_bytes(res.into_body(), 1 << 20)
+        .await
+        .unwrap();
+    let v: Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(v["error"], "Lỗi hệ thống, xin thử lại sau");
+    let res = app
+        .oneshot(Request::get("/boom").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 500);
+    let bytes = axum::body::to_bytes(res.into_body(), 1 << 20)
+        .await
+        .unwrap();
+    let html = String::from_utf8(bytes.to_vec()).unwrap();
+    assert!(
+        html.contains("Lỗi hệ thống") && html.contains("class=\"topbar\""),
+        "{html}"
+    );
 }

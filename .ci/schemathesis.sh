@@ -7,6 +7,7 @@
 #
 #   bash .ci/schemathesis.sh            # both roles
 #   ST_ROLES="quantri" bash .ci/schemathesis.sh
+#   ST_SEED=random ST_MAX_EXAMPLES=50 ST_MAX_TIME=600 bash .ci/schemathesis.sh
 #
 # Needs python3 (with venv) and target/debug/antq (built if missing).
 set -euo pipefail
@@ -32,6 +33,11 @@ fi
 "$VENV/bin/schemathesis" --version
 cargo build -q -p antq
 
+# A fixed seed keeps CI repeatable; ST_SEED=random explores.
+SEED="${ST_SEED:-20261202}"
+SEED_ARGS=()
+[ "$SEED" = random ] || SEED_ARGS=(--seed "$SEED")
+
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
@@ -53,7 +59,7 @@ st_run() {
     --header "Authorization: Bearer $TOKEN" \
     --max-examples "$MAX_EXAMPLES" \
     --request-timeout 30 \
-    --seed "${ST_SEED:-20261202}" \
+    ${SEED_ARGS[@]+"${SEED_ARGS[@]}"} \
     --workers 1 \
     "$@")
 }

@@ -306,7 +306,15 @@ pub async fn export(
     Path((form, unit)): Path<(String, String)>,
     Query(p): Query<ExportParams>,
 ) -> ApiResult<axum::response::Response> {
-    let dhis2 = matches!(p.format.as_deref(), Some("dhis2") | Some("json"));
+    let dhis2 = match p.format.as_deref() {
+        None | Some("csv") => false,
+        Some("dhis2") | Some("json") => true,
+        Some(other) => {
+            return Err(ApiError(Failure::bad_request(format!(
+                "Định dạng \"{other}\" không hỗ trợ (csv, dhis2)"
+            ))))
+        }
+    };
     let d = statistics::export(
         &state.db,
         Some(&ctx.actor),

@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 ROOT="$PWD"
 
 ST_VERSION="4.32.5"
-VENV="${ANTQ_SCHEMATHESIS_VENV:-$HOME/.cache/antq/schemathesis-$ST_VERSION}"
+VENV="${ANTQ_SCHEMATHESIS_VENV:-${HOME:-$ROOT/target}/.cache/antq/schemathesis-$ST_VERSION}"
 ROLES="${ST_ROLES:-quantri ca.muongphang}"
 MAX_EXAMPLES="${ST_MAX_EXAMPLES:-15}"
 MAX_TIME="${ST_MAX_TIME:-150}"

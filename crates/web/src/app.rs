@@ -38,6 +38,12 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", api::routes(state.config.upload_limit))
         .route("/healthz", axum::routing::get(api::health))
         .layer(middleware::from_fn(csrf::protect))
+        // A panic inside becomes a 500 that the error contract answers as JSON or a page.
+        .layer(CatchPanicLayer::new())
+        .layer(middleware::from_fn(crate::error::contract))
+        .layer(axum::Extension(crate::error::UploadLimit(
+            state.config.upload_limit,
+        )))
         .layer(middleware::from_fn_with_state(state.clone(), auth::resolve))
         .layer(middleware::from_fn_with_state(state.clone(), time_limit))
         .layer(SetResponseHeaderLayer::if_not_present(

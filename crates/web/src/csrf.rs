@@ -100,9 +100,19 @@ pub async fn protect(req: Request, next: Next) -> Response {
         return refuse(is_api, "thiếu mã chống giả mạo (CSRF)");
     }
     let (parts, body) = req.into_parts();
-    let bytes = match axum::body::to_bytes(body, 2 * 1024 * 1024).await {
+    let bytes = match axum::body::to_bytes(body, crate::api::BODY_LIMIT).await {
         Ok(b) => b,
-        Err(_) => return refuse(is_api, "nội dung gửi lên quá lớn"),
+        Err(_) => {
+            let f = Failure::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                crate::error::too_large_message(crate::api::BODY_LIMIT),
+            );
+            return if is_api {
+                ApiError(f).into_response()
+            } else {
+                PageError(f).into_response()
+            };
+        }
     };
     match form_field(&bytes, FIELD) {
         Some(given) if same(&given, &expected) => {

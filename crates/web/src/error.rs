@@ -3,18 +3,23 @@
 
 use antq_core::DomainError;
 use antq_storage::StorageError;
-use axum::http::StatusCode;
+use axum::extract::{FromRequestParts, Request};
+use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE, REFERER};
+use axum::http::{Method, StatusCode};
+use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
 
 /// What went wrong, independent of how it is shown.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Failure {
     pub status: StatusCode,
     pub message: String,
     /// Every error of a rejected file or form, when there are several.
     pub errors: Vec<String>,
+    /// The framework's own (English) explanation, for developers.
+    pub detail: Option<String>,
 }
 
 impl Failure {
@@ -23,26 +28,32 @@ impl Failure {
             status,
             message: message.into(),
             errors: Vec::new(),
+            detail: None,
         }
     }
 
+    pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = Some(detail.into());
+        self
+    }
+
     pub fn unauthorized() -> Self {
-        Failure::new(StatusCode::UNAUTHORIZED, "cần đăng nhập")
+        Failure::new(StatusCode::UNAUTHORIZED, "Cần đăng nhập")
     }
 
     pub fn forbidden() -> Self {
-        Failure::new(StatusCode::FORBIDDEN, "không có quyền với đơn vị này")
+        Failure::new(StatusCode::FORBIDDEN, "Không có quyền với đơn vị này")
     }
 
     pub fn bad_request(msg: impl Into<String>) -> Self {
         Failure::new(StatusCode::BAD_REQUEST, msg)
     }
 
-    /// "không tìm thấy {what}".
+    /// "Không tìm thấy {what}".
     pub fn not_found(what: impl Into<String>) -> Self {
         Failure::new(
             StatusCode::NOT_FOUND,
-            format!("không tìm thấy {}", what.into()),
+            format!("Không tìm thấy {}", what.into()),
         )
     }
 }
@@ -59,16 +70,17 @@ impl From<StorageError> for Failure {
             StorageError::Rejected(errors) => Failure {
                 status: StatusCode::UNPROCESSABLE_ENTITY,
                 message: format!(
-                    "dữ liệu có {} lỗi, không có gì được ghi",
+                    "Dữ liệu có {} lỗi, không có gì được ghi",
                     antq_core::text::format_int(antq_core::imports::error_count(&errors) as i64)
                 ),
                 errors,
+                detail: None,
             },
             StorageError::Database(e) => {
                 tracing::error!(error = %e, "database error");
                 Failure::new(
                     StatusCode::INTERNAL_SERVER_ERROR,
-                    "lỗi hệ thống, xin thử lại sau",
+                    "Lỗi hệ thống, xin thử lại sau",
                 )
             }
         }
@@ -86,7 +98,7 @@ impl From<askama::Error> for Failure {
         tracing::error!(error = %e, "template error");
         Failure::new(
             StatusCode::INTERNAL_SERVER_ERROR,
-            "lỗi hệ thống, xin thử lại sau",
+            "Lỗi hệ thống, xin thử lại sau",
         )
     }
 }
@@ -104,11 +116,13 @@ impl<E: Into<Failure>> From<E> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let f = self.0;
-        let body = if f.errors.is_empty() {
-            json!({"error": f.message})
-        } else {
-            json!({"error": f.message, "errors": f.errors})
-        };
+        let mut body = json!({"error": capitalised(&f.message)});
+        if !f.errors.is_empty() {
+            body["errors"] = json!(f.errors);
+        }
+        if let Some(d) = &f.detail {
+            body["detail"] = json!(d);
+        }
         (f.status, Json(body)).into_response()
     }
 }
@@ -124,17 +138,11 @@ impl<E: Into<Failure>> From<E> for PageError {
 }
 
 impl IntoResponse for PageError {
+    /// A bare page; `contract` replaces it with one in the app's layout
+    /// (it finds the failure in the response's extensions).
     fn into_response(self) -> Response {
         let f = self.0;
-        let title = match f.status.as_u16() {
-            401 => "Cần đăng nhập",
-            403 => "Không có quyền",
-            404 => "Không tìm thấy",
-            409 => "Xung đột dữ liệu",
-            422 | 400 => "Dữ liệu không hợp lệ",
-            429 => "Quá nhiều lần thử",
-            _ => "Lỗi hệ thống",
-        };
+        let title = status_title(f.status);
         let mut list = String::new();
         for e in &f.errors {
             list.push_str(&format!("<li>{}</li>", escape(e)));
@@ -145,10 +153,167 @@ impl IntoResponse for PageError {
              <title>{title} · antq</title><link rel=\"stylesheet\" href=\"/static/app.css\"></head>\
              <body><main class=\"container narrow\"><h1>{title}</h1><p class=\"error\">{}</p><ul>{list}</ul>\
              <p><a href=\"/\">Về trang chủ</a></p></main></body></html>",
-            escape(&f.message)
+            escape(&capitalised(&f.message))
         );
-        (f.status, Html(html)).into_response()
+        let mut res = (f.status, Html(html)).into_response();
+        res.extensions_mut().insert(f);
+        res
     }
+}
+
+/// A page's heading for an error status.
+pub fn status_title(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        400 => "Yêu cầu không hợp lệ",
+        401 => "Cần đăng nhập",
+        403 => "Không có quyền",
+        404 => "Không tìm thấy",
+        405 => "Phương thức không được hỗ trợ",
+        409 => "Xung đột dữ liệu",
+        413 => "Nội dung quá lớn",
+        415 => "Định dạng không được hỗ trợ",
+        422 => "Dữ liệu không hợp lệ",
+        429 => "Quá nhiều yêu cầu",
+        503 => "Dịch vụ tạm thời không sẵn sàng",
+        _ => "Lỗi hệ thống",
+    }
+}
+
+/// The message of an error that no handler explained (axum's or a layer's
+/// own answer), by its status.
+pub fn status_message(status: StatusCode, is_api: bool) -> String {
+    match status.as_u16() {
+        400 => "Yêu cầu không hợp lệ: đường dẫn hoặc tham số sai dạng".into(),
+        401 => "Cần đăng nhập".into(),
+        403 => "Không có quyền thực hiện việc này".into(),
+        404 if is_api => "Không tìm thấy đường dẫn API".into(),
+        404 => "Không tìm thấy trang này".into(),
+        405 => "Phương thức HTTP này không được hỗ trợ ở đường dẫn này".into(),
+        408 => "Yêu cầu gửi quá chậm, đã hết thời gian chờ".into(),
+        409 => "Xung đột dữ liệu, xin tải lại và thử lại".into(),
+        413 => "Nội dung gửi lên vượt giới hạn cho phép".into(),
+        415 => "Định dạng nội dung gửi lên không được hỗ trợ".into(),
+        422 => "Dữ liệu không hợp lệ".into(),
+        429 => "Quá nhiều yêu cầu, xin chờ một lát rồi thử lại".into(),
+        503 => "Dịch vụ tạm thời không sẵn sàng, xin thử lại sau".into(),
+        _ => "Lỗi hệ thống, xin thử lại sau".into(),
+    }
+}
+
+/// What a body over a limit is told, naming the limit.
+pub fn too_large_message(limit: usize) -> String {
+    format!(
+        "Nội dung gửi lên quá lớn (giới hạn {} MB)",
+        limit / (1024 * 1024)
+    )
+}
+
+/// The configured upload limit, put in each request's extensions by the app
+/// so that the error contract names it in a 413.
+#[derive(Debug, Clone, Copy)]
+pub struct UploadLimit(pub usize);
+
+/// The body limit of a path: files to import (`upload_limit`), or everything else.
+fn body_limit(path: &str, upload_limit: usize) -> usize {
+    if path.ends_with("/import") || path.ends_with("/dataValueSets") || path == "/nhap-tep" {
+        upload_limit
+    } else {
+        crate::api::BODY_LIMIT
+    }
+}
+
+/// The message with its first letter capital ("không tìm thấy" → "Không tìm thấy").
+pub fn capitalised(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) if c.is_lowercase() => c.to_uppercase().chain(chars).collect(),
+        _ => s.to_string(),
+    }
+}
+
+fn is_json(res: &Response) -> bool {
+    res.headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"))
+}
+
+fn is_html(res: &Response) -> bool {
+    res.headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"))
+}
+
+/// Middleware: one error contract. Every error under `/api/` is JSON
+/// (`{"error": "…"}`), including what axum or a layer answers by itself as
+/// plain text (405, 413, 415, a bad path…); every other error is a page in
+/// the app's layout. Headers such as `Allow` are kept.
+pub async fn contract(req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    let upload_limit = req
+        .extensions()
+        .get::<UploadLimit>()
+        .map_or(crate::config::WebConfig::default().upload_limit, |l| l.0);
+    let limit = body_limit(path, upload_limit);
+    let is_api = path == "/api" || path.starts_with("/api/");
+    let is_health = path == "/healthz";
+    let (mut parts, body) = req.into_parts();
+    let chrome = if is_api || is_health || parts.method == Method::HEAD {
+        None
+    } else {
+        crate::pages::Chrome::from_request_parts(&mut parts, &())
+            .await
+            .ok()
+    };
+    let referer = parts
+        .headers
+        .get(REFERER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let res = next.run(Request::from_parts(parts, body)).await;
+    let status = res.status();
+    if !(status.is_client_error() || status.is_server_error()) || is_health {
+        return res;
+    }
+    if is_api {
+        if is_json(&res) {
+            return res;
+        }
+        let (mut head, _) = res.into_parts();
+        let message = if status == StatusCode::PAYLOAD_TOO_LARGE {
+            too_large_message(limit)
+        } else {
+            status_message(status, true)
+        };
+        let failure = Failure::new(status, message);
+        let mut fresh = ApiError(failure).into_response();
+        head.headers.remove(CONTENT_TYPE);
+        head.headers.remove(CONTENT_LENGTH);
+        for (k, v) in head.headers.iter() {
+            fresh.headers_mut().insert(k.clone(), v.clone());
+        }
+        return fresh;
+    }
+    let Some(chrome) = chrome else { return res };
+    let failure = match res.extensions().get::<Failure>() {
+        Some(f) => f.clone(),
+        // A handler's own HTML answer (a form shown again with its errors) stays.
+        None if is_html(&res) => return res,
+        None if status == StatusCode::PAYLOAD_TOO_LARGE => {
+            Failure::new(status, too_large_message(limit))
+        }
+        None => Failure::new(status, status_message(status, false)),
+    };
+    let (mut head, _) = res.into_parts();
+    let mut fresh = crate::pages::error_page(chrome, &failure, referer.as_deref());
+    *fresh.status_mut() = status;
+    head.headers.remove(CONTENT_TYPE);
+    head.headers.remove(CONTENT_LENGTH);
+    for (k, v) in head.headers.iter() {
+        fresh.headers_mut().append(k.clone(), v.clone());
+    }
+    fresh
 }
 
 pub fn escape(s: &str) -> String {

@@ -9,6 +9,7 @@ pub mod catalogue;
 pub mod config;
 pub mod csrf;
 pub mod error;
+pub mod extract;
 pub mod i18n;
 pub mod ops;
 pub mod pages;

@@ -216,8 +216,9 @@ pub async fn set_user_disabled(
 ) -> Result<(), Failure> {
     manageable_user(state, actor, user_id).await?;
     if disabled && user_id == actor.user_id {
-        return Err(Failure::bad_request(
-            "không thể tự khóa tài khoản của chính mình",
+        return Err(Failure::new(
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            "Không thể tự khóa tài khoản của chính mình",
         ));
     }
     Ok(users::set_disabled(&state.db, &actor.who(), user_id, disabled).await?)

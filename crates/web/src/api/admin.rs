@@ -1,13 +1,13 @@
 //! Administration: users and grants, lineage links, the audit log.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::auth::ApiUser;
 use crate::error::ApiResult;
+use crate::extract::{Json, Path, Query};
 use crate::ops::{self, UserForm};
 use crate::state::AppState;
 

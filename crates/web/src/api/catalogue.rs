@@ -1,15 +1,15 @@
 //! The catalogue over the API: indicators, forms and their validation
 //! rules; national administrators add and change them (audited).
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::auth::ApiUser;
 use crate::catalogue;
 use crate::error::ApiResult;
+use crate::extract::{Json, Path, Query};
 use crate::state::AppState;
 use antq_storage::catalogue_edit::{IndicatorEdit, NewForm, NewIndicator, RuleInput};
 

@@ -2,13 +2,13 @@
 //! completeness, rollups, and the catalogue.
 
 use antq_core::reports::Transition;
-use axum::extract::{Path, Query, State};
-use axum::Json;
+use axum::extract::State;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::auth::ApiUser;
 use crate::error::{ApiError, ApiResult, Failure};
+use crate::extract::{Json, Path, Query};
 use crate::state::AppState;
 use crate::statistics::{self, RollupParams};
 
@@ -209,8 +209,9 @@ fn format_of(
     } else if ct.contains("spreadsheetml") || ct.contains("excel") {
         Ok(Format::Xlsx)
     } else {
-        Err(Failure::bad_request(
-            "cần ?format=csv|xlsx|dhis2 hoặc Content-Type tương ứng",
+        Err(Failure::new(
+            axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Cần ?format=csv|xlsx|dhis2 hoặc Content-Type tương ứng",
         ))
     }
 }
@@ -294,7 +295,12 @@ pub async fn data_value_sets_out(
         .period
         .clone()
         .or(p.start.map(|s| s.chars().take(4).collect()))
-        .ok_or_else(|| Failure::bad_request("cần period hoặc startDate"))?;
+        .ok_or_else(|| {
+            Failure::new(
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                "Cần period hoặc startDate",
+            )
+        })?;
     let to = p.period.or(p.end.map(|s| s.chars().take(4).collect()));
     let d = statistics::export(
         &state.db,
@@ -322,7 +328,15 @@ pub async fn export(
     Path((form, unit)): Path<(String, String)>,
     Query(p): Query<ExportParams>,
 ) -> ApiResult<axum::response::Response> {
-    let dhis2 = matches!(p.format.as_deref(), Some("dhis2") | Some("json"));
+    let dhis2 = match p.format.as_deref() {
+        None | Some("csv") => false,
+        Some("dhis2") | Some("json") => true,
+        Some(other) => {
+            return Err(ApiError(Failure::bad_request(format!(
+                "Định dạng \"{other}\" không hỗ trợ (csv, dhis2)"
+            ))))
+        }
+    };
     let d = statistics::export(
         &state.db,
         Some(&ctx.actor),

@@ -21,6 +21,9 @@ use crate::state::AppState;
 
 pub const OPENAPI: &str = include_str!("openapi.json");
 
+/// The largest body of any other request (axum's default limit).
+pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
+
 /// The routes; `upload_limit` bounds the bodies of the import routes.
 pub fn routes(upload_limit: usize) -> Router<AppState> {
     Router::new()

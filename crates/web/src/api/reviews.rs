@@ -3,15 +3,15 @@
 
 use std::collections::BTreeMap;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::auth::ApiUser;
 use crate::error::ApiResult;
+use crate::extract::{Json, Path, Query};
 use crate::reviews::{self, ReviewParams};
 use crate::state::AppState;
 

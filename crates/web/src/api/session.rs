@@ -1,16 +1,16 @@
 //! Logging in and out, the caller, and the caller's API tokens.
 
 use antq_storage::sessions;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use serde::Deserialize;
 use serde_json::json;
 
 use crate::auth::{over_tls, session_cookie, ApiUser, ClientAddr};
 use crate::error::{ApiError, ApiResult, Failure};
+use crate::extract::{Json, Path};
 use crate::ops;
 use crate::state::AppState;
 

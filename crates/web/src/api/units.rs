@@ -2,14 +2,14 @@
 
 use antq_core::units::Level;
 use antq_storage::units::{self, Linked, Unit, UnitQuery};
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::Json;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::auth::ApiUser;
 use crate::error::ApiResult;
+use crate::extract::{Json, Path, Query};
 use crate::ops;
 use crate::state::AppState;
 

@@ -16,6 +16,7 @@ mod units;
 
 use antq_core::auth::Role;
 use antq_core::dates;
+use askama::Template;
 use axum::extract::{FromRequestParts, Path, Query, Request};
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, SET_COOKIE};
 use axum::http::request::Parts;
@@ -355,6 +356,54 @@ async fn static_file(Path(file): Path<String>) -> Response {
         .into_response()
 }
 
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    c: Chrome,
+    title: &'static str,
+    message: String,
+    errors: Vec<String>,
+    status: u16,
+    login: bool,
+    login_href: String,
+    back: Option<String>,
+}
+
+/// A local path from a `Referer` of this site, to go back to.
+fn back_path(referer: Option<&str>, here: &str) -> Option<String> {
+    let r = referer?;
+    let rest = r
+        .strip_prefix("http://")
+        .or_else(|| r.strip_prefix("https://"))?;
+    let path = &rest[rest.find('/')?..];
+    let path = safe_next(Some(path));
+    (path != here).then_some(path)
+}
+
+/// An error as a page in the app's layout, with navigation and a way back.
+pub fn error_page(c: Chrome, f: &crate::error::Failure, referer: Option<&str>) -> Response {
+    let status = f.status;
+    let back = back_path(referer, &c.here);
+    let login_href = format!("/dang-nhap?next={}", crate::auth::urlencode(&c.here));
+    let page = ErrorPage {
+        title: crate::error::status_title(status),
+        message: crate::error::capitalised(&f.message),
+        errors: f.errors.iter().take(50).cloned().collect(),
+        status: status.as_u16(),
+        login: status == StatusCode::UNAUTHORIZED && c.user.is_none(),
+        login_href,
+        back,
+        c,
+    };
+    match page.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "error page template");
+            (status, "Lỗi hệ thống").into_response()
+        }
+    }
+}
+
 /// Render a template into a response.
 pub fn render<T: askama::Template>(page: T) -> PageResult<Response> {
     Ok(Html(page.render()?).into_response())
@@ -382,6 +431,7 @@ mod tests {
                 status: StatusCode::UNPROCESSABLE_ENTITY,
                 message: "Dữ liệu có 20.000 lỗi, không có gì được ghi".into(),
                 errors,
+                detail: None,
             },
         );
         let cookie = res.headers()[SET_COOKIE].to_str().unwrap().to_string();

@@ -189,7 +189,7 @@ async fn health_and_openapi() {
             let body: Value = res.json().await.unwrap_or(Value::Null);
             assert!(
                 !(status == StatusCode::NOT_FOUND
-                    && body["error"] == "không tìm thấy đường dẫn API")
+                    && body["error"] == "Không tìm thấy đường dẫn API")
                     && status != StatusCode::METHOD_NOT_ALLOWED,
                 "{m} {path} is documented but not routed ({status})"
             );

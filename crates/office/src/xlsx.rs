@@ -409,6 +409,7 @@ fn check_package(bytes: &[u8], limits: &ImportLimits) -> Result<(), String> {
             .to_ascii_lowercase()
             .ends_with("sharedstrings.xml");
         let mut head = Vec::new();
+        let mut strings = StringCounter::default();
         loop {
             let got = part
                 .read(&mut buf)
@@ -420,8 +421,14 @@ fn check_package(bytes: &[u8], limits: &ImportLimits) -> Result<(), String> {
             if total > limits.unzipped_bytes {
                 return Err(too_big());
             }
-            if shared && head.len() < 64 * 1024 {
-                head.extend_from_slice(&buf[..got]);
+            if shared {
+                if head.len() < 64 * 1024 {
+                    head.extend_from_slice(&buf[..got]);
+                }
+                strings.feed(&buf[..got]);
+                if strings.count > limits.sheet_cells as u64 {
+                    return Err(too_many_strings(limits.sheet_cells as u64, false, limits));
+                }
             }
         }
         if shared {
@@ -429,6 +436,67 @@ fn check_package(bytes: &[u8], limits: &ImportLimits) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// `declared`: the count the file announces, not yet counted.
+fn too_many_strings(count: u64, declared: bool, limits: &ImportLimits) -> String {
+    format!(
+        "Tệp Excel {} {} chuỗi văn bản, vượt giới hạn {} ô",
+        if declared { "khai báo" } else { "có hơn" },
+        n(count),
+        n(limits.sheet_cells)
+    )
+}
+
+/// Counts the strings (`<si>` elements, with or without a namespace prefix)
+/// of a shared-string table as its bytes stream by, so a table that does not
+/// announce its size is bounded too. A tag cut between two chunks is seen
+/// whole through the few bytes carried over.
+#[derive(Default)]
+struct StringCounter {
+    carry: Vec<u8>,
+    count: u64,
+}
+
+impl StringCounter {
+    /// Longest tag prefix looked at: `<` + a short namespace prefix + `:si` + one byte.
+    const CARRY: usize = 40;
+
+    fn feed(&mut self, chunk: &[u8]) {
+        let mut data = std::mem::take(&mut self.carry);
+        let start = data.len();
+        data.extend_from_slice(chunk);
+        // Tags starting in the carried bytes were counted with the previous chunk
+        // unless they were cut; count only tags whose end is in the new bytes.
+        let mut i = 0;
+        while i < data.len() {
+            if data[i] == b'<' {
+                if let Some(end) = si_tag_end(&data[i + 1..]) {
+                    let last = i + 1 + end;
+                    if last >= start {
+                        self.count += 1;
+                    }
+                    i = last;
+                    continue;
+                }
+            }
+            i += 1;
+        }
+        let keep = data.len().min(Self::CARRY);
+        self.carry = data[data.len() - keep..].to_vec();
+    }
+}
+
+/// After a `<`: the index of the byte that ends an `si` start tag name
+/// (`si>`, `si `, `si/`, `x:si>`…), or None.
+fn si_tag_end(rest: &[u8]) -> Option<usize> {
+    let name_end = rest
+        .iter()
+        .position(|b| !(b.is_ascii_alphanumeric() || *b == b':' || *b == b'_' || *b == b'-'))?;
+    let name = &rest[..name_end];
+    let local = name.rsplit(|b| *b == b':').next().unwrap_or(name);
+    let ends = matches!(rest[name_end], b'>' | b'/' | b' ' | b'\t' | b'\n' | b'\r');
+    (local == b"si" && ends).then_some(name_end)
 }
 
 /// The shared-string table announces its size (`uniqueCount`), and the
@@ -447,12 +515,17 @@ fn check_shared_strings(head: &[u8], limits: &ImportLimits) -> Result<(), String
                         let claimed = std::str::from_utf8(&a.value)
                             .ok()
                             .and_then(|v| v.trim().parse::<u64>().ok());
-                        if claimed.is_none_or(|c| c > limits.sheet_cells as u64) {
-                            return Err(format!(
-                                "Tệp Excel khai báo quá nhiều chuỗi ({}), vượt giới hạn {} ô",
-                                String::from_utf8_lossy(&a.value),
-                                n(limits.sheet_cells)
-                            ));
+                        match claimed {
+                            None => {
+                                return Err(
+                                    "Bảng chuỗi của tệp Excel khai báo số chuỗi không hợp lệ"
+                                        .to_string(),
+                                )
+                            }
+                            Some(c) if c > limits.sheet_cells as u64 => {
+                                return Err(too_many_strings(c, true, limits))
+                            }
+                            Some(_) => {}
                         }
                     }
                 }
@@ -470,6 +543,18 @@ fn check_shared_strings(head: &[u8], limits: &ImportLimits) -> Result<(), String
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shared_strings_are_counted_across_chunks() {
+        let xml = "<sst xmlns=\"x\"><si><t>a</t></si><x:si><t>b</t></x:si><si/><sis>no</sis></sst>";
+        for size in 1..xml.len() {
+            let mut c = StringCounter::default();
+            for chunk in xml.as_bytes().chunks(size) {
+                c.feed(chunk);
+            }
+            assert_eq!(c.count, 3, "chunks of {size}");
+        }
+    }
 
     #[test]
     fn column_names() {

@@ -189,8 +189,22 @@ fn a_shared_string_table_claiming_billions_is_refused() {
         format!("{}4000000000{}", &x[..at], &x[end..])
     });
     let msg = refused(read_template(&bytes));
-    assert!(msg.contains("4000000000"), "{msg}");
+    assert!(msg.contains("khai báo 4.000.000.000 chuỗi"), "{msg}");
     assert!(msg.contains("giới hạn 500.000 ô"), "{msg}");
+}
+
+#[test]
+fn a_shared_string_table_that_hides_its_size_is_counted() {
+    // 600.000 strings (over the 500.000-cell limit) and no count announced:
+    // refused while the table is unzipped, before the reader sees it.
+    let bytes = edited("xl/sharedStrings.xml", |_| {
+        format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">{}</sst>",
+            "<si><t>x</t></si>".repeat(600_000)
+        )
+    });
+    let msg = refused(read_template(&bytes));
+    assert!(msg.contains("có hơn 500.000 chuỗi"), "{msg}");
 }
 
 #[test]

@@ -49,6 +49,123 @@ fn pairs(csv_text: &str) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// The official commune lineage, old commune code → 2025 commune code.
+pub struct CommuneLineage {
+    /// The links to load, with their shares recomputed after `dropped`.
+    pub links: Vec<(String, String, Share)>,
+    /// The published links that were left out: (old code, 2025 code).
+    pub dropped: Vec<(String, String)>,
+}
+
+/// The published commune lineage without the links it got by name alone.
+///
+/// `lineage_communes.csv` names both sides by code, but the package built it
+/// by matching the *names* of the old communes listed for each new one within
+/// the new province, not within the old district. Where two old districts
+/// of the same new province had a commune of the same name (Phường 3,
+/// Phường 4, Xã Hòa Bình, …), the new commune got every namesake as a
+/// predecessor: today's Phường Cao Lãnh (29869) is linked to Phường 4 of
+/// Mỹ Tho, Cai Lậy and Sa Đéc as well as to Phường 4 of Cao Lãnh city, and
+/// the namesakes' links were marked `part` because each now had several
+/// successors. The file carries no district, so the choice is made here:
+/// among predecessors of one new commune that share a name but lie in
+/// different old districts, only those in a district that also gives the
+/// new commune a predecessor of unambiguous name are kept; when none is,
+/// those in an old province that does; when neither decides, all are kept.
+/// An old commune left with one successor then passes `whole`; one left
+/// with several but without its primary gets the first as primary.
+pub fn official_commune_lineage() -> CommuneLineage {
+    struct Old {
+        name: String,
+        district: String,
+        province: String,
+    }
+    let old: HashMap<String, Old> = rows(COMMUNES_LEGACY)
+        .into_iter()
+        .map(|r| {
+            (
+                r.code,
+                Old {
+                    name: r.name,
+                    district: r.district_code.unwrap_or_default(),
+                    province: r.province_code.unwrap_or_default(),
+                },
+            )
+        })
+        .collect();
+    let published: Vec<(String, String, Share)> = pairs(LINEAGE_COMMUNES)
+        .into_iter()
+        .map(|p| {
+            let share = p[2].parse().expect("built-in shares are known");
+            (p[0].clone(), p[1].clone(), share)
+        })
+        .collect();
+    let mut by_successor: HashMap<&str, Vec<&str>> = HashMap::new();
+    for (from, to, _) in &published {
+        by_successor.entry(to).or_default().push(from);
+    }
+    let mut dropped = std::collections::HashSet::new();
+    for (to, preds) in &by_successor {
+        let mut by_name: HashMap<&str, Vec<&Old>> = HashMap::new();
+        let mut codes_by_name: HashMap<&str, Vec<&str>> = HashMap::new();
+        for p in preds {
+            let o = &old[*p];
+            by_name.entry(&o.name).or_default().push(o);
+            codes_by_name.entry(&o.name).or_default().push(p);
+        }
+        let anchors: Vec<&Old> = by_name
+            .values()
+            .filter(|v| v.len() == 1)
+            .map(|v| v[0])
+            .collect();
+        for (name, group) in &by_name {
+            let districts: std::collections::HashSet<&str> =
+                group.iter().map(|o| o.district.as_str()).collect();
+            if districts.len() < 2 {
+                continue;
+            }
+            let in_district = |o: &Old| anchors.iter().any(|a| a.district == o.district);
+            let in_province = |o: &Old| anchors.iter().any(|a| a.province == o.province);
+            let keep: &dyn Fn(&Old) -> bool = if group.iter().any(|o| in_district(o)) {
+                &in_district
+            } else if group.iter().any(|o| in_province(o)) {
+                &in_province
+            } else {
+                continue;
+            };
+            for (o, code) in group.iter().zip(&codes_by_name[name]) {
+                if !keep(o) {
+                    dropped.insert((code.to_string(), to.to_string()));
+                }
+            }
+        }
+    }
+    let kept: Vec<(String, String, Share)> = published
+        .into_iter()
+        .filter(|(from, to, _)| !dropped.contains(&(from.clone(), to.clone())))
+        .collect();
+    let mut successors: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, (from, _, _)) in kept.iter().enumerate() {
+        successors.entry(from).or_default().push(i);
+    }
+    let mut shares: Vec<Share> = kept.iter().map(|l| l.2).collect();
+    for list in successors.values() {
+        if list.len() == 1 {
+            shares[list[0]] = Share::Whole;
+        } else if !list.iter().any(|i| shares[*i] == Share::PartPrimary) {
+            shares[list[0]] = Share::PartPrimary;
+        }
+    }
+    let links = kept
+        .iter()
+        .zip(shares)
+        .map(|((from, to, _), share)| (from.clone(), to.clone(), share))
+        .collect();
+    let mut dropped: Vec<(String, String)> = dropped.into_iter().collect();
+    dropped.sort();
+    CommuneLineage { links, dropped }
+}
+
 /// Counts of what was loaded.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Loaded {
@@ -62,9 +179,125 @@ pub async fn load_official_if_empty(db: &Db) -> StorageResult<Option<Loaded>> {
         .fetch_one(db.pool())
         .await?;
     if n > 0 {
+        repair_official_lineage(db).await?;
         return Ok(None);
     }
     load_official(db).await.map(Some)
+}
+
+const REPAIR_ACTION: &str = "units.repair_official_lineage";
+
+/// In a database loaded before the namesake links were left out (see
+/// [`official_commune_lineage`]), delete those links and set the shares the
+/// loader now gives; once, audited, so that a link an administrator adds
+/// back later stays. A database loaded with the fix needs none. Returns how many links were deleted.
+pub async fn repair_official_lineage(db: &Db) -> StorageResult<usize> {
+    let (loaded, repaired): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM audit_log WHERE action = 'units.load_official' \
+                   AND after_json NOT LIKE '%namesake_links_left_out%'), \
+                (SELECT COUNT(*) FROM audit_log WHERE action = $1)",
+    )
+    .bind(REPAIR_ACTION)
+    .fetch_one(db.pool())
+    .await?;
+    if loaded == 0 || repaired > 0 {
+        return Ok(0);
+    }
+    remove_namesake_links(db).await
+}
+
+/// Delete the official namesake links (see [`official_commune_lineage`]) that
+/// are in the database and set the shares the loader gives, audited, and
+/// recompute scope, data map and rollups. Returns how many links were deleted.
+pub async fn remove_namesake_links(db: &Db) -> StorageResult<usize> {
+    let lineage = official_commune_lineage();
+    let legacy_to = dates::iso(units::legacy_end());
+    let current_from = dates::iso(units::current_start());
+    let link_of = "SELECT l.id, l.share FROM unit_links l \
+         JOIN units p ON p.id = l.predecessor_id \
+         JOIN units s ON s.id = l.successor_id \
+         WHERE p.code = $1 AND p.level = 'commune' AND p.valid_to = $2 \
+           AND s.code = $3 AND s.level = 'commune' AND s.valid_from = $4";
+    let mut tx = db.begin_write().await?;
+    let mut deleted = Vec::new();
+    for (from, to) in &lineage.dropped {
+        let found: Option<(i64, String)> = sqlx::query_as(link_of)
+            .bind(from)
+            .bind(&legacy_to)
+            .bind(to)
+            .bind(&current_from)
+            .fetch_optional(tx.conn())
+            .await?;
+        if let Some((id, _)) = found {
+            sqlx::query("DELETE FROM unit_links WHERE id = $1")
+                .bind(id)
+                .execute(tx.conn())
+                .await?;
+            deleted.push(json!({"predecessor": from, "successor": to}));
+        }
+    }
+    let touched: std::collections::HashSet<&str> = lineage
+        .dropped
+        .iter()
+        .map(|(from, _)| from.as_str())
+        .collect();
+    let mut reshared = Vec::new();
+    for (from, to, share) in lineage
+        .links
+        .iter()
+        .filter(|(from, _, _)| touched.contains(from.as_str()))
+    {
+        let found: Option<(i64, String)> = sqlx::query_as(link_of)
+            .bind(from)
+            .bind(&legacy_to)
+            .bind(to)
+            .bind(&current_from)
+            .fetch_optional(tx.conn())
+            .await?;
+        if let Some((id, old)) = found {
+            if old != share.as_str() {
+                sqlx::query("UPDATE unit_links SET share = $1 WHERE id = $2")
+                    .bind(share.as_str())
+                    .bind(id)
+                    .execute(tx.conn())
+                    .await?;
+                reshared.push(json!({
+                    "predecessor": from, "successor": to, "before": old, "after": share.as_str(),
+                }));
+            }
+        }
+    }
+    let n = deleted.len();
+    if n > 0 || !reshared.is_empty() {
+        rebuild_scope(&mut tx).await?;
+        crate::units::rebuild_data_map(&mut tx).await?;
+        crate::rollups::rebuild(&mut tx).await?;
+    }
+    audit::append(
+        &mut tx,
+        Change {
+            who: &Who::system(),
+            action: REPAIR_ACTION,
+            entity: "units",
+            entity_id: "official-2025".into(),
+            unit_id: None,
+            before: None,
+            after: Some(json!({
+                "reason": "liên kết kế thừa nối nhầm với đơn vị cùng tên ở huyện khác",
+                "deleted": deleted,
+                "shares": reshared,
+            })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    if n > 0 {
+        tracing::warn!(
+            links = n,
+            "official lineage repaired: namesake links deleted"
+        );
+    }
+    Ok(n)
 }
 
 async fn load_official(db: &Db) -> StorageResult<Loaded> {
@@ -149,8 +382,10 @@ async fn load_official(db: &Db) -> StorageResult<Loaded> {
     for p in pairs(LINEAGE_PROVINCES) {
         links.push((old_prov[&p[0]], new_prov[&p[1]], Share::Whole));
     }
-    for p in pairs(LINEAGE_COMMUNES) {
-        links.push((old_comm[&p[0]], new_comm[&p[1]], p[2].parse()?));
+    let commune_lineage = official_commune_lineage();
+    let left_out = commune_lineage.dropped.len();
+    for (from, to, share) in commune_lineage.links {
+        links.push((old_comm[&from], new_comm[&to], share));
     }
     for p in pairs(LINEAGE_DISTRICTS) {
         links.push((old_dist[&p[0]], new_comm[&p[1]], Share::Whole));
@@ -223,6 +458,7 @@ async fn load_official(db: &Db) -> StorageResult<Loaded> {
                 "source": "vietnamadminunits 1.0.4 (MIT), data/admin-units",
                 "units": loaded.units,
                 "links": loaded.links,
+                "namesake_links_left_out": left_out,
             })),
         },
     )

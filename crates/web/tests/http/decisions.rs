@@ -439,3 +439,44 @@ async fn on_the_demo_world_the_merged_commune_cannot_reopen_an_old_communes_repo
     assert_eq!(s, StatusCode::OK, "{r}");
     assert_eq!(r["state"], "approved");
 }
+
+/// The demo world's police of Phường Cao Lãnh read the old wards of Cao Lãnh
+/// city but not their namesakes elsewhere that the published lineage linked
+/// by name (Phường 4 and 6 of Mỹ Tho, Phường 3 and 4 of Cai Lậy and Sa Đéc),
+/// neither to read nor to enter data; the province still reads them.
+#[tokio::test]
+async fn on_the_demo_world_cao_lanh_does_not_reach_namesake_wards_elsewhere() {
+    let app = spawn_app().await;
+    antq_storage::demo::load(&app.db, Some(PASSWORD))
+        .await
+        .unwrap();
+    let mut province = app.agent();
+    assert_eq!(
+        province.login("ca.dongthap", PASSWORD).await.status,
+        StatusCode::OK
+    );
+    let mut commune = app.agent();
+    assert_eq!(
+        commune.login("ca.caolanh", PASSWORD).await.status,
+        StatusCode::OK
+    );
+    for code in ["28252", "28270", "28437", "28439", "29902", "29908"] {
+        let path = format!("/api/v1/data/antq-nam/{code}/2020");
+        let (s, r) = province.get_json(&path).await;
+        assert_eq!(s, StatusCode::OK, "the province reads {code}: {r}");
+        let (s, r) = commune.get_json(&path).await;
+        assert!(
+            matches!(s, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND),
+            "Phường Cao Lãnh must not read {code}: {s} {r}"
+        );
+        let (s, _) = commune
+            .send_json(Method::PUT, &path, json!({"values": {"tt_buoi": 1}}))
+            .await;
+        assert!(
+            matches!(s, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND),
+            "Phường Cao Lãnh must not enter {code}'s data: {s}"
+        );
+    }
+    let (s, r) = commune.get_json("/api/v1/data/antq-nam/29872/2020").await;
+    assert_eq!(s, StatusCode::OK, "old Phường 4 of Cao Lãnh city: {r}");
+}

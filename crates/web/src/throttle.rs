@@ -208,7 +208,9 @@ impl Attempt {
         self.decided = true;
         self.throttle.finish(&self.keys, true);
         let device_key = self.throttle.device_key(self.account_key, &self.device);
-        self.throttle.remember(&[self.known_address, device_key]);
+        let issued = self.throttle.hasher.hash_one((6u8, self.device.as_str()));
+        self.throttle
+            .remember(&[self.known_address, device_key, issued]);
         std::mem::take(&mut self.device)
     }
 }
@@ -366,8 +368,13 @@ impl Throttle {
             e.pending += 1;
             e.last_used = Some(now);
         }
+        // A secret this server issued is kept (a browser shared by several
+        // accounts keeps one cookie); anything else is replaced, so nobody
+        // can choose the secret a victim's browser will hold.
+        let issued =
+            device.filter(|d| self.is_known(&inner.known, self.hasher.hash_one((6u8, *d)), now));
         drop(inner);
-        let device = device.map_or_else(antq_core::auth::random_secret, str::to_string);
+        let device = issued.map_or_else(antq_core::auth::random_secret, str::to_string);
         Ok(Attempt {
             throttle: Arc::clone(self),
             source,
@@ -639,6 +646,14 @@ mod tests {
         assert!(t
             .reserve("ca.thapmuoi", "203.0.113.10", Some(&other))
             .is_err());
+        // A browser shared by two accounts keeps the one secret it was
+        // issued; a secret the server never issued is replaced.
+        assert_eq!(succeed(&t, "ca.khac", "192.0.2.2", Some(&device)), device);
+        let a = t.reserve("ca.khac", "192.0.2.3", Some(&device)).unwrap();
+        assert_eq!(a.source(), Source::KnownDevice);
+        drop(a);
+        let chosen = "1".repeat(64);
+        assert_ne!(succeed(&t, "ca.khac", "192.0.2.4", Some(&chosen)), chosen);
     }
 
     #[test]

@@ -32,16 +32,26 @@ pub async fn unit_at(state: &AppState, code: &str, at: Date) -> Result<Unit, Fai
     Ok(units::get_at(&state.db, &code, at).await?)
 }
 
+/// A successful login: the session, and the device secret for the device
+/// cookie (`throttle::DEVICE_COOKIE`).
+pub struct LoggedIn {
+    pub session: NewSession,
+    pub device: String,
+}
+
 /// Check a username and password (with throttling) and start a session.
 /// The attempt is reserved before the password is checked, so concurrent
-/// guesses cannot get past the limit (`throttle`).
+/// guesses cannot get past the limit; `device` is the device cookie the
+/// browser sent, which lets its owner past the limits strangers meet
+/// (`throttle`).
 pub async fn login(
     state: &AppState,
     username: &str,
     password: &str,
     addr: &str,
-) -> Result<NewSession, Failure> {
-    let attempt = match state.throttle.reserve(username, addr) {
+    device: Option<&str>,
+) -> Result<LoggedIn, Failure> {
+    let attempt = match state.throttle.reserve(username, addr, device) {
         Ok(a) => a,
         Err(wait) => {
             tracing::warn!(addr, "login throttled");
@@ -61,13 +71,15 @@ pub async fn login(
     let ok = users::verify_password(password.to_string(), hash).await;
     match (user_id, ok) {
         (Some(id), true) => {
-            attempt.succeeded();
             let name = username.trim().to_ascii_lowercase();
-            Ok(sessions::create(&state.db, &audit::Who::user(id, &name)).await?)
+            let session = sessions::create(&state.db, &audit::Who::user(id, &name)).await?;
+            let device = attempt.succeeded();
+            Ok(LoggedIn { session, device })
         }
         _ => {
+            let source = attempt.source();
             attempt.failed();
-            tracing::info!(addr, "login failed");
+            tracing::info!(addr, ?source, "login failed");
             Err(Failure::new(
                 StatusCode::UNAUTHORIZED,
                 "tên đăng nhập hoặc mật khẩu không đúng",

@@ -4,15 +4,16 @@ use antq_storage::sessions;
 use axum::extract::State;
 use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::{AppendHeaders, IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::auth::{over_tls, session_cookie, ApiUser, ClientAddr};
+use crate::auth::{cookie, over_tls, session_cookie, ApiUser, ClientAddr};
 use crate::error::{ApiError, ApiResult, Failure};
 use crate::extract::{Json, Path};
 use crate::ops;
 use crate::state::AppState;
+use crate::throttle::{device_cookie, DEVICE_COOKIE};
 
 #[derive(Deserialize)]
 pub struct Credentials {
@@ -28,12 +29,14 @@ pub async fn login(
     headers: HeaderMap,
     Json(c): Json<Credentials>,
 ) -> ApiResult<Response> {
-    let session = ops::login(&state, &c.username, &c.password, &addr).await?;
+    let device = cookie(&headers, DEVICE_COOKIE);
+    let done = ops::login(&state, &c.username, &c.password, &addr, device.as_deref()).await?;
     let secure = over_tls(&headers, &state.config);
-    let cookie = session_cookie(&session.id, secure, None);
+    let session = session_cookie(&done.session.id, secure, None);
+    let device = device_cookie(&done.device, secure, state.throttle.limits().trust_for);
     Ok((
-        [(SET_COOKIE, cookie)],
-        Json(json!({"username": c.username.trim().to_ascii_lowercase(), "csrf_token": session.csrf_token})),
+        AppendHeaders([(SET_COOKIE, session), (SET_COOKIE, device)]),
+        Json(json!({"username": c.username.trim().to_ascii_lowercase(), "csrf_token": done.session.csrf_token})),
     )
         .into_response())
 }

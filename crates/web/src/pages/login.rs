@@ -5,15 +5,16 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::header::SET_COOKIE;
 use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
 use axum::Form;
 use serde::Deserialize;
 
 use super::{done, render, Chrome};
-use crate::auth::{over_tls, safe_next, session_cookie, ClientAddr, MaybeUser};
+use crate::auth::{cookie, over_tls, safe_next, session_cookie, ClientAddr, MaybeUser};
 use crate::error::PageResult;
 use crate::ops;
 use crate::state::AppState;
+use crate::throttle::{device_cookie, DEVICE_COOKIE};
 
 #[derive(Template)]
 #[template(path = "login.html")]
@@ -61,10 +62,17 @@ pub async fn submit(
     Form(f): Form<LoginForm>,
 ) -> PageResult<Response> {
     let next = safe_next(f.next.as_deref());
-    match ops::login(&state, &f.username, &f.password, &addr).await {
-        Ok(session) => {
-            let cookie = session_cookie(&session.id, over_tls(&headers, &state.config), None);
-            Ok(([(SET_COOKIE, cookie)], Redirect::to(&next)).into_response())
+    let device = cookie(&headers, DEVICE_COOKIE);
+    match ops::login(&state, &f.username, &f.password, &addr, device.as_deref()).await {
+        Ok(done) => {
+            let secure = over_tls(&headers, &state.config);
+            let session = session_cookie(&done.session.id, secure, None);
+            let device = device_cookie(&done.device, secure, state.throttle.limits().trust_for);
+            Ok((
+                AppendHeaders([(SET_COOKIE, session), (SET_COOKIE, device)]),
+                Redirect::to(&next),
+            )
+                .into_response())
         }
         Err(e) => {
             let status = e.status;

@@ -59,6 +59,19 @@ async fn login_sets_a_safe_session_cookie_and_rotates_it() {
         .unwrap();
     let c = res.headers().get("set-cookie").unwrap().to_str().unwrap();
     assert!(c.contains("Secure"));
+    // So is the device cookie (a long-lived random secret that lets this
+    // browser past the limits strangers meet, see `throttle`).
+    let device: Vec<_> = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap())
+        .filter(|c| c.starts_with("antq_device="))
+        .collect();
+    assert_eq!(device.len(), 1);
+    for flag in ["HttpOnly", "SameSite=Lax", "Secure", "Max-Age=7776000"] {
+        assert!(device[0].contains(flag), "{flag} in {}", device[0]);
+    }
 
     // Logging out ends the session.
     let (s, _) = a

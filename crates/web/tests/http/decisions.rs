@@ -480,3 +480,138 @@ async fn on_the_demo_world_cao_lanh_does_not_reach_namesake_wards_elsewhere() {
     let (s, r) = commune.get_json("/api/v1/data/antq-nam/29872/2020").await;
     assert_eq!(s, StatusCode::OK, "old Phường 4 of Cao Lãnh city: {r}");
 }
+
+/// A login from a browser whose session has ended but which may still hold
+/// a device cookie, seen by the trusted proxy as coming from `addr`.
+async fn login_from(
+    app: &crate::helpers::TestApp,
+    device: Option<&str>,
+    addr: &str,
+    user: &str,
+    password: &str,
+) -> reqwest::Response {
+    let a = app.agent();
+    let mut rb = a
+        .client
+        .post(a.url("/api/v1/session"))
+        .header("X-Forwarded-For", addr);
+    if let Some(d) = device {
+        rb = rb.header("Cookie", format!("antq_device={d}"));
+    }
+    rb.json(&json!({"username": user, "password": password}))
+        .send()
+        .await
+        .unwrap()
+}
+
+/// The device secret a successful login set.
+fn device_of(res: &reqwest::Response) -> String {
+    let cookie = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|c| c.starts_with("antq_device="))
+        .expect("a device cookie");
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"));
+    cookie["antq_device=".len()..]
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+#[tokio::test]
+async fn strangers_on_many_addresses_do_not_keep_the_owners_browser_out() {
+    let app = spawn_app_with(|c| c.trust_proxy = true).await;
+    app.user("ca.thapmuoi", Role::Police, "03325").await;
+    // The owner has logged in before from this browser: it holds a device
+    // cookie like the session cookie.
+    let res = login_from(&app, None, "192.0.2.1", "ca.thapmuoi", PASSWORD).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let device = device_of(&res);
+    // M1: five wrong passwords from each of ten addresses use up the
+    // account's limit for strangers (50 in 15 minutes)…
+    for i in 0..10 {
+        for _ in 0..5 {
+            let s = login_via(
+                &app,
+                "x",
+                &format!("198.51.100.{i}"),
+                "ca.thapmuoi",
+                "đoán mò",
+            )
+            .await;
+            assert_eq!(s, StatusCode::UNAUTHORIZED);
+        }
+    }
+    let s = login_via(&app, "x", "198.51.100.99", "ca.thapmuoi", PASSWORD).await;
+    assert_eq!(
+        s,
+        StatusCode::TOO_MANY_REQUESTS,
+        "a new browser is a stranger"
+    );
+    // …but the owner's browser, from a fresh address, gets in.
+    let res = login_from(&app, Some(&device), "203.0.113.77", "ca.thapmuoi", PASSWORD).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    // A forged device cookie is a stranger's: nineteen concurrent wrong
+    // passwords from one new address with it get five checks.
+    let app2 = spawn_app_with(|c| c.trust_proxy = true).await;
+    app2.user("ca.thapmuoi", Role::Police, "03325").await;
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..19 {
+        let a = app2.agent();
+        tasks.spawn(async move {
+            a.client
+                .post(a.url("/api/v1/session"))
+                .header("X-Forwarded-For", "198.51.100.200")
+                .header("Cookie", format!("antq_device={}", "ab".repeat(32)))
+                .json(&json!({"username": "ca.thapmuoi", "password": "đoán mò"}))
+                .send()
+                .await
+                .unwrap()
+                .status()
+        });
+    }
+    let mut checked = 0;
+    while let Some(s) = tasks.join_next().await {
+        match s.unwrap() {
+            StatusCode::UNAUTHORIZED => checked += 1,
+            StatusCode::TOO_MANY_REQUESTS => {}
+            other => panic!("{other}"),
+        }
+    }
+    assert_eq!(checked, 5);
+}
+
+#[tokio::test]
+async fn one_shared_address_full_of_failures_does_not_keep_its_officers_out() {
+    let app = spawn_app_with(|c| c.trust_proxy = true).await;
+    app.user("mt.dongthap", Role::Police, "03325").await;
+    app.user("mt.moi", Role::Police, "03325").await;
+    let office = "203.0.113.50";
+    let res = login_from(&app, None, office, "mt.dongthap", PASSWORD).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let device = device_of(&res);
+    // M2: twenty wrong logins for names that do not exist, from the
+    // commune office's one address.
+    for i in 0..20 {
+        let s = login_via(&app, "x", office, &format!("khong.co.{i}"), "đoán mò").await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED);
+    }
+    // The address is closed to strangers, even with a right password…
+    let s = login_via(&app, "x", office, "mt.moi", PASSWORD).await;
+    assert_eq!(s, StatusCode::TOO_MANY_REQUESTS);
+    let s = login_via(&app, "x", office, "khong.co.99", "đoán mò").await;
+    assert_eq!(s, StatusCode::TOO_MANY_REQUESTS);
+    // …but not to the officer who logged in from there: with the device
+    // cookie, and from another browser at the same address.
+    assert_eq!(
+        login_from(&app, Some(&device), office, "mt.dongthap", PASSWORD)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    let s = login_via(&app, "x", office, "mt.dongthap", PASSWORD).await;
+    assert_eq!(s, StatusCode::OK);
+}

@@ -130,6 +130,11 @@ async fn logging_in_with_the_form_and_registering_an_area() {
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(res.headers().get("location").unwrap(), "/don-vi/03325");
+    assert!(res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .any(|c| c.to_str().unwrap().starts_with("antq_device=")));
     let html = a.get("/don-vi/03325").await.text().await.unwrap();
     assert!(html.contains("Đăng ký khu dân cư"));
     let csrf = html

@@ -1,7 +1,7 @@
 //! Values in long form: `unit,period,indicator,value,qualifier,comment`,
 //! one value per line (the indicator may name a breakdown: `kt_bang_khen.tap_the`).
 
-use antq_core::imports::{ErrorList, ImportRow, Place, RawValue};
+use antq_core::imports::{ErrorList, ImportRows, PlaceRef, RowRef, ValueRef};
 
 use crate::limits::{n, ImportLimits};
 use crate::table::{protect, unprotect};
@@ -29,14 +29,14 @@ pub const HEADER: [&str; 6] = [
 /// Read a long CSV; errors name their line. Text is normalised to NFC;
 /// text in legacy encodings is refused. A large file is read in two halves
 /// at once (split at a line end outside quotes), numbered as one.
-pub fn read(bytes: &[u8]) -> Result<Vec<ImportRow>, Vec<String>> {
+pub fn read(bytes: &[u8]) -> Result<ImportRows, Vec<String>> {
     read_with(bytes, &ImportLimits::default())
 }
 
 /// [`read`] within `limits`: a file of more lines than `max_rows` is refused
 /// before any row is kept, at most `max_errors` errors are listed (the rest
 /// counted), and once a file has an error its rows are no longer kept.
-pub fn read_with(bytes: &[u8], limits: &ImportLimits) -> Result<Vec<ImportRow>, Vec<String>> {
+pub fn read_with(bytes: &[u8], limits: &ImportLimits) -> Result<ImportRows, Vec<String>> {
     let text = match std::str::from_utf8(bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes)) {
         Ok(t) => t,
         Err(_) => {
@@ -62,12 +62,12 @@ pub fn read_with(bytes: &[u8], limits: &ImportLimits) -> Result<Vec<ImportRow>, 
         None => (text, ""),
     };
     let cap = limits.max_errors;
-    // Room for every row, counted, not guessed: the first part's vector gets
-    // room for both, so joining them copies nothing.
-    let second_lines = second.bytes().filter(|b| *b == b'\n').count() + 1;
+    // Room for every row, counted, not guessed (a part's text is at most its
+    // bytes); the parts are joined without a copy.
+    let second_lines = second.bytes().filter(|b| *b == b'\n').count();
     let (a, b) = std::thread::scope(|scope| {
-        let b = scope.spawn(|| read_part(second, false, cap, second_lines));
-        let a = read_part(first, true, cap, lines + 1);
+        let b = scope.spawn(|| read_part(second, false, cap, (second_lines + 1, second.len())));
+        let a = read_part(first, true, cap, (lines - second_lines + 1, first.len()));
         (a, b.join().expect("the CSV reader does not panic"))
     });
     let mut a = a?;
@@ -87,13 +87,8 @@ pub fn read_with(bytes: &[u8], limits: &ImportLimits) -> Result<Vec<ImportRow>, 
     }
     // The second part's records follow the first's: "dòng 2" is the first
     // record after the header.
-    a.rows.reserve_exact(b.rows.len());
-    for mut r in b.rows {
-        if let Place::Line(i) = r.place {
-            r.place = Place::Line(count + i + 2);
-        }
-        a.rows.push(r);
-    }
+    a.rows.append(b.rows, count + 2);
+    a.rows.shrink_to_fit();
     Ok(a.rows)
 }
 
@@ -135,7 +130,7 @@ fn split_point(bytes: &[u8]) -> Option<usize> {
 struct Part {
     /// Its rows; the first part's carry their lines, the second's their
     /// index in the part (the caller numbers them). Empty once an error is found.
-    rows: Vec<ImportRow>,
+    rows: ImportRows,
     /// The first errors (at most the cap), each with its index in the part.
     errors: Vec<(usize, String)>,
     /// Errors past the cap.
@@ -145,7 +140,13 @@ struct Part {
 }
 
 /// The records of one part. The first part has the header.
-fn read_part(text: &str, first: bool, cap: usize, room: usize) -> Result<Part, Vec<String>> {
+/// `room` is what to reserve: rows and bytes of text.
+fn read_part(
+    text: &str,
+    first: bool,
+    cap: usize,
+    room: (usize, usize),
+) -> Result<Part, Vec<String>> {
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(true)
         .has_headers(first)
@@ -166,7 +167,11 @@ fn read_part(text: &str, first: bool, cap: usize, room: usize) -> Result<Part, V
         }
     }
     let mut part = Part {
-        rows: Vec::with_capacity(if text.is_empty() { 0 } else { room }),
+        rows: if text.is_empty() {
+            ImportRows::new()
+        } else {
+            ImportRows::with_capacity(room.0, room.1)
+        },
         errors: Vec::new(),
         more_errors: 0,
         lines: 0,
@@ -174,7 +179,7 @@ fn read_part(text: &str, first: bool, cap: usize, room: usize) -> Result<Part, V
     let error = |part: &mut Part, i: usize, e: &dyn Fn() -> String| {
         if part.errors.is_empty() {
             // The file is refused anyway: its rows are not needed any more.
-            part.rows = Vec::new();
+            part.rows = ImportRows::new();
         }
         if part.errors.len() < cap {
             part.errors.push((i, e()));
@@ -198,8 +203,9 @@ fn read_part(text: &str, first: bool, cap: usize, room: usize) -> Result<Part, V
             i += 1;
             continue;
         }
-        // Text cells may carry the quote that protects them from spreadsheets.
-        let get = |k: usize| antq_core::text::clean(unprotect(rec.get(k).unwrap_or_default()));
+        // Text cells may carry the quote that protects them from spreadsheets;
+        // a cell already clean (nearly all) is not copied on its way in.
+        let get = |k: usize| clean(unprotect(rec.get(k).unwrap_or_default()));
         let comment = get(5);
         if let Some(enc) = crate::legacy_text::detect(&comment) {
             error(&mut part, i, &|| {
@@ -210,27 +216,44 @@ fn read_part(text: &str, first: bool, cap: usize, room: usize) -> Result<Part, V
             // A cell of plain digits is a number already (most cells of a large
             // file); anything else is read the Vietnamese way when checked.
             let raw = rec.get(3).unwrap_or_default().trim();
+            let text_value;
             let value =
                 if !raw.is_empty() && raw.len() <= 12 && raw.bytes().all(|b| b.is_ascii_digit()) {
-                    RawValue::Number(raw.parse::<u64>().unwrap_or_default() as f64)
+                    ValueRef::Number(raw.parse::<u64>().unwrap_or_default() as f64)
                 } else {
-                    RawValue::Text(antq_core::text::clean(raw))
+                    text_value = clean(raw);
+                    ValueRef::Text(&text_value)
                 };
-            part.rows.push(ImportRow {
-                place: Place::Line(if first { i + 2 } else { i }),
+            part.rows.push(RowRef {
+                place: PlaceRef::Line(if first { i + 2 } else { i }),
                 form: None,
-                unit: get(0),
-                period: get(1),
-                key: get(2),
+                unit: &get(0),
+                period: &get(1),
+                key: &get(2),
                 value,
-                qualifier: get(4),
-                comment,
+                qualifier: &get(4),
+                comment: &comment,
             });
         }
         i += 1;
     }
     part.lines = i;
     Ok(part)
+}
+
+/// [`antq_core::text::clean`] without a copy when the text is clean already.
+fn clean(s: &str) -> std::borrow::Cow<'_, str> {
+    let t = s.trim();
+    let plain = t.is_ascii()
+        && !t.contains("  ")
+        && !t
+            .bytes()
+            .any(|b| b != b' ' && char::from(b).is_whitespace());
+    if plain {
+        std::borrow::Cow::Borrowed(t)
+    } else {
+        std::borrow::Cow::Owned(antq_core::text::clean(s))
+    }
 }
 
 /// Write records in long form (UTF-8 with a byte-order mark for Excel).
@@ -271,16 +294,16 @@ mod tests {
         }];
         let bytes = write(&recs);
         let back = read(&bytes).unwrap();
-        assert_eq!(back[0].value, RawValue::Text("4.378".into()));
-        assert_eq!(back[0].comment, "Ghi chú, có dấu phẩy");
-        assert_eq!(back[0].place, Place::Line(2));
-        assert_eq!(back[0].key, "tt_buoi");
+        assert_eq!(back.get(0).value, ValueRef::Text("4.378"));
+        assert_eq!(back.get(0).comment, "Ghi chú, có dấu phẩy");
+        assert_eq!(back.get(0).place, PlaceRef::Line(2));
+        assert_eq!(back.get(0).key, "tt_buoi");
         assert!(read(b"a,b,c\n").unwrap_err()[0].contains("dòng 1"));
         let nfd =
             "unit,period,indicator,value,qualifier,comment\n03325,2026,tt_buoi,1,,Ba\u{309}n\n"
                 .as_bytes()
                 .to_vec();
-        assert_eq!(read(&nfd).unwrap()[0].comment, "Bản");
+        assert_eq!(read(&nfd).unwrap().get(0).comment, "Bản");
         let legacy =
             "unit,period,indicator,value,qualifier,comment\n03325,2026,tt_buoi,1,,§iÖn Biªn\n";
         assert!(read(legacy.as_bytes()).unwrap_err()[0].contains("TCVN3"));
@@ -312,9 +335,9 @@ mod tests {
         let records = read(clean.as_bytes()).unwrap();
         assert_eq!(records.len(), n);
         for (i, r) in records.iter().enumerate() {
-            assert_eq!(r.place, Place::Line(i + 2));
+            assert_eq!(r.place, PlaceRef::Line(i + 2));
         }
-        assert_eq!(records[20_000].comment, "dòng một dòng hai");
-        assert_eq!(records[0].value, RawValue::Number(12.0));
+        assert_eq!(records.get(20_000).comment, "dòng một dòng hai");
+        assert_eq!(records.get(0).value, ValueRef::Number(12.0));
     }
 }

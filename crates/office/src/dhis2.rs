@@ -4,7 +4,7 @@
 //! same ISO codes (2026, 2026S1, 2026Q1, 202601). Tools built for DHIS2 can
 //! send to and read from antq.
 
-use antq_core::imports::{ErrorList, ExportValue, ImportRow, RawValue};
+use antq_core::imports::{ErrorList, ExportValue, ImportRows, PlaceRef, RowRef, ValueRef};
 use serde::{Deserialize, Serialize};
 
 use crate::limits::{n, ImportLimits};
@@ -42,7 +42,7 @@ pub struct DataValue {
 }
 
 /// Read a dataValueSet into rows; every problem named by its place.
-pub fn read(bytes: &[u8]) -> Result<Vec<ImportRow>, Vec<String>> {
+pub fn read(bytes: &[u8]) -> Result<ImportRows, Vec<String>> {
     read_with(bytes, &ImportLimits::default())
 }
 
@@ -63,13 +63,13 @@ struct SetDefaults {
 /// they are parsed (the set is never held whole), a set of more than
 /// `max_rows` values is refused, at most `max_errors` errors are listed,
 /// and once the set has an error its rows are no longer kept.
-pub fn read_with(bytes: &[u8], limits: &ImportLimits) -> Result<Vec<ImportRow>, Vec<String>> {
+pub fn read_with(bytes: &[u8], limits: &ImportLimits) -> Result<ImportRows, Vec<String>> {
     let invalid = |e: serde_json::Error| vec![format!("JSON dataValueSets không hợp lệ: {e}")];
     let defaults: SetDefaults = serde_json::from_slice(bytes).map_err(invalid)?;
     let mut state = Reading {
         defaults,
         limits: *limits,
-        rows: Vec::new(),
+        rows: ImportRows::new(),
         errors: ErrorList::with_cap(limits.max_errors),
         count: 0,
     };
@@ -84,6 +84,7 @@ pub fn read_with(bytes: &[u8], limits: &ImportLimits) -> Result<Vec<ImportRow>, 
         )]);
     }
     if state.errors.is_empty() {
+        state.rows.shrink_to_fit();
         Ok(state.rows)
     } else {
         Err(state.errors.into_vec())
@@ -93,7 +94,7 @@ pub fn read_with(bytes: &[u8], limits: &ImportLimits) -> Result<Vec<ImportRow>, 
 struct Reading {
     defaults: SetDefaults,
     limits: ImportLimits,
-    rows: Vec<ImportRow>,
+    rows: ImportRows,
     errors: ErrorList,
     /// Values seen (past the cap they are only counted).
     count: usize,
@@ -108,10 +109,10 @@ impl Reading {
             self.error(|| format!("{}: thiếu period hoặc orgUnit", place()));
             return;
         };
-        let value = match dv.value {
-            serde_json::Value::Number(n) => RawValue::Number(n.as_f64().unwrap_or(f64::NAN)),
-            serde_json::Value::String(s) => RawValue::Text(s),
-            serde_json::Value::Null => RawValue::Text(String::new()),
+        let value = match &dv.value {
+            serde_json::Value::Number(n) => ValueRef::Number(n.as_f64().unwrap_or(f64::NAN)),
+            serde_json::Value::String(s) => ValueRef::Text(s),
+            serde_json::Value::Null => ValueRef::Text(""),
             other => {
                 self.error(|| {
                     let mut shown = other.to_string();
@@ -130,26 +131,27 @@ impl Reading {
         }
         let key = match dv
             .category_option_combo
-            .filter(|c| !c.is_empty() && c != "default")
+            .as_deref()
+            .filter(|c| !c.is_empty() && *c != "default")
         {
-            Some(coc) => format!("{}.{}", dv.data_element, coc),
-            None => dv.data_element,
+            Some(coc) => std::borrow::Cow::Owned(format!("{}.{}", dv.data_element, coc)),
+            None => std::borrow::Cow::Borrowed(dv.data_element.as_str()),
         };
-        self.rows.push(ImportRow {
-            place: antq_core::imports::Place::Named(place()),
-            form: self.defaults.data_set.clone(),
-            unit,
-            period,
-            key,
+        self.rows.push(RowRef {
+            place: PlaceRef::Value(i),
+            form: self.defaults.data_set.as_deref(),
+            unit: &unit,
+            period: &period,
+            key: &key,
             value,
-            qualifier: dv.qualifier.unwrap_or_default(),
-            comment: dv.comment.unwrap_or_default(),
+            qualifier: dv.qualifier.as_deref().unwrap_or_default(),
+            comment: dv.comment.as_deref().unwrap_or_default(),
         });
     }
 
     fn error(&mut self, message: impl FnOnce() -> String) {
         // The set is refused anyway: its rows are not needed any more.
-        self.rows = Vec::new();
+        self.rows = ImportRows::new();
         self.errors.push_with(message);
     }
 }
@@ -210,7 +212,7 @@ impl<'de> serde::de::Visitor<'de> for ValuesSeed<'_> {
                 while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {
                     r.count += 1;
                 }
-                r.rows = Vec::new();
+                r.rows = ImportRows::new();
                 return Ok(());
             }
             match seq.next_element::<DataValue>()? {
@@ -295,10 +297,11 @@ mod tests {
         assert!(text.contains("\"value\": \"2.5\""));
         let rows = read(&bytes).unwrap();
         assert_eq!(rows.len(), 2);
-        assert_eq!(rows[1].key, "kt_bang_khen.tap_the");
-        assert_eq!(rows[1].value, RawValue::Text("2.5".into()));
-        assert_eq!(rows[1].qualifier, "more_than");
-        assert_eq!(rows[0].form.as_deref(), Some("antq-nam"));
+        assert_eq!(rows.get(1).key, "kt_bang_khen.tap_the");
+        assert_eq!(rows.get(1).value, ValueRef::Text("2.5"));
+        assert_eq!(rows.get(1).qualifier, "more_than");
+        assert_eq!(rows.get(0).form, Some("antq-nam"));
+        assert_eq!(rows.get(1).place.to_string(), "dataValues[1]");
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Turning an uploaded file into rows to import, whatever its format.
 
-use antq_core::imports::{ImportRow, Place, RawValue};
+use antq_core::imports::{ImportRows, PlaceRef, RowRef, ValueRef};
 
 use crate::limits::ImportLimits;
 
@@ -26,7 +26,7 @@ impl Format {
 }
 
 /// Read a file into rows; every problem is named by its place.
-pub fn read(format: Format, bytes: &[u8]) -> Result<Vec<ImportRow>, Vec<String>> {
+pub fn read(format: Format, bytes: &[u8]) -> Result<ImportRows, Vec<String>> {
     read_with(format, bytes, &ImportLimits::default())
 }
 
@@ -35,26 +35,27 @@ pub fn read_with(
     format: Format,
     bytes: &[u8],
     limits: &ImportLimits,
-) -> Result<Vec<ImportRow>, Vec<String>> {
+) -> Result<ImportRows, Vec<String>> {
     match format {
         Format::Csv => crate::csv_long::read_with(bytes, limits),
         Format::Xlsx => crate::xlsx::read_template_with(bytes, limits).map(|up| {
-            up.cells
-                .into_iter()
-                .map(|c| ImportRow {
-                    place: Place::Named(c.place),
-                    form: Some(up.form.clone()),
-                    unit: c.unit,
-                    period: up.period.clone(),
-                    key: c.key,
-                    value: match c.value {
-                        crate::xlsx::Filled::Number(x) => RawValue::Number(x),
-                        crate::xlsx::Filled::Text(t) => RawValue::Text(t),
+            let mut rows = ImportRows::with_capacity(up.cells.len(), 0);
+            for c in &up.cells {
+                rows.push(RowRef {
+                    place: PlaceRef::Named(&c.place),
+                    form: Some(&up.form),
+                    unit: &c.unit,
+                    period: &up.period,
+                    key: &c.key,
+                    value: match &c.value {
+                        crate::xlsx::Filled::Number(x) => ValueRef::Number(*x),
+                        crate::xlsx::Filled::Text(t) => ValueRef::Text(t),
                     },
-                    qualifier: String::new(),
-                    comment: String::new(),
-                })
-                .collect()
+                    qualifier: "",
+                    comment: "",
+                });
+            }
+            rows
         }),
         Format::Dhis2 => crate::dhis2::read_with(bytes, limits),
     }

@@ -27,7 +27,8 @@ pub struct ImportLimits {
 pub const DEFAULT_MAX_ROWS: usize = 2_000_000;
 /// Rows of a file uploaded to the server (`import_max_rows`): a 20 MB
 /// upload of realistic lines holds well under a million values, and a
-/// million short garbage rows cost about 300 MB while they are checked.
+/// million short garbage rows cost about 80 MB while they are read and
+/// checked (rows are kept compactly, `ImportRows`).
 pub const DEFAULT_UPLOAD_MAX_ROWS: usize = 1_000_000;
 pub const DEFAULT_SHEET_ROWS: u32 = 100_000;
 pub const DEFAULT_SHEET_COLUMNS: u32 = 1_000;

@@ -305,7 +305,7 @@ fn dhis2_sets_are_capped_and_their_errors_counted() {
     let ok = set(5, r#","period":"2026","orgUnit":"03325""#);
     let rows = files::read(Format::Dhis2, ok.as_bytes()).unwrap();
     assert_eq!(rows.len(), 5);
-    assert_eq!(rows[4].period, "2026");
+    assert_eq!(rows.get(4).period, "2026");
     let limits = ImportLimits {
         max_rows: 4,
         ..ImportLimits::default()
@@ -358,7 +358,7 @@ fn exported_formulas_come_back_as_the_same_text() {
     }
     assert!(text.contains("'=1+1"), "{text}");
     let back = read(&bytes).unwrap();
-    let got: Vec<&str> = back.iter().map(|r| r.comment.as_str()).collect();
+    let got: Vec<&str> = back.iter().map(|r| r.comment).collect();
     assert_eq!(got, comments);
 }
 

@@ -22,7 +22,7 @@ use crate::error::{StorageError, StorageResult};
 use crate::reports::{self, Changes, ValueInput};
 use crate::units::{self, Unit};
 
-pub use antq_core::imports::{ErrorList, ImportRow, RawValue};
+pub use antq_core::imports::{ErrorList, ImportRow, ImportRows, RawValue, RowRef, ValueRef};
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct ImportSummary {
@@ -43,29 +43,28 @@ enum Unresolved {
     Period,
     Form,
     NoForm(Period),
-    FormPeriod(usize),
+    FormPeriod(u32),
 }
 
 impl Unresolved {
-    fn message(self, row: &ImportRow, forms: &[Form]) -> String {
+    fn message(self, row: &RowRef<'_>, forms: &[Form]) -> String {
         match self {
-            Unresolved::Period => Period::parse(&row.period)
+            Unresolved::Period => Period::parse(row.period)
                 .err()
                 .map(|e| e.to_string())
                 .unwrap_or_default(),
-            Unresolved::Form => format!(
-                "biểu mẫu \"{}\" không có",
-                row.form.as_deref().unwrap_or_default()
-            ),
+            Unresolved::Form => format!("biểu mẫu \"{}\" không có", row.form.unwrap_or_default()),
             Unresolved::NoForm(period) => format!(
                 "không có biểu mẫu nào báo cáo chỉ tiêu \"{}\" theo kỳ {}",
                 row.key,
                 period.code()
             ),
-            Unresolved::FormPeriod(form) => reports::check_period(&forms[form], &row.period)
-                .err()
-                .map(|e| e.to_string())
-                .unwrap_or_default(),
+            Unresolved::FormPeriod(form) => {
+                reports::check_period(&forms[form as usize], row.period)
+                    .err()
+                    .map(|e| e.to_string())
+                    .unwrap_or_default()
+            }
         }
     }
 }
@@ -82,11 +81,24 @@ struct Target {
 /// What many rows share is checked once: the form of an indicator and period
 /// type, a period for a form, a unit code at a date, a form for a unit, the
 /// actor's right; each row still gets its own message with its own place.
+///
+/// `rows` are those a reader made ([`ImportRows`], compact), or a vector of
+/// [`ImportRow`]s (tests, small imports).
 pub async fn run(
     db: &Db,
     actor: Option<&Actor>,
     who: &Who,
-    rows: Vec<ImportRow>,
+    rows: impl Into<ImportRows>,
+    dry_run: bool,
+) -> StorageResult<ImportSummary> {
+    run_rows(db, actor, who, rows.into(), dry_run).await
+}
+
+async fn run_rows(
+    db: &Db,
+    actor: Option<&Actor>,
+    who: &Who,
+    rows: ImportRows,
     dry_run: bool,
 ) -> StorageResult<ImportSummary> {
     let started = std::time::Instant::now();
@@ -112,19 +124,19 @@ pub async fn run(
     let mut checked_periods: FxHashMap<(usize, &str), Option<(Period, Date)>> =
         FxHashMap::default();
     // Pass 1: resolve form and period of every row, and collect the unit codes to look up.
-    let mut resolved: Vec<Result<(usize, Period, Date), Unresolved>> = Vec::with_capacity(n);
-    let mut wanted: HashMap<Date, Vec<UnitCode>> = HashMap::new();
+    // (form, period, last day) of each row: 20 bytes a row.
+    let mut resolved: Vec<Result<(u32, Period, Date), Unresolved>> = Vec::with_capacity(n);
     let mut wanted_seen: FxHashSet<(&str, Date)> = FxHashSet::default();
     for (row_no, row) in rows.iter().enumerate() {
         if row_no % YIELD_EVERY == YIELD_EVERY - 1 {
             // A large file does not keep this worker from other requests.
             tokio::task::yield_now().await;
         }
-        let period = match parsed_periods.get(row.period.as_str()) {
+        let period = match parsed_periods.get(row.period) {
             Some(p) => *p,
-            None => match Period::parse(&row.period) {
+            None => match Period::parse(row.period) {
                 Ok(p) => {
-                    parsed_periods.insert(row.period.as_str(), p);
+                    parsed_periods.insert(row.period, p);
                     p
                 }
                 Err(_) => {
@@ -133,8 +145,8 @@ pub async fn run(
                 }
             },
         };
-        let form = match &row.form {
-            Some(code) => match form_by_code.get(code.as_str()) {
+        let form = match row.form {
+            Some(code) => match form_by_code.get(code) {
                 Some(f) => *f,
                 None => {
                     resolved.push(Err(Unresolved::Form));
@@ -158,41 +170,48 @@ pub async fn run(
             }
         };
         let checked = *checked_periods
-            .entry((form, row.period.as_str()))
+            .entry((form, row.period))
             .or_insert_with(|| {
-                reports::check_period(&forms[form], &row.period)
+                reports::check_period(&forms[form], row.period)
                     .map(|(p, _, end)| (p, end))
                     .ok()
             });
         match checked {
             Some((p, end)) => {
-                if wanted_seen.insert((row.unit.as_str(), end)) {
-                    if let Ok(code) = UnitCode::parse(&row.unit) {
-                        wanted.entry(end).or_default().push(code);
-                    }
-                }
-                resolved.push(Ok((form, p, end)));
+                wanted_seen.insert((row.unit, end));
+                resolved.push(Ok((form as u32, p, end)));
             }
-            None => resolved.push(Err(Unresolved::FormPeriod(form))),
+            None => resolved.push(Err(Unresolved::FormPeriod(form as u32))),
         }
     }
 
     // Every unit looked up once, a few hundred codes per query: the version
-    // valid on the last day of each row's period.
-    let mut distinct: Vec<UnitCode> = wanted.values().flatten().cloned().collect();
+    // valid on the last day of each row's period. Only distinct codes get a
+    // string of their own (a code has at most five digits, so a file of
+    // garbage cannot make many), and only units found are kept per day.
+    let mut distinct: Vec<UnitCode> = wanted_seen
+        .iter()
+        .map(|(u, _)| u.trim())
+        .collect::<FxHashSet<&str>>()
+        .into_iter()
+        .filter_map(|c| UnitCode::parse(c).ok())
+        .collect();
     distinct.sort_by(|a, b| a.as_str().cmp(b.as_str()));
     distinct.dedup_by(|a, b| a.as_str() == b.as_str());
     let versions = units::versions_many(db, &distinct).await?;
+    drop(distinct);
     let mut units_at: HashMap<Date, HashMap<String, Unit>> = HashMap::new();
-    for (end, codes) in wanted {
-        let valid = codes
-            .into_iter()
-            .filter_map(|c| {
-                let v = versions.get(c.as_str())?.iter().find(|u| u.valid_on(end))?;
-                Some((c.as_str().to_string(), v.clone()))
-            })
-            .collect();
-        units_at.insert(end, valid);
+    for &(unit, end) in &wanted_seen {
+        let Ok(code) = UnitCode::parse(unit) else {
+            continue;
+        };
+        let found = versions
+            .get(code.as_str())
+            .and_then(|v| v.iter().find(|u| u.valid_on(end)));
+        let entry = units_at.entry(end).or_default();
+        if let Some(v) = found {
+            entry.insert(code.as_str().to_string(), v.clone());
+        }
     }
     // (unit text, last day) → unit, or the message (for codes not found).
     let mut unit_errors: FxHashMap<(&str, Date), String> = FxHashMap::default();
@@ -215,16 +234,17 @@ pub async fn run(
         let (form_ix, period, end) = match res {
             Ok(r) => r,
             Err(why) => {
-                errors.push_with(|| format!("{here}: {}", why.message(row, &forms)));
+                errors.push_with(|| format!("{here}: {}", why.message(&row, &forms)));
                 continue;
             }
         };
+        let form_ix = form_ix as usize;
         let form = &forms[form_ix];
         let same = last.filter(|(f, u, p, _)| *f == form_ix && *u == row.unit && *p == period);
         let gi = match same {
             Some((_, _, _, gi)) => gi,
             None => {
-                let code = match UnitCode::parse(&row.unit) {
+                let code = match UnitCode::parse(row.unit) {
                     Ok(c) => c,
                     Err(e) => {
                         errors.push_with(|| format!("{here}: {e}"));
@@ -237,7 +257,7 @@ pub async fn run(
                         errors.add_unlisted(1);
                         continue;
                     }
-                    let message = match unit_errors.get(&(row.unit.as_str(), end)) {
+                    let message = match unit_errors.get(&(row.unit, end)) {
                         Some(m) => m.clone(),
                         None => {
                             let other = units::versions(db, &code).await?;
@@ -250,7 +270,7 @@ pub async fn run(
                             period.code()
                         )
                             };
-                            unit_errors.insert((row.unit.as_str(), end), m.clone());
+                            unit_errors.insert((row.unit, end), m.clone());
                             m
                         }
                     };
@@ -297,7 +317,7 @@ pub async fn run(
                     ));
                     groups.len() - 1
                 });
-                last = Some((form_ix, row.unit.as_str(), period, gi));
+                last = Some((form_ix, row.unit, period, gi));
                 gi
             }
         };
@@ -321,7 +341,7 @@ pub async fn run(
             errors.push_with(|| {
                 format!(
                     "{here}: trùng với {} (cùng đơn vị, kỳ và chỉ tiêu)",
-                    rows[*first].place
+                    rows.get(*first).place
                 )
             });
             continue;
@@ -338,14 +358,14 @@ pub async fn run(
                 }
             }
         };
-        let value = match &row.value {
-            RawValue::Number(x) if !x.is_finite() || x.abs() > 9e12 => {
+        let value = match row.value {
+            ValueRef::Number(x) if !x.is_finite() || x.abs() > 9e12 => {
                 errors.push_with(|| format!("{here}: \"{x}\" không phải số hợp lệ"));
                 continue;
             }
-            RawValue::Number(x) => Some(((x * SCALE as f64).round() as i64, Qualifier::Exact)),
-            RawValue::Text(t) if t.trim().is_empty() => None,
-            RawValue::Text(t) => match parse_number(t) {
+            ValueRef::Number(x) => Some(((x * SCALE as f64).round() as i64, Qualifier::Exact)),
+            ValueRef::Text(t) if t.trim().is_empty() => None,
+            ValueRef::Text(t) => match parse_number(t) {
                 Ok(n) => Some((n.milli, n.qualifier)),
                 Err(e) => {
                     errors.push_with(|| format!("{here}: {e}"));
@@ -353,7 +373,7 @@ pub async fn run(
                 }
             },
         };
-        let comment = Some(row.comment.clone()).filter(|c| !c.trim().is_empty());
+        let comment = (!row.comment.trim().is_empty()).then(|| row.comment.to_string());
         let input = ValueInput {
             indicator,
             option,

@@ -347,7 +347,7 @@ pub async fn import_with(
 async fn import_rows(
     db: &antq_storage::Db,
     actor: Option<&Actor>,
-    rows: Vec<antq_core::imports::ImportRow>,
+    rows: antq_core::imports::ImportRows,
     dry_run: bool,
 ) -> Result<antq_storage::import::ImportSummary, Failure> {
     if rows.is_empty() {

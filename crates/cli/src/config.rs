@@ -221,7 +221,7 @@ mod tests {
     fn import_limits_reach_the_server() {
         figment::Jail::expect_with(|jail| {
             let defaults = Settings::load(None).expect("loads").web().expect("valid");
-            assert_eq!(defaults.import_limits.max_rows, 1_000_000);
+            assert_eq!(defaults.import_limits.max_rows, 300_000);
             assert_eq!(defaults.import_concurrency, 2);
             assert_eq!(defaults.upload_limit, 20 * 1024 * 1024);
             jail.create_file(

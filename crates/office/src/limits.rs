@@ -25,11 +25,14 @@ pub struct ImportLimits {
 
 /// Rows of a file read by the command line (`antq import`).
 pub const DEFAULT_MAX_ROWS: usize = 2_000_000;
-/// Rows of a file uploaded to the server (`import_max_rows`): a 20 MB
-/// upload of realistic lines holds well under a million values, and a
-/// million short garbage rows cost about 80 MB while they are read and
-/// checked (rows are kept compactly, `ImportRows`).
-pub const DEFAULT_UPLOAD_MAX_ROWS: usize = 1_000_000;
+/// Rows of a file uploaded to the server (`import_max_rows`). A national
+/// year is about 200.000 values, so 300.000 leaves room. Garbage rows are
+/// cheap to refuse (rows are kept compactly, `ImportRows`: a million cost
+/// about 80 MB), but valid rows become values to write (about 1 KB each at
+/// peak in a release build: 26 MB of valid rows peaked at 896 MB), so the
+/// cap keeps one upload at a few hundred MB. Larger files go through
+/// `antq import` on the server.
+pub const DEFAULT_UPLOAD_MAX_ROWS: usize = 300_000;
 pub const DEFAULT_SHEET_ROWS: u32 = 100_000;
 pub const DEFAULT_SHEET_COLUMNS: u32 = 1_000;
 /// A national template (3.321 communes × 60 columns) is 200.000 cells.

@@ -18,8 +18,6 @@ pub struct Failure {
     pub message: String,
     /// Every error of a rejected file or form, when there are several.
     pub errors: Vec<String>,
-    /// The framework's own (English) explanation, for developers.
-    pub detail: Option<String>,
 }
 
 impl Failure {
@@ -28,12 +26,14 @@ impl Failure {
             status,
             message: message.into(),
             errors: Vec::new(),
-            detail: None,
         }
     }
 
-    pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
-        self.detail = Some(detail.into());
+    /// The framework's own (English) explanation goes to the debug log with
+    /// the request's id, never to the user: it names Rust types and echoes
+    /// what the client sent.
+    pub fn with_detail(self, detail: impl std::fmt::Display) -> Self {
+        tracing::debug!(status = %self.status, detail = %detail, "request refused");
         self
     }
 
@@ -74,7 +74,6 @@ impl From<StorageError> for Failure {
                     antq_core::text::format_int(antq_core::imports::error_count(&errors) as i64)
                 ),
                 errors,
-                detail: None,
             },
             StorageError::Database(e) => {
                 tracing::error!(error = %e, "database error");
@@ -119,9 +118,6 @@ impl IntoResponse for ApiError {
         let mut body = json!({"error": capitalised(&f.message)});
         if !f.errors.is_empty() {
             body["errors"] = json!(f.errors);
-        }
-        if let Some(d) = &f.detail {
-            body["detail"] = json!(d);
         }
         (f.status, Json(body)).into_response()
     }

@@ -431,7 +431,6 @@ mod tests {
                 status: StatusCode::UNPROCESSABLE_ENTITY,
                 message: "Dữ liệu có 20.000 lỗi, không có gì được ghi".into(),
                 errors,
-                detail: None,
             },
         );
         let cookie = res.headers()[SET_COOKIE].to_str().unwrap().to_string();

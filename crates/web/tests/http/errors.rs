@@ -44,7 +44,7 @@ async fn the_api_answers_every_framework_error_as_json() {
     // An id that is not a number: 400.
     let res = c.get(url("/api/v1/users/abc")).send().await.unwrap();
     let e = api_error(res, StatusCode::BAD_REQUEST).await;
-    assert!(e["detail"].as_str().unwrap().contains("abc"), "{e}");
+    assert!(e.get("detail").is_none(), "no English detail: {e}");
 
     // A query parameter of the wrong type, or given twice: 400.
     let res = c.get(url("/api/v1/units?limit=x")).send().await.unwrap();
@@ -55,7 +55,7 @@ async fn the_api_answers_every_framework_error_as_json() {
         .await
         .unwrap();
     let e = api_error(res, StatusCode::BAD_REQUEST).await;
-    assert!(e["detail"].as_str().unwrap().contains("duplicate"), "{e}");
+    assert!(e.get("detail").is_none(), "no English detail: {e}");
 
     // A body that is not declared JSON: 415.
     let res = c

@@ -76,6 +76,7 @@ impl From<StorageError> for Failure {
                 errors,
                 detail: None,
             },
+            StorageError::Busy => Failure::new(StatusCode::SERVICE_UNAVAILABLE, e.to_string()),
             StorageError::Database(e) => {
                 tracing::error!(error = %e, "database error");
                 Failure::new(

@@ -380,28 +380,28 @@ async fn import_rows(
 /// read until the import ends.
 pub type ImportPermit = tokio::sync::OwnedSemaphorePermit;
 
-/// Before an upload's body is read: refuse an account that may not enter
-/// figures anywhere (403, without taking a slot), a declared
-/// `Content-Length` past the upload limit (413), then wait a little for an
+/// Before an upload's body is read: refuse a declared `Content-Length`
+/// past the upload limit (413), an account that may not enter figures
+/// anywhere (403, without taking a slot), then wait a little for an
 /// import slot (`import_wait`), else 429.
 pub async fn admit_upload(
     state: &AppState,
     actor: &Actor,
     headers: &axum::http::HeaderMap,
 ) -> Result<ImportPermit, Failure> {
-    use antq_core::auth::Role;
-    if !(actor.has_role(Role::Police) || actor.has_role(Role::Front)) {
-        return Err(Failure::new(
-            axum::http::StatusCode::FORBIDDEN,
-            "Tài khoản không có quyền nhập số liệu nên không nhập được tệp",
-        ));
-    }
     let declared = headers
         .get(axum::http::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok());
     if declared.is_some_and(|n| n > state.config.upload_limit as u64) {
         return Err(too_large(state));
+    }
+    use antq_core::auth::Role;
+    if !(actor.has_role(Role::Police) || actor.has_role(Role::Front)) {
+        return Err(Failure::new(
+            axum::http::StatusCode::FORBIDDEN,
+            "Tài khoản không có quyền nhập số liệu nên không nhập được tệp",
+        ));
     }
     let permit = tokio::time::timeout(
         state.config.import_wait,

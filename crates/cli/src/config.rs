@@ -75,6 +75,12 @@ pub struct Settings {
     pub import_timeout_secs: u64,
     /// Connections served at once; more clients wait to be accepted.
     pub max_connections: usize,
+    /// Connections open at once from one client address (more are closed).
+    /// Behind a reverse proxy all come from the proxy: raise it to about
+    /// `max_connections` and limit each client at the proxy.
+    pub max_connections_per_address: usize,
+    /// Close a connection whose answer the client has not read for this long.
+    pub write_timeout_secs: u64,
     /// Values (CSV lines, DHIS2 dataValues) accepted in one uploaded file.
     pub import_max_rows: usize,
     /// Uploaded files parsed and checked at the same time (others get 429).
@@ -99,6 +105,8 @@ impl Default for Settings {
             request_timeout_secs: 120,
             import_timeout_secs: 900,
             max_connections: 1024,
+            max_connections_per_address: 64,
+            write_timeout_secs: 60,
             import_max_rows: antq_office::limits::DEFAULT_UPLOAD_MAX_ROWS,
             import_concurrency: 2,
             upload_max_mb: 20,
@@ -158,6 +166,8 @@ impl Settings {
             request_timeout: Duration::from_secs(self.request_timeout_secs.max(1)),
             import_timeout: Duration::from_secs(self.import_timeout_secs.max(1)),
             max_connections: self.max_connections.max(1),
+            max_connections_per_address: self.max_connections_per_address.max(1),
+            write_timeout: Duration::from_secs(self.write_timeout_secs.max(1)),
             import_limits: antq_office::limits::ImportLimits {
                 max_rows: self.import_max_rows.max(1),
                 ..Default::default()
@@ -209,6 +219,8 @@ mod tests {
             let web = s.web().expect("web config");
             assert_eq!(web.max_connections, 64);
             assert_eq!(web.request_timeout, Duration::from_secs(120));
+            assert_eq!(web.max_connections_per_address, 64);
+            assert_eq!(web.write_timeout, Duration::from_secs(60));
             assert_eq!(s.addr.port(), 9000);
             assert_eq!(s.session_idle_minutes, 7);
             assert_eq!(s.data_dir, PathBuf::from("antq-data"));

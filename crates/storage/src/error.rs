@@ -16,6 +16,10 @@ pub enum StorageError {
     Rejected(Vec<String>),
     #[error("lỗi cơ sở dữ liệu: {0}")]
     Database(#[from] sqlx::Error),
+    /// The server is at capacity for this kind of work (no Argon2 slot came
+    /// free in time); the client should try again shortly.
+    #[error("Máy chủ đang bận, xin thử lại sau ít giây")]
+    Busy,
 }
 
 pub type StorageResult<T> = Result<T, StorageError>;

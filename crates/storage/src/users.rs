@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde_json::json;
 use sqlx::Row;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use tokio::sync::Semaphore;
 
 use crate::access::{Actor, Grant};
@@ -40,20 +40,20 @@ pub struct NewUser {
 /// a core for a few tens of milliseconds, so a burst of logins (or of new
 /// passwords) waits its turn instead of taking the server's memory.
 pub struct Argon2Slots {
-    slots: Semaphore,
+    slots: Arc<Semaphore>,
     limit: usize,
-    in_flight: AtomicUsize,
-    peak: AtomicUsize,
+    in_flight: Arc<AtomicUsize>,
+    peak: Arc<AtomicUsize>,
 }
 
 impl Argon2Slots {
     pub fn new(limit: usize) -> Self {
         let limit = limit.max(1);
         Argon2Slots {
-            slots: Semaphore::new(limit),
+            slots: Arc::new(Semaphore::new(limit)),
             limit,
-            in_flight: AtomicUsize::new(0),
-            peak: AtomicUsize::new(0),
+            in_flight: Arc::new(AtomicUsize::new(0)),
+            peak: Arc::new(AtomicUsize::new(0)),
         }
     }
 
@@ -75,30 +75,56 @@ impl Argon2Slots {
         self.peak.load(Ordering::Relaxed)
     }
 
-    /// Run `work` on the blocking pool once a slot is free.
-    pub async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> T {
-        let _permit = self
-            .slots
-            .acquire()
+    /// Run `work` on the blocking pool once a slot is free, waiting at most
+    /// [`ARGON2_WAIT`] for one (else [`StorageError::Busy`]).
+    pub async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> StorageResult<T> {
+        self.run_within(ARGON2_WAIT, work).await
+    }
+
+    /// [`Argon2Slots::run`] with its own bound on the wait. The slot moves
+    /// into the blocking work: a caller that goes away (a client that
+    /// aborts its login) does not free it while the hash still runs.
+    pub async fn run_within<T: Send + 'static>(
+        &self,
+        wait: std::time::Duration,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> StorageResult<T> {
+        let permit = tokio::time::timeout(wait, self.slots.clone().acquire_owned())
             .await
+            .map_err(|_| StorageError::Busy)?
             .expect("the semaphore is never closed");
-        let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
-        self.peak.fetch_max(now, Ordering::SeqCst);
-        let out = tokio::task::spawn_blocking(work).await;
-        self.in_flight.fetch_sub(1, Ordering::SeqCst);
-        out.expect("Argon2 does not panic")
+        let in_flight = self.in_flight.clone();
+        let peak = self.peak.clone();
+        let out = tokio::task::spawn_blocking(move || {
+            let now = in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+            peak.fetch_max(now, Ordering::SeqCst);
+            let out = work();
+            in_flight.fetch_sub(1, Ordering::SeqCst);
+            drop(permit);
+            out
+        })
+        .await;
+        Ok(out.expect("Argon2 does not panic"))
     }
 }
 
-async fn hash(password: NewPassword) -> String {
+/// How long a login or a new password waits for an Argon2 slot before the
+/// server answers that it is busy (503).
+pub const ARGON2_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+async fn hash(password: NewPassword) -> StorageResult<String> {
     Argon2Slots::global()
         .run(move || auth::hash_password(&password))
         .await
 }
 
 /// Check a password against a stored hash (or the dummy hash for an unknown
-/// user), off the async runtime and within the Argon2 slots.
-pub async fn verify_password(password: String, phc: String) -> bool {
+/// user), off the async runtime and within the Argon2 slots. No slot within
+/// [`ARGON2_WAIT`]: [`StorageError::Busy`].
+pub async fn verify_password(password: String, phc: String) -> StorageResult<bool> {
     Argon2Slots::global()
         .run(move || auth::verify_password(&password, &phc))
         .await
@@ -147,7 +173,7 @@ pub async fn create(db: &Db, who: &Who, new: NewUser) -> StorageResult<i64> {
         grants_after
             .push(json!({"role": role.as_str(), "unit": unit.code, "unit_name": unit.name}));
     }
-    let password_hash = hash(new.password).await;
+    let password_hash = hash(new.password).await?;
     let now = dates::timestamp(dates::now_utc());
     let mut tx = db.begin_write().await?;
     let id: i64 = sqlx::query_scalar(
@@ -427,7 +453,7 @@ pub async fn set_password(
     password: NewPassword,
 ) -> StorageResult<()> {
     let user = get(db, user_id).await?;
-    let password_hash = hash(password).await;
+    let password_hash = hash(password).await?;
     let mut tx = db.begin_write().await?;
     sqlx::query("UPDATE users SET password_hash = $1, password_changed_at = $2 WHERE id = $3")
         .bind(&password_hash)

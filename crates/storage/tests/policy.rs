@@ -343,7 +343,7 @@ async fn argon2_work_is_bounded() {
         set.spawn(users::verify_password("sai".into(), hash));
     }
     while let Some(ok) = set.join_next().await {
-        assert!(!ok.unwrap());
+        assert!(!ok.unwrap().unwrap());
     }
     assert!(slots.peak() >= 1);
     assert!(
@@ -360,8 +360,52 @@ async fn argon2_work_is_bounded() {
         set.spawn(async move {
             two.run(|| std::thread::sleep(std::time::Duration::from_millis(20)))
                 .await
+                .unwrap()
         });
     }
     while set.join_next().await.is_some() {}
     assert_eq!(two.peak(), 2);
+}
+
+/// A caller that goes away (an aborted login) does not free its slot while
+/// the work still runs; a caller that finds no slot within the wait is told
+/// the server is busy instead of queueing without end.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn argon2_slots_outlive_cancelled_callers_and_the_wait_is_bounded() {
+    use std::time::Duration;
+    let one = std::sync::Arc::new(Argon2Slots::new(1));
+    let (tx, rx) = std::sync::mpsc::channel::<()>();
+    let started = std::sync::Arc::new(std::sync::Barrier::new(2));
+    let s2 = started.clone();
+    let holder = {
+        let one = one.clone();
+        tokio::spawn(async move {
+            one.run(move || {
+                s2.wait();
+                // Runs until the test lets it end.
+                let _ = rx.recv_timeout(Duration::from_secs(30));
+            })
+            .await
+        })
+    };
+    tokio::task::spawn_blocking(move || started.wait())
+        .await
+        .unwrap();
+    // The caller is cancelled; the work it started still runs.
+    holder.abort();
+    let _ = holder.await;
+    let refused = one.run_within(Duration::from_millis(300), || ()).await;
+    assert!(
+        matches!(refused, Err(antq_storage::StorageError::Busy)),
+        "a slot was freed while its work still ran"
+    );
+    assert_eq!(
+        antq_storage::StorageError::Busy.to_string(),
+        "Máy chủ đang bận, xin thử lại sau ít giây"
+    );
+    // Once the work ends, the slot is free again.
+    tx.send(()).unwrap();
+    let ok = one.run_within(Duration::from_secs(10), || 7).await;
+    assert_eq!(ok.unwrap(), 7);
+    assert_eq!(one.peak(), 1);
 }

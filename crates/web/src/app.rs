@@ -12,8 +12,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use hyper::body::Incoming;
-use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
-use hyper_util::server::conn::auto::Builder;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tokio::sync::{watch, Semaphore};
@@ -176,10 +175,14 @@ impl App {
 
     /// Serve until `shutdown` completes, then finish the requests in flight.
     ///
-    /// Each connection is served by hyper with a header read timeout (a
-    /// client that trickles its headers is cut off), at most
-    /// `max_connections` at once (more clients wait in the listen queue
-    /// until one ends), and the client's address as `ConnectInfo`.
+    /// Each connection is served by hyper's HTTP/1 with a header read
+    /// timeout that runs from the moment the connection is accepted and
+    /// again between requests (a client that sends nothing, trickles its
+    /// headers or idles on keep-alive is cut off), a write timeout (a client
+    /// that stops reading its answer is cut off), at most `max_connections`
+    /// at once (more clients wait in the listen queue until one ends), at
+    /// most `max_connections_per_address` from one address (more are closed
+    /// at once), and the client's address as `ConnectInfo`.
     pub async fn run_until_stopped(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
@@ -191,6 +194,7 @@ impl App {
             state: _,
         } = self;
         let permits = Arc::new(Semaphore::new(config.max_connections.max(1)));
+        let per_address = PerAddress::new(config.max_connections_per_address.max(1));
         // Connections watch `signal_tx` close to start their graceful
         // shutdown; the loop waits on `close_tx` until all have ended.
         let (signal_tx, signal_rx) = watch::channel(());
@@ -216,6 +220,11 @@ impl App {
                 },
                 _ = &mut shutdown => break,
             };
+            let Some(slot) = per_address.take(remote.ip()) else {
+                tracing::warn!(addr = %remote.ip(), "too many connections from one address: closed");
+                drop(stream);
+                continue;
+            };
             let _ = stream.set_nodelay(true);
             let service = router.clone().map_request(move |req: Request<Incoming>| {
                 let mut req = req.map(axum::body::Body::new);
@@ -225,17 +234,21 @@ impl App {
             let signal_tx = signal_tx.clone();
             let close_rx = close_rx.clone();
             let header_read_timeout = config.header_read_timeout;
+            let write_timeout = config.write_timeout;
             tokio::spawn(async move {
-                // HTTP/1 only: no protocol sniffing before the header timer runs.
-                let mut builder = Builder::new(TokioExecutor::new()).http1_only();
+                // HTTP/1 only, without protocol sniffing: hyper's header
+                // timer starts as soon as it polls the new connection, so a
+                // client that never sends a byte is closed as well.
+                let mut builder = hyper::server::conn::http1::Builder::new();
                 builder
-                    .http1()
                     .timer(TokioTimer::new())
                     .header_read_timeout(header_read_timeout);
-                let conn = builder.serve_connection_with_upgrades(
-                    TokioIo::new(stream),
-                    TowerToHyperService::new(service),
-                );
+                let conn = builder
+                    .serve_connection(
+                        TokioIo::new(WriteDeadline::new(stream, write_timeout)),
+                        TowerToHyperService::new(service),
+                    )
+                    .with_upgrades();
                 let mut conn = std::pin::pin!(conn);
                 let mut stopping = std::pin::pin!(signal_tx.closed());
                 let mut told = false;
@@ -255,6 +268,7 @@ impl App {
                     }
                 }
                 drop(close_rx);
+                drop(slot);
                 drop(permit);
             });
         }
@@ -263,6 +277,138 @@ impl App {
         drop(close_rx);
         close_tx.closed().await;
         Ok(())
+    }
+}
+
+/// Open connections per client address, at most `limit` each.
+#[derive(Clone)]
+struct PerAddress {
+    limit: usize,
+    open: Arc<std::sync::Mutex<std::collections::HashMap<std::net::IpAddr, usize>>>,
+}
+
+/// One connection counted against its address until dropped.
+struct AddressSlot {
+    ip: std::net::IpAddr,
+    of: PerAddress,
+}
+
+impl PerAddress {
+    fn new(limit: usize) -> Self {
+        PerAddress {
+            limit,
+            open: Arc::default(),
+        }
+    }
+
+    fn take(&self, ip: std::net::IpAddr) -> Option<AddressSlot> {
+        let mut open = self.open.lock().unwrap_or_else(|e| e.into_inner());
+        let n = open.entry(ip).or_insert(0);
+        if *n >= self.limit {
+            return None;
+        }
+        *n += 1;
+        Some(AddressSlot {
+            ip,
+            of: self.clone(),
+        })
+    }
+}
+
+impl Drop for AddressSlot {
+    fn drop(&mut self) {
+        let mut open = self.of.open.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(n) = open.get_mut(&self.ip) {
+            *n -= 1;
+            if *n == 0 {
+                open.remove(&self.ip);
+            }
+        }
+    }
+}
+
+/// A socket whose writes fail once they have made no progress for
+/// `timeout`: a client that stops reading a large answer does not hold its
+/// connection (and its slot) for ever.
+struct WriteDeadline<S> {
+    inner: S,
+    timeout: Duration,
+    stalled: Option<std::pin::Pin<Box<tokio::time::Sleep>>>,
+}
+
+impl<S> WriteDeadline<S> {
+    fn new(inner: S, timeout: Duration) -> Self {
+        WriteDeadline {
+            inner,
+            timeout,
+            stalled: None,
+        }
+    }
+
+    /// After a write that could not proceed: fail once it has waited too long.
+    fn check<T>(
+        &mut self,
+        cx: &mut std::task::Context<'_>,
+        r: std::task::Poll<std::io::Result<T>>,
+    ) -> std::task::Poll<std::io::Result<T>> {
+        use std::task::Poll;
+        match r {
+            Poll::Pending => {
+                let timeout = self.timeout;
+                let sleep = self
+                    .stalled
+                    .get_or_insert_with(|| Box::pin(tokio::time::sleep(timeout)));
+                if sleep.as_mut().poll(cx).is_ready() {
+                    self.stalled = None;
+                    return Poll::Ready(Err(std::io::Error::new(
+                        std::io::ErrorKind::TimedOut,
+                        "the client read nothing within the write timeout",
+                    )));
+                }
+                Poll::Pending
+            }
+            done => {
+                self.stalled = None;
+                done
+            }
+        }
+    }
+}
+
+impl<S: tokio::io::AsyncRead + Unpin> tokio::io::AsyncRead for WriteDeadline<S> {
+    fn poll_read(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.inner).poll_read(cx, buf)
+    }
+}
+
+impl<S: tokio::io::AsyncWrite + Unpin> tokio::io::AsyncWrite for WriteDeadline<S> {
+    fn poll_write(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        let r = std::pin::Pin::new(&mut self.inner).poll_write(cx, buf);
+        self.check(cx, r)
+    }
+
+    fn poll_flush(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        let r = std::pin::Pin::new(&mut self.inner).poll_flush(cx);
+        self.check(cx, r)
+    }
+
+    fn poll_shutdown(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        let r = std::pin::Pin::new(&mut self.inner).poll_shutdown(cx);
+        self.check(cx, r)
     }
 }
 
@@ -288,4 +434,54 @@ pub async fn shutdown_signal() {
     }
     tracing::info!("shutting down: finishing requests in flight");
     tokio::time::sleep(Duration::from_millis(10)).await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::io::AsyncWriteExt as _;
+
+    /// 1 MB written to a peer that never reads (a 64-byte pipe): the write
+    /// fails after the write timeout instead of waiting for ever.
+    #[tokio::test]
+    async fn a_write_that_makes_no_progress_times_out() {
+        let (ours, _theirs) = tokio::io::duplex(64);
+        let mut w = WriteDeadline::new(ours, Duration::from_millis(300));
+        let started = std::time::Instant::now();
+        let r = tokio::time::timeout(Duration::from_secs(10), w.write_all(&vec![b'x'; 1 << 20]))
+            .await
+            .expect("the write timeout ends the write");
+        let e = r.expect_err("nobody reads, so the write cannot complete");
+        assert_eq!(e.kind(), std::io::ErrorKind::TimedOut);
+        assert!(started.elapsed() >= Duration::from_millis(300));
+    }
+
+    /// A reader that keeps up: the same megabyte goes through.
+    #[tokio::test]
+    async fn a_write_that_progresses_completes() {
+        use tokio::io::AsyncReadExt as _;
+        let (ours, mut theirs) = tokio::io::duplex(64);
+        let reader = tokio::spawn(async move {
+            let mut all = Vec::new();
+            theirs.read_to_end(&mut all).await.map(|_| all.len())
+        });
+        let mut w = WriteDeadline::new(ours, Duration::from_millis(300));
+        w.write_all(&vec![b'x'; 1 << 20]).await.unwrap();
+        w.shutdown().await.unwrap();
+        drop(w);
+        assert_eq!(reader.await.unwrap().unwrap(), 1 << 20);
+    }
+
+    #[test]
+    fn one_address_gets_at_most_its_share() {
+        let per = PerAddress::new(2);
+        let a: std::net::IpAddr = "127.0.0.1".parse().unwrap();
+        let b: std::net::IpAddr = "127.0.0.2".parse().unwrap();
+        let one = per.take(a).unwrap();
+        let _two = per.take(a).unwrap();
+        assert!(per.take(a).is_none());
+        assert!(per.take(b).is_some());
+        drop(one);
+        assert!(per.take(a).is_some());
+    }
 }

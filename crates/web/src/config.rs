@@ -32,6 +32,14 @@ pub struct WebConfig {
     pub import_timeout: Duration,
     /// Connections served at once; further clients wait to be accepted.
     pub max_connections: usize,
+    /// Connections open at once from one client address; more are closed
+    /// at once. Behind a reverse proxy every connection comes from the
+    /// proxy: raise this to about `max_connections` and let the proxy
+    /// limit each client.
+    pub max_connections_per_address: usize,
+    /// A connection whose answer makes no progress for this long (the
+    /// client stopped reading) is closed.
+    pub write_timeout: Duration,
     /// What one imported file may cost (rows, errors listed, sheet size, unzipped size).
     pub import_limits: antq_office::limits::ImportLimits,
     /// Imports parsed and checked at the same time; others wait `import_wait`, then get 429.
@@ -53,6 +61,8 @@ impl Default for WebConfig {
             request_timeout: Duration::from_secs(120),
             import_timeout: Duration::from_secs(900),
             max_connections: 1024,
+            max_connections_per_address: 64,
+            write_timeout: Duration::from_secs(60),
             import_limits: antq_office::limits::ImportLimits {
                 max_rows: antq_office::limits::DEFAULT_UPLOAD_MAX_ROWS,
                 ..Default::default()

@@ -75,6 +75,7 @@ impl From<StorageError> for Failure {
                 ),
                 errors,
             },
+            StorageError::Busy => Failure::new(StatusCode::SERVICE_UNAVAILABLE, e.to_string()),
             StorageError::Database(e) => {
                 tracing::error!(error = %e, "database error");
                 Failure::new(

@@ -68,7 +68,7 @@ pub async fn login(
         Some((id, hash)) => (Some(id), hash),
         None => (None, core_auth::dummy_password_hash().to_string()),
     };
-    let ok = users::verify_password(password.to_string(), hash).await;
+    let ok = users::verify_password(password.to_string(), hash).await?;
     match (user_id, ok) {
         (Some(id), true) => {
             let name = username.trim().to_ascii_lowercase();

@@ -330,18 +330,32 @@ pub async fn import_with(
     dry_run: bool,
     limits: antq_office::limits::ImportLimits,
 ) -> Result<antq_storage::import::ImportSummary, Failure> {
-    let rows =
-        tokio::task::spawn_blocking(move || antq_office::files::read_with(format, &bytes, &limits))
-            .await
-            .map_err(|e| {
-                tracing::error!(error = %e, "file reader failed");
-                Failure::new(
-                    axum::http::StatusCode::INTERNAL_SERVER_ERROR,
-                    "Lỗi hệ thống khi đọc tệp, xin thử lại sau",
-                )
-            })?
-            .map_err(antq_storage::StorageError::Rejected)?;
+    let (rows, ()) = parse_blocking(format, bytes, limits, ()).await?;
     import_rows(db, actor, rows, dry_run).await
+}
+
+/// Parse on the blocking pool. `hold` (an import permit) moves into the
+/// blocking work and comes back with its result, so a client that goes
+/// away mid-parse does not free the slot while the parse still runs.
+async fn parse_blocking<H: Send + 'static>(
+    format: antq_office::files::Format,
+    bytes: axum::body::Bytes,
+    limits: antq_office::limits::ImportLimits,
+    hold: H,
+) -> Result<(Vec<antq_core::imports::ImportRow>, H), Failure> {
+    let (rows, hold) = tokio::task::spawn_blocking(move || {
+        (antq_office::files::read_with(format, &bytes, &limits), hold)
+    })
+    .await
+    .map_err(|e| {
+        tracing::error!(error = %e, "file reader failed");
+        Failure::new(
+            axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+            "Lỗi hệ thống khi đọc tệp, xin thử lại sau",
+        )
+    })?;
+    let rows = rows.map_err(antq_storage::StorageError::Rejected)?;
+    Ok((rows, hold))
 }
 
 async fn import_rows(
@@ -351,7 +365,10 @@ async fn import_rows(
     dry_run: bool,
 ) -> Result<antq_storage::import::ImportSummary, Failure> {
     if rows.is_empty() {
-        return Err(Failure::bad_request("tệp không có giá trị nào để nhập"));
+        return Err(Failure::new(
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            "Tệp không có giá trị nào để nhập",
+        ));
     }
     let who = actor
         .map(Actor::who)
@@ -359,49 +376,123 @@ async fn import_rows(
     Ok(antq_storage::import::run(db, actor, &who, rows, dry_run).await?)
 }
 
-/// An upload through the web: waits a little for one of the import
-/// permits (`import_concurrency`), else answers 429; then imports.
-pub async fn import_upload(
+/// One of the `import_concurrency` slots, held from before the body is
+/// read until the import ends.
+pub type ImportPermit = tokio::sync::OwnedSemaphorePermit;
+
+/// Before an upload's body is read: refuse a declared `Content-Length`
+/// past the upload limit (413), an account that may not enter figures
+/// anywhere (403, without taking a slot), then wait a little for an
+/// import slot (`import_wait`), else 429.
+pub async fn admit_upload(
     state: &AppState,
     actor: &Actor,
-    format: antq_office::files::Format,
-    bytes: axum::body::Bytes,
-    dry_run: bool,
-) -> Result<antq_storage::import::ImportSummary, Failure> {
+    headers: &axum::http::HeaderMap,
+) -> Result<ImportPermit, Failure> {
+    let declared = headers
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > state.config.upload_limit as u64) {
+        return Err(too_large(state));
+    }
+    use antq_core::auth::Role;
+    if !(actor.has_role(Role::Police) || actor.has_role(Role::Front)) {
+        return Err(Failure::new(
+            axum::http::StatusCode::FORBIDDEN,
+            "Tài khoản không có quyền nhập số liệu nên không nhập được tệp",
+        ));
+    }
     let permit = tokio::time::timeout(
         state.config.import_wait,
         state.imports.clone().acquire_owned(),
     )
     .await;
-    let Ok(Ok(_permit)) = permit else {
-        return Err(Failure::new(
+    match permit {
+        Ok(Ok(p)) => Ok(p),
+        _ => Err(Failure::new(
             axum::http::StatusCode::TOO_MANY_REQUESTS,
             "Đang có nhiều tệp được nhập cùng lúc, xin thử lại sau ít phút",
-        ));
-    };
-    import_with(
-        &state.db,
-        Some(actor),
-        format,
-        bytes,
-        dry_run,
-        state.config.import_limits,
-    )
-    .await
+        )),
+    }
 }
 
-/// A body past the upload limit names the limit; other unreadable bodies say so.
+/// Read a raw upload body (after [`admit_upload`]) up to the upload limit:
+/// 413 naming it once the limit is passed, 400 when the client goes away.
+pub async fn read_upload(
+    state: &AppState,
+    body: axum::body::Body,
+) -> Result<axum::body::Bytes, Failure> {
+    match read_limited(body, state.config.upload_limit).await {
+        Ok(b) => Ok(b),
+        Err(None) => Err(too_large(state)),
+        Err(Some(e)) => Err(too_large_or(
+            state,
+            axum::http::StatusCode::BAD_REQUEST,
+            e.to_string(),
+        )),
+    }
+}
+
+/// A body up to `limit` bytes: `Err(None)` past the limit, `Err(Some(e))`
+/// when reading fails (a disconnect, a timeout).
+pub async fn read_limited(
+    mut body: axum::body::Body,
+    limit: usize,
+) -> Result<axum::body::Bytes, Option<axum::Error>> {
+    use hyper::body::Body as _;
+    let mut out = Vec::new();
+    loop {
+        let frame = std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await;
+        match frame {
+            None => return Ok(out.into()),
+            Some(Err(e)) => return Err(Some(e)),
+            Some(Ok(frame)) => {
+                if let Ok(data) = frame.into_data() {
+                    if out.len() + data.len() > limit {
+                        return Err(None);
+                    }
+                    out.extend_from_slice(&data);
+                }
+            }
+        }
+    }
+}
+
+/// An upload admitted with `permit`: parse it (the permit goes with the
+/// parse onto the blocking pool), then check and write its rows.
+pub async fn import_upload(
+    state: &AppState,
+    actor: &Actor,
+    permit: ImportPermit,
+    format: antq_office::files::Format,
+    bytes: axum::body::Bytes,
+    dry_run: bool,
+) -> Result<antq_storage::import::ImportSummary, Failure> {
+    let (rows, permit) = parse_blocking(format, bytes, state.config.import_limits, permit).await?;
+    let out = import_rows(&state.db, Some(actor), rows, dry_run).await;
+    drop(permit);
+    out
+}
+
+fn too_large(state: &AppState) -> Failure {
+    Failure::new(
+        axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+        format!(
+            "Tệp gửi lên lớn hơn giới hạn {} MB",
+            state.config.upload_limit / (1024 * 1024)
+        ),
+    )
+}
+
+/// A body past the upload limit names the limit; other unreadable bodies
+/// say so (the detail, in English from the parser, goes to the log only).
 pub fn too_large_or(state: &AppState, status: axum::http::StatusCode, detail: String) -> Failure {
     if status == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-        Failure::new(
-            status,
-            format!(
-                "Tệp gửi lên lớn hơn giới hạn {} MB",
-                state.config.upload_limit / (1024 * 1024)
-            ),
-        )
+        too_large(state)
     } else {
-        Failure::bad_request(format!("tệp gửi lên không đọc được: {detail}"))
+        tracing::debug!(%detail, "unreadable upload");
+        Failure::bad_request("Tệp gửi lên không đọc được")
     }
 }
 

@@ -216,25 +216,21 @@ fn format_of(
     }
 }
 
-/// The body of an import, or a 413 that names the upload limit.
-fn body_of(
-    state: &AppState,
-    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
-) -> Result<axum::body::Bytes, Failure> {
-    body.map_err(|e| statistics::too_large_or(state, e.status(), e.body_text()))
-}
-
-/// `POST /api/v1/import`: a file in the body, all or nothing.
+/// `POST /api/v1/import`: a file in the body, all or nothing. The account,
+/// the declared length and an import slot are checked before the body is
+/// read, so waiting or refused uploads never sit in memory.
 pub async fn import(
     State(state): State<AppState>,
     ApiUser(ctx): ApiUser,
     Query(p): Query<ImportParams>,
     headers: axum::http::HeaderMap,
-    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
+    body: axum::body::Body,
 ) -> ApiResult<Json<Value>> {
-    let body = body_of(&state, body)?;
     let format = format_of(p.format.as_deref(), &headers)?;
-    let summary = statistics::import_upload(&state, &ctx.actor, format, body, p.dry_run).await?;
+    let permit = statistics::admit_upload(&state, &ctx.actor, &headers).await?;
+    let body = statistics::read_upload(&state, body).await?;
+    let summary =
+        statistics::import_upload(&state, &ctx.actor, permit, format, body, p.dry_run).await?;
     Ok(Json(json!(summary)))
 }
 
@@ -249,12 +245,15 @@ pub async fn data_value_sets_in(
     State(state): State<AppState>,
     ApiUser(ctx): ApiUser,
     Query(p): Query<DvsParams>,
-    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Body,
 ) -> ApiResult<Json<Value>> {
-    let body = body_of(&state, body)?;
+    let permit = statistics::admit_upload(&state, &ctx.actor, &headers).await?;
+    let body = statistics::read_upload(&state, body).await?;
     let s = statistics::import_upload(
         &state,
         &ctx.actor,
+        permit,
         antq_office::files::Format::Dhis2,
         body,
         p.dry_run,

@@ -388,16 +388,22 @@ pub async fn save(
         )
         .into());
     }
-    let body = axum::body::to_bytes(body, FORM_BODY_LIMIT)
+    // Only the length limit is reported as such; a client that goes away
+    // or stalls mid-body gets a plain 400.
+    let body = statistics::read_limited(body, FORM_BODY_LIMIT)
         .await
-        .map_err(|_| {
-            Failure::new(
+        .map_err(|e| match e {
+            None => Failure::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 format!(
                     "Nội dung gửi lên vượt giới hạn {} byte của một lần lưu",
                     antq_core::text::format_int(FORM_BODY_LIMIT as i64)
                 ),
-            )
+            ),
+            Some(e) => {
+                tracing::debug!(error = %e, "entry form body unreadable");
+                Failure::bad_request("Không đọc được nội dung gửi lên")
+            }
         })?;
     let result = match read_form(&body, &form) {
         Ok(inputs) => {

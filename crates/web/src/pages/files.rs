@@ -37,8 +37,11 @@ pub async fn upload(
     State(state): State<AppState>,
     c: Chrome,
     PageUser(ctx): PageUser,
+    headers: axum::http::HeaderMap,
     mut multipart: Multipart,
 ) -> PageResult<Response> {
+    // Checked before any of the body is read (the multipart is read below).
+    let permit = statistics::admit_upload(&state, &ctx.actor, &headers).await?;
     let mut filename = String::new();
     let mut bytes = axum::body::Bytes::new();
     let mut dry_run = false;
@@ -65,7 +68,7 @@ pub async fn upload(
         ))
     })?;
     let (summary, errors, message) =
-        match statistics::import_upload(&state, &ctx.actor, format, bytes, dry_run).await {
+        match statistics::import_upload(&state, &ctx.actor, permit, format, bytes, dry_run).await {
             Ok(s) => (Some(s), Vec::new(), String::new()),
             // Too many imports at once: the error page with its 429.
             Err(f) if f.status == axum::http::StatusCode::TOO_MANY_REQUESTS => return Err(f.into()),

@@ -312,8 +312,17 @@ async fn crafted_spreadsheets_get_a_vietnamese_4xx_while_healthz_answers() {
         assert_eq!(res.status(), StatusCode::OK);
         assert!(started.elapsed() < std::time::Duration::from_secs(5));
     }
-    for u in uploads {
+    for (u, is_viewer) in uploads.into_iter().zip([true, false, true]) {
         let (s, e) = u.await.unwrap();
+        if is_viewer {
+            // A viewer may import nothing: refused before the body is read.
+            assert_eq!(s, StatusCode::FORBIDDEN, "{e}");
+            assert_eq!(
+                e["error"],
+                "Tài khoản không có quyền nhập số liệu nên không nhập được tệp"
+            );
+            continue;
+        }
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
         let first = e["errors"][0].as_str().unwrap();
         assert!(first.contains("ô XFD1048576"), "{e}");
@@ -324,13 +333,13 @@ async fn crafted_spreadsheets_get_a_vietnamese_4xx_while_healthz_answers() {
     let (ct, body) = multipart(
         "bieu.xlsx",
         &far,
-        viewer.csrf.as_deref().unwrap_or_default(),
+        officer.csrf.as_deref().unwrap_or_default(),
     );
-    let res = viewer
+    let res = officer
         .client
-        .post(viewer.url("/nhap-tep"))
+        .post(officer.url("/nhap-tep"))
         .header("Content-Type", ct)
-        .header("X-CSRF-Token", viewer.csrf.clone().unwrap_or_default())
+        .header("X-CSRF-Token", officer.csrf.clone().unwrap_or_default())
         .body(body)
         .send()
         .await
@@ -341,7 +350,7 @@ async fn crafted_spreadsheets_get_a_vietnamese_4xx_while_healthz_answers() {
 
     // An .ods or .xls named as a template is refused by name.
     let (s, e) = upload(
-        &viewer,
+        &officer,
         "format=xlsx",
         "application/octet-stream",
         vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0, 0, 0],
@@ -441,4 +450,129 @@ async fn a_comment_that_is_a_formula_is_exported_as_text_and_comes_back() {
     assert_eq!(s, StatusCode::OK, "{r}");
     assert_eq!(r["values_changed"], 0, "{r}");
     assert_eq!(r["values_unchanged"], 1, "{r}");
+}
+
+/// A logged-in session for raw requests: the `Cookie` header and the CSRF token.
+async fn raw_session(app: &crate::helpers::TestApp, name: &str, role: Role) -> (String, String) {
+    app.user(name, role, "11").await;
+    let mut a = app.agent();
+    let login = a.login(name, crate::helpers::PASSWORD).await;
+    assert_eq!(login.status, StatusCode::OK);
+    let cookie = login
+        .cookies
+        .iter()
+        .map(|c| c.split(';').next().unwrap_or_default().to_string())
+        .collect::<Vec<_>>()
+        .join("; ");
+    (cookie, a.csrf.unwrap())
+}
+
+/// Send only the headers of an import (declaring `length` bytes) and at
+/// most `sent` bytes of body; the status line answered within 10 s, if any.
+async fn headers_only(
+    app: &crate::helpers::TestApp,
+    session: &(String, String),
+    length: usize,
+    sent: usize,
+) -> Option<String> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let addr = app.base.trim_start_matches("http://");
+    let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let head = format!(
+        "POST /api/v1/import?format=csv HTTP/1.1\r\nHost: x\r\nCookie: {}\r\nX-CSRF-Token: {}\r\n\
+         Content-Type: text/csv\r\nContent-Length: {length}\r\n\r\n",
+        session.0, session.1
+    );
+    s.write_all(head.as_bytes()).await.unwrap();
+    s.write_all(&vec![b'x'; sent]).await.unwrap();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !got.windows(4).any(|w| w == b"\r\n\r\n") {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        match tokio::time::timeout(left, s.read(&mut buf)).await {
+            Ok(Ok(n)) if n > 0 => got.extend_from_slice(&buf[..n]),
+            _ => break,
+        }
+    }
+    let text = String::from_utf8_lossy(&got).to_string();
+    text.lines()
+        .next()
+        .map(str::to_string)
+        .filter(|l| !l.is_empty())
+}
+
+/// With the only import slot taken, an upload that declares 1 MB and sends
+/// 10 bytes of it is answered 429 at once: the server does not wait for
+/// (nor hold) the body. A declared length past the upload limit (2 MB of
+/// 1 MB) is answered 413 before any body is sent; a viewer, who may import
+/// nothing, gets 403 without taking the slot.
+#[tokio::test]
+async fn uploads_are_admitted_before_their_body_is_read() {
+    let app = spawn_app_with(|c| {
+        c.import_concurrency = 1;
+        c.import_wait = std::time::Duration::from_millis(200);
+        c.upload_limit = 1024 * 1024;
+    })
+    .await;
+    let officer = raw_session(&app, "ca.dienbien", Role::Police).await;
+    let viewer = raw_session(&app, "xem.dienbien", Role::Viewer).await;
+    let held = app.state.imports.clone().acquire_owned().await.unwrap();
+    let status = headers_only(&app, &officer, 1024 * 1024, 10).await;
+    assert_eq!(status.as_deref(), Some("HTTP/1.1 429 Too Many Requests"));
+    let status = headers_only(&app, &viewer, 1024 * 1024, 10).await;
+    assert_eq!(status.as_deref(), Some("HTTP/1.1 403 Forbidden"));
+    drop(held);
+    let status = headers_only(&app, &officer, 2 * 1024 * 1024, 0).await;
+    assert_eq!(status.as_deref(), Some("HTTP/1.1 413 Payload Too Large"));
+    assert_eq!(app.state.imports.available_permits(), 1);
+    // The 413 names the limit.
+    let mut a = app.agent();
+    a.login("ca.dienbien", crate::helpers::PASSWORD).await;
+    let res = a
+        .client
+        .post(a.url("/api/v1/import?format=csv"))
+        .header("X-CSRF-Token", a.csrf.clone().unwrap())
+        .header("Content-Type", "text/csv")
+        .body(vec![b'x'; 2 * 1024 * 1024])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let e: Value = res.json().await.unwrap();
+    assert_eq!(e["error"], "Tệp gửi lên lớn hơn giới hạn 1 MB");
+}
+
+/// A file with a header and no values: 422, a capitalised Vietnamese message.
+#[tokio::test]
+async fn an_empty_file_is_422() {
+    let app = spawn_app().await;
+    let officer = app.logged_in("ca.dienbien", Role::Police, "11").await;
+    let csv = "unit,period,indicator,value,qualifier,comment\n";
+    let (s, e) = upload(&officer, "format=csv", "text/csv", csv.into()).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert_eq!(e["error"], "Tệp không có giá trị nào để nhập");
+}
+
+/// A multipart body that breaks off: a Vietnamese 400 without the parser's
+/// English detail.
+#[tokio::test]
+async fn a_broken_multipart_upload_says_so_in_vietnamese() {
+    let app = spawn_app().await;
+    let officer = app.logged_in("ca.dienbien", Role::Police, "11").await;
+    let res = officer
+        .client
+        .post(officer.url("/nhap-tep"))
+        .header("Content-Type", "multipart/form-data; boundary=XYZ")
+        .header("X-CSRF-Token", officer.csrf.clone().unwrap_or_default())
+        .body(
+            "--XYZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n\r\nabc",
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let page = res.text().await.unwrap();
+    assert!(page.contains("Tệp gửi lên không đọc được"), "{page}");
+    assert!(!page.contains("tệp gửi lên không đọc được:"), "{page}");
 }

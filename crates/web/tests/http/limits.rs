@@ -571,3 +571,110 @@ async fn shutdown_finishes_the_requests_in_flight() {
         .unwrap()
         .unwrap();
 }
+
+/// Whether the server closes `stream` (EOF or reset) within `limit`,
+/// the client sending nothing.
+async fn closed_within(stream: &mut TcpStream, limit: Duration) -> bool {
+    let mut buf = [0u8; 256];
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        match tokio::time::timeout(limit - start.elapsed(), stream.read(&mut buf)).await {
+            Ok(Ok(0)) | Ok(Err(_)) => return true,
+            Ok(Ok(_)) => continue, // a 408 answer, then the close
+            Err(_) => return false,
+        }
+    }
+    false
+}
+
+/// `GET /healthz` on a raw connection from `from`; the status line.
+async fn healthz_from(addr: &str, from: &str) -> String {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind(format!("{from}:0").parse().unwrap()).unwrap();
+    let mut s = socket.connect(addr.parse().unwrap()).await.unwrap();
+    s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let mut buf = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(10), s.read_to_end(&mut buf)).await;
+    String::from_utf8_lossy(&buf)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// 40 connections that never send a byte, with a 1 s header timeout: each
+/// is closed within a few seconds (the timer runs from the accept, not from
+/// the first byte) and `/healthz` answers meanwhile and after.
+#[tokio::test]
+async fn silent_connections_are_closed_after_the_header_timeout() {
+    let app = spawn_app_with(|c| {
+        c.header_read_timeout = Duration::from_secs(1);
+        c.max_connections = 16;
+    })
+    .await;
+    let addr = app.base.trim_start_matches("http://").to_string();
+    let started = Instant::now();
+    let mut silent = Vec::new();
+    for _ in 0..40 {
+        silent.push(TcpStream::connect(&addr).await.unwrap());
+    }
+    // More silent clients than the cap: the cap frees as they are closed.
+    assert_eq!(
+        healthz_from(&addr, "127.0.0.1").await,
+        "HTTP/1.1 200 OK",
+        "healthz behind 40 silent connections (cap 16)"
+    );
+    for s in &mut silent {
+        assert!(
+            closed_within(s, Duration::from_secs(15)).await,
+            "a silent connection stayed open"
+        );
+    }
+    // 40 connections, 16 at a time, 1 s each: about 3 s; 15 s is generous.
+    assert!(
+        started.elapsed() < Duration::from_secs(15),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(healthz_from(&addr, "127.0.0.1").await, "HTTP/1.1 200 OK");
+}
+
+/// One address opens more silent connections than its share (4 of 8):
+/// the extra ones are closed at once, and a client from another address
+/// (127.0.0.2, also loopback) is served although every one of the first
+/// address's connections is still held open.
+#[tokio::test]
+async fn one_address_cannot_take_every_connection() {
+    let app = spawn_app_with(|c| {
+        c.header_read_timeout = Duration::from_secs(60);
+        c.max_connections = 8;
+        c.max_connections_per_address = 4;
+    })
+    .await;
+    let addr = app.base.trim_start_matches("http://").to_string();
+    let mut held = Vec::new();
+    for _ in 0..4 {
+        held.push(TcpStream::connect(&addr).await.unwrap());
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    for _ in 0..10 {
+        let mut extra = TcpStream::connect(&addr).await.unwrap();
+        assert!(
+            closed_within(&mut extra, Duration::from_secs(5)).await,
+            "a connection past the per-address limit stayed open"
+        );
+    }
+    let t = Instant::now();
+    assert_eq!(healthz_from(&addr, "127.0.0.2").await, "HTTP/1.1 200 OK");
+    assert!(t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
+    // The first four are still open (their 60 s have not run out).
+    for s in &mut held {
+        assert!(!closed_within(s, Duration::from_millis(100)).await);
+    }
+    // Once they go, the address may connect again.
+    drop(held);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(healthz_from(&addr, "127.0.0.1").await, "HTTP/1.1 200 OK");
+}

@@ -59,12 +59,29 @@ struct SetDefaults {
     org_unit: Option<String>,
 }
 
+/// What is wrong with a set that is not valid JSON, in Vietnamese with its
+/// place (serde's own English text names Rust types).
+fn invalid_json(e: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    let what = match e.classify() {
+        Category::Syntax => "sai cú pháp JSON",
+        Category::Eof => "tệp kết thúc giữa chừng",
+        Category::Data => "một trường có kiểu không đúng (mọi giá trị của dataValueSets là chuỗi)",
+        Category::Io => "không đọc được tệp",
+    };
+    format!(
+        "JSON dataValueSets không hợp lệ ở dòng {}, cột {}: {what}",
+        e.line(),
+        e.column()
+    )
+}
+
 /// [`read`] within `limits`: values are turned into rows one at a time as
 /// they are parsed (the set is never held whole), a set of more than
 /// `max_rows` values is refused, at most `max_errors` errors are listed,
 /// and once the set has an error its rows are no longer kept.
 pub fn read_with(bytes: &[u8], limits: &ImportLimits) -> Result<ImportRows, Vec<String>> {
-    let invalid = |e: serde_json::Error| vec![format!("JSON dataValueSets không hợp lệ: {e}")];
+    let invalid = |e: serde_json::Error| vec![invalid_json(&e)];
     let defaults: SetDefaults = serde_json::from_slice(bytes).map_err(invalid)?;
     let mut state = Reading {
         defaults,
@@ -267,6 +284,20 @@ pub fn plain_number(milli: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_set_that_is_not_json_is_explained_in_vietnamese() {
+        let e = read(br#"{"dataValues": [{"value": 1}]}"#).unwrap_err();
+        assert_eq!(e.len(), 1);
+        assert!(
+            e[0].starts_with("JSON dataValueSets không hợp lệ ở dòng 1, cột "),
+            "{e:?}"
+        );
+        assert!(e[0].contains("kiểu không đúng"), "{e:?}");
+        assert!(!e[0].contains("invalid type"), "{e:?}");
+        let e = read(br#"{"dataValues": ["#).unwrap_err();
+        assert!(e[0].contains("kết thúc giữa chừng"), "{e:?}");
+    }
 
     #[test]
     fn round_trip() {

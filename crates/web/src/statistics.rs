@@ -342,7 +342,7 @@ async fn parse_blocking<H: Send + 'static>(
     bytes: axum::body::Bytes,
     limits: antq_office::limits::ImportLimits,
     hold: H,
-) -> Result<(Vec<antq_core::imports::ImportRow>, H), Failure> {
+) -> Result<(antq_core::imports::ImportRows, H), Failure> {
     let (rows, hold) = tokio::task::spawn_blocking(move || {
         (antq_office::files::read_with(format, &bytes, &limits), hold)
     })

@@ -127,7 +127,7 @@ pub async fn health(
             tracing::error!(error = %e, "health check: database unreachable");
             (
                 StatusCode::SERVICE_UNAVAILABLE,
-                Json(json!({"status": "unavailable", "error": "cơ sở dữ liệu không trả lời"})),
+                Json(json!({"status": "unavailable", "error": "Cơ sở dữ liệu không trả lời"})),
             )
         }
     }

@@ -368,7 +368,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     let username = Username::parse(&username)?;
                     let role: Role = role.parse()?;
                     let at = match at {
-                        Some(s) => antq_core::dates::parse_date(&s)?,
+                        Some(s) => antq_core::dates::parse_input_date(&s)?,
                         None => antq_core::dates::today(),
                     };
                     let unit = units::get_at(&db, &UnitCode::parse(&unit)?, at)

@@ -25,7 +25,28 @@ pub fn timestamp(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
 }
 
-/// Parse a date typed by a person or sent by a script: `YYYY-MM-DD` or `dd/mm/yyyy`.
+/// Parse a date typed by a person or sent by a script for a report, a review
+/// or a view "as at" a day: `YYYY-MM-DD` or `dd/mm/yyyy`, with its year in
+/// [`crate::periods::MIN_YEAR`]..=[`crate::periods::MAX_YEAR`].
+pub fn parse_input_date(s: &str) -> Result<Date, DomainError> {
+    use chrono::Datelike;
+    let d = parse_date(s)?;
+    let year = d.year();
+    if (crate::periods::MIN_YEAR..=crate::periods::MAX_YEAR).contains(&year) {
+        Ok(d)
+    } else {
+        Err(DomainError::invalid(format!(
+            "Ngày \"{}\" có năm {year} nằm ngoài khoảng cho phép {}–{}",
+            s.trim(),
+            crate::periods::MIN_YEAR,
+            crate::periods::MAX_YEAR
+        )))
+    }
+}
+
+/// Parse a date in either form, any year: for the lineage of administrative
+/// units, whose dates may precede 2000 (a unit valid since 1976). Input
+/// about reports, reviews and views goes through [`parse_input_date`].
 pub fn parse_date(s: &str) -> Result<Date, DomainError> {
     let s = s.trim();
     NaiveDate::parse_from_str(s, "%Y-%m-%d")
@@ -71,6 +92,22 @@ mod tests {
         assert!(parse_date("hôm qua").is_err());
         assert_eq!(format_vi(d), "01/07/2025");
         assert_eq!(iso(d), "2025-07-01");
+    }
+
+    #[test]
+    fn input_dates_stay_in_the_year_range() {
+        assert!(parse_input_date("2000-01-01").is_ok());
+        assert!(parse_input_date("31/12/2100").is_ok());
+        for bad in ["9999-12-31", "0001-01-01", "+10000-01-01", "31/12/1999"] {
+            let e = parse_input_date(bad).unwrap_err().to_string();
+            assert!(
+                e.contains("nằm ngoài khoảng cho phép 2000–2100"),
+                "{bad}: {e}"
+            );
+        }
+        assert!(parse_input_date("hôm qua").is_err());
+        // Lineage dates may be old.
+        assert!(parse_date("1976-07-02").is_ok());
     }
 
     #[test]

@@ -145,8 +145,14 @@ enum Term {
     Const(i64),
 }
 
+/// At most this many characters on one side of a rule.
+pub const MAX_EXPR_CHARS: usize = 300;
+/// At most this many terms (indicators and constants) on one side of a rule.
+pub const MAX_EXPR_TERMS: usize = 50;
+
 impl Expr {
     pub fn parse(s: &str) -> Result<Expr, DomainError> {
+        crate::text::check_len("Một vế của quy tắc", s, MAX_EXPR_CHARS)?;
         let mut terms = Vec::new();
         let mut sign = 1;
         let spaced = s.replace('+', " + ").replace('-', " - ");
@@ -166,12 +172,23 @@ impl Expr {
                     let term = if t.bytes().all(|b| b.is_ascii_digit()) {
                         Term::Const(
                             t.parse::<i64>()
-                                .map_err(|_| DomainError::invalid(format!("\"{t}\" quá lớn")))?
-                                * SCALE,
+                                .ok()
+                                .and_then(|c| c.checked_mul(SCALE))
+                                .ok_or_else(|| {
+                                    DomainError::invalid(format!(
+                                        "Hằng số \"{t}\" quá lớn: giới hạn là {}",
+                                        crate::text::format_int(i64::MAX / SCALE)
+                                    ))
+                                })?,
                         )
                     } else {
                         Term::Indicator(IndicatorCode::parse(t)?)
                     };
+                    if terms.len() == MAX_EXPR_TERMS {
+                        return Err(DomainError::invalid(format!(
+                            "Một vế của quy tắc có hơn {MAX_EXPR_TERMS} số hạng, vượt giới hạn {MAX_EXPR_TERMS} số hạng"
+                        )));
+                    }
                     terms.push((sign, term));
                     sign = 1;
                     expect_term = false;
@@ -198,20 +215,27 @@ impl Expr {
         })
     }
 
-    /// The value, and how many of its indicators were missing / present.
-    fn eval(&self, values: &HashMap<String, i64>) -> (i64, usize, usize) {
-        let (mut sum, mut missing, mut present) = (0i64, 0, 0);
+    /// The value (`None` if it overflows), and how many of its indicators
+    /// were missing / present.
+    fn eval(&self, values: &HashMap<String, i64>) -> (Option<i64>, usize, usize) {
+        let (mut sum, mut missing, mut present) = (Some(0i64), 0, 0);
         for (sign, t) in &self.terms {
-            match t {
-                Term::Const(c) => sum += sign * c,
+            let v = match t {
+                Term::Const(c) => *c,
                 Term::Indicator(code) => match values.get(code.as_str()) {
                     Some(v) => {
-                        sum += sign * v;
                         present += 1;
+                        *v
                     }
-                    None => missing += 1,
+                    None => {
+                        missing += 1;
+                        continue;
+                    }
                 },
-            }
+            };
+            sum = sum
+                .zip(sign.checked_mul(v))
+                .and_then(|(s, v)| s.checked_add(v));
         }
         (sum, missing, present)
     }
@@ -256,6 +280,14 @@ pub struct Violation {
 }
 
 impl Rule {
+    fn indicators_vec(&self) -> Vec<String> {
+        self.left
+            .indicators()
+            .chain(self.right.indicators())
+            .map(|c| c.as_str().to_string())
+            .collect()
+    }
+
     /// Check the rule against a report's values (thousandths by indicator
     /// code, summed over breakdowns) and the codes that carry a comment.
     pub fn check(&self, values: &HashMap<String, i64>, commented: &[String]) -> Option<Violation> {
@@ -267,15 +299,30 @@ impl Rule {
             MissingStrategy::SkipIfAllMissing => present == 0,
             MissingStrategy::NeverSkip => false,
         };
-        if skip || self.op.holds(l, r) {
+        if skip {
             return None;
         }
-        let indicators: Vec<String> = self
-            .left
-            .indicators()
-            .chain(self.right.indicators())
-            .map(|c| c.as_str().to_string())
-            .collect();
+        // A side too large to add up cannot be checked: the rule is reported
+        // as not evaluable rather than wrapping round or panicking.
+        let (Some(l), Some(r)) = (l, r) else {
+            return Some(Violation {
+                rule: self.code.clone(),
+                severity: self.severity,
+                message: format!(
+                    "{} ({} {} {}: không tính được vì các giá trị quá lớn)",
+                    self.message_vi,
+                    self.left.text(),
+                    self.op.as_str(),
+                    self.right.text()
+                ),
+                indicators: self.indicators_vec(),
+                explained: false,
+            });
+        };
+        if self.op.holds(l, r) {
+            return None;
+        }
+        let indicators = self.indicators_vec();
         let explained = indicators.iter().any(|c| commented.contains(c));
         Some(Violation {
             rule: self.code.clone(),
@@ -360,6 +407,52 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v * SCALE))
             .collect()
+    }
+
+    #[test]
+    fn expressions_are_bounded() {
+        let fifty = vec!["gd_tien_bo"; MAX_EXPR_TERMS].join("+");
+        assert!(fifty.chars().count() > MAX_EXPR_CHARS);
+        let e = Expr::parse(&fifty).unwrap_err().to_string();
+        assert!(e.contains("vượt giới hạn 300 ký tự"), "{e}");
+        let ok = vec!["1"; MAX_EXPR_TERMS].join("+");
+        assert!(Expr::parse(&ok).is_ok());
+        let over = vec!["1"; MAX_EXPR_TERMS + 1].join("+");
+        let e = Expr::parse(&over).unwrap_err().to_string();
+        assert!(e.contains("vượt giới hạn 50 số hạng"), "{e}");
+        // 200.000 terms (the reported 2 MB) are refused before any parsing.
+        let huge = vec!["gd_tien_bo"; 200_000].join("+");
+        let e = Expr::parse(&huge).unwrap_err().to_string();
+        assert!(e.contains("vượt giới hạn 300 ký tự"), "{e}");
+    }
+
+    #[test]
+    fn constants_and_sums_do_not_overflow() {
+        // i64 parses, but times SCALE it overflows.
+        let e = Expr::parse("gd_tien_bo + 9223372036854776")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("quá lớn"), "{e}");
+        assert!(Expr::parse("99999999999999999999").is_err());
+        let big = i64::MAX / SCALE;
+        assert!(Expr::parse(&big.to_string()).is_ok());
+        // Entered values near i64::MAX: the sum does not wrap or panic.
+        let r = rule(
+            "gd_tien_bo + gd_tien_bo",
+            "<=",
+            "gd_doi_tuong",
+            MissingStrategy::SkipIfAnyMissing,
+            Severity::Error,
+        );
+        let mut v = HashMap::new();
+        v.insert("gd_tien_bo".to_string(), i64::MAX - 1);
+        v.insert("gd_doi_tuong".to_string(), 0);
+        let violation = r.check(&v, &[]).expect("not evaluable is reported");
+        assert!(
+            violation.message.contains("không tính được"),
+            "{}",
+            violation.message
+        );
     }
 
     #[test]

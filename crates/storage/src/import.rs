@@ -69,8 +69,11 @@ impl Unresolved {
     }
 }
 
+/// One report an import writes. The form is an index into the import's
+/// `forms`, never a copy: a form carries its rules and indicators, and an
+/// import may touch thousands of reports.
 struct Target {
-    form: Form,
+    form_ix: usize,
     unit: Unit,
     period: String,
 }
@@ -309,7 +312,7 @@ async fn run_rows(
                 let gi = *index.entry((form_ix, unit.id, period)).or_insert_with(|| {
                     groups.push((
                         Target {
-                            form: form.clone(),
+                            form_ix,
                             unit: unit.clone(),
                             period: period.code(),
                         },
@@ -398,7 +401,7 @@ async fn run_rows(
     let items: Vec<reports::Item<'_>> = groups
         .iter()
         .map(|(t, inputs)| reports::Item {
-            form: &t.form,
+            form: &forms[t.form_ix],
             unit: &t.unit,
             period: &t.period,
             inputs,
@@ -408,7 +411,7 @@ async fn run_rows(
     // Run again from the start if the database rolls it back for a
     // deadlock (`Db::write`): the file is freed on the first attempt only.
     let mut leftovers: Option<Box<dyn std::any::Any + Send>> = Some(Box::new(rows));
-    let (groups_ref, items_ref, errors_ref) = (&groups, &items, &errors);
+    let (groups_ref, items_ref, errors_ref, forms_ref) = (&groups, &items, &errors, &forms);
     let (changes, written) = db
         .write(|mut tx| {
             let leftovers = leftovers.take().unwrap_or_else(|| Box::new(()));
@@ -416,11 +419,12 @@ async fn run_rows(
                 let mut errors = errors_ref.clone();
                 let found = reports::existing(&mut tx, items_ref).await?;
                 for (t, _) in groups_ref {
-                    if let Some((_, state)) = found.get(&(t.form.id, t.unit.id, t.period.clone())) {
+                    let form = &forms_ref[t.form_ix];
+                    if let Some((_, state)) = found.get(&(form.id, t.unit.id, t.period.clone())) {
                         if !state.editable() {
                             errors.push_with(|| format!(
                                 "báo cáo {} kỳ {} của {} đang ở trạng thái \"{}\": các giá trị của nó không được ghi",
-                                t.form.code,
+                                form.code,
                                 t.period,
                                 t.unit.name,
                                 state.label_vi()

@@ -155,7 +155,16 @@ pub fn check_unit(form: &Form, unit: &Unit) -> StorageResult<()> {
 /// catalogue only for an indicator since taken out of the form.
 async fn values_of(db: &Db, form: &Form, report_id: i64) -> StorageResult<HashMap<String, Value>> {
     let mut conn = db.pool().acquire().await?;
-    let stored = crate::report_values::read(&mut conn, report_id).await?;
+    values_in(&mut conn, form, report_id).await
+}
+
+/// [`values_of`] on a given connection (inside a transaction).
+async fn values_in(
+    conn: &mut sqlx::AnyConnection,
+    form: &Form,
+    report_id: i64,
+) -> StorageResult<HashMap<String, Value>> {
+    let stored = crate::report_values::read(&mut *conn, report_id).await?;
     let mut codes: HashMap<i64, String> = form
         .indicators
         .iter()
@@ -1082,7 +1091,6 @@ pub async fn transition(
     comment: Option<String>,
 ) -> StorageResult<ReportView> {
     let (p, _, _) = check_period(form, period)?;
-    let current = view(db, form, unit, period).await?;
     let Some(row) = find(db, form, unit, &p).await? else {
         return Err(StorageError::Conflict(format!(
             "{} chưa nhập số liệu biểu {} kỳ {}",
@@ -1105,20 +1113,6 @@ pub async fn transition(
     let comment = comment
         .map(|c| antq_core::text::nfc(c.trim()))
         .filter(|c| !c.is_empty());
-    if t == Transition::Submit {
-        let blocking: Vec<String> = current
-            .validation
-            .iter()
-            .filter(|v| v.severity == Severity::Error || !v.explained)
-            .map(|v| match v.severity {
-                Severity::Error => format!("lỗi: {}", v.message),
-                Severity::Warning => format!("cảnh báo cần ghi chú giải thích: {}", v.message),
-            })
-            .collect();
-        if !blocking.is_empty() {
-            return Err(StorageError::Rejected(blocking));
-        }
-    }
     if t == Transition::Return && comment.is_none() {
         return Err(antq_core::DomainError::invalid("trả lại báo cáo cần ghi rõ lý do").into());
     }
@@ -1136,6 +1130,25 @@ pub async fn transition(
                 unit.name,
                 state_now.map_or("chưa nhập", |s| s.label_vi())
             )));
+        }
+        // The rules are checked on the values as they are in this
+        // transaction: a value saved between a read and the write cannot
+        // slip a broken rule through.
+        if t == Transition::Submit {
+            let values = values_in(tx.conn(), form, row.id).await?;
+            let blocking: Vec<String> = validate(form, &values)
+                .iter()
+                .filter(|v| v.severity == Severity::Error || !v.explained)
+                .map(|v| match v.severity {
+                    Severity::Error => format!("lỗi: {}", v.message),
+                    Severity::Warning => {
+                        format!("cảnh báo cần ghi chú giải thích: {}", v.message)
+                    }
+                })
+                .collect();
+            if !blocking.is_empty() {
+                return Err(StorageError::Rejected(blocking));
+            }
         }
         let now = dates::timestamp(dates::now_utc());
         sqlx::query(

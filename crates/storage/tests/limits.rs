@@ -369,6 +369,51 @@ async fn texts(db: &Db) {
     assert!(reports::check_period(&form, "1999").is_err());
 }
 
+/// A rule's sides are bounded (the reported rule had 200.000 terms, 2 MB,
+/// copied into every report an import touched); an overflowing constant is
+/// refused, not stored wrong.
+async fn rule_expressions(db: &Db) {
+    let who = Who::system();
+    let rule = |left: String, right: &str| catalogue_edit::RuleInput {
+        code: "qt_gioi_han".into(),
+        left,
+        operator: "<=".into(),
+        right: right.into(),
+        missing: String::new(),
+        severity: "warning".into(),
+        message: "Giới hạn".into(),
+    };
+    let huge = vec!["tt_buoi"; 200_000].join(" + ");
+    let e = invalid(catalogue_edit::add_rule(db, &who, "antq-6t", rule(huge, "tt_luot")).await);
+    assert!(e.contains("vượt giới hạn 300 ký tự"), "{e}");
+    let many = vec!["1"; 51].join("+");
+    let e = invalid(catalogue_edit::add_rule(db, &who, "antq-6t", rule(many, "tt_luot")).await);
+    assert!(e.contains("vượt giới hạn 50 số hạng"), "{e}");
+    let e = invalid(
+        catalogue_edit::add_rule(
+            db,
+            &who,
+            "antq-6t",
+            rule("tt_buoi".into(), "tt_luot + 9223372036854776"),
+        )
+        .await,
+    );
+    assert!(e.contains("quá lớn"), "{e}");
+    let before = catalogue::form(db, "antq-6t").await.unwrap().rules.len();
+    catalogue_edit::add_rule(
+        db,
+        &who,
+        "antq-6t",
+        rule("tt_buoi + 1".into(), "tt_luot + 10"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        catalogue::form(db, "antq-6t").await.unwrap().rules.len(),
+        before + 1
+    );
+}
+
 /// Selections that are empty go through the public functions without
 /// building `IN ()`.
 async fn empty_selections(db: &Db) {
@@ -440,6 +485,7 @@ async fn limits_on_sqlite() {
     let db = t.ready().await;
     empty_selections(&db).await;
     texts(&db).await;
+    rule_expressions(&db).await;
 }
 
 #[tokio::test]
@@ -454,4 +500,5 @@ async fn limits_on_postgres() {
     let db = t.ready().await;
     empty_selections(&db).await;
     texts(&db).await;
+    rule_expressions(&db).await;
 }

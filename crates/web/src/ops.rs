@@ -21,7 +21,7 @@ use crate::state::AppState;
 /// A date from a query string, or today in Vietnam.
 pub fn date_or_today(s: Option<&str>) -> Result<Date, Failure> {
     match s.map(str::trim).filter(|s| !s.is_empty()) {
-        Some(s) => Ok(dates::parse_date(s)?),
+        Some(s) => Ok(dates::parse_input_date(s)?),
         None => Ok(dates::today()),
     }
 }

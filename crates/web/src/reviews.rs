@@ -30,7 +30,7 @@ pub struct ReviewParams<'a> {
 
 fn parse_date(s: Option<&str>) -> Result<Option<Date>, Failure> {
     match s.map(str::trim).filter(|s| !s.is_empty()) {
-        Some(s) => Ok(Some(dates::parse_date(s)?)),
+        Some(s) => Ok(Some(dates::parse_input_date(s)?)),
         None => Ok(None),
     }
 }

@@ -85,3 +85,26 @@ async fn review_stages_out_of_range_are_refused() {
         assert!(e["error"].is_string(), "{from}: {e}");
     }
 }
+
+#[tokio::test]
+async fn dates_outside_the_year_range_are_refused() {
+    let app = spawn_app().await;
+    let province = app.logged_in("ca.tinh.ngay", Role::Police, "11").await;
+    for (field, date) in [
+        ("issue_date", "9999-12-31"),
+        ("at", "0001-01-01"),
+        ("at", "+10000-01-01"),
+    ] {
+        let body = json!({"unit": "11", "from": "2020", "owner": "police", field: date});
+        let (s, e) = province.post_json("/api/v1/reviews", body).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{field}={date}: {e}");
+        let msg = e["error"].as_str().unwrap_or_default();
+        assert!(msg.contains("nằm ngoài khoảng cho phép 2000–2100"), "{msg}");
+    }
+    let (s, e) = province.get_json("/api/v1/units?at=%2B10000-01-01").await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    let (s, e) = province
+        .get_json("/api/v1/analytics?indicators=tt_buoi&unit=11&from=2020&at=%2B10000-01-01")
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+}

@@ -7,3 +7,11 @@ document.addEventListener("htmx:configRequest", function (evt) {
     evt.detail.headers["X-CSRF-Token"] = meta.content;
   }
 });
+
+// "In" (print) buttons: the CSP forbids inline handlers, so buttons say
+// data-print and this one listener prints.
+document.addEventListener("click", function (evt) {
+  if (evt.target.closest && evt.target.closest("[data-print]")) {
+    window.print();
+  }
+});

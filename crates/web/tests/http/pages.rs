@@ -253,3 +253,37 @@ async fn admin_pages_for_users_lineage_and_audit() {
         StatusCode::FORBIDDEN
     );
 }
+
+/// The CSP (`script-src 'self'`) blocks inline handlers and scripts, so a
+/// template that has one ships a dead button: none may.
+#[test]
+fn no_template_has_an_inline_handler_or_script() {
+    fn walk(dir: &std::path::Path, found: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, found);
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            for (n, line) in text.lines().enumerate() {
+                let lower = line.to_ascii_lowercase();
+                let handler = lower.split_whitespace().any(|w| {
+                    w.starts_with("on")
+                        && w[2..].split('=').next().is_some_and(|name| {
+                            !name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase())
+                        })
+                        && w.contains('=')
+                });
+                let inline_script = lower.contains("<script") && !lower.contains(" src=");
+                if handler || inline_script {
+                    found.push(format!("{}:{}: {}", path.display(), n + 1, line.trim()));
+                }
+            }
+        }
+    }
+    let templates = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+    let mut found = Vec::new();
+    walk(&templates, &mut found);
+    assert!(found.is_empty(), "inline handlers or scripts: {found:#?}");
+}

@@ -39,6 +39,11 @@ test("the 10-year review of old Đồng Tháp, on screen and in print", async ()
   assert.equal(await front.locator(".review-doc").isVisible(), true);
   await front.emulateMedia({ media: "screen" });
 
+  // The "In" button prints (through app.js: the CSP blocks inline handlers).
+  await front.evaluate(() => { window.__printed = 0; window.print = () => { window.__printed += 1; }; });
+  await front.click("button[data-print]");
+  assert.equal(await front.evaluate(() => window.__printed), 1, "the print button calls window.print");
+
   // The editor rewrites the propaganda paragraph; the page keeps it.
   await front.click("#edit-narrative summary");
   await front.fill("#edit-narrative textarea[name=tuyen_truyen]", "Công tác tuyên truyền được đổi mới, đạt hơn 32.000 buổi.");

@@ -8,10 +8,10 @@ use antq_core::dates;
 use antq_core::indicators::Qualifier;
 use antq_core::periods::YearRange;
 use antq_core::units::UnitCode;
-use antq_storage::analytics::{self, By, MapMode};
 use antq_storage::audit::Who;
-use antq_storage::reports::ValueInput;
-use antq_storage::{catalogue, reports, synthetic, units, Db};
+use antq_storage::statistics::analytics::{self, By, MapMode};
+use antq_storage::statistics::reports::ValueInput;
+use antq_storage::{demo::synthetic, statistics::catalogue, statistics::reports, units, Db};
 use anyhow::Context;
 
 fn stats(mut xs: Vec<Duration>) -> (f64, f64) {
@@ -73,7 +73,8 @@ pub async fn import(db: &Db, units_arg: &str) -> anyhow::Result<()> {
     let rows = antq_office::files::read(antq_office::files::Format::Csv, &csv)
         .map_err(|e| anyhow::anyhow!(e.join("\n")))?;
     let parsed = started.elapsed();
-    let summary = antq_storage::import::run(db, None, &Who::system(), rows, false).await?;
+    let summary =
+        antq_storage::statistics::import::run(db, None, &Who::system(), rows, false).await?;
     let total = started.elapsed();
     anyhow::ensure!(
         summary.changes.values_new == values,

@@ -20,7 +20,9 @@ use antq_core::audit::ChainBreak;
 use antq_core::auth::{NewPassword, Role, Username};
 use antq_core::units::UnitCode;
 use antq_storage::audit::{Verification, Who};
-use antq_storage::{admin_units, demo, sessions, units, users, Db, StorageError};
+use antq_storage::{
+    accounts::sessions, accounts::users, demo, units, units::admin_units, Db, StorageError,
+};
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
 

@@ -124,20 +124,24 @@ async fn the_command_line_story() {
     // A new password revokes it.
     {
         let db = Db::connect(&url).await.unwrap();
-        assert!(antq_storage::sessions::user_for_token(&db, &token)
-            .await
-            .unwrap()
-            .is_some());
+        assert!(
+            antq_storage::accounts::sessions::user_for_token(&db, &token)
+                .await
+                .unwrap()
+                .is_some()
+        );
         let out = antq(
             &url,
             &["user", "passwd", "--username", "qt.tinh"],
             Some("một mật khẩu mới đủ dài\n"),
         );
         assert!(out.status.success(), "{}", text(&out));
-        assert!(antq_storage::sessions::user_for_token(&db, &token)
-            .await
-            .unwrap()
-            .is_none());
+        assert!(
+            antq_storage::accounts::sessions::user_for_token(&db, &token)
+                .await
+                .unwrap()
+                .is_none()
+        );
         db.close().await;
     }
 

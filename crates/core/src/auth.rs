@@ -3,7 +3,7 @@
 //!
 //! *Which units* a grant covers is answered by storage (the unit tree and its
 //! lineage live there); *which actions* a role permits is answered here. The
-//! two together are the single access policy (`antq_storage::access`).
+//! two together are the single access policy (`antq_storage::accounts::access`).
 
 use std::fmt;
 use std::str::FromStr;
@@ -133,7 +133,7 @@ impl Action {
     /// reporting unit's own, nor that of its same-level successor (a merged
     /// commune over the old communes it absorbed, a province over the old
     /// province it absorbed). Storage turns this into the scope condition
-    /// (`antq_storage::access`).
+    /// (`antq_storage::accounts::access`).
     pub fn strictly_above(self) -> bool {
         matches!(self, Action::Approve(_))
     }

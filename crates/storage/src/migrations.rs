@@ -465,7 +465,7 @@ type OldValueRow = (
 /// v7: every report's `data_values` rows become its `report_values` row
 /// (the time and author of its latest value), then `data_values` goes.
 async fn pack_values(tx: &mut crate::WriteTx) -> StorageResult<()> {
-    use crate::report_values::{row, StoredValue};
+    use crate::statistics::report_values::{row, StoredValue};
     let mut after = 0i64;
     loop {
         let ids: Vec<i64> = sqlx::query_scalar(
@@ -508,7 +508,13 @@ async fn pack_values(tx: &mut crate::WriteTx) -> StorageResult<()> {
         if let Some((id, mut values, at, by)) = current {
             out.push(row(id, &mut values, &at, &by));
         }
-        crate::batch::insert_rows(tx, "report_values", crate::report_values::COLUMNS, out).await?;
+        crate::batch::insert_rows(
+            tx,
+            "report_values",
+            crate::statistics::report_values::COLUMNS,
+            out,
+        )
+        .await?;
         after = *last;
     }
     sqlx::query("DROP TABLE data_values")

@@ -8,15 +8,15 @@ use antq_core::dates::parse_date;
 use antq_core::indicators::{Aggregation, Qualifier};
 use antq_core::periods::YearRange;
 use antq_core::units::UnitCode;
-use antq_storage::analytics::{self, MapMode};
 use antq_storage::audit::{AuditFilter, Who};
-use antq_storage::catalogue;
-use antq_storage::catalogue_edit::{self, NewForm, NewIndicator};
-use antq_storage::comments;
-use antq_storage::reports::{self, ValueInput};
+use antq_storage::statistics::analytics::{self, MapMode};
+use antq_storage::statistics::catalogue;
+use antq_storage::statistics::catalogue_edit::{self, NewForm, NewIndicator};
+use antq_storage::statistics::comments;
+use antq_storage::statistics::reports::{self, ValueInput};
 use antq_storage::testing::{postgres_url, TestDb};
 use antq_storage::units::{self, Unit};
-use antq_storage::{access, users, Db, StorageError};
+use antq_storage::{accounts::access, accounts::users, Db, StorageError};
 
 async fn unit(db: &Db, code: &str, at: &str) -> Unit {
     units::get_at(db, &UnitCode::parse(code).unwrap(), parse_date(at).unwrap())

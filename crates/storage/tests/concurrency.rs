@@ -14,11 +14,11 @@ use antq_core::indicators::Qualifier;
 use antq_core::reports::Transition;
 use antq_core::units::{Level, UnitCode};
 use antq_storage::audit::{Verification, Who};
-use antq_storage::catalogue::{self, Form};
-use antq_storage::reports::{self, ValueInput};
+use antq_storage::statistics::catalogue::{self, Form};
+use antq_storage::statistics::reports::{self, ValueInput};
 use antq_storage::testing::{postgres_url, TestDb};
 use antq_storage::units::{self, Unit, UnitQuery};
-use antq_storage::{audit, import, rollups, Db};
+use antq_storage::{audit, statistics::import, statistics::rollups, Db};
 
 /// Savers, saves each, workflow tasks, rounds of each workflow task.
 const SAVERS: usize = 16;

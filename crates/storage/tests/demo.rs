@@ -4,9 +4,9 @@
 use antq_core::dates::parse_date;
 use antq_core::periods::YearRange;
 use antq_core::units::UnitCode;
-use antq_storage::analytics::{self, MapMode};
+use antq_storage::statistics::analytics::{self, MapMode};
 use antq_storage::testing::{postgres_url, TestDb};
-use antq_storage::{catalogue, demo, report_values, units, Db};
+use antq_storage::{demo, statistics::catalogue, statistics::report_values, units, Db};
 
 async fn totals(
     db: &Db,
@@ -313,8 +313,8 @@ async fn review(db: &Db) {
     use antq_core::reports::Transition;
     use antq_core::reviews::Owner;
     use antq_storage::audit::Who;
-    use antq_storage::reports::{self, ValueInput};
     use antq_storage::reviews::{self, NewReview};
+    use antq_storage::statistics::reports::{self, ValueInput};
 
     let unit = units::get_at(
         db,

@@ -7,7 +7,7 @@
 
 use antq_core::imports::{ImportRows, PlaceRef, RowRef, ValueRef};
 use antq_storage::audit::Who;
-use antq_storage::import;
+use antq_storage::statistics::import;
 use antq_storage::testing::{postgres_url, TestDb};
 use antq_storage::{Db, StorageError};
 

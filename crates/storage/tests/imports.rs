@@ -8,7 +8,10 @@ use antq_core::imports::{ImportRow, Place, RawValue};
 use antq_core::units::UnitCode;
 use antq_storage::audit::{Verification, Who};
 use antq_storage::testing::{postgres_url, TestDb};
-use antq_storage::{audit, catalogue, import, reports, rollups, units, Db};
+use antq_storage::{
+    audit, statistics::catalogue, statistics::import, statistics::reports, statistics::rollups,
+    units, Db,
+};
 
 fn row(n: usize, unit: &str, period: &str, key: &str, value: &str) -> ImportRow {
     ImportRow {

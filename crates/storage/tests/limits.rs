@@ -14,14 +14,17 @@ use antq_core::reports::Transition;
 use antq_core::reviews::{Owner, Stage};
 use antq_core::text::limits;
 use antq_core::units::{Name, Share, UnitCode};
-use antq_storage::analytics::{self, MapMode};
 use antq_storage::audit::Who;
-use antq_storage::catalogue_edit::{self, IndicatorEdit, NewIndicator};
-use antq_storage::reports::{self, ValueInput};
 use antq_storage::reviews::{self, NewReview};
+use antq_storage::statistics::analytics::{self, MapMode};
+use antq_storage::statistics::catalogue_edit::{self, IndicatorEdit, NewIndicator};
+use antq_storage::statistics::reports::{self, ValueInput};
 use antq_storage::testing::{postgres_url, TestDb};
 use antq_storage::units::{self, Unit};
-use antq_storage::{catalogue, comments, import, sessions, users, Db, StorageError};
+use antq_storage::{
+    accounts::sessions, accounts::users, statistics::catalogue, statistics::comments,
+    statistics::import, Db, StorageError,
+};
 
 async fn unit(db: &Db, code: &str, at: &str) -> Unit {
     units::get_at(db, &UnitCode::parse(code).unwrap(), parse_date(at).unwrap())

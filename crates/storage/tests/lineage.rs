@@ -12,11 +12,11 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use antq_core::auth::{Action, Role};
 use antq_core::dates::parse_date;
 use antq_core::units::{Share, UnitCode};
-use antq_storage::access::{self, Actor, Grant};
-use antq_storage::admin_units::{
+use antq_storage::accounts::access::{self, Actor, Grant};
+use antq_storage::testing::{postgres_url, TestDb};
+use antq_storage::units::admin_units::{
     official_commune_lineage, remove_namesake_links, repair_official_lineage,
 };
-use antq_storage::testing::{postgres_url, TestDb};
 use antq_storage::units::{self, Unit};
 use antq_storage::Db;
 

@@ -2,7 +2,7 @@
 //! every value. SQLite always, PostgreSQL when ANTQ_TEST_DATABASE_URL is set.
 
 use antq_core::indicators::Qualifier;
-use antq_storage::report_values::{self, StoredValue};
+use antq_storage::statistics::report_values::{self, StoredValue};
 use antq_storage::testing::{postgres_url, TestDb};
 use antq_storage::{migrations, Db};
 
@@ -19,10 +19,12 @@ async fn id_of(db: &Db, sql: &str, code: &str) -> i64 {
 async fn values_move_into_one_row_per_report(t: TestDb) {
     let db = Db::connect(&t.url).await.unwrap();
     migrations::run_until(&db, 6).await.unwrap();
-    antq_storage::admin_units::load_official_if_empty(&db)
+    antq_storage::units::admin_units::load_official_if_empty(&db)
         .await
         .unwrap();
-    antq_storage::catalogue::seed_if_empty(&db).await.unwrap();
+    antq_storage::statistics::catalogue::seed_if_empty(&db)
+        .await
+        .unwrap();
     let form = id_of(&db, "SELECT id FROM forms WHERE code = $1", "antq-nam").await;
     let unit = id_of(
         &db,

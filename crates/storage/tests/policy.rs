@@ -10,12 +10,12 @@
 use antq_core::auth::{Action, NewPassword, Role, Username};
 use antq_core::dates::{self, parse_date};
 use antq_core::units::UnitCode;
-use antq_storage::access::{self, Actor, Grant};
+use antq_storage::accounts::access::{self, Actor, Grant};
+use antq_storage::accounts::users::{self, Argon2Slots};
 use antq_storage::audit::Who;
 use antq_storage::testing::{postgres_url, TestDb};
 use antq_storage::units::{self, Unit};
-use antq_storage::users::{self, Argon2Slots};
-use antq_storage::{sessions, Db};
+use antq_storage::{accounts::sessions, Db};
 use chrono::Duration;
 
 /// The places of the matrix. Old Tiền Giang (82 until 30/06/2025) and old

@@ -10,7 +10,9 @@ use antq_core::units::{Level, Share, UnitCode};
 use antq_storage::audit::{AuditFilter, Verification, Who};
 use antq_storage::testing::{postgres_url, TestDb};
 use antq_storage::units::{self, UnitQuery};
-use antq_storage::{access, admin_units, migrations, users, Backend, Db, StorageError};
+use antq_storage::{
+    accounts::access, accounts::users, migrations, units::admin_units, Backend, Db, StorageError,
+};
 
 fn code(s: &str) -> UnitCode {
     UnitCode::parse(s).unwrap()
@@ -258,52 +260,59 @@ async fn story(db: Db) {
         .unwrap());
 
     // Sessions expire when idle; tokens stop working when revoked.
-    let session = antq_storage::sessions::create(&db, &officer.who())
+    let session = antq_storage::accounts::sessions::create(&db, &officer.who())
         .await
         .unwrap();
     let long = chrono::Duration::hours(1);
-    let live = antq_storage::sessions::load(&db, &session.id, long, long)
+    let live = antq_storage::accounts::sessions::load(&db, &session.id, long, long)
         .await
         .unwrap();
     assert_eq!(live.unwrap().user_id, officer.user_id);
     assert!(
-        antq_storage::sessions::load(&db, "not-a-session", long, long)
+        antq_storage::accounts::sessions::load(&db, "not-a-session", long, long)
             .await
             .unwrap()
             .is_none()
     );
     tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     let idle = chrono::Duration::milliseconds(5);
-    assert!(antq_storage::sessions::load(&db, &session.id, idle, long)
-        .await
-        .unwrap()
-        .is_none());
     assert!(
-        antq_storage::sessions::load(&db, &session.id, long, long)
+        antq_storage::accounts::sessions::load(&db, &session.id, idle, long)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        antq_storage::accounts::sessions::load(&db, &session.id, long, long)
             .await
             .unwrap()
             .is_none(),
         "an expired session is gone for good"
     );
-    let (tid, token) =
-        antq_storage::sessions::create_token(&db, &officer.who(), officer.user_id, "script")
-            .await
-            .unwrap();
+    let (tid, token) = antq_storage::accounts::sessions::create_token(
+        &db,
+        &officer.who(),
+        officer.user_id,
+        "script",
+    )
+    .await
+    .unwrap();
     assert_eq!(
-        antq_storage::sessions::user_for_token(&db, &token)
+        antq_storage::accounts::sessions::user_for_token(&db, &token)
             .await
             .unwrap(),
         Some(officer.user_id)
     );
     assert!(matches!(
-        antq_storage::sessions::revoke_token(&db, &viewer.who(), viewer.user_id, tid).await,
+        antq_storage::accounts::sessions::revoke_token(&db, &viewer.who(), viewer.user_id, tid)
+            .await,
         Err(StorageError::NotFound(_))
     ));
-    antq_storage::sessions::revoke_token(&db, &officer.who(), officer.user_id, tid)
+    antq_storage::accounts::sessions::revoke_token(&db, &officer.who(), officer.user_id, tid)
         .await
         .unwrap();
     assert_eq!(
-        antq_storage::sessions::user_for_token(&db, &token)
+        antq_storage::accounts::sessions::user_for_token(&db, &token)
             .await
             .unwrap(),
         None

@@ -3,8 +3,8 @@
 
 use std::net::{IpAddr, SocketAddr};
 
-use antq_storage::access::Actor;
-use antq_storage::{sessions, users};
+use antq_storage::accounts::access::Actor;
+use antq_storage::{accounts::sessions, accounts::users};
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
 use axum::http::header::{AUTHORIZATION, COOKIE};
 use axum::http::request::Parts;

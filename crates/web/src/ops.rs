@@ -1,18 +1,18 @@
 //! The operations behind both the pages and the API: each parses what the
 //! request said into domain values, checks access through the one policy
-//! (`antq_storage::access`), and calls storage. Pages and API handlers only
+//! (`antq_storage::accounts::access`), and calls storage. Pages and API handlers only
 //! translate HTTP to these calls and back.
 
 use antq_core::auth::{self as core_auth, Action, NewPassword, Role, Username};
 use antq_core::dates::{self, Date};
 use antq_core::units::{AreaKind, Name, OrgKind, Share, UnitCode};
-use antq_storage::access::{self, Actor};
-use antq_storage::areas::{self, Area};
+use antq_storage::accounts::access::{self, Actor};
+use antq_storage::accounts::sessions::{self, NewSession};
+use antq_storage::accounts::users;
 use antq_storage::audit::{self, AuditEntry, AuditFilter};
-use antq_storage::orgs::{self, Organisation};
-use antq_storage::sessions::{self, NewSession};
+use antq_storage::units::areas::{self, Area};
+use antq_storage::units::orgs::{self, Organisation};
 use antq_storage::units::{self, Unit};
-use antq_storage::users;
 use axum::http::StatusCode;
 
 use crate::error::Failure;

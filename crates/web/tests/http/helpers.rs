@@ -3,7 +3,7 @@ use antq_core::dates;
 use antq_core::units::UnitCode;
 use antq_storage::audit::Who;
 use antq_storage::testing::TestDb;
-use antq_storage::{units, users, Db};
+use antq_storage::{accounts::users, units, Db};
 use antq_web::{App, WebConfig};
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{json, Value};

@@ -1,0 +1,754 @@
+//! Rollups over any indicators × a unit's subtree × a range of years, by
+//! year, half, quarter, month or child unit — computed from the stored values
+//! at query time, so a value saved a millisecond ago is in the answer.
+//!
+//! `map=current` gathers the data of older units into today's units through
+//! lineage (`unit_data_map`); `map=historical` answers for units as they were.
+
+use std::collections::{BTreeMap, HashMap};
+
+use antq_core::indicators::{Aggregation, Qualifier};
+use antq_core::periods::{Period, YearRange};
+use serde::Serialize;
+use sqlx::Row as _;
+
+use crate::db::Db;
+use crate::error::StorageResult;
+use crate::statistics::catalogue::Indicator;
+use crate::units::Unit;
+use antq_core::units::Level;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum By {
+    Year,
+    Half,
+    Quarter,
+    Month,
+    Child,
+    /// Child unit × year: the national table by province and year.
+    ChildYear,
+}
+
+impl std::str::FromStr for By {
+    type Err = antq_core::DomainError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "year" => Ok(By::Year),
+            "half" => Ok(By::Half),
+            "quarter" => Ok(By::Quarter),
+            "month" => Ok(By::Month),
+            "child" => Ok(By::Child),
+            "child_year" => Ok(By::ChildYear),
+            _ => Err(antq_core::DomainError::invalid(format!(
+                "\"{s}\" không phải cách chia (year, half, quarter, month, child, child_year)"
+            ))),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MapMode {
+    Current,
+    Historical,
+}
+
+impl std::str::FromStr for MapMode {
+    type Err = antq_core::DomainError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "current" => Ok(MapMode::Current),
+            "historical" => Ok(MapMode::Historical),
+            _ => Err(antq_core::DomainError::invalid(format!(
+                "\"{s}\" không phải cách quy đổi (current, historical)"
+            ))),
+        }
+    }
+}
+
+pub struct Query<'a> {
+    pub indicators: &'a [Indicator],
+    /// All indicators (to find a ratio's parts).
+    pub catalogue: &'a [Indicator],
+    pub unit: &'a Unit,
+    pub range: YearRange,
+    pub by: Option<By>,
+    pub map: MapMode,
+    pub approved_only: bool,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Row {
+    pub indicator: String,
+    pub unit: String,
+    pub unit_name: String,
+    pub period: String,
+    /// In the indicator's unit (a ratio in percent); null when no data.
+    pub value: Option<f64>,
+    pub qualifier: Option<Qualifier>,
+    /// The part of `value` from reports not yet approved (when they are included).
+    pub unapproved: f64,
+    pub flags: Vec<String>,
+}
+
+/// One stored value as the rollup sees it.
+#[derive(Debug, Clone)]
+struct Fact {
+    indicator_id: i64,
+    source_unit: i64,
+    period: Period,
+    period_end: String,
+    approved: bool,
+    milli: i64,
+    qualifier: Qualifier,
+    split: bool,
+    child: Option<i64>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Acc {
+    milli: i64,
+    unapproved: i64,
+    qualifier: Option<Qualifier>,
+    split: bool,
+    coarser: bool,
+    /// For stocks: per source unit, the latest (period_end, milli, approved, qualifier).
+    latest: HashMap<i64, (String, i64, bool, Qualifier)>,
+    any: bool,
+}
+
+impl Acc {
+    fn add(&mut self, f: &Fact, agg: Aggregation, coarser: bool) {
+        self.any = true;
+        self.split |= f.split;
+        self.coarser |= coarser;
+        match agg {
+            Aggregation::Latest => {
+                let e = self
+                    .latest
+                    .entry(f.source_unit)
+                    .or_insert_with(|| (String::new(), 0, true, Qualifier::Exact));
+                if f.period_end > e.0 {
+                    *e = (f.period_end.clone(), f.milli, f.approved, f.qualifier);
+                } else if f.period_end == e.0 {
+                    // Breakdown options of the same report add up.
+                    e.1 += f.milli;
+                    e.2 &= f.approved;
+                    e.3 = e.3.combine(f.qualifier);
+                }
+            }
+            _ => {
+                self.milli += f.milli;
+                if !f.approved {
+                    self.unapproved += f.milli;
+                }
+                self.qualifier = Some(
+                    self.qualifier
+                        .unwrap_or(Qualifier::Exact)
+                        .combine(f.qualifier),
+                );
+            }
+        }
+    }
+
+    /// Add pre-summed values (from the rollups).
+    fn add_sum(
+        &mut self,
+        milli: i64,
+        n: i64,
+        approved: bool,
+        [more, nearly, about]: [i64; 3],
+        split: i64,
+    ) {
+        self.any |= n > 0;
+        self.milli += milli;
+        if !approved {
+            self.unapproved += milli;
+        }
+        self.split |= split > 0;
+        let mut q = self.qualifier.unwrap_or(Qualifier::Exact);
+        for (count, kind) in [
+            (more, Qualifier::MoreThan),
+            (nearly, Qualifier::Nearly),
+            (about, Qualifier::About),
+        ] {
+            if count > 0 {
+                q = q.combine(kind);
+            }
+        }
+        self.qualifier = Some(q);
+    }
+
+    fn finish(&mut self, agg: Aggregation) {
+        if agg == Aggregation::Latest {
+            for (_, (_, m, approved, q)) in self.latest.drain() {
+                self.milli += m;
+                if !approved {
+                    self.unapproved += m;
+                }
+                self.qualifier = Some(self.qualifier.unwrap_or(Qualifier::Exact).combine(q));
+            }
+        }
+    }
+}
+
+/// The unit each value counts for (itself, or its place in today's map),
+/// and the approval condition, as SQL over `r` (reports) and `m` (the map).
+fn subject_and_approval(q: &Query<'_>) -> (&'static str, &'static str) {
+    (
+        match q.map {
+            MapMode::Historical => "r.unit_id",
+            MapMode::Current => "m.current_id",
+        },
+        if q.approved_only {
+            "AND r.state = 'approved'"
+        } else {
+            ""
+        },
+    )
+}
+
+/// `AND r.period IN (…)` for a list of period codes (validated codes: digits, `S`, `Q`).
+pub(crate) fn period_filter(periods: Option<&[String]>) -> String {
+    match periods {
+        None => String::new(),
+        Some(list) => {
+            let codes: Vec<String> = list
+                .iter()
+                .filter(|c| {
+                    c.chars()
+                        .all(|ch| ch.is_ascii_digit() || ch == 'S' || ch == 'Q')
+                })
+                .map(|c| format!("'{c}'"))
+                .collect();
+            if codes.is_empty() {
+                // No period: nothing matches (never `IN ()`, which PostgreSQL refuses).
+                return "AND 1 = 0".to_string();
+            }
+            format!("AND r.period IN ({})", codes.join(", "))
+        }
+    }
+}
+
+async fn facts(
+    db: &Db,
+    q: &Query<'_>,
+    ids: &[i64],
+    periods: Option<&[String]>,
+) -> StorageResult<Vec<Fact>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (subject, approved) = subject_and_approval(q);
+    let sql = format!(
+        "SELECT r.unit_id, r.period, r.period_end, r.state, m.split, \
+                (SELECT c.id FROM unit_tree t JOIN units c ON c.id = t.ancestor_id \
+                  WHERE t.descendant_id = {subject} AND c.parent_id = $1), b.body \
+         FROM reports r \
+         JOIN report_values b ON b.report_id = r.id \
+         JOIN unit_data_map m ON m.unit_id = r.unit_id \
+         WHERE r.period_year BETWEEN $2 AND $3 {approved} {within} \
+           AND {subject} IN (SELECT descendant_id FROM unit_tree WHERE ancestor_id = $1)",
+        within = period_filter(periods)
+    );
+    let rows = sqlx::query(&sql)
+        .bind(q.unit.id)
+        .bind(i64::from(q.range.from))
+        .bind(i64::from(q.range.to))
+        .fetch_all(db.pool())
+        .await?;
+    let mut facts = Vec::new();
+    for r in &rows {
+        let period: String = r.get(1);
+        let period = Period::parse(&period)?;
+        let period_end: String = r.get(2);
+        let state: String = r.get(3);
+        let split: i64 = r.get(4);
+        let child: Option<i64> = r.get(5);
+        let body: Vec<u8> = r.get(6);
+        for e in crate::statistics::report_values::entries(&body)? {
+            let e = e?;
+            if !ids.contains(&e.indicator_id) {
+                continue;
+            }
+            facts.push(Fact {
+                indicator_id: e.indicator_id,
+                source_unit: r.get(0),
+                period,
+                period_end: period_end.clone(),
+                approved: state == "approved",
+                milli: e.milli,
+                qualifier: e.qualifier,
+                split: q.map == MapMode::Current && split != 0,
+                child,
+            });
+        }
+    }
+    Ok(facts)
+}
+
+/// indicator, node, year, approved, sum, values, more, nearly, about, split
+type RollupRow = (i64, i64, i64, i64, i64, i64, i64, i64, i64, i64);
+
+/// Sums read from the rollups maintained on write (flows, by year or in
+/// total, or by child unit): a few hundred rows whatever the data volume.
+async fn from_rollups(
+    db: &Db,
+    q: &Query<'_>,
+    ids: &[i64],
+) -> StorageResult<BTreeMap<(i64, String, i64), Acc>> {
+    let mut accs: BTreeMap<(i64, String, i64), Acc> = BTreeMap::new();
+    if ids.is_empty() {
+        return Ok(accs);
+    }
+    let id_list = crate::db::id_list(ids);
+    let kind = match q.map {
+        MapMode::Historical => "h",
+        MapMode::Current => "c",
+    };
+    let approved = if q.approved_only {
+        "AND approved = 1"
+    } else {
+        ""
+    };
+    let by_child = matches!(q.by, Some(By::Child) | Some(By::ChildYear));
+    // The nodes as a literal list of ids (integers from the database), so
+    // both planners read the primary key once per node instead of scanning.
+    let mut node_ids = vec![q.unit.id];
+    // Communes have no node of their own in the rollups (a commune's yearly
+    // sums are its own reports', and in today's map those of the older
+    // units mapped into it: see `rollups`); they are summed from their
+    // values, a few hundred reports each.
+    let mut leaf_ids = Vec::new();
+    if q.unit.level == Level::Commune {
+        leaf_ids.push(q.unit.id);
+        node_ids.clear();
+    }
+    if by_child {
+        let children: Vec<(i64, String)> =
+            sqlx::query_as("SELECT id, level FROM units WHERE parent_id = $1")
+                .bind(q.unit.id)
+                .fetch_all(db.pool())
+                .await?;
+        for (id, level) in children {
+            if level == Level::Commune.as_str() {
+                leaf_ids.push(id);
+            } else {
+                node_ids.push(id);
+            }
+        }
+    }
+    let mut rows: Vec<RollupRow> = Vec::new();
+    if !node_ids.is_empty() {
+        let sql = format!(
+            "SELECT indicator_id, node_id, period_year, approved, CAST(SUM(sum_milli) AS BIGINT), \
+                    CAST(SUM(n_values) AS BIGINT), CAST(SUM(n_more) AS BIGINT), CAST(SUM(n_nearly) AS BIGINT), \
+                    CAST(SUM(n_about) AS BIGINT), CAST(SUM(n_split) AS BIGINT) \
+             FROM rollup_year WHERE map_kind = '{kind}' AND indicator_id IN ({id_list}) \
+               AND period_year BETWEEN $1 AND $2 {approved} AND node_id IN ({nodes}) \
+             GROUP BY indicator_id, node_id, period_year, approved",
+            nodes = crate::db::id_list(&node_ids)
+        );
+        rows = sqlx::query_as(&sql)
+            .bind(i64::from(q.range.from))
+            .bind(i64::from(q.range.to))
+            .fetch_all(db.pool())
+            .await?;
+    }
+    if !leaf_ids.is_empty() {
+        let approved = if q.approved_only {
+            "AND r.state = 'approved'"
+        } else {
+            ""
+        };
+        // The unit each report counts for: itself as it was, or the commune
+        // of today it maps to (and whether it came from a split unit).
+        let (subject, split) = match q.map {
+            MapMode::Historical => ("r.unit_id", "0"),
+            MapMode::Current => ("m.current_id", "m.split"),
+        };
+        let sql = format!(
+            "SELECT {subject}, r.period_year, CASE WHEN r.state = 'approved' THEN 1 ELSE 0 END, \
+                    CASE WHEN {split} <> 0 THEN 1 ELSE 0 END, b.body \
+             FROM reports r JOIN report_values b ON b.report_id = r.id \
+             JOIN unit_data_map m ON m.unit_id = r.unit_id \
+             WHERE {subject} IN ({units}) AND r.period_year BETWEEN $1 AND $2 {approved}",
+            units = crate::db::id_list(&leaf_ids)
+        );
+        let reports: Vec<(i64, i64, i64, i64, Vec<u8>)> = sqlx::query_as(&sql)
+            .bind(i64::from(q.range.from))
+            .bind(i64::from(q.range.to))
+            .fetch_all(db.pool())
+            .await?;
+        // (indicator, unit, year, approved) → [sum, values, more, nearly, about, split]
+        let mut sums: BTreeMap<(i64, i64, i64, i64), [i64; 6]> = BTreeMap::new();
+        for (unit, year, approved, split, body) in &reports {
+            for e in crate::statistics::report_values::entries(body)? {
+                let e = e?;
+                if !ids.contains(&e.indicator_id) {
+                    continue;
+                }
+                let s = sums
+                    .entry((e.indicator_id, *unit, *year, *approved))
+                    .or_default();
+                s[0] += e.milli;
+                s[1] += 1;
+                s[5] += split;
+                match e.qualifier {
+                    Qualifier::MoreThan => s[2] += 1,
+                    Qualifier::Nearly => s[3] += 1,
+                    Qualifier::About => s[4] += 1,
+                    Qualifier::Exact => {}
+                }
+            }
+        }
+        rows.extend(sums.into_iter().map(
+            |((ind, unit, year, approved), [sum, n, more, nearly, about, split])| {
+                (
+                    ind, unit, year, approved, sum, n, more, nearly, about, split,
+                )
+            },
+        ));
+    }
+    // By child: the unit's own reports are what its node holds beyond its children.
+    let mut own: BTreeMap<(i64, String, bool), [i64; 6]> = BTreeMap::new();
+    for (ind, node, year, appr, sum, n, more, nearly, about, split) in rows {
+        if n == 0 && sum == 0 {
+            continue;
+        }
+        let label = match q.by {
+            Some(By::Year) | Some(By::ChildYear) => year.to_string(),
+            _ => q.range.code(),
+        };
+        if by_child {
+            let sign = if node == q.unit.id { 1 } else { -1 };
+            let e = own.entry((ind, label.clone(), appr != 0)).or_insert([0; 6]);
+            for (slot, v) in e.iter_mut().zip([sum, n, more, nearly, about, split]) {
+                *slot += sign * v;
+            }
+            if node == q.unit.id {
+                continue;
+            }
+        }
+        accs.entry((ind, label, node)).or_default().add_sum(
+            sum,
+            n,
+            appr != 0,
+            [more, nearly, about],
+            split,
+        );
+    }
+    for ((ind, label, appr), [sum, n, more, nearly, about, split]) in own {
+        if n != 0 || sum != 0 {
+            accs.entry((ind, label, q.unit.id)).or_default().add_sum(
+                sum,
+                n,
+                appr,
+                [more, nearly, about],
+                split,
+            );
+        }
+    }
+    Ok(accs)
+}
+
+/// The group a fact falls in, and whether its period is coarser than asked.
+fn group_of(f: &Fact, by: Option<By>, range: &YearRange) -> (String, bool) {
+    let y = f.period.year;
+    match by {
+        None => (range.code(), false),
+        Some(By::Year) => (y.to_string(), false),
+        Some(By::Half) => match f.period.half() {
+            Some(h) => (format!("{y}S{h}"), false),
+            None => (y.to_string(), true),
+        },
+        Some(By::Quarter) => match f.period.quarter() {
+            Some(qn) => (format!("{y}Q{qn}"), false),
+            None => (y.to_string(), true),
+        },
+        Some(By::Month) => match f.period.month() {
+            Some(m) => (format!("{y}{m:02}"), false),
+            None => (y.to_string(), true),
+        },
+        Some(By::Child) => (range.code(), false),
+        Some(By::ChildYear) => (y.to_string(), false),
+    }
+}
+
+/// The most distinct indicators one rollup request may ask for.
+pub const MAX_INDICATORS: usize = 50;
+/// The most result cells (unit × period × indicator) one rollup request may ask for.
+pub const MAX_CELLS: u64 = 200_000;
+
+/// Refuse more than [`MAX_INDICATORS`] distinct indicators, naming the limit.
+pub fn check_indicator_count(n: usize) -> Result<(), antq_core::DomainError> {
+    if n > MAX_INDICATORS {
+        return Err(antq_core::DomainError::invalid(format!(
+            "Yêu cầu có {} chỉ tiêu, tối đa {}",
+            antq_core::text::format_int(n as i64),
+            antq_core::text::format_int(MAX_INDICATORS as i64)
+        )));
+    }
+    Ok(())
+}
+
+/// The number of result cells a rollup may produce at most: rows (the unit,
+/// or each of its `children`) × periods in the range × indicators asked.
+pub fn planned_cells(q: &Query<'_>, children: u64) -> u64 {
+    let years = (i64::from(q.range.to) - i64::from(q.range.from) + 1).max(1) as u64;
+    let (units, periods) = match q.by {
+        None | Some(By::Year) => (1, years),
+        Some(By::Half) => (1, years * 2),
+        Some(By::Quarter) => (1, years * 4),
+        Some(By::Month) => (1, years * 12),
+        Some(By::Child) => (children.max(1), 1),
+        Some(By::ChildYear) => (children.max(1), years),
+    };
+    units
+        .saturating_mul(periods)
+        .saturating_mul(q.indicators.len().max(1) as u64)
+}
+
+/// Check a request's size before running it: at most [`MAX_INDICATORS`]
+/// indicators and [`MAX_CELLS`] result cells, else a Vietnamese message
+/// that names the limit (the caller answers 422).
+pub async fn check_size(db: &Db, q: &Query<'_>) -> StorageResult<()> {
+    check_indicator_count(q.indicators.len())?;
+    let children: i64 = if matches!(q.by, Some(By::Child) | Some(By::ChildYear)) {
+        sqlx::query_scalar("SELECT COUNT(*) FROM units WHERE parent_id = $1")
+            .bind(q.unit.id)
+            .fetch_one(db.pool())
+            .await?
+    } else {
+        1
+    };
+    let cells = planned_cells(q, children.max(0) as u64);
+    if cells > MAX_CELLS {
+        return Err(antq_core::DomainError::invalid(format!(
+            "Yêu cầu có {} ô kết quả (đơn vị × kỳ × chỉ tiêu), tối đa {}; hãy chọn ít chỉ tiêu hơn, khoảng năm ngắn hơn hoặc cách chia thô hơn",
+            antq_core::text::format_int(cells.min(i64::MAX as u64) as i64),
+            antq_core::text::format_int(MAX_CELLS as i64)
+        ))
+        .into());
+    }
+    Ok(())
+}
+
+/// Run a rollup.
+pub async fn run(db: &Db, q: &Query<'_>) -> StorageResult<Vec<Row>> {
+    run_within(db, q, None).await
+}
+
+/// Run a rollup over only the reports of the given periods (a half-year
+/// review: the half, its quarters and months), from the values themselves.
+pub async fn run_within(
+    db: &Db,
+    q: &Query<'_>,
+    periods: Option<&[String]>,
+) -> StorageResult<Vec<Row>> {
+    // Stored indicators needed: those asked, and the parts of asked ratios.
+    let mut needed: Vec<&Indicator> = Vec::new();
+    for i in q.indicators {
+        if i.aggregation == Aggregation::Ratio {
+            for part in [&i.numerator, &i.denominator].into_iter().flatten() {
+                if let Some(p) = q.catalogue.iter().find(|c| &c.code == part) {
+                    needed.push(p);
+                }
+            }
+        } else {
+            needed.push(i);
+        }
+    }
+    needed.sort_by_key(|i| i.id);
+    needed.dedup_by_key(|i| i.id);
+    // Flows by year, in total or by child come from the rollups; stocks and
+    // finer periods from the values themselves.
+    let fast_by = periods.is_none()
+        && matches!(
+            q.by,
+            None | Some(By::Year) | Some(By::Child) | Some(By::ChildYear)
+        );
+    let (fast, raw): (Vec<&Indicator>, Vec<&Indicator>) = needed
+        .iter()
+        .partition(|i| fast_by && i.aggregation == Aggregation::Sum);
+    let raw_ids: Vec<i64> = raw.iter().map(|i| i.id).collect();
+    let fast_ids: Vec<i64> = fast.iter().map(|i| i.id).collect();
+    let facts = facts(db, q, &raw_ids, periods).await?;
+    let pre = from_rollups(db, q, &fast_ids).await?;
+
+    // Child units' names, for by=child.
+    let mut names: HashMap<i64, (String, String)> = HashMap::new();
+    names.insert(q.unit.id, (q.unit.code.clone(), q.unit.name.clone()));
+    if matches!(q.by, Some(By::Child) | Some(By::ChildYear)) {
+        let rows = sqlx::query("SELECT id, code, name FROM units WHERE parent_id = $1")
+            .bind(q.unit.id)
+            .fetch_all(db.pool())
+            .await?;
+        for r in rows {
+            names.insert(r.get(0), (r.get(1), r.get(2)));
+        }
+    }
+
+    // (indicator id, group label, unit id) → accumulator
+    let mut accs: BTreeMap<(i64, String, i64), Acc> = BTreeMap::new();
+    let agg_of: HashMap<i64, Aggregation> = needed.iter().map(|i| (i.id, i.aggregation)).collect();
+    for f in &facts {
+        let (label, coarser) = group_of(f, q.by, &q.range);
+        let unit = match q.by {
+            Some(By::Child) | Some(By::ChildYear) => f.child.unwrap_or(q.unit.id),
+            _ => q.unit.id,
+        };
+        let agg = agg_of
+            .get(&f.indicator_id)
+            .copied()
+            .unwrap_or(Aggregation::Sum);
+        accs.entry((f.indicator_id, label, unit))
+            .or_default()
+            .add(f, agg, coarser);
+    }
+    for ((iid, _, _), acc) in accs.iter_mut() {
+        acc.finish(agg_of.get(iid).copied().unwrap_or(Aggregation::Sum));
+    }
+    accs.extend(pre);
+
+    let mut groups: Vec<(String, i64)> = accs.keys().map(|(_, g, u)| (g.clone(), *u)).collect();
+    groups.sort();
+    groups.dedup();
+    let mut out = Vec::new();
+    for ind in q.indicators {
+        for (label, unit) in &groups {
+            let (code, name) = names.get(unit).cloned().unwrap_or_default();
+            let row = if ind.aggregation == Aggregation::Ratio {
+                let part = |c: &Option<String>| {
+                    c.as_ref()
+                        .and_then(|c| q.catalogue.iter().find(|i| &i.code == c))
+                        .and_then(|i| accs.get(&(i.id, label.clone(), *unit)))
+                };
+                let (num, den) = (part(&ind.numerator), part(&ind.denominator));
+                let Some(den) = den.filter(|d| d.milli > 0) else {
+                    continue;
+                };
+                let num_milli = num.map(|n| n.milli).unwrap_or(0);
+                let mut flags = Vec::new();
+                if den.split || num.is_some_and(|n| n.split) {
+                    flags.push("includes_split_units".to_string());
+                }
+                if den.unapproved > 0 || num.is_some_and(|n| n.unapproved > 0) {
+                    flags.push("includes_unapproved".to_string());
+                }
+                let qual = den
+                    .qualifier
+                    .unwrap_or(Qualifier::Exact)
+                    .combine(num.and_then(|n| n.qualifier).unwrap_or(Qualifier::Exact));
+                Row {
+                    indicator: ind.code.clone(),
+                    unit: code,
+                    unit_name: name,
+                    period: label.clone(),
+                    value: Some((num_milli as f64 / den.milli as f64 * 1000.0).round() / 10.0),
+                    qualifier: qual.non_exact(),
+                    unapproved: 0.0,
+                    flags,
+                }
+            } else {
+                let Some(acc) = accs.get(&(ind.id, label.clone(), *unit)) else {
+                    continue;
+                };
+                let mut flags = Vec::new();
+                if acc.split {
+                    flags.push("includes_split_units".to_string());
+                }
+                if acc.unapproved > 0 {
+                    flags.push("includes_unapproved".to_string());
+                }
+                if acc.coarser {
+                    flags.push("period_not_broken_down".to_string());
+                }
+                Row {
+                    indicator: ind.code.clone(),
+                    unit: code,
+                    unit_name: name,
+                    period: label.clone(),
+                    value: acc.any.then_some(acc.milli as f64 / 1000.0),
+                    qualifier: acc.qualifier.and_then(Qualifier::non_exact),
+                    unapproved: acc.unapproved as f64 / 1000.0,
+                    flags,
+                }
+            };
+            out.push(row);
+        }
+    }
+    Ok(out)
+}
+
+/// Totals of a breakdown's options for the whole range (indicator code,
+/// option code, thousandths, any qualifier), on the same subtree and
+/// approval rules as [`run`].
+pub async fn option_totals(
+    db: &Db,
+    q: &Query<'_>,
+    periods: Option<&[String]>,
+) -> StorageResult<Vec<(String, String, i64, Option<Qualifier>)>> {
+    let with_options: Vec<&Indicator> = q
+        .indicators
+        .iter()
+        .filter(|i| !i.options.is_empty() && i.aggregation == Aggregation::Sum)
+        .collect();
+    if with_options.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (subject, approved) = subject_and_approval(q);
+    let sql = format!(
+        "SELECT b.body FROM reports r JOIN report_values b ON b.report_id = r.id \
+         JOIN unit_data_map m ON m.unit_id = r.unit_id \
+         WHERE r.period_year BETWEEN $2 AND $3 {approved} {within} \
+           AND {subject} IN (SELECT descendant_id FROM unit_tree WHERE ancestor_id = $1)",
+        within = period_filter(periods)
+    );
+    let bodies: Vec<Vec<u8>> = sqlx::query_scalar(&sql)
+        .bind(q.unit.id)
+        .bind(i64::from(q.range.from))
+        .bind(i64::from(q.range.to))
+        .fetch_all(db.pool())
+        .await?;
+    // (indicator, option) → [sum, more, nearly, about]
+    let mut sums: BTreeMap<(i64, String), [i64; 4]> = BTreeMap::new();
+    for body in &bodies {
+        for e in crate::statistics::report_values::entries(body)? {
+            let e = e?;
+            if e.option.is_empty() || !with_options.iter().any(|i| i.id == e.indicator_id) {
+                continue;
+            }
+            let s = sums
+                .entry((e.indicator_id, e.option.to_string()))
+                .or_default();
+            s[0] += e.milli;
+            match e.qualifier {
+                Qualifier::MoreThan => s[1] += 1,
+                Qualifier::Nearly => s[2] += 1,
+                Qualifier::About => s[3] += 1,
+                Qualifier::Exact => {}
+            }
+        }
+    }
+    let rows = sums
+        .into_iter()
+        .map(|((id, option), [milli, more, nearly, about])| {
+            (id, option, milli, more, nearly, about)
+        });
+    Ok(rows
+        .filter_map(|(id, option, milli, more, nearly, about)| {
+            let ind = with_options.iter().find(|i| i.id == id)?;
+            // Mixed qualifiers combine as the rollups do ("hơn" and "gần" make "khoảng").
+            let qualifier = [
+                (more, Qualifier::MoreThan),
+                (nearly, Qualifier::Nearly),
+                (about, Qualifier::About),
+            ]
+            .into_iter()
+            .filter(|(n, _)| *n > 0)
+            .fold(Qualifier::Exact, |acc, (_, q)| acc.combine(q))
+            .non_exact();
+            Some((ind.code.clone(), option, milli, qualifier))
+        })
+        .collect())
+}

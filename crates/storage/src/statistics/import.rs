@@ -1,0 +1,465 @@
+//! Importing values from files (long CSV, Excel templates, DHIS2
+//! dataValueSets), all or nothing: every row is checked first and **every**
+//! problem is reported with its place; only a clean file is written, in one
+//! transaction. A dry run reports what would change and writes nothing.
+
+use std::collections::HashMap;
+
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use antq_core::auth::Action;
+use antq_core::dates::{self, Date};
+use antq_core::indicators::{parse_number, Qualifier, SCALE};
+use antq_core::periods::{Period, PeriodType};
+use antq_core::units::UnitCode;
+use serde::Serialize;
+
+use crate::accounts::access::{self, Actor};
+use crate::audit::Who;
+use crate::db::Db;
+use crate::error::{StorageError, StorageResult};
+use crate::statistics::catalogue::{self, Form};
+use crate::statistics::reports::{self, Changes, ValueInput};
+use crate::units::{self, Unit};
+
+pub use antq_core::imports::{ErrorList, ImportRow, ImportRows, RawValue, RowRef, ValueRef};
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct ImportSummary {
+    pub dry_run: bool,
+    pub rows: usize,
+    pub reports: usize,
+    #[serde(flatten)]
+    pub changes: Changes,
+}
+
+/// Rows between two yields to the runtime while checking a file.
+const YIELD_EVERY: usize = 8_192;
+
+/// Why a row's form or period did not resolve; the message is written only
+/// when the error is listed.
+#[derive(Clone, Copy)]
+enum Unresolved {
+    Period,
+    Form,
+    NoForm(Period),
+    FormPeriod(u32),
+}
+
+impl Unresolved {
+    fn message(self, row: &RowRef<'_>, forms: &[Form]) -> String {
+        match self {
+            Unresolved::Period => Period::parse(row.period)
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default(),
+            Unresolved::Form => format!("biểu mẫu \"{}\" không có", row.form.unwrap_or_default()),
+            Unresolved::NoForm(period) => format!(
+                "không có biểu mẫu nào báo cáo chỉ tiêu \"{}\" theo kỳ {}",
+                row.key,
+                period.code()
+            ),
+            Unresolved::FormPeriod(form) => {
+                reports::check_period(&forms[form as usize], row.period)
+                    .err()
+                    .map(|e| e.to_string())
+                    .unwrap_or_default()
+            }
+        }
+    }
+}
+
+/// One report an import writes. The form is an index into the import's
+/// `forms`, never a copy: a form carries its rules and indicators, and an
+/// import may touch thousands of reports.
+struct Target {
+    form_ix: usize,
+    unit: Unit,
+    period: String,
+}
+
+/// Check every row, then (unless `dry_run`) write them all in one transaction.
+/// With an actor, each unit must be one the actor enters data for.
+///
+/// What many rows share is checked once: the form of an indicator and period
+/// type, a period for a form, a unit code at a date, a form for a unit, the
+/// actor's right; each row still gets its own message with its own place.
+///
+/// `rows` are those a reader made ([`ImportRows`], compact), or a vector of
+/// [`ImportRow`]s (tests, small imports).
+pub async fn run(
+    db: &Db,
+    actor: Option<&Actor>,
+    who: &Who,
+    rows: impl Into<ImportRows>,
+    dry_run: bool,
+) -> StorageResult<ImportSummary> {
+    run_rows(db, actor, who, rows.into(), dry_run).await
+}
+
+async fn run_rows(
+    db: &Db,
+    actor: Option<&Actor>,
+    who: &Who,
+    rows: ImportRows,
+    dry_run: bool,
+) -> StorageResult<ImportSummary> {
+    let started = std::time::Instant::now();
+    let mut errors = ErrorList::new();
+    let mut forms: Vec<Form> = Vec::new();
+    for (code, _) in catalogue::form_codes(db).await? {
+        forms.push(catalogue::form(db, &code).await?);
+    }
+    let form_by_code: FxHashMap<&str, usize> = forms
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.code.as_str(), i))
+        .collect();
+    let n = rows.len();
+
+    // The form of each row: named, or the one reporting its indicator by its period type.
+    // Only what parses is remembered; a row that does not resolve keeps a
+    // small reason, and its message is written only if it will be listed, so
+    // a file of garbage costs no string per row.
+    let mut parsed_periods: FxHashMap<&str, Period> = FxHashMap::default();
+    let mut implied_form: FxHashMap<(&str, PeriodType), Option<usize>> = FxHashMap::default();
+    // Period checks per (form, period): (period, last day), or `None` if refused.
+    let mut checked_periods: FxHashMap<(usize, &str), Option<(Period, Date)>> =
+        FxHashMap::default();
+    // Pass 1: resolve form and period of every row, and collect the unit codes to look up.
+    // (form, period, last day) of each row: 20 bytes a row.
+    let mut resolved: Vec<Result<(u32, Period, Date), Unresolved>> = Vec::with_capacity(n);
+    let mut wanted_seen: FxHashSet<(&str, Date)> = FxHashSet::default();
+    for (row_no, row) in rows.iter().enumerate() {
+        if row_no % YIELD_EVERY == YIELD_EVERY - 1 {
+            // A large file does not keep this worker from other requests.
+            tokio::task::yield_now().await;
+        }
+        let period = match parsed_periods.get(row.period) {
+            Some(p) => *p,
+            None => match Period::parse(row.period) {
+                Ok(p) => {
+                    parsed_periods.insert(row.period, p);
+                    p
+                }
+                Err(_) => {
+                    resolved.push(Err(Unresolved::Period));
+                    continue;
+                }
+            },
+        };
+        let form = match row.form {
+            Some(code) => match form_by_code.get(code) {
+                Some(f) => *f,
+                None => {
+                    resolved.push(Err(Unresolved::Form));
+                    continue;
+                }
+            },
+            None => {
+                let base = row.key.split('.').next().unwrap_or_default();
+                let found = *implied_form.entry((base, period.kind)).or_insert_with(|| {
+                    forms.iter().position(|f| {
+                        f.period_type == period.kind && f.indicators.iter().any(|i| i.code == base)
+                    })
+                });
+                match found {
+                    Some(f) => f,
+                    None => {
+                        resolved.push(Err(Unresolved::NoForm(period)));
+                        continue;
+                    }
+                }
+            }
+        };
+        let checked = *checked_periods
+            .entry((form, row.period))
+            .or_insert_with(|| {
+                reports::check_period(&forms[form], row.period)
+                    .map(|(p, _, end)| (p, end))
+                    .ok()
+            });
+        match checked {
+            Some((p, end)) => {
+                wanted_seen.insert((row.unit, end));
+                resolved.push(Ok((form as u32, p, end)));
+            }
+            None => resolved.push(Err(Unresolved::FormPeriod(form as u32))),
+        }
+    }
+
+    // Every unit looked up once, a few hundred codes per query: the version
+    // valid on the last day of each row's period. Only distinct codes get a
+    // string of their own (a code has at most five digits, so a file of
+    // garbage cannot make many), and only units found are kept per day.
+    let mut distinct: Vec<UnitCode> = wanted_seen
+        .iter()
+        .map(|(u, _)| u.trim())
+        .collect::<FxHashSet<&str>>()
+        .into_iter()
+        .filter_map(|c| UnitCode::parse(c).ok())
+        .collect();
+    distinct.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+    distinct.dedup_by(|a, b| a.as_str() == b.as_str());
+    let versions = units::versions_many(db, &distinct).await?;
+    drop(distinct);
+    let mut units_at: HashMap<Date, HashMap<String, Unit>> = HashMap::new();
+    for &(unit, end) in &wanted_seen {
+        let Ok(code) = UnitCode::parse(unit) else {
+            continue;
+        };
+        let found = versions
+            .get(code.as_str())
+            .and_then(|v| v.iter().find(|u| u.valid_on(end)));
+        let entry = units_at.entry(end).or_default();
+        if let Some(v) = found {
+            entry.insert(code.as_str().to_string(), v.clone());
+        }
+    }
+    // (unit text, last day) → unit, or the message (for codes not found).
+    let mut unit_errors: FxHashMap<(&str, Date), String> = FxHashMap::default();
+    let mut unit_checks: FxHashMap<(usize, i64), Result<(), String>> = FxHashMap::default();
+    let mut allowed: HashMap<(i64, usize), bool> = HashMap::new();
+    // (form, unit id, period) → group; within a group, key → first row.
+    let mut groups: Vec<(Target, Vec<ValueInput>)> = Vec::new();
+    let mut index: FxHashMap<(usize, i64, Period), usize> = FxHashMap::default();
+    // Per group: key → first row (a small map each, sized for the form).
+    let mut seen: Vec<FxHashMap<&str, usize>> = Vec::new();
+
+    // The group of the previous row: consecutive rows of a file mostly
+    // belong to the same report, which then needs no look-up at all.
+    let mut last: Option<(usize, &str, Period, usize)> = None;
+    for (row_no, (row, res)) in rows.iter().zip(resolved).enumerate() {
+        let here = &row.place;
+        if row_no % YIELD_EVERY == YIELD_EVERY - 1 {
+            tokio::task::yield_now().await;
+        }
+        let (form_ix, period, end) = match res {
+            Ok(r) => r,
+            Err(why) => {
+                errors.push_with(|| format!("{here}: {}", why.message(&row, &forms)));
+                continue;
+            }
+        };
+        let form_ix = form_ix as usize;
+        let form = &forms[form_ix];
+        let same = last.filter(|(f, u, p, _)| *f == form_ix && *u == row.unit && *p == period);
+        let gi = match same {
+            Some((_, _, _, gi)) => gi,
+            None => {
+                let code = match UnitCode::parse(row.unit) {
+                    Ok(c) => c,
+                    Err(e) => {
+                        errors.push_with(|| format!("{here}: {e}"));
+                        continue;
+                    }
+                };
+                let Some(unit) = units_at.get(&end).and_then(|m| m.get(code.as_str())) else {
+                    if errors.is_full() {
+                        // Past the listed errors, unknown codes are counted, not looked up.
+                        errors.add_unlisted(1);
+                        continue;
+                    }
+                    let message = match unit_errors.get(&(row.unit, end)) {
+                        Some(m) => m.clone(),
+                        None => {
+                            let other = units::versions(db, &code).await?;
+                            let m = if other.is_empty() {
+                                format!("mã đơn vị \"{code}\" không có")
+                            } else {
+                                format!(
+                            "mã đơn vị \"{code}\" không có hiệu lực vào ngày {} (cuối kỳ {})",
+                            dates::format_vi(end),
+                            period.code()
+                        )
+                            };
+                            unit_errors.insert((row.unit, end), m.clone());
+                            m
+                        }
+                    };
+                    errors.push_with(|| format!("{here}: {message}"));
+                    continue;
+                };
+                if let Err(e) = unit_checks
+                    .entry((form_ix, unit.id))
+                    .or_insert_with(|| reports::check_unit(form, unit).map_err(|e| e.to_string()))
+                {
+                    errors.push_with(|| format!("{here}: {e}"));
+                    continue;
+                }
+                if let Some(actor) = actor {
+                    let k = (unit.id, form_ix);
+                    let ok = match allowed.get(&k) {
+                        Some(ok) => *ok,
+                        None => {
+                            let ok =
+                                access::can(db, actor, Action::EnterData(form.owner_role), unit.id)
+                                    .await?;
+                            allowed.insert(k, ok);
+                            ok
+                        }
+                    };
+                    if !ok {
+                        errors.push_with(|| {
+                            format!(
+                                "{here}: không có quyền nhập số liệu biểu {} cho {}",
+                                form.code, unit.name
+                            )
+                        });
+                        continue;
+                    }
+                }
+                let gi = *index.entry((form_ix, unit.id, period)).or_insert_with(|| {
+                    groups.push((
+                        Target {
+                            form_ix,
+                            unit: unit.clone(),
+                            period: period.code(),
+                        },
+                        Vec::new(),
+                    ));
+                    groups.len() - 1
+                });
+                last = Some((form_ix, row.unit, period, gi));
+                gi
+            }
+        };
+        let key = row.key.trim();
+        let (indicator, option) = match key.split_once('.') {
+            Some((i, o)) if o.is_empty() || i.is_empty() => {
+                errors.push_with(|| format!("{here}: \"{}\" không phải mã chỉ tiêu", row.key));
+                continue;
+            }
+            Some((i, o)) => (i.to_string(), o.to_string()),
+            None => (key.to_string(), String::new()),
+        };
+        if seen.len() <= gi {
+            seen.resize_with(gi + 1, || {
+                let mut m = FxHashMap::default();
+                m.reserve(form.indicators.iter().map(|i| i.options.len().max(1)).sum());
+                m
+            });
+        }
+        if let Some(first) = seen[gi].get(key) {
+            errors.push_with(|| {
+                format!(
+                    "{here}: trùng với {} (cùng đơn vị, kỳ và chỉ tiêu)",
+                    rows.get(*first).place
+                )
+            });
+            continue;
+        }
+        seen[gi].insert(key, row_no);
+        let qualifier_given = if row.qualifier.trim().is_empty() {
+            None
+        } else {
+            match row.qualifier.parse::<Qualifier>() {
+                Ok(q) => Some(q),
+                Err(e) => {
+                    errors.push_with(|| format!("{here}: {e}"));
+                    continue;
+                }
+            }
+        };
+        let value = match row.value {
+            ValueRef::Number(x) if !x.is_finite() || x.abs() > 9e12 => {
+                errors.push_with(|| format!("{here}: \"{x}\" không phải số hợp lệ"));
+                continue;
+            }
+            ValueRef::Number(x) => Some(((x * SCALE as f64).round() as i64, Qualifier::Exact)),
+            ValueRef::Text(t) if t.trim().is_empty() => None,
+            ValueRef::Text(t) => match parse_number(t) {
+                Ok(n) => Some((n.milli, n.qualifier)),
+                Err(e) => {
+                    errors.push_with(|| format!("{here}: {e}"));
+                    continue;
+                }
+            },
+        };
+        let comment = (!row.comment.trim().is_empty()).then(|| row.comment.to_string());
+        let input = ValueInput {
+            indicator,
+            option,
+            value: value.map(|(m, q)| (m, qualifier_given.unwrap_or(q), comment)),
+        };
+        for e in reports::check_inputs(form, std::slice::from_ref(&input)) {
+            errors.push_with(|| format!("{here}: {e}"));
+        }
+        groups[gi].1.push(input);
+    }
+
+    drop((
+        seen,
+        index,
+        unit_errors,
+        wanted_seen,
+        parsed_periods,
+        implied_form,
+        checked_periods,
+    ));
+    // Locked reports are refused before anything is written.
+    let items: Vec<reports::Item<'_>> = groups
+        .iter()
+        .map(|(t, inputs)| reports::Item {
+            form: &forms[t.form_ix],
+            unit: &t.unit,
+            period: &t.period,
+            inputs,
+        })
+        .collect();
+    let checked = started.elapsed();
+    // Run again from the start if the database rolls it back for a
+    // deadlock (`Db::write`): the file is freed on the first attempt only.
+    let mut leftovers: Option<Box<dyn std::any::Any + Send>> = Some(Box::new(rows));
+    let (groups_ref, items_ref, errors_ref, forms_ref) = (&groups, &items, &errors, &forms);
+    let (changes, written) = db
+        .write(|mut tx| {
+            let leftovers = leftovers.take().unwrap_or_else(|| Box::new(()));
+            async move {
+                let mut errors = errors_ref.clone();
+                let found = reports::existing(&mut tx, items_ref).await?;
+                for (t, _) in groups_ref {
+                    let form = &forms_ref[t.form_ix];
+                    if let Some((_, state)) = found.get(&(form.id, t.unit.id, t.period.clone())) {
+                        if !state.editable() {
+                            errors.push_with(|| format!(
+                                "báo cáo {} kỳ {} của {} đang ở trạng thái \"{}\": các giá trị của nó không được ghi",
+                                form.code,
+                                t.period,
+                                t.unit.name,
+                                state.label_vi()
+                            ));
+                        }
+                    }
+                }
+                if !errors.is_empty() {
+                    return Err(StorageError::Rejected(errors.into_vec()));
+                }
+                let changes = reports::apply_many(&mut tx, who, items_ref, found, leftovers).await?;
+                let written = started.elapsed();
+                if !dry_run {
+                    tx.commit().await?;
+                }
+                Ok((changes, written))
+            }
+        })
+        .await?;
+    tracing::info!(
+        rows = n,
+        reports = groups.len(),
+        checked_ms = checked.as_millis() as u64,
+        written_ms = (written - checked).as_millis() as u64,
+        committed_ms = (started.elapsed() - written).as_millis() as u64,
+        dry_run,
+        "import"
+    );
+    let reports = groups.len();
+    drop(items);
+    std::thread::spawn(move || drop(groups));
+    Ok(ImportSummary {
+        dry_run,
+        rows: n,
+        reports,
+        changes,
+    })
+}

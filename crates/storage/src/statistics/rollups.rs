@@ -1,0 +1,327 @@
+//! Rollups maintained on write: `rollup_year` holds, for every ancestor of
+//! every reporting unit (as it was, and in today's map), the yearly sums of
+//! each indicator split by approval. Every value change and every approval
+//! moves the sums in the same transaction, so a query reads a few hundred
+//! pre-added rows instead of every value, and is never stale.
+
+use antq_core::indicators::Qualifier;
+
+use crate::batch::{upsert_rows, Val};
+use crate::db::WriteTx;
+use crate::error::StorageResult;
+
+/// The contribution of one stored value (or of its removal, negated).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Contribution {
+    pub milli: i64,
+    pub n: i64,
+    pub more: i64,
+    pub nearly: i64,
+    pub about: i64,
+}
+
+impl Contribution {
+    pub fn of(milli: i64, q: Qualifier) -> Contribution {
+        Contribution {
+            milli,
+            n: 1,
+            more: i64::from(q == Qualifier::MoreThan),
+            nearly: i64::from(q == Qualifier::Nearly),
+            about: i64::from(q == Qualifier::About),
+        }
+    }
+
+    pub fn minus(self, o: Contribution) -> Contribution {
+        Contribution {
+            milli: self.milli - o.milli,
+            n: self.n - o.n,
+            more: self.more - o.more,
+            nearly: self.nearly - o.nearly,
+            about: self.about - o.about,
+        }
+    }
+
+    pub fn negate(self) -> Contribution {
+        Contribution::default().minus(self)
+    }
+
+    fn is_zero(&self) -> bool {
+        *self == Contribution::default()
+    }
+}
+
+/// Which ancestors `t` of a unit hold its sums (as it was, or in today's
+/// map): all but communes. A commune's yearly sums are its own reports'
+/// values, and in today's map those of the older units mapped into it (a
+/// few hundred reports, read directly by `analytics`); leaving them out
+/// cuts the rollup rows an import writes fivefold.
+const NOT_COMMUNE: &str =
+    "NOT EXISTS (SELECT 1 FROM units lu WHERE lu.id = t.ancestor_id AND lu.level = 'commune')";
+
+/// The nodes a report's values are added into: (node, map kind, split),
+/// as it was and in today's map, in one query.
+async fn nodes(tx: &mut WriteTx, unit_id: i64) -> StorageResult<Vec<(i64, &'static str, i64)>> {
+    let rows: Vec<(i64, i64, i64)> = sqlx::query_as(&format!(
+        "SELECT t.ancestor_id, 1, 0 FROM unit_tree t WHERE t.descendant_id = $1 AND {NOT_COMMUNE} \
+         UNION ALL \
+         SELECT t.ancestor_id, 0, m.split FROM unit_data_map m JOIN unit_tree t ON t.descendant_id = m.current_id \
+         WHERE m.unit_id = $1 AND {NOT_COMMUNE}"
+    ))
+    .bind(unit_id)
+    .fetch_all(tx.conn())
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(n, hist, split)| (n, if hist == 1 { "h" } else { "c" }, split))
+        .collect())
+}
+
+/// Add the changes of several indicators of one unit and year in one statement.
+pub async fn add_many(
+    tx: &mut WriteTx,
+    unit_id: i64,
+    year: i64,
+    approved: bool,
+    changes: &[(i64, Contribution)],
+) -> StorageResult<()> {
+    let changes: Vec<&(i64, Contribution)> = changes.iter().filter(|(_, c)| !c.is_zero()).collect();
+    if changes.is_empty() {
+        return Ok(());
+    }
+    // In key order (node, map kind, indicator), as every writer of rollup
+    // rows takes them: two writers then lock shared rows in the same order.
+    let mut keyed = Vec::new();
+    for (node, kind, split) in nodes(tx, unit_id).await? {
+        for (ind, c) in &changes {
+            keyed.push(((node, kind, *ind), split, *c));
+        }
+    }
+    keyed.sort_unstable_by_key(|(k, _, _)| *k);
+    let rows = keyed
+        .into_iter()
+        .map(|((node, kind, ind), split, c)| {
+            vec![
+                Val::Int(ind),
+                Val::Int(node),
+                Val::Str(kind),
+                Val::Int(year),
+                Val::Int(i64::from(approved)),
+                Val::Int(c.milli),
+                Val::Int(c.n),
+                Val::Int(c.more),
+                Val::Int(c.nearly),
+                Val::Int(c.about),
+                Val::Int(if split != 0 { c.n } else { 0 }),
+            ]
+        })
+        .collect();
+    upsert_rows(tx, "rollup_year", COLUMNS, rows, ON_CONFLICT).await
+}
+
+const COLUMNS: &[&str] = &[
+    "indicator_id",
+    "node_id",
+    "map_kind",
+    "period_year",
+    "approved",
+    "sum_milli",
+    "n_values",
+    "n_more",
+    "n_nearly",
+    "n_about",
+    "n_split",
+];
+
+const ON_CONFLICT: &str = "ON CONFLICT (node_id, map_kind, indicator_id, period_year, approved) DO UPDATE SET \
+     sum_milli = rollup_year.sum_milli + excluded.sum_milli, n_values = rollup_year.n_values + excluded.n_values, \
+     n_more = rollup_year.n_more + excluded.n_more, n_nearly = rollup_year.n_nearly + excluded.n_nearly, \
+     n_about = rollup_year.n_about + excluded.n_about, n_split = rollup_year.n_split + excluded.n_split";
+
+/// Move all of a report's values between the approved and unapproved sums.
+pub async fn move_report(tx: &mut WriteTx, report_id: i64, to_approved: bool) -> StorageResult<()> {
+    let (unit_id, year): (i64, i64) =
+        sqlx::query_as("SELECT unit_id, period_year FROM reports WHERE id = $1")
+            .bind(report_id)
+            .fetch_one(tx.conn())
+            .await?;
+    let values = crate::statistics::report_values::read(tx.conn(), report_id).await?;
+    let moved: Vec<(i64, Contribution)> = values
+        .into_iter()
+        .map(|v| (v.indicator_id, Contribution::of(v.milli, v.qualifier)))
+        .collect();
+    let removed: Vec<(i64, Contribution)> = moved.iter().map(|(i, c)| (*i, c.negate())).collect();
+    add_many(tx, unit_id, year, !to_approved, &removed).await?;
+    add_many(tx, unit_id, year, to_approved, &moved).await
+}
+
+/// Recompute every rollup from the stored values (after a bulk load, or to
+/// repair): the reports are read a few thousand at a time and their values
+/// summed per node in memory (a few hundred thousand sums at national scale).
+pub async fn rebuild(tx: &mut WriteTx) -> StorageResult<()> {
+    sqlx::query("DELETE FROM rollup_year")
+        .execute(tx.conn())
+        .await?;
+    let mut sums = Sums::default();
+    let mut after = 0i64;
+    loop {
+        let rows: Vec<(i64, i64, i64, String, Vec<u8>)> = sqlx::query_as(
+            "SELECT r.id, r.unit_id, r.period_year, r.state, b.body FROM reports r \
+             JOIN report_values b ON b.report_id = r.id WHERE r.id > $1 ORDER BY r.id LIMIT 5000",
+        )
+        .bind(after)
+        .fetch_all(tx.conn())
+        .await?;
+        let Some(last) = rows.last() else {
+            break;
+        };
+        after = last.0;
+        let mut items = Vec::with_capacity(rows.len());
+        for (_, unit_id, year, state, body) in &rows {
+            let mut changes = Vec::new();
+            for e in crate::statistics::report_values::entries(body)? {
+                let e = e?;
+                changes.push((e.indicator_id, Contribution::of(e.milli, e.qualifier)));
+            }
+            items.push(UnitYearChanges {
+                unit_id: *unit_id,
+                year: *year,
+                approved: state == "approved",
+                changes,
+            });
+        }
+        let nodes = bulk_nodes(tx, &items).await?;
+        add_to_sums(&items, &nodes, &mut sums);
+    }
+    // Written once at the end: each row inserted, never updated.
+    write_bulk(tx, rows_of(sums)).await
+}
+
+/// The changes of one unit and year (a report's values).
+pub struct UnitYearChanges {
+    pub unit_id: i64,
+    pub year: i64,
+    /// Whether the report is approved (an import writes drafts).
+    pub approved: bool,
+    pub changes: Vec<(i64, Contribution)>,
+}
+
+/// Add the changes of many reports at once (imports): the changes are first
+/// summed per unit, year and indicator (a year's quarters become one entry),
+/// the nodes of every unit read in a few queries, the sums spread over the
+/// nodes in memory, and written in multi-row upserts.
+pub async fn add_bulk(tx: &mut WriteTx, items: &[UnitYearChanges]) -> StorageResult<()> {
+    let nodes = bulk_nodes(tx, items).await?;
+    write_bulk(tx, bulk_rows(items, &nodes)).await
+}
+
+/// unit → its nodes: (node, historical?, split)
+pub(crate) type Nodes = rustc_hash::FxHashMap<i64, Vec<(i64, bool, i64)>>;
+
+/// The nodes of every unit of the items.
+pub(crate) async fn bulk_nodes(
+    tx: &mut WriteTx,
+    items: &[UnitYearChanges],
+) -> StorageResult<Nodes> {
+    let mut units: Vec<i64> = items.iter().map(|i| i.unit_id).collect();
+    units.sort_unstable();
+    units.dedup();
+    let mut nodes_of = Nodes::default();
+    for chunk in units.chunks(500) {
+        let list = crate::db::id_list(chunk);
+        let hist: Vec<(i64, i64)> = sqlx::query_as(&format!(
+            "SELECT t.descendant_id, t.ancestor_id FROM unit_tree t WHERE t.descendant_id IN ({list}) AND {NOT_COMMUNE}"
+        ))
+        .fetch_all(tx.conn())
+        .await?;
+        for (u, n) in hist {
+            nodes_of.entry(u).or_default().push((n, true, 0));
+        }
+        let cur: Vec<(i64, i64, i64)> = sqlx::query_as(&format!(
+            "SELECT m.unit_id, t.ancestor_id, m.split FROM unit_data_map m \
+             JOIN unit_tree t ON t.descendant_id = m.current_id WHERE m.unit_id IN ({list}) AND {NOT_COMMUNE}"
+        ))
+        .fetch_all(tx.conn())
+        .await?;
+        for (u, n, split) in cur {
+            nodes_of.entry(u).or_default().push((n, false, split));
+        }
+    }
+    Ok(nodes_of)
+}
+
+/// A rollup row's key: node, historical?, indicator, year, approved.
+type NodeKey = (i64, bool, i64, i64, bool);
+
+/// The rollup rows the items add (pure computation: an import runs it
+/// beside the writing of its values).
+pub(crate) fn bulk_rows(items: &[UnitYearChanges], nodes_of: &Nodes) -> Vec<Vec<Val>> {
+    let mut sums = Sums::default();
+    add_to_sums(items, nodes_of, &mut sums);
+    rows_of(sums)
+}
+
+/// Sums per rollup row: (sum, count of values from split units).
+type Sums = rustc_hash::FxHashMap<NodeKey, (Contribution, i64)>;
+
+/// Spread the items' changes over their units' nodes, into `sums`.
+fn add_to_sums(items: &[UnitYearChanges], nodes_of: &Nodes, sums: &mut Sums) {
+    use rustc_hash::FxHashMap;
+    // (unit, year, approved, indicator) → sum
+    let mut by_unit: FxHashMap<(i64, i64, bool, i64), Contribution> = FxHashMap::default();
+    for item in items {
+        for (ind, c) in &item.changes {
+            if c.is_zero() {
+                continue;
+            }
+            let e = by_unit
+                .entry((item.unit_id, item.year, item.approved, *ind))
+                .or_default();
+            *e = e.minus(c.negate());
+        }
+    }
+    sums.reserve(by_unit.len());
+    for ((unit, year, approved, ind), c) in by_unit {
+        for (node, hist, split) in nodes_of.get(&unit).into_iter().flatten() {
+            let e = sums
+                .entry((*node, *hist, ind, year, approved))
+                .or_insert((Contribution::default(), 0));
+            e.0 = e.0.minus(c.negate());
+            if *split != 0 {
+                e.1 += c.n;
+            }
+        }
+    }
+}
+
+/// The rows to write for `sums`, in key order.
+fn rows_of(sums: Sums) -> Vec<Vec<Val>> {
+    let mut keys: Vec<NodeKey> = sums.keys().copied().collect();
+    // In key order: the upserts then walk the B-tree forwards.
+    keys.sort_unstable();
+    keys.into_iter()
+        .filter_map(|k| {
+            let (c, split) = sums[&k];
+            let (node, hist, ind, year, approved) = k;
+            (!c.is_zero() || split != 0).then(|| {
+                vec![
+                    Val::Int(ind),
+                    Val::Int(node),
+                    Val::Str(if hist { "h" } else { "c" }),
+                    Val::Int(year),
+                    Val::Int(i64::from(approved)),
+                    Val::Int(c.milli),
+                    Val::Int(c.n),
+                    Val::Int(c.more),
+                    Val::Int(c.nearly),
+                    Val::Int(c.about),
+                    Val::Int(split),
+                ]
+            })
+        })
+        .collect()
+}
+
+/// Write rows made by [`bulk_rows`].
+pub(crate) async fn write_bulk(tx: &mut WriteTx, rows: Vec<Vec<Val>>) -> StorageResult<()> {
+    upsert_rows(tx, "rollup_year", COLUMNS, rows, ON_CONFLICT).await
+}

@@ -1,0 +1,6 @@
+//! Accounts: login and logout, the session API, and the user's own API
+//! tokens.
+
+pub mod api;
+pub mod login;
+pub mod pages;

@@ -1,0 +1,319 @@
+//! Review pages: the list and the form that builds a review, the review
+//! itself (printable, with Word/Excel/HTML downloads, the narrative editor
+//! and the press summary), and what changed in the data since it was built.
+
+use std::collections::BTreeMap;
+
+use antq_core::dates;
+use antq_core::reviews::{Header, Paragraph, Snapshot};
+use antq_core::text::{format_decimal, format_int};
+use antq_office::review::{cell_text, data_note, parts as review_parts};
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use axum::Form as FormBody;
+use serde::Deserialize;
+
+use crate::auth::PageUser;
+use crate::error::PageResult;
+use crate::pages::{render, Chrome};
+use crate::reviews::{self, ReviewParams};
+use crate::state::AppState;
+
+pub struct PartView {
+    pub number: usize,
+    pub group: String,
+    pub heading: String,
+    pub text: String,
+    pub lines: Vec<String>,
+    pub tables: Vec<TableView>,
+    pub charts: Vec<(String, String)>,
+}
+
+pub struct TableView {
+    pub title: String,
+    pub heads: Vec<String>,
+    pub rows: Vec<(String, Vec<String>)>,
+}
+
+fn part_views(s: &Snapshot, narrative: &[Paragraph]) -> Vec<PartView> {
+    review_parts(s, narrative)
+        .into_iter()
+        .map(|p| {
+            let group = antq_core::indicators::GROUPS
+                .iter()
+                .find(|g| g.1 == p.heading)
+                .map(|g| g.0.to_string())
+                .unwrap_or_default();
+            PartView {
+                number: p.number,
+                lines: p
+                    .text
+                    .split('\n')
+                    .filter(|l| !l.trim().is_empty())
+                    .map(str::to_string)
+                    .collect(),
+                text: p.text,
+                heading: p.heading,
+                group,
+                tables: p
+                    .tables
+                    .into_iter()
+                    .map(|t| TableView {
+                        title: t.title.clone(),
+                        heads: t.heads.clone(),
+                        rows: t
+                            .rows
+                            .clone()
+                            .into_iter()
+                            .map(|(label, cells, _)| {
+                                (
+                                    label,
+                                    cells
+                                        .iter()
+                                        .enumerate()
+                                        .map(|(i, c)| {
+                                            cell_text(
+                                                c.as_ref(),
+                                                t.units.get(i).map(String::as_str).unwrap_or(""),
+                                            )
+                                        })
+                                        .collect(),
+                                )
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+                charts: p.charts,
+            }
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "reviews/standalone.html")]
+struct Standalone {
+    h: Header,
+    parts: Vec<PartView>,
+    note: Vec<String>,
+}
+
+/// The review as a standalone, printable HTML file.
+pub fn review_html(r: &antq_storage::reviews::Review) -> Result<String, askama::Error> {
+    Standalone {
+        h: reviews::header(r),
+        parts: part_views(&r.snapshot, &r.narrative),
+        note: data_note(&r.snapshot),
+    }
+    .render()
+}
+
+#[derive(Template)]
+#[template(path = "reviews/list.html")]
+struct ListPage {
+    c: Chrome,
+    rows: Vec<(i64, String, String, String, String, String)>,
+}
+
+fn owner_label(c: &Chrome, o: antq_core::reviews::Owner) -> &'static str {
+    match o {
+        antq_core::reviews::Owner::Police => c.t("role.police"),
+        antq_core::reviews::Owner::Front => c.t("role.front"),
+        antq_core::reviews::Owner::Joint => c.t("rv.joint"),
+    }
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    c: Chrome,
+    PageUser(ctx): PageUser,
+) -> PageResult<Response> {
+    let rows = reviews::list(&state.db, &ctx.actor)
+        .await?
+        .into_iter()
+        .map(|r| {
+            (
+                r.id,
+                format!("{} ({})", r.unit_name, r.unit_code),
+                r.stage_label(),
+                owner_label(&c, r.owner).to_string(),
+                crate::pages::date_vi(Some(&r.issue_date)).unwrap_or_default(),
+                r.created_by,
+            )
+        })
+        .collect();
+    render(ListPage { rows, c })
+}
+
+#[derive(Deserialize)]
+pub struct NewForm {
+    unit: String,
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    at: String,
+    owner: String,
+    #[serde(default)]
+    issue_date: String,
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    PageUser(ctx): PageUser,
+    FormBody(f): FormBody<NewForm>,
+) -> Response {
+    let to = f.to.trim();
+    let result = reviews::create(
+        &state.db,
+        Some(&ctx.actor),
+        ReviewParams {
+            unit: &f.unit,
+            at: Some(&f.at),
+            from: &f.from,
+            to: (!to.is_empty()).then_some(to),
+            owner: &f.owner,
+            issue_date: Some(&f.issue_date),
+        },
+    )
+    .await;
+    match result {
+        Ok(id) => crate::pages::done(&format!("/bao-cao/{id}"), "msg.created"),
+        Err(e) => crate::pages::failed("/bao-cao", e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "reviews/show.html")]
+struct ShowPage {
+    c: Chrome,
+    id: i64,
+    h: Header,
+    parts: Vec<PartView>,
+    note: Vec<String>,
+    editable: bool,
+    edited: bool,
+    built: String,
+    press_title: String,
+    press_body: String,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    c: Chrome,
+    PageUser(ctx): PageUser,
+    Path(id): Path<i64>,
+) -> PageResult<Response> {
+    let r = reviews::get(&state.db, Some(&ctx.actor), id).await?;
+    let editable = reviews::may_edit(&state.db, &ctx.actor, &r).await?;
+    let narrative: Vec<(String, String, String)> = r
+        .narrative
+        .iter()
+        .map(|p| (p.group.clone(), p.heading.clone(), p.text.clone()))
+        .collect();
+    let (press_title, press_body) =
+        antq_core::reviews::press_summary(&r.snapshot, r.owner, &narrative);
+    render(ShowPage {
+        id,
+        h: reviews::header(&r),
+        parts: part_views(&r.snapshot, &r.narrative),
+        note: data_note(&r.snapshot),
+        editable,
+        edited: r.edited,
+        built: dates::format_timestamp_vi(&r.snapshot.built_at),
+        press_title,
+        press_body,
+        c,
+    })
+}
+
+pub async fn download(
+    State(state): State<AppState>,
+    PageUser(ctx): PageUser,
+    Path((id, file)): Path<(i64, String)>,
+) -> PageResult<Response> {
+    let format = file.strip_prefix("tai-ve.").unwrap_or("");
+    let r = reviews::get(&state.db, Some(&ctx.actor), id).await?;
+    let d = reviews::render(&r, format)?;
+    let how = if format == "html" {
+        crate::statistics::Disposition::Inline
+    } else {
+        crate::statistics::Disposition::Attachment
+    };
+    Ok(d.respond(how))
+}
+
+pub async fn edit(
+    State(state): State<AppState>,
+    PageUser(ctx): PageUser,
+    Path(id): Path<i64>,
+    FormBody(fields): FormBody<Vec<(String, String)>>,
+) -> Response {
+    let texts: BTreeMap<String, String> = fields
+        .into_iter()
+        .filter(|(k, _)| k != "csrf_token")
+        .collect();
+    let to = format!("/bao-cao/{id}");
+    crate::pages::outcome(
+        reviews::edit(&state.db, &ctx.actor, id, &texts).await,
+        &to,
+        "msg.saved",
+        &to,
+    )
+}
+
+#[derive(Template)]
+#[template(path = "reviews/diff.html")]
+struct DiffPage {
+    c: Chrome,
+    id: i64,
+    unit: String,
+    at: String,
+    from: String,
+    to: String,
+    owner: &'static str,
+    issue_date: String,
+    h_title: String,
+    built: String,
+    now_built: String,
+    rows: Vec<(String, String, String, String)>,
+}
+
+fn number(x: Option<f64>) -> String {
+    match x {
+        None => "–".into(),
+        Some(v) if v.fract() == 0.0 => format_int(v as i64),
+        Some(v) => format_decimal(v, 1),
+    }
+}
+
+pub async fn diff(
+    State(state): State<AppState>,
+    c: Chrome,
+    PageUser(ctx): PageUser,
+    Path(id): Path<i64>,
+) -> PageResult<Response> {
+    let (r, now, d) = reviews::changes(&state.db, Some(&ctx.actor), id).await?;
+    let s = &r.snapshot;
+    let (from, to) = match s.half {
+        Some(h) => (format!("{}S{h}", s.from), String::new()),
+        None => (s.from.to_string(), s.to.to_string()),
+    };
+    render(DiffPage {
+        id,
+        unit: s.unit_code.clone(),
+        at: s.at.clone(),
+        from,
+        to,
+        owner: r.owner.as_str(),
+        issue_date: r.issue_date.clone(),
+        h_title: reviews::header(&r).title,
+        built: dates::format_timestamp_vi(&r.snapshot.built_at),
+        now_built: dates::format_timestamp_vi(&now.built_at),
+        rows: d
+            .into_iter()
+            .map(|x| (x.name, x.place, number(x.before), number(x.after)))
+            .collect(),
+        c,
+    })
+}

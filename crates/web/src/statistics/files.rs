@@ -1,0 +1,132 @@
+//! Uploading a file of values (Excel template, long CSV, DHIS2 JSON), with
+//! a dry run, and the result: what changed, or every error with its place.
+
+use askama::Template;
+use axum::extract::{Multipart, State};
+use axum::response::Response;
+
+use crate::auth::PageUser;
+use crate::error::{Failure, PageResult};
+use crate::pages::{render, Chrome};
+use crate::state::AppState;
+use crate::statistics;
+
+#[derive(Template)]
+#[template(path = "data/upload.html")]
+struct UploadPage {
+    c: Chrome,
+    filename: String,
+    dry_run: bool,
+    summary: Option<antq_storage::statistics::import::ImportSummary>,
+    errors: Vec<String>,
+    message: String,
+}
+
+pub async fn form(c: Chrome, PageUser(_): PageUser) -> PageResult<Response> {
+    render(UploadPage {
+        c,
+        filename: String::new(),
+        dry_run: true,
+        summary: None,
+        errors: Vec::new(),
+        message: String::new(),
+    })
+}
+
+pub async fn upload(
+    State(state): State<AppState>,
+    c: Chrome,
+    PageUser(ctx): PageUser,
+    headers: axum::http::HeaderMap,
+    mut multipart: Multipart,
+) -> PageResult<Response> {
+    // Checked before any of the body is read (the multipart is read below).
+    let permit = statistics::admit_upload(&state, &ctx.actor, &headers).await?;
+    let mut filename = String::new();
+    let mut bytes = axum::body::Bytes::new();
+    let mut dry_run = false;
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| statistics::too_large_or(&state, e.status(), e.to_string()))?
+    {
+        match field.name() {
+            Some("file") => {
+                filename = field.file_name().unwrap_or_default().to_string();
+                bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|e| statistics::too_large_or(&state, e.status(), e.to_string()))?;
+            }
+            Some("dry_run") => dry_run = true,
+            _ => {}
+        }
+    }
+    let format = antq_office::files::Format::guess(&filename).ok_or_else(|| {
+        Failure::bad_request(format!(
+            "không nhận ra định dạng của \"{filename}\" (.xlsx, .csv, .json)"
+        ))
+    })?;
+    let (summary, errors, message) =
+        match statistics::import_upload(&state, &ctx.actor, permit, format, bytes, dry_run).await {
+            Ok(s) => (Some(s), Vec::new(), String::new()),
+            // Too many imports at once: the error page with its 429.
+            Err(f) if f.status == axum::http::StatusCode::TOO_MANY_REQUESTS => return Err(f.into()),
+            Err(f) => (None, f.errors.clone(), f.message),
+        };
+    let status = if errors.is_empty() && message.is_empty() {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let mut res = render(UploadPage {
+        c,
+        filename,
+        dry_run,
+        summary,
+        errors,
+        message,
+    })?;
+    *res.status_mut() = status;
+    Ok(res)
+}
+
+/// The Excel template of a form for a unit and period.
+pub async fn template(
+    State(state): State<AppState>,
+    PageUser(ctx): PageUser,
+    axum::extract::Path((form, unit, period)): axum::extract::Path<(String, String, String)>,
+) -> PageResult<Response> {
+    Ok(crate::api::download(
+        statistics::template(&state.db, Some(&ctx.actor), &form, &unit, &period).await?,
+    ))
+}
+
+#[derive(serde::Deserialize)]
+pub struct ExportQuery {
+    from: String,
+    to: Option<String>,
+    format: Option<String>,
+}
+
+/// The values of a form under a unit as CSV or DHIS2 JSON.
+pub async fn export(
+    State(state): State<AppState>,
+    PageUser(ctx): PageUser,
+    axum::extract::Path((form, unit)): axum::extract::Path<(String, String)>,
+    axum::extract::Query(q): axum::extract::Query<ExportQuery>,
+) -> PageResult<Response> {
+    let dhis2 = q.format.as_deref() == Some("dhis2");
+    Ok(crate::api::download(
+        statistics::export(
+            &state.db,
+            Some(&ctx.actor),
+            &form,
+            &unit,
+            &q.from,
+            q.to.as_deref(),
+            dhis2,
+        )
+        .await?,
+    ))
+}

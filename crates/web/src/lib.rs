@@ -14,7 +14,6 @@ pub mod error;
 pub mod extract;
 pub mod home;
 pub mod i18n;
-pub mod ops;
 pub mod pages;
 pub mod reviews;
 pub mod state;

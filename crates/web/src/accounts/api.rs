@@ -11,7 +11,6 @@ use serde_json::json;
 use crate::auth::{cookie, over_tls, session_cookie, ApiUser, ClientAddr};
 use crate::error::{ApiError, ApiResult, Failure};
 use crate::extract::{Json, Path};
-use crate::ops;
 use crate::state::AppState;
 use crate::throttle::{device_cookie, DEVICE_COOKIE};
 
@@ -30,7 +29,9 @@ pub async fn login(
     Json(c): Json<Credentials>,
 ) -> ApiResult<Response> {
     let device = cookie(&headers, DEVICE_COOKIE);
-    let done = ops::login(&state, &c.username, &c.password, &addr, device.as_deref()).await?;
+    let done =
+        crate::accounts::service::login(&state, &c.username, &c.password, &addr, device.as_deref())
+            .await?;
     let secure = over_tls(&headers, &state.config);
     let session = session_cookie(&done.session.id, secure, None);
     let device = device_cookie(&done.device, secure, state.throttle.limits().trust_for);

@@ -11,7 +11,6 @@ use serde::Deserialize;
 
 use crate::auth::{cookie, over_tls, safe_next, session_cookie, ClientAddr, MaybeUser};
 use crate::error::PageResult;
-use crate::ops;
 use crate::pages::{done, render, Chrome};
 use crate::state::AppState;
 use crate::throttle::{device_cookie, DEVICE_COOKIE};
@@ -63,7 +62,15 @@ pub async fn submit(
 ) -> PageResult<Response> {
     let next = safe_next(f.next.as_deref());
     let device = cookie(&headers, DEVICE_COOKIE);
-    match ops::login(&state, &f.username, &f.password, &addr, device.as_deref()).await {
+    match crate::accounts::service::login(
+        &state,
+        &f.username,
+        &f.password,
+        &addr,
+        device.as_deref(),
+    )
+    .await
+    {
         Ok(done) => {
             let secure = over_tls(&headers, &state.config);
             let session = session_cookie(&done.session.id, secure, None);

@@ -4,3 +4,4 @@
 pub mod api;
 pub mod login;
 pub mod pages;
+pub mod service;

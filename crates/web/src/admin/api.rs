@@ -5,17 +5,19 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use crate::accounts::service::UserForm;
 use crate::auth::ApiUser;
 use crate::error::ApiResult;
 use crate::extract::{Json, Path, Query};
-use crate::ops::{self, UserForm};
 use crate::state::AppState;
 
 pub async fn list_users(
     State(state): State<AppState>,
     ApiUser(ctx): ApiUser,
 ) -> ApiResult<Json<Value>> {
-    Ok(Json(json!(ops::list_users(&state, &ctx.actor).await?)))
+    Ok(Json(json!(
+        crate::accounts::service::list_users(&state, &ctx.actor).await?
+    )))
 }
 
 pub async fn get_user(
@@ -23,7 +25,9 @@ pub async fn get_user(
     ApiUser(ctx): ApiUser,
     Path(id): Path<i64>,
 ) -> ApiResult<Json<Value>> {
-    Ok(Json(json!(ops::get_user(&state, &ctx.actor, id).await?)))
+    Ok(Json(json!(
+        crate::accounts::service::get_user(&state, &ctx.actor, id).await?
+    )))
 }
 
 #[derive(Deserialize)]
@@ -43,7 +47,7 @@ pub async fn create_user(
     ApiUser(ctx): ApiUser,
     Json(b): Json<NewUserBody>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
-    let id = ops::create_user(
+    let id = crate::accounts::service::create_user(
         &state,
         &ctx.actor,
         UserForm {
@@ -56,7 +60,7 @@ pub async fn create_user(
         },
     )
     .await?;
-    let user = ops::get_user(&state, &ctx.actor, id).await?;
+    let user = crate::accounts::service::get_user(&state, &ctx.actor, id).await?;
     Ok((StatusCode::CREATED, Json(json!(user))))
 }
 
@@ -65,7 +69,7 @@ pub async fn disable_user(
     ApiUser(ctx): ApiUser,
     Path(id): Path<i64>,
 ) -> ApiResult<StatusCode> {
-    ops::set_user_disabled(&state, &ctx.actor, id, true).await?;
+    crate::accounts::service::set_user_disabled(&state, &ctx.actor, id, true).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -74,7 +78,7 @@ pub async fn enable_user(
     ApiUser(ctx): ApiUser,
     Path(id): Path<i64>,
 ) -> ApiResult<StatusCode> {
-    ops::set_user_disabled(&state, &ctx.actor, id, false).await?;
+    crate::accounts::service::set_user_disabled(&state, &ctx.actor, id, false).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -92,8 +96,15 @@ pub async fn add_grant(
     Path(id): Path<i64>,
     Json(b): Json<GrantBody>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
-    let grant_id =
-        ops::add_grant(&state, &ctx.actor, id, &b.role, &b.unit, b.at.as_deref()).await?;
+    let grant_id = crate::accounts::service::add_grant(
+        &state,
+        &ctx.actor,
+        id,
+        &b.role,
+        &b.unit,
+        b.at.as_deref(),
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(json!({"id": grant_id}))))
 }
 
@@ -102,7 +113,7 @@ pub async fn remove_grant(
     ApiUser(ctx): ApiUser,
     Path(id): Path<i64>,
 ) -> ApiResult<StatusCode> {
-    ops::remove_grant(&state, &ctx.actor, id).await?;
+    crate::accounts::service::remove_grant(&state, &ctx.actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -122,7 +133,7 @@ pub async fn add_link(
     ApiUser(ctx): ApiUser,
     Json(b): Json<NewLinkBody>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
-    let id = ops::add_link(
+    let id = crate::units::service::add_link(
         &state,
         &ctx.actor,
         (&b.predecessor, &b.predecessor_date),
@@ -133,7 +144,9 @@ pub async fn add_link(
     .await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!(ops::get_link(&state, &ctx.actor, id).await?)),
+        Json(json!(
+            crate::units::service::get_link(&state, &ctx.actor, id).await?
+        )),
     ))
 }
 
@@ -142,7 +155,9 @@ pub async fn get_link(
     ApiUser(ctx): ApiUser,
     Path(id): Path<i64>,
 ) -> ApiResult<Json<Value>> {
-    Ok(Json(json!(ops::get_link(&state, &ctx.actor, id).await?)))
+    Ok(Json(json!(
+        crate::units::service::get_link(&state, &ctx.actor, id).await?
+    )))
 }
 
 #[derive(Deserialize)]
@@ -159,7 +174,7 @@ pub async fn update_link(
     Json(b): Json<LinkBody>,
 ) -> ApiResult<Json<Value>> {
     Ok(Json(json!(
-        ops::update_link(&state, &ctx.actor, id, &b.share, b.note).await?
+        crate::units::service::update_link(&state, &ctx.actor, id, &b.share, b.note).await?
     )))
 }
 
@@ -168,16 +183,16 @@ pub async fn delete_link(
     ApiUser(ctx): ApiUser,
     Path(id): Path<i64>,
 ) -> ApiResult<StatusCode> {
-    ops::delete_link(&state, &ctx.actor, id).await?;
+    crate::units::service::delete_link(&state, &ctx.actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 pub async fn audit(
     State(state): State<AppState>,
     ApiUser(ctx): ApiUser,
-    Query(q): Query<ops::AuditQuery>,
+    Query(q): Query<crate::admin::service::AuditQuery>,
 ) -> ApiResult<Json<Value>> {
     Ok(Json(json!(
-        ops::audit_log(&state, &ctx.actor, &q.filter()?).await?
+        crate::admin::service::audit_log(&state, &ctx.actor, &q.filter()?).await?
     )))
 }

@@ -11,9 +11,9 @@ use axum::response::Response;
 use axum::Form;
 use serde::Deserialize;
 
+use crate::accounts::service::UserForm;
 use crate::auth::PageUser;
 use crate::error::PageResult;
-use crate::ops::{self, UserForm};
 use crate::pages::{outcome, render, Chrome};
 use crate::state::AppState;
 use crate::units::pages::{level_label, validity_text};
@@ -82,7 +82,7 @@ pub async fn users(
     c: Chrome,
     PageUser(ctx): PageUser,
 ) -> PageResult<Response> {
-    let list = ops::list_users(&state, &ctx.actor).await?;
+    let list = crate::accounts::service::list_users(&state, &ctx.actor).await?;
     render(UsersPage {
         users: list.into_iter().map(|u| user_row(&c, u)).collect(),
         roles: roles(&c),
@@ -105,7 +105,7 @@ pub async fn create_user(
     PageUser(ctx): PageUser,
     Form(f): Form<NewUserForm>,
 ) -> Response {
-    let result = ops::create_user(
+    let result = crate::accounts::service::create_user(
         &state,
         &ctx.actor,
         UserForm {
@@ -139,7 +139,7 @@ pub async fn user(
     PageUser(ctx): PageUser,
     Path(id): Path<i64>,
 ) -> PageResult<Response> {
-    let u = ops::get_user(&state, &ctx.actor, id).await?;
+    let u = crate::accounts::service::get_user(&state, &ctx.actor, id).await?;
     render(UserPage {
         user: user_row(&c, u),
         roles: roles(&c),
@@ -155,7 +155,7 @@ pub async fn disable_user(
 ) -> Response {
     let to = format!("/quan-tri/nguoi-dung/{id}");
     outcome(
-        ops::set_user_disabled(&state, &ctx.actor, id, true).await,
+        crate::accounts::service::set_user_disabled(&state, &ctx.actor, id, true).await,
         &to,
         "msg.saved",
         &to,
@@ -169,7 +169,7 @@ pub async fn enable_user(
 ) -> Response {
     let to = format!("/quan-tri/nguoi-dung/{id}");
     outcome(
-        ops::set_user_disabled(&state, &ctx.actor, id, false).await,
+        crate::accounts::service::set_user_disabled(&state, &ctx.actor, id, false).await,
         &to,
         "msg.saved",
         &to,
@@ -191,7 +191,15 @@ pub async fn add_grant(
     Form(f): Form<GrantForm>,
 ) -> Response {
     let to = format!("/quan-tri/nguoi-dung/{id}");
-    let result = ops::add_grant(&state, &ctx.actor, id, &f.role, &f.unit, f.at.as_deref()).await;
+    let result = crate::accounts::service::add_grant(
+        &state,
+        &ctx.actor,
+        id,
+        &f.role,
+        &f.unit,
+        f.at.as_deref(),
+    )
+    .await;
     outcome(result, &to, "msg.saved", &to)
 }
 
@@ -200,7 +208,7 @@ pub async fn remove_grant(
     PageUser(ctx): PageUser,
     Path(id): Path<i64>,
 ) -> Response {
-    match ops::remove_grant(&state, &ctx.actor, id).await {
+    match crate::accounts::service::remove_grant(&state, &ctx.actor, id).await {
         Ok(user_id) => {
             crate::pages::done(&format!("/quan-tri/nguoi-dung/{user_id}"), "msg.deleted")
         }
@@ -242,13 +250,13 @@ pub async fn lineage(
     PageUser(ctx): PageUser,
     Query(p): Query<LineageParams>,
 ) -> PageResult<Response> {
-    ops::require_some_admin(&ctx.actor)?;
-    let at = ops::date_or_today(p.at.as_deref())?;
+    crate::accounts::service::require_some_admin(&ctx.actor)?;
+    let at = crate::units::service::date_or_today(p.at.as_deref())?;
     let code = p.code.unwrap_or_default().trim().to_string();
     let mut found = None;
     let (mut predecessors, mut successors) = (Vec::new(), Vec::new());
     if !code.is_empty() {
-        let unit = ops::unit_at(&state, &code, at).await?;
+        let unit = crate::units::service::unit_at(&state, &code, at).await?;
         let edit = |l: &units::Linked| LinkEdit {
             id: l.link_id,
             other_code: l.code.clone(),
@@ -323,7 +331,7 @@ pub async fn add_link(
     PageUser(ctx): PageUser,
     Form(f): Form<NewLinkForm>,
 ) -> Response {
-    let result = ops::add_link(
+    let result = crate::units::service::add_link(
         &state,
         &ctx.actor,
         (&f.predecessor, &f.predecessor_date),
@@ -366,7 +374,7 @@ pub async fn update_link(
     Path(id): Path<i64>,
     Form(f): Form<LinkForm>,
 ) -> Response {
-    match ops::update_link(&state, &ctx.actor, id, &f.share, f.note).await {
+    match crate::units::service::update_link(&state, &ctx.actor, id, &f.share, f.note).await {
         Ok(link) => crate::pages::done(&lineage_page_of(&link), "msg.saved"),
         Err(e) => crate::pages::failed("/quan-tri/ke-thua", e),
     }
@@ -377,12 +385,12 @@ pub async fn delete_link(
     PageUser(ctx): PageUser,
     Path(id): Path<i64>,
 ) -> Response {
-    let back = match ops::get_link(&state, &ctx.actor, id).await {
+    let back = match crate::units::service::get_link(&state, &ctx.actor, id).await {
         Ok(link) => lineage_page_of(&link),
         Err(e) => return crate::pages::failed("/quan-tri/ke-thua", e),
     };
     outcome(
-        ops::delete_link(&state, &ctx.actor, id).await,
+        crate::units::service::delete_link(&state, &ctx.actor, id).await,
         &back,
         "msg.deleted",
         &back,
@@ -423,7 +431,7 @@ pub async fn audit(
     State(state): State<AppState>,
     c: Chrome,
     PageUser(ctx): PageUser,
-    Query(q): Query<ops::AuditQuery>,
+    Query(q): Query<crate::admin::service::AuditQuery>,
 ) -> PageResult<Response> {
     let filter = AuditFilter {
         limit: 100,
@@ -436,7 +444,7 @@ pub async fn audit(
         shown(&filter.from),
         shown(&filter.to),
     );
-    let entries = ops::audit_log(&state, &ctx.actor, &filter).await?;
+    let entries = crate::admin::service::audit_log(&state, &ctx.actor, &filter).await?;
     let older_href = (entries.len() == 100).then(|| {
         let last = entries.last().map(|e| e.id).unwrap_or(0);
         format!(

@@ -276,7 +276,7 @@ pub async fn rollup(state: &AppState, actor: &Actor, p: &RollupParams) -> Result
         ));
     }
     let map: MapMode = p.map.as_deref().unwrap_or("current").parse()?;
-    let at = crate::ops::date_or_today(p.at.as_deref())?;
+    let at = crate::units::service::date_or_today(p.at.as_deref())?;
     let unit = units::get_at(&state.db, &UnitCode::parse(&p.unit)?, at).await?;
     access::require(&state.db, actor, Action::Read, unit.id).await?;
     let range = YearRange::parse(&p.from, p.to.as_deref())?;

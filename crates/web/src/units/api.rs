@@ -10,7 +10,6 @@ use serde_json::{json, Value};
 use crate::auth::ApiUser;
 use crate::error::ApiResult;
 use crate::extract::{Json, Path, Query};
-use crate::ops;
 use crate::state::AppState;
 
 #[derive(Deserialize)]
@@ -26,10 +25,10 @@ pub async fn list(
     State(state): State<AppState>,
     Query(p): Query<ListParams>,
 ) -> ApiResult<Json<Vec<Unit>>> {
-    let at = ops::date_or_today(p.at.as_deref())?;
+    let at = crate::units::service::date_or_today(p.at.as_deref())?;
     let level = p.level.as_deref().map(str::parse::<Level>).transpose()?;
     let parent_id = match p.parent.as_deref().filter(|s| !s.is_empty()) {
-        Some(code) => Some(ops::unit_at(&state, code, at).await?.id),
+        Some(code) => Some(crate::units::service::unit_at(&state, code, at).await?.id),
         None => None,
     };
     let list = units::list(
@@ -65,8 +64,8 @@ pub async fn show(
     Path(code): Path<String>,
     Query(p): Query<AtParam>,
 ) -> ApiResult<Json<UnitDetail>> {
-    let at = ops::date_or_today(p.at.as_deref())?;
-    let unit = ops::unit_at(&state, &code, at).await?;
+    let at = crate::units::service::date_or_today(p.at.as_deref())?;
+    let unit = crate::units::service::unit_at(&state, &code, at).await?;
     let parent_name = match unit.parent_id {
         Some(id) => Some(units::by_id(&state.db, id).await?.name),
         None => None,
@@ -87,8 +86,8 @@ pub async fn list_areas(
     Path(code): Path<String>,
     Query(p): Query<AtParam>,
 ) -> ApiResult<Json<Value>> {
-    let at = ops::date_or_today(p.at.as_deref())?;
-    let (unit, areas) = ops::list_areas(&state, &ctx.actor, &code, at).await?;
+    let at = crate::units::service::date_or_today(p.at.as_deref())?;
+    let (unit, areas) = crate::units::service::list_areas(&state, &ctx.actor, &code, at).await?;
     Ok(Json(
         json!({"unit": unit.code, "unit_name": unit.name, "areas": areas}),
     ))
@@ -106,7 +105,9 @@ pub async fn create_area(
     Path(code): Path<String>,
     Json(body): Json<NewNamed>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
-    let area = ops::create_area(&state, &ctx.actor, &code, &body.kind, &body.name).await?;
+    let area =
+        crate::units::service::create_area(&state, &ctx.actor, &code, &body.kind, &body.name)
+            .await?;
     Ok((StatusCode::CREATED, Json(json!(area))))
 }
 
@@ -116,8 +117,8 @@ pub async fn list_orgs(
     Path(code): Path<String>,
     Query(p): Query<AtParam>,
 ) -> ApiResult<Json<Value>> {
-    let at = ops::date_or_today(p.at.as_deref())?;
-    let (unit, orgs) = ops::list_orgs(&state, &ctx.actor, &code, at).await?;
+    let at = crate::units::service::date_or_today(p.at.as_deref())?;
+    let (unit, orgs) = crate::units::service::list_orgs(&state, &ctx.actor, &code, at).await?;
     Ok(Json(
         json!({"unit": unit.code, "unit_name": unit.name, "organisations": orgs}),
     ))
@@ -129,6 +130,7 @@ pub async fn create_org(
     Path(code): Path<String>,
     Json(body): Json<NewNamed>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
-    let org = ops::create_org(&state, &ctx.actor, &code, &body.kind, &body.name).await?;
+    let org = crate::units::service::create_org(&state, &ctx.actor, &code, &body.kind, &body.name)
+        .await?;
     Ok((StatusCode::CREATED, Json(json!(org))))
 }

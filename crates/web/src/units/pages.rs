@@ -14,7 +14,6 @@ use serde::Deserialize;
 
 use crate::auth::{MaybeUser, PageUser};
 use crate::error::{PageError, PageResult};
-use crate::ops;
 use crate::pages::{date_vi, outcome, render, Chrome};
 use crate::state::AppState;
 
@@ -121,7 +120,7 @@ struct Browse {
 }
 
 async fn browse(state: &AppState, c: &Chrome, p: BrowseParams) -> PageResult<Browse> {
-    let at = ops::date_or_today(p.at.as_deref())?;
+    let at = crate::units::service::date_or_today(p.at.as_deref())?;
     let q = p.q.unwrap_or_default().trim().to_string();
     let level_text = p.level.unwrap_or_default();
     let level = match level_text.as_str() {
@@ -129,14 +128,14 @@ async fn browse(state: &AppState, c: &Chrome, p: BrowseParams) -> PageResult<Bro
         l => Some(l.parse::<Level>()?),
     };
     let parent = match p.parent.as_deref().filter(|s| !s.is_empty()) {
-        Some(code) => Some(ops::unit_at(state, code, at).await?),
+        Some(code) => Some(crate::units::service::unit_at(state, code, at).await?),
         None => None,
     };
     let list = if q.is_empty() && level.is_none() {
         let root = match &parent {
             Some(u) => u.id,
             None => {
-                ops::unit_at(state, antq_core::units::NATION_CODE, at)
+                crate::units::service::unit_at(state, antq_core::units::NATION_CODE, at)
                     .await?
                     .id
             }
@@ -281,7 +280,7 @@ pub async fn show(
     Path(code): Path<String>,
     Query(p): Query<BrowseParams>,
 ) -> PageResult<Response> {
-    let at = ops::date_or_today(p.at.as_deref())?;
+    let at = crate::units::service::date_or_today(p.at.as_deref())?;
     let parsed = UnitCode::parse(&code).map_err(PageError::from)?;
     let versions = units::versions(&state.db, &parsed).await?;
     let unit = match units::find_at(&state.db, &parsed, at).await? {
@@ -398,7 +397,7 @@ pub async fn add_area(
 ) -> Response {
     let back = back_to(&code);
     outcome(
-        ops::create_area(&state, &ctx.actor, &code, &f.kind, &f.name).await,
+        crate::units::service::create_area(&state, &ctx.actor, &code, &f.kind, &f.name).await,
         &back,
         "msg.created",
         &back,
@@ -413,7 +412,7 @@ pub async fn add_org(
 ) -> Response {
     let back = back_to(&code);
     outcome(
-        ops::create_org(&state, &ctx.actor, &code, &f.kind, &f.name).await,
+        crate::units::service::create_org(&state, &ctx.actor, &code, &f.kind, &f.name).await,
         &back,
         "msg.created",
         &back,

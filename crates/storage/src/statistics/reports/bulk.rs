@@ -1,0 +1,321 @@
+//! Writing many reports' values at once (imports): a handful of multi-row
+//! statements whatever the number of reports.
+
+use std::collections::HashMap;
+
+use antq_core::dates;
+use antq_core::periods::Period;
+use antq_core::reports::ReportState;
+
+use crate::audit::{self, Who};
+use crate::batch::Val;
+use crate::error::{StorageError, StorageResult};
+use crate::statistics::catalogue::Form;
+use crate::units::Unit;
+
+use super::*;
+
+use super::write::{locked_message, old_values, plan, push_json_str, IndicatorIndex};
+
+/// Ids for `n` new reports: from the sequence on PostgreSQL (safe beside
+/// other writers); past the highest ever given on SQLite, whose one writer
+/// at a time is this transaction (AUTOINCREMENT then moves past them).
+async fn new_ids(tx: &mut crate::WriteTx, n: usize) -> StorageResult<Vec<i64>> {
+    match tx.backend() {
+        crate::db::Backend::Postgres => Ok(sqlx::query_scalar(
+            "SELECT nextval(pg_get_serial_sequence('reports', 'id')) FROM generate_series(1, $1)",
+        )
+        .bind(n as i64)
+        .fetch_all(tx.conn())
+        .await?),
+        crate::db::Backend::Sqlite => {
+            let last: i64 = sqlx::query_scalar(
+                "SELECT MAX(n) FROM (SELECT COALESCE(MAX(id), 0) AS n FROM reports \
+                 UNION ALL SELECT COALESCE(MAX(seq), 0) FROM sqlite_sequence WHERE name = 'reports')",
+            )
+            .fetch_one(tx.conn())
+            .await?;
+            Ok((last + 1..=last + n as i64).collect())
+        }
+    }
+}
+
+/// PostgreSQL: lock the rows of reports about to be written to, and check
+/// they are still editable (an approval may have come in since they were
+/// read). SQLite writes one transaction at a time: nothing to do.
+async fn lock_editable(tx: &mut crate::WriteTx, ids: &[i64]) -> StorageResult<()> {
+    if tx.backend() != crate::db::Backend::Postgres {
+        return Ok(());
+    }
+    for chunk in ids.chunks(500) {
+        let list = crate::db::id_list(chunk);
+        let states: Vec<(i64, String)> = sqlx::query_as(&format!(
+            "SELECT id, state FROM reports WHERE id IN ({list}) ORDER BY id FOR UPDATE"
+        ))
+        .fetch_all(tx.conn())
+        .await?;
+        for (id, state) in states {
+            let state: ReportState = state.parse()?;
+            if !state.editable() {
+                return Err(StorageError::Conflict(format!(
+                    "báo cáo số {id} vừa chuyển sang trạng thái \"{}\": không sửa được",
+                    state.label_vi()
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// One report's inputs in a bulk write.
+pub(crate) struct Item<'a> {
+    pub form: &'a Form,
+    pub unit: &'a Unit,
+    pub period: &'a str,
+    pub inputs: &'a [ValueInput],
+}
+
+/// The reports that exist among the items: (form, unit, period) → (id, state).
+pub(crate) async fn existing(
+    tx: &mut crate::WriteTx,
+    items: &[Item<'_>],
+) -> StorageResult<HashMap<(i64, i64, String), (i64, ReportState)>> {
+    let mut by_form: HashMap<i64, Vec<String>> = HashMap::new();
+    for it in items {
+        let periods = by_form.entry(it.form.id).or_default();
+        if !periods.iter().any(|p| p == it.period) {
+            periods.push(it.period.to_string());
+        }
+    }
+    let mut out = HashMap::new();
+    for (form_id, periods) in by_form {
+        for chunk in periods.chunks(200) {
+            let marks = (0..chunk.len())
+                .map(|i| format!("${}", i + 2))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let sql = format!(
+                "SELECT id, unit_id, period, state FROM reports WHERE form_id = $1 AND period IN ({marks})"
+            );
+            let mut q = sqlx::query_as::<_, (i64, i64, String, String)>(&sql).bind(form_id);
+            for p in chunk {
+                q = q.bind(p.clone());
+            }
+            for (id, unit, period, state) in q.fetch_all(tx.conn()).await? {
+                out.insert((form_id, unit, period), (id, state.parse()?));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Write many reports' values at once (imports), creating draft reports as
+/// needed: a handful of multi-row statements whatever the number of
+/// reports, one audit row per report created and per report changed, the
+/// rollups moved in one upsert. The caller has refused locked reports.
+/// `found` is what [`existing`] said of the items, in this transaction.
+/// `leftovers` (the caller's parsed file) is freed on the side thread while
+/// the values are written: millions of small strings take a while to free.
+pub(crate) async fn apply_many(
+    tx: &mut crate::WriteTx,
+    who: &Who,
+    items: &[Item<'_>],
+    mut found: HashMap<(i64, i64, String), (i64, ReportState)>,
+    leftovers: Box<dyn std::any::Any + Send>,
+) -> StorageResult<Changes> {
+    let now = dates::timestamp(dates::now_utc());
+    let mut changes = Changes::default();
+    let mut phases = Phases::new();
+    let mut new_rows = Vec::new();
+    let mut created = Vec::new();
+    for it in items {
+        let k = (it.form.id, it.unit.id, it.period.to_string());
+        if let Some((_, state)) = found.get(&k) {
+            if !state.editable() {
+                let p = Period::parse(it.period)?;
+                return Err(StorageError::Conflict(locked_message(
+                    it.form, it.unit, &p, *state,
+                )));
+            }
+            continue;
+        }
+        let (p, start, end) = check_period(it.form, it.period)?;
+        new_rows.push(vec![
+            Val::Int(it.form.id),
+            Val::Int(it.unit.id),
+            Val::Text(p.code()),
+            Val::Int(i64::from(p.year)),
+            Val::Text(dates::iso(start)),
+            Val::Text(dates::iso(end)),
+            Val::Text("draft".into()),
+            Val::Text(now.clone()),
+            Val::Text(who.name.clone()),
+            Val::Text(now.clone()),
+        ]);
+        created.push(it);
+    }
+    if !new_rows.is_empty() {
+        // The new reports' ids, chosen here: no need to read them back.
+        let ids = new_ids(tx, new_rows.len()).await?;
+        for ((row, id), it) in new_rows.iter_mut().zip(&ids).zip(&created) {
+            row.insert(0, Val::Int(*id));
+            found.insert(
+                (it.form.id, it.unit.id, it.period.to_string()),
+                (*id, ReportState::Draft),
+            );
+        }
+        crate::batch::insert_rows(
+            tx,
+            "reports",
+            &[
+                "id",
+                "form_id",
+                "unit_id",
+                "period",
+                "period_year",
+                "period_start",
+                "period_end",
+                "state",
+                "state_changed_at",
+                "state_changed_by",
+                "created_at",
+            ],
+            new_rows,
+        )
+        .await?;
+        changes.reports_created += created.len();
+    }
+    phases.lap("reports");
+    // A report created here is audited in one row: its creation and its
+    // values (`"values"`, added below); a report that existed gets a
+    // `value.set` row with the values before and after.
+    let mut audits = Vec::new();
+    let mut create_row: HashMap<i64, usize> = HashMap::with_capacity(created.len());
+    for it in &created {
+        let id = found[&(it.form.id, it.unit.id, it.period.to_string())].0;
+        create_row.insert(id, audits.len());
+        let mut after = String::from("{\"form\":");
+        push_json_str(&mut after, &it.form.code);
+        after.push_str(",\"period\":");
+        push_json_str(&mut after, it.period);
+        after.push_str(",\"state\":\"draft\",\"unit\":");
+        push_json_str(&mut after, &it.unit.code);
+        after.push('}');
+        audits.push(audit::TextChange {
+            who,
+            action: "report.create",
+            entity: "report",
+            entity_id: id.to_string(),
+            unit_id: Some(it.unit.id),
+            before: None,
+            after: Some(after),
+        });
+    }
+    // The values already there, for every report written to.
+    let ids: Vec<i64> = items
+        .iter()
+        .map(|it| found[&(it.form.id, it.unit.id, it.period.to_string())].0)
+        .collect();
+    // The reports that existed, in id order (two imports then lock the
+    // reports they share in the same order).
+    let mut older: Vec<i64> = ids
+        .iter()
+        .copied()
+        .filter(|id| !create_row.contains_key(id))
+        .collect();
+    older.sort_unstable();
+    lock_editable(tx, &older).await?;
+    let mut old_by_report = crate::statistics::report_values::read_many(tx.conn(), &older).await?;
+    phases.lap("old_values");
+    let (mut fresh_bodies, mut changed_bodies) = (Vec::new(), Vec::new());
+    let mut rollups = Vec::with_capacity(items.len());
+    let mut indexes: HashMap<i64, IndicatorIndex<'_>> = HashMap::new();
+    for (it, id) in items.iter().zip(&ids) {
+        let p = Period::parse(it.period)?;
+        let old = old_values(old_by_report.remove(id).unwrap_or_default());
+        let index = indexes
+            .entry(it.form.id)
+            .or_insert_with(|| IndicatorIndex::of(it.form));
+        let mut plan = plan(index, *id, &old, it.inputs)?;
+        changes.add(plan.changes);
+        if plan.is_empty() {
+            continue;
+        }
+        if create_row.contains_key(id) {
+            fresh_bodies.push(plan.body(old));
+        } else {
+            changed_bodies.push(plan.body(old));
+        }
+        rollups.push(crate::statistics::rollups::UnitYearChanges {
+            approved: false,
+            unit_id: it.unit.id,
+            year: i64::from(p.year),
+            changes: std::mem::take(&mut plan.deltas),
+        });
+        match create_row.get(id) {
+            Some(&row) => {
+                let after = audits[row].after.as_mut().expect("a creation has an after");
+                after.pop();
+                after.push_str(",\"values\":");
+                after.push_str(&plan.after);
+                after.push_str("}}");
+            }
+            None => audits.push(plan.audit(who, it.unit)),
+        }
+    }
+    phases.lap("plan");
+    // The rollup sums and the audit hashes are computed on another thread
+    // while this one writes the values (SQLite writes on its own thread).
+    let nodes = crate::statistics::rollups::bulk_nodes(tx, &rollups).await?;
+    let head = audit::reserve(tx, audits.len()).await?;
+    let records = head.records(audits);
+    let side = tokio::task::spawn_blocking(move || {
+        let rollup_rows = crate::statistics::rollups::bulk_rows(&rollups, &nodes);
+        let chained = audit::chain(records);
+        drop(leftovers);
+        (rollup_rows, chained)
+    });
+    crate::statistics::report_values::write(tx, fresh_bodies, true, &now, &who.name).await?;
+    crate::statistics::report_values::write(tx, changed_bodies, false, &now, &who.name).await?;
+    phases.lap("values");
+    let (rollup_rows, audit_rows) = side.await.expect("rollup and audit computation");
+    phases.lap("side");
+    crate::statistics::rollups::write_bulk(tx, rollup_rows).await?;
+    phases.lap("rollups");
+    audit::write_chained(tx, audit_rows).await?;
+    phases.lap("audit");
+    tracing::info!(phases = %phases, "bulk write");
+    Ok(changes)
+}
+
+/// Wall time of the phases of a bulk write, for the log.
+struct Phases {
+    at: std::time::Instant,
+    laps: Vec<(&'static str, std::time::Duration)>,
+}
+
+impl Phases {
+    fn new() -> Phases {
+        Phases {
+            at: std::time::Instant::now(),
+            laps: Vec::new(),
+        }
+    }
+
+    fn lap(&mut self, name: &'static str) {
+        self.laps.push((name, self.at.elapsed()));
+        self.at = std::time::Instant::now();
+    }
+}
+
+impl std::fmt::Display for Phases {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, (name, d)) in self.laps.iter().enumerate() {
+            if i > 0 {
+                f.write_str(" ")?;
+            }
+            write!(f, "{name}={}ms", d.as_millis())?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,496 @@
+//! Saving one report's values: the plan of what changes, the values, the
+//! rollups and one audit row, in one transaction.
+
+use std::collections::HashMap;
+
+use antq_core::dates;
+use antq_core::indicators::{format_milli, Qualifier};
+use antq_core::periods::Period;
+use antq_core::reports::ReportState;
+use serde::Serialize;
+use serde_json::json;
+use sqlx::Row;
+
+use crate::audit::{self, Change, Who};
+use crate::db::Db;
+use crate::error::{StorageError, StorageResult};
+use crate::statistics::catalogue::Form;
+use crate::statistics::report_values::StoredValue;
+use crate::statistics::rollups::Contribution;
+use crate::units::Unit;
+
+use super::*;
+
+/// What writing values changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Changes {
+    pub reports_created: usize,
+    pub values_new: usize,
+    pub values_changed: usize,
+    pub values_cleared: usize,
+    pub values_unchanged: usize,
+}
+
+impl Changes {
+    pub fn add(&mut self, o: Changes) {
+        self.reports_created += o.reports_created;
+        self.values_new += o.values_new;
+        self.values_changed += o.values_changed;
+        self.values_cleared += o.values_cleared;
+        self.values_unchanged += o.values_unchanged;
+    }
+}
+
+/// The state of a report, if it exists (inside a transaction).
+pub(crate) async fn state_in(
+    tx: &mut crate::WriteTx,
+    form: &Form,
+    unit: &Unit,
+    period: &Period,
+) -> StorageResult<Option<(i64, ReportState)>> {
+    // PostgreSQL: the report row stays locked until the transaction ends, so
+    // a value written and a concurrent approval cannot cross.
+    let lock = match tx.backend() {
+        crate::db::Backend::Postgres => " FOR UPDATE",
+        crate::db::Backend::Sqlite => "",
+    };
+    let row = sqlx::query(&format!(
+        "SELECT id, state FROM reports WHERE form_id = $1 AND unit_id = $2 AND period = $3{lock}"
+    ))
+    .bind(form.id)
+    .bind(unit.id)
+    .bind(period.code())
+    .fetch_optional(tx.conn())
+    .await?;
+    row.map(|r| Ok((r.get::<i64, _>(0), r.get::<String, _>(1).parse()?)))
+        .transpose()
+}
+
+pub(super) fn locked_message(
+    form: &Form,
+    unit: &Unit,
+    period: &Period,
+    state: ReportState,
+) -> String {
+    format!(
+        "báo cáo {} kỳ {} của {} đang ở trạng thái \"{}\": không sửa được{}",
+        form.code,
+        period.code(),
+        unit.name,
+        state.label_vi(),
+        if state == ReportState::Approved {
+            " cho tới khi cấp trên mở lại"
+        } else {
+            " khi chờ cấp trên duyệt"
+        }
+    )
+}
+
+/// Write checked values into a report inside a transaction, creating the
+/// report as a draft if needed; audited value by value. Refuses a report that
+/// is submitted or approved.
+pub(crate) async fn apply_values(
+    tx: &mut crate::WriteTx,
+    who: &Who,
+    form: &Form,
+    unit: &Unit,
+    period: &str,
+    inputs: &[ValueInput],
+) -> StorageResult<Changes> {
+    let (p, start, end) = check_period(form, period)?;
+    let mut changes = Changes::default();
+    let now = dates::timestamp(dates::now_utc());
+    let report_id = match state_in(tx, form, unit, &p).await? {
+        Some((id, state)) => {
+            if !state.editable() {
+                return Err(StorageError::Conflict(locked_message(
+                    form, unit, &p, state,
+                )));
+            }
+            id
+        }
+        None => {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO reports (form_id, unit_id, period, period_year, period_start, period_end, state, \
+                 state_changed_at, state_changed_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, 'draft', $7, $8, $7) RETURNING id",
+            )
+            .bind(form.id)
+            .bind(unit.id)
+            .bind(p.code())
+            .bind(i64::from(p.year))
+            .bind(dates::iso(start))
+            .bind(dates::iso(end))
+            .bind(&now)
+            .bind(&who.name)
+            .fetch_one(tx.conn())
+            .await?;
+            audit::append(
+                tx,
+                Change {
+                    who,
+                    action: "report.create",
+                    entity: "report",
+                    entity_id: id.to_string(),
+                    unit_id: Some(unit.id),
+                    before: None,
+                    after: Some(json!({"form": form.code, "unit": unit.code, "period": p.code(), "state": "draft"})),
+                },
+            )
+            .await?;
+            changes.reports_created += 1;
+            id
+        }
+    };
+    // Read the report's values once, compute every change, then write them
+    // in a few statements: the values, the rollups, one audit row.
+    let fresh = changes.reports_created > 0;
+    let old = if fresh {
+        OldValues::default()
+    } else {
+        old_values(crate::statistics::report_values::read(tx.conn(), report_id).await?)
+    };
+    let index = IndicatorIndex::of(form);
+    let mut plan = plan(&index, report_id, &old, inputs)?;
+    changes.add(plan.changes);
+    if plan.is_empty() {
+        return Ok(changes);
+    }
+    let body = plan.body(old);
+    crate::statistics::report_values::write(tx, vec![body], fresh, &now, &who.name).await?;
+    crate::statistics::rollups::add_many(tx, unit.id, i64::from(p.year), false, &plan.deltas)
+        .await?;
+    audit::append_text_many(tx, vec![plan.audit(who, unit)]).await?;
+    Ok(changes)
+}
+
+/// A report's values by (indicator, option): (thousandths, qualifier, comment).
+pub(super) type OldValues = HashMap<(i64, String), (i64, Qualifier, Option<String>)>;
+
+pub(super) fn old_values(values: Vec<StoredValue>) -> OldValues {
+    values
+        .into_iter()
+        .map(|v| {
+            (
+                (v.indicator_id, v.option),
+                (v.milli, v.qualifier, v.comment),
+            )
+        })
+        .collect()
+}
+
+/// What writing inputs into one report changes: the values to set and
+/// clear, the rollup deltas by indicator, the audit's before and after
+/// (written straight as JSON text: an import builds one per report).
+pub(super) struct Plan {
+    report_id: i64,
+    upserts: Vec<StoredValue>,
+    deletes: Vec<(i64, String)>,
+    pub(super) deltas: Vec<(i64, Contribution)>,
+    before: String,
+    pub(super) after: String,
+    /// Whether any changed key had a value before.
+    had_before: bool,
+    pub(super) changes: Changes,
+}
+
+impl Plan {
+    pub(super) fn is_empty(&self) -> bool {
+        self.after.is_empty()
+    }
+
+    /// The report's values after the change: `old` with the plan applied
+    /// (the plan's values are taken).
+    pub(super) fn body(&mut self, mut old: OldValues) -> crate::statistics::report_values::Body {
+        let upserts = std::mem::take(&mut self.upserts);
+        let values = if old.is_empty() {
+            upserts
+        } else {
+            for k in self.deletes.drain(..) {
+                old.remove(&k);
+            }
+            for v in upserts {
+                old.insert(
+                    (v.indicator_id, v.option),
+                    (v.milli, v.qualifier, v.comment),
+                );
+            }
+            old.into_iter()
+                .map(
+                    |((indicator_id, option), (milli, qualifier, comment))| StoredValue {
+                        indicator_id,
+                        option,
+                        milli,
+                        qualifier,
+                        comment,
+                    },
+                )
+                .collect()
+        };
+        crate::statistics::report_values::Body {
+            report_id: self.report_id,
+            values,
+        }
+    }
+
+    pub(super) fn audit<'a>(self, who: &'a Who, unit: &Unit) -> audit::TextChange<'a> {
+        audit::TextChange {
+            who,
+            action: "value.set",
+            entity: "report",
+            entity_id: self.report_id.to_string(),
+            unit_id: Some(unit.id),
+            before: self.had_before.then(|| self.before + "}"),
+            after: Some(self.after + "}"),
+        }
+    }
+}
+
+/// Append `s` as a JSON string.
+pub(super) fn push_json_str(out: &mut String, s: &str) {
+    use std::fmt::Write;
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// A figure as the audit shows it ("4.378", "64,5"), appended as a JSON string.
+fn push_json_milli(out: &mut String, m: i64) {
+    if m % antq_core::indicators::SCALE != 0 {
+        return push_json_str(out, &format_milli(m));
+    }
+    // Whole numbers, the usual case, without an intermediate string.
+    let n = m / antq_core::indicators::SCALE;
+    let mut digits = [0u8; 20];
+    let mut len = 0;
+    let mut rest = n.unsigned_abs();
+    loop {
+        digits[len] = b'0' + (rest % 10) as u8;
+        len += 1;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    out.push('"');
+    if n < 0 {
+        out.push('-');
+    }
+    for i in (0..len).rev() {
+        out.push(char::from(digits[i]));
+        if i > 0 && i % 3 == 0 {
+            out.push('.');
+        }
+    }
+    out.push('"');
+}
+
+/// Append `"key":value` to an audit object being built (the key is the
+/// indicator's code, `code.option` for a breakdown): an exact value without
+/// comment as its figure (`"tt_buoi":"4.378"`), any other as
+/// `{"value","qualifier","comment"}`, a cleared or absent one as `null`.
+fn push_audit_entry(
+    out: &mut String,
+    (code, option): (&str, &str),
+    v: Option<(i64, &str, Option<&str>)>,
+) {
+    out.push(if out.is_empty() { '{' } else { ',' });
+    if option.is_empty() {
+        push_json_str(out, code);
+    } else {
+        push_json_str(out, &key(code, option));
+    }
+    out.push(':');
+    match v {
+        None => out.push_str("null"),
+        Some((m, "exact", None)) => push_json_milli(out, m),
+        Some((m, q, c)) => {
+            out.push_str("{\"value\":");
+            push_json_milli(out, m);
+            out.push_str(",\"qualifier\":");
+            push_json_str(out, q);
+            out.push_str(",\"comment\":");
+            match c {
+                Some(c) => push_json_str(out, c),
+                None => out.push_str("null"),
+            }
+            out.push('}');
+        }
+    }
+}
+
+/// A form's indicators by code, built once per form for a bulk write.
+pub(crate) struct IndicatorIndex<'a>(HashMap<&'a str, &'a crate::statistics::catalogue::Indicator>);
+
+impl<'a> IndicatorIndex<'a> {
+    pub(crate) fn of(form: &'a Form) -> IndicatorIndex<'a> {
+        IndicatorIndex(
+            form.indicators
+                .iter()
+                .map(|i| (i.code.as_str(), i))
+                .collect(),
+        )
+    }
+}
+
+pub(super) fn plan(
+    form: &IndicatorIndex<'_>,
+    report_id: i64,
+    old_values: &OldValues,
+    inputs: &[ValueInput],
+) -> StorageResult<Plan> {
+    let contribution =
+        |v: Option<(i64, Qualifier)>| v.map(|(m, q)| Contribution::of(m, q)).unwrap_or_default();
+    let mut plan = Plan {
+        report_id,
+        upserts: Vec::with_capacity(inputs.len()),
+        deletes: Vec::new(),
+        deltas: Vec::new(),
+        before: String::new(),
+        after: String::new(),
+        had_before: false,
+        changes: Changes::default(),
+    };
+    for input in inputs {
+        let ind = *form
+            .0
+            .get(input.indicator.as_str())
+            .ok_or_else(|| StorageError::not_found(format!("chỉ tiêu {}", input.indicator)))?;
+        // A new report (every report of most imports) has nothing to look up.
+        let old = if old_values.is_empty() {
+            None
+        } else {
+            old_values.get(&(ind.id, input.option.clone()))
+        };
+        let new_comment = input.value.as_ref().and_then(|(_, _, c)| {
+            c.as_ref()
+                .map(|c| antq_core::text::nfc(c.trim()))
+                .filter(|c| !c.is_empty())
+        });
+        let new = input.value.as_ref().map(|(m, q, _)| (*m, *q));
+        let old_parsed = old.map(|(m, q, _)| (*m, *q));
+        let same = match (old, &new) {
+            (None, None) => true,
+            (Some((om, oq, oc)), Some((m, q))) => om == m && oq == q && *oc == new_comment,
+            _ => false,
+        };
+        if same {
+            plan.changes.values_unchanged += 1;
+            continue;
+        }
+        let delta = contribution(new).minus(contribution(old_parsed));
+        match plan.deltas.iter_mut().find(|(i, _)| *i == ind.id) {
+            Some((_, d)) => *d = d.minus(delta.negate()),
+            None => plan.deltas.push((ind.id, delta)),
+        }
+        let k = (ind.code.as_str(), input.option.as_str());
+        plan.had_before |= old.is_some();
+        if !old_values.is_empty() {
+            push_audit_entry(
+                &mut plan.before,
+                k,
+                old.map(|(m, q, c)| (*m, q.as_str(), c.as_deref())),
+            );
+        }
+        push_audit_entry(
+            &mut plan.after,
+            k,
+            new.map(|(m, q)| (m, q.as_str(), new_comment.as_deref())),
+        );
+        match new {
+            Some((m, q)) => {
+                if old.is_some() {
+                    plan.changes.values_changed += 1;
+                } else {
+                    plan.changes.values_new += 1;
+                }
+                plan.upserts.push(StoredValue {
+                    indicator_id: ind.id,
+                    option: input.option.clone(),
+                    milli: m,
+                    qualifier: q,
+                    comment: new_comment,
+                });
+            }
+            None => {
+                plan.changes.values_cleared += 1;
+                plan.deletes.push((ind.id, input.option.clone()));
+            }
+        }
+    }
+    Ok(plan)
+}
+
+/// Set values of a draft or returned report (creating it), audited value by
+/// value. A submitted or approved report is refused with the reason.
+pub async fn put_values(
+    db: &Db,
+    who: &Who,
+    form: &Form,
+    unit: &Unit,
+    period: &str,
+    inputs: Vec<ValueInput>,
+) -> StorageResult<ReportView> {
+    check_period(form, period)?;
+    check_unit(form, unit)?;
+    let errors = check_inputs(form, &inputs);
+    if !errors.is_empty() {
+        return Err(StorageError::Rejected(errors));
+    }
+    let inputs = &inputs[..];
+    db.write(|mut tx| async move {
+        apply_values(&mut tx, who, form, unit, period, inputs).await?;
+        tx.commit().await
+    })
+    .await?;
+    view(db, form, unit, period).await
+}
+
+#[cfg(test)]
+mod audit_text_tests {
+    use super::*;
+
+    #[test]
+    fn audit_figures_read_as_the_vietnamese_format() {
+        for m in [
+            0,
+            9_000,
+            4_378_000,
+            1_000_000_000,
+            -12_345_000,
+            64_500,
+            3_048_210_000,
+        ] {
+            let mut out = String::new();
+            push_json_milli(&mut out, m);
+            assert_eq!(out, format!("\"{}\"", format_milli(m)), "{m}");
+        }
+        let mut out = String::new();
+        push_audit_entry(
+            &mut out,
+            ("tt_luot", ""),
+            Some((4_378_000, "more_than", Some("ước \"tính\""))),
+        );
+        push_audit_entry(
+            &mut out,
+            ("kt_bang_khen", "tap_the"),
+            Some((2_000, "exact", None)),
+        );
+        push_audit_entry(&mut out, ("tt_buoi", ""), None);
+        out.push('}');
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["tt_luot"]["value"], "4.378");
+        assert_eq!(v["tt_luot"]["qualifier"], "more_than");
+        assert_eq!(v["tt_luot"]["comment"], "ước \"tính\"");
+        assert_eq!(v["kt_bang_khen.tap_the"], "2");
+        assert!(v["tt_buoi"].is_null());
+    }
+}

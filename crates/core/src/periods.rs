@@ -196,6 +196,47 @@ impl Period {
         }
     }
 
+    /// The period in words, as a person reads it: "Năm 2026", "6 tháng đầu
+    /// năm 2026", "Quý II năm 2026", "Tháng 3 năm 2026". Pages never show
+    /// the code (`2026S1`); the API keeps it.
+    pub fn words_vi(&self) -> String {
+        match (self.kind, self.index) {
+            (PeriodType::Year, _) => format!("Năm {}", self.year),
+            (PeriodType::Half, 1) => format!("6 tháng đầu năm {}", self.year),
+            (PeriodType::Half, _) => format!("6 tháng cuối năm {}", self.year),
+            (PeriodType::Quarter, q) => {
+                let roman = ["I", "II", "III", "IV"][usize::from(q.clamp(1, 4)) - 1];
+                format!("Quý {roman} năm {}", self.year)
+            }
+            (PeriodType::Month, m) => format!("Tháng {m} năm {}", self.year),
+        }
+    }
+
+    /// The period in English words: "Year 2026", "First half of 2026".
+    pub fn words_en(&self) -> String {
+        match (self.kind, self.index) {
+            (PeriodType::Year, _) => format!("Year {}", self.year),
+            (PeriodType::Half, 1) => format!("First half of {}", self.year),
+            (PeriodType::Half, _) => format!("Second half of {}", self.year),
+            (PeriodType::Quarter, q) => format!("Q{q} {}", self.year),
+            (PeriodType::Month, m) => format!("{:02}/{}", m, self.year),
+        }
+    }
+
+    /// The period in words with the dates it covers under a calendar:
+    /// "Năm 2026 (15/12/2025 – 14/12/2026)".
+    pub fn words_with_dates_vi(&self, calendar: Calendar) -> String {
+        match self.dates(calendar) {
+            Ok((a, b)) => format!(
+                "{} ({} – {})",
+                self.words_vi(),
+                a.format("%d/%m/%Y"),
+                b.format("%d/%m/%Y")
+            ),
+            Err(_) => self.words_vi(),
+        }
+    }
+
     /// The first and last day the period covers under a calendar.
     pub fn dates(&self, calendar: Calendar) -> Result<(NaiveDate, NaiveDate), DomainError> {
         let months = self.kind.months() as i32;
@@ -330,6 +371,15 @@ impl YearRange {
             )));
         }
         Ok(YearRange { from, to })
+    }
+
+    /// The range in words: "Năm 2026", "Giai đoạn 2013 – 2023".
+    pub fn words_vi(&self) -> String {
+        if self.from == self.to {
+            format!("Năm {}", self.from)
+        } else {
+            format!("Giai đoạn {} – {}", self.from, self.to)
+        }
     }
 
     pub fn code(&self) -> String {
@@ -511,5 +561,25 @@ mod tests {
         assert!(YearRange::parse("2020", Some("2147483647")).is_err());
         assert!(YearRange::new(2020, 2020).is_ok());
         assert!(YearRange::new(i32::MIN, 2020).is_err());
+    }
+
+    #[test]
+    fn periods_read_in_words() {
+        let p = |s: &str| Period::parse(s).unwrap();
+        assert_eq!(p("2026").words_vi(), "Năm 2026");
+        assert_eq!(p("2026S1").words_vi(), "6 tháng đầu năm 2026");
+        assert_eq!(p("2026S2").words_vi(), "6 tháng cuối năm 2026");
+        assert_eq!(p("2026Q2").words_vi(), "Quý II năm 2026");
+        assert_eq!(p("202603").words_vi(), "Tháng 3 năm 2026");
+        assert_eq!(
+            p("2026").words_with_dates_vi(Calendar::Reporting),
+            "Năm 2026 (15/12/2025 – 14/12/2026)"
+        );
+        assert_eq!(p("2026S1").words_en(), "First half of 2026");
+        assert_eq!(
+            YearRange::new(2013, 2023).unwrap().words_vi(),
+            "Giai đoạn 2013 – 2023"
+        );
+        assert_eq!(YearRange::new(2025, 2025).unwrap().words_vi(), "Năm 2025");
     }
 }

@@ -363,11 +363,15 @@ async fn switch_language(Query(p): Query<LangParams>) -> Response {
 const HTMX: &[u8] = include_bytes!("../static/htmx.min.js");
 const CSS: &[u8] = include_bytes!("../static/app.css");
 const APP_JS: &[u8] = include_bytes!("../static/app.js");
+const ENTRY_JS: &[u8] = include_bytes!("../static/entry.js");
+const PICKER_JS: &[u8] = include_bytes!("../static/picker.js");
 
 async fn static_file(Path(file): Path<String>) -> Response {
     let (body, mime) = match file.as_str() {
         "htmx.min.js" => (HTMX, "text/javascript; charset=utf-8"),
         "app.js" => (APP_JS, "text/javascript; charset=utf-8"),
+        "entry.js" => (ENTRY_JS, "text/javascript; charset=utf-8"),
+        "picker.js" => (PICKER_JS, "text/javascript; charset=utf-8"),
         "app.css" => (CSS, "text/css; charset=utf-8"),
         "DejaVuSans.ttf" => (antq_office::chart_png::FONT_REGULAR, "font/ttf"),
         "DejaVuSans-Bold.ttf" => (antq_office::chart_png::FONT_BOLD, "font/ttf"),

@@ -1,0 +1,2 @@
+// The unit picker: a type-ahead by name over the unit search.
+"use strict";

@@ -1,0 +1,233 @@
+//! The Vietnamese narrative written from the figures, leaving out what is
+//! zero or missing.
+
+use crate::indicators::Qualifier;
+use crate::text::{format_decimal, format_int};
+
+use super::*;
+
+/// A number as the narrative writes it: exact below a million ("32.146",
+/// "hơn 32.146"), in millions with one decimal above ("3,1 triệu"), saying
+/// "hơn"/"gần" when the rounding hides part of the exact figure.
+pub fn narrative_number(f: &Figure) -> String {
+    let q = f.qualifier.unwrap_or(Qualifier::Exact);
+    let word = |q: Qualifier| match q {
+        Qualifier::Exact => "",
+        other => other.word_vi(),
+    };
+    if f.value.abs() >= 1_000_000.0 {
+        // "hơn" rounds down and "gần" up, so the words stay true.
+        let x = f.value / 100_000.0;
+        let tenths = match q {
+            Qualifier::MoreThan => x.floor(),
+            Qualifier::Nearly => x.ceil(),
+            _ => x.round(),
+        } / 10.0;
+        let rounded = tenths * 1_000_000.0;
+        let text = if tenths.fract() == 0.0 {
+            format!("{} triệu", format_int(tenths as i64))
+        } else {
+            format!("{} triệu", format_decimal(tenths, 1))
+        };
+        let q = if q != Qualifier::Exact {
+            q
+        } else if rounded < f.value {
+            Qualifier::MoreThan
+        } else if rounded > f.value {
+            Qualifier::Nearly
+        } else {
+            Qualifier::Exact
+        };
+        let w = word(q);
+        return if w.is_empty() {
+            text
+        } else {
+            format!("{w} {text}")
+        };
+    }
+    let text = if f.value.fract() == 0.0 {
+        format_int(f.value as i64)
+    } else {
+        format_decimal(f.value, 1)
+    };
+    let w = word(q);
+    if w.is_empty() {
+        text
+    } else {
+        format!("{w} {text}")
+    }
+}
+
+/// The words for the whole of a unit: "toàn tỉnh", "toàn thành phố", "toàn xã", "toàn quốc".
+pub fn scope_words(unit_kind_vi: &str, is_nation: bool) -> String {
+    if is_nation {
+        return "toàn quốc".into();
+    }
+    format!("toàn {}", unit_kind_vi.to_lowercase())
+}
+
+fn present<'a>(figs: &'a Figures, key: &str) -> Option<&'a Figure> {
+    figs.get(key).filter(|f| f.value != 0.0)
+}
+
+/// Join clauses the Vietnamese way: "a; b; c".
+fn join(clauses: Vec<String>) -> Option<String> {
+    if clauses.is_empty() {
+        None
+    } else {
+        Some(clauses.join("; "))
+    }
+}
+
+/// "{count} {noun}" with the narrative number.
+fn n(figs: &Figures, key: &str) -> Option<String> {
+    present(figs, key).map(narrative_number)
+}
+
+fn group_clauses(group: &str, figs: &Figures) -> Option<String> {
+    let mut c = Vec::new();
+    match group {
+        "tuyen_truyen" => {
+            if let Some(b) = n(figs, "tt_buoi") {
+                let mut s = format!("tổ chức tuyên truyền, phát động phong trào được {b} buổi");
+                if let Some(l) = n(figs, "tt_luot") {
+                    s.push_str(&format!(", với {l} lượt người tham dự"));
+                }
+                c.push(s);
+            } else if let Some(l) = n(figs, "tt_luot") {
+                c.push(format!(
+                    "thu hút {l} lượt người tham dự các buổi tuyên truyền"
+                ));
+            }
+            if let Some(d) = n(figs, "dd_so") {
+                let mut s = format!("tổ chức {d} diễn đàn phòng, chống tội phạm, tệ nạn xã hội");
+                if let Some(l) = n(figs, "dd_luot") {
+                    s.push_str(&format!(" với {l} lượt người tham dự"));
+                }
+                c.push(s);
+            }
+            if let Some(h) = n(figs, "ngay_hoi") {
+                c.push(format!(
+                    "tổ chức Ngày hội toàn dân bảo vệ an ninh Tổ quốc tại {h} điểm"
+                ));
+            }
+        }
+        "mo_hinh" => {
+            match (n(figs, "mh_moi"), n(figs, "mh_nhan_rong")) {
+                (Some(a), Some(b)) => c.push(format!(
+                    "xây dựng mới {a} mô hình, nhân rộng {b} mô hình về phòng, chống tội phạm"
+                )),
+                (Some(a), None) => {
+                    c.push(format!("xây dựng mới {a} mô hình về phòng, chống tội phạm"))
+                }
+                (None, Some(b)) => {
+                    c.push(format!("nhân rộng {b} mô hình về phòng, chống tội phạm"))
+                }
+                (None, None) => {}
+            }
+            if let Some(h) = n(figs, "mh_hien_co") {
+                c.push(format!("hiện có {h} mô hình đang hoạt động"));
+            }
+            if let Some(t) = n(figs, "tcqc_so") {
+                c.push(format!(
+                    "củng cố, duy trì hiệu quả {t} tổ chức quần chúng bảo vệ an ninh, trật tự cơ sở"
+                ));
+            }
+        }
+        "nguon_tin" => {
+            if let Some(y) = n(figs, "yk_dong_gop") {
+                c.push(format!(
+                    "Nhân dân đã tham gia {y} ý kiến đóng góp xây dựng lực lượng Công an"
+                ));
+            }
+            match (n(figs, "nguon_tin"), n(figs, "nguon_tin_gia_tri")) {
+                (Some(a), Some(b)) => c.push(format!(
+                    "cung cấp cho cơ quan chức năng {a} nguồn tin, trong đó {b} nguồn tin có giá trị phục vụ công tác đấu tranh phòng, chống tội phạm"
+                )),
+                (Some(a), None) => c.push(format!("cung cấp cho cơ quan chức năng {a} nguồn tin")),
+                (None, Some(b)) => c.push(format!(
+                    "cung cấp cho cơ quan chức năng {b} nguồn tin có giá trị phục vụ công tác đấu tranh phòng, chống tội phạm"
+                )),
+                (None, None) => {}
+            }
+        }
+        "giao_duc" => {
+            if let Some(a) = n(figs, "gd_doi_tuong") {
+                let mut s = format!(
+                    "cảm hóa, giáo dục, cải tạo tại gia đình và cộng đồng dân cư được {a} người lầm lỗi"
+                );
+                if let Some(b) = n(figs, "gd_tien_bo") {
+                    s.push_str(&format!(", trong đó {b} người tiến bộ"));
+                    if let Some(r) = present(figs, "gd_ty_le") {
+                        s.push_str(&format!(
+                            " (đạt {})",
+                            crate::text::format_percent(r.value / 100.0, 1)
+                        ));
+                    }
+                }
+                c.push(s);
+            }
+        }
+        "vu_khi" => {
+            if let Some(v) = n(figs, "vk_giao_nop") {
+                c.push(format!(
+                    "vận động Nhân dân giao nộp {v} vũ khí, vật liệu nổ, công cụ hỗ trợ"
+                ));
+            }
+        }
+        "khen_thuong" => {
+            for (code, name) in [("kt_bang_khen", "Bằng khen"), ("kt_giay_khen", "Giấy khen")] {
+                let parts: Vec<String> = [("tap_the", "tập thể"), ("ca_nhan", "cá nhân")]
+                    .iter()
+                    .filter_map(|(o, w)| {
+                        n(figs, &format!("{code}.{o}")).map(|v| format!("{v} {w}"))
+                    })
+                    .collect();
+                if !parts.is_empty() {
+                    c.push(format!("tặng {name} cho {}", parts.join(" và ")));
+                } else if let Some(t) = n(figs, code) {
+                    c.push(format!("tặng {t} {name}"));
+                }
+            }
+        }
+        _ => {}
+    }
+    join(c)
+}
+
+/// The narrative of each group with figures, in catalogue order, as
+/// (group code, heading, paragraph); groups without any non-zero figure are
+/// left out.
+pub fn narrative_for(
+    groups: &[(&str, &str)],
+    figs: &Figures,
+    stage: &Stage,
+    scope: &str,
+) -> Vec<(String, String, String)> {
+    let open = stage.opening(scope);
+    groups
+        .iter()
+        .filter_map(|(code, heading)| {
+            let body = group_clauses(code, figs)?;
+            // A clause led by "Nhân dân" is its own subject: "Qua 10 năm, Nhân dân trong tỉnh đã …".
+            let text = match body.strip_prefix("Nhân dân đã ") {
+                Some(rest) => {
+                    let lead = open
+                        .trim_end_matches(" đã")
+                        .replacen(&format!(", {scope}"), "", 1);
+                    format!("{lead}, Nhân dân {}đã {rest}.", scope_in(scope))
+                }
+                None => format!("{open} {body}."),
+            };
+            Some((code.to_string(), heading.to_string(), text))
+        })
+        .collect()
+}
+
+fn scope_in(scope: &str) -> String {
+    match scope.strip_prefix("toàn ") {
+        Some("quốc") => "cả nước ".into(),
+        Some(kind) => format!("trong {kind} "),
+        None => String::new(),
+    }
+}

@@ -184,16 +184,12 @@ pub async fn create(
     FormBody(f): FormBody<NewForm>,
 ) -> Response {
     let to = f.to.trim();
-    // The unit as picked or typed (a name or a code), at today's map.
-    let unit = match crate::units::service::resolve_unit(
-        &state,
-        &f.unit,
-        Some(&f.unit_pick),
-        antq_core::dates::today(),
-    )
-    .await
+    // The unit as picked or typed: a code goes on as it is (the review
+    // takes it at its own date); a name is looked up at the review's date.
+    let unit = match crate::units::service::code_of_field(&state, &f.unit, &f.unit_pick, &f.at, &f.from, to)
+        .await
     {
-        Ok(u) => u.code,
+        Ok(code) => code,
         Err(e) => return crate::pages::failed("/bao-cao", e),
     };
     let result = reviews::create(

@@ -380,3 +380,37 @@ pub async fn own_unit(
     };
     Ok(describe(state, &[unit], at).await?.into_iter().next())
 }
+
+/// The code of a unit field whose unit is taken at a date of its own (a
+/// review's): a code typed goes on unchanged, a name is looked up at the
+/// given date (ISO or dd/mm/yyyy), else at the end of the years `from`–`to`
+/// (14/12 of the last year, or today if that is later).
+pub async fn code_of_field(
+    state: &AppState,
+    text: &str,
+    picked: &str,
+    at: &str,
+    from: &str,
+    to: &str,
+) -> Result<String, Failure> {
+    let t = check_text(text)?;
+    let is_code = t.eq_ignore_ascii_case(antq_core::units::NATION_CODE)
+        || (!t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()));
+    if is_code && picked.trim().is_empty() {
+        return Ok(t.to_string());
+    }
+    let date = match at.trim() {
+        "" => {
+            let year = [to, from]
+                .iter()
+                .find_map(|y| antq_core::periods::Period::parse(y).ok().map(|p| p.year));
+            let end = year.and_then(|y| chrono::NaiveDate::from_ymd_opt(y, 12, 14));
+            match end {
+                Some(d) if d < dates::today() => d,
+                _ => dates::today(),
+            }
+        }
+        s => dates::parse_input_date(s)?,
+    };
+    Ok(resolve_unit(state, text, Some(picked), date).await?.code)
+}

@@ -156,30 +156,31 @@ pub fn write_people_table(sheet: &str, t: &PeopleTable) -> Result<Vec<u8>, Strin
             .map_err(err)?;
     }
     ws.set_row_height(header, 45).map_err(err)?;
-    let write_row = |ws: &mut Worksheet, r: u32, row: &[Cell], bold: bool| -> Result<(), XlsxError> {
-        for (c, cell) in row.iter().enumerate() {
-            let is_pct = c > 0 && t.percent.get(c - 1).copied().unwrap_or(false);
-            let mut f = match cell {
-                Cell::Number(_) if is_pct => pct.clone(),
-                Cell::Number(x) if x.fract() == 0.0 => int.clone(),
-                Cell::Number(_) => dec.clone(),
-                _ => label.clone(),
-            };
-            if bold {
-                f = f.set_bold();
-            }
-            match cell {
-                Cell::Empty => {
-                    ws.write_blank(r, c as u16, &f)?;
+    let write_row =
+        |ws: &mut Worksheet, r: u32, row: &[Cell], bold: bool| -> Result<(), XlsxError> {
+            for (c, cell) in row.iter().enumerate() {
+                let is_pct = c > 0 && t.percent.get(c - 1).copied().unwrap_or(false);
+                let mut f = match cell {
+                    Cell::Number(_) if is_pct => pct.clone(),
+                    Cell::Number(x) if x.fract() == 0.0 => int.clone(),
+                    Cell::Number(_) => dec.clone(),
+                    _ => label.clone(),
+                };
+                if bold {
+                    f = f.set_bold();
                 }
-                Cell::Text(s) => write_text(ws, r, c as u16, s, Some(&f))?,
-                Cell::Number(x) => {
-                    ws.write_number_with_format(r, c as u16, *x, &f)?;
+                match cell {
+                    Cell::Empty => {
+                        ws.write_blank(r, c as u16, &f)?;
+                    }
+                    Cell::Text(s) => write_text(ws, r, c as u16, s, Some(&f))?,
+                    Cell::Number(x) => {
+                        ws.write_number_with_format(r, c as u16, *x, &f)?;
+                    }
                 }
             }
-        }
-        Ok(())
-    };
+            Ok(())
+        };
     let mut r = header + 1;
     for row in &t.table.rows {
         write_row(ws, r, row, false).map_err(err)?;

@@ -199,7 +199,9 @@ pub async fn resolve_form_unit(
     at: Option<&str>,
 ) -> Result<String, Failure> {
     let at = date_or_today(at)?;
-    Ok(crate::units::service::resolve_unit(state, text, Some(picked), at)
-        .await?
-        .code)
+    Ok(
+        crate::units::service::resolve_unit(state, text, Some(picked), at)
+            .await?
+            .code,
+    )
 }

@@ -103,13 +103,10 @@ async fn users_page(
 ) -> PageResult<Response> {
     let list = crate::accounts::service::list_users(state, actor).await?;
     let picker = match typed_unit {
-        Some((text, code)) => crate::units::pages::UnitPicker::new(
-            &c,
-            "unit",
-            "new-user-unit",
-            c.t("picker.unit"),
-        )
-        .typed(text, code),
+        Some((text, code)) => {
+            crate::units::pages::UnitPicker::new(&c, "unit", "new-user-unit", c.t("picker.unit"))
+                .typed(text, code)
+        }
         None => {
             crate::units::pages::UnitPicker::own(
                 state,
@@ -444,8 +441,9 @@ async fn lineage_page(
     let mut found = None;
     let mut code = String::new();
     let (mut predecessors, mut successors) = (Vec::new(), Vec::new());
-    let mut lookup = crate::units::pages::UnitPicker::new(&c, "code", "lineage-code", c.t("picker.unit"))
-        .at(&dates::iso(at));
+    let mut lookup =
+        crate::units::pages::UnitPicker::new(&c, "code", "lineage-code", c.t("picker.unit"))
+            .at(&dates::iso(at));
     if !text.is_empty() || !pick.is_empty() {
         let unit = crate::units::service::resolve_unit(state, &text, Some(&pick), at).await?;
         code = unit.code.clone();

@@ -186,8 +186,15 @@ pub async fn create(
     let to = f.to.trim();
     // The unit as picked or typed: a code goes on as it is (the review
     // takes it at its own date); a name is looked up at the review's date.
-    let unit = match crate::units::service::code_of_field(&state, &f.unit, &f.unit_pick, &f.at, &f.from, to)
-        .await
+    let unit = match crate::units::service::code_of_field(
+        &state,
+        &f.unit,
+        &f.unit_pick,
+        &f.at,
+        &f.from,
+        to,
+    )
+    .await
     {
         Ok(code) => code,
         Err(e) => return crate::pages::failed("/bao-cao", e),

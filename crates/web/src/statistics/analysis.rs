@@ -342,13 +342,9 @@ async fn pivot(
 /// The unit of the query, from what was typed or picked.
 async fn resolve(state: &AppState, p: &mut Params) -> Result<(), Failure> {
     let at = crate::units::service::date_or_today(p.rollup.at.as_deref())?;
-    let unit = crate::units::service::resolve_unit(
-        state,
-        &p.unit_text,
-        Some(p.unit_pick.as_str()),
-        at,
-    )
-    .await?;
+    let unit =
+        crate::units::service::resolve_unit(state, &p.unit_text, Some(p.unit_pick.as_str()), at)
+            .await?;
     p.rollup.unit = unit.code;
     Ok(())
 }
@@ -396,7 +392,14 @@ pub async fn page(
     // name several units share) still shows the page with its message,
     // under the error's status.
     let mut status = axum::http::StatusCode::OK;
-    let mut view = (String::new(), Vec::new(), Vec::new(), None, Vec::new(), Vec::new());
+    let mut view = (
+        String::new(),
+        Vec::new(),
+        Vec::new(),
+        None,
+        Vec::new(),
+        Vec::new(),
+    );
     let mut error = String::new();
     let mut error_list = Vec::new();
     if p.has_query {

@@ -561,16 +561,14 @@ pub async fn pick(
 ) -> PageResult<Response> {
     let at = crate::units::service::date_or_today(p.at.as_deref())?;
     let options =
-        crate::units::service::pick_options(&state, p.q.as_deref().unwrap_or_default(), at)
-            .await?;
+        crate::units::service::pick_options(&state, p.q.as_deref().unwrap_or_default(), at).await?;
     // The field's id names the options; only letters, digits, '-' and '_'.
-    let id: String = p
-        .id
-        .unwrap_or_default()
-        .chars()
-        .filter(|ch| ch.is_ascii_alphanumeric() || *ch == '-' || *ch == '_')
-        .take(40)
-        .collect();
+    let id: String =
+        p.id.unwrap_or_default()
+            .chars()
+            .filter(|ch| ch.is_ascii_alphanumeric() || *ch == '-' || *ch == '_')
+            .take(40)
+            .collect();
     render(PickOptions {
         id: if id.is_empty() { "unit".into() } else { id },
         empty: c.t("picker.none"),

@@ -234,11 +234,7 @@ fn check_text(text: &str) -> Result<&str, Failure> {
 
 /// The picker's options for a text typed: units valid at the date whose
 /// name contains it (accent- and case-insensitive), or whose code starts with it.
-pub async fn pick_options(
-    state: &AppState,
-    q: &str,
-    at: Date,
-) -> Result<Vec<PickOption>, Failure> {
+pub async fn pick_options(state: &AppState, q: &str, at: Date) -> Result<Vec<PickOption>, Failure> {
     let q = check_text(q)?;
     if q.is_empty() {
         return Ok(Vec::new());
@@ -341,7 +337,10 @@ pub async fn resolve_unit(
             let near = describe(state, &found[..found.len().min(10)], at).await?;
             let mut f = Failure::new(
                 axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-                format!("Không tìm thấy đơn vị nào tên \"{text}\" vào ngày {}", dates::format_vi(at)),
+                format!(
+                    "Không tìm thấy đơn vị nào tên \"{text}\" vào ngày {}",
+                    dates::format_vi(at)
+                ),
             );
             if !near.is_empty() {
                 f.message.push_str("; có thể là một trong các đơn vị sau");

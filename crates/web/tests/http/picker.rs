@@ -22,7 +22,13 @@ fn options(html: &str) -> Vec<(String, String, String)> {
     html.split("<li ")
         .skip(1)
         .filter(|li| li.contains("data-code"))
-        .map(|li| (attr(li, "data-name"), attr(li, "data-context"), attr(li, "data-code")))
+        .map(|li| {
+            (
+                attr(li, "data-name"),
+                attr(li, "data-context"),
+                attr(li, "data-code"),
+            )
+        })
         .collect()
 }
 
@@ -38,12 +44,21 @@ async fn the_picker_finds_units_by_name_without_accents_with_their_province() {
     assert!(communes.len() >= 5, "{opts:?}");
     let provinces: std::collections::HashSet<&str> =
         communes.iter().map(|o| o.1.as_str()).collect();
-    assert_eq!(provinces.len(), communes.len(), "each one told apart: {communes:?}");
+    assert_eq!(
+        provinces.len(),
+        communes.len(),
+        "each one told apart: {communes:?}"
+    );
     assert!(provinces.contains("Tỉnh Tây Ninh"), "{provinces:?}");
     assert!(html.contains("role=\"option\""));
     assert!(html.contains("id=\"unit-opt-1\""));
     // A province first when typing its name; a code finds its unit.
-    let html = a.get("/don-vi/chon?q=dien%20bien").await.text().await.unwrap();
+    let html = a
+        .get("/don-vi/chon?q=dien%20bien")
+        .await
+        .text()
+        .await
+        .unwrap();
     assert_eq!(options(&html)[0].0, "Tỉnh Điện Biên", "{html}");
     let html = a.get("/don-vi/chon?q=11").await.text().await.unwrap();
     assert!(options(&html).iter().any(|o| o.2 == "11"), "{html}");
@@ -65,7 +80,10 @@ async fn a_unit_typed_by_name_is_resolved_and_a_shared_name_lists_the_candidates
         .await;
     assert_eq!(res.status(), StatusCode::OK);
     let html = res.text().await.unwrap();
-    assert!(html.contains("id=\"pivot-heading\">Tỉnh Điện Biên"), "{html}");
+    assert!(
+        html.contains("id=\"pivot-heading\">Tỉnh Điện Biên"),
+        "{html}"
+    );
     // The picker then shows the unit resolved.
     assert!(html.contains("name=\"unit_pick\" value=\"11\""), "{html}");
     // The code the picker kept wins while the text still names its unit.
@@ -73,22 +91,40 @@ async fn a_unit_typed_by_name_is_resolved_and_a_shared_name_lists_the_candidates
         .get("/phan-tich?i=tt_buoi&unit=X%C3%A3%20Ch%C3%A2u%20Th%C3%A0nh&unit_pick=28519&from=2026")
         .await;
     let html = res.text().await.unwrap();
-    assert!(html.contains("id=\"pivot-heading\">Xã Châu Thành"), "{html}");
+    assert!(
+        html.contains("id=\"pivot-heading\">Xã Châu Thành"),
+        "{html}"
+    );
     assert!(html.contains("Tỉnh Đồng Tháp"), "{html}");
     // A name five units share: 422, each candidate with its province.
     let res = a.get("/phan-tich?i=tt_buoi&unit=xa%20chau%20thanh").await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = res.text().await.unwrap();
-    assert!(html.contains("Có 5 đơn vị tên &#34;Xã Châu Thành&#34;"), "{html}");
-    for p in ["Tỉnh Tây Ninh", "Tỉnh Đồng Tháp", "Tỉnh An Giang", "Tỉnh Vĩnh Long"] {
-        assert!(html.contains(&format!("Xã Châu Thành ({p}, mã")), "{p}: {html}");
+    assert!(
+        html.contains("Có 5 đơn vị tên &#34;Xã Châu Thành&#34;"),
+        "{html}"
+    );
+    for p in [
+        "Tỉnh Tây Ninh",
+        "Tỉnh Đồng Tháp",
+        "Tỉnh An Giang",
+        "Tỉnh Vĩnh Long",
+    ] {
+        assert!(
+            html.contains(&format!("Xã Châu Thành ({p}, mã")),
+            "{p}: {html}"
+        );
     }
     // What was typed stays in the field.
     assert!(html.contains("value=\"xa chau thanh\""), "{html}");
     // A name that matches nothing.
     let res = a.get("/phan-tich?i=tt_buoi&unit=Xã%20Không%20Có").await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(res.text().await.unwrap().contains("Không tìm thấy đơn vị nào tên"));
+    assert!(res
+        .text()
+        .await
+        .unwrap()
+        .contains("Không tìm thấy đơn vị nào tên"));
     // A review by name, posted without JavaScript.
     let res = a
         .post_form(
@@ -129,7 +165,11 @@ async fn every_error_status_is_a_page_in_the_layout_and_json_under_the_api() {
     let html = in_layout(a.get("/bao-cao/abc").await, StatusCode::BAD_REQUEST).await;
     assert!(html.contains("Yêu cầu không hợp lệ"));
     assert!(!html.contains("Invalid"), "{html}");
-    let html = in_layout(a.get("/don-vi?at=abc").await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    let html = in_layout(
+        a.get("/don-vi?at=abc").await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
     assert!(html.contains("không phải ngày hợp lệ"), "{html}");
     let res = a
         .client
@@ -159,7 +199,11 @@ async fn every_error_status_is_a_page_in_the_layout_and_json_under_the_api() {
         let res = b
             .client
             .post(b.url("/dang-nhap"))
-            .form(&[("username", "ca.loi2"), ("password", "sai mật khẩu"), ("next", "/")])
+            .form(&[
+                ("username", "ca.loi2"),
+                ("password", "sai mật khẩu"),
+                ("next", "/"),
+            ])
             .send()
             .await
             .unwrap();
@@ -181,10 +225,16 @@ async fn the_create_user_form_keeps_what_was_typed_and_starts_at_the_least_role(
     let html = a.get("/quan-tri/nguoi-dung").await.text().await.unwrap();
     let select = &html[html.find("name=\"role\"").unwrap()..];
     let select = &select[..select.find("</select>").unwrap()];
-    assert!(select.contains("<option value=\"viewer\" selected>"), "{select}");
+    assert!(
+        select.contains("<option value=\"viewer\" selected>"),
+        "{select}"
+    );
     assert!(!select.contains("value=\"admin\" selected"), "{select}");
     // The picker starts at the administrator's own unit.
-    assert!(html.contains("name=\"unit\" value=\"Tỉnh Điện Biên\""), "{html}");
+    assert!(
+        html.contains("name=\"unit\" value=\"Tỉnh Điện Biên\""),
+        "{html}"
+    );
     // A password too short: the form comes back filled in, with the message.
     let res = a
         .post_form(
@@ -207,7 +257,10 @@ async fn the_create_user_form_keeps_what_was_typed_and_starts_at_the_least_role(
     assert!(html.contains("<option value=\"front\" selected>"), "{html}");
     assert!(html.contains("value=\"Xã Mường Phăng\""), "{html}");
     assert!(html.contains("id=\"new-user-error\""), "{html}");
-    assert!(!html.contains("value=\"ngắn\""), "the password is never sent back");
+    assert!(
+        !html.contains("value=\"ngắn\""),
+        "the password is never sent back"
+    );
     // Then right: created at the commune picked by name.
     let res = a
         .post_form(
@@ -248,15 +301,31 @@ async fn the_pivot_has_a_total_row_charts_and_a_peoples_excel() {
         .await
         .unwrap();
     let mut a = app.agent();
-    assert_eq!(a.login("ca.dienbien", PASSWORD).await.status, StatusCode::OK);
+    assert_eq!(
+        a.login("ca.dienbien", PASSWORD).await.status,
+        StatusCode::OK
+    );
     let q = "i=tt_buoi&i=tt_luot&unit=11&from=2013&to=2015&by=year&approved_only=0";
-    let html = a.get(&format!("/phan-tich?{q}")).await.text().await.unwrap();
+    let html = a
+        .get(&format!("/phan-tich?{q}"))
+        .await
+        .text()
+        .await
+        .unwrap();
     // One chart per indicator.
     let charts = &html[html.find("id=\"pivot-charts\"").expect("charts")..];
     assert_eq!(charts.matches("<svg").count(), 2, "{charts}");
-    assert!(html.contains("<td>Năm 2013</td>"), "periods in words: {html}");
+    assert!(
+        html.contains("<td>Năm 2013</td>"),
+        "periods in words: {html}"
+    );
     // The total row is the sum of the rows.
-    let csv = a.get(&format!("/phan-tich.csv?{q}")).await.text().await.unwrap();
+    let csv = a
+        .get(&format!("/phan-tich.csv?{q}"))
+        .await
+        .text()
+        .await
+        .unwrap();
     let mut sums = [0f64; 2];
     for line in csv.lines().skip(1) {
         let cells: Vec<&str> = line.split(',').collect();
@@ -264,7 +333,10 @@ async fn the_pivot_has_a_total_row_charts_and_a_peoples_excel() {
             sums[n] += cells[n + 1].parse::<f64>().unwrap();
         }
     }
-    assert!(csv.lines().nth(1).unwrap().starts_with("2013,"), "machine CSV: {csv}");
+    assert!(
+        csv.lines().nth(1).unwrap().starts_with("2013,"),
+        "machine CSV: {csv}"
+    );
     let total = &html[html.find("id=\"pivot-total\"").expect("total row")..];
     let total = &total[..total.find("</tr>").unwrap()];
     assert!(total.contains("Tổng cộng"), "{total}");
@@ -286,10 +358,23 @@ async fn the_pivot_has_a_total_row_charts_and_a_peoples_excel() {
     assert_eq!(text(1, 0), "Đơn vị: Tỉnh Điện Biên");
     let header = antq_office::xlsx::people_header_row(2);
     assert_eq!(text(header, 0), "Kỳ");
-    assert!(text(header, 1).starts_with("Buổi tuyên truyền"), "{}", text(header, 1));
+    assert!(
+        text(header, 1).starts_with("Buổi tuyên truyền"),
+        "{}",
+        text(header, 1)
+    );
     assert_eq!(text(header + 1, 0), "Năm 2013");
-    assert!(matches!(sheet.get_value((header + 1, 1)), Some(Data::Float(_))));
+    assert!(matches!(
+        sheet.get_value((header + 1, 1)),
+        Some(Data::Float(_))
+    ));
     assert_eq!(text(header + 4, 0), "Tổng cộng");
-    assert_eq!(sheet.get_value((header + 4, 1)), Some(&Data::Float(sums[0])));
-    assert_eq!(sheet.get_value((header + 4, 2)), Some(&Data::Float(sums[1])));
+    assert_eq!(
+        sheet.get_value((header + 4, 1)),
+        Some(&Data::Float(sums[0]))
+    );
+    assert_eq!(
+        sheet.get_value((header + 4, 2)),
+        Some(&Data::Float(sums[1]))
+    );
 }

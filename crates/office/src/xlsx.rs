@@ -100,6 +100,105 @@ pub fn write_table(sheet: &str, table: &Table) -> Result<Vec<u8>, String> {
     wb.save_to_buffer().map_err(err)
 }
 
+/// A table for people to read and reuse: a title and lines of context
+/// above it, Vietnamese headings, a total row in bold and notes below.
+/// Numbers stay numbers: whole ones with the format `#,##0` (which a
+/// Vietnamese Excel shows as 1.234), others with decimals; percentages
+/// with one decimal. Column 0 holds the row labels.
+pub struct PeopleTable<'a> {
+    pub title: &'a str,
+    pub lines: &'a [String],
+    pub table: &'a Table,
+    /// The total row (its label first), if any.
+    pub total: Option<&'a [Cell]>,
+    /// For each column after the labels: a percentage?
+    pub percent: &'a [bool],
+    pub notes: &'a [String],
+}
+
+/// Where the headings of a [`PeopleTable`] start (0-based row), after the
+/// title, its lines and a blank row.
+pub fn people_header_row(lines: usize) -> u32 {
+    lines as u32 + 2
+}
+
+pub fn write_people_table(sheet: &str, t: &PeopleTable) -> Result<Vec<u8>, String> {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name(sheet).map_err(err)?;
+    let title = Format::new().set_bold().set_font_size(14);
+    let muted = Format::new().set_font_color("#5D6773");
+    let head = Format::new()
+        .set_bold()
+        .set_text_wrap()
+        .set_align(FormatAlign::Center)
+        .set_align(FormatAlign::VerticalCenter)
+        .set_background_color("#FBF3DC")
+        .set_border(rust_xlsxwriter::FormatBorder::Thin);
+    let label = Format::new().set_border(rust_xlsxwriter::FormatBorder::Thin);
+    let int = Format::new()
+        .set_num_format("#,##0")
+        .set_border(rust_xlsxwriter::FormatBorder::Thin);
+    let dec = Format::new()
+        .set_num_format("#,##0.0##")
+        .set_border(rust_xlsxwriter::FormatBorder::Thin);
+    let pct = Format::new()
+        .set_num_format("0.0")
+        .set_border(rust_xlsxwriter::FormatBorder::Thin);
+    write_text(ws, 0, 0, t.title, Some(&title)).map_err(err)?;
+    for (n, line) in t.lines.iter().enumerate() {
+        write_text(ws, n as u32 + 1, 0, line, Some(&muted)).map_err(err)?;
+    }
+    let header = people_header_row(t.lines.len());
+    for (c, h) in t.table.headers.iter().enumerate() {
+        write_text(ws, header, c as u16, h, Some(&head)).map_err(err)?;
+        ws.set_column_width(c as u16, if c == 0 { 30 } else { 18 })
+            .map_err(err)?;
+    }
+    ws.set_row_height(header, 45).map_err(err)?;
+    let write_row =
+        |ws: &mut Worksheet, r: u32, row: &[Cell], bold: bool| -> Result<(), XlsxError> {
+            for (c, cell) in row.iter().enumerate() {
+                let is_pct = c > 0 && t.percent.get(c - 1).copied().unwrap_or(false);
+                let mut f = match cell {
+                    Cell::Number(_) if is_pct => pct.clone(),
+                    Cell::Number(x) if x.fract() == 0.0 => int.clone(),
+                    Cell::Number(_) => dec.clone(),
+                    _ => label.clone(),
+                };
+                if bold {
+                    f = f.set_bold();
+                }
+                match cell {
+                    Cell::Empty => {
+                        ws.write_blank(r, c as u16, &f)?;
+                    }
+                    Cell::Text(s) => write_text(ws, r, c as u16, s, Some(&f))?,
+                    Cell::Number(x) => {
+                        ws.write_number_with_format(r, c as u16, *x, &f)?;
+                    }
+                }
+            }
+            Ok(())
+        };
+    let mut r = header + 1;
+    for row in &t.table.rows {
+        write_row(ws, r, row, false).map_err(err)?;
+        r += 1;
+    }
+    if let Some(total) = t.total {
+        write_row(ws, r, total, true).map_err(err)?;
+        r += 1;
+    }
+    r += 1;
+    for note in t.notes {
+        write_text(ws, r, 0, note, Some(&muted)).map_err(err)?;
+        r += 1;
+    }
+    ws.set_freeze_panes(header + 1, 1).map_err(err)?;
+    wb.save_to_buffer().map_err(err)
+}
+
 /// What a data-entry template holds.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Template {

@@ -353,7 +353,23 @@ pub static WORK: &[(&str, &str, &str)] = &[];
 // ----------------------------------------------------------------------
 
 // The words of the unit picker, error pages and analytics.
-pub static PICKER: &[(&str, &str, &str)] = &[];
+pub static PICKER: &[(&str, &str, &str)] = &[
+    ("picker.placeholder", "Gõ tên hoặc mã đơn vị", "Type a unit's name or code"),
+    ("picker.none", "Không tìm thấy đơn vị nào", "No unit found"),
+    ("picker.unit", "Đơn vị", "Unit"),
+    ("picker.total", "Tổng cộng", "Total"),
+    ("picker.see_at", "Xem tại ngày", "As on"),
+    ("picker.parent", "Trực thuộc", "Part of"),
+    ("picker.export", "Tải số liệu về", "Download values"),
+    ("picker.export_hint", "Số liệu của một biểu, dưới một đơn vị, trong một giai đoạn: CSV dạng dài (cho máy) hoặc DHIS2 JSON.", "A form's values under a unit over a range: long CSV (for programs) or DHIS2 JSON."),
+    ("picker.form", "Biểu", "Form"),
+    ("picker.format", "Định dạng", "Format"),
+    ("picker.download", "Tải về", "Download"),
+    ("picker.template", "Tải biểu mẫu Excel để nhập", "Download the Excel template to fill in"),
+    ("picker.period", "Kỳ báo cáo", "Period"),
+    ("picker.password_again", "Xin nhập lại mật khẩu (mật khẩu không được giữ lại).", "Please type the password again (it is not kept)."),
+    ("picker.charts", "Biểu đồ theo từng chỉ tiêu", "A chart for each indicator"),
+];
 
 // ----------------------------------------------------------------------
 

@@ -32,6 +32,7 @@ pub fn routes(upload_limit: usize) -> Router<AppState> {
         .route("/static/{file}", get(static_file))
         .route("/don-vi", get(units::pages::browser))
         .route("/don-vi/tim", get(units::pages::search_results))
+        .route("/don-vi/chon", get(units::pages::pick))
         .route("/don-vi/{code}", get(units::pages::show))
         .route("/don-vi/{code}/khu-dan-cu", post(units::pages::add_area))
         .route("/don-vi/{code}/to-chuc", post(units::pages::add_org))
@@ -138,6 +139,7 @@ pub fn routes(upload_limit: usize) -> Router<AppState> {
         .route("/phan-tich", get(statistics::analysis::page))
         .route("/phan-tich.csv", get(statistics::analysis::csv))
         .route("/phan-tich.xlsx", get(statistics::analysis::xlsx))
+        .route("/tai-ve/so-lieu", get(statistics::files::export_chosen))
         .route(
             "/tai-ve/so-lieu/{form}/{unit}",
             get(statistics::files::export),

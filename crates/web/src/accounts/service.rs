@@ -189,3 +189,19 @@ pub async fn remove_grant(state: &AppState, actor: &Actor, grant_id: i64) -> Res
     users::remove_grant(&state.db, &actor.who(), grant_id).await?;
     Ok(user_id)
 }
+
+/// The unit code of a form's unit field (a name or a code typed, or the
+/// code the picker kept), at the date given or today.
+pub async fn resolve_form_unit(
+    state: &AppState,
+    text: &str,
+    picked: &str,
+    at: Option<&str>,
+) -> Result<String, Failure> {
+    let at = date_or_today(at)?;
+    Ok(
+        crate::units::service::resolve_unit(state, text, Some(picked), at)
+            .await?
+            .code,
+    )
+}

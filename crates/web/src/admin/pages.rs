@@ -62,11 +62,26 @@ fn user_row(c: &Chrome, u: antq_storage::accounts::users::User) -> UserRow {
     }
 }
 
+/// The roles from the least privileged (the default of a form) to the most.
 fn roles(c: &Chrome) -> Vec<(&'static str, &'static str)> {
-    Role::ALL
+    [Role::Viewer, Role::Front, Role::Police, Role::Admin]
         .iter()
         .map(|r| (r.as_str(), c.role_label(*r)))
         .collect()
+}
+
+/// The role a new user or grant starts with: the least privileged.
+pub const DEFAULT_ROLE: Role = Role::Viewer;
+
+/// What the create-user form shows: empty, or what was typed before an error
+/// (never the password).
+#[derive(Default)]
+pub struct UserFormView {
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub error: String,
+    pub errors: Vec<String>,
 }
 
 #[derive(Template)]
@@ -75,6 +90,49 @@ struct UsersPage {
     c: Chrome,
     users: Vec<UserRow>,
     roles: Vec<(&'static str, &'static str)>,
+    form: UserFormView,
+    picker: crate::units::pages::UnitPicker,
+}
+
+async fn users_page(
+    state: &AppState,
+    c: Chrome,
+    actor: &antq_storage::accounts::access::Actor,
+    form: UserFormView,
+    typed_unit: Option<(&str, &str)>,
+) -> PageResult<Response> {
+    let list = crate::accounts::service::list_users(state, actor).await?;
+    let picker = match typed_unit {
+        Some((text, code)) => {
+            crate::units::pages::UnitPicker::new(&c, "unit", "new-user-unit", c.t("picker.unit"))
+                .typed(text, code)
+        }
+        None => {
+            crate::units::pages::UnitPicker::own(
+                state,
+                &c,
+                actor,
+                "unit",
+                "new-user-unit",
+                c.t("picker.unit"),
+            )
+            .await?
+        }
+    };
+    render(UsersPage {
+        users: list.into_iter().map(|u| user_row(&c, u)).collect(),
+        roles: roles(&c),
+        form: UserFormView {
+            role: if form.role.is_empty() {
+                DEFAULT_ROLE.as_str().to_string()
+            } else {
+                form.role
+            },
+            ..form
+        },
+        picker,
+        c,
+    })
 }
 
 pub async fn users(
@@ -82,45 +140,86 @@ pub async fn users(
     c: Chrome,
     PageUser(ctx): PageUser,
 ) -> PageResult<Response> {
-    let list = crate::accounts::service::list_users(&state, &ctx.actor).await?;
-    render(UsersPage {
-        users: list.into_iter().map(|u| user_row(&c, u)).collect(),
-        roles: roles(&c),
-        c,
-    })
+    users_page(&state, c, &ctx.actor, UserFormView::default(), None).await
 }
 
 #[derive(Deserialize)]
 pub struct NewUserForm {
+    #[serde(default)]
     username: String,
     #[serde(default)]
     display_name: String,
+    #[serde(default)]
     password: String,
+    #[serde(default)]
     role: String,
+    #[serde(default)]
     unit: String,
+    #[serde(default)]
+    unit_pick: String,
 }
 
+/// Create a user; on an error the form comes back with what was typed
+/// (except the password) and the message, under 422.
 pub async fn create_user(
     State(state): State<AppState>,
+    c: Chrome,
     PageUser(ctx): PageUser,
     Form(f): Form<NewUserForm>,
-) -> Response {
-    let result = crate::accounts::service::create_user(
+) -> PageResult<Response> {
+    let result = match crate::accounts::service::resolve_form_unit(
         &state,
-        &ctx.actor,
-        UserForm {
-            username: &f.username,
-            display_name: &f.display_name,
-            password: &f.password,
-            role: &f.role,
-            unit_code: &f.unit,
-            unit_at: None,
-        },
+        &f.unit,
+        &f.unit_pick,
+        None,
     )
-    .await;
+    .await
+    {
+        Ok(code) => {
+            crate::accounts::service::create_user(
+                &state,
+                &ctx.actor,
+                UserForm {
+                    username: &f.username,
+                    display_name: &f.display_name,
+                    password: &f.password,
+                    role: &f.role,
+                    unit_code: &code,
+                    unit_at: None,
+                },
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    };
     match result {
-        Ok(id) => crate::pages::done(&format!("/quan-tri/nguoi-dung/{id}"), "msg.created"),
-        Err(e) => crate::pages::failed("/quan-tri/nguoi-dung", e),
+        Ok(id) => Ok(crate::pages::done(
+            &format!("/quan-tri/nguoi-dung/{id}"),
+            "msg.created",
+        )),
+        Err(e) => {
+            let status = e.status;
+            let mut res = users_page(
+                &state,
+                c,
+                &ctx.actor,
+                UserFormView {
+                    username: f.username.clone(),
+                    display_name: f.display_name.clone(),
+                    role: f.role.clone(),
+                    error: crate::error::capitalised(&e.message),
+                    errors: crate::pages::error_lines(&e.errors),
+                },
+                Some((&f.unit, &f.unit_pick)),
+            )
+            .await?;
+            *res.status_mut() = if status.is_client_error() {
+                status
+            } else {
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY
+            };
+            Ok(res)
+        }
     }
 }
 
@@ -131,6 +230,52 @@ struct UserPage {
     user: UserRow,
     roles: Vec<(&'static str, &'static str)>,
     is_self: bool,
+    picker: crate::units::pages::UnitPicker,
+    /// The grant form: the role and date chosen, an error.
+    grant_role: String,
+    grant_at: String,
+    error: String,
+    errors: Vec<String>,
+}
+
+async fn user_page(
+    state: &AppState,
+    c: Chrome,
+    actor: &antq_storage::accounts::access::Actor,
+    id: i64,
+    typed: Option<(&GrantForm, crate::error::Failure)>,
+) -> PageResult<Response> {
+    let u = crate::accounts::service::get_user(state, actor, id).await?;
+    let label = c.t("picker.unit");
+    let (picker, grant_role, grant_at, error, errors) = match typed {
+        Some((f, e)) => (
+            crate::units::pages::UnitPicker::new(&c, "unit", "grant-unit", label)
+                .typed(&f.unit, &f.unit_pick),
+            f.role.clone(),
+            f.at.clone().unwrap_or_default(),
+            crate::error::capitalised(&e.message),
+            crate::pages::error_lines(&e.errors),
+        ),
+        None => (
+            crate::units::pages::UnitPicker::own(state, &c, actor, "unit", "grant-unit", label)
+                .await?,
+            DEFAULT_ROLE.as_str().to_string(),
+            String::new(),
+            String::new(),
+            Vec::new(),
+        ),
+    };
+    render(UserPage {
+        user: user_row(&c, u),
+        roles: roles(&c),
+        is_self: id == actor.user_id,
+        picker,
+        grant_role,
+        grant_at,
+        error,
+        errors,
+        c,
+    })
 }
 
 pub async fn user(
@@ -139,13 +284,7 @@ pub async fn user(
     PageUser(ctx): PageUser,
     Path(id): Path<i64>,
 ) -> PageResult<Response> {
-    let u = crate::accounts::service::get_user(&state, &ctx.actor, id).await?;
-    render(UserPage {
-        user: user_row(&c, u),
-        roles: roles(&c),
-        is_self: id == ctx.actor.user_id,
-        c,
-    })
+    user_page(&state, c, &ctx.actor, id, None).await
 }
 
 pub async fn disable_user(
@@ -178,29 +317,55 @@ pub async fn enable_user(
 
 #[derive(Deserialize)]
 pub struct GrantForm {
+    #[serde(default)]
     role: String,
+    #[serde(default)]
     unit: String,
+    #[serde(default)]
+    unit_pick: String,
     #[serde(default)]
     at: Option<String>,
 }
 
+/// Add a grant; on an error the user's page comes back with the form as
+/// typed and the message, under 422.
 pub async fn add_grant(
     State(state): State<AppState>,
+    c: Chrome,
     PageUser(ctx): PageUser,
     Path(id): Path<i64>,
     Form(f): Form<GrantForm>,
-) -> Response {
-    let to = format!("/quan-tri/nguoi-dung/{id}");
-    let result = crate::accounts::service::add_grant(
+) -> PageResult<Response> {
+    let at = f.at.as_deref().filter(|a| !a.trim().is_empty());
+    let result = match crate::accounts::service::resolve_form_unit(
         &state,
-        &ctx.actor,
-        id,
-        &f.role,
         &f.unit,
-        f.at.as_deref(),
+        &f.unit_pick,
+        at,
     )
-    .await;
-    outcome(result, &to, "msg.saved", &to)
+    .await
+    {
+        Ok(code) => {
+            crate::accounts::service::add_grant(&state, &ctx.actor, id, &f.role, &code, at).await
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(_) => Ok(crate::pages::done(
+            &format!("/quan-tri/nguoi-dung/{id}"),
+            "msg.saved",
+        )),
+        Err(e) => {
+            let status = if e.status.is_client_error() {
+                e.status
+            } else {
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY
+            };
+            let mut res = user_page(&state, c, &ctx.actor, id, Some((&f, e))).await?;
+            *res.status_mut() = status;
+            Ok(res)
+        }
+    }
 }
 
 pub async fn remove_grant(
@@ -236,11 +401,20 @@ struct LineagePage {
     /// Predecessors, then successors, each with its heading.
     sections: Vec<(&'static str, Vec<LinkEdit>)>,
     shares: Vec<(&'static str, &'static str)>,
+    lookup: crate::units::pages::UnitPicker,
+    predecessor: crate::units::pages::UnitPicker,
+    successor: crate::units::pages::UnitPicker,
+    /// The add form as typed (after an error) or its defaults.
+    add: NewLinkForm,
+    add_open: bool,
+    error: String,
+    errors: Vec<String>,
 }
 
 #[derive(Deserialize, Default)]
 pub struct LineageParams {
     code: Option<String>,
+    code_pick: Option<String>,
     at: Option<String>,
 }
 
@@ -250,13 +424,29 @@ pub async fn lineage(
     PageUser(ctx): PageUser,
     Query(p): Query<LineageParams>,
 ) -> PageResult<Response> {
-    crate::accounts::service::require_some_admin(&ctx.actor)?;
+    lineage_page(&state, c, &ctx.actor, p, None).await
+}
+
+async fn lineage_page(
+    state: &AppState,
+    c: Chrome,
+    actor: &antq_storage::accounts::access::Actor,
+    p: LineageParams,
+    typed: Option<(NewLinkForm, crate::error::Failure)>,
+) -> PageResult<Response> {
+    crate::accounts::service::require_some_admin(actor)?;
     let at = crate::units::service::date_or_today(p.at.as_deref())?;
-    let code = p.code.unwrap_or_default().trim().to_string();
+    let text = p.code.unwrap_or_default().trim().to_string();
+    let pick = p.code_pick.unwrap_or_default();
     let mut found = None;
+    let mut code = String::new();
     let (mut predecessors, mut successors) = (Vec::new(), Vec::new());
-    if !code.is_empty() {
-        let unit = crate::units::service::unit_at(&state, &code, at).await?;
+    let mut lookup =
+        crate::units::pages::UnitPicker::new(&c, "code", "lineage-code", c.t("picker.unit"))
+            .at(&dates::iso(at));
+    if !text.is_empty() || !pick.is_empty() {
+        let unit = crate::units::service::resolve_unit(state, &text, Some(&pick), at).await?;
+        code = unit.code.clone();
         let edit = |l: &units::Linked| LinkEdit {
             id: l.link_id,
             other_code: l.code.clone(),
@@ -288,6 +478,8 @@ pub async fn lineage(
             level_label(&c, unit.level).to_string(),
             validity_text(&c, unit.valid_from.as_deref(), unit.valid_to.as_deref()),
         ));
+        let described = crate::units::service::describe(state, &[unit], at).await?;
+        lookup = lookup.with(described.first());
     }
     let shares = [Share::Whole, Share::PartPrimary, Share::Part]
         .iter()
@@ -302,6 +494,45 @@ pub async fn lineage(
             )
         })
         .collect();
+    let (add, add_open, error, errors) = match typed {
+        Some((f, e)) => (
+            f,
+            true,
+            crate::error::capitalised(&e.message),
+            crate::pages::error_lines(&e.errors),
+        ),
+        None => (
+            NewLinkForm {
+                predecessor: String::new(),
+                predecessor_pick: String::new(),
+                predecessor_date: "2025-06-30".into(),
+                successor: found.as_ref().map(|f| f.0.clone()).unwrap_or_default(),
+                successor_pick: code.clone(),
+                successor_date: "2025-07-01".into(),
+                share: Share::Whole.as_str().into(),
+                note: None,
+            },
+            false,
+            String::new(),
+            Vec::new(),
+        ),
+    };
+    let predecessor = crate::units::pages::UnitPicker::new(
+        &c,
+        "predecessor",
+        "link-predecessor",
+        c.t("lineage.predecessor"),
+    )
+    .typed(&add.predecessor, &add.predecessor_pick)
+    .at(&add.predecessor_date);
+    let successor = crate::units::pages::UnitPicker::new(
+        &c,
+        "successor",
+        "link-successor",
+        c.t("lineage.successor"),
+    )
+    .typed(&add.successor, &add.successor_pick)
+    .at(&add.successor_date);
     render(LineagePage {
         code,
         at: dates::iso(at),
@@ -311,43 +542,105 @@ pub async fn lineage(
             (c.t("units.successors"), successors),
         ],
         shares,
+        lookup,
+        predecessor,
+        successor,
+        add,
+        add_open,
+        error,
+        errors,
         c,
     })
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 pub struct NewLinkForm {
+    #[serde(default)]
     predecessor: String,
+    #[serde(default)]
+    predecessor_pick: String,
+    #[serde(default)]
     predecessor_date: String,
+    #[serde(default)]
     successor: String,
+    #[serde(default)]
+    successor_pick: String,
+    #[serde(default)]
     successor_date: String,
+    #[serde(default)]
     share: String,
     #[serde(default)]
     note: Option<String>,
 }
 
+/// Add a lineage link; on an error the page comes back with the form as
+/// typed and the message, under 422.
 pub async fn add_link(
     State(state): State<AppState>,
+    c: Chrome,
     PageUser(ctx): PageUser,
     Form(f): Form<NewLinkForm>,
-) -> Response {
-    let result = crate::units::service::add_link(
-        &state,
-        &ctx.actor,
-        (&f.predecessor, &f.predecessor_date),
-        (&f.successor, &f.successor_date),
-        &f.share,
-        f.note,
-    )
-    .await;
-    let to = match antq_core::units::UnitCode::parse(&f.successor) {
-        Ok(code) => match dates::parse_date(&f.successor_date) {
-            Ok(d) => format!("/quan-tri/ke-thua?code={code}&at={}", dates::iso(d)),
-            Err(_) => format!("/quan-tri/ke-thua?code={code}"),
-        },
-        Err(_) => "/quan-tri/ke-thua".to_string(),
+) -> PageResult<Response> {
+    let resolve = |text: String, pick: String, date: String| {
+        let state = state.clone();
+        async move {
+            let at = dates::parse_input_date(&date)?;
+            crate::units::service::resolve_unit(&state, &text, Some(&pick), at)
+                .await
+                .map(|u| u.code)
+        }
     };
-    outcome(result, &to, "msg.created", &to)
+    let result = async {
+        let pred = resolve(
+            f.predecessor.clone(),
+            f.predecessor_pick.clone(),
+            f.predecessor_date.clone(),
+        )
+        .await?;
+        let succ = resolve(
+            f.successor.clone(),
+            f.successor_pick.clone(),
+            f.successor_date.clone(),
+        )
+        .await?;
+        let id = crate::units::service::add_link(
+            &state,
+            &ctx.actor,
+            (&pred, &f.predecessor_date),
+            (&succ, &f.successor_date),
+            &f.share,
+            f.note.clone().filter(|n| !n.trim().is_empty()),
+        )
+        .await?;
+        Ok::<_, crate::error::Failure>((id, succ))
+    }
+    .await;
+    match result {
+        Ok((_, succ)) => {
+            let to = match dates::parse_input_date(&f.successor_date) {
+                Ok(d) => format!("/quan-tri/ke-thua?code={succ}&at={}", dates::iso(d)),
+                Err(_) => format!("/quan-tri/ke-thua?code={succ}"),
+            };
+            Ok(crate::pages::done(&to, "msg.created"))
+        }
+        Err(e) => {
+            let status = if e.status.is_client_error() {
+                e.status
+            } else {
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY
+            };
+            let mut res = lineage_page(
+                &state,
+                c,
+                &ctx.actor,
+                LineageParams::default(),
+                Some((f, e)),
+            )
+            .await?;
+            *res.status_mut() = status;
+            Ok(res)
+        }
+    }
 }
 
 #[derive(Deserialize)]

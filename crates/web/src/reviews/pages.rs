@@ -113,6 +113,9 @@ pub fn review_html(r: &antq_storage::reviews::Review) -> Result<String, askama::
 struct ListPage {
     c: Chrome,
     rows: Vec<(i64, String, String, String, String, String)>,
+    /// The create form's unit (the user's own by default) and year.
+    picker: crate::units::pages::UnitPicker,
+    year: String,
 }
 
 fn owner_label(c: &Chrome, o: antq_core::reviews::Owner) -> &'static str {
@@ -142,12 +145,29 @@ pub async fn list(
             )
         })
         .collect();
-    render(ListPage { rows, c })
+    let picker = crate::units::pages::UnitPicker::own(
+        &state,
+        &c,
+        &ctx.actor,
+        "unit",
+        "review-unit",
+        c.t("picker.unit"),
+    )
+    .await?;
+    let year = crate::statistics::analysis::current_reporting_year().to_string();
+    render(ListPage {
+        rows,
+        picker,
+        year,
+        c,
+    })
 }
 
 #[derive(Deserialize)]
 pub struct NewForm {
     unit: String,
+    #[serde(default)]
+    unit_pick: String,
     from: String,
     #[serde(default)]
     to: String,
@@ -164,11 +184,26 @@ pub async fn create(
     FormBody(f): FormBody<NewForm>,
 ) -> Response {
     let to = f.to.trim();
+    // The unit as picked or typed: a code goes on as it is (the review
+    // takes it at its own date); a name is looked up at the review's date.
+    let unit = match crate::units::service::code_of_field(
+        &state,
+        &f.unit,
+        &f.unit_pick,
+        &f.at,
+        &f.from,
+        to,
+    )
+    .await
+    {
+        Ok(code) => code,
+        Err(e) => return crate::pages::failed("/bao-cao", e),
+    };
     let result = reviews::create(
         &state.db,
         Some(&ctx.actor),
         ReviewParams {
-            unit: &f.unit,
+            unit: &unit,
             at: Some(&f.at),
             from: &f.from,
             to: (!to.is_empty()).then_some(to),

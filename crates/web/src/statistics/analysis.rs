@@ -33,7 +33,7 @@ pub struct PivotRow {
 struct AnalysisPage {
     c: Chrome,
     choices: Vec<Choice>,
-    unit: String,
+    picker: crate::units::pages::UnitPicker,
     from: String,
     to: String,
     by: String,
@@ -43,16 +43,32 @@ struct AnalysisPage {
     heading: String,
     columns: Vec<String>,
     rows: Vec<PivotRow>,
-    chart: String,
+    total: Option<PivotRow>,
+    charts: Vec<String>,
     query: String,
     notes: Vec<String>,
     error: String,
+    error_list: Vec<String>,
 }
 
 struct Params {
     raw: Vec<(String, String)>,
     rollup: RollupParams,
+    /// The unit as typed (a name or a code) and the code the picker kept.
+    unit_text: String,
+    unit_pick: String,
     has_query: bool,
+}
+
+/// The reporting year that contains today (15/12 of the year before → 14/12).
+pub fn current_reporting_year() -> i32 {
+    use chrono::Datelike as _;
+    let today = antq_core::dates::today();
+    if today.month() == 12 && today.day() >= 15 {
+        today.year() + 1
+    } else {
+        today.year()
+    }
 }
 
 /// Read the page's query. A parameter with a control character (a newline,
@@ -79,18 +95,22 @@ fn params(raw: Vec<(String, String)>) -> Result<Params, Failure> {
         .filter(|(k, _)| k == "i")
         .map(|(_, v)| v.clone())
         .collect();
-    let has_query = get("unit").is_some();
+    let has_query = get("unit").is_some() || get("unit_pick").is_some();
+    let year = current_reporting_year();
     Ok(Params {
+        unit_text: get("unit").unwrap_or_default(),
+        unit_pick: get("unit_pick").unwrap_or_default(),
         rollup: RollupParams {
             indicators: if indicators.is_empty() {
                 "tt_buoi,tt_luot".into()
             } else {
                 indicators.join(",")
             },
-            unit: get("unit").unwrap_or_else(|| "11".into()),
+            // Resolved from `unit_text` and `unit_pick` before use.
+            unit: String::new(),
             at: get("at"),
-            from: get("from").unwrap_or_else(|| "2013".into()),
-            to: get("to").or_else(|| Some("2023".into())),
+            from: get("from").unwrap_or_else(|| (year - 4).to_string()),
+            to: get("to").or_else(|| Some(year.to_string())),
             by: Some(get("by").unwrap_or_else(|| "year".into())),
             map: get("map"),
             approved_only: get("approved_only").map(|v| v == "1" || v == "true"),
@@ -112,13 +132,39 @@ fn number(x: f64, ratio: bool) -> String {
 
 /// A rollup laid out as a table, and what names its downloads.
 struct Pivot {
+    /// The machine table (period codes, plain numbers): the CSV.
     table: Table,
+    /// The rows' labels for people: periods in words, unit names.
+    labels: Vec<String>,
+    /// The sum of each column where a sum means something (flows; stocks
+    /// across units), else `None`.
+    total: Vec<Option<f64>>,
+    /// For each indicator: a percentage?
+    percent: Vec<bool>,
+    /// "Tỉnh Điện Biên · Giai đoạn 2022 – 2026".
+    title: String,
     notes: Vec<String>,
     approved_only: bool,
-    chart: String,
+    /// One chart per indicator (small multiples).
+    charts: Vec<String>,
     /// The unit's code and the range as parsed (never the raw query).
     unit_code: String,
+    unit_name: String,
     range: antq_core::periods::YearRange,
+}
+
+/// A period code in words ("2026S1" → "6 tháng đầu năm 2026"); a range
+/// ("2013..2023") as "Giai đoạn 2013 – 2023".
+pub fn period_words(code: &str) -> String {
+    if let Ok(p) = antq_core::periods::Period::parse(code) {
+        return p.words_vi();
+    }
+    match code.split_once("..") {
+        Some((a, b)) => antq_core::periods::YearRange::parse(a, Some(b))
+            .map(|r| r.words_vi())
+            .unwrap_or_else(|_| code.to_string()),
+        None => code.to_string(),
+    }
 }
 
 /// The rollup as a table: one row per group, one column per indicator.
@@ -147,7 +193,9 @@ async fn pivot(
             .or_insert(row.unit_name.as_str());
     }
     let name_of = |unit: &str| unit_names.get(unit).copied().unwrap_or_default();
-    let by_child = p.by.as_deref() == Some("child");
+    let by = p.by.as_deref().unwrap_or("year");
+    let by_child = by == "child";
+    let by_child_year = by == "child_year";
     if by_child {
         groups.sort_by(|a, b| antq_core::text::compare(name_of(a.1), name_of(b.1)));
     }
@@ -155,47 +203,79 @@ async fn pivot(
         Lang::Vi => format!("{} ({})", i.name_vi, i.unit),
         Lang::En => format!("{} ({})", i.name_en, i.unit),
     };
+    let first_heading = match (by_child || by_child_year, lang) {
+        (true, Lang::Vi) => "Đơn vị",
+        (true, Lang::En) => "Unit",
+        (false, Lang::Vi) => "Kỳ",
+        (false, Lang::En) => "Period",
+    };
+    let title = format!("{} · {}", r.unit.name, r.range.words_vi());
     let mut table = Table {
-        title: format!("{} · {}", r.unit.name, r.range.code()),
-        headers: std::iter::once(if by_child {
-            "Đơn vị".to_string()
-        } else {
-            "Kỳ".to_string()
-        })
-        .chain(r.indicators.iter().map(name))
-        .collect(),
+        title: title.clone(),
+        headers: std::iter::once(first_heading.to_string())
+            .chain(r.indicators.iter().map(name))
+            .collect(),
         rows: Vec::new(),
     };
-    let mut chart_labels = Vec::new();
-    let mut chart_values = Vec::new();
+    let percent: Vec<bool> = r
+        .indicators
+        .iter()
+        .map(|i| i.aggregation == Aggregation::Ratio)
+        .collect();
+    // A sum means something for flows, and for stocks across units.
+    let summable: Vec<bool> = r
+        .indicators
+        .iter()
+        .map(|i| match i.aggregation {
+            Aggregation::Sum => true,
+            Aggregation::Latest => by_child,
+            Aggregation::Ratio | Aggregation::Distinct => false,
+        })
+        .collect();
+    let mut total: Vec<Option<f64>> = summable.iter().map(|s| s.then_some(0.0)).collect();
+    let mut labels = Vec::new();
+    let mut series: Vec<Vec<f64>> = vec![Vec::new(); r.indicators.len()];
     for (period, unit) in &groups {
-        let label = if by_child {
-            name_of(unit).to_string()
+        let (code_label, label) = if by_child {
+            (name_of(unit).to_string(), name_of(unit).to_string())
+        } else if by_child_year {
+            (
+                format!("{} {period}", name_of(unit)),
+                format!("{}, {}", name_of(unit), period_words(period)),
+            )
         } else {
-            period.to_string()
+            (period.to_string(), period_words(period))
         };
-        let mut cells = vec![Cell::Text(label.clone())];
+        let mut cells = vec![Cell::Text(code_label)];
         for (n, ind) in r.indicators.iter().enumerate() {
             let v = cell
                 .get(&(*period, *unit, ind.code.as_str()))
                 .copied()
                 .flatten();
             cells.push(Cell::from(v));
-            if n == 0 {
-                chart_labels.push(label.clone());
-                chart_values.push(v.unwrap_or(0.0));
+            series[n].push(v.unwrap_or(0.0));
+            if let (Some(t), Some(v)) = (total[n].as_mut(), v) {
+                *t += v;
             }
         }
+        labels.push(label);
         table.rows.push(cells);
     }
-    let unit_of_first = r
-        .indicators
-        .first()
-        .map(|i| i.unit.clone())
-        .unwrap_or_default();
-    let chart_title = r.indicators.first().map(name).unwrap_or_default();
-    let chart =
-        antq_office::chart::bars(&chart_title, &chart_labels, &chart_values, &unit_of_first);
+    let charts = if by_child_year {
+        Vec::new()
+    } else {
+        r.indicators
+            .iter()
+            .zip(&series)
+            .map(|(i, values)| {
+                let short: Vec<String> = labels
+                    .iter()
+                    .map(|l| l.strip_prefix("Năm ").unwrap_or(l).to_string())
+                    .collect();
+                antq_office::chart::bars(&name(i), &short, values, &i.unit)
+            })
+            .collect()
+    };
     let mut notes = vec![format!(
         "{} · {}",
         if r.approved_only {
@@ -219,6 +299,7 @@ async fn pivot(
             .get(row.indicator.as_str())
             .copied()
             .unwrap_or_default();
+        let when = period_words(&row.period);
         if let Some(q) = row.qualifier {
             let word = match q {
                 Qualifier::MoreThan => "hơn",
@@ -227,20 +308,17 @@ async fn pivot(
                 Qualifier::Exact => "",
             };
             notes.push(format!(
-                "{label}, {}: số liệu gốc có giá trị ước lượng ({word})",
-                row.period
+                "{label}, {when}: số liệu gốc có giá trị ước lượng ({word})"
             ));
         }
         if row.flags.iter().any(|f| f == "includes_split_units") {
             notes.push(format!(
-                "{label}, {}: gồm số liệu của đơn vị bị chia tách năm 2025",
-                row.period
+                "{label}, {when}: gồm số liệu của đơn vị bị chia tách năm 2025"
             ));
         }
         if row.unapproved > 0.0 {
             notes.push(format!(
-                "{label}, {}: {} chưa được duyệt",
-                row.period,
+                "{label}, {when}: {} chưa được duyệt",
                 number(row.unapproved, false)
             ));
         }
@@ -248,12 +326,34 @@ async fn pivot(
     notes.dedup();
     Ok(Pivot {
         table,
+        labels,
+        total,
+        percent,
+        title,
         notes,
         approved_only: r.approved_only,
-        chart,
+        charts,
         unit_code: r.unit.code.clone(),
+        unit_name: r.unit.name.clone(),
         range: r.range,
     })
+}
+
+/// The unit of the query, from what was typed or picked.
+async fn resolve(state: &AppState, p: &mut Params) -> Result<(), Failure> {
+    let at = crate::units::service::date_or_today(p.rollup.at.as_deref())?;
+    let unit =
+        crate::units::service::resolve_unit(state, &p.unit_text, Some(p.unit_pick.as_str()), at)
+            .await?;
+    p.rollup.unit = unit.code;
+    Ok(())
+}
+
+fn shown(x: Option<f64>, percent: bool) -> String {
+    match x {
+        Some(x) => number(x, percent),
+        None => "–".to_string(),
+    }
 }
 
 pub async fn page(
@@ -262,15 +362,12 @@ pub async fn page(
     PageUser(ctx): PageUser,
     Query(raw): Query<Vec<(String, String)>>,
 ) -> PageResult<Response> {
-    let p = params(raw)?;
+    let mut p = params(raw)?;
     let catalogue = antq_storage::statistics::catalogue::indicators(&state.db).await?;
     let mut chosen_set = HashSet::new();
-    let chosen: Vec<&str> = p
-        .rollup
-        .indicators
-        .split(',')
-        .filter(|c| chosen_set.insert(*c))
-        .collect();
+    for code in p.rollup.indicators.split(',') {
+        chosen_set.insert(code.to_string());
+    }
     let choices = catalogue
         .iter()
         .map(|i| Choice {
@@ -283,78 +380,97 @@ pub async fn page(
             checked: chosen_set.contains(i.code.as_str()),
         })
         .collect();
-    let ratio: Vec<bool> = chosen
-        .iter()
-        .map(|code| {
-            catalogue
-                .iter()
-                .any(|i| i.code == *code && i.aggregation == Aggregation::Ratio)
-        })
-        .collect();
+    let label = c.t("picker.unit");
+    let mut picker = if p.has_query {
+        crate::units::pages::UnitPicker::new(&c, "unit", "unit", label)
+            .typed(&p.unit_text, &p.unit_pick)
+    } else {
+        crate::units::pages::UnitPicker::own(&state, &c, &ctx.actor, "unit", "unit", label).await?
+    };
     let mut approved_only = p.rollup.approved_only.unwrap_or(true);
-    // A refused request (too large, unknown indicator, no access) still
-    // shows the page with its message, under the error's status.
+    // A refused request (too large, unknown indicator, no access, a unit
+    // name several units share) still shows the page with its message,
+    // under the error's status.
     let mut status = axum::http::StatusCode::OK;
-    let (heading, columns, rows, chart, notes, error) = if p.has_query {
-        match pivot(&state, &ctx.actor, &p.rollup, c.lang).await {
-            Ok(Pivot {
-                table,
-                notes,
-                approved_only: approved,
-                chart,
-                ..
-            }) => {
-                approved_only = approved;
-                (
-                    table.title.clone(),
-                    table.headers.clone(),
-                    table
-                        .rows
-                        .iter()
-                        .map(|r| PivotRow {
-                            label: match &r[0] {
-                                Cell::Text(t) => t.clone(),
-                                _ => String::new(),
-                            },
-                            cells: r[1..]
-                                .iter()
-                                .enumerate()
-                                .map(|(n, cell)| match cell {
-                                    Cell::Number(x) => {
-                                        number(*x, ratio.get(n).copied().unwrap_or(false))
-                                    }
-                                    _ => "–".to_string(),
-                                })
-                                .collect(),
-                        })
-                        .collect(),
-                    chart,
-                    notes,
-                    String::new(),
+    let mut view = (
+        String::new(),
+        Vec::new(),
+        Vec::new(),
+        None,
+        Vec::new(),
+        Vec::new(),
+    );
+    let mut error = String::new();
+    let mut error_list = Vec::new();
+    if p.has_query {
+        let result = match resolve(&state, &mut p).await {
+            Ok(()) => pivot(&state, &ctx.actor, &p.rollup, c.lang).await,
+            Err(e) => Err(e),
+        };
+        match result {
+            Ok(pv) => {
+                approved_only = pv.approved_only;
+                if let Ok(u) = crate::units::service::unit_at(
+                    &state,
+                    &pv.unit_code,
+                    crate::units::service::date_or_today(p.rollup.at.as_deref())?,
                 )
+                .await
+                {
+                    let at = crate::units::service::date_or_today(p.rollup.at.as_deref())?;
+                    if let Some(o) = crate::units::service::describe(&state, &[u], at)
+                        .await?
+                        .first()
+                    {
+                        picker = picker.with(Some(o));
+                    }
+                }
+                let rows = pv
+                    .table
+                    .rows
+                    .iter()
+                    .zip(&pv.labels)
+                    .map(|(r, label)| PivotRow {
+                        label: label.clone(),
+                        cells: r[1..]
+                            .iter()
+                            .enumerate()
+                            .map(|(n, cell)| match cell {
+                                Cell::Number(x) => {
+                                    number(*x, pv.percent.get(n).copied().unwrap_or(false))
+                                }
+                                _ => "–".to_string(),
+                            })
+                            .collect(),
+                    })
+                    .collect();
+                let total = (!pv.table.rows.is_empty() && pv.total.iter().any(Option::is_some))
+                    .then(|| PivotRow {
+                        label: c.t("picker.total").to_string(),
+                        cells: pv
+                            .total
+                            .iter()
+                            .zip(&pv.percent)
+                            .map(|(t, pct)| shown(*t, *pct))
+                            .collect(),
+                    });
+                view = (
+                    pv.title.clone(),
+                    pv.table.headers.clone(),
+                    rows,
+                    total,
+                    pv.charts,
+                    pv.notes,
+                );
             }
             Err(e) => {
                 status = e.status;
-                (
-                    String::new(),
-                    Vec::new(),
-                    Vec::new(),
-                    String::new(),
-                    Vec::new(),
-                    e.message,
-                )
+                error = crate::error::capitalised(&e.message);
+                error_list = e.errors;
             }
         }
-    } else {
-        (
-            String::new(),
-            Vec::new(),
-            Vec::new(),
-            String::new(),
-            Vec::new(),
-            String::new(),
-        )
-    };
+    }
+    let (heading, columns, rows, total, charts, notes) = view;
     let query = p
         .raw
         .iter()
@@ -369,7 +485,7 @@ pub async fn page(
         .join("&amp;");
     let mut res = render(AnalysisPage {
         choices,
-        unit: p.rollup.unit.clone(),
+        picker,
         from: p.rollup.from.clone(),
         to: p.rollup.to.clone().unwrap_or_default(),
         by: p.rollup.by.clone().unwrap_or_default(),
@@ -388,10 +504,12 @@ pub async fn page(
         heading,
         columns,
         rows,
-        chart,
+        total,
+        charts,
         query,
         notes,
         error,
+        error_list,
         c,
     })?;
     *res.status_mut() = status;
@@ -405,35 +523,64 @@ async fn export(
     xlsx: bool,
     lang: Lang,
 ) -> PageResult<Response> {
-    let p = params(raw)?;
-    let Pivot {
-        table,
-        unit_code,
-        range,
-        ..
-    } = pivot(state, actor, &p.rollup, lang).await?;
+    let mut p = params(raw)?;
+    resolve(state, &mut p).await?;
+    let pv = pivot(state, actor, &p.rollup, lang).await?;
     // Named from what was parsed: the unit's stored code and the years.
-    let years = if range.from == range.to {
-        range.from.to_string()
+    let years = if pv.range.from == pv.range.to {
+        pv.range.from.to_string()
     } else {
-        format!("{}-{}", range.from, range.to)
+        format!("{}-{}", pv.range.from, pv.range.to)
     };
-    let name = format!("phan-tich_{unit_code}_{years}");
+    let name = format!("phan-tich_{}_{years}", pv.unit_code);
     let d = if xlsx {
         Download {
-            bytes: antq_office::xlsx::write_table("Phân tích", &table)
+            bytes: people_workbook(&pv)
                 .map_err(|e| Failure::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, e))?,
             content_type: statistics::XLSX,
             filename: format!("{name}.xlsx"),
         }
     } else {
         Download {
-            bytes: table.to_csv(),
+            bytes: pv.table.to_csv(),
             content_type: "text/csv; charset=utf-8",
             filename: format!("{name}.csv"),
         }
     };
     Ok(crate::api::download(d))
+}
+
+/// The pivot as people read it: the unit's name and the range in words on
+/// top, periods in words, numbers as numbers, a total row, the notes.
+fn people_workbook(pv: &Pivot) -> Result<Vec<u8>, String> {
+    let mut table = pv.table.clone();
+    for (row, label) in table.rows.iter_mut().zip(&pv.labels) {
+        row[0] = Cell::Text(label.clone());
+    }
+    let total: Option<Vec<Cell>> = pv.total.iter().any(Option::is_some).then(|| {
+        std::iter::once(Cell::Text("Tổng cộng".into()))
+            .chain(pv.total.iter().map(|t| Cell::from(*t)))
+            .collect()
+    });
+    let lines = vec![
+        format!("Đơn vị: {}", pv.unit_name),
+        format!(
+            "Thời gian: {} · Ngày lập: {}",
+            pv.range.words_vi(),
+            antq_core::dates::format_vi(antq_core::dates::today())
+        ),
+    ];
+    antq_office::xlsx::write_people_table(
+        "Phân tích",
+        &antq_office::xlsx::PeopleTable {
+            title: &pv.title,
+            lines: &lines,
+            table: &table,
+            total: total.as_deref(),
+            percent: &pv.percent,
+            notes: &pv.notes,
+        },
+    )
 }
 
 pub async fn csv(

@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::extract::{Multipart, State};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 
 use crate::auth::PageUser;
 use crate::error::{Failure, PageResult};
@@ -20,9 +20,42 @@ struct UploadPage {
     summary: Option<antq_storage::statistics::import::ImportSummary>,
     errors: Vec<String>,
     message: String,
+    /// The export form: the forms to choose from, the unit (the user's own).
+    forms: Vec<(String, String)>,
+    picker: crate::units::pages::UnitPicker,
+    year: String,
 }
 
-pub async fn form(c: Chrome, PageUser(_): PageUser) -> PageResult<Response> {
+/// The forms to choose from and the export form's unit picker.
+async fn export_form(
+    state: &AppState,
+    c: &Chrome,
+    actor: &antq_storage::accounts::access::Actor,
+) -> PageResult<(
+    Vec<(String, String)>,
+    crate::units::pages::UnitPicker,
+    String,
+)> {
+    let forms = antq_storage::statistics::catalogue::form_codes(&state.db).await?;
+    let picker = crate::units::pages::UnitPicker::own(
+        state,
+        c,
+        actor,
+        "unit",
+        "export-unit",
+        c.t("picker.unit"),
+    )
+    .await?;
+    let year = crate::statistics::analysis::current_reporting_year().to_string();
+    Ok((forms, picker, year))
+}
+
+pub async fn form(
+    State(state): State<AppState>,
+    c: Chrome,
+    PageUser(ctx): PageUser,
+) -> PageResult<Response> {
+    let (forms, picker, year) = export_form(&state, &c, &ctx.actor).await?;
     render(UploadPage {
         c,
         filename: String::new(),
@@ -30,7 +63,56 @@ pub async fn form(c: Chrome, PageUser(_): PageUser) -> PageResult<Response> {
         summary: None,
         errors: Vec::new(),
         message: String::new(),
+        forms,
+        picker,
+        year,
     })
+}
+
+#[derive(serde::Deserialize)]
+pub struct ExportChoice {
+    #[serde(default)]
+    form: String,
+    #[serde(default)]
+    unit: String,
+    #[serde(default)]
+    unit_pick: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    format: String,
+}
+
+/// `/tai-ve/so-lieu?form=…&unit=…`: the export chosen on the page, with the
+/// unit by name or code, sent on to `/tai-ve/so-lieu/{form}/{code}`.
+pub async fn export_chosen(
+    State(state): State<AppState>,
+    PageUser(_): PageUser,
+    axum::extract::Query(q): axum::extract::Query<ExportChoice>,
+) -> PageResult<Response> {
+    let unit = crate::units::service::resolve_unit(
+        &state,
+        &q.unit,
+        Some(&q.unit_pick),
+        antq_core::dates::today(),
+    )
+    .await?;
+    let form = antq_storage::statistics::catalogue::form(&state.db, q.form.trim()).await?;
+    let mut to = format!(
+        "/tai-ve/so-lieu/{}/{}?from={}",
+        crate::auth::urlencode(&form.code),
+        unit.code,
+        crate::auth::urlencode(q.from.trim())
+    );
+    if !q.to.trim().is_empty() {
+        to.push_str(&format!("&to={}", crate::auth::urlencode(q.to.trim())));
+    }
+    if q.format == "dhis2" {
+        to.push_str("&format=dhis2");
+    }
+    Ok(axum::response::Redirect::to(&to).into_response())
 }
 
 pub async fn upload(
@@ -79,6 +161,7 @@ pub async fn upload(
     } else {
         axum::http::StatusCode::UNPROCESSABLE_ENTITY
     };
+    let (forms, picker, year) = export_form(&state, &c, &ctx.actor).await?;
     let mut res = render(UploadPage {
         c,
         filename,
@@ -86,6 +169,9 @@ pub async fn upload(
         summary,
         errors,
         message,
+        forms,
+        picker,
+        year,
     })?;
     *res.status_mut() = status;
     Ok(res)

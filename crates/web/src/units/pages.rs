@@ -51,6 +51,8 @@ pub struct UnitRow {
     pub href: String,
     /// A commune: nothing lies below it in the tree.
     pub leaf: bool,
+    /// Where it lies ("Huyện Điện Biên, Tỉnh Điện Biên"); filled for search results.
+    pub parent: String,
 }
 
 /// The date a link to a unit version should carry: a day it was valid.
@@ -79,6 +81,7 @@ fn row(c: &Chrome, u: &Unit, at: Date) -> UnitRow {
         validity: validity_text(c, u.valid_from.as_deref(), u.valid_to.as_deref()),
         href: format!("/don-vi/{}?at={day}", u.code),
         leaf: u.level == Level::Commune,
+        parent: String::new(),
     }
 }
 
@@ -164,11 +167,18 @@ async fn browse(state: &AppState, c: &Chrome, p: BrowseParams) -> PageResult<Bro
         )
         .await?
     };
+    let mut rows: Vec<UnitRow> = list.iter().map(|u| row(c, u, at)).collect();
+    if !q.is_empty() || level.is_some() {
+        let described = crate::units::service::describe(state, &list, at).await?;
+        for (r, d) in rows.iter_mut().zip(described) {
+            r.parent = d.context;
+        }
+    }
     Ok(Browse {
         at,
         q,
         level: level_text,
-        rows: list.iter().map(|u| row(c, u, at)).collect(),
+        rows,
         parent,
     })
 }
@@ -188,12 +198,29 @@ struct BrowserPage {
     searching: bool,
 }
 
+/// The unit browser. Asked by htmx while the user types (`HX-Request`),
+/// it answers with the result list alone, and htmx puts the page's URL
+/// (`/don-vi?q=…`) in the history, so the back button and a reload show
+/// the same search; a history restore gets the whole page.
 pub async fn browser(
     State(state): State<AppState>,
     c: Chrome,
+    headers: axum::http::HeaderMap,
     Query(p): Query<BrowseParams>,
 ) -> PageResult<Response> {
     let b = browse(&state, &c, p).await?;
+    if headers.contains_key("hx-request") && !headers.contains_key("hx-history-restore-request") {
+        let mut res = render(ResultsPartial {
+            c,
+            at_vi: dates::format_vi(b.at),
+            rows: b.rows,
+        })?;
+        res.headers_mut().insert(
+            axum::http::header::VARY,
+            axum::http::HeaderValue::from_static("HX-Request"),
+        );
+        return Ok(res);
+    }
     let mut crumbs = Vec::new();
     if let Some(parent) = &b.parent {
         for a in units::ancestors(&state.db, parent.id).await? {
@@ -206,7 +233,7 @@ pub async fn browser(
         Some(p) => p.name.clone(),
         None => c.t("units.country").to_string(),
     };
-    render(BrowserPage {
+    let mut res = render(BrowserPage {
         at: dates::iso(b.at),
         at_vi: dates::format_vi(b.at),
         q: b.q,
@@ -221,7 +248,12 @@ pub async fn browser(
         rows: b.rows,
         searching,
         c,
-    })
+    })?;
+    res.headers_mut().insert(
+        axum::http::header::VARY,
+        axum::http::HeaderValue::from_static("HX-Request"),
+    );
+    Ok(res)
 }
 
 #[derive(Template)]
@@ -417,4 +449,129 @@ pub async fn add_org(
         "msg.created",
         &back,
     )
+}
+
+/// The unit picker of a form (`units/picker.html`): a text field that
+/// accepts a name or a code, a hidden field with the code of the unit
+/// picked, and a list of options that `static/picker.js` fills as one
+/// types (from `/don-vi/chon`). Without JavaScript the text alone is sent
+/// and the server resolves it (`service::resolve_unit`).
+#[derive(Template, Clone)]
+#[template(path = "units/picker.html")]
+pub struct UnitPicker {
+    /// The field's name; the picked code travels as `{name}_pick`.
+    pub name: &'static str,
+    pub id: String,
+    pub label: String,
+    pub placeholder: String,
+    pub text: String,
+    pub code: String,
+    pub hint: String,
+    pub required: bool,
+    /// The date the options are valid at (ISO), empty for today.
+    pub at: String,
+}
+
+/// "Tỉnh Điện Biên · mã 11" under a picked unit.
+pub fn hint_of(o: &crate::units::service::PickOption) -> String {
+    if o.context.is_empty() {
+        format!("Mã {}", o.code)
+    } else {
+        format!("{} · mã {}", o.context, o.code)
+    }
+}
+
+impl UnitPicker {
+    /// An empty picker.
+    pub fn new(c: &Chrome, name: &'static str, id: &str, label: &str) -> Self {
+        UnitPicker {
+            name,
+            id: id.to_string(),
+            label: label.to_string(),
+            placeholder: c.t("picker.placeholder").to_string(),
+            text: String::new(),
+            code: String::new(),
+            hint: String::new(),
+            required: true,
+            at: String::new(),
+        }
+    }
+
+    /// Showing a unit.
+    pub fn with(mut self, o: Option<&crate::units::service::PickOption>) -> Self {
+        if let Some(o) = o {
+            self.text = o.name.clone();
+            self.code = o.code.clone();
+            self.hint = hint_of(o);
+        }
+        self
+    }
+
+    /// Showing what was typed (a form shown again after an error).
+    pub fn typed(mut self, text: &str, code: &str) -> Self {
+        self.text = text.to_string();
+        self.code = code.to_string();
+        self
+    }
+
+    pub fn optional(mut self) -> Self {
+        self.required = false;
+        self
+    }
+
+    pub fn at(mut self, at: &str) -> Self {
+        self.at = at.to_string();
+        self
+    }
+
+    /// The picker showing the user's own unit (their first grant's).
+    pub async fn own(
+        state: &AppState,
+        c: &Chrome,
+        actor: &antq_storage::accounts::access::Actor,
+        name: &'static str,
+        id: &str,
+        label: &str,
+    ) -> PageResult<Self> {
+        let own = crate::units::service::own_unit(state, actor, dates::today()).await?;
+        Ok(UnitPicker::new(c, name, id, label).with(own.as_ref()))
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct PickParams {
+    q: Option<String>,
+    at: Option<String>,
+    id: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "units/options.html")]
+struct PickOptions {
+    id: String,
+    empty: &'static str,
+    options: Vec<crate::units::service::PickOption>,
+}
+
+/// `/don-vi/chon?q=…`: the picker's options as list items (HTML fragment).
+pub async fn pick(
+    State(state): State<AppState>,
+    c: Chrome,
+    Query(p): Query<PickParams>,
+) -> PageResult<Response> {
+    let at = crate::units::service::date_or_today(p.at.as_deref())?;
+    let options =
+        crate::units::service::pick_options(&state, p.q.as_deref().unwrap_or_default(), at).await?;
+    // The field's id names the options; only letters, digits, '-' and '_'.
+    let id: String =
+        p.id.unwrap_or_default()
+            .chars()
+            .filter(|ch| ch.is_ascii_alphanumeric() || *ch == '-' || *ch == '_')
+            .take(40)
+            .collect();
+    render(PickOptions {
+        id: if id.is_empty() { "unit".into() } else { id },
+        empty: c.t("picker.none"),
+        options,
+    })
 }

@@ -155,3 +155,261 @@ pub async fn delete_link(state: &AppState, actor: &Actor, id: i64) -> Result<(),
     get_link(state, actor, id).await?;
     Ok(units::delete_link(&state.db, &actor.who(), id).await?)
 }
+
+/// A unit as the picker offers it: its name, and where it lies ("Huyện
+/// Điện Biên, Tỉnh Điện Biên") so that units of the same name can be told apart.
+#[derive(Debug, Clone)]
+pub struct PickOption {
+    pub code: String,
+    pub name: String,
+    pub context: String,
+}
+
+/// The most options the picker lists.
+pub const PICK_LIMIT: i64 = 20;
+/// The longest text the picker or a unit field accepts.
+pub const PICK_TEXT_MAX: usize = 200;
+
+/// Where each unit lies: its parent and grandparent names (the nation left
+/// out), found in two look-ups whatever the number of units.
+pub async fn describe(
+    state: &AppState,
+    list: &[Unit],
+    at: Date,
+) -> Result<Vec<PickOption>, Failure> {
+    let codes = |it: &mut dyn Iterator<Item = Option<&String>>| -> Vec<UnitCode> {
+        let mut v: Vec<UnitCode> = it
+            .flatten()
+            .filter(|c| c.as_str() != antq_core::units::NATION_CODE)
+            .filter_map(|c| UnitCode::parse(c).ok())
+            .collect();
+        v.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+        v.dedup();
+        v
+    };
+    let parents = units::find_many_at(
+        &state.db,
+        &codes(&mut list.iter().map(|u| u.parent_code.as_ref())),
+        at,
+    )
+    .await?;
+    let grandparents = units::find_many_at(
+        &state.db,
+        &codes(&mut parents.values().map(|u| u.parent_code.as_ref())),
+        at,
+    )
+    .await?;
+    Ok(list
+        .iter()
+        .map(|u| {
+            let mut path = Vec::new();
+            if let Some(p) = u.parent_code.as_ref().and_then(|c| parents.get(c)) {
+                path.push(p.name.clone());
+                if let Some(g) = p.parent_code.as_ref().and_then(|c| grandparents.get(c)) {
+                    path.push(g.name.clone());
+                }
+            }
+            PickOption {
+                code: u.code.clone(),
+                name: if u.level == antq_core::units::Level::Nation {
+                    "Cả nước".to_string()
+                } else {
+                    u.name.clone()
+                },
+                context: path.join(", "),
+            }
+        })
+        .collect())
+}
+
+fn check_text(text: &str) -> Result<&str, Failure> {
+    let text = text.trim();
+    if text.chars().count() > PICK_TEXT_MAX || text.chars().any(char::is_control) {
+        return Err(Failure::bad_request(format!(
+            "Tên hoặc mã đơn vị quá dài (tối đa {PICK_TEXT_MAX} ký tự) hoặc có ký tự điều khiển"
+        )));
+    }
+    Ok(text)
+}
+
+/// The picker's options for a text typed: units valid at the date whose
+/// name contains it (accent- and case-insensitive), or whose code starts with it.
+pub async fn pick_options(state: &AppState, q: &str, at: Date) -> Result<Vec<PickOption>, Failure> {
+    let q = check_text(q)?;
+    if q.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = units::list(
+        &state.db,
+        &units::UnitQuery {
+            at,
+            level: None,
+            parent_id: None,
+            q: Some(q.to_string()),
+            limit: Some(PICK_LIMIT),
+        },
+    )
+    .await?;
+    describe(state, &list, at).await
+}
+
+/// "Xã Châu Thành (Tỉnh Tây Ninh, mã 25585)".
+pub fn option_words(o: &PickOption) -> String {
+    if o.context.is_empty() {
+        format!("{} (mã {})", o.name, o.code)
+    } else {
+        format!("{} ({}, mã {})", o.name, o.context, o.code)
+    }
+}
+
+/// The unit a person chose in a unit field: the code the picker kept
+/// (`picked`) when the text still shows that unit's name, else a code
+/// typed, a text ending in "(mã 25585)" or "(25585)", or an exact name
+/// (accent-insensitive). A name several units share is refused with the
+/// list of them, each with its province.
+pub async fn resolve_unit(
+    state: &AppState,
+    text: &str,
+    picked: Option<&str>,
+    at: Date,
+) -> Result<Unit, Failure> {
+    let text = check_text(text)?;
+    let picked = picked.map(str::trim).filter(|p| !p.is_empty());
+    if let Some(code) = picked {
+        if let Ok(code) = UnitCode::parse(code) {
+            if let Some(u) = units::find_at(&state.db, &code, at).await? {
+                let folded = antq_core::text::fold(text);
+                if text.is_empty()
+                    || folded == antq_core::text::fold(&u.name)
+                    || (u.level == antq_core::units::Level::Nation
+                        && folded == antq_core::text::fold("Cả nước"))
+                {
+                    return Ok(u);
+                }
+            }
+        }
+    }
+    if text.is_empty() {
+        return Err(Failure::new(
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            "Chưa chọn đơn vị: gõ tên (ví dụ \"Điện Biên\") hoặc mã đơn vị",
+        ));
+    }
+    // A code, alone or at the end in brackets.
+    let tail = text
+        .strip_suffix(')')
+        .and_then(|t| t.rsplit_once('('))
+        .and_then(|(_, c)| c.rsplit(|ch: char| ch.is_whitespace() || ch == ',').next());
+    for candidate in [Some(text), tail].into_iter().flatten() {
+        let is_code = candidate.eq_ignore_ascii_case(antq_core::units::NATION_CODE)
+            || (!candidate.is_empty() && candidate.bytes().all(|b| b.is_ascii_digit()));
+        if is_code {
+            let code = UnitCode::parse(candidate)?;
+            return Ok(units::get_at(&state.db, &code, at).await?);
+        }
+    }
+    let folded = antq_core::text::fold(text);
+    if folded == antq_core::text::fold("Cả nước") {
+        return unit_at(state, antq_core::units::NATION_CODE, at).await;
+    }
+    let found = units::list(
+        &state.db,
+        &units::UnitQuery {
+            at,
+            level: None,
+            parent_id: None,
+            q: Some(text.to_string()),
+            limit: Some(500),
+        },
+    )
+    .await?;
+    let exact: Vec<Unit> = found
+        .iter()
+        .filter(|u| {
+            antq_core::text::fold(&u.name) == folded
+                || antq_core::text::fold(&u.short_name) == folded
+        })
+        .cloned()
+        .collect();
+    match exact.len() {
+        1 => Ok(exact.into_iter().next().expect("one")),
+        0 => {
+            let near = describe(state, &found[..found.len().min(10)], at).await?;
+            let mut f = Failure::new(
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                format!(
+                    "Không tìm thấy đơn vị nào tên \"{text}\" vào ngày {}",
+                    dates::format_vi(at)
+                ),
+            );
+            if !near.is_empty() {
+                f.message.push_str("; có thể là một trong các đơn vị sau");
+                f.errors = near.iter().map(option_words).collect();
+            }
+            Err(f)
+        }
+        n => {
+            let all = describe(state, &exact, at).await?;
+            let mut f = Failure::new(
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                format!(
+                    "Có {n} đơn vị tên \"{}\"; xin chọn một trong danh sách hoặc gõ mã đơn vị",
+                    exact[0].name
+                ),
+            );
+            f.errors = all.iter().map(option_words).collect();
+            Err(f)
+        }
+    }
+}
+
+/// The unit a user works for: the unit of their first grant (a national
+/// administrator: the whole country).
+pub async fn own_unit(
+    state: &AppState,
+    actor: &Actor,
+    at: Date,
+) -> Result<Option<PickOption>, Failure> {
+    let Some(g) = actor.grants.first() else {
+        return Ok(None);
+    };
+    let unit = match units::find_at(&state.db, &UnitCode::parse(&g.unit_code)?, at).await? {
+        Some(u) => u,
+        None => return Ok(None),
+    };
+    Ok(describe(state, &[unit], at).await?.into_iter().next())
+}
+
+/// The code of a unit field whose unit is taken at a date of its own (a
+/// review's): a code typed goes on unchanged, a name is looked up at the
+/// given date (ISO or dd/mm/yyyy), else at the end of the years `from`–`to`
+/// (14/12 of the last year, or today if that is later).
+pub async fn code_of_field(
+    state: &AppState,
+    text: &str,
+    picked: &str,
+    at: &str,
+    from: &str,
+    to: &str,
+) -> Result<String, Failure> {
+    let t = check_text(text)?;
+    let is_code = t.eq_ignore_ascii_case(antq_core::units::NATION_CODE)
+        || (!t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()));
+    if is_code && picked.trim().is_empty() {
+        return Ok(t.to_string());
+    }
+    let date = match at.trim() {
+        "" => {
+            let year = [to, from]
+                .iter()
+                .find_map(|y| antq_core::periods::Period::parse(y).ok().map(|p| p.year));
+            let end = year.and_then(|y| chrono::NaiveDate::from_ymd_opt(y, 12, 14));
+            match end {
+                Some(d) if d < dates::today() => d,
+                _ => dates::today(),
+            }
+        }
+        s => dates::parse_input_date(s)?,
+    };
+    Ok(resolve_unit(state, text, Some(picked), date).await?.code)
+}

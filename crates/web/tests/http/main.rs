@@ -12,5 +12,6 @@ mod errors;
 mod files;
 mod limits;
 mod pages;
+mod picker;
 mod reviews;
 mod text_limits;

@@ -134,6 +134,18 @@ test("catalogue and an error page", async () => {
   await open("anonymous", "/khong-co-trang-nay", "not-found", ["Đơn vị hành chính", "Đăng nhập"], 404);
 });
 
+test("the menu works without JavaScript", async () => {
+  const page = await login(env, "ca.muongphang", { ...phone, javaScriptEnabled: false });
+  await page.goto(env.base + "/don-vi");
+  const nav = page.locator("header details.menu nav");
+  assert.equal(await nav.isVisible(), false);
+  await page.locator("header details.menu summary").tap();
+  assert.ok(await nav.getByText("Số liệu phong trào").isVisible());
+  await Promise.all([page.waitForURL(`${env.base}/so-lieu`), nav.getByText("Số liệu phong trào").tap()]);
+  assert.equal(await page.locator("header details.menu nav").isVisible(), false, "closed on the next page");
+  await page.close();
+});
+
 test("on a wide screen the links are in the header without a menu", async () => {
   const page = await login(env, "ca.muongphang", { viewport: { width: 1280, height: 800 } });
   assert.equal(await page.locator("header details.menu summary").isVisible(), false);

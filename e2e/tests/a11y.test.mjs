@@ -87,6 +87,13 @@ test("administration: users and the audit log", async () => {
   await clean("admin", "/quan-tri/nhat-ky");
 });
 
+test("an error page", async () => {
+  const page = pages.commune;
+  const response = await page.goto(env.base + "/khong-co-trang-nay");
+  assert.equal(response.status(), 404);
+  await check(page, "a 404 page");
+});
+
 test("the skip link comes first and leads to the content; landmarks are there", async () => {
   const page = pages.commune;
   await page.goto(env.base + "/so-lieu");

@@ -117,6 +117,10 @@ test("reviews: the list and a review", async () => {
   await page.fill("#new-review input[name=to]", "2023");
   await Promise.all([page.waitForURL(/\/bao-cao\/\d+$/), page.locator("#new-review button.primary").tap()]);
   await fits(page, "review", officer);
+  // The list again, now with a review in its table.
+  await page.goto(env.base + "/bao-cao");
+  assert.ok((await page.locator("#review-list tbody tr").count()) >= 1);
+  await fits(page, "reviews-list", officer);
 });
 
 test("units: the browser and a unit", async () => {

@@ -379,7 +379,10 @@ pub static MACHINE: &[(&str, &str, &str)] = &[];
 // ----------------------------------------------------------------------
 
 // The words of the layout: navigation, skip link, menus.
-pub static LAYOUT: &[(&str, &str, &str)] = &[];
+pub static LAYOUT: &[(&str, &str, &str)] = &[
+    ("layout.skip", "Bỏ qua điều hướng", "Skip to the content"),
+    ("layout.nav", "Điều hướng chính", "Main navigation"),
+];
 
 #[cfg(test)]
 mod tests {

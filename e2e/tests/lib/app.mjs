@@ -1,6 +1,7 @@
 // Starting antq on a fresh database and Debian's headless Chromium, shared by the browser tests.
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, mkdirSync } from "node:fs";
+import { mkdtempSync, rmSync, mkdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -51,12 +52,26 @@ export async function start() {
   };
 }
 
-/// A new page logged in as a demo user.
-export async function login(env, username) {
-  const page = await env.browser.newPage();
+/// A new page logged in as a demo user (`options`: playwright's context options, e.g. a viewport).
+export async function login(env, username, options = {}) {
+  const page = await env.browser.newPage(options);
   await page.goto(`${env.base}/dang-nhap`);
   await page.fill("#username", username);
   await page.fill("#password", password);
   await Promise.all([page.waitForURL(`${env.base}/`), page.click("button[type=submit].primary")]);
   return page;
+}
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/// The critical and serious violations axe-core finds on the page (all its rules but the
+/// experimental ones: WCAG 2.x A/AA and best practices), as `{ id, impact, help, targets }`. axe is evaluated through the DevTools protocol, which the
+/// page's CSP does not block (an inline <script> tag would be).
+export async function axe(page) {
+  if (!(await page.evaluate(() => typeof window.axe === "object"))) await page.evaluate(axeSource);
+  const found = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ["violations"] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(" ")) }));
+  });
+  return found.filter((v) => v.impact === "critical" || v.impact === "serious");
 }

@@ -592,7 +592,11 @@ mod tests {
             "«Số mô hình nhân rộng» không được lớn hơn «Số mô hình hiện có» cộng «Số mô hình mới» trừ 2"
         );
         let v = r
-            .check_labelled(&vals(&[("mh_nhan_rong", 4_378), ("mh_hien_co", 1)]), &[], &label)
+            .check_labelled(
+                &vals(&[("mh_nhan_rong", 4_378), ("mh_hien_co", 1)]),
+                &[],
+                &label,
+            )
             .unwrap();
         assert_eq!(
             v.message,

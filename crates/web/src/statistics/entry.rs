@@ -710,17 +710,7 @@ pub async fn save(
                 notice: Some((true, message)),
                 submitting: false,
             };
-            return entry_page(
-                &state,
-                c,
-                &ctx.actor,
-                &form,
-                &unit,
-                view,
-                overlay,
-                e.status,
-            )
-            .await;
+            return entry_page(&state, c, &ctx.actor, &form, &unit, view, overlay, e.status).await;
         }
     };
     let mut cells = posted.unreadable.clone();
@@ -773,7 +763,10 @@ pub async fn save(
                 let overlay = Overlay {
                     posted: Some(&posted),
                     cells: Vec::new(),
-                    notice: Some((true, format!("{done}. {} {why}", c.t("entry.not_submitted")))),
+                    notice: Some((
+                        true,
+                        format!("{done}. {} {why}", c.t("entry.not_submitted")),
+                    )),
                     submitting: true,
                 };
                 return entry_page(
@@ -850,12 +843,7 @@ pub async fn step(
         "approve" => (Transition::Approve, "entry.done.approve"),
         "return" => (Transition::Return, "entry.done.return"),
         "reopen" => (Transition::Reopen, "entry.done.reopen"),
-        _ => {
-            return crate::pages::failed(
-                &back,
-                Failure::bad_request("Thao tác không hợp lệ"),
-            )
-        }
+        _ => return crate::pages::failed(&back, Failure::bad_request("Thao tác không hợp lệ")),
     };
     match statistics::transition(&state, &ctx.actor, &form, &unit, &period, t, f.comment).await {
         Ok(view) => crate::pages::done_text(

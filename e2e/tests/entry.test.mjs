@@ -166,3 +166,33 @@ test("at 390 × 844 the entry page is a list of cards and nothing scrolls sidewa
   await page.screenshot({ path: join(results, "entry-390.png"), fullPage: true });
   await context.close();
 });
+
+test("without JavaScript the same rules hold with plain form posts", async () => {
+  const { base } = env;
+  const context = await env.browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto(`${base}/dang-nhap`);
+  await page.fill("#username", "ca.muongphang");
+  await page.fill("#password", password);
+  await Promise.all([page.waitForURL(`${base}/`), page.click("button[type=submit].primary")]);
+  await page.goto(`${base}/so-lieu/antq-6t/03325/2026S1`);
+  await page.fill("#v-tt_buoi", "9");
+  await page.fill("#v-dd_so", "ba");
+  // Enter in a cell posts the form ("Lưu nháp"): the page comes back with every text.
+  await Promise.all([page.waitForLoadState("load"), page.press("#v-dd_so", "Enter")]);
+  assert.equal(await page.inputValue("#v-dd_so"), "ba");
+  assert.equal(await page.inputValue("#v-tt_buoi"), "9");
+  assert.equal(await page.getAttribute("#v-dd_so", "aria-invalid"), "true");
+  assert.match(await page.locator("#e-dd_so").textContent(), /không phải số/);
+  // Submitting with the bad cell sends nothing up.
+  await Promise.all([page.waitForLoadState("load"), page.click("#submit-report")]);
+  assert.match(await page.locator("#entry-notice").textContent(), /chưa được gửi lên cấp trên/);
+  assert.equal(await page.inputValue("#v-dd_so"), "ba");
+  assert.match(await page.locator("#report-state").textContent(), /Đang nhập/);
+  await page.fill("#v-dd_so", "3");
+  await Promise.all([page.waitForLoadState("load"), page.click("#save-draft")]);
+  assert.match(await page.locator(".flash.ok").textContent(), /Đã lưu 1 giá trị/);
+  assert.equal(await page.inputValue("#v-tt_buoi"), "9");
+  assert.equal(await page.inputValue("#v-dd_so"), "3");
+  await context.close();
+});

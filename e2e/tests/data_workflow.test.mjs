@@ -45,7 +45,8 @@ test("a half-year report goes up, comes back, and is approved", async () => {
   assert.match(await province.locator("#report-state").textContent(), /Bị trả lại/);
 
   await commune.goto(base + report);
-  assert.match(await commune.locator("dd.error").textContent(), /Bổ sung số diễn đàn/);
+  assert.match(await commune.locator("#return-reason").textContent(), /Bổ sung số diễn đàn/);
+  assert.match(await commune.locator("#report-history").textContent(), /Trả lại để sửa[\s\S]*Bổ sung số diễn đàn/);
   await commune.fill("#v-dd_so", "2");
   await commune.fill("#v-dd_luot", "150");
   await commune.press("#v-dd_luot", "Tab");
@@ -53,8 +54,10 @@ test("a half-year report goes up, comes back, and is approved", async () => {
   await Promise.all([commune.waitForLoadState("load"), commune.click("#submit-report")]);
 
   await province.goto(base + report);
+  assert.equal(await province.locator("#v-tt_buoi").count(), 0, "the province reads, it does not type");
   await Promise.all([province.waitForLoadState("load"), province.click("#approve-report")]);
   assert.match(await province.locator("#report-state").textContent(), /Đã duyệt/);
+  assert.match(await province.locator(".flash.ok").textContent(), /Đã duyệt báo cáo của xã Mường Phăng/);
   await province.screenshot({ path: join(results, "report-approved.png"), fullPage: true });
 
   await commune.goto(base + report);

@@ -38,6 +38,18 @@ impl Operator {
         }
     }
 
+    /// The comparison in words, as a rule reads to a person: "không được lớn hơn".
+    pub fn words_vi(self) -> &'static str {
+        match self {
+            Operator::Le => "không được lớn hơn",
+            Operator::Lt => "phải nhỏ hơn",
+            Operator::Ge => "không được nhỏ hơn",
+            Operator::Gt => "phải lớn hơn",
+            Operator::Eq => "phải bằng",
+            Operator::Ne => "không được bằng",
+        }
+    }
+
     fn holds(self, l: i64, r: i64) -> bool {
         match self {
             Operator::Le => l <= r,
@@ -253,6 +265,25 @@ impl Expr {
         }
         out.trim_start_matches(" + ").to_string()
     }
+
+    /// The side in words, each indicator by its label ("Số mô hình hiện có
+    /// cộng Số mô hình mới"), constants written the Vietnamese way.
+    pub fn words_vi(&self, label: &dyn Fn(&str) -> String) -> String {
+        let mut out = String::new();
+        for (i, (sign, t)) in self.terms.iter().enumerate() {
+            match (i, *sign < 0) {
+                (0, false) => {}
+                (0, true) => out.push_str("trừ "),
+                (_, false) => out.push_str(" cộng "),
+                (_, true) => out.push_str(" trừ "),
+            }
+            match t {
+                Term::Indicator(c) => out.push_str(&label(c.as_str())),
+                Term::Const(c) => out.push_str(&crate::indicators::format_milli(*c)),
+            }
+        }
+        out
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -288,9 +319,33 @@ impl Rule {
             .collect()
     }
 
+    /// The rule in words, indicators by their labels: "«Số người tiến bộ»
+    /// không được lớn hơn «Số người được cảm hóa, giáo dục»". Never the formula.
+    pub fn words_vi(&self, label: &dyn Fn(&str) -> String) -> String {
+        let quoted = |c: &str| format!("«{}»", label(c));
+        format!(
+            "{} {} {}",
+            self.left.words_vi(&quoted),
+            self.op.words_vi(),
+            self.right.words_vi(&quoted)
+        )
+    }
+
     /// Check the rule against a report's values (thousandths by indicator
     /// code, summed over breakdowns) and the codes that carry a comment.
+    /// The message names indicators by their codes; see [`Rule::check_labelled`].
     pub fn check(&self, values: &HashMap<String, i64>, commented: &[String]) -> Option<Violation> {
+        self.check_labelled(values, commented, &|c: &str| c.to_string())
+    }
+
+    /// [`Rule::check`], with the rule written in words, each indicator by
+    /// `label` (its name on the form).
+    pub fn check_labelled(
+        &self,
+        values: &HashMap<String, i64>,
+        commented: &[String],
+        label: &dyn Fn(&str) -> String,
+    ) -> Option<Violation> {
         let (l, lm, lp) = self.left.eval(values);
         let (r, rm, rp) = self.right.eval(values);
         let (missing, present) = (lm + rm, lp + rp);
@@ -309,11 +364,9 @@ impl Rule {
                 rule: self.code.clone(),
                 severity: self.severity,
                 message: format!(
-                    "{} ({} {} {}: không tính được vì các giá trị quá lớn)",
-                    self.message_vi,
-                    self.left.text(),
-                    self.op.as_str(),
-                    self.right.text()
+                    "{}. Quy tắc: {} (không tính được vì các giá trị quá lớn)",
+                    self.message_vi.trim_end_matches('.'),
+                    self.words_vi(label)
                 ),
                 indicators: self.indicators_vec(),
                 explained: false,
@@ -328,11 +381,9 @@ impl Rule {
             rule: self.code.clone(),
             severity: self.severity,
             message: format!(
-                "{} ({} {} {}: {} so với {})",
-                self.message_vi,
-                self.left.text(),
-                self.op.as_str(),
-                self.right.text(),
+                "{}. Quy tắc: {} (đang là {} so với {})",
+                self.message_vi.trim_end_matches('.'),
+                self.words_vi(label),
                 crate::indicators::format_milli(l),
                 crate::indicators::format_milli(r)
             ),
@@ -518,6 +569,56 @@ mod tests {
             )
             .unwrap();
         assert!(v.explained);
+    }
+
+    #[test]
+    fn rules_read_in_words_not_formulas() {
+        let r = Rule {
+            code: "r".into(),
+            left: Expr::parse("mh_nhan_rong").unwrap(),
+            op: "<=".parse().unwrap(),
+            right: Expr::parse("mh_hien_co + mh_moi - 2").unwrap(),
+            missing: MissingStrategy::NeverSkip,
+            severity: Severity::Warning,
+            message_vi: "Nhân rộng quá nhiều.".into(),
+        };
+        let label = |c: &str| match c {
+            "mh_nhan_rong" => "Số mô hình nhân rộng".to_string(),
+            "mh_hien_co" => "Số mô hình hiện có".to_string(),
+            _ => "Số mô hình mới".to_string(),
+        };
+        assert_eq!(
+            r.words_vi(&label),
+            "«Số mô hình nhân rộng» không được lớn hơn «Số mô hình hiện có» cộng «Số mô hình mới» trừ 2"
+        );
+        let v = r
+            .check_labelled(
+                &vals(&[("mh_nhan_rong", 4_378), ("mh_hien_co", 1)]),
+                &[],
+                &label,
+            )
+            .unwrap();
+        assert_eq!(
+            v.message,
+            "Nhân rộng quá nhiều. Quy tắc: «Số mô hình nhân rộng» không được lớn hơn \
+             «Số mô hình hiện có» cộng «Số mô hình mới» trừ 2 (đang là 4.378 so với -1)"
+        );
+        for bad in ["<=", "mh_moi", "_"] {
+            assert!(!v.message.contains(bad), "{bad} in {}", v.message);
+        }
+        let words: Vec<&str> = [
+            Operator::Le,
+            Operator::Lt,
+            Operator::Ge,
+            Operator::Gt,
+            Operator::Eq,
+            Operator::Ne,
+        ]
+        .iter()
+        .map(|o| o.words_vi())
+        .collect();
+        assert_eq!(words.len(), 6);
+        assert!(words.iter().all(|w| !w.is_ascii()));
     }
 
     #[test]

@@ -131,6 +131,12 @@ impl<S: Send + Sync> FromRequestParts<S> for PageUser {
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         match parts.extensions.get::<AuthContext>() {
             Some(ctx) => Ok(PageUser(ctx.clone())),
+            // An htmx request (a draft saved as the person types) never
+            // gets the login page inside its fragment: 401 and a short
+            // message; the page's script keeps what was typed.
+            None if parts.headers.contains_key("hx-request") => {
+                Err(crate::accounts::login::session_ended(&parts.headers))
+            }
             None => {
                 let next = parts
                     .uri

@@ -343,7 +343,48 @@ pub static TABLE: &[(&str, &str, &str)] = &[
 ];
 
 // The words of the report entry page (values, checks, workflow steps).
-pub static ENTRY: &[(&str, &str, &str)] = &[];
+pub static ENTRY: &[(&str, &str, &str)] = &[
+    ("entry.q.exact", "chính xác", "exact"),
+    ("entry.q.more_than", "hơn", "more than"),
+    ("entry.q.nearly", "gần", "nearly"),
+    ("entry.q.about", "khoảng", "about"),
+    ("entry.more", "Mức chính xác, ghi chú", "Precision, note"),
+    ("entry.note", "Ghi chú", "Note"),
+    ("entry.qualifier_of", "Mức chính xác của", "Precision of"),
+    ("entry.note_of", "Ghi chú cho", "Note on"),
+    ("entry.rule_error", "Lỗi", "Error"),
+    ("entry.rule_warning", "Cảnh báo, cần ghi chú giải thích", "Warning, needs an explaining note"),
+    ("entry.rule_warning_explained", "Cảnh báo (đã có ghi chú)", "Warning (explained)"),
+    ("entry.saved_n", "Đã lưu {n} giá trị", "Saved {n} values"),
+    ("entry.saved_none", "Không có giá trị nào thay đổi", "No value changed"),
+    ("entry.cells_unsaved", "{n} ô chưa lưu được, xem các ô được đánh dấu; những gì đã gõ vẫn còn nguyên.", "{n} cells could not be saved, see the marked cells; what you typed is kept."),
+    ("entry.not_saved", "Chưa lưu được:", "Not saved:"),
+    ("entry.not_submitted", "Báo cáo chưa được gửi lên cấp trên.", "The report was not submitted."),
+    ("entry.submit_blocked_rules", "Hãy sửa các lỗi (và ghi chú các cảnh báo) ở những ô được đánh dấu.", "Fix the errors (and explain the warnings) in the marked cells."),
+    ("entry.done.submit", "Đã gửi lên cấp trên", "Submitted for approval"),
+    ("entry.done.approve", "Đã duyệt báo cáo của {unit}", "Approved the report of {unit}"),
+    ("entry.done.return", "Đã trả lại {unit}", "Returned to {unit}"),
+    ("entry.done.reopen", "Đã mở lại báo cáo của {unit} để sửa", "Reopened the report of {unit} for corrections"),
+    ("entry.done.comment", "Đã gửi ý kiến", "Comment sent"),
+    ("entry.history", "Quá trình xử lý", "History"),
+    ("entry.no_history", "Báo cáo chưa được tạo.", "The report has not been started."),
+    ("entry.step.create", "Bắt đầu nhập báo cáo", "Report started"),
+    ("entry.step.submit", "Gửi lên cấp trên", "Submitted for approval"),
+    ("entry.step.return", "Trả lại để sửa", "Returned for corrections"),
+    ("entry.step.approve", "Duyệt", "Approved"),
+    ("entry.step.reopen", "Mở lại để sửa", "Reopened for corrections"),
+    ("entry.reason", "Lý do", "Reason"),
+    ("entry.system", "Hệ thống", "The system"),
+    ("entry.approver_view", "Báo cáo của đơn vị cấp dưới: chỉ xem. Cấp trên duyệt, trả lại (ghi rõ lý do) hoặc góp ý.", "A report of a unit below: read only. Approve it, return it (with the reason) or comment."),
+    ("entry.read_only", "Báo cáo đang ở trạng thái không sửa được.", "The report cannot be changed in this state."),
+    ("entry.last_return", "Cấp trên trả lại, lý do", "Returned by the level above, because"),
+    ("entry.expired", "Phiên đăng nhập đã hết. Các giá trị chưa lưu vẫn được giữ trong trình duyệt này và sẽ được khôi phục sau khi đăng nhập lại.", "Your session has ended. The unsaved values are kept in this browser and will be restored after you log in again."),
+    ("entry.login_again", "Đăng nhập lại", "Log in again"),
+    ("entry.restored", "Đã khôi phục {n} giá trị chưa lưu và đang lưu lại.", "Restored {n} unsaved values; saving them now."),
+    ("entry.offline", "Không kết nối được máy chủ. Các giá trị chưa lưu vẫn được giữ trong trình duyệt này; sẽ lưu khi kết nối lại.", "Cannot reach the server. The unsaved values are kept in this browser and will be saved when the connection is back."),
+    ("entry.values", "Số liệu của báo cáo", "The report's values"),
+    ("entry.actions", "Thao tác với báo cáo", "Report actions"),
+];
 
 // ----------------------------------------------------------------------
 

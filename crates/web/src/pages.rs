@@ -207,6 +207,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Chrome {
         let flash = cookie(&parts.headers, FLASH_COOKIE).map(|v| percent_decode(&v));
         let (flash_ok, flash_err) = match flash.as_deref().and_then(|f| f.split_once(':')) {
             Some(("ok", m)) => (Some(i18n::t(lang, m).to_string()), None),
+            Some(("txt", m)) => (Some(m.to_string()), None),
             Some(("err", m)) => (None, Some(m.to_string())),
             _ => (None, None),
         };
@@ -278,6 +279,16 @@ fn flash_cookie(value: &str) -> String {
 pub fn done(to: &str, message_key: &str) -> Response {
     (
         [(SET_COOKIE, flash_cookie(&format!("ok:{message_key}")))],
+        Redirect::to(to),
+    )
+        .into_response()
+}
+
+/// Redirect after a form, with a message already in words ("Đã trả lại xã
+/// Mường Phăng") shown on the next page.
+pub fn done_text(to: &str, text: &str) -> Response {
+    (
+        [(SET_COOKIE, flash_cookie(&format!("txt:{text}")))],
         Redirect::to(to),
     )
         .into_response()

@@ -10,6 +10,7 @@ use axum::Form;
 use serde::Deserialize;
 
 use crate::auth::{cookie, over_tls, safe_next, session_cookie, ClientAddr, MaybeUser};
+
 use crate::error::PageResult;
 use crate::pages::{done, render, Chrome};
 use crate::state::AppState;
@@ -29,12 +30,61 @@ pub struct NextParam {
     next: Option<String>,
 }
 
+/// The last path segments of routes that only take a POST: a login that
+/// was asked for by one of them goes back to the page the form was on
+/// (`/so-lieu/…/2026/luu` → `/so-lieu/…/2026`), never to a 405.
+const POST_ONLY: &[&str] = &["luu", "buoc", "y-kien", "thu-hoi", "dang-xuat"];
+
+/// Where to go after logging in: `next` if it is a local page that answers
+/// a GET, its page if it is a form's target.
+pub fn page_after_login(next: Option<&str>) -> String {
+    let next = safe_next(next);
+    let path = next.split(['?', '#']).next().unwrap_or("/");
+    match path.rsplit_once('/') {
+        Some((page, last)) if POST_ONLY.contains(&last) => {
+            if page.is_empty() {
+                "/".to_string()
+            } else {
+                page.to_string()
+            }
+        }
+        _ => next,
+    }
+}
+
+/// The answer to an htmx request whose session has ended: 401, a short
+/// Vietnamese message with a link back through the login to the page the
+/// request came from (htmx's `HX-Current-URL`), and no swap.
+pub fn session_ended(headers: &HeaderMap) -> Response {
+    let page = headers
+        .get("hx-current-url")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|u| u.split_once("://").map(|(_, rest)| rest))
+        .and_then(|rest| rest.find('/').map(|i| &rest[i..]))
+        .unwrap_or("/");
+    let next = page_after_login(Some(page));
+    let body = format!(
+        "<p class=\"flash err\" role=\"alert\" id=\"session-ended\">Phiên đăng nhập đã hết. \
+         <a href=\"/dang-nhap?next={}\">Đăng nhập lại</a></p>",
+        crate::auth::urlencode(&next)
+    );
+    (
+        axum::http::StatusCode::UNAUTHORIZED,
+        [
+            ("hx-reswap", "none"),
+            ("content-type", "text/html; charset=utf-8"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
 pub async fn form(
     c: Chrome,
     MaybeUser(user): MaybeUser,
     Query(p): Query<NextParam>,
 ) -> PageResult<Response> {
-    let next = safe_next(p.next.as_deref());
+    let next = page_after_login(p.next.as_deref());
     if user.is_some() {
         return Ok(Redirect::to(&next).into_response());
     }
@@ -60,7 +110,7 @@ pub async fn submit(
     headers: HeaderMap,
     Form(f): Form<LoginForm>,
 ) -> PageResult<Response> {
-    let next = safe_next(f.next.as_deref());
+    let next = page_after_login(f.next.as_deref());
     let device = cookie(&headers, DEVICE_COOKIE);
     match crate::accounts::service::login(
         &state,
@@ -111,4 +161,28 @@ pub async fn logout(
         res.headers_mut().append(SET_COOKIE, v);
     }
     Ok(res)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::page_after_login;
+
+    #[test]
+    fn logins_never_land_on_a_form_target() {
+        assert_eq!(
+            page_after_login(Some("/so-lieu/antq-nam/03325/2026/luu")),
+            "/so-lieu/antq-nam/03325/2026"
+        );
+        assert_eq!(
+            page_after_login(Some("/so-lieu/antq-nam/03325/2026/buoc?x=1")),
+            "/so-lieu/antq-nam/03325/2026"
+        );
+        assert_eq!(page_after_login(Some("/dang-xuat")), "/");
+        assert_eq!(
+            page_after_login(Some("/so-lieu/antq-nam/03325/2026")),
+            "/so-lieu/antq-nam/03325/2026"
+        );
+        assert_eq!(page_after_login(Some("/don-vi?q=luu")), "/don-vi?q=luu");
+        assert_eq!(page_after_login(Some("//evil.example/luu")), "/");
+    }
 }

@@ -6,13 +6,14 @@ use std::collections::{HashMap, HashSet};
 
 use antq_core::auth::Role;
 use antq_core::dates;
-use antq_core::indicators::{format_milli, parse_number, Qualifier};
+use antq_core::indicators::{format_milli, format_qualified, parse_number, Qualifier};
 use antq_core::periods::{Period, PeriodType};
 use antq_core::reports::Transition;
 use antq_core::units::Level;
 use antq_core::validation::Severity;
 use antq_storage::statistics::catalogue::{self, Form};
-use antq_storage::statistics::reports::{ReportView, ValueInput};
+use antq_storage::statistics::reports::{self, Changes, HistoryEvent, ReportView, ValueInput};
+use antq_storage::units::Unit;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -92,39 +93,65 @@ pub async fn index(
     })
 }
 
-/// One input row of the entry form.
+/// One row of the entry form: what its cells show. On a re-render after a
+/// post, the text as typed (never what the database holds).
 pub struct EntryRow {
     pub key: String,
     pub group: String,
     pub name: String,
     pub unit: String,
+    /// The value's text in its input.
     pub value: String,
+    /// Read-only: the value in words ("hơn 4.378").
+    pub shown: String,
     pub qualifier: String,
     pub comment: String,
     pub first_of_group: bool,
+    /// Why the cell is not saved (or the rule it breaks), naming the indicator by its label.
+    pub error: String,
+    /// Whether the qualifier and note are shown unfolded.
+    pub more_open: bool,
+}
+
+impl EntryRow {
+    pub fn invalid(&self) -> bool {
+        !self.error.is_empty()
+    }
 }
 
 pub struct Issue {
     pub error: bool,
     pub message: String,
+    /// The cells the message is about (`v-KEY` ids without the prefix), space-separated.
+    pub keys: String,
+    /// The first of them, for a link to the cell.
+    pub first: String,
+}
+
+/// One step of a report's history.
+pub struct HistoryRow {
+    pub at: String,
+    pub who: String,
+    pub what: String,
+    pub comment: String,
+    pub kind: &'static str,
 }
 
 #[derive(Template)]
 #[template(path = "data/entry.html")]
 struct EntryPage {
     c: Chrome,
-    form_code: String,
     form_name: String,
     unit_code: String,
     unit_name: String,
-    period: String,
-    dates_text: String,
+    period_words: String,
     deadline: String,
     state: String,
     state_label: String,
-    return_comment: String,
-    editable: bool,
-    can_enter: bool,
+    /// The commune's form to type into (not for an approver above it).
+    edit: bool,
+    /// Read-only because the caller approves this report from above.
+    approver_view: bool,
     can_approve: bool,
     rows: Vec<EntryRow>,
     issues: Vec<Issue>,
@@ -132,6 +159,9 @@ struct EntryPage {
     base: String,
     comments: Vec<CommentRow>,
     can_comment: bool,
+    history: Vec<HistoryRow>,
+    /// What the last post did, on a re-render: (is an error, text).
+    notice: Option<(bool, String)>,
 }
 
 pub struct CommentRow {
@@ -147,6 +177,9 @@ struct ValidationPartial {
     c: Chrome,
     issues: Vec<Issue>,
     saved_at: String,
+    notice: Option<(bool, String)>,
+    state: String,
+    state_label: String,
 }
 
 fn state_label(state: &str) -> &'static str {
@@ -159,18 +192,72 @@ fn state_label(state: &str) -> &'static str {
     }
 }
 
-fn issues(view: &ReportView) -> Vec<Issue> {
+/// The label of a value's key on the form: the indicator's name, with the
+/// option's for a breakdown ("Khen thưởng – Tập thể"). A key that is not on
+/// the form is named as a cell, quoted.
+fn key_label(form: &Form, key: &str) -> String {
+    let (code, option) = key.split_once('.').unwrap_or((key, ""));
+    let Some(ind) = form.indicators.iter().find(|i| i.code == code) else {
+        return format!("Ô «{key}»");
+    };
+    match ind.options.iter().find(|o| o.code == option) {
+        Some(o) if !option.is_empty() => format!("{} – {}", ind.name_vi, o.name_vi),
+        _ => ind.name_vi.clone(),
+    }
+}
+
+/// The first row's key of an indicator (where a rule's message is shown).
+fn first_key(form: &Form, code: &str) -> Option<String> {
+    let ind = form.indicators.iter().find(|i| i.code == code)?;
+    Some(match ind.options.first() {
+        Some(o) => format!("{}.{}", ind.code, o.code),
+        None => ind.code.clone(),
+    })
+}
+
+/// "«Label»: message", the message starting as written.
+fn cell_message(form: &Form, key: &str, message: &str) -> String {
+    format!("«{}»: {message}", key_label(form, key))
+}
+
+/// The rule checks as messages, each tied to the cells of its indicators.
+/// `blocking`: the warnings that stop a submission are shown as such.
+fn rule_issues(c: &Chrome, form: &Form, view: &ReportView) -> Vec<Issue> {
     view.validation
         .iter()
-        .map(|v| Issue {
-            error: v.severity == Severity::Error,
-            message: match v.severity {
-                Severity::Error => format!("Lỗi: {}", v.message),
-                Severity::Warning if v.explained => {
-                    format!("Cảnh báo (đã có ghi chú): {}", v.message)
-                }
-                Severity::Warning => format!("Cảnh báo, cần ghi chú giải thích: {}", v.message),
-            },
+        .map(|v| {
+            let keys: Vec<String> = v
+                .indicators
+                .iter()
+                .filter_map(|i| first_key(form, i))
+                .collect();
+            Issue {
+                error: v.severity == Severity::Error,
+                message: format!(
+                    "{}: {}",
+                    c.t(match v.severity {
+                        Severity::Error => "entry.rule_error",
+                        Severity::Warning if v.explained => "entry.rule_warning_explained",
+                        Severity::Warning => "entry.rule_warning",
+                    }),
+                    v.message
+                ),
+                first: keys.first().cloned().unwrap_or_default(),
+                keys: keys.join(" "),
+            }
+        })
+        .collect()
+}
+
+/// Cell problems (key → message with the label) as issues, in form order.
+fn cell_issues(form: &Form, cells: &[(String, String)]) -> Vec<Issue> {
+    cells
+        .iter()
+        .map(|(k, m)| Issue {
+            error: true,
+            message: cell_message(form, k, m),
+            keys: k.clone(),
+            first: k.clone(),
         })
         .collect()
 }
@@ -198,6 +285,8 @@ fn entry_rows(form: &Form, view: &ReportView) -> Vec<EntryRow> {
         };
         for (key, name) in keys {
             let v = view.values.get(&key);
+            let qualifier = v.map(|v| v.qualifier).unwrap_or(Qualifier::Exact);
+            let comment = v.and_then(|v| v.comment.clone()).unwrap_or_default();
             rows.push(EntryRow {
                 first_of_group: last_group != ind.group,
                 group: groups
@@ -209,11 +298,13 @@ fn entry_rows(form: &Form, view: &ReportView) -> Vec<EntryRow> {
                 name,
                 unit: ind.unit.clone(),
                 value: v.map(|v| format_milli(v.milli)).unwrap_or_default(),
-                qualifier: v
-                    .map(|v| v.qualifier.as_str())
-                    .unwrap_or("exact")
-                    .to_string(),
-                comment: v.and_then(|v| v.comment.clone()).unwrap_or_default(),
+                shown: v
+                    .map(|v| format_qualified(v.milli, v.qualifier))
+                    .unwrap_or_default(),
+                more_open: qualifier != Qualifier::Exact || !comment.is_empty(),
+                qualifier: qualifier.as_str().to_string(),
+                comment,
+                error: String::new(),
             });
             last_group = ind.group.clone();
         }
@@ -221,17 +312,82 @@ fn entry_rows(form: &Form, view: &ReportView) -> Vec<EntryRow> {
     rows
 }
 
-pub async fn entry(
-    State(state): State<AppState>,
+/// The fields of an entry form as posted: the text of every cell, the
+/// values that could be read, and the cells that could not.
+#[derive(Default)]
+struct Posted {
+    /// By key: (value text, qualifier, note) exactly as typed.
+    typed: HashMap<String, (String, String, String)>,
+    inputs: Vec<ValueInput>,
+    /// Cells that could not be read: (key, why).
+    unreadable: Vec<(String, String)>,
+    /// `submit` when "Gửi lên cấp trên" was pressed.
+    intent: String,
+}
+
+/// What happened to a post, for the page shown after it.
+struct Overlay<'a> {
+    posted: Option<&'a Posted>,
+    cells: Vec<(String, String)>,
+    notice: Option<(bool, String)>,
+    /// Also show the warnings that block a submission at their cells.
+    submitting: bool,
+}
+
+fn history_rows(c: &Chrome, unit: &Unit, events: &[HistoryEvent]) -> Vec<HistoryRow> {
+    events
+        .iter()
+        .map(|e| {
+            let (key, kind) = match e.action.as_str() {
+                "report.create" => ("entry.step.create", "create"),
+                "report.submit" => ("entry.step.submit", "submit"),
+                "report.return" => ("entry.step.return", "return"),
+                "report.approve" => ("entry.step.approve", "approve"),
+                _ => ("entry.step.reopen", "reopen"),
+            };
+            HistoryRow {
+                at: dates::format_timestamp_vi(&e.at),
+                who: match &e.actor_name {
+                    Some(n) => format!("{n} ({})", e.actor),
+                    None if e.actor == "system" => c.t("entry.system").to_string(),
+                    None => e.actor.clone(),
+                },
+                what: c.t(key).replace("{unit}", &lower_first(&unit.name)),
+                comment: e.comment.clone().unwrap_or_default(),
+                kind,
+            }
+        })
+        .collect()
+}
+
+/// "Xã Mường Phăng" → "xã Mường Phăng", as a unit's name reads mid-sentence.
+fn lower_first(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(f) => f.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// The entry page, from the database, overlaid with what a post carried.
+#[allow(clippy::too_many_arguments)]
+async fn entry_page(
+    state: &AppState,
     c: Chrome,
-    PageUser(ctx): PageUser,
-    Path((form, unit, period)): Path<(String, String, String)>,
+    actor: &antq_storage::accounts::access::Actor,
+    form: &Form,
+    unit: &Unit,
+    view: ReportView,
+    overlay: Overlay<'_>,
+    status: StatusCode,
 ) -> PageResult<Response> {
-    let (form, unit, view) = statistics::view(&state, &ctx.actor, &form, &unit, &period).await?;
-    let (can_enter, can_approve) = statistics::rights(&state, &ctx.actor, &form, &unit).await?;
+    let (can_enter, can_approve) = statistics::rights(state, actor, form, unit).await?;
     let editable = matches!(view.state.as_str(), "not_started" | "draft" | "returned");
+    // An officer above who may approve reads the report; the unit enters it.
+    let edit = editable && can_enter && !can_approve;
     let can_comment =
-        view.state != "not_started" && statistics::can_comment(&state, &ctx.actor, &unit).await?;
+        view.state != "not_started" && statistics::can_comment(state, actor, unit).await?;
+    let history = statistics::history(state, form, unit, &view.period).await?;
     let comments = view
         .comments
         .iter()
@@ -247,33 +403,112 @@ pub async fn entry(
             .map(dates::format_vi)
             .unwrap_or_default()
     };
-    render(EntryPage {
-        form_code: form.code.clone(),
+    let period_words = match Period::parse(&view.period) {
+        Ok(p) if c.lang_code() == "en" => format!(
+            "{} ({} – {})",
+            p.words_en(),
+            fmt(&view.period_start),
+            fmt(&view.period_end)
+        ),
+        Ok(p) => p.words_with_dates_vi(form.calendar),
+        Err(_) => view.period.clone(),
+    };
+    let mut rows = entry_rows(form, &view);
+    if let Some(p) = overlay.posted {
+        for r in rows.iter_mut() {
+            if let Some((v, q, note)) = p.typed.get(&r.key) {
+                r.value = v.clone();
+                // A qualifier in the text ("hơn 300") wins over the control.
+                r.qualifier = parse_number(v)
+                    .ok()
+                    .map(|n| n.qualifier)
+                    .filter(|q| *q != Qualifier::Exact)
+                    .or_else(|| q.parse::<Qualifier>().ok())
+                    .unwrap_or(Qualifier::Exact)
+                    .as_str()
+                    .to_string();
+                r.comment = note.clone();
+                r.more_open = r.qualifier != "exact" || !r.comment.is_empty();
+            }
+        }
+    }
+    let mut issues = cell_issues(form, &overlay.cells);
+    let rules = rule_issues(&c, form, &view);
+    for (k, m) in &overlay.cells {
+        if let Some(r) = rows.iter_mut().find(|r| &r.key == k) {
+            r.error = cell_message(form, k, m);
+        }
+    }
+    for (issue, v) in rules.iter().zip(&view.validation) {
+        let blocks = v.severity == Severity::Error || (overlay.submitting && !v.explained);
+        if !blocks {
+            continue;
+        }
+        for k in issue.keys.split_whitespace() {
+            if let Some(r) = rows.iter_mut().find(|r| r.key == k && r.error.is_empty()) {
+                r.error = v.message.clone();
+            }
+        }
+    }
+    issues.extend(rules);
+    let mut res = render(EntryPage {
         form_name: form.name_vi.clone(),
         unit_code: unit.code.clone(),
         unit_name: unit.name.clone(),
-        period: view.period.clone(),
-        dates_text: format!("{} – {}", fmt(&view.period_start), fmt(&view.period_end)),
+        period_words,
         deadline: fmt(&view.deadline),
         state_label: state_label(&view.state).to_string(),
-        return_comment: view.return_comment.clone().unwrap_or_default(),
-        editable,
-        can_enter,
+        edit,
+        approver_view: can_approve && !edit,
         can_approve,
-        rows: entry_rows(&form, &view),
-        issues: issues(&view),
-        qualifiers: vec![
-            ("exact", "chính xác"),
-            ("more_than", "hơn"),
-            ("nearly", "gần"),
-            ("about", "khoảng"),
-        ],
+        rows,
+        issues,
+        qualifiers: qualifiers(&c),
         base: format!("/so-lieu/{}/{}/{}", form.code, unit.code, view.period),
         comments,
         can_comment,
+        history: history_rows(&c, unit, &history),
+        notice: overlay.notice,
         state: view.state,
         c,
-    })
+    })?;
+    *res.status_mut() = status;
+    Ok(res)
+}
+
+fn qualifiers(c: &Chrome) -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("exact", c.t("entry.q.exact")),
+        ("more_than", c.t("entry.q.more_than")),
+        ("nearly", c.t("entry.q.nearly")),
+        ("about", c.t("entry.q.about")),
+    ]
+}
+
+pub async fn entry(
+    State(state): State<AppState>,
+    c: Chrome,
+    PageUser(ctx): PageUser,
+    Path((form, unit, period)): Path<(String, String, String)>,
+) -> PageResult<Response> {
+    let (form, unit, view) = statistics::view(&state, &ctx.actor, &form, &unit, &period).await?;
+    let overlay = Overlay {
+        posted: None,
+        cells: Vec::new(),
+        notice: None,
+        submitting: false,
+    };
+    entry_page(
+        &state,
+        c,
+        &ctx.actor,
+        &form,
+        &unit,
+        view,
+        overlay,
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// The largest entry-form body accepted (`/so-lieu/…/luu`); more is 413.
@@ -285,57 +520,71 @@ fn count_fields(body: &[u8]) -> usize {
     body.split(|b| *b == b'&').filter(|f| !f.is_empty()).count()
 }
 
-/// Read the entry form's fields (`v:KEY`, `q:KEY`, `c:KEY`) into values.
-/// The body is decoded once, into maps by key: the work is linear in its
-/// size. Before decoding, the number of fields is capped by what the form
-/// could carry (three fields per value, and a small margin): 413 beyond.
-/// A field sent twice is refused (never one of the two chosen silently);
-/// every unreadable number is reported at once.
-fn read_form(body: &[u8], form: &Form) -> Result<Vec<ValueInput>, Failure> {
+/// Read the entry form's fields (`v:KEY`, `q:KEY`, `c:KEY`, `intent`). The
+/// body is decoded once, into maps by key: the work is linear in its size.
+/// Before decoding, the number of fields is capped by what the form could
+/// carry (three fields per value, and a small margin): 413 beyond. A field
+/// sent twice, or a number that cannot be read, is a problem of its cell
+/// only: the other cells are still read.
+fn read_form(body: &[u8], form: &Form) -> Result<Posted, Failure> {
     let limit = 3 * statistics::value_slots(form) + statistics::SAVE_MARGIN;
     let n = count_fields(body);
     if n > limit {
         return Err(statistics::too_many_values(n, limit, form, "trường"));
     }
-    let mut values: Vec<(String, String)> = Vec::new();
-    let mut seen: HashSet<String> = HashSet::new();
-    let mut qualifiers: HashMap<String, String> = HashMap::new();
-    let mut comments: HashMap<String, String> = HashMap::new();
-    let mut errors = Vec::new();
+    let mut order: Vec<String> = Vec::new();
+    let mut posted = Posted::default();
+    let mut repeated: HashSet<String> = HashSet::new();
+    let mut seen: HashSet<(u8, String)> = HashSet::new();
     for (k, v) in form_urlencoded::parse(body) {
-        let repeated = if let Some(key) = k.strip_prefix("v:") {
-            let fresh = seen.insert(key.to_string());
-            if fresh {
-                values.push((key.to_string(), v.into_owned()));
-            }
-            !fresh
-        } else if let Some(key) = k.strip_prefix("q:") {
-            qualifiers.insert(key.to_string(), v.into_owned()).is_some()
-        } else if let Some(key) = k.strip_prefix("c:") {
-            comments.insert(key.to_string(), v.into_owned()).is_some()
-        } else {
-            false
-        };
-        if repeated {
-            errors.push(format!("trường {k} được gửi hai lần"));
+        if k == "intent" {
+            posted.intent = v.into_owned();
+            continue;
         }
+        let (slot, key) = if let Some(key) = k.strip_prefix("v:") {
+            (0, key)
+        } else if let Some(key) = k.strip_prefix("q:") {
+            (1, key)
+        } else if let Some(key) = k.strip_prefix("c:") {
+            (2, key)
+        } else {
+            continue;
+        };
+        let entry = posted.typed.entry(key.to_string()).or_insert_with(|| {
+            order.push(key.to_string());
+            (String::new(), String::new(), String::new())
+        });
+        let field = match slot {
+            0 => &mut entry.0,
+            1 => &mut entry.1,
+            _ => &mut entry.2,
+        };
+        if !seen.insert((slot, key.to_string())) {
+            repeated.insert(key.to_string());
+        }
+        *field = antq_core::text::nfc(&v);
     }
-    let mut inputs = Vec::with_capacity(values.len());
-    for (key, raw) in values {
+    for key in order {
+        let Some((raw, q, note)) = posted.typed.get(&key) else {
+            continue;
+        };
+        if repeated.contains(&key) {
+            posted
+                .unreadable
+                .push((key.clone(), "ô được gửi hai lần".to_string()));
+            continue;
+        }
         let (indicator, option) = match key.split_once('.') {
             Some((i, o)) => (i.to_string(), o.to_string()),
             None => (key.clone(), String::new()),
         };
-        let comment = comments.remove(&key).filter(|s| !s.trim().is_empty());
+        let comment = Some(note.clone()).filter(|s| !s.trim().is_empty());
         let value = if raw.trim().is_empty() {
             None
         } else {
-            match parse_number(&raw) {
+            match parse_number(raw) {
                 Ok(n) => {
-                    let chosen = qualifiers
-                        .get(&key)
-                        .and_then(|q| q.parse::<Qualifier>().ok())
-                        .unwrap_or(Qualifier::Exact);
+                    let chosen = q.parse::<Qualifier>().unwrap_or(Qualifier::Exact);
                     let q = if n.qualifier != Qualifier::Exact {
                         n.qualifier
                     } else {
@@ -344,29 +593,41 @@ fn read_form(body: &[u8], form: &Form) -> Result<Vec<ValueInput>, Failure> {
                     Some((n.milli, q, comment))
                 }
                 Err(e) => {
-                    errors.push(format!("{key}: {e}"));
+                    posted.unreadable.push((key.clone(), e.to_string()));
                     continue;
                 }
             }
         };
-        inputs.push(ValueInput {
+        posted.inputs.push(ValueInput {
             indicator,
             option,
             value,
         });
     }
-    if errors.is_empty() {
-        Ok(inputs)
+    Ok(posted)
+}
+
+/// "Đã lưu 3 giá trị" (or that nothing changed).
+fn saved_words(c: &Chrome, changes: &Changes) -> String {
+    let n = changes.values_new + changes.values_changed + changes.values_cleared;
+    if n == 0 {
+        c.t("entry.saved_none").to_string()
     } else {
-        Err(antq_storage::StorageError::Rejected(errors).into())
+        c.t("entry.saved_n")
+            .replace("{n}", &antq_core::text::format_int(n as i64))
     }
 }
 
-/// Save the draft. From htmx (as the person types): answer with the
-/// validation panel; from a plain form: go back to the page. Who may enter
-/// the report is checked before the body is read; a caller without the
-/// right, or a body larger than the form could be, gets an error page
-/// (403/404, 413) rather than a message on the entry page.
+/// Save the draft: every readable value is saved, even when another cell
+/// is not. From htmx (as the person types): answer with the checks panel,
+/// the cells' problems and the state badge. From a plain form ("Lưu nháp",
+/// Enter, "Gửi lên cấp trên" without or with JavaScript): when a cell is
+/// wrong, the page again, built from what was posted, so no typed text is
+/// lost; otherwise back to the page with what happened. "Gửi lên cấp trên"
+/// saves first, then submits only if nothing is wrong. Who may enter the
+/// report is checked before the body is read; a caller without the right,
+/// or a body larger than the form could be, gets an error page (403/404,
+/// 413) rather than a message on the entry page.
 pub async fn save(
     State(state): State<AppState>,
     c: Chrome,
@@ -375,7 +636,7 @@ pub async fn save(
     Path((form, unit, period)): Path<(String, String, String)>,
     body: axum::body::Body,
 ) -> PageResult<Response> {
-    let back = format!("/so-lieu/{form}/{unit}/{period}");
+    let back = safe_back(&format!("/so-lieu/{form}/{unit}/{period}"));
     let (form, unit) = statistics::entry_target(&state, &ctx.actor, &form, &unit, &period).await?;
     let is_form = headers
         .get(axum::http::header::CONTENT_TYPE)
@@ -405,42 +666,148 @@ pub async fn save(
                 Failure::bad_request("Không đọc được nội dung gửi lên")
             }
         })?;
-    let result = match read_form(&body, &form) {
-        Ok(inputs) => {
-            statistics::put_checked(&state, &ctx.actor, &form, &unit, &period, inputs).await
-        }
-        Err(e) if e.status == StatusCode::PAYLOAD_TOO_LARGE => return Err(e.into()),
-        Err(e) => Err(e),
-    };
+    let posted = read_form(&body, &form)?;
     let from_htmx = headers.contains_key("hx-request");
-    match (result, from_htmx) {
-        (Ok(view), true) => render(ValidationPartial {
-            issues: issues(&view),
-            saved_at: dates::format_timestamp_vi(&dates::timestamp(dates::now_utc())),
-            c,
-        }),
-        (Err(e), true) => {
-            let mut list = vec![Issue {
-                error: true,
-                message: e.message.clone(),
-            }];
-            list.extend(
-                crate::pages::error_lines(&e.errors)
-                    .into_iter()
-                    .map(|m| Issue {
-                        error: true,
-                        message: m,
-                    }),
-            );
-            render(ValidationPartial {
-                issues: list,
-                saved_at: String::new(),
-                c,
-            })
+    let submitting = !from_htmx && posted.intent == "submit";
+    let saved = statistics::put_partial(
+        &state,
+        &ctx.actor,
+        &form,
+        &unit,
+        &period,
+        posted.inputs.clone(),
+    )
+    .await;
+    let saved = match saved {
+        Ok(s) => s,
+        // Refused whole (a report sent up or approved meanwhile): nothing
+        // saved, the typed text kept on the page.
+        Err(e) => {
+            let mut message = e.message.clone();
+            if !e.errors.is_empty() {
+                message = format!(
+                    "{message}: {}",
+                    crate::pages::error_lines(&e.errors).join("; ")
+                );
+            }
+            let message = format!("{} {}", c.t("entry.not_saved"), message);
+            if from_htmx {
+                return render(ValidationPartial {
+                    issues: Vec::new(),
+                    saved_at: String::new(),
+                    notice: Some((true, message)),
+                    state: String::new(),
+                    state_label: String::new(),
+                    c,
+                });
+            }
+            let view = reports::view(&state.db, &form, &unit, &period)
+                .await
+                .map_err(Failure::from)?;
+            let overlay = Overlay {
+                posted: Some(&posted),
+                cells: Vec::new(),
+                notice: Some((true, message)),
+                submitting: false,
+            };
+            return entry_page(&state, c, &ctx.actor, &form, &unit, view, overlay, e.status).await;
         }
-        (Ok(_), false) => Ok(crate::pages::done(&safe_back(&back), "msg.saved")),
-        (Err(e), false) => Ok(crate::pages::failed(&safe_back(&back), e)),
+    };
+    let mut cells = posted.unreadable.clone();
+    cells.extend(saved.problems.into_iter().map(|p| (p.key, p.message)));
+    let done = saved_words(&c, &saved.changes);
+    if from_htmx {
+        let mut issues = cell_issues(&form, &cells);
+        issues.extend(rule_issues(&c, &form, &saved.view));
+        let notice = (!cells.is_empty()).then(|| {
+            (
+                true,
+                c.t("entry.cells_unsaved")
+                    .replace("{n}", &antq_core::text::format_int(cells.len() as i64)),
+            )
+        });
+        return render(ValidationPartial {
+            issues,
+            saved_at: dates::format_timestamp_vi(&dates::timestamp(dates::now_utc())),
+            notice,
+            state_label: state_label(&saved.view.state).to_string(),
+            state: saved.view.state,
+            c,
+        });
     }
+    if cells.is_empty() && !submitting {
+        return Ok(crate::pages::done_text(&back, &done));
+    }
+    if cells.is_empty() {
+        let submitted = statistics::transition(
+            &state,
+            &ctx.actor,
+            &form.code,
+            &unit.code,
+            &period,
+            Transition::Submit,
+            None,
+        )
+        .await;
+        match submitted {
+            Ok(_) => return Ok(crate::pages::done_text(&back, c.t("entry.done.submit"))),
+            Err(e) => {
+                let view = reports::view(&state.db, &form, &unit, &period)
+                    .await
+                    .map_err(Failure::from)?;
+                let why = if e.errors.is_empty() {
+                    e.message.clone()
+                } else {
+                    c.t("entry.submit_blocked_rules").to_string()
+                };
+                let overlay = Overlay {
+                    posted: Some(&posted),
+                    cells: Vec::new(),
+                    notice: Some((
+                        true,
+                        format!("{done}. {} {why}", c.t("entry.not_submitted")),
+                    )),
+                    submitting: true,
+                };
+                return entry_page(
+                    &state,
+                    c,
+                    &ctx.actor,
+                    &form,
+                    &unit,
+                    view,
+                    overlay,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+                .await;
+            }
+        }
+    }
+    let unsaved = c
+        .t("entry.cells_unsaved")
+        .replace("{n}", &antq_core::text::format_int(cells.len() as i64));
+    let notice = if submitting {
+        format!("{done}. {} {unsaved}", c.t("entry.not_submitted"))
+    } else {
+        format!("{done}. {unsaved}")
+    };
+    let overlay = Overlay {
+        posted: Some(&posted),
+        cells,
+        notice: Some((true, notice)),
+        submitting,
+    };
+    entry_page(
+        &state,
+        c,
+        &ctx.actor,
+        &form,
+        &unit,
+        saved.view,
+        overlay,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
 }
 
 fn safe_back(path: &str) -> String {
@@ -461,24 +828,30 @@ pub struct StepForm {
     comment: Option<String>,
 }
 
-/// Submit, approve, return or reopen from the page.
+/// Submit, approve, return or reopen from the page; the message says which
+/// ("Đã trả lại xã Mường Phăng").
 pub async fn step(
     State(state): State<AppState>,
+    c: Chrome,
     PageUser(ctx): PageUser,
     Path((form, unit, period)): Path<(String, String, String)>,
     FormBody(f): FormBody<StepForm>,
 ) -> Response {
     let back = safe_back(&format!("/so-lieu/{form}/{unit}/{period}"));
-    let t = match f.action.as_str() {
-        "submit" => Transition::Submit,
-        "approve" => Transition::Approve,
-        "return" => Transition::Return,
-        "reopen" => Transition::Reopen,
-        _ => return crate::pages::failed(&back, Failure::bad_request("hành động không hợp lệ")),
+    let (t, key) = match f.action.as_str() {
+        "submit" => (Transition::Submit, "entry.done.submit"),
+        "approve" => (Transition::Approve, "entry.done.approve"),
+        "return" => (Transition::Return, "entry.done.return"),
+        "reopen" => (Transition::Reopen, "entry.done.reopen"),
+        _ => return crate::pages::failed(&back, Failure::bad_request("Thao tác không hợp lệ")),
     };
-    let result =
-        statistics::transition(&state, &ctx.actor, &form, &unit, &period, t, f.comment).await;
-    crate::pages::outcome(result, &back, "msg.saved", &back)
+    match statistics::transition(&state, &ctx.actor, &form, &unit, &period, t, f.comment).await {
+        Ok(view) => crate::pages::done_text(
+            &back,
+            &c.t(key).replace("{unit}", &lower_first(&view.unit_name)),
+        ),
+        Err(e) => crate::pages::failed(&back, e),
+    }
 }
 
 #[derive(serde::Deserialize)]
@@ -489,13 +862,17 @@ pub struct RemarkForm {
 /// The police or the Front add a comment to a report.
 pub async fn comment(
     State(state): State<AppState>,
+    c: Chrome,
     PageUser(ctx): PageUser,
     Path((form, unit, period)): Path<(String, String, String)>,
     FormBody(f): FormBody<RemarkForm>,
 ) -> Response {
     let back = safe_back(&format!("/so-lieu/{form}/{unit}/{period}"));
     let result = statistics::comment(&state, &ctx.actor, &form, &unit, &period, &f.body).await;
-    crate::pages::outcome(result, &format!("{back}#y-kien"), "msg.saved", &back)
+    match result {
+        Ok(_) => crate::pages::done_text(&format!("{back}#y-kien"), c.t("entry.done.comment")),
+        Err(e) => crate::pages::failed(&back, e),
+    }
 }
 
 pub struct ProgressRow {

@@ -206,6 +206,29 @@ pub async fn put_checked(
     Ok(reports::put_values(&state.db, &actor.who(), form, unit, period, inputs).await?)
 }
 
+/// Save every valid value (access checked by [`entry_target`]); the others
+/// come back cell by cell.
+pub async fn put_partial(
+    state: &AppState,
+    actor: &Actor,
+    form: &Form,
+    unit: &Unit,
+    period: &str,
+    inputs: Vec<ValueInput>,
+) -> Result<reports::PartialSave, Failure> {
+    Ok(reports::put_valid_values(&state.db, &actor.who(), form, unit, period, inputs).await?)
+}
+
+/// A report's steps (read access is checked by [`view`] first).
+pub async fn history(
+    state: &AppState,
+    form: &Form,
+    unit: &Unit,
+    period: &str,
+) -> Result<Vec<reports::HistoryEvent>, Failure> {
+    Ok(reports::history(&state.db, form, unit, period).await?)
+}
+
 pub async fn transition(
     state: &AppState,
     actor: &Actor,

@@ -8,6 +8,7 @@ mod api_units;
 mod auth;
 mod data;
 mod decisions;
+mod entry_page;
 mod errors;
 mod files;
 mod limits;

@@ -12,9 +12,9 @@ mod write;
 
 pub(crate) use bulk::{apply_many, existing, Item};
 pub use completeness::{completeness, reporting_units, Completeness, UnitStatus};
-pub use workflow::transition;
+pub use workflow::{history, transition, HistoryEvent};
 pub(crate) use write::state_in;
-pub use write::{put_values, Changes};
+pub use write::{put_valid_values, put_values, CellProblem, Changes, PartialSave};
 
 use std::collections::HashMap;
 
@@ -218,9 +218,16 @@ pub fn validate(form: &Form, values: &HashMap<String, Value>) -> Vec<Violation> 
             commented.push(code);
         }
     }
+    let label = |code: &str| {
+        form.indicators
+            .iter()
+            .find(|i| i.code == code)
+            .map(|i| i.name_vi.clone())
+            .unwrap_or_else(|| code.to_string())
+    };
     form.rules
         .iter()
-        .filter_map(|r| r.check(&totals, &commented))
+        .filter_map(|r| r.check_labelled(&totals, &commented, &label))
         .collect()
 }
 

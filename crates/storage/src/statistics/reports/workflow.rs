@@ -3,7 +3,9 @@
 use antq_core::dates;
 use antq_core::reports::{ReportState, Transition};
 use antq_core::validation::Severity;
+use serde::Serialize;
 use serde_json::json;
+use sqlx::Row;
 
 use crate::audit::{self, Change, Who};
 use crate::db::Db;
@@ -123,4 +125,80 @@ pub async fn transition(
     })
     .await?;
     view(db, form, unit, period).await
+}
+
+/// One step in a report's life, from the audit log: created, submitted,
+/// returned (with the reason), approved, reopened.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HistoryEvent {
+    /// `report.create`, `report.submit`, `report.return`, `report.approve`, `report.reopen`.
+    pub action: String,
+    /// The audit timestamp (UTC, ISO).
+    pub at: String,
+    pub actor: String,
+    /// The actor's display name, when the account still exists.
+    pub actor_name: Option<String>,
+    /// The reason given for a return, or the note of a reopening.
+    pub comment: Option<String>,
+}
+
+/// The steps of a report, oldest first (empty when it was never started).
+/// Reports loaded in bulk (the demo) have no step rows: their last change,
+/// kept on the report, stands for them.
+pub async fn history(
+    db: &Db,
+    form: &Form,
+    unit: &Unit,
+    period: &str,
+) -> StorageResult<Vec<HistoryEvent>> {
+    let (p, _, _) = check_period(form, period)?;
+    let Some(row) = find(db, form, unit, &p).await? else {
+        return Ok(Vec::new());
+    };
+    let rows = sqlx::query(
+        "SELECT a.action, a.at, a.actor, us.display_name, a.after_json FROM audit_log a \
+         LEFT JOIN users us ON us.id = a.actor_id \
+         WHERE a.entity = 'report' AND a.entity_id = $1 AND a.action IN \
+         ('report.create', 'report.submit', 'report.return', 'report.approve', 'report.reopen') \
+         ORDER BY a.id LIMIT 500",
+    )
+    .bind(row.id.to_string())
+    .fetch_all(db.pool())
+    .await?;
+    let mut out: Vec<HistoryEvent> = rows
+        .iter()
+        .map(|r| {
+            let after: Option<String> = r.get(4);
+            let comment = after
+                .and_then(|a| serde_json::from_str::<serde_json::Value>(&a).ok())
+                .and_then(|a| a.get("comment")?.as_str().map(str::to_string));
+            HistoryEvent {
+                action: r.get(0),
+                at: r.get(1),
+                actor: r.get(2),
+                actor_name: r.get(3),
+                comment,
+            }
+        })
+        .collect();
+    if out.is_empty() {
+        let action = match row.state {
+            ReportState::Draft => "report.create",
+            ReportState::Submitted => "report.submit",
+            ReportState::Approved => "report.approve",
+            ReportState::Returned => "report.return",
+        };
+        let actor_name = sqlx::query_scalar("SELECT display_name FROM users WHERE username = $1")
+            .bind(&row.changed_by)
+            .fetch_optional(db.pool())
+            .await?;
+        out.push(HistoryEvent {
+            action: action.to_string(),
+            at: row.changed_at.clone(),
+            actor: row.changed_by.clone(),
+            actor_name,
+            comment: row.return_comment.clone(),
+        });
+    }
+    Ok(out)
 }

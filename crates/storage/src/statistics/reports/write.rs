@@ -454,6 +454,96 @@ pub async fn put_values(
     view(db, form, unit, period).await
 }
 
+/// A value that could not be saved: its key (`code`, or `code.option` for a
+/// breakdown) and why, in words (without the key: the page names the cell).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CellProblem {
+    pub key: String,
+    pub message: String,
+}
+
+/// What a save of every valid value did.
+#[derive(Debug, Clone)]
+pub struct PartialSave {
+    pub view: ReportView,
+    pub changes: Changes,
+    /// The values not saved, in the order given.
+    pub problems: Vec<CellProblem>,
+}
+
+/// Why one value cannot be saved, if it cannot.
+fn cell_problem(form: &Form, input: &ValueInput) -> Option<String> {
+    let Some(ind) = form.indicators.iter().find(|i| i.code == input.indicator) else {
+        return Some(format!("chỉ tiêu không có trong biểu {}", form.name_vi));
+    };
+    let option_ok = if ind.options.is_empty() {
+        input.option.is_empty()
+    } else {
+        ind.options.iter().any(|o| o.code == input.option)
+    };
+    if !option_ok {
+        return Some("nhóm phân tổ không có trong biểu".to_string());
+    }
+    let (milli, _, comment) = input.value.as_ref()?;
+    if let Err(e) = check_value(*milli, ind.value_type) {
+        return Some(e.to_string());
+    }
+    comment.as_ref().and_then(|c| {
+        antq_core::text::check_len("Ghi chú", c.trim(), antq_core::text::limits::VALUE_COMMENT)
+            .err()
+            .map(|e| e.to_string())
+    })
+}
+
+/// Save every valid value of a draft or returned report (creating it), and
+/// report the others cell by cell: one bad value never costs the good ones.
+/// A value given twice is a problem of its second copy. A submitted or
+/// approved report is still refused whole, with the reason.
+pub async fn put_valid_values(
+    db: &Db,
+    who: &Who,
+    form: &Form,
+    unit: &Unit,
+    period: &str,
+    inputs: Vec<ValueInput>,
+) -> StorageResult<PartialSave> {
+    check_period(form, period)?;
+    check_unit(form, unit)?;
+    let mut problems = Vec::new();
+    let mut valid = Vec::with_capacity(inputs.len());
+    let mut seen = std::collections::HashSet::new();
+    for input in inputs {
+        let k = key(&input.indicator, &input.option);
+        if !seen.insert(k.clone()) {
+            problems.push(CellProblem {
+                key: k,
+                message: "giá trị được gửi hai lần".to_string(),
+            });
+            continue;
+        }
+        match cell_problem(form, &input) {
+            Some(message) => problems.push(CellProblem { key: k, message }),
+            None => valid.push(input),
+        }
+    }
+    let mut changes = Changes::default();
+    if !valid.is_empty() {
+        let valid = &valid[..];
+        changes = db
+            .write(|mut tx| async move {
+                let changes = apply_values(&mut tx, who, form, unit, period, valid).await?;
+                tx.commit().await?;
+                Ok(changes)
+            })
+            .await?;
+    }
+    Ok(PartialSave {
+        view: view(db, form, unit, period).await?,
+        changes,
+        problems,
+    })
+}
+
 #[cfg(test)]
 mod audit_text_tests {
     use super::*;

@@ -6,6 +6,7 @@ pub mod analysis;
 pub mod api;
 pub mod entry;
 pub mod files;
+pub mod worklist;
 
 use antq_core::auth::Action;
 use antq_core::dates;

@@ -126,13 +126,18 @@ pub static ENTITIES: &[Word] = &[
     ("grant", "Quyền", "Grant"),
     ("session", "Phiên làm việc", "Session"),
     ("token", "Khóa API", "API token"),
+    ("api_token", "Khóa API", "API token"),
     ("unit", "Đơn vị", "Unit"),
     ("lineage", "Quan hệ kế thừa", "Lineage link"),
+    ("unit_link", "Quan hệ kế thừa", "Lineage link"),
+    ("units", "Danh mục đơn vị hành chính", "Official units"),
+    ("demo", "Dữ liệu mẫu", "Demo data"),
     ("area", "Khu dân cư", "Residential area"),
     ("organisation", "Tổ chức", "Organisation"),
     ("indicator", "Chỉ tiêu", "Indicator"),
     ("form", "Biểu báo cáo", "Form"),
     ("rule", "Quy tắc kiểm tra", "Validation rule"),
+    ("validation_rule", "Quy tắc kiểm tra", "Validation rule"),
     ("catalogue", "Danh mục chỉ tiêu", "Catalogue"),
 ];
 

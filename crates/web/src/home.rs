@@ -64,13 +64,8 @@ pub async fn home(
         });
     };
     let today = dates::today();
-    let items = worklist::to_enter(
-        &state.db,
-        &ctx.actor,
-        today,
-        state.config.early_entry_days,
-    )
-    .await?;
+    let items =
+        worklist::to_enter(&state.db, &ctx.actor, today, state.config.early_entry_days).await?;
     let mut waiting = Waiting::default();
     for i in &items {
         if !i.open() {

@@ -151,11 +151,19 @@ impl Names {
     pub fn object(&self, e: &AuditEntry) -> ObjectLink {
         let kind = words::entity_vi(&e.entity);
         match e.entity.as_str() {
-            "report" => match e.entity_id.parse::<i64>().ok().and_then(|id| self.reports.get(&id)) {
+            "report" => match e
+                .entity_id
+                .parse::<i64>()
+                .ok()
+                .and_then(|id| self.reports.get(&id))
+            {
                 Some((form, unit, period)) => ObjectLink {
                     label: format!(
                         "{} · {}",
-                        self.forms.get(form).cloned().unwrap_or_else(|| kind.to_string()),
+                        self.forms
+                            .get(form)
+                            .cloned()
+                            .unwrap_or_else(|| kind.to_string()),
                         words::period_vi(period)
                     ),
                     href: Some(format!("/so-lieu/{form}/{unit}/{period}")),
@@ -251,6 +259,22 @@ impl Names {
                 "joint" => "Liên tịch Công an – Mặt trận".into(),
                 _ => s.clone(),
             },
+            ("qualifier", Value::String(s)) => s
+                .parse::<Qualifier>()
+                .map(|q| words::qualifier_vi(q).to_string())
+                .unwrap_or_else(|_| s.clone()),
+            // Codes, names and texts as they are (a unit code is no number).
+            (_, Value::String(s)) => s.clone(),
+            (_, Value::Array(a)) => a
+                .iter()
+                .map(|v| self.field_value(key, v))
+                .collect::<Vec<_>>()
+                .join(", "),
+            (_, Value::Object(o)) => o
+                .iter()
+                .map(|(k, v)| format!("{}: {}", field_words(k), self.field_value(k, v)))
+                .collect::<Vec<_>>()
+                .join("; "),
             (_, v) => plain_words(v),
         }
     }
@@ -376,13 +400,19 @@ mod tests {
             value_words(&json!({"value": "4378", "qualifier": "more_than", "comment": "ước tính"})),
             "hơn 4.378 (ghi chú: ước tính)"
         );
-        assert_eq!(value_words(&json!({"value": "7", "qualifier": "exact", "comment": null})), "7");
+        assert_eq!(
+            value_words(&json!({"value": "7", "qualifier": "exact", "comment": null})),
+            "7"
+        );
     }
 
     #[test]
     fn actions_by_name() {
         assert_eq!(action_code("Nhập số liệu").as_deref(), Some("value.set"));
-        assert_eq!(action_code(" duyệt báo cáo ").as_deref(), Some("report.approve"));
+        assert_eq!(
+            action_code(" duyệt báo cáo ").as_deref(),
+            Some("report.approve")
+        );
         assert_eq!(action_code("value.set"), None);
     }
 }

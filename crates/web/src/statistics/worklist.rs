@@ -99,13 +99,8 @@ pub async fn index(
     PageUser(ctx): PageUser,
 ) -> PageResult<Response> {
     let today = dates::today();
-    let items = worklist::to_enter(
-        &state.db,
-        &ctx.actor,
-        today,
-        state.config.early_entry_days,
-    )
-    .await?;
+    let items =
+        worklist::to_enter(&state.db, &ctx.actor, today, state.config.early_entry_days).await?;
     let entries = items.iter().map(|i| work_row(c.lang, i)).collect();
     let (waiting, approvals_total) =
         worklist::to_approve(&state.db, &ctx.actor, today, APPROVALS_SHOWN).await?;

@@ -14,3 +14,4 @@ mod limits;
 mod pages;
 mod reviews;
 mod text_limits;
+mod worklist;

@@ -137,6 +137,12 @@ async fn story(db: Db) {
     reports::transition(&db, &who, &six, &other, "2026S2", Transition::Submit, None)
         .await
         .unwrap();
+    reports::put_values(&db, &who, &nam, &other, "2025", ok.clone())
+        .await
+        .unwrap();
+    reports::transition(&db, &who, &nam, &other, "2025", Transition::Submit, None)
+        .await
+        .unwrap();
     // A past half-year left in draft.
     reports::put_values(&db, &who, &six, &commune, "2025S2", vec![v("tt_buoi", 3)])
         .await
@@ -201,16 +207,24 @@ async fn story(db: Db) {
     let (waiting, total) = worklist::to_approve(&db, &actor(Role::Police, &province), today, 50)
         .await
         .unwrap();
-    assert_eq!(total, 1);
-    assert_eq!(waiting.len(), 1);
+    assert_eq!(total, 2);
+    let got: Vec<(&str, &str, &str)> = waiting
+        .iter()
+        .map(|w| (w.form.as_str(), w.unit.as_str(), w.period.as_str()))
+        .collect();
+    // The most urgent first: 2025's deadline passed, though submitted last.
     assert_eq!(
-        (
-            waiting[0].form.as_str(),
-            waiting[0].unit.as_str(),
-            waiting[0].period.as_str()
-        ),
-        ("antq-6t", other.code.as_str(), "2026S2")
+        got,
+        [
+            ("antq-nam", other.code.as_str(), "2025"),
+            ("antq-6t", other.code.as_str(), "2026S2")
+        ]
     );
+    let (one, total) = worklist::to_approve(&db, &actor(Role::Police, &province), today, 1)
+        .await
+        .unwrap();
+    assert_eq!((one.len(), total), (1, 2));
+    assert_eq!(one[0].period, "2025");
     for a in [
         actor(Role::Police, &other),
         actor(Role::Police, &commune),

@@ -300,62 +300,61 @@ fn sort(items: &mut [WorkItem]) {
 }
 
 /// Submitted reports the actor may approve or return (strictly above the
-/// reporting unit, by the one policy), oldest first, at most `limit`; and
-/// how many there are in all.
+/// reporting unit, by the one policy), the most urgent first (earliest
+/// deadline, then longest waiting), at most `limit`; and how many there are
+/// in all.
 pub async fn to_approve(
     db: &Db,
     actor: &Actor,
     today: Date,
     limit: i64,
 ) -> StorageResult<(Vec<WorkItem>, i64)> {
-    let forms = form_heads(db).await?;
-    let mut roles: Vec<Role> = forms.iter().map(|f| f.owner_role).collect();
-    roles.sort();
-    roles.dedup();
+    let limit = limit.clamp(1, 500);
     let mut out = Vec::new();
     let mut total = 0;
-    for role in roles {
-        let scope = actor.scope_sql(Action::Approve(role), "r.unit_id");
+    // One query per form: within a form the deadline follows the period's
+    // end, so the database orders by urgency and the limit keeps the right rows.
+    for form in form_heads(db).await? {
+        let scope = actor.scope_sql(Action::Approve(form.owner_role), "r.unit_id");
         if scope == "1 = 0" {
             continue;
         }
         let from = format!(
-            "FROM reports r JOIN forms f ON f.id = r.form_id JOIN units u ON u.id = r.unit_id \
-             WHERE r.state = 'submitted' AND f.owner_role = $1 AND ({scope})"
+            "FROM reports r JOIN units u ON u.id = r.unit_id \
+             WHERE r.form_id = $1 AND r.state = 'submitted' AND ({scope})"
         );
         let n: i64 = sqlx::query_scalar(&format!("SELECT CAST(COUNT(*) AS BIGINT) {from}"))
-            .bind(role.as_str())
+            .bind(form.id)
             .fetch_one(db.pool())
             .await?;
         total += n;
+        if n == 0 {
+            continue;
+        }
         let rows = sqlx::query(&format!(
-            "SELECT f.code, r.unit_id, u.code, u.name, r.period, r.period_start, r.period_end, \
+            "SELECT r.unit_id, u.code, u.name, r.period, r.period_start, r.period_end, \
                     r.state_changed_at, r.state_changed_by {from} \
-             ORDER BY r.state_changed_at, r.id LIMIT $2"
+             ORDER BY r.period_end, r.state_changed_at, r.id LIMIT $2"
         ))
-        .bind(role.as_str())
-        .bind(limit.clamp(1, 500))
+        .bind(form.id)
+        .bind(limit)
         .fetch_all(db.pool())
         .await?;
         for r in &rows {
-            let code: String = r.get(0);
-            let Some(form) = forms.iter().find(|f| f.code == code) else {
-                continue;
-            };
-            let end: String = r.get(6);
+            let end: String = r.get(5);
             out.push(item(
-                form,
-                &(r.get(1), r.get(2), r.get(3)),
-                &r.get::<String, _>(4),
-                r.get(5),
+                &form,
+                &(r.get(0), r.get(1), r.get(2)),
+                &r.get::<String, _>(3),
+                r.get(4),
                 &end,
                 "submitted".into(),
                 today,
-                (r.get(7), r.get(8), None),
+                (r.get(6), r.get(7), None),
             ));
         }
     }
-    out.sort_by(|a, b| a.changed_at.cmp(&b.changed_at));
-    out.truncate(limit.clamp(1, 500) as usize);
+    out.sort_by(|a, b| (&a.deadline, &a.changed_at).cmp(&(&b.deadline, &b.changed_at)));
+    out.truncate(limit as usize);
     Ok((out, total))
 }

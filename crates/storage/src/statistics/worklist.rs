@@ -225,9 +225,8 @@ pub async fn to_enter(
         };
         for u in units.iter().filter(|u| allowed.contains(&u.0)) {
             for (p, start, end) in &periods {
-                let key = (u.0, p.code());
-                if !found.contains_key(&key) {
-                    let it = item(
+                found.entry((u.0, p.code())).or_insert_with(|| {
+                    item(
                         form,
                         u,
                         &p.code(),
@@ -236,9 +235,8 @@ pub async fn to_enter(
                         "not_started".into(),
                         today,
                         (None, None, None),
-                    );
-                    found.insert(key, it);
-                }
+                    )
+                });
             }
         }
         out.extend(found.into_values());

@@ -367,3 +367,25 @@ async fn the_audit_log_reads_in_vietnamese() {
         .unwrap();
     assert!(!none.contains("<td>ca.muongphang</td>"));
 }
+
+#[tokio::test]
+async fn the_reviews_list_writes_stages_in_words() {
+    let app = spawn_app().await;
+    let province = app.logged_in("ca.dienbien", Role::Police, "11").await;
+    for body in [
+        json!({"unit": "11", "from": "2024", "to": "2026", "owner": "police"}),
+        json!({"unit": "11", "from": "2026S1", "owner": "police"}),
+        json!({"unit": "11", "from": "2025", "to": "2025", "owner": "police"}),
+    ] {
+        let (s, r) = province.post_json("/api/v1/reviews", body).await;
+        assert_eq!(s, StatusCode::CREATED, "{r}");
+    }
+    let html = province.get("/bao-cao").await.text().await.unwrap();
+    let list = html.split("<tbody>").nth(1).unwrap();
+    let text = visible(list);
+    assert!(text.contains("Giai đoạn 2024 – 2026"), "{text}");
+    assert!(text.contains("6 tháng đầu năm 2026"), "{text}");
+    assert!(text.contains("Năm 2025"), "{text}");
+    // The list (the create form above it, another helper's, still names the input format).
+    assert_eq!(period_code(&text), None);
+}

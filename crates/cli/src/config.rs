@@ -87,6 +87,8 @@ pub struct Settings {
     pub import_concurrency: usize,
     /// The largest uploaded file, in MB.
     pub upload_max_mb: usize,
+    /// Days before a period starts from which its report may be opened.
+    pub early_entry_days: u32,
 }
 
 impl Default for Settings {
@@ -110,6 +112,7 @@ impl Default for Settings {
             import_max_rows: antq_office::limits::DEFAULT_UPLOAD_MAX_ROWS,
             import_concurrency: 2,
             upload_max_mb: 20,
+            early_entry_days: 15,
         }
     }
 }
@@ -174,6 +177,7 @@ impl Settings {
             },
             import_concurrency: self.import_concurrency.max(1),
             upload_limit: self.upload_max_mb.max(1) * 1024 * 1024,
+            early_entry_days: i64::from(self.early_entry_days.min(366)),
             ..WebConfig::default()
         })
     }

@@ -16,5 +16,6 @@ pub mod reviews;
 pub mod text;
 pub mod units;
 pub mod validation;
+pub mod words;
 
 pub use error::DomainError;

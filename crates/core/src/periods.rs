@@ -55,7 +55,13 @@ impl FromStr for PeriodType {
             "quarter" | "quarterly" => Ok(PeriodType::Quarter),
             "month" | "monthly" => Ok(PeriodType::Month),
             _ => Err(DomainError::invalid(format!(
-                "\"{s}\" không phải loại kỳ (year, half, quarter, month)"
+                "\"{s}\" không phải loại kỳ; chọn {}",
+                crate::words::choices_vi(&[
+                    ("year", "năm"),
+                    ("half", "6 tháng"),
+                    ("quarter", "quý"),
+                    ("month", "tháng")
+                ])
             ))),
         }
     }
@@ -93,7 +99,12 @@ impl FromStr for Calendar {
             "reporting" => Ok(Calendar::Reporting),
             "assessment" => Ok(Calendar::Assessment),
             _ => Err(DomainError::invalid(format!(
-                "\"{s}\" không phải lịch kỳ báo cáo (calendar, reporting, assessment)"
+                "\"{s}\" không phải lịch kỳ báo cáo; chọn {}",
+                crate::words::choices_vi(&[
+                    ("calendar", "năm dương lịch"),
+                    ("reporting", "năm báo cáo thống kê"),
+                    ("assessment", "năm đánh giá phong trào")
+                ])
             ))),
         }
     }
@@ -143,8 +154,8 @@ impl Period {
         check_year(year)?;
         if index == 0 || index > kind.per_year() {
             return Err(DomainError::invalid(format!(
-                "kỳ thứ {index} không có trong năm (loại {})",
-                kind.as_str()
+                "Kỳ thứ {index} không có trong năm chia theo {}",
+                crate::words::period_type_vi(kind)
             )));
         }
         Ok(Period { year, kind, index })
@@ -163,7 +174,7 @@ impl Period {
         let s = s.trim();
         let bad = || {
             DomainError::invalid(format!(
-                "\"{s}\" không phải mã kỳ (YYYY, YYYYS1, YYYYQ1, YYYYMM)"
+                "\"{s}\" không phải mã kỳ; dùng năm (2026), 6 tháng (2026S1), quý (2026Q1) hoặc tháng (202603)"
             ))
         };
         if s.len() < 4 || !s.is_char_boundary(4) {
@@ -286,6 +297,15 @@ impl Period {
         (self.kind == PeriodType::Month).then_some(self.index)
     }
 
+    /// The period right after this one ("2026S2" after "2026S1", "2027" after "2026").
+    pub fn next(&self) -> Result<Period, DomainError> {
+        if self.index < self.kind.per_year() {
+            Period::new(self.year, self.kind, self.index + 1)
+        } else {
+            Period::new(self.year + 1, self.kind, 1)
+        }
+    }
+
     /// The period of `kind` that holds a date under a calendar.
     pub fn containing(
         date: NaiveDate,
@@ -382,6 +402,15 @@ impl YearRange {
         }
     }
 
+    /// The range in English words: "Year 2026", "2013 – 2023".
+    pub fn words_en(&self) -> String {
+        if self.from == self.to {
+            format!("Year {}", self.from)
+        } else {
+            format!("{} – {}", self.from, self.to)
+        }
+    }
+
     pub fn code(&self) -> String {
         if self.from == self.to {
             self.from.to_string()
@@ -394,6 +423,16 @@ impl YearRange {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn next_periods() {
+        let next = |c: &str| Period::parse(c).unwrap().next().unwrap().code();
+        assert_eq!(next("2026S1"), "2026S2");
+        assert_eq!(next("2026S2"), "2027S1");
+        assert_eq!(next("2026"), "2027");
+        assert_eq!(next("202612"), "202701");
+        assert!(Period::year(MAX_YEAR).next().is_err());
+    }
 
     #[test]
     fn codes_round_trip() {

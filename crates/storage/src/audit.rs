@@ -298,6 +298,7 @@ pub struct AuditEntry {
     pub entity_id: String,
     pub unit_id: Option<i64>,
     pub unit_name: Option<String>,
+    pub unit_code: Option<String>,
     pub before: Option<Value>,
     pub after: Option<Value>,
 }
@@ -306,6 +307,8 @@ pub struct AuditEntry {
 #[derive(Debug, Clone, Default)]
 pub struct AuditFilter {
     pub actor: Option<String>,
+    /// Part of a username, any case (`phang` finds `ca.muongphang`).
+    pub actor_part: Option<String>,
     /// An action or the start of one: `user` finds `user.create`, `user.disable`...
     pub action: Option<String>,
     pub entity: Option<String>,
@@ -325,7 +328,7 @@ pub async fn list(db: &Db, scope_sql: &str, f: &AuditFilter) -> StorageResult<Ve
     let like = |s: &Option<String>| s.as_ref().map(|v| format!("{}%", escape_like(v)));
     let rows = sqlx::query(&format!(
         "SELECT a.id, a.at, a.actor, a.action, a.entity, a.entity_id, a.unit_id, u.name, \
-                a.before_json, a.after_json \
+                a.before_json, a.after_json, u.code \
          FROM audit_log a LEFT JOIN units u ON u.id = a.unit_id \
          WHERE ({scope_sql}) \
            AND ($1 IS NULL OR a.actor = $1) \
@@ -335,6 +338,7 @@ pub async fn list(db: &Db, scope_sql: &str, f: &AuditFilter) -> StorageResult<Ve
            AND ($5 IS NULL OR a.at >= $5) \
            AND ($6 IS NULL OR a.at < $6) \
            AND ($7 IS NULL OR a.id < $7) \
+           AND ($9 IS NULL OR LOWER(a.actor) LIKE $9 ESCAPE '\\') \
          ORDER BY a.id DESC LIMIT $8"
     ))
     .bind(f.actor.clone())
@@ -345,6 +349,11 @@ pub async fn list(db: &Db, scope_sql: &str, f: &AuditFilter) -> StorageResult<Ve
     .bind(f.to.as_ref().map(|d| format!("{d}T99")))
     .bind(f.before_id)
     .bind(f.limit.clamp(1, 500))
+    .bind(
+        f.actor_part
+            .as_ref()
+            .map(|v| format!("%{}%", escape_like(&v.to_lowercase()))),
+    )
     .fetch_all(db.pool())
     .await?;
     Ok(rows
@@ -360,10 +369,38 @@ pub async fn list(db: &Db, scope_sql: &str, f: &AuditFilter) -> StorageResult<Ve
                 entity_id: r.get(5),
                 unit_id: r.get(6),
                 unit_name: r.get(7),
+                unit_code: r.get(10),
                 before: json(r.get(8)),
                 after: json(r.get(9)),
             }
         })
+        .collect())
+}
+
+/// Where the audited reports are: by report id, (form code, unit code,
+/// period code), for links to their entry pages. At most 500 ids.
+pub async fn report_places(
+    db: &Db,
+    ids: &[i64],
+) -> StorageResult<std::collections::HashMap<i64, (String, String, String)>> {
+    let mut ids: Vec<i64> = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    ids.truncate(500);
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let rows = sqlx::query(&format!(
+        "SELECT r.id, f.code, u.code, r.period FROM reports r \
+         JOIN forms f ON f.id = r.form_id JOIN units u ON u.id = r.unit_id \
+         WHERE r.id IN ({})",
+        crate::db::id_list(&ids)
+    ))
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| (r.get(0), (r.get(1), r.get(2), r.get(3))))
         .collect())
 }
 

@@ -90,6 +90,16 @@ async fn story(db: Db) {
         demo::load(&db, None).await.unwrap().statistics.is_none(),
         "idempotent"
     );
+    // No report was changed (or created) in the future.
+    let now = antq_core::dates::timestamp(antq_core::dates::now_utc());
+    let future: i64 = sqlx::query_scalar(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM reports WHERE state_changed_at > $1 OR created_at > $1",
+    )
+    .bind(&now)
+    .fetch_one(db.pool())
+    .await
+    .unwrap();
+    assert_eq!(future, 0, "no demo report changed after {now}");
 
     let dt = totals(
         &db,

@@ -47,6 +47,9 @@ pub struct WebConfig {
     pub import_wait: Duration,
     /// The largest request body accepted by the upload routes, in bytes.
     pub upload_limit: usize,
+    /// A report may be opened this many days before its period starts
+    /// (never earlier): `…/2099` is refused.
+    pub early_entry_days: i64,
 }
 
 impl Default for WebConfig {
@@ -70,6 +73,7 @@ impl Default for WebConfig {
             import_concurrency: 2,
             import_wait: Duration::from_secs(3),
             upload_limit: 20 * 1024 * 1024,
+            early_entry_days: 15,
         }
     }
 }

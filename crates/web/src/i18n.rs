@@ -389,7 +389,80 @@ pub static ENTRY: &[(&str, &str, &str)] = &[
 // ----------------------------------------------------------------------
 
 // The words of periods, the work list and the home page, the audit log.
-pub static WORK: &[(&str, &str, &str)] = &[];
+pub static WORK: &[(&str, &str, &str)] = &[
+    ("work.report", "Báo cáo", "Report"),
+    ("work.late", "Trễ hạn", "Overdue"),
+    (
+        "work.to_approve",
+        "Báo cáo chờ bạn duyệt",
+        "Reports waiting for your approval",
+    ),
+    (
+        "work.more_waiting",
+        "Còn báo cáo khác đang chờ duyệt; mở trang Số liệu để xem tiến độ từng kỳ.",
+        "More reports are waiting; open the data page for each period's progress.",
+    ),
+    (
+        "work.filter_state",
+        "Lọc theo trạng thái",
+        "Filter by state",
+    ),
+    ("work.sort_by", "Sắp xếp", "Sort"),
+    ("work.sort_name", "Theo tên", "By name"),
+    ("work.sort_state", "Theo trạng thái", "By state"),
+    ("work.sort_changed", "Theo lần cập nhật", "By last update"),
+    ("work.show_all", "Xem tất cả", "Show all"),
+    (
+        "work.none_in_state",
+        "Không có đơn vị nào ở trạng thái này.",
+        "No unit is in this state.",
+    ),
+    (
+        "work.waiting_title",
+        "Việc cần làm",
+        "What is waiting for you",
+    ),
+    (
+        "work.to_fix",
+        "Báo cáo cần nhập hoặc sửa",
+        "Reports to enter or fix",
+    ),
+    (
+        "work.nothing_to_fix",
+        "Không có báo cáo nào bị trả lại hay trễ hạn.",
+        "No report is returned or overdue.",
+    ),
+    (
+        "work.nothing_to_approve",
+        "Không có báo cáo nào chờ bạn duyệt.",
+        "No report is waiting for your approval.",
+    ),
+    (
+        "work.due_soon",
+        "Sắp đến hạn nộp",
+        "Deadlines in the next days",
+    ),
+    (
+        "work.nothing_due",
+        "Không có hạn nộp nào trong những ngày tới.",
+        "No deadline in the next days.",
+    ),
+    ("work.all_reports", "Tất cả báo cáo", "All reports"),
+    ("work.days_left", "Còn {n} ngày", "{n} days left"),
+    ("work.due_today", "Hạn nộp hôm nay", "Due today"),
+    ("work.submitted_by", "Gửi lúc", "Submitted at"),
+    ("audit.all_actions", "Mọi thao tác", "All actions"),
+    (
+        "audit.user_part",
+        "Tên đăng nhập (một phần)",
+        "Username (part)",
+    ),
+    ("audit.field", "Nội dung", "Field"),
+    ("audit.open", "Mở", "Open"),
+    ("audit.state", "Trạng thái", "State"),
+    ("audit.comment", "Lý do, ý kiến", "Reason, comment"),
+    ("audit.no_detail", "Không có chi tiết.", "No details."),
+];
 
 // ----------------------------------------------------------------------
 

@@ -97,7 +97,7 @@ pub fn routes(upload_limit: usize) -> Router<AppState> {
             "/tai-khoan/ma-truy-cap/{id}/thu-hoi",
             post(accounts::pages::revoke_token),
         )
-        .route("/so-lieu", get(statistics::entry::index))
+        .route("/so-lieu", get(statistics::worklist::index))
         .route(
             "/so-lieu/{form}/{unit}/{period}",
             get(statistics::entry::entry),
@@ -116,7 +116,7 @@ pub fn routes(upload_limit: usize) -> Router<AppState> {
         )
         .route(
             "/tien-do/{form}/{unit}/{period}",
-            get(statistics::entry::progress),
+            get(statistics::worklist::progress),
         )
         .route(
             "/nhap-tep",

@@ -271,12 +271,10 @@ impl Batch {
         let (start, end) = p.dates(form.calendar).expect("yearly periods have dates");
         let id = self.next_report;
         self.next_report += 1;
-        let changed = dates::timestamp(
-            (end + chrono::Duration::days(7))
-                .and_hms_opt(9, 0, 0)
-                .expect("a time")
-                .and_utc(),
-        );
+        // A week after the period's end, never in the future: a report of
+        // the running year was last changed yesterday morning.
+        let day = (end + chrono::Duration::days(7)).min(dates::today() - chrono::Duration::days(1));
+        let changed = dates::timestamp(day.and_hms_opt(2, 0, 0).expect("a time").and_utc());
         self.reports.push(vec![
             Val::Int(id),
             Val::Int(form.id),

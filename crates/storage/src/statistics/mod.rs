@@ -10,3 +10,4 @@ pub mod import;
 pub mod report_values;
 pub mod reports;
 pub mod rollups;
+pub mod worklist;

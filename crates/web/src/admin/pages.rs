@@ -694,11 +694,11 @@ pub struct AuditRow {
     pub id: i64,
     pub at: String,
     pub actor: String,
-    pub action: String,
-    pub object: String,
+    pub action: &'static str,
+    pub object: crate::admin::service::ObjectLink,
     pub unit: String,
-    pub before: String,
-    pub after: String,
+    pub unit_href: Option<String>,
+    pub lines: Vec<crate::admin::service::ChangeLine>,
 }
 
 #[derive(Template)]
@@ -706,20 +706,18 @@ pub struct AuditRow {
 struct AuditPage {
     c: Chrome,
     rows: Vec<AuditRow>,
-    actor: String,
+    user: String,
+    /// The actions by their Vietnamese names, and the one chosen.
+    actions: Vec<&'static str>,
     action: String,
     from: String,
     to: String,
     older_href: Option<String>,
 }
 
-fn pretty(v: &Option<serde_json::Value>) -> String {
-    match v {
-        None => String::new(),
-        Some(v) => serde_json::to_string(v).unwrap_or_default(),
-    }
-}
-
+/// The audit log in words: actions named in Vietnamese, each change as a
+/// table, links to the object; filtered by action (a select of names) and
+/// by part of a username.
 pub async fn audit(
     State(state): State<AppState>,
     c: Chrome,
@@ -731,40 +729,52 @@ pub async fn audit(
         ..q.filter()?
     };
     let shown = |v: &Option<String>| v.clone().unwrap_or_default();
-    let (actor, action, from, to) = (
-        shown(&filter.actor),
-        shown(&filter.action),
+    let (user, from, to) = (
+        shown(&filter.actor_part),
         shown(&filter.from),
         shown(&filter.to),
     );
+    // The action as chosen: its Vietnamese name (never its code).
+    let action = filter
+        .action
+        .as_deref()
+        .map(|a| antq_core::words::audit_action_vi(a).to_string())
+        .unwrap_or_default();
     let entries = crate::admin::service::audit_log(&state, &ctx.actor, &filter).await?;
     let older_href = (entries.len() == 100).then(|| {
         let last = entries.last().map(|e| e.id).unwrap_or(0);
         format!(
-            "/quan-tri/nhat-ky?actor={}&action={}&from={}&to={}&before_id={last}",
-            crate::auth::urlencode(&actor),
+            "/quan-tri/nhat-ky?user={}&action={}&from={}&to={}&before_id={last}",
+            crate::auth::urlencode(&user),
             crate::auth::urlencode(&action),
             crate::auth::urlencode(&from),
             crate::auth::urlencode(&to)
         )
     });
+    let names = crate::admin::service::Names::load(&state, &entries).await?;
     let rows = entries
-        .into_iter()
+        .iter()
         .map(|e| AuditRow {
             id: e.id,
             at: dates::format_timestamp_vi(&e.at),
-            actor: e.actor,
-            action: e.action,
-            object: format!("{} #{}", e.entity, e.entity_id),
-            unit: e.unit_name.unwrap_or_default(),
-            before: pretty(&e.before),
-            after: pretty(&e.after),
+            actor: e.actor.clone(),
+            action: antq_core::words::audit_action_vi(&e.action),
+            object: names.object(e),
+            unit: e.unit_name.clone().unwrap_or_default(),
+            unit_href: e.unit_code.as_ref().map(|c| format!("/don-vi/{c}")),
+            lines: names.change(e),
         })
         .collect();
+    let mut actions: Vec<&'static str> = antq_core::words::AUDIT_ACTIONS
+        .iter()
+        .map(|(_, vi, _)| *vi)
+        .collect();
+    actions.sort_unstable_by_key(|a| antq_core::text::fold(a));
     render(AuditPage {
         c,
         rows,
-        actor,
+        user,
+        actions,
         action,
         from,
         to,

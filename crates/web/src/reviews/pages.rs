@@ -118,6 +118,40 @@ struct ListPage {
     year: String,
 }
 
+/// A review's stage in words: "Năm 2023", "Giai đoạn 2013 – 2023",
+/// "6 tháng đầu năm 2026" (never `2013..2023` or `2026S1`).
+pub fn stage_words(from: i32, to: i32, half: Option<u8>) -> String {
+    use antq_core::periods::{Period, PeriodType, YearRange};
+    match half {
+        Some(h) => Period::new(from, PeriodType::Half, h)
+            .map(|p| p.words_vi())
+            .unwrap_or_else(|_| format!("6 tháng năm {from}")),
+        None => YearRange { from, to }.words_vi(),
+    }
+}
+
+/// Where a compared figure sits, in words: a stage ("2013–2023"), a year
+/// ("2024"), or a child unit's name (left as it is).
+fn place_words(place: &str) -> String {
+    let year = |s: &str| s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit());
+    match place.split_once('–') {
+        Some((a, b)) if year(a.trim()) && year(b.trim()) => {
+            format!("Giai đoạn {} – {}", a.trim(), b.trim())
+        }
+        _ if year(place) => format!("Năm {place}"),
+        _ => {
+            let mut chars = place.chars();
+            match chars.next() {
+                // "năm 2023", "6 tháng đầu năm 2026": a capital first letter.
+                Some(first) if place.starts_with("năm ") || place.starts_with("giai đoạn ") => {
+                    first.to_uppercase().chain(chars).collect()
+                }
+                _ => place.to_string(),
+            }
+        }
+    }
+}
+
 fn owner_label(c: &Chrome, o: antq_core::reviews::Owner) -> &'static str {
     match o {
         antq_core::reviews::Owner::Police => c.t("role.police"),
@@ -138,7 +172,7 @@ pub async fn list(
             (
                 r.id,
                 format!("{} ({})", r.unit_name, r.unit_code),
-                r.stage_label(),
+                stage_words(r.from, r.to, r.half),
                 owner_label(&c, r.owner).to_string(),
                 crate::pages::date_vi(Some(&r.issue_date)).unwrap_or_default(),
                 r.created_by,
@@ -347,8 +381,31 @@ pub async fn diff(
         now_built: dates::format_timestamp_vi(&now.built_at),
         rows: d
             .into_iter()
-            .map(|x| (x.name, x.place, number(x.before), number(x.after)))
+            .map(|x| {
+                (
+                    x.name,
+                    place_words(&x.place),
+                    number(x.before),
+                    number(x.after),
+                )
+            })
             .collect(),
         c,
     })
+}
+
+#[cfg(test)]
+mod stage_tests {
+    use super::*;
+
+    #[test]
+    fn stages_and_places_in_words() {
+        assert_eq!(stage_words(2013, 2023, None), "Giai đoạn 2013 – 2023");
+        assert_eq!(stage_words(2023, 2023, None), "Năm 2023");
+        assert_eq!(stage_words(2026, 2026, Some(1)), "6 tháng đầu năm 2026");
+        assert_eq!(place_words("2013–2023"), "Giai đoạn 2013 – 2023");
+        assert_eq!(place_words("2024"), "Năm 2024");
+        assert_eq!(place_words("năm 2023"), "Năm 2023");
+        assert_eq!(place_words("Xã Mường Phăng"), "Xã Mường Phăng");
+    }
 }

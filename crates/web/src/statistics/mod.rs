@@ -6,6 +6,7 @@ pub mod analysis;
 pub mod api;
 pub mod entry;
 pub mod files;
+pub mod worklist;
 
 use antq_core::auth::Action;
 use antq_core::dates;
@@ -32,7 +33,13 @@ pub async fn form_unit(
     period: &str,
 ) -> Result<(Form, Unit), Failure> {
     let form = catalogue::form(&state.db, form).await?;
-    let (_, _, end) = reports::check_period(&form, period)?;
+    // Only periods that have started (or open within the early-entry margin).
+    let (_, _, end) = antq_storage::statistics::worklist::check_started(
+        &form,
+        period,
+        dates::today(),
+        state.config.early_entry_days,
+    )?;
     let unit = units::get_at(&state.db, &UnitCode::parse(code)?, end).await?;
     Ok((form, unit))
 }

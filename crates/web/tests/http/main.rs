@@ -16,3 +16,4 @@ mod pages;
 mod picker;
 mod reviews;
 mod text_limits;
+mod worklist;

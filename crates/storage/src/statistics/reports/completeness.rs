@@ -21,6 +21,10 @@ pub struct UnitStatus {
     /// not_started, draft, submitted, approved, returned
     pub state: String,
     pub late: bool,
+    /// The state as a person counts it, one per unit: `late` for a report
+    /// past its deadline and not submitted, else `state`. Counted in
+    /// `by_status`, so "chưa nhập" and "trễ hạn" never count a unit twice.
+    pub status: String,
     pub changed_at: Option<String>,
 }
 
@@ -32,10 +36,13 @@ pub struct Completeness {
     pub period: String,
     pub deadline: String,
     pub total: usize,
-    /// Counts by state (and `late`).
+    /// Counts by state (and `late`, which overlaps the open states).
     pub counts: HashMap<String, usize>,
     /// Share of the units in each state, 0–100.
     pub percent: HashMap<String, f64>,
+    /// Counts by `status`: not_started, draft, returned, submitted,
+    /// approved, late; each unit in exactly one, so they sum to `total`.
+    pub by_status: HashMap<String, usize>,
     pub units: Vec<UnitStatus>,
 }
 
@@ -101,6 +108,7 @@ pub async fn completeness(
         .collect();
     let overdue = today > deadline;
     let mut counts: HashMap<String, usize> = HashMap::new();
+    let mut by_status: HashMap<String, usize> = HashMap::new();
     let units: Vec<UnitStatus> = reporting
         .iter()
         .map(|u| {
@@ -113,7 +121,14 @@ pub async fn completeness(
             if late {
                 *counts.entry("late".into()).or_default() += 1;
             }
+            let status = if late {
+                "late".to_string()
+            } else {
+                state.clone()
+            };
+            *by_status.entry(status.clone()).or_default() += 1;
             UnitStatus {
+                status,
                 unit: u.code.clone(),
                 unit_name: u.name.clone(),
                 state,
@@ -145,6 +160,7 @@ pub async fn completeness(
         total,
         counts,
         percent,
+        by_status,
         units,
     })
 }

@@ -68,7 +68,7 @@ impl FromStr for Role {
             .find(|r| r.as_str() == s.trim().to_ascii_lowercase())
             .ok_or_else(|| {
                 DomainError::invalid(format!(
-                    "\"{s}\" không phải vai trò (admin, police, front, viewer)"
+                    "Không có vai trò \"{s}\": chọn Quản trị (admin), Công an (police), Mặt trận (front) hoặc Xem (viewer)"
                 ))
             })
     }

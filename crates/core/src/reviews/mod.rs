@@ -64,7 +64,7 @@ impl FromStr for Owner {
             "front" | "mat tran" | "mttq" => Ok(Owner::Front),
             "joint" | "lien tich" => Ok(Owner::Joint),
             _ => Err(DomainError::invalid(format!(
-                "\"{s}\" không phải cơ quan ban hành (police, front, joint)"
+                "Không có cơ quan ban hành \"{s}\": chọn Công an (police), Mặt trận (front) hoặc Liên tịch (joint)"
             ))),
         }
     }

@@ -40,7 +40,7 @@ impl std::str::FromStr for By {
             "child" => Ok(By::Child),
             "child_year" => Ok(By::ChildYear),
             _ => Err(antq_core::DomainError::invalid(format!(
-                "\"{s}\" không phải cách chia (year, half, quarter, month, child, child_year)"
+                "Không có cách chia \"{s}\": chọn theo năm (year), 6 tháng (half), quý (quarter), tháng (month), đơn vị trực thuộc (child) hoặc đơn vị trực thuộc theo năm (child_year)"
             ))),
         }
     }

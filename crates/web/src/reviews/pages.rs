@@ -15,7 +15,7 @@ use axum::Form as FormBody;
 use serde::Deserialize;
 
 use crate::auth::PageUser;
-use crate::error::PageResult;
+use crate::error::{Failure, PageResult};
 use crate::pages::{render, Chrome};
 use crate::reviews::{self, ReviewParams};
 use crate::state::AppState;
@@ -205,6 +205,9 @@ pub struct NewForm {
     from: String,
     #[serde(default)]
     to: String,
+    /// Empty for whole years, "1" or "2" for the first or second half of `from`.
+    #[serde(default)]
+    half: String,
     #[serde(default)]
     at: String,
     owner: String,
@@ -215,8 +218,23 @@ pub struct NewForm {
 pub async fn create(
     State(state): State<AppState>,
     PageUser(ctx): PageUser,
-    FormBody(f): FormBody<NewForm>,
+    FormBody(mut f): FormBody<NewForm>,
 ) -> Response {
+    // A half-year review is one half of the first year ("2026S1"): the
+    // form asks for it in words, the stage takes its code.
+    match f.half.trim() {
+        "" => {}
+        h @ ("1" | "2") => {
+            f.from = format!("{}S{h}", f.from.trim());
+            f.to.clear();
+        }
+        _ => {
+            return crate::pages::failed(
+                "/bao-cao",
+                Failure::bad_request("Chỉ chọn được cả năm, 6 tháng đầu năm hoặc 6 tháng cuối năm"),
+            )
+        }
+    }
     let to = f.to.trim();
     // The unit as picked or typed: a code goes on as it is (the review
     // takes it at its own date); a name is looked up at the review's date.

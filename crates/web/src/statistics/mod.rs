@@ -751,7 +751,7 @@ pub async fn template(
         })
         .collect();
     let t = antq_office::xlsx::Template {
-        title: format!("{} — {} — kỳ {}", form.name_vi, unit.name, p.code()),
+        title: format!("{} — {} — {}", form.name_vi, unit.name, p.words_vi()),
         form: form.code.clone(),
         period: p.code(),
         parent: unit.code.clone(),

@@ -142,6 +142,25 @@ async fn a_unit_typed_by_name_is_resolved_and_a_shared_name_lists_the_candidates
     assert!(to.starts_with("/bao-cao/"), "{to}");
     let html = a.get(&to).await.text().await.unwrap();
     assert!(html.contains("Điện Biên"), "{html}");
+    // A half-year review is chosen in words, never by typing "2026S1".
+    let res = a
+        .post_form(
+            "/bao-cao",
+            &[
+                ("unit", "Tỉnh Điện Biên"),
+                ("from", "2026"),
+                ("to", "2030"),
+                ("half", "1"),
+                ("owner", "joint"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let to = res.headers()["location"].to_str().unwrap().to_string();
+    assert!(to.starts_with("/bao-cao/"), "{to}");
+    let html = a.get(&to).await.text().await.unwrap();
+    assert!(html.contains("6 tháng đầu năm 2026"), "{html}");
+    assert!(!html.contains("2026S1"), "{html}");
 }
 
 /// A page error in the layout: navigation, a way home, Vietnamese.

@@ -13,6 +13,13 @@
 //! (LEB128), the option code (length, bytes), the figure in thousandths
 //! (zigzag LEB128), the qualifier (one byte: 0 exact, 1 more than, 2 nearly,
 //! 3 about), the comment (0 for none, else length + 1, then its bytes).
+//!
+//! Beside the bytes, the row keeps the same values as JSON text (`doc`,
+//! since migration v8), written by the same [`row`]: an array of
+//! `[indicator id, "option", thousandths, "qualifier"]`, with the comment
+//! as a fifth element when there is one. antq never reads it; it is what
+//! the read-only view `antq_values` expands (SQLite `json_each`, PostgreSQL
+//! `jsonb_array_elements`) into one row per value for analysts' tools.
 
 use std::collections::HashMap;
 
@@ -209,9 +216,20 @@ pub(crate) struct Body {
     pub values: Vec<StoredValue>,
 }
 
-pub(crate) const COLUMNS: &[&str] = &["report_id", "n_values", "body", "updated_at", "updated_by"];
+pub(crate) const COLUMNS: &[&str] = &[
+    "report_id",
+    "n_values",
+    "body",
+    "updated_at",
+    "updated_by",
+    "doc",
+];
 
-const UPSERT: &str = "ON CONFLICT (report_id) DO UPDATE SET body = excluded.body, \
+/// The columns of `report_values` before migration v8 (no `doc`).
+pub(crate) const COLUMNS_V7: &[&str] =
+    &["report_id", "n_values", "body", "updated_at", "updated_by"];
+
+const UPSERT: &str = "ON CONFLICT (report_id) DO UPDATE SET body = excluded.body, doc = excluded.doc, \
      n_values = excluded.n_values, updated_at = excluded.updated_at, updated_by = excluded.updated_by";
 
 /// Write reports' values (replacing what they had). `fresh`: the reports are
@@ -253,7 +271,47 @@ pub(crate) fn row(
         Val::Bytes(encode(values)),
         Val::Text(at.to_string()),
         Val::Text(by.to_string()),
+        Val::Text(doc(values)),
     ]
+}
+
+/// The values as the JSON text of the `doc` column (see the module's
+/// documentation), in the order given (sorted by [`encode`] first).
+pub fn doc(values: &[StoredValue]) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(2 + values.len() * 24);
+    out.push('[');
+    for (i, v) in values.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let _ = write!(
+            out,
+            "[{},{},{},\"{}\"",
+            v.indicator_id,
+            json_text(&v.option),
+            v.milli,
+            v.qualifier.as_str()
+        );
+        if let Some(c) = &v.comment {
+            out.push(',');
+            out.push_str(&json_text(c));
+        }
+        out.push(']');
+    }
+    out.push(']');
+    out
+}
+
+/// A JSON string (option codes are plain ASCII: no escaping needed).
+fn json_text(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    {
+        std::borrow::Cow::Owned(format!("\"{s}\""))
+    } else {
+        std::borrow::Cow::Owned(serde_json::Value::String(s.to_string()).to_string())
+    }
 }
 
 /// The values of some reports, by report (reports without values are absent).
@@ -340,6 +398,14 @@ mod tests {
         );
         assert_eq!(back[1].comment.as_deref(), Some(""));
         assert_eq!(decode(&encode(&mut [])).unwrap(), []);
+        let json: serde_json::Value = serde_json::from_str(&doc(&back)).unwrap();
+        assert_eq!(json[0], serde_json::json!([1, "", 0, "nearly"]));
+        assert_eq!(
+            json[3],
+            serde_json::json!([300, "", 3_048_210_000i64, "more_than", "ước tính"])
+        );
+        assert_eq!(json[4][2], serde_json::json!(i64::MIN));
+        assert_eq!(doc(&[]), "[]");
     }
 
     #[test]

@@ -9,7 +9,8 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use antq_core::auth::Action;
 use antq_core::dates::{self, Date};
-use antq_core::indicators::{parse_number, Qualifier, SCALE};
+use antq_core::imports::NumberStyle;
+use antq_core::indicators::{Qualifier, SCALE};
 use antq_core::periods::{Period, PeriodType};
 use antq_core::units::UnitCode;
 use serde::Serialize;
@@ -500,7 +501,7 @@ impl<'r> Grouping<'r> {
             return;
         }
         self.seen[gi].insert(key, row_no);
-        let Some((qualifier_given, value)) = self.figure(&row) else {
+        let Some((qualifier_given, value)) = self.figure(&row, rows.numbers()) else {
             return;
         };
         let comment = (!row.comment.trim().is_empty()).then(|| row.comment.to_string());
@@ -515,12 +516,14 @@ impl<'r> Grouping<'r> {
         self.groups[gi].1.push(input);
     }
 
-    /// A row's qualifier column and figure (none when empty: the value is
-    /// cleared); `None` when either is refused (the error is listed).
+    /// A row's qualifier column and figure, read in the file's number
+    /// style (none when empty: the value is cleared); `None` when either
+    /// is refused (the error is listed).
     #[allow(clippy::type_complexity)]
     fn figure(
         &mut self,
         row: &RowRef<'_>,
+        numbers: NumberStyle,
     ) -> Option<(Option<Qualifier>, Option<(i64, Qualifier)>)> {
         let here = &row.place;
         let qualifier_given = if row.qualifier.trim().is_empty() {
@@ -542,7 +545,7 @@ impl<'r> Grouping<'r> {
             }
             ValueRef::Number(x) => Some(((x * SCALE as f64).round() as i64, Qualifier::Exact)),
             ValueRef::Text(t) if t.trim().is_empty() => None,
-            ValueRef::Text(t) => match parse_number(t) {
+            ValueRef::Text(t) => match numbers.parse(t) {
                 Ok(n) => Some((n.milli, n.qualifier)),
                 Err(e) => {
                     self.errors.push_with(|| format!("{here}: {e}"));

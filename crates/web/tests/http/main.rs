@@ -11,6 +11,7 @@ mod decisions;
 mod errors;
 mod files;
 mod limits;
+mod machine;
 mod pages;
 mod reviews;
 mod text_limits;

@@ -455,7 +455,10 @@ ALTER TABLE rollup_year SET (fillfactor = 70);",
         // Each report's values also as JSON text (`doc`, written with the
         // bytes by `report_values::row`), and a read-only view with one row
         // per value for sqlite3, psql, DuckDB or Metabase. A view over a
-        // join cannot be written to on either database. See docs/sql.md.
+        // join cannot be written to on either database. See
+        // docs/machine-data.md. SQLite: CROSS JOIN keeps each report's JSON
+        // read once, then each value's indicator found by its key (left to
+        // itself the planner read the JSON once per indicator).
         portable: "ALTER TABLE report_values ADD COLUMN doc TEXT NOT NULL DEFAULT '[]';",
         sqlite: r#"CREATE VIEW antq_values AS
 SELECT u.code AS unit_code,
@@ -466,19 +469,19 @@ SELECT u.code AS unit_code,
        f.code AS form,
        i.code AS indicator,
        json_extract(e.value, '$[1]') AS option,
-       CASE WHEN json_extract(e.value, '$[2]') % 1000 = 0
-            THEN json_extract(e.value, '$[2]') / 1000
-            ELSE json_extract(e.value, '$[2]') / 1000.0 END AS value,
-       json_extract(e.value, '$[2]') AS value_milli,
-       json_extract(e.value, '$[3]') AS qualifier,
+       json_extract(e.value, '$[2]') AS value,
+       CAST(ROUND(json_extract(e.value, '$[2]') * 1000) AS INTEGER) AS value_milli,
+       CASE json_extract(e.value, '$[3]') WHEN 0 THEN 'exact' WHEN 1 THEN 'more_than'
+            WHEN 2 THEN 'nearly' ELSE 'about' END AS qualifier,
        json_extract(e.value, '$[4]') AS comment,
        r.state AS report_state
 FROM report_values b
 JOIN reports r ON r.id = b.report_id
 JOIN units u ON u.id = r.unit_id
 JOIN forms f ON f.id = r.form_id
-JOIN json_each(b.doc) e
-JOIN indicators i ON i.id = json_extract(e.value, '$[0]');"#,
+CROSS JOIN json_each(b.doc) e
+CROSS JOIN indicators i
+WHERE i.id = json_extract(e.value, '$[0]');"#,
         postgres: r#"CREATE VIEW antq_values AS
 SELECT u.code AS unit_code,
        u.name AS unit_name,
@@ -488,9 +491,10 @@ SELECT u.code AS unit_code,
        f.code AS form,
        i.code AS indicator,
        e.v ->> 1 AS option,
-       trim_scale(CAST(e.v ->> 2 AS NUMERIC) / 1000) AS value,
-       CAST(e.v ->> 2 AS BIGINT) AS value_milli,
-       e.v ->> 3 AS qualifier,
+       trim_scale(CAST(e.v ->> 2 AS NUMERIC)) AS value,
+       CAST(CAST(e.v ->> 2 AS NUMERIC) * 1000 AS BIGINT) AS value_milli,
+       CASE e.v ->> 3 WHEN '0' THEN 'exact' WHEN '1' THEN 'more_than'
+            WHEN '2' THEN 'nearly' ELSE 'about' END AS qualifier,
        e.v ->> 4 AS comment,
        r.state AS report_state
 FROM report_values b

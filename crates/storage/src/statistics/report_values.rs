@@ -16,10 +16,12 @@
 //!
 //! Beside the bytes, the row keeps the same values as JSON text (`doc`,
 //! since migration v8), written by the same [`row`]: an array of
-//! `[indicator id, "option", thousandths, "qualifier"]`, with the comment
-//! as a fifth element when there is one. antq never reads it; it is what
-//! the read-only view `antq_values` expands (SQLite `json_each`, PostgreSQL
-//! `jsonb_array_elements`) into one row per value for analysts' tools.
+//! `[indicator id, "option", figure, qualifier]`, the figure a plain number
+//! (`1328`, `1.25`), the qualifier as in the bytes (0 exact, 1 more than,
+//! 2 nearly, 3 about), with the comment as a fifth element when there is
+//! one. antq never reads it; it is what the read-only view `antq_values`
+//! expands (SQLite `json_each`, PostgreSQL `jsonb_array_elements`) into one
+//! row per value for analysts' tools.
 
 use std::collections::HashMap;
 
@@ -278,24 +280,44 @@ pub(crate) fn row(
 /// The values as the JSON text of the `doc` column (see the module's
 /// documentation), in the order given (sorted by [`encode`] first).
 pub fn doc(values: &[StoredValue]) -> String {
-    use std::fmt::Write as _;
-    let mut out = String::with_capacity(2 + values.len() * 24);
+    let mut out = String::with_capacity(2 + values.len() * 28);
+    let mut ints = itoa_buffer();
     out.push('[');
     for (i, v) in values.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
-        let _ = write!(
-            out,
-            "[{},{},{},\"{}\"",
-            v.indicator_id,
-            json_text(&v.option),
-            v.milli,
-            v.qualifier.as_str()
-        );
+        out.push('[');
+        out.push_str(ints.format(v.indicator_id));
+        out.push(',');
+        push_json_text(&mut out, &v.option);
+        out.push(',');
+        // The figure as a plain number: 1328, 1.25, -0.125.
+        if v.milli < 0 {
+            out.push('-');
+        }
+        let abs = v.milli.unsigned_abs();
+        out.push_str(ints.format((abs / 1000) as i64));
+        let frac = abs % 1000;
+        if frac != 0 {
+            out.push('.');
+            let digits = [frac / 100, frac / 10 % 10, frac % 10];
+            let keep = if digits[2] != 0 {
+                3
+            } else if digits[1] != 0 {
+                2
+            } else {
+                1
+            };
+            for d in &digits[..keep] {
+                out.push(char::from(b'0' + *d as u8));
+            }
+        }
+        out.push(',');
+        out.push(char::from(b'0' + qualifier_byte(v.qualifier)));
         if let Some(c) = &v.comment {
             out.push(',');
-            out.push_str(&json_text(c));
+            push_json_text(&mut out, c);
         }
         out.push(']');
     }
@@ -303,14 +325,45 @@ pub fn doc(values: &[StoredValue]) -> String {
     out
 }
 
-/// A JSON string (option codes are plain ASCII: no escaping needed).
-fn json_text(s: &str) -> std::borrow::Cow<'_, str> {
+/// Integers written without the formatting machinery (this runs for every
+/// value of every import).
+struct Ints([u8; 20]);
+
+fn itoa_buffer() -> Ints {
+    Ints([0; 20])
+}
+
+impl Ints {
+    fn format(&mut self, n: i64) -> &str {
+        let mut at = self.0.len();
+        let mut u = n.unsigned_abs();
+        loop {
+            at -= 1;
+            self.0[at] = b'0' + (u % 10) as u8;
+            u /= 10;
+            if u == 0 {
+                break;
+            }
+        }
+        if n < 0 {
+            at -= 1;
+            self.0[at] = b'-';
+        }
+        std::str::from_utf8(&self.0[at..]).expect("ASCII digits")
+    }
+}
+
+/// A JSON string: option codes (plain ASCII) as they are, other text
+/// escaped by serde_json.
+fn push_json_text(out: &mut String, s: &str) {
     if s.bytes()
         .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
     {
-        std::borrow::Cow::Owned(format!("\"{s}\""))
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
     } else {
-        std::borrow::Cow::Owned(serde_json::Value::String(s.to_string()).to_string())
+        out.push_str(&serde_json::Value::String(s.to_string()).to_string());
     }
 }
 
@@ -398,13 +451,26 @@ mod tests {
         );
         assert_eq!(back[1].comment.as_deref(), Some(""));
         assert_eq!(decode(&encode(&mut [])).unwrap(), []);
-        let json: serde_json::Value = serde_json::from_str(&doc(&back)).unwrap();
-        assert_eq!(json[0], serde_json::json!([1, "", 0, "nearly"]));
+        let text = doc(&back);
+        let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(json[0], serde_json::json!([1, "", 0, 2]));
+        assert!(text.contains(r#"[2,"ca_nhan",-64.5,3,""]"#), "{text}");
+        assert!(text.contains(r#"[2,"tap_the",12,0]"#), "{text}");
         assert_eq!(
             json[3],
-            serde_json::json!([300, "", 3_048_210_000i64, "more_than", "ước tính"])
+            serde_json::json!([300, "", 3_048_210, 1, "ước tính"])
         );
-        assert_eq!(json[4][2], serde_json::json!(i64::MIN));
+        assert!(
+            text.ends_with(r#"[9223372036854775807,"x",-9223372036854775.808,0]]"#),
+            "{text}"
+        );
+        for milli in [1, 10, 100, 120, 1_250, 999_999, -7_010] {
+            let one = doc(&[value(1, "", milli, Qualifier::Exact, None)]);
+            assert_eq!(
+                one,
+                format!("[[1,\"\",{},0]]", antq_core::indicators::plain_milli(milli))
+            );
+        }
         assert_eq!(doc(&[]), "[]");
     }
 

@@ -325,3 +325,26 @@ async fn exports_select_units_with_or_without_children_dates_and_repeated_parame
     assert!(forms.get("dataSet").is_none(), "{forms}");
     assert_eq!(one["dataSet"], "antq-nam");
 }
+
+#[tokio::test]
+async fn the_progress_page_downloads_dhis2_under_its_stated_mapping() {
+    let app = spawn_app().await;
+    let province = app.logged_in("ca.dienbien", Role::Police, "11").await;
+    let page = province.get("/tien-do/antq-nam/11/2026").await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    let link = "/tai-ve/so-lieu/antq-nam/11?from=2026&amp;format=dhis2&amp;periodMapping=sameCode";
+    assert!(html.contains(link), "{html}");
+    let res = province
+        .get("/tai-ve/so-lieu/antq-nam/11?from=2026&format=dhis2&periodMapping=sameCode")
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let set: Value = res.json().await.unwrap();
+    assert_eq!(set["periodMapping"], "sameCode");
+    // Without a mapping no DHIS2 period is written: the page says why.
+    let res = province
+        .get("/tai-ve/so-lieu/antq-nam/11?from=2026&format=dhis2")
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("periodMapping=sameCode"));
+}

@@ -93,9 +93,14 @@ enum Command {
         from: String,
         #[arg(long)]
         to: Option<String>,
-        /// csv or dhis2.
+        /// csv or dhis2. The long CSV writes plain numbers (1328, 2.5).
         #[arg(long, default_value = "csv")]
         format: String,
+        /// For dhis2 (required there): how antq's periods (a year runs
+        /// 15/12 → 14/12) are written as DHIS2 periods. `sameCode`: under
+        /// the DHIS2 period of the same code (antq's 2026 as DHIS2's 2026).
+        #[arg(long)]
+        period_mapping: Option<String>,
         /// Output file (default: standard output).
         #[arg(short, long)]
         output: Option<PathBuf>,
@@ -521,20 +526,22 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             from,
             to,
             format,
+            period_mapping,
             output,
         } => {
             let db = open(&settings).await?;
-            let d = antq_web::statistics::export(
-                &db,
-                None,
-                &form,
-                &unit,
-                &from,
-                to.as_deref(),
-                format == "dhis2",
-            )
-            .await
-            .map_err(|f| anyhow::anyhow!(f.message))?;
+            let dhis2 = if format == "dhis2" {
+                Some(
+                    antq_web::statistics::api::period_mapping(period_mapping.as_deref())
+                        .map_err(|f| anyhow::anyhow!(f.message))?,
+                )
+            } else {
+                None
+            };
+            let d =
+                antq_web::statistics::export(&db, None, &form, &unit, &from, to.as_deref(), dhis2)
+                    .await
+                    .map_err(|f| anyhow::anyhow!(f.message))?;
             write_out(output.as_deref(), &d.bytes)?;
             Ok(ExitCode::SUCCESS)
         }

@@ -141,9 +141,41 @@ pub struct ImportRows {
     forms: Vec<String>,
     /// Added to the lines of these rows (`PlaceRef::Line`).
     line_shift: usize,
+    /// How the file writes its numbers (for values read as text).
+    numbers: NumberStyle,
     /// Rows appended whole (a file read in two parts): kept as they were
     /// read, so joining the parts copies nothing.
     next: Option<Box<ImportRows>>,
+}
+
+/// How a file writes its numbers, for the values read as text.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum NumberStyle {
+    /// The way people type them: "4.378", "64,5", "hơn 32.000" (Excel
+    /// templates, long CSV files whose value column is `value_vi`).
+    #[default]
+    Vietnamese,
+    /// Files for programs (long CSV): plain numbers ("1328", "2.5"), and
+    /// Vietnamese ones only where they cannot mean anything else; "1.328"
+    /// is refused ([`crate::indicators::parse_machine_number`]).
+    Machine,
+    /// DHIS2: plain numbers only, a dot before decimals ("1.250" is 1,25).
+    Plain,
+}
+
+impl NumberStyle {
+    /// A value's figure and qualifier, read this way.
+    pub fn parse(
+        self,
+        text: &str,
+    ) -> Result<crate::indicators::TypedNumber, crate::error::DomainError> {
+        use crate::indicators::{parse_machine_number, parse_number, parse_plain_number};
+        match self {
+            NumberStyle::Vietnamese => parse_number(text),
+            NumberStyle::Machine => parse_machine_number(text),
+            NumberStyle::Plain => parse_plain_number(text),
+        }
+    }
 }
 
 /// One row: its text is `text[at..ends[6]]`, field `k` is
@@ -252,6 +284,16 @@ impl ImportRows {
     }
 
     /// Row `i` (panics past the end, like indexing).
+    /// How the file writes its numbers.
+    pub fn numbers(&self) -> NumberStyle {
+        self.numbers
+    }
+
+    /// Say how the file writes its numbers (its readers do).
+    pub fn set_numbers(&mut self, style: NumberStyle) {
+        self.numbers = style;
+    }
+
     pub fn get(&self, i: usize) -> RowRef<'_> {
         match (self.rows.get(i), &self.next) {
             (Some(p), _) => self.unpack(p),

@@ -1,7 +1,17 @@
 //! Values in long form: `unit,period,indicator,value,qualifier,comment`,
 //! one value per line (the indicator may name a breakdown: `kt_bang_khen.tap_the`).
+//!
+//! A file for programs: the `value` column holds plain numbers, as pandas,
+//! DuckDB or DHIS2 read them (`1328`, `2.5`: no grouping, a dot before
+//! decimals). On the way in, Vietnamese figures are accepted where they
+//! cannot mean anything else (`1.328,5`, `12,5`, `1.234.567`) and a figure
+//! that reads two ways (`1.328`, `1,328`) is refused with its line; a file
+//! whose fourth column is named `value_vi` says it writes every figure the
+//! Vietnamese way (`4.378` is four thousand three hundred and seventy-eight).
 
-use antq_core::imports::{ErrorList, ImportRows, PlaceRef, RowRef, ValueRef};
+use antq_core::imports::{
+    ErrorList, ExportValue, ImportRows, NumberStyle, PlaceRef, RowRef, ValueRef,
+};
 
 use crate::limits::{n, ImportLimits};
 use crate::table::{protect, unprotect};
@@ -16,6 +26,24 @@ pub struct LongRecord {
     pub qualifier: String,
     pub comment: String,
 }
+
+impl LongRecord {
+    /// A stored value as a line, its figure a plain number.
+    pub fn from_export(v: &ExportValue) -> LongRecord {
+        LongRecord {
+            unit: v.unit.clone(),
+            period: v.period.clone(),
+            indicator: v.key.clone(),
+            value: antq_core::indicators::plain_milli(v.milli),
+            qualifier: v.qualifier.clone(),
+            comment: v.comment.clone().unwrap_or_default(),
+        }
+    }
+}
+
+/// The fourth column's name in a file that writes its figures the
+/// Vietnamese way (`4.378`, `64,5`).
+pub const VALUE_VI: &str = "value_vi";
 
 pub const HEADER: [&str; 6] = [
     "unit",
@@ -72,6 +100,11 @@ pub fn read_with(bytes: &[u8], limits: &ImportLimits) -> Result<ImportRows, Vec<
     });
     let mut a = a?;
     let b = b?;
+    a.rows.set_numbers(if a.vietnamese {
+        NumberStyle::Vietnamese
+    } else {
+        NumberStyle::Machine
+    });
     let count = a.lines;
     if !a.errors.is_empty() || !b.errors.is_empty() {
         let mut errors = ErrorList::with_cap(cap);
@@ -137,6 +170,8 @@ struct Part {
     more_errors: usize,
     /// Lines read.
     lines: usize,
+    /// The header names the value column `value_vi`: Vietnamese figures.
+    vietnamese: bool,
 }
 
 /// The records of one part. The first part has the header.
@@ -151,17 +186,22 @@ fn read_part(
         .flexible(true)
         .has_headers(first)
         .from_reader(text.as_bytes());
+    let mut vietnamese = false;
     if first {
-        let header_ok = rdr
+        let cols: Vec<String> = rdr
             .headers()
-            .map(|h| {
-                let cols: Vec<String> = h.iter().map(|c| c.trim().to_lowercase()).collect();
-                cols.len() >= 4 && cols.iter().zip(HEADER).all(|(a, b)| a == b)
-            })
-            .unwrap_or(false);
+            .map(|h| h.iter().map(|c| c.trim().to_lowercase()).collect())
+            .unwrap_or_default();
+        vietnamese = cols.get(3).is_some_and(|c| c == VALUE_VI);
+        let header_ok = cols.len() >= 4
+            && cols
+                .iter()
+                .zip(HEADER)
+                .enumerate()
+                .all(|(i, (a, b))| a == b || (i == 3 && vietnamese));
         if !header_ok {
             return Err(vec![format!(
-                "dòng 1: tiêu đề phải là \"{}\"",
+                "dòng 1: tiêu đề phải là \"{}\" (cột value ghi số dạng thuần như 1328 hoặc 2.5; đặt tên {VALUE_VI} nếu tệp ghi số kiểu Việt Nam như 4.378 hoặc 64,5)",
                 HEADER.join(",")
             )]);
         }
@@ -175,6 +215,7 @@ fn read_part(
         errors: Vec::new(),
         more_errors: 0,
         lines: 0,
+        vietnamese,
     };
     let error = |part: &mut Part, i: usize, e: &dyn Fn() -> String| {
         if part.errors.is_empty() {
@@ -214,7 +255,7 @@ fn read_part(
         }
         if part.errors.is_empty() {
             // A cell of plain digits is a number already (most cells of a large
-            // file); anything else is read the Vietnamese way when checked.
+            // file); anything else is read in the file's number style when checked.
             let raw = rec.get(3).unwrap_or_default().trim();
             let text_value;
             let value =
@@ -256,7 +297,8 @@ fn clean(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// Write records in long form (UTF-8 with a byte-order mark for Excel).
+/// Write records in long form (UTF-8 with a byte-order mark for Excel);
+/// values are written as given (plain numbers: [`LongRecord::from_export`]).
 pub fn write(records: &[LongRecord]) -> Vec<u8> {
     let mut out = vec![0xEF, 0xBB, 0xBF];
     {
@@ -288,13 +330,14 @@ mod tests {
             unit: "03325".into(),
             period: "2026".into(),
             indicator: "tt_buoi".into(),
-            value: "4.378".into(),
+            value: "4378.5".into(),
             qualifier: "more_than".into(),
             comment: "Ghi chú, có dấu phẩy".into(),
         }];
         let bytes = write(&recs);
         let back = read(&bytes).unwrap();
-        assert_eq!(back.get(0).value, ValueRef::Text("4.378"));
+        assert_eq!(back.numbers(), NumberStyle::Machine);
+        assert_eq!(back.get(0).value, ValueRef::Text("4378.5"));
         assert_eq!(back.get(0).comment, "Ghi chú, có dấu phẩy");
         assert_eq!(back.get(0).place, PlaceRef::Line(2));
         assert_eq!(back.get(0).key, "tt_buoi");
@@ -308,6 +351,36 @@ mod tests {
             "unit,period,indicator,value,qualifier,comment\n03325,2026,tt_buoi,1,,§iÖn Biªn\n";
         assert!(read(legacy.as_bytes()).unwrap_err()[0].contains("TCVN3"));
         assert!(read(&[0xff, 0xfe, 0x00]).is_err());
+    }
+
+    #[test]
+    fn exports_write_plain_numbers_and_a_header_may_declare_vietnamese_ones() {
+        let v = ExportValue {
+            form: "antq-nam".into(),
+            unit: "03325".into(),
+            period: "2026".into(),
+            key: "tt_buoi".into(),
+            milli: 1_328_000,
+            qualifier: "exact".into(),
+            comment: None,
+        };
+        let text = String::from_utf8(write(&[
+            LongRecord::from_export(&v),
+            LongRecord::from_export(&ExportValue {
+                milli: 2_500,
+                ..v.clone()
+            }),
+        ]))
+        .unwrap();
+        assert!(text.contains("03325,2026,tt_buoi,1328,exact,"), "{text}");
+        assert!(text.contains(",2.5,"), "{text}");
+        let vi = read(
+            "unit,period,indicator,value_vi,qualifier,comment\n03325,2026,tt_buoi,1.328,,\n"
+                .as_bytes(),
+        )
+        .unwrap();
+        assert_eq!(vi.numbers(), NumberStyle::Vietnamese);
+        assert!(read(b"unit,period,indicator,gia_tri\n").unwrap_err()[0].contains("value_vi"));
     }
 
     #[test]

@@ -1,19 +1,73 @@
 //! DHIS2 `dataValueSets` JSON, with codes as the id scheme
 //! (`idScheme=CODE`): data elements are indicator codes, org units are unit
-//! codes, category option combos are breakdown options, periods use the
-//! same ISO codes (2026, 2026S1, 2026Q1, 202601). Tools built for DHIS2 can
-//! send to and read from antq.
+//! codes, category option combos are breakdown options. Tools built for
+//! DHIS2 can send to and read from antq.
+//!
+//! Values are strings holding plain numbers, as DHIS2 writes them: `"1.250"`
+//! is 1,25 and `"2.5"` is 2,5 (never Vietnamese grouping).
+//!
+//! **Periods.** antq's periods are those of the State reporting regime: the
+//! year 2026 runs from 15/12/2025 to 14/12/2026, a quarter and a month from
+//! the 15th of the month before. DHIS2's `2026` is the calendar year, so no
+//! antq period is a DHIS2 period. A set is written only under an explicit
+//! [`PeriodMapping`], which the set names (`periodMapping`, `periodNote`);
+//! on the way in, a DHIS2 period code is read as antq's period of the same
+//! code.
 
-use antq_core::imports::{ErrorList, ExportValue, ImportRows, PlaceRef, RowRef, ValueRef};
+use antq_core::imports::{
+    ErrorList, ExportValue, ImportRows, NumberStyle, PlaceRef, RowRef, ValueRef,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::limits::{n, ImportLimits};
+
+/// How antq's periods are written as DHIS2 periods, chosen explicitly by
+/// whoever exports (`periodMapping=sameCode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PeriodMapping {
+    /// antq's period under the DHIS2 period of the same code: antq's 2026
+    /// (15/12/2025 – 14/12/2026) is written `2026`, which DHIS2 reads as
+    /// 01/01 – 31/12/2026; 2026Q1 (15/12/2025 – 14/03/2026) as `2026Q1`.
+    SameCode,
+}
+
+impl PeriodMapping {
+    pub fn parse(s: &str) -> Option<PeriodMapping> {
+        match s {
+            "sameCode" | "same_code" | "same-code" => Some(PeriodMapping::SameCode),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PeriodMapping::SameCode => "sameCode",
+        }
+    }
+
+    /// What the mapping means, written into every exported set.
+    pub fn note(self) -> &'static str {
+        match self {
+            PeriodMapping::SameCode => {
+                "Kỳ của antq theo chế độ báo cáo thống kê (năm 2026 = 15/12/2025 – 14/12/2026; quý, tháng tính từ ngày 15 tháng trước), ghi dưới mã kỳ DHIS2 cùng tên (periodMapping=sameCode); với DHIS2, năm 2026 là năm dương lịch 01/01 – 31/12/2026. / antq's reporting periods (2026 = 15/12/2025 – 14/12/2026), written under the DHIS2 period of the same code, which DHIS2 reads as a calendar period."
+            }
+        }
+    }
+}
+
+/// The message when a DHIS2 set is asked for without a period mapping.
+pub const MAPPING_NEEDED: &str = "Kỳ báo cáo của antq (năm từ 15/12 đến 14/12) không phải năm dương lịch của DHIS2: hãy chọn rõ cách ghi kỳ bằng periodMapping=sameCode (ghi kỳ của antq dưới mã kỳ DHIS2 cùng tên)";
 
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DataValueSet {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_set: Option<String>,
+    /// antq's: how the periods were written ([`PeriodMapping`]); DHIS2 ignores it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period_mapping: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period_note: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -102,6 +156,8 @@ pub fn read_with(bytes: &[u8], limits: &ImportLimits) -> Result<ImportRows, Vec<
     }
     if state.errors.is_empty() {
         state.rows.shrink_to_fit();
+        // DHIS2 writes every value as a plain number: "1.250" is 1,25.
+        state.rows.set_numbers(NumberStyle::Plain);
         Ok(state.rows)
     } else {
         Err(state.errors.into_vec())
@@ -243,10 +299,28 @@ impl<'de> serde::de::Visitor<'de> for ValuesSeed<'_> {
     }
 }
 
-/// Write values as a dataValueSet.
-pub fn write(form: Option<&str>, values: &[ExportValue]) -> Vec<u8> {
+/// The number of values in a set (for the import summary of a refused
+/// set), if it is JSON of the right shape.
+pub fn count_values(bytes: &[u8]) -> Option<usize> {
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Count {
+        #[serde(default)]
+        data_values: Vec<serde::de::IgnoredAny>,
+    }
+    serde_json::from_slice::<Count>(bytes)
+        .ok()
+        .map(|c| c.data_values.len())
+}
+
+/// Write values as a dataValueSet, periods as `mapping` says (the set
+/// names its mapping). Values are plain numbers; comments and qualifiers
+/// other than exact are kept.
+pub fn write(form: Option<&str>, values: &[ExportValue], mapping: PeriodMapping) -> Vec<u8> {
     let set = DataValueSet {
         data_set: form.map(str::to_string),
+        period_mapping: Some(mapping.as_str().to_string()),
+        period_note: Some(mapping.note().to_string()),
         period: None,
         org_unit: None,
         data_values: values
@@ -273,12 +347,7 @@ pub fn write(form: Option<&str>, values: &[ExportValue]) -> Vec<u8> {
 
 /// A number as DHIS2 writes values: digits, a dot for decimals.
 pub fn plain_number(milli: i64) -> String {
-    if milli % 1000 == 0 {
-        (milli / 1000).to_string()
-    } else {
-        let s = format!("{:.3}", milli as f64 / 1000.0);
-        s.trim_end_matches('0').to_string()
-    }
+    antq_core::indicators::plain_milli(milli)
 }
 
 #[cfg(test)]
@@ -321,15 +390,19 @@ mod tests {
                 comment: Some("ghi chú".into()),
             },
         ];
-        let bytes = write(Some("antq-nam"), &values);
+        let bytes = write(Some("antq-nam"), &values, PeriodMapping::SameCode);
         let text = String::from_utf8(bytes.clone()).unwrap();
         assert!(text.contains("\"dataElement\": \"kt_bang_khen\""));
         assert!(text.contains("\"categoryOptionCombo\": \"tap_the\""));
         assert!(text.contains("\"value\": \"2.5\""));
+        assert!(text.contains("\"periodMapping\": \"sameCode\""));
+        assert!(text.contains("15/12/2025 – 14/12/2026"));
+        assert_eq!(count_values(&bytes), Some(2));
         let rows = read(&bytes).unwrap();
         assert_eq!(rows.len(), 2);
         assert_eq!(rows.get(1).key, "kt_bang_khen.tap_the");
         assert_eq!(rows.get(1).value, ValueRef::Text("2.5"));
+        assert_eq!(rows.numbers(), NumberStyle::Plain);
         assert_eq!(rows.get(1).qualifier, "more_than");
         assert_eq!(rows.get(0).form, Some("antq-nam"));
         assert_eq!(rows.get(1).place.to_string(), "dataValues[1]");

@@ -25,6 +25,8 @@ pub enum Convert {
     None,
     /// v7: `data_values` rows into one `report_values` row per report.
     PackValues,
+    /// v8: every `report_values` row's `doc` written from its bytes.
+    ValuesDoc,
 }
 
 pub const MIGRATIONS: &[Migration] = &[
@@ -447,6 +449,62 @@ ALTER TABLE rollup_year_by_key RENAME TO rollup_year;
 ALTER TABLE rollup_year SET (fillfactor = 70);",
         convert: Convert::PackValues,
     },
+    Migration {
+        version: 8,
+        name: "values open to SQL: antq_values",
+        // Each report's values also as JSON text (`doc`, written with the
+        // bytes by `report_values::row`), and a read-only view with one row
+        // per value for sqlite3, psql, DuckDB or Metabase. A view over a
+        // join cannot be written to on either database. See
+        // docs/machine-data.md. SQLite: CROSS JOIN keeps each report's JSON
+        // read once, then each value's indicator found by its key (left to
+        // itself the planner read the JSON once per indicator).
+        portable: "ALTER TABLE report_values ADD COLUMN doc TEXT NOT NULL DEFAULT '[]';",
+        sqlite: r#"CREATE VIEW antq_values AS
+SELECT u.code AS unit_code,
+       u.name AS unit_name,
+       r.period AS period,
+       r.period_start AS period_start,
+       r.period_end AS period_end,
+       f.code AS form,
+       i.code AS indicator,
+       json_extract(e.value, '$[1]') AS option,
+       json_extract(e.value, '$[2]') AS value,
+       CAST(ROUND(json_extract(e.value, '$[2]') * 1000) AS INTEGER) AS value_milli,
+       CASE json_extract(e.value, '$[3]') WHEN 0 THEN 'exact' WHEN 1 THEN 'more_than'
+            WHEN 2 THEN 'nearly' ELSE 'about' END AS qualifier,
+       json_extract(e.value, '$[4]') AS comment,
+       r.state AS report_state
+FROM report_values b
+JOIN reports r ON r.id = b.report_id
+JOIN units u ON u.id = r.unit_id
+JOIN forms f ON f.id = r.form_id
+CROSS JOIN json_each(b.doc) e
+CROSS JOIN indicators i
+WHERE i.id = json_extract(e.value, '$[0]');"#,
+        postgres: r#"CREATE VIEW antq_values AS
+SELECT u.code AS unit_code,
+       u.name AS unit_name,
+       r.period AS period,
+       CAST(r.period_start AS DATE) AS period_start,
+       CAST(r.period_end AS DATE) AS period_end,
+       f.code AS form,
+       i.code AS indicator,
+       e.v ->> 1 AS option,
+       trim_scale(CAST(e.v ->> 2 AS NUMERIC)) AS value,
+       CAST(CAST(e.v ->> 2 AS NUMERIC) * 1000 AS BIGINT) AS value_milli,
+       CASE e.v ->> 3 WHEN '0' THEN 'exact' WHEN '1' THEN 'more_than'
+            WHEN '2' THEN 'nearly' ELSE 'about' END AS qualifier,
+       e.v ->> 4 AS comment,
+       r.state AS report_state
+FROM report_values b
+JOIN reports r ON r.id = b.report_id
+JOIN units u ON u.id = r.unit_id
+JOIN forms f ON f.id = r.form_id
+CROSS JOIN LATERAL jsonb_array_elements(CAST(b.doc AS JSONB)) AS e(v)
+JOIN indicators i ON i.id = CAST(e.v ->> 0 AS BIGINT);"#,
+        convert: Convert::ValuesDoc,
+    },
 ];
 
 /// A `data_values` row of schema 6: report, indicator, option, thousandths,
@@ -491,7 +549,7 @@ async fn pack_values(tx: &mut crate::WriteTx) -> StorageResult<()> {
         for (report, ind, option, milli, q, comment, at, by) in rows {
             if current.as_ref().is_some_and(|c| c.0 != report) {
                 let (id, mut values, at, by) = current.take().expect("checked");
-                out.push(row(id, &mut values, &at, &by));
+                out.push(v7_row(row(id, &mut values, &at, &by)));
             }
             let c = current.get_or_insert_with(|| (report, Vec::new(), at.clone(), by.clone()));
             if at > c.2 {
@@ -506,12 +564,12 @@ async fn pack_values(tx: &mut crate::WriteTx) -> StorageResult<()> {
             });
         }
         if let Some((id, mut values, at, by)) = current {
-            out.push(row(id, &mut values, &at, &by));
+            out.push(v7_row(row(id, &mut values, &at, &by)));
         }
         crate::batch::insert_rows(
             tx,
             "report_values",
-            crate::statistics::report_values::COLUMNS,
+            crate::statistics::report_values::COLUMNS_V7,
             out,
         )
         .await?;
@@ -520,6 +578,39 @@ async fn pack_values(tx: &mut crate::WriteTx) -> StorageResult<()> {
     sqlx::query("DROP TABLE data_values")
         .execute(tx.conn())
         .await?;
+    Ok(())
+}
+
+/// A `report_values` row as schema 7 had it (without `doc`).
+fn v7_row(mut row: Vec<crate::batch::Val>) -> Vec<crate::batch::Val> {
+    row.truncate(crate::statistics::report_values::COLUMNS_V7.len());
+    row
+}
+
+/// v8: the `doc` of every existing `report_values` row, from its bytes,
+/// a page of reports at a time.
+async fn values_doc(tx: &mut crate::WriteTx) -> StorageResult<()> {
+    use crate::statistics::report_values::{decode, doc};
+    let mut after = 0i64;
+    loop {
+        let rows: Vec<(i64, Vec<u8>)> = sqlx::query_as(
+            "SELECT report_id, body FROM report_values WHERE report_id > $1 ORDER BY report_id LIMIT 2000",
+        )
+        .bind(after)
+        .fetch_all(tx.conn())
+        .await?;
+        let Some(last) = rows.last().map(|r| r.0) else {
+            break;
+        };
+        for (id, body) in rows {
+            sqlx::query("UPDATE report_values SET doc = $1 WHERE report_id = $2")
+                .bind(doc(&decode(&body)?))
+                .bind(id)
+                .execute(tx.conn())
+                .await?;
+        }
+        after = last;
+    }
     Ok(())
 }
 
@@ -574,6 +665,7 @@ pub async fn run_until(db: &Db, last: i64) -> StorageResult<Vec<i64>> {
         match m.convert {
             Convert::None => {}
             Convert::PackValues => pack_values(&mut tx).await?,
+            Convert::ValuesDoc => values_doc(&mut tx).await?,
         }
         sqlx::query(
             "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",

@@ -123,16 +123,18 @@ async fn values_move_into_one_row_per_report(t: TestDb) {
         .unwrap();
     }
 
-    assert_eq!(migrations::run(&db).await.unwrap(), vec![7]);
+    // v7 packs the values; v8 writes their JSON copy (`doc`) for the
+    // `antq_values` view.
+    assert_eq!(migrations::run(&db).await.unwrap(), vec![7, 8]);
 
-    let stored: Vec<(i64, Vec<u8>, i64, String, String)> = sqlx::query_as(
-        "SELECT report_id, body, n_values, updated_at, updated_by FROM report_values ORDER BY report_id",
+    let stored: Vec<(i64, Vec<u8>, i64, String, String, String)> = sqlx::query_as(
+        "SELECT report_id, body, n_values, updated_at, updated_by, doc FROM report_values ORDER BY report_id",
     )
     .fetch_all(db.pool())
     .await
     .unwrap();
     assert_eq!(stored.len(), 2, "the report without values has no row");
-    for (report, body, n, at, by) in &stored {
+    for (report, body, n, at, by, doc) in &stored {
         let mut expected: Vec<StoredValue> = rows
             .iter()
             .filter(|r| r.0 == *report)
@@ -146,6 +148,16 @@ async fn values_move_into_one_row_per_report(t: TestDb) {
             .collect();
         expected.sort_by(|a, b| (a.indicator_id, &a.option).cmp(&(b.indicator_id, &b.option)));
         assert_eq!(report_values::decode(body).unwrap(), expected);
+        assert_eq!(*doc, report_values::doc(&expected));
+        let n_viewed: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM antq_values v JOIN reports r ON r.period = v.period \
+             AND r.period_start = CAST(v.period_start AS TEXT) WHERE r.id = $1",
+        )
+        .bind(report)
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+        assert!(n_viewed >= expected.len() as i64, "{n_viewed}");
         assert_eq!(*n as usize, expected.len());
         let latest = rows
             .iter()

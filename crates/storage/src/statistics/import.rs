@@ -9,7 +9,8 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use antq_core::auth::Action;
 use antq_core::dates::{self, Date};
-use antq_core::indicators::{parse_number, Qualifier, SCALE};
+use antq_core::imports::NumberStyle;
+use antq_core::indicators::{Qualifier, SCALE};
 use antq_core::periods::{Period, PeriodType};
 use antq_core::units::UnitCode;
 use serde::Serialize;
@@ -105,31 +106,87 @@ async fn run_rows(
     dry_run: bool,
 ) -> StorageResult<ImportSummary> {
     let started = std::time::Instant::now();
-    let mut errors = ErrorList::new();
+    let forms = load_forms(db).await?;
+    let n = rows.len();
+    let Resolved { resolved, wanted } = resolve_rows(&rows, &forms).await;
+    let units_at = units_at_ends(db, &wanted).await?;
+    drop(wanted);
+    let mut grouping = Grouping::default();
+    for (row_no, (row, res)) in rows.iter().zip(resolved).enumerate() {
+        if row_no % YIELD_EVERY == YIELD_EVERY - 1 {
+            tokio::task::yield_now().await;
+        }
+        grouping
+            .add(db, actor, &forms, &units_at, &rows, row_no, row, res)
+            .await?;
+    }
+    let Grouping {
+        errors,
+        groups,
+        seen,
+        index,
+        unit_errors,
+        ..
+    } = grouping;
+    drop((seen, index, unit_errors, units_at));
+    let checked = started.elapsed();
+    let (changes, written) =
+        write_groups(db, who, &forms, &groups, errors, rows, dry_run, started).await?;
+    tracing::info!(
+        rows = n,
+        reports = groups.len(),
+        checked_ms = checked.as_millis() as u64,
+        written_ms = (written - checked).as_millis() as u64,
+        committed_ms = (started.elapsed() - written).as_millis() as u64,
+        dry_run,
+        "import"
+    );
+    let reports = groups.len();
+    std::thread::spawn(move || drop(groups));
+    Ok(ImportSummary {
+        dry_run,
+        rows: n,
+        reports,
+        changes,
+    })
+}
+
+/// Every form of the catalogue, with its indicators and rules.
+async fn load_forms(db: &Db) -> StorageResult<Vec<Form>> {
     let mut forms: Vec<Form> = Vec::new();
     for (code, _) in catalogue::form_codes(db).await? {
         forms.push(catalogue::form(db, &code).await?);
     }
+    Ok(forms)
+}
+
+/// What the first pass found: the form, period and last day of each row
+/// (20 bytes a row), and the (unit code, last day) pairs to look up.
+struct Resolved<'r> {
+    resolved: Vec<Result<(u32, Period, Date), Unresolved>>,
+    wanted: FxHashSet<(&'r str, Date)>,
+}
+
+/// Pass 1: the form of each row (named, or the one reporting its indicator
+/// by its period type) and its period. Only what parses is remembered; a
+/// row that does not resolve keeps a small reason, and its message is
+/// written only if it will be listed, so a file of garbage costs no string
+/// per row.
+async fn resolve_rows<'r>(rows: &'r ImportRows, forms: &[Form]) -> Resolved<'r> {
     let form_by_code: FxHashMap<&str, usize> = forms
         .iter()
         .enumerate()
         .map(|(i, f)| (f.code.as_str(), i))
         .collect();
-    let n = rows.len();
-
-    // The form of each row: named, or the one reporting its indicator by its period type.
-    // Only what parses is remembered; a row that does not resolve keeps a
-    // small reason, and its message is written only if it will be listed, so
-    // a file of garbage costs no string per row.
     let mut parsed_periods: FxHashMap<&str, Period> = FxHashMap::default();
     let mut implied_form: FxHashMap<(&str, PeriodType), Option<usize>> = FxHashMap::default();
     // Period checks per (form, period): (period, last day), or `None` if refused.
     let mut checked_periods: FxHashMap<(usize, &str), Option<(Period, Date)>> =
         FxHashMap::default();
-    // Pass 1: resolve form and period of every row, and collect the unit codes to look up.
-    // (form, period, last day) of each row: 20 bytes a row.
-    let mut resolved: Vec<Result<(u32, Period, Date), Unresolved>> = Vec::with_capacity(n);
-    let mut wanted_seen: FxHashSet<(&str, Date)> = FxHashSet::default();
+    let mut out = Resolved {
+        resolved: Vec::with_capacity(rows.len()),
+        wanted: FxHashSet::default(),
+    };
     for (row_no, row) in rows.iter().enumerate() {
         if row_no % YIELD_EVERY == YIELD_EVERY - 1 {
             // A large file does not keep this worker from other requests.
@@ -143,33 +200,16 @@ async fn run_rows(
                     p
                 }
                 Err(_) => {
-                    resolved.push(Err(Unresolved::Period));
+                    out.resolved.push(Err(Unresolved::Period));
                     continue;
                 }
             },
         };
-        let form = match row.form {
-            Some(code) => match form_by_code.get(code) {
-                Some(f) => *f,
-                None => {
-                    resolved.push(Err(Unresolved::Form));
-                    continue;
-                }
-            },
-            None => {
-                let base = row.key.split('.').next().unwrap_or_default();
-                let found = *implied_form.entry((base, period.kind)).or_insert_with(|| {
-                    forms.iter().position(|f| {
-                        f.period_type == period.kind && f.indicators.iter().any(|i| i.code == base)
-                    })
-                });
-                match found {
-                    Some(f) => f,
-                    None => {
-                        resolved.push(Err(Unresolved::NoForm(period)));
-                        continue;
-                    }
-                }
+        let form = match form_of(&row, period, forms, &form_by_code, &mut implied_form) {
+            Ok(f) => f,
+            Err(why) => {
+                out.resolved.push(Err(why));
+                continue;
             }
         };
         let checked = *checked_periods
@@ -181,18 +221,47 @@ async fn run_rows(
             });
         match checked {
             Some((p, end)) => {
-                wanted_seen.insert((row.unit, end));
-                resolved.push(Ok((form as u32, p, end)));
+                out.wanted.insert((row.unit, end));
+                out.resolved.push(Ok((form as u32, p, end)));
             }
-            None => resolved.push(Err(Unresolved::FormPeriod(form as u32))),
+            None => out.resolved.push(Err(Unresolved::FormPeriod(form as u32))),
         }
     }
+    out
+}
 
-    // Every unit looked up once, a few hundred codes per query: the version
-    // valid on the last day of each row's period. Only distinct codes get a
-    // string of their own (a code has at most five digits, so a file of
-    // garbage cannot make many), and only units found are kept per day.
-    let mut distinct: Vec<UnitCode> = wanted_seen
+/// The form of a row: named, or the one reporting its indicator by the
+/// period's type (remembered per indicator and type).
+fn form_of<'r>(
+    row: &RowRef<'r>,
+    period: Period,
+    forms: &[Form],
+    form_by_code: &FxHashMap<&str, usize>,
+    implied_form: &mut FxHashMap<(&'r str, PeriodType), Option<usize>>,
+) -> Result<usize, Unresolved> {
+    match row.form {
+        Some(code) => form_by_code.get(code).copied().ok_or(Unresolved::Form),
+        None => {
+            let base = row.key.split('.').next().unwrap_or_default();
+            let found = *implied_form.entry((base, period.kind)).or_insert_with(|| {
+                forms.iter().position(|f| {
+                    f.period_type == period.kind && f.indicators.iter().any(|i| i.code == base)
+                })
+            });
+            found.ok_or(Unresolved::NoForm(period))
+        }
+    }
+}
+
+/// Every unit looked up once, a few hundred codes per query: the version
+/// valid on the last day of each row's period. Only distinct codes get a
+/// string of their own (a code has at most five digits, so a file of
+/// garbage cannot make many), and only units found are kept per day.
+async fn units_at_ends(
+    db: &Db,
+    wanted: &FxHashSet<(&str, Date)>,
+) -> StorageResult<HashMap<Date, HashMap<String, Unit>>> {
+    let mut distinct: Vec<UnitCode> = wanted
         .iter()
         .map(|(u, _)| u.trim())
         .collect::<FxHashSet<&str>>()
@@ -204,7 +273,7 @@ async fn run_rows(
     let versions = units::versions_many(db, &distinct).await?;
     drop(distinct);
     let mut units_at: HashMap<Date, HashMap<String, Unit>> = HashMap::new();
-    for &(unit, end) in &wanted_seen {
+    for &(unit, end) in wanted {
         let Ok(code) = UnitCode::parse(unit) else {
             continue;
         };
@@ -216,165 +285,224 @@ async fn run_rows(
             entry.insert(code.as_str().to_string(), v.clone());
         }
     }
-    // (unit text, last day) → unit, or the message (for codes not found).
-    let mut unit_errors: FxHashMap<(&str, Date), String> = FxHashMap::default();
-    let mut unit_checks: FxHashMap<(usize, i64), Result<(), String>> = FxHashMap::default();
-    let mut allowed: HashMap<(i64, usize), bool> = HashMap::new();
-    // (form, unit id, period) → group; within a group, key → first row.
-    let mut groups: Vec<(Target, Vec<ValueInput>)> = Vec::new();
-    let mut index: FxHashMap<(usize, i64, Period), usize> = FxHashMap::default();
-    // Per group: key → first row (a small map each, sized for the form).
-    let mut seen: Vec<FxHashMap<&str, usize>> = Vec::new();
+    Ok(units_at)
+}
 
-    // The group of the previous row: consecutive rows of a file mostly
-    // belong to the same report, which then needs no look-up at all.
-    let mut last: Option<(usize, &str, Period, usize)> = None;
-    for (row_no, (row, res)) in rows.iter().zip(resolved).enumerate() {
+/// Pass 2: rows gathered into the reports they write, with every error.
+#[derive(Default)]
+struct Grouping<'r> {
+    errors: ErrorList,
+    /// (unit text, last day) → the message for a code not found.
+    unit_errors: FxHashMap<(&'r str, Date), String>,
+    unit_checks: FxHashMap<(usize, i64), Result<(), String>>,
+    allowed: HashMap<(i64, usize), bool>,
+    groups: Vec<(Target, Vec<ValueInput>)>,
+    /// (form, unit id, period) → group.
+    index: FxHashMap<(usize, i64, Period), usize>,
+    /// Per group: key → first row (a small map each, sized for the form).
+    seen: Vec<FxHashMap<&'r str, usize>>,
+    /// The group of the previous row: consecutive rows of a file mostly
+    /// belong to the same report, which then needs no look-up at all.
+    last: Option<(usize, &'r str, Period, usize)>,
+}
+
+impl<'r> Grouping<'r> {
+    /// One row: its report, then its value.
+    #[allow(clippy::too_many_arguments)]
+    async fn add(
+        &mut self,
+        db: &Db,
+        actor: Option<&Actor>,
+        forms: &[Form],
+        units_at: &HashMap<Date, HashMap<String, Unit>>,
+        rows: &'r ImportRows,
+        row_no: usize,
+        row: RowRef<'r>,
+        res: Result<(u32, Period, Date), Unresolved>,
+    ) -> StorageResult<()> {
         let here = &row.place;
-        if row_no % YIELD_EVERY == YIELD_EVERY - 1 {
-            tokio::task::yield_now().await;
-        }
         let (form_ix, period, end) = match res {
             Ok(r) => r,
             Err(why) => {
-                errors.push_with(|| format!("{here}: {}", why.message(&row, &forms)));
-                continue;
+                self.errors
+                    .push_with(|| format!("{here}: {}", why.message(&row, forms)));
+                return Ok(());
             }
         };
         let form_ix = form_ix as usize;
-        let form = &forms[form_ix];
-        let same = last.filter(|(f, u, p, _)| *f == form_ix && *u == row.unit && *p == period);
+        let same = self
+            .last
+            .filter(|(f, u, p, _)| *f == form_ix && *u == row.unit && *p == period);
         let gi = match same {
             Some((_, _, _, gi)) => gi,
-            None => {
-                let code = match UnitCode::parse(row.unit) {
-                    Ok(c) => c,
-                    Err(e) => {
-                        errors.push_with(|| format!("{here}: {e}"));
-                        continue;
-                    }
-                };
-                let Some(unit) = units_at.get(&end).and_then(|m| m.get(code.as_str())) else {
-                    if errors.is_full() {
-                        // Past the listed errors, unknown codes are counted, not looked up.
-                        errors.add_unlisted(1);
-                        continue;
-                    }
-                    let message = match unit_errors.get(&(row.unit, end)) {
-                        Some(m) => m.clone(),
-                        None => {
-                            let other = units::versions(db, &code).await?;
-                            let m = if other.is_empty() {
-                                format!("mã đơn vị \"{code}\" không có")
-                            } else {
-                                format!(
-                            "mã đơn vị \"{code}\" không có hiệu lực vào ngày {} (cuối kỳ {})",
-                            dates::format_vi(end),
-                            period.code()
-                        )
-                            };
-                            unit_errors.insert((row.unit, end), m.clone());
-                            m
-                        }
-                    };
-                    errors.push_with(|| format!("{here}: {message}"));
-                    continue;
-                };
-                if let Err(e) = unit_checks
-                    .entry((form_ix, unit.id))
-                    .or_insert_with(|| reports::check_unit(form, unit).map_err(|e| e.to_string()))
-                {
-                    errors.push_with(|| format!("{here}: {e}"));
-                    continue;
-                }
-                if let Some(actor) = actor {
-                    let k = (unit.id, form_ix);
-                    let ok = match allowed.get(&k) {
-                        Some(ok) => *ok,
-                        None => {
-                            let ok =
-                                access::can(db, actor, Action::EnterData(form.owner_role), unit.id)
-                                    .await?;
-                            allowed.insert(k, ok);
-                            ok
-                        }
-                    };
-                    if !ok {
-                        errors.push_with(|| {
-                            format!(
-                                "{here}: không có quyền nhập số liệu biểu {} cho {}",
-                                form.code, unit.name
-                            )
-                        });
-                        continue;
-                    }
-                }
-                let gi = *index.entry((form_ix, unit.id, period)).or_insert_with(|| {
-                    groups.push((
-                        Target {
-                            form_ix,
-                            unit: unit.clone(),
-                            period: period.code(),
-                        },
-                        Vec::new(),
-                    ));
-                    groups.len() - 1
-                });
-                last = Some((form_ix, row.unit, period, gi));
-                gi
+            None => match self
+                .group_of(db, actor, forms, units_at, &row, form_ix, period, end)
+                .await?
+            {
+                Some(gi) => gi,
+                None => return Ok(()),
+            },
+        };
+        self.value(&forms[form_ix], rows, row_no, row, gi);
+        Ok(())
+    }
+
+    /// The report of a row not in the previous row's: its unit at the
+    /// period's end, the unit's right to the form, the actor's right.
+    /// `None` when refused (the error is listed).
+    #[allow(clippy::too_many_arguments)]
+    async fn group_of(
+        &mut self,
+        db: &Db,
+        actor: Option<&Actor>,
+        forms: &[Form],
+        units_at: &HashMap<Date, HashMap<String, Unit>>,
+        row: &RowRef<'r>,
+        form_ix: usize,
+        period: Period,
+        end: Date,
+    ) -> StorageResult<Option<usize>> {
+        let here = &row.place;
+        let form = &forms[form_ix];
+        let code = match UnitCode::parse(row.unit) {
+            Ok(c) => c,
+            Err(e) => {
+                self.errors.push_with(|| format!("{here}: {e}"));
+                return Ok(None);
             }
         };
+        let Some(unit) = units_at.get(&end).and_then(|m| m.get(code.as_str())) else {
+            self.unknown_unit(db, row, &code, period, end).await?;
+            return Ok(None);
+        };
+        if let Err(e) = self
+            .unit_checks
+            .entry((form_ix, unit.id))
+            .or_insert_with(|| reports::check_unit(form, unit).map_err(|e| e.to_string()))
+        {
+            self.errors.push_with(|| format!("{here}: {e}"));
+            return Ok(None);
+        }
+        if !self.may_enter(db, actor, form, form_ix, unit).await? {
+            self.errors.push_with(|| {
+                format!(
+                    "{here}: không có quyền nhập số liệu biểu {} cho {}",
+                    form.code, unit.name
+                )
+            });
+            return Ok(None);
+        }
+        let groups = &mut self.groups;
+        let gi = *self
+            .index
+            .entry((form_ix, unit.id, period))
+            .or_insert_with(|| {
+                groups.push((
+                    Target {
+                        form_ix,
+                        unit: unit.clone(),
+                        period: period.code(),
+                    },
+                    Vec::new(),
+                ));
+                groups.len() - 1
+            });
+        self.last = Some((form_ix, row.unit, period, gi));
+        Ok(Some(gi))
+    }
+
+    /// Whether the actor (if any) enters data of the form for the unit
+    /// (asked once per unit and form).
+    async fn may_enter(
+        &mut self,
+        db: &Db,
+        actor: Option<&Actor>,
+        form: &Form,
+        form_ix: usize,
+        unit: &Unit,
+    ) -> StorageResult<bool> {
+        let Some(actor) = actor else {
+            return Ok(true);
+        };
+        let k = (unit.id, form_ix);
+        if let Some(ok) = self.allowed.get(&k) {
+            return Ok(*ok);
+        }
+        let ok = access::can(db, actor, Action::EnterData(form.owner_role), unit.id).await?;
+        self.allowed.insert(k, ok);
+        Ok(ok)
+    }
+
+    /// A unit code with no version on the period's last day: listed with
+    /// why (no such code, or not valid then); past the listed errors,
+    /// counted without a look-up.
+    async fn unknown_unit(
+        &mut self,
+        db: &Db,
+        row: &RowRef<'r>,
+        code: &UnitCode,
+        period: Period,
+        end: Date,
+    ) -> StorageResult<()> {
+        let here = &row.place;
+        if self.errors.is_full() {
+            self.errors.add_unlisted(1);
+            return Ok(());
+        }
+        let message = match self.unit_errors.get(&(row.unit, end)) {
+            Some(m) => m.clone(),
+            None => {
+                let other = units::versions(db, code).await?;
+                let m = if other.is_empty() {
+                    format!("mã đơn vị \"{code}\" không có")
+                } else {
+                    format!(
+                        "mã đơn vị \"{code}\" không có hiệu lực vào ngày {} (cuối kỳ {})",
+                        dates::format_vi(end),
+                        period.code()
+                    )
+                };
+                self.unit_errors.insert((row.unit, end), m.clone());
+                m
+            }
+        };
+        self.errors.push_with(|| format!("{here}: {message}"));
+        Ok(())
+    }
+
+    /// A row's value in its report: its key (once per report), qualifier
+    /// and figure, checked against the form.
+    fn value(&mut self, form: &Form, rows: &ImportRows, row_no: usize, row: RowRef<'r>, gi: usize) {
+        let here = &row.place;
         let key = row.key.trim();
         let (indicator, option) = match key.split_once('.') {
             Some((i, o)) if o.is_empty() || i.is_empty() => {
-                errors.push_with(|| format!("{here}: \"{}\" không phải mã chỉ tiêu", row.key));
-                continue;
+                self.errors
+                    .push_with(|| format!("{here}: \"{}\" không phải mã chỉ tiêu", row.key));
+                return;
             }
             Some((i, o)) => (i.to_string(), o.to_string()),
             None => (key.to_string(), String::new()),
         };
-        if seen.len() <= gi {
-            seen.resize_with(gi + 1, || {
+        if self.seen.len() <= gi {
+            self.seen.resize_with(gi + 1, || {
                 let mut m = FxHashMap::default();
                 m.reserve(form.indicators.iter().map(|i| i.options.len().max(1)).sum());
                 m
             });
         }
-        if let Some(first) = seen[gi].get(key) {
-            errors.push_with(|| {
+        if let Some(first) = self.seen[gi].get(key) {
+            self.errors.push_with(|| {
                 format!(
                     "{here}: trùng với {} (cùng đơn vị, kỳ và chỉ tiêu)",
                     rows.get(*first).place
                 )
             });
-            continue;
+            return;
         }
-        seen[gi].insert(key, row_no);
-        let qualifier_given = if row.qualifier.trim().is_empty() {
-            None
-        } else {
-            match row.qualifier.parse::<Qualifier>() {
-                Ok(q) => Some(q),
-                Err(e) => {
-                    errors.push_with(|| format!("{here}: {e}"));
-                    continue;
-                }
-            }
-        };
-        let value = match row.value {
-            ValueRef::Number(x) if !x.is_finite() || x.abs() > 9e12 => {
-                errors.push_with(|| format!("{here}: \"{x}\" không phải số hợp lệ"));
-                continue;
-            }
-            ValueRef::Number(x) => Some(((x * SCALE as f64).round() as i64, Qualifier::Exact)),
-            ValueRef::Text(t) if t.trim().is_empty() => None,
-            ValueRef::Text(t) => match parse_number(t) {
-                Ok(n) => Some((n.milli, n.qualifier)),
-                Err(e) => {
-                    errors.push_with(|| format!("{here}: {e}"));
-                    continue;
-                }
-            },
+        self.seen[gi].insert(key, row_no);
+        let Some((qualifier_given, value)) = self.figure(&row, rows.numbers()) else {
+            return;
         };
         let comment = (!row.comment.trim().is_empty()).then(|| row.comment.to_string());
         let input = ValueInput {
@@ -383,21 +511,68 @@ async fn run_rows(
             value: value.map(|(m, q)| (m, qualifier_given.unwrap_or(q), comment)),
         };
         for e in reports::check_inputs(form, std::slice::from_ref(&input)) {
-            errors.push_with(|| format!("{here}: {e}"));
+            self.errors.push_with(|| format!("{here}: {e}"));
         }
-        groups[gi].1.push(input);
+        self.groups[gi].1.push(input);
     }
 
-    drop((
-        seen,
-        index,
-        unit_errors,
-        wanted_seen,
-        parsed_periods,
-        implied_form,
-        checked_periods,
-    ));
-    // Locked reports are refused before anything is written.
+    /// A row's qualifier column and figure, read in the file's number
+    /// style (none when empty: the value is cleared); `None` when either
+    /// is refused (the error is listed).
+    #[allow(clippy::type_complexity)]
+    fn figure(
+        &mut self,
+        row: &RowRef<'_>,
+        numbers: NumberStyle,
+    ) -> Option<(Option<Qualifier>, Option<(i64, Qualifier)>)> {
+        let here = &row.place;
+        let qualifier_given = if row.qualifier.trim().is_empty() {
+            None
+        } else {
+            match row.qualifier.parse::<Qualifier>() {
+                Ok(q) => Some(q),
+                Err(e) => {
+                    self.errors.push_with(|| format!("{here}: {e}"));
+                    return None;
+                }
+            }
+        };
+        let value = match row.value {
+            ValueRef::Number(x) if !x.is_finite() || x.abs() > 9e12 => {
+                self.errors
+                    .push_with(|| format!("{here}: \"{x}\" không phải số hợp lệ"));
+                return None;
+            }
+            ValueRef::Number(x) => Some(((x * SCALE as f64).round() as i64, Qualifier::Exact)),
+            ValueRef::Text(t) if t.trim().is_empty() => None,
+            ValueRef::Text(t) => match numbers.parse(t) {
+                Ok(n) => Some((n.milli, n.qualifier)),
+                Err(e) => {
+                    self.errors.push_with(|| format!("{here}: {e}"));
+                    return None;
+                }
+            },
+        };
+        Some((qualifier_given, value))
+    }
+}
+
+/// The write: locked reports are refused before anything is written, then
+/// every report in one transaction (committed unless `dry_run`). Run again
+/// from the start if the database rolls it back for a deadlock
+/// (`Db::write`): the file is freed on the first attempt only. Returns the
+/// changes and when the writing ended.
+#[allow(clippy::too_many_arguments)]
+async fn write_groups(
+    db: &Db,
+    who: &Who,
+    forms: &[Form],
+    groups: &[(Target, Vec<ValueInput>)],
+    errors: ErrorList,
+    rows: ImportRows,
+    dry_run: bool,
+    started: std::time::Instant,
+) -> StorageResult<(Changes, std::time::Duration)> {
     let items: Vec<reports::Item<'_>> = groups
         .iter()
         .map(|(t, inputs)| reports::Item {
@@ -407,59 +582,37 @@ async fn run_rows(
             inputs,
         })
         .collect();
-    let checked = started.elapsed();
-    // Run again from the start if the database rolls it back for a
-    // deadlock (`Db::write`): the file is freed on the first attempt only.
     let mut leftovers: Option<Box<dyn std::any::Any + Send>> = Some(Box::new(rows));
-    let (groups_ref, items_ref, errors_ref, forms_ref) = (&groups, &items, &errors, &forms);
-    let (changes, written) = db
-        .write(|mut tx| {
-            let leftovers = leftovers.take().unwrap_or_else(|| Box::new(()));
-            async move {
-                let mut errors = errors_ref.clone();
-                let found = reports::existing(&mut tx, items_ref).await?;
-                for (t, _) in groups_ref {
-                    let form = &forms_ref[t.form_ix];
-                    if let Some((_, state)) = found.get(&(form.id, t.unit.id, t.period.clone())) {
-                        if !state.editable() {
-                            errors.push_with(|| format!(
-                                "báo cáo {} kỳ {} của {} đang ở trạng thái \"{}\": các giá trị của nó không được ghi",
-                                form.code,
-                                t.period,
-                                t.unit.name,
-                                state.label_vi()
-                            ));
-                        }
+    let (items_ref, errors_ref) = (&items, &errors);
+    db.write(|mut tx| {
+        let leftovers = leftovers.take().unwrap_or_else(|| Box::new(()));
+        async move {
+            let mut errors = errors_ref.clone();
+            let found = reports::existing(&mut tx, items_ref).await?;
+            for (t, _) in groups {
+                let form = &forms[t.form_ix];
+                if let Some((_, state)) = found.get(&(form.id, t.unit.id, t.period.clone())) {
+                    if !state.editable() {
+                        errors.push_with(|| format!(
+                            "báo cáo {} kỳ {} của {} đang ở trạng thái \"{}\": các giá trị của nó không được ghi",
+                            form.code,
+                            t.period,
+                            t.unit.name,
+                            state.label_vi()
+                        ));
                     }
                 }
-                if !errors.is_empty() {
-                    return Err(StorageError::Rejected(errors.into_vec()));
-                }
-                let changes = reports::apply_many(&mut tx, who, items_ref, found, leftovers).await?;
-                let written = started.elapsed();
-                if !dry_run {
-                    tx.commit().await?;
-                }
-                Ok((changes, written))
             }
-        })
-        .await?;
-    tracing::info!(
-        rows = n,
-        reports = groups.len(),
-        checked_ms = checked.as_millis() as u64,
-        written_ms = (written - checked).as_millis() as u64,
-        committed_ms = (started.elapsed() - written).as_millis() as u64,
-        dry_run,
-        "import"
-    );
-    let reports = groups.len();
-    drop(items);
-    std::thread::spawn(move || drop(groups));
-    Ok(ImportSummary {
-        dry_run,
-        rows: n,
-        reports,
-        changes,
+            if !errors.is_empty() {
+                return Err(StorageError::Rejected(errors.into_vec()));
+            }
+            let changes = reports::apply_many(&mut tx, who, items_ref, found, leftovers).await?;
+            let written = started.elapsed();
+            if !dry_run {
+                tx.commit().await?;
+            }
+            Ok((changes, written))
+        }
     })
+    .await
 }

@@ -13,6 +13,15 @@
 //! (LEB128), the option code (length, bytes), the figure in thousandths
 //! (zigzag LEB128), the qualifier (one byte: 0 exact, 1 more than, 2 nearly,
 //! 3 about), the comment (0 for none, else length + 1, then its bytes).
+//!
+//! Beside the bytes, the row keeps the same values as JSON text (`doc`,
+//! since migration v8), written by the same [`row`]: an array of
+//! `[indicator id, "option", figure, qualifier]`, the figure a plain number
+//! (`1328`, `1.25`), the qualifier as in the bytes (0 exact, 1 more than,
+//! 2 nearly, 3 about), with the comment as a fifth element when there is
+//! one. antq never reads it; it is what the read-only view `antq_values`
+//! expands (SQLite `json_each`, PostgreSQL `jsonb_array_elements`) into one
+//! row per value for analysts' tools.
 
 use std::collections::HashMap;
 
@@ -209,9 +218,20 @@ pub(crate) struct Body {
     pub values: Vec<StoredValue>,
 }
 
-pub(crate) const COLUMNS: &[&str] = &["report_id", "n_values", "body", "updated_at", "updated_by"];
+pub(crate) const COLUMNS: &[&str] = &[
+    "report_id",
+    "n_values",
+    "body",
+    "updated_at",
+    "updated_by",
+    "doc",
+];
 
-const UPSERT: &str = "ON CONFLICT (report_id) DO UPDATE SET body = excluded.body, \
+/// The columns of `report_values` before migration v8 (no `doc`).
+pub(crate) const COLUMNS_V7: &[&str] =
+    &["report_id", "n_values", "body", "updated_at", "updated_by"];
+
+const UPSERT: &str = "ON CONFLICT (report_id) DO UPDATE SET body = excluded.body, doc = excluded.doc, \
      n_values = excluded.n_values, updated_at = excluded.updated_at, updated_by = excluded.updated_by";
 
 /// Write reports' values (replacing what they had). `fresh`: the reports are
@@ -253,7 +273,98 @@ pub(crate) fn row(
         Val::Bytes(encode(values)),
         Val::Text(at.to_string()),
         Val::Text(by.to_string()),
+        Val::Text(doc(values)),
     ]
+}
+
+/// The values as the JSON text of the `doc` column (see the module's
+/// documentation), in the order given (sorted by [`encode`] first).
+pub fn doc(values: &[StoredValue]) -> String {
+    let mut out = String::with_capacity(2 + values.len() * 28);
+    let mut ints = itoa_buffer();
+    out.push('[');
+    for (i, v) in values.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push('[');
+        out.push_str(ints.format(v.indicator_id));
+        out.push(',');
+        push_json_text(&mut out, &v.option);
+        out.push(',');
+        // The figure as a plain number: 1328, 1.25, -0.125.
+        if v.milli < 0 {
+            out.push('-');
+        }
+        let abs = v.milli.unsigned_abs();
+        out.push_str(ints.format((abs / 1000) as i64));
+        let frac = abs % 1000;
+        if frac != 0 {
+            out.push('.');
+            let digits = [frac / 100, frac / 10 % 10, frac % 10];
+            let keep = if digits[2] != 0 {
+                3
+            } else if digits[1] != 0 {
+                2
+            } else {
+                1
+            };
+            for d in &digits[..keep] {
+                out.push(char::from(b'0' + *d as u8));
+            }
+        }
+        out.push(',');
+        out.push(char::from(b'0' + qualifier_byte(v.qualifier)));
+        if let Some(c) = &v.comment {
+            out.push(',');
+            push_json_text(&mut out, c);
+        }
+        out.push(']');
+    }
+    out.push(']');
+    out
+}
+
+/// Integers written without the formatting machinery (this runs for every
+/// value of every import).
+struct Ints([u8; 20]);
+
+fn itoa_buffer() -> Ints {
+    Ints([0; 20])
+}
+
+impl Ints {
+    fn format(&mut self, n: i64) -> &str {
+        let mut at = self.0.len();
+        let mut u = n.unsigned_abs();
+        loop {
+            at -= 1;
+            self.0[at] = b'0' + (u % 10) as u8;
+            u /= 10;
+            if u == 0 {
+                break;
+            }
+        }
+        if n < 0 {
+            at -= 1;
+            self.0[at] = b'-';
+        }
+        std::str::from_utf8(&self.0[at..]).expect("ASCII digits")
+    }
+}
+
+/// A JSON string: option codes (plain ASCII) as they are, other text
+/// escaped by serde_json.
+fn push_json_text(out: &mut String, s: &str) {
+    if s.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    {
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+    } else {
+        out.push_str(&serde_json::Value::String(s.to_string()).to_string());
+    }
 }
 
 /// The values of some reports, by report (reports without values are absent).
@@ -340,6 +451,27 @@ mod tests {
         );
         assert_eq!(back[1].comment.as_deref(), Some(""));
         assert_eq!(decode(&encode(&mut [])).unwrap(), []);
+        let text = doc(&back);
+        let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(json[0], serde_json::json!([1, "", 0, 2]));
+        assert!(text.contains(r#"[2,"ca_nhan",-64.5,3,""]"#), "{text}");
+        assert!(text.contains(r#"[2,"tap_the",12,0]"#), "{text}");
+        assert_eq!(
+            json[3],
+            serde_json::json!([300, "", 3_048_210, 1, "ước tính"])
+        );
+        assert!(
+            text.ends_with(r#"[9223372036854775807,"x",-9223372036854775.808,0]]"#),
+            "{text}"
+        );
+        for milli in [1, 10, 100, 120, 1_250, 999_999, -7_010] {
+            let one = doc(&[value(1, "", milli, Qualifier::Exact, None)]);
+            assert_eq!(
+                one,
+                format!("[[1,\"\",{},0]]", antq_core::indicators::plain_milli(milli))
+            );
+        }
+        assert_eq!(doc(&[]), "[]");
     }
 
     #[test]

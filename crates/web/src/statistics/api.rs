@@ -240,17 +240,22 @@ pub struct DvsParams {
     dry_run: bool,
 }
 
-/// `POST /api/v1/dataValueSets`: DHIS2's endpoint, codes as identifiers.
+/// `POST /api/v1/dataValueSets`: DHIS2's endpoint, codes as identifiers,
+/// all or nothing. The answer is DHIS2's `ImportSummary`: 200 with status
+/// `SUCCESS`, or 409 with status `ERROR` and every problem in `conflicts`
+/// when the set is refused (nothing is written). Limits (413, 429) and
+/// access to the endpoint (401, 403) answer as every API error does.
 pub async fn data_value_sets_in(
     State(state): State<AppState>,
     ApiUser(ctx): ApiUser,
     Query(p): Query<DvsParams>,
     headers: axum::http::HeaderMap,
     body: axum::body::Body,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<(axum::http::StatusCode, Json<Value>)> {
     let permit = statistics::admit_upload(&state, &ctx.actor, &headers).await?;
     let body = statistics::read_upload(&state, body).await?;
-    let s = statistics::import_upload(
+    let kept = body.clone();
+    match statistics::import_upload(
         &state,
         &ctx.actor,
         permit,
@@ -258,59 +263,35 @@ pub async fn data_value_sets_in(
         body,
         p.dry_run,
     )
-    .await?;
-    Ok(Json(json!({
-        "status": "SUCCESS",
-        "dryRun": s.dry_run,
-        "importCount": {
-            "imported": s.changes.values_new,
-            "updated": s.changes.values_changed,
-            "deleted": s.changes.values_cleared,
-            "ignored": s.changes.values_unchanged
-        }
-    })))
+    .await
+    {
+        Ok(s) => Ok((
+            axum::http::StatusCode::OK,
+            Json(statistics::dhis2::summary(&s)),
+        )),
+        Err(f) if f.status == axum::http::StatusCode::UNPROCESSABLE_ENTITY => Ok((
+            axum::http::StatusCode::CONFLICT,
+            Json(statistics::dhis2::refused(
+                &f,
+                antq_office::dhis2::count_values(&kept),
+            )),
+        )),
+        Err(f) => Err(ApiError(f)),
+    }
 }
 
-#[derive(Deserialize)]
-pub struct DvsOut {
-    #[serde(rename = "dataSet")]
-    data_set: String,
-    #[serde(rename = "orgUnit")]
-    org_unit: String,
-    period: Option<String>,
-    #[serde(rename = "startDate")]
-    start: Option<String>,
-    #[serde(rename = "endDate")]
-    end: Option<String>,
-}
-
-/// `GET /api/v1/dataValueSets?dataSet=&orgUnit=&period=` (or startDate/endDate as years).
+/// `GET /api/v1/dataValueSets?dataSet=&orgUnit=&period=&periodMapping=sameCode`:
+/// repeated `dataSet`, `orgUnit` and `period` add up; `startDate` and
+/// `endDate` select the periods lying between them; `children=true` adds
+/// the units under each `orgUnit`. antq's periods are not DHIS2's calendar
+/// periods, so `periodMapping` must be given (see `antq_office::dhis2`).
 pub async fn data_value_sets_out(
     State(state): State<AppState>,
     ApiUser(ctx): ApiUser,
-    Query(p): Query<DvsOut>,
+    axum::extract::RawQuery(query): axum::extract::RawQuery,
 ) -> ApiResult<axum::response::Response> {
-    let from = p
-        .period
-        .clone()
-        .or(p.start.map(|s| s.chars().take(4).collect()))
-        .ok_or_else(|| {
-            Failure::new(
-                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-                "Cần period hoặc startDate",
-            )
-        })?;
-    let to = p.period.or(p.end.map(|s| s.chars().take(4).collect()));
-    let d = statistics::export(
-        &state.db,
-        Some(&ctx.actor),
-        &p.data_set,
-        &p.org_unit,
-        &from,
-        to.as_deref(),
-        true,
-    )
-    .await?;
+    let q = statistics::dhis2::ExportQuery::parse(query.as_deref().unwrap_or_default())?;
+    let d = statistics::dhis2::export(&state.db, Some(&ctx.actor), &q).await?;
     Ok(download(d))
 }
 
@@ -319,6 +300,26 @@ pub struct ExportParams {
     from: String,
     to: Option<String>,
     format: Option<String>,
+    #[serde(rename = "periodMapping")]
+    period_mapping: Option<String>,
+}
+
+/// The period mapping a DHIS2 export asks for (required: antq's periods
+/// are not DHIS2's).
+pub fn period_mapping(p: Option<&str>) -> Result<antq_office::dhis2::PeriodMapping, Failure> {
+    use antq_office::dhis2::{PeriodMapping, MAPPING_NEEDED};
+    match p {
+        None => Err(Failure::new(
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            MAPPING_NEEDED,
+        )),
+        Some(m) => PeriodMapping::parse(m).ok_or_else(|| {
+            Failure::new(
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                format!("periodMapping \"{m}\" không có (chỉ có sameCode)"),
+            )
+        }),
+    }
 }
 
 pub async fn export(
@@ -328,8 +329,8 @@ pub async fn export(
     Query(p): Query<ExportParams>,
 ) -> ApiResult<axum::response::Response> {
     let dhis2 = match p.format.as_deref() {
-        None | Some("csv") => false,
-        Some("dhis2") | Some("json") => true,
+        None | Some("csv") => None,
+        Some("dhis2") | Some("json") => Some(period_mapping(p.period_mapping.as_deref())?),
         Some(other) => {
             return Err(ApiError(Failure::bad_request(format!(
                 "Định dạng \"{other}\" không hỗ trợ (csv, dhis2)"

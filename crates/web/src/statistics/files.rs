@@ -193,6 +193,8 @@ pub struct ExportQuery {
     from: String,
     to: Option<String>,
     format: Option<String>,
+    #[serde(rename = "periodMapping")]
+    period_mapping: Option<String>,
 }
 
 /// The values of a form under a unit as CSV or DHIS2 JSON.
@@ -202,7 +204,10 @@ pub async fn export(
     axum::extract::Path((form, unit)): axum::extract::Path<(String, String)>,
     axum::extract::Query(q): axum::extract::Query<ExportQuery>,
 ) -> PageResult<Response> {
-    let dhis2 = q.format.as_deref() == Some("dhis2");
+    let dhis2 = match q.format.as_deref() {
+        Some("dhis2") => Some(super::api::period_mapping(q.period_mapping.as_deref())?),
+        _ => None,
+    };
     Ok(crate::api::download(
         statistics::export(
             &state.db,

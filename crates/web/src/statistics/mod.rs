@@ -4,6 +4,7 @@
 
 pub mod analysis;
 pub mod api;
+pub mod dhis2;
 pub mod entry;
 pub mod files;
 pub mod worklist;
@@ -643,7 +644,7 @@ pub async fn export(
     code: &str,
     from: &str,
     to: Option<&str>,
-    dhis2: bool,
+    dhis2: Option<antq_office::dhis2::PeriodMapping>,
 ) -> Result<Download, Failure> {
     let form = catalogue::form(db, form).await?;
     let range = YearRange::parse(from, to)?;
@@ -670,23 +671,16 @@ pub async fn export(
         unit.code,
         range.code().replace("..", "-")
     );
-    Ok(if dhis2 {
+    Ok(if let Some(mapping) = dhis2 {
         Download {
-            bytes: antq_office::dhis2::write(Some(&form.code), &values),
+            bytes: antq_office::dhis2::write(Some(&form.code), &values, mapping),
             content_type: "application/json",
             filename: format!("{name}.json"),
         }
     } else {
         let records: Vec<antq_office::csv_long::LongRecord> = values
             .iter()
-            .map(|v| antq_office::csv_long::LongRecord {
-                unit: v.unit.clone(),
-                period: v.period.clone(),
-                indicator: v.key.clone(),
-                value: antq_core::indicators::format_milli(v.milli),
-                qualifier: v.qualifier.clone(),
-                comment: v.comment.clone().unwrap_or_default(),
-            })
+            .map(antq_office::csv_long::LongRecord::from_export)
             .collect();
         Download {
             bytes: antq_office::csv_long::write(&records),

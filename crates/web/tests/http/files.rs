@@ -165,9 +165,16 @@ async fn long_csv_and_dhis2_in_and_out() {
         .iter()
         .map(|x| x.as_str().unwrap())
         .collect();
-    assert_eq!(errors.len(), 5, "{errors:?}");
+    assert_eq!(errors.len(), 6, "{errors:?}");
     assert!(
         errors[0].starts_with("dòng 2: \"12,5a\" không phải số"),
+        "{errors:?}"
+    );
+    // "4.378" in a file that does not say it writes Vietnamese figures:
+    // 4378 or 4,378? Refused with its line, never guessed.
+    assert!(
+        errors.iter().any(|x| x
+            .starts_with("dòng 4: giá trị \"4.378\" không rõ nghĩa: có thể là 4378 hoặc 4,378")),
         "{errors:?}"
     );
     assert!(errors
@@ -183,7 +190,8 @@ async fn long_csv_and_dhis2_in_and_out() {
         .iter()
         .any(|x| x.starts_with("dòng 7:") && x.contains("87")));
 
-    let good = "unit,period,indicator,value,qualifier,comment\n\
+    // The file says it writes figures the Vietnamese way (`value_vi`).
+    let good = "unit,period,indicator,value_vi,qualifier,comment\n\
         03325,2026,tt_buoi,12,,\n\
         03325,2026,tt_luot,\"4.378\",hơn,\"ước tính, chưa đủ\"\n\
         03325,2026,kt_bang_khen.tap_the,2,,\n";
@@ -217,11 +225,11 @@ async fn long_csv_and_dhis2_in_and_out() {
     assert_eq!(res.status(), StatusCode::OK);
     let text = res.text().await.unwrap();
     assert!(
-        text.contains("03325,2026,tt_luot,4.378,more_than,\"ước tính, chưa đủ\""),
+        text.contains("03325,2026,tt_luot,4378,more_than,\"ước tính, chưa đủ\""),
         "{text}"
     );
     let res = province
-        .get("/api/v1/dataValueSets?dataSet=antq-nam&orgUnit=11&period=2026")
+        .get("/api/v1/dataValueSets?dataSet=antq-nam&orgUnit=11&period=2026&children=true&periodMapping=sameCode")
         .await;
     assert_eq!(res.status(), StatusCode::OK);
     let dvs: Value = res.json().await.unwrap();
@@ -242,8 +250,9 @@ async fn long_csv_and_dhis2_in_and_out() {
     assert_eq!(r["values"]["kt_giay_khen.ca_nhan"]["value"], 3.0);
     // ... but not for a commune it does not report for.
     let other = json!({"dataSet": "antq-nam", "period": "2026", "orgUnit": "03325", "dataValues": [{"dataElement": "dd_so", "value": "1"}]});
-    let (s, _) = b.post_json("/api/v1/dataValueSets", other).await;
-    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let (s, r) = b.post_json("/api/v1/dataValueSets", other).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{r}");
+    assert_eq!(r["status"], "ERROR");
 }
 
 /// A workbook of a few KB whose one cell is at XFD1048576 (and whose

@@ -12,6 +12,7 @@ mod entry_page;
 mod errors;
 mod files;
 mod limits;
+mod machine;
 mod pages;
 mod picker;
 mod reviews;

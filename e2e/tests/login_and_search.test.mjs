@@ -21,11 +21,14 @@ test("a commune officer logs in and finds a commune by typing without accents", 
   assert.match(await page.locator("table").textContent(), /Xã Mường Phăng/);
 
   await page.goto(`${base}/don-vi`);
-  // htmx swaps the results in while the person types.
+  // htmx swaps the results in while the person types, and the address
+  // follows the search (so the back button works), without a page load.
+  await page.evaluate(() => { window.__samePage = true; });
   await page.fill("#unit-search", "muong phang");
   const hit = page.locator("#results a", { hasText: "Xã Mường Phăng" });
   await hit.waitFor({ timeout: 15_000 });
-  assert.equal(page.url(), `${base}/don-vi`, "the list updated without a page load");
+  assert.equal(await page.evaluate(() => window.__samePage), true, "the list updated without a page load");
+  assert.match(page.url(), /\/don-vi\?.*q=muong(%20|\+)phang/);
   await page.screenshot({ path: join(results, "unit-search.png"), fullPage: true });
   await Promise.all([page.waitForURL(/\/don-vi\/03325/), hit.first().click()]);
   assert.equal(await page.locator("#unit-name").textContent(), "Xã Mường Phăng");

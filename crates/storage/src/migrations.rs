@@ -505,6 +505,16 @@ CROSS JOIN LATERAL jsonb_array_elements(CAST(b.doc AS JSONB)) AS e(v)
 JOIN indicators i ON i.id = CAST(e.v ->> 0 AS BIGINT);"#,
         convert: Convert::ValuesDoc,
     },
+    Migration {
+        version: 9,
+        name: "reports waiting for approval",
+        // The home page's "waiting for my approval" reads the submitted
+        // reports of a form, earliest deadline first.
+        portable: "CREATE INDEX reports_form_state ON reports (form_id, state, period_end);",
+        sqlite: "",
+        postgres: "",
+        convert: Convert::None,
+    },
 ];
 
 /// A `data_values` row of schema 6: report, indicator, option, thousandths,

@@ -11,7 +11,7 @@ pub mod worklist;
 
 use antq_core::auth::Action;
 use antq_core::dates;
-use antq_core::indicators::{parse_number, Qualifier, SCALE};
+use antq_core::indicators::{parse_machine_number, Qualifier, SCALE};
 use antq_core::periods::YearRange;
 use antq_core::reports::Transition;
 use antq_core::units::UnitCode;
@@ -98,8 +98,10 @@ pub async fn rights(
     ))
 }
 
-/// One value as sent: a number, a Vietnamese number string ("4.378",
-/// "hơn 32.000"), `null` to clear, or `{"value", "qualifier", "comment"}`.
+/// One value as sent: a number, a number string as programs write it
+/// ("4378", "2.5"; Vietnamese ones only where they cannot mean anything
+/// else: "64,5", "hơn 32.000"; "4.378" is refused as ambiguous), `null` to
+/// clear, or `{"value", "qualifier", "comment"}`.
 pub fn parse_value(key: &str, v: &Value) -> Result<ValueInput, String> {
     let (indicator, option) = match key.split_once('.') {
         Some((i, o)) => (i.to_string(), o.to_string()),
@@ -114,7 +116,7 @@ pub fn parse_value(key: &str, v: &Value) -> Result<ValueInput, String> {
                 .map(|x| Some(((x * SCALE as f64).round() as i64, Qualifier::Exact)))
                 .ok_or_else(|| format!("{key}: \"{n}\" không phải số hợp lệ")),
             Value::String(s) if s.trim().is_empty() => Ok(None),
-            Value::String(s) => parse_number(s)
+            Value::String(s) => parse_machine_number(s)
                 .map(|t| Some((t.milli, t.qualifier)))
                 .map_err(|e| format!("{key}: {e}")),
             other => Err(format!("{key}: {other} không phải số")),

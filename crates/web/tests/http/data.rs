@@ -23,10 +23,10 @@ async fn the_reporting_workflow() {
     assert_eq!(empty["period_start"], "2025-12-15");
     assert_eq!(empty["period_end"], "2026-12-14");
 
-    // Values typed the Vietnamese way, with a qualifier and a comment.
+    // Values as programs write them, with a qualifier and a comment.
     let (s, r) = commune
         .send_json(Method::PUT, R, json!({"values": {
-            "tt_buoi": 12, "tt_luot": {"value": "4.378", "qualifier": "more_than", "comment": "ước tính"},
+            "tt_buoi": 12, "tt_luot": {"value": "4378", "qualifier": "more_than", "comment": "ước tính"},
             "gd_doi_tuong": "10", "gd_tien_bo": 12, "kt_bang_khen.tap_the": 2
         }}))
         .await;
@@ -53,6 +53,18 @@ async fn the_reporting_workflow() {
         .any(|x| x.as_str().unwrap().contains("\"12,5a\" không phải số")));
     let (_, r) = commune.get_json(R).await;
     assert_eq!(r["values"]["tt_buoi"]["value"], 12.0);
+    // "4.378" reads two ways (4378 the Vietnamese way, 4,378 as programs
+    // write it): refused, never guessed.
+    let (s, e) = commune
+        .send_json(Method::PUT, R, json!({"values": {"tt_luot": "4.378"}}))
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert!(
+        e["errors"][0].as_str().unwrap().contains("không rõ nghĩa"),
+        "{e}"
+    );
+    let (_, r) = commune.get_json(R).await;
+    assert_eq!(r["values"]["tt_luot"]["value"], 4378.0);
 
     // The error blocks submission; fixing it lets it through.
     let (s, e) = commune.post_json(&format!("{R}/submit"), json!({})).await;

@@ -295,7 +295,7 @@ async fn the_audit_log_reads_in_vietnamese() {
         .send_json(
             Method::PUT,
             &r,
-            json!({"values": {"tt_luot": {"value": "4.378", "qualifier": "more_than", "comment": "ước tính"}}}),
+            json!({"values": {"tt_luot": {"value": "4378", "qualifier": "more_than", "comment": "ước tính"}}}),
         )
         .await;
     assert_eq!(s, StatusCode::OK, "{e}");

@@ -65,6 +65,12 @@ async function fits(page, name, links) {
   await page.screenshot({ path: join(results, `phone-${name}-menu.png`) });
   await summary.tap();
   assert.equal(await nav.isVisible(), false, `${name}: the menu closed again`);
+  // Escape closes it too, and the focus goes back to its button.
+  await summary.tap();
+  assert.equal(await nav.isVisible(), true, `${name}: the menu opened again`);
+  await page.keyboard.press("Escape");
+  assert.equal(await nav.isVisible(), false, `${name}: Escape closed the menu`);
+  assert.equal(await page.evaluate(() => document.activeElement?.tagName), "SUMMARY", `${name}: the focus is on the menu button`);
 
   const shot = await page.screenshot({ path: join(results, `phone-${name}.png`), fullPage: true });
   const size = pngSize(shot);

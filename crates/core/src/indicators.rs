@@ -307,7 +307,31 @@ pub fn parse_plain_number(input: &str) -> Result<TypedNumber, DomainError> {
 /// Vietnamese way, 1328 in English grouping).
 pub fn parse_machine_number(input: &str) -> Result<TypedNumber, DomainError> {
     let t = input.trim();
-    let unsigned = t.strip_prefix('-').unwrap_or(t);
+    // The figure itself, past a qualifier word or before a multiplier
+    // ("hơn 1.328", "1,328 triệu" read two ways as much as the bare figure).
+    let folded = crate::text::fold(&crate::text::clean(t));
+    let mut figure = folded.as_str();
+    let mut qualifier = Qualifier::Exact;
+    for (word, q) in [
+        ("hon ", Qualifier::MoreThan),
+        ("tren ", Qualifier::MoreThan),
+        ("gan ", Qualifier::Nearly),
+        ("khoang ", Qualifier::About),
+    ] {
+        if let Some(rest) = figure.strip_prefix(word) {
+            figure = rest;
+            qualifier = q;
+        }
+    }
+    let mut multiplied = false;
+    for word in [" ty", " trieu", " nghin", " ngan"] {
+        if let Some(rest) = figure.strip_suffix(word) {
+            figure = rest;
+            multiplied = true;
+        }
+    }
+    let figure = figure.trim();
+    let unsigned = figure.strip_prefix('-').unwrap_or(figure);
     let two_ways = |sep: char| {
         unsigned.split_once(sep).is_some_and(|(i, f)| {
             (1..=3).contains(&i.len())
@@ -317,9 +341,9 @@ pub fn parse_machine_number(input: &str) -> Result<TypedNumber, DomainError> {
         })
     };
     if two_ways('.') || two_ways(',') {
-        let whole = t.replace(['.', ','], "");
-        let decimal = t.replace('.', ",");
-        let dotted = format!("{}0", t.replace(',', "."));
+        let whole = figure.replace(['.', ','], "");
+        let decimal = figure.replace('.', ",");
+        let dotted = format!("{}0", figure.replace(',', "."));
         return Err(DomainError::invalid(format!(
             "giá trị \"{t}\" không rõ nghĩa: có thể là {whole} hoặc {decimal}. Hãy ghi số không có dấu tách hàng nghìn ({whole}) và dùng dấu chấm cho phần thập phân ({decimal} ghi là {dotted}), hoặc đặt tên cột giá trị là value_vi nếu tệp ghi số theo kiểu Việt Nam"
         )));
@@ -327,8 +351,13 @@ pub fn parse_machine_number(input: &str) -> Result<TypedNumber, DomainError> {
     let plain = !unsigned.is_empty()
         && unsigned.bytes().all(|b| b.is_ascii_digit() || b == b'.')
         && unsigned.bytes().filter(|b| *b == b'.').count() <= 1;
-    if plain {
-        parse_plain_number(t)
+    if plain && !multiplied {
+        // A qualifier word before a plain figure: "hơn 32000", "khoảng 2.5".
+        let n = parse_plain_number(figure)?;
+        Ok(TypedNumber {
+            milli: n.milli,
+            qualifier,
+        })
     } else {
         parse_number(t)
     }
@@ -737,12 +766,26 @@ mod tests {
         assert_eq!(machine("1.328,5").unwrap(), 1_328_500);
         assert_eq!(machine("12,5").unwrap(), 12_500);
         assert_eq!(machine("1.234.567").unwrap(), 1_234_567_000);
+        let more = parse_machine_number("hơn 32000").unwrap();
         assert_eq!(
-            parse_machine_number("hơn 32.000").unwrap().qualifier,
-            Qualifier::MoreThan
+            (more.milli, more.qualifier),
+            (32_000_000, Qualifier::MoreThan)
         );
-        // Two readings: refused, never guessed.
-        for two in ["1.328", "1,328", "-1.328", "999.000"] {
+        let more = parse_machine_number("khoảng 1.234.567").unwrap();
+        assert_eq!(
+            (more.milli, more.qualifier),
+            (1_234_567_000, Qualifier::About)
+        );
+        // Two readings: refused, never guessed, with a qualifier word too.
+        for two in [
+            "1.328",
+            "1,328",
+            "-1.328",
+            "999.000",
+            "hơn 32.000",
+            "khoảng 1,328",
+            "gần 1.328 triệu",
+        ] {
             let e = parse_machine_number(two).unwrap_err().to_string();
             assert!(e.contains("không rõ nghĩa"), "{two}: {e}");
         }

@@ -8,7 +8,7 @@ use antq_storage::{accounts::sessions, accounts::users};
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
 use axum::http::header::{AUTHORIZATION, COOKIE};
 use axum::http::request::Parts;
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Duration;
@@ -138,16 +138,29 @@ impl<S: Send + Sync> FromRequestParts<S> for PageUser {
                 Err(crate::accounts::login::session_ended(&parts.headers))
             }
             None => {
-                let next = parts
-                    .uri
-                    .path_and_query()
-                    .map(|p| p.as_str())
-                    .unwrap_or("/");
+                // After the login, a GET goes back where it was; a form's
+                // post goes back to the page the form was on (its target
+                // may answer only POST: never a 405 after logging in).
+                let here = parts.uri.path_and_query().map(|p| p.as_str());
+                let next = if matches!(parts.method, Method::GET | Method::HEAD) {
+                    here
+                } else {
+                    referer_path(&parts.headers).or(here)
+                }
+                .unwrap_or("/");
                 let to = format!("/dang-nhap?next={}", urlencode(next));
                 Err(Redirect::to(&to).into_response())
             }
         }
     }
+}
+
+/// The path and query of the page a request came from (`Referer`), if any.
+/// Only the path is kept: where it leads is checked again after the login.
+pub fn referer_path(headers: &HeaderMap) -> Option<&str> {
+    let url = headers.get(axum::http::header::REFERER)?.to_str().ok()?;
+    let rest = url.split_once("://")?.1;
+    rest.find('/').map(|i| &rest[i..])
 }
 
 /// The user, if any.

@@ -313,7 +313,7 @@ pub static TABLE: &[(&str, &str, &str)] = &[
     ("data.reopen", "Mở lại để sửa", "Reopen"),
     ("data.changed", "Cập nhật", "Updated"),
     ("upload.title", "Nhập số liệu từ tệp", "Import values from a file"),
-    ("upload.intro", "Tệp Excel theo biểu mẫu tải về, CSV dạng dài (unit,period,indicator,value,qualifier,comment) hoặc JSON dataValueSets của DHIS2. Tệp có lỗi thì không ghi gì và liệt kê mọi lỗi kèm vị trí.", "An Excel template, a long CSV (unit,period,indicator,value,qualifier,comment) or DHIS2 dataValueSets JSON. A file with errors writes nothing and lists every error with its place."),
+    ("upload.intro", "Tệp Excel theo biểu mẫu tải về, CSV dạng dài (unit,period,indicator,value,qualifier,comment) hoặc JSON dataValueSets của DHIS2. Trong CSV và JSON, số ghi dạng thuần như các phần mềm vẫn ghi (1328, 2.5); tệp CSV ghi số kiểu Việt Nam (4.378; 64,5) thì đặt tên cột giá trị là value_vi. Tệp có lỗi thì không ghi gì và liệt kê mọi lỗi kèm vị trí.", "An Excel template, a long CSV (unit,period,indicator,value,qualifier,comment) or DHIS2 dataValueSets JSON. In CSV and JSON, numbers are plain, as programs write them (1328, 2.5); a CSV that writes Vietnamese figures (4.378; 64,5) names its value column value_vi. A file with errors writes nothing and lists every error with its place."),
     ("upload.file", "Tệp", "File"),
     ("upload.dry_run", "Chạy thử, không ghi", "Dry run, write nothing"),
     ("upload.submit", "Nhập", "Import"),
@@ -472,6 +472,9 @@ pub static WORK: &[(&str, &str, &str)] = &[
 
 // The words of the unit picker, error pages and analytics.
 pub static PICKER: &[(&str, &str, &str)] = &[
+    ("picker.word_code", "mã", "code"),
+    ("picker.word_none", "Không tìm thấy đơn vị nào", "No unit found"),
+    ("picker.word_units", "đơn vị", "units"),
     ("picker.placeholder", "Gõ tên hoặc mã đơn vị", "Type a unit's name or code"),
     ("picker.none", "Không tìm thấy đơn vị nào", "No unit found"),
     ("picker.unit", "Đơn vị", "Unit"),

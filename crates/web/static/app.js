@@ -15,3 +15,15 @@ document.addEventListener("click", function (evt) {
     window.print();
   }
 });
+
+// Escape closes the open navigation menu (a <details> that works without
+// JavaScript) and gives the focus back to its button.
+document.addEventListener("keydown", function (evt) {
+  if (evt.key !== "Escape") return;
+  var menu = document.querySelector("details.menu[open]");
+  if (menu) {
+    menu.removeAttribute("open");
+    var summary = menu.querySelector("summary");
+    if (summary) summary.focus();
+  }
+});

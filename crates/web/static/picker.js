@@ -51,7 +51,9 @@
       code.value = o.dataset.code;
       if (hint) {
         const ctx = o.dataset.context;
-        hint.textContent = ctx ? ctx + " · mã " + o.dataset.code : "Mã " + o.dataset.code;
+        const word = root.dataset.wordCode || "mã";
+        const label = ctx ? ctx + " · " + word : word.charAt(0).toUpperCase() + word.slice(1);
+        hint.textContent = label + " " + o.dataset.code;
       }
       close();
       input.dispatchEvent(new Event("change", { bubbles: true }));
@@ -77,7 +79,7 @@
       active = -1;
       input.removeAttribute("aria-activedescendant");
       const n = options().length;
-      status.textContent = n === 0 ? "Không tìm thấy đơn vị nào" : n + " đơn vị";
+      status.textContent = n === 0 ? root.dataset.wordNone : n + " " + root.dataset.wordUnits;
       open();
     }
     input.addEventListener("input", () => {

@@ -45,6 +45,8 @@ enum Unresolved {
     Form,
     NoForm(Period),
     FormPeriod(u32),
+    /// The period starts after the last day reports may be opened.
+    NotStarted(u32, Date),
 }
 
 impl Unresolved {
@@ -65,6 +67,18 @@ impl Unresolved {
                     .err()
                     .map(|e| e.to_string())
                     .unwrap_or_default()
+            }
+            Unresolved::NotStarted(form, opens_until) => {
+                let form = &forms[form as usize];
+                match reports::check_period(form, row.period) {
+                    Ok((p, start, _)) => format!(
+                        "Chưa đến kỳ báo cáo: {} bắt đầu ngày {}; hôm nay chỉ nhập được các kỳ bắt đầu từ ngày {} trở về trước",
+                        p.words_with_dates_vi(form.calendar),
+                        antq_core::dates::format_vi(start),
+                        antq_core::dates::format_vi(opens_until)
+                    ),
+                    Err(e) => e.to_string(),
+                }
             }
         }
     }
@@ -95,7 +109,21 @@ pub async fn run(
     rows: impl Into<ImportRows>,
     dry_run: bool,
 ) -> StorageResult<ImportSummary> {
-    run_rows(db, actor, who, rows.into(), dry_run).await
+    run_rows(db, actor, who, rows.into(), dry_run, None).await
+}
+
+/// [`run`] for people at work: a period that starts after `opens_until`
+/// (today plus the early-entry margin) is refused row by row, as the entry
+/// page refuses it.
+pub async fn run_opening(
+    db: &Db,
+    actor: Option<&Actor>,
+    who: &Who,
+    rows: impl Into<ImportRows>,
+    dry_run: bool,
+    opens_until: Date,
+) -> StorageResult<ImportSummary> {
+    run_rows(db, actor, who, rows.into(), dry_run, Some(opens_until)).await
 }
 
 async fn run_rows(
@@ -104,11 +132,12 @@ async fn run_rows(
     who: &Who,
     rows: ImportRows,
     dry_run: bool,
+    opens_until: Option<Date>,
 ) -> StorageResult<ImportSummary> {
     let started = std::time::Instant::now();
     let forms = load_forms(db).await?;
     let n = rows.len();
-    let Resolved { resolved, wanted } = resolve_rows(&rows, &forms).await;
+    let Resolved { resolved, wanted } = resolve_rows(&rows, &forms, opens_until).await;
     let units_at = units_at_ends(db, &wanted).await?;
     drop(wanted);
     let mut grouping = Grouping::default();
@@ -172,7 +201,14 @@ struct Resolved<'r> {
 /// row that does not resolve keeps a small reason, and its message is
 /// written only if it will be listed, so a file of garbage costs no string
 /// per row.
-async fn resolve_rows<'r>(rows: &'r ImportRows, forms: &[Form]) -> Resolved<'r> {
+/// A period with its first and last day.
+type PeriodDates = (Period, Date, Date);
+
+async fn resolve_rows<'r>(
+    rows: &'r ImportRows,
+    forms: &[Form],
+    opens_until: Option<Date>,
+) -> Resolved<'r> {
     let form_by_code: FxHashMap<&str, usize> = forms
         .iter()
         .enumerate()
@@ -180,9 +216,9 @@ async fn resolve_rows<'r>(rows: &'r ImportRows, forms: &[Form]) -> Resolved<'r> 
         .collect();
     let mut parsed_periods: FxHashMap<&str, Period> = FxHashMap::default();
     let mut implied_form: FxHashMap<(&str, PeriodType), Option<usize>> = FxHashMap::default();
-    // Period checks per (form, period): (period, last day), or `None` if refused.
-    let mut checked_periods: FxHashMap<(usize, &str), Option<(Period, Date)>> =
-        FxHashMap::default();
+    // Period checks per (form, period): (period, first and last day), or
+    // `None` if refused.
+    let mut checked_periods: FxHashMap<(usize, &str), Option<PeriodDates>> = FxHashMap::default();
     let mut out = Resolved {
         resolved: Vec::with_capacity(rows.len()),
         wanted: FxHashSet::default(),
@@ -214,13 +250,14 @@ async fn resolve_rows<'r>(rows: &'r ImportRows, forms: &[Form]) -> Resolved<'r> 
         };
         let checked = *checked_periods
             .entry((form, row.period))
-            .or_insert_with(|| {
-                reports::check_period(&forms[form], row.period)
-                    .map(|(p, _, end)| (p, end))
-                    .ok()
-            });
+            .or_insert_with(|| reports::check_period(&forms[form], row.period).ok());
         match checked {
-            Some((p, end)) => {
+            Some((_, start, _)) if opens_until.is_some_and(|last| start > last) => {
+                let last = opens_until.expect("checked just above");
+                out.resolved
+                    .push(Err(Unresolved::NotStarted(form as u32, last)));
+            }
+            Some((p, _, end)) => {
                 out.wanted.insert((row.unit, end));
                 out.resolved.push(Ok((form as u32, p, end)));
             }

@@ -62,7 +62,7 @@ impl ExportQuery {
                         "false" | "" => false,
                         _ => {
                             return Err(bad(format!(
-                                "children phải là true hoặc false, không phải \"{v}\""
+                                "Tham số children phải là true hoặc false, không phải \"{v}\""
                             )))
                         }
                     };
@@ -70,7 +70,9 @@ impl ExportQuery {
                 }
                 "periodMapping" => {
                     q.mapping = Some(PeriodMapping::parse(&v).ok_or_else(|| {
-                        bad(format!("periodMapping \"{v}\" không có (chỉ có sameCode)"))
+                        bad(format!(
+                            "Tham số periodMapping không nhận \"{v}\" (chỉ có sameCode)"
+                        ))
                     })?);
                     continue;
                 }
@@ -89,7 +91,7 @@ impl ExportQuery {
         }
         match (q.start, q.end) {
             (Some(a), Some(b)) if a > b => {
-                return Err(bad("startDate phải trước hoặc bằng endDate"))
+                return Err(bad("Tham số startDate phải trước hoặc bằng endDate"))
             }
             (Some(_), None) | (None, Some(_)) => return Err(bad("Cần cả startDate và endDate")),
             (None, None) if q.periods.is_empty() => {

@@ -358,7 +358,7 @@ pub async fn import(
 ) -> Result<antq_storage::statistics::import::ImportSummary, Failure> {
     let rows =
         antq_office::files::read(format, bytes).map_err(antq_storage::StorageError::Rejected)?;
-    import_rows(db, actor, rows, dry_run).await
+    import_rows(db, actor, rows, dry_run, None).await
 }
 
 /// Read a file within `limits` on a blocking thread (parsing never holds
@@ -372,7 +372,7 @@ pub async fn import_with(
     limits: antq_office::limits::ImportLimits,
 ) -> Result<antq_storage::statistics::import::ImportSummary, Failure> {
     let (rows, ()) = parse_blocking(format, bytes, limits, ()).await?;
-    import_rows(db, actor, rows, dry_run).await
+    import_rows(db, actor, rows, dry_run, None).await
 }
 
 /// Parse on the blocking pool. `hold` (an import permit) moves into the
@@ -404,6 +404,7 @@ async fn import_rows(
     actor: Option<&Actor>,
     rows: antq_core::imports::ImportRows,
     dry_run: bool,
+    opens_until: Option<dates::Date>,
 ) -> Result<antq_storage::statistics::import::ImportSummary, Failure> {
     if rows.is_empty() {
         return Err(Failure::new(
@@ -414,7 +415,14 @@ async fn import_rows(
     let who = actor
         .map(Actor::who)
         .unwrap_or_else(antq_storage::audit::Who::system);
-    Ok(antq_storage::statistics::import::run(db, actor, &who, rows, dry_run).await?)
+    let summary = match opens_until {
+        Some(last) => {
+            antq_storage::statistics::import::run_opening(db, actor, &who, rows, dry_run, last)
+                .await?
+        }
+        None => antq_storage::statistics::import::run(db, actor, &who, rows, dry_run).await?,
+    };
+    Ok(summary)
 }
 
 /// One of the `import_concurrency` slots, held from before the body is
@@ -511,7 +519,9 @@ pub async fn import_upload(
     dry_run: bool,
 ) -> Result<antq_storage::statistics::import::ImportSummary, Failure> {
     let (rows, permit) = parse_blocking(format, bytes, state.config.import_limits, permit).await?;
-    let out = import_rows(&state.db, Some(actor), rows, dry_run).await;
+    // People at work import the periods they could open on the entry page.
+    let opens_until = dates::today() + chrono::Duration::days(state.config.early_entry_days.max(0));
+    let out = import_rows(&state.db, Some(actor), rows, dry_run, Some(opens_until)).await;
     drop(permit);
     out
 }

@@ -470,6 +470,10 @@ pub struct UnitPicker {
     pub required: bool,
     /// The date the options are valid at (ISO), empty for today.
     pub at: String,
+    /// The words the script writes: "mã", "Không tìm thấy đơn vị nào", "đơn vị".
+    pub word_code: &'static str,
+    pub word_none: &'static str,
+    pub word_units: &'static str,
 }
 
 /// "Tỉnh Điện Biên · mã 11" under a picked unit.
@@ -494,6 +498,9 @@ impl UnitPicker {
             hint: String::new(),
             required: true,
             at: String::new(),
+            word_code: c.t("picker.word_code"),
+            word_none: c.t("picker.word_none"),
+            word_units: c.t("picker.word_units"),
         }
     }
 

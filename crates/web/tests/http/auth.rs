@@ -227,3 +227,59 @@ async fn a_disabled_user_is_logged_out_and_cannot_log_in() {
         StatusCode::OK
     );
 }
+
+/// A form posted after the session ended goes through the login back to the
+/// page the form was on (its `Referer`), whichever form it was: the post's
+/// own address may answer only POST, and a login never ends on a 405.
+#[tokio::test]
+async fn a_post_without_a_session_logs_in_back_to_the_page_of_its_form() {
+    let app = spawn_app().await;
+    let anonymous = app.agent();
+    for (target, page) in [
+        ("/bao-cao/1/sua", "/bao-cao/1"),
+        ("/quan-tri/nguoi-dung/3/khoa", "/quan-tri/nguoi-dung/3"),
+        ("/don-vi/03325/khu-dan-cu", "/don-vi/03325?at=2026-01-01"),
+        ("/quan-tri/danh-muc/bieu", "/quan-tri/danh-muc"),
+    ] {
+        let res = anonymous
+            .client
+            .post(anonymous.url(target))
+            .header("Referer", anonymous.url(page))
+            .form(&[("name", "x")])
+            .send()
+            .await
+            .unwrap();
+        assert!(res.status().is_redirection(), "{target}: {}", res.status());
+        let to = res.headers()["location"].to_str().unwrap().to_string();
+        let next = to.strip_prefix("/dang-nhap?next=").unwrap_or_default();
+        assert_eq!(percent_decode(next), page, "{target} → {to}");
+    }
+    // A Referer from elsewhere keeps only its path, checked again after the login.
+    let res = anonymous
+        .client
+        .post(anonymous.url("/bao-cao/1/sua"))
+        .header("Referer", "https://evil.example//evil.example/x")
+        .send()
+        .await
+        .unwrap();
+    let to = res.headers()["location"].to_str().unwrap().to_string();
+    let login = anonymous.get(&to).await.text().await.unwrap();
+    assert!(login.contains("name=\"next\" value=\"/\""), "{login}");
+}
+
+/// `%XX` escapes back to bytes (the login's `next` is percent-encoded).
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            out.push(u8::from_str_radix(&s[i + 1..i + 3], 16).unwrap());
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).unwrap()
+}

@@ -585,3 +585,39 @@ async fn a_broken_multipart_upload_says_so_in_vietnamese() {
     assert!(page.contains("Tệp gửi lên không đọc được"), "{page}");
     assert!(!page.contains("tệp gửi lên không đọc được:"), "{page}");
 }
+
+/// A file may not open a report the entry page would refuse: a period that
+/// has not started (beyond the early-entry margin) is refused by line, and
+/// nothing is written.
+#[tokio::test]
+async fn imports_refuse_periods_that_have_not_started() {
+    let app = spawn_app().await;
+    let commune = app.logged_in("ca.muongphang", Role::Police, "03325").await;
+    let csv = "unit,period,indicator,value,qualifier,comment\n\
+        03325,2026,tt_buoi,3,,\n\
+        03325,2099S1,tt_buoi,12,,\n";
+    let (s, e) = upload(&commune, "format=csv", "text/csv", csv.as_bytes().to_vec()).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    let errors = e["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{e}");
+    let msg = errors[0].as_str().unwrap();
+    assert!(
+        msg.starts_with("dòng 3: Chưa đến kỳ báo cáo: 6 tháng đầu năm 2099"),
+        "{msg}"
+    );
+    // All or nothing: the good line was not written either.
+    let (s, r) = commune.get_json("/api/v1/data/antq-nam/03325/2026").await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    assert!(r["values"].get("tt_buoi").is_none(), "{r}");
+    // Over the page's form too: the same refusal.
+    let (s, _) = upload(
+        &commune,
+        "format=csv&dry_run=true",
+        "text/csv",
+        "unit,period,indicator,value\n03325,2099,tt_buoi,1\n"
+            .as_bytes()
+            .to_vec(),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+}

@@ -196,3 +196,103 @@ test("without JavaScript the same rules hold with plain form posts", async () =>
   assert.equal(await page.inputValue("#v-dd_so"), "3");
   await context.close();
 });
+
+const storeOf = (page) =>
+  page.evaluate(() => JSON.parse(sessionStorage.getItem("antq-entry:" + location.pathname) || "null"));
+
+test("only a real save empties the kept entries: a refused save and an unsaved cell stay kept", async () => {
+  const { base } = env;
+  const report = `${base}/so-lieu/antq-nam/03127/2026`;
+  const page = await login(env, "ca.dienbienphu");
+  await page.goto(report);
+  // Qualifiers read as labels, with a capital letter.
+  assert.equal((await page.locator("#q-tt_luot option[value=more_than]").textContent()).trim(), "Hơn");
+  assert.equal((await page.locator("#q-tt_luot option[value=exact]").textContent()).trim(), "Chính xác");
+
+  // One good cell, one bad: the good one leaves the store, the bad one stays.
+  await page.fill("#v-tt_buoi", "4");
+  await page.fill("#v-dd_so", "hai");
+  await page.press("#v-dd_so", "Tab");
+  await page.locator("#v-dd_so[aria-invalid='true']").waitFor({ timeout: 15_000 });
+  let kept = await storeOf(page);
+  assert.equal(kept?.fields?.["v:dd_so"], "hai", "the unsaved cell is still kept");
+  assert.equal(kept.fields["v:tt_buoi"], undefined, "the saved cell is not");
+  await page.fill("#v-dd_so", "2");
+  await page.press("#v-dd_so", "Tab");
+  await page.locator("#v-dd_so:not([aria-invalid])").waitFor({ timeout: 15_000 });
+  await page.waitForFunction(() => sessionStorage.getItem("antq-entry:" + location.pathname) === null, null, { timeout: 15_000 });
+
+  // Sent up meanwhile (as from another tab): the next autosave is refused
+  // whole, says so, and the typed value stays kept.
+  const status = await page.evaluate(async () => {
+    const form = document.getElementById("entry-form");
+    const body = new URLSearchParams({ csrf_token: form.elements.csrf_token.value, intent: "submit" });
+    const res = await fetch(form.action, { method: "POST", body, redirect: "manual" });
+    return res.type === "opaqueredirect" ? 303 : res.status;
+  });
+  assert.equal(status, 303, "sent up");
+  await page.fill("#v-tt_luot", "55");
+  await page.press("#v-tt_luot", "Tab");
+  await page.locator("#save-notice").waitFor({ timeout: 15_000 });
+  assert.match(await page.locator("#save-notice").textContent(), /Chưa lưu được/);
+  kept = await storeOf(page);
+  assert.equal(kept?.fields?.["v:tt_luot"], "55", "nothing was saved, so nothing leaves the store");
+  assert.equal(await page.inputValue("#v-tt_luot"), "55");
+  assert.equal(await page.locator("#entry-session").isVisible(), false, "not the offline message");
+  await page.close();
+});
+
+test("entries kept for one user are never restored for another in the same tab", async () => {
+  const { base } = env;
+  const path = "/so-lieu/antq-6t/03127/2026S2";
+  const page = await login(env, "ca.dienbienphu");
+  await page.goto(base + path);
+  const before = await page.inputValue("#v-tt_buoi");
+  assert.equal(await page.getAttribute("#entry-form", "data-user"), "ca.dienbienphu");
+  // What another user typed before their session ended in this tab.
+  await page.evaluate(() =>
+    sessionStorage.setItem(
+      "antq-entry:" + location.pathname,
+      JSON.stringify({ user: "ca.muongphang", reason: "expired", fields: { "v:tt_buoi": "777" } }),
+    ),
+  );
+  await page.reload();
+  assert.equal(await page.inputValue("#v-tt_buoi"), before, "not restored");
+  assert.equal(await page.locator("#entry-session").isVisible(), false);
+  assert.equal(await storeOf(page), null, "discarded");
+  await page.waitForTimeout(500);
+  await page.reload();
+  assert.equal(await page.inputValue("#v-tt_buoi"), before, "never saved as this user");
+
+  // The same record of this user is restored (and saved).
+  await page.evaluate(() =>
+    sessionStorage.setItem(
+      "antq-entry:" + location.pathname,
+      JSON.stringify({ user: "ca.dienbienphu", reason: "expired", fields: { "v:tt_buoi": "777" } }),
+    ),
+  );
+  await page.reload();
+  assert.equal(await page.inputValue("#v-tt_buoi"), "777");
+  await saved(page);
+  await page.close();
+});
+
+test("entries typed offline are saved when the connection is back", async () => {
+  const { base } = env;
+  const path = "/so-lieu/antq-6t/03127/2025S2";
+  const page = await login(env, "ca.dienbienphu");
+  await page.goto(base + path);
+  await page.context().setOffline(true);
+  await page.fill("#v-tt_buoi", "31");
+  await page.press("#v-tt_buoi", "Tab");
+  const notice = page.locator("#entry-session");
+  await notice.waitFor({ state: "visible", timeout: 15_000 });
+  assert.match(await notice.textContent(), /sẽ lưu khi kết nối lại/);
+  await page.context().setOffline(false);
+  await saved(page);
+  await notice.waitFor({ state: "hidden", timeout: 15_000 });
+  assert.equal(await storeOf(page), null, "saved, so no longer kept");
+  await page.reload();
+  assert.equal(await page.inputValue("#v-tt_buoi"), "31", "on the server");
+  await page.close();
+});

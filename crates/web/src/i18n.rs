@@ -348,10 +348,10 @@ pub static TABLE: &[(&str, &str, &str)] = &[
 
 // The words of the report entry page (values, checks, workflow steps).
 pub static ENTRY: &[(&str, &str, &str)] = &[
-    ("entry.q.exact", "chính xác", "exact"),
-    ("entry.q.more_than", "hơn", "more than"),
-    ("entry.q.nearly", "gần", "nearly"),
-    ("entry.q.about", "khoảng", "about"),
+    ("entry.q.exact", "Chính xác", "Exact"),
+    ("entry.q.more_than", "Hơn", "More than"),
+    ("entry.q.nearly", "Gần", "Nearly"),
+    ("entry.q.about", "Khoảng", "About"),
     ("entry.more", "Mức chính xác, ghi chú", "Precision, note"),
     ("entry.note", "Ghi chú", "Note"),
     ("entry.qualifier_of", "Mức chính xác của", "Precision of"),

@@ -7,6 +7,12 @@
 //   to the login, and puts the entries back (and saves them) after it.
 // - After each autosave, the cells the server could not save are marked
 //   (aria-invalid and a message under the cell); the others are cleared.
+// - Only a real save (2xx) lets the saved fields leave the store; a refused
+//   save (409: the report was sent up meanwhile, 422) shows its message and
+//   keeps them. The store is kept per user: another user who logs in in the
+//   same tab never gets them back.
+// - Offline: the unsaved fields are sent again when the connection is back
+//   or the page is shown again.
 "use strict";
 (function () {
   const PREFIX = "antq-entry:";
@@ -48,19 +54,27 @@
     }
   }
 
-  function writeStore(form, reason) {
+  function fieldsOf(form) {
     const fields = {};
     for (const el of form.elements) {
       if (el.name && /^[vqc]:/.test(el.name)) fields[el.name] = el.value;
     }
-    const old = readStore();
-    // A session that ended stays the reason until the entries are saved.
-    const keep = old && old.reason === "expired" && reason === "typing";
+    return fields;
+  }
+
+  function putStore(record) {
     try {
-      sessionStorage.setItem(storageKey(), JSON.stringify({ reason: keep ? "expired" : reason, fields }));
+      sessionStorage.setItem(storageKey(), JSON.stringify(record));
     } catch (_) {
       /* storage full or disabled: the autosave still runs */
     }
+  }
+
+  function writeStore(form, reason) {
+    const old = readStore();
+    // A session that ended stays the reason until the entries are saved.
+    const keep = old && old.reason === "expired" && reason === "typing";
+    putStore({ user: form.dataset.user || "", reason: keep ? "expired" : reason, fields: fieldsOf(form) });
   }
 
   function clearStore() {
@@ -148,6 +162,11 @@
   function restore(form) {
     const kept = readStore();
     if (!kept || !kept.fields) return;
+    // Typed by someone else in this tab (a shared computer): never theirs to save.
+    if (!kept.user || kept.user !== (form.dataset.user || "")) {
+      clearStore();
+      return;
+    }
     const fromLogin = document.referrer.indexOf("/dang-nhap") !== -1;
     if (kept.reason !== "expired" && !fromLogin) {
       clearStore();
@@ -203,12 +222,57 @@
       writeStore(form, "submit");
     });
 
+    // What each autosave sent, so that only those values leave the store.
+    let sent = null;
+    // Why the last autosave failed ("offline" is retried).
+    let failed = null;
+    document.body.addEventListener("htmx:beforeRequest", function (e) {
+      if (e.detail.elt === form) sent = fieldsOf(form);
+    });
+    // A refused save (409, 422) carries its message: swap it in, not an error.
+    document.body.addEventListener("htmx:beforeSwap", function (e) {
+      const cfg = e.detail.requestConfig;
+      if (!cfg || cfg.elt !== form || !e.detail.xhr) return;
+      const status = e.detail.xhr.status;
+      if (status === 409 || status === 422) {
+        e.detail.shouldSwap = true;
+        e.detail.isError = false;
+      }
+    });
     document.body.addEventListener("htmx:afterRequest", function (e) {
       if (e.detail.elt !== form) return;
       const xhr = e.detail.xhr;
-      if (xhr && xhr.status === 200) {
-        hideSession();
+      const status = xhr ? xhr.status : 0;
+      if (status < 200 || status >= 300) {
+        if (status === 409 || status === 422) {
+          failed = "refused";
+          writeStore(form, "refused");
+        }
+        return;
+      }
+      failed = null;
+      hideSession();
+      // The cells the server could not save stay in the store.
+      let unsaved = [];
+      try {
+        const doc = new DOMParser().parseFromString(xhr.responseText || "", "text/html");
+        const panel = doc.getElementById("validation");
+        unsaved = ((panel && panel.dataset.unsaved) || "").split(/\s+/).filter(Boolean);
+      } catch (_) {
+        unsaved = [];
+      }
+      const kept = readStore();
+      if (!kept || !kept.fields) return;
+      const fields = {};
+      for (const [name, value] of Object.entries(kept.fields)) {
+        const wasSent = sent && Object.prototype.hasOwnProperty.call(sent, name) && sent[name] === value;
+        if (!wasSent || unsaved.indexOf(name.slice(2)) !== -1) fields[name] = value;
+      }
+      if (Object.keys(fields).length === 0) {
         clearStore();
+      } else {
+        kept.fields = fields;
+        putStore(kept);
       }
     });
     document.body.addEventListener("htmx:afterSwap", function (e) {
@@ -220,17 +284,31 @@
     document.body.addEventListener("htmx:responseError", function (e) {
       if (e.detail.elt !== form) return;
       if (e.detail.xhr && e.detail.xhr.status === 401) {
+        failed = "expired";
         writeStore(form, "expired");
         showSession(form, form.dataset.expired || "Phiên đăng nhập đã hết.", true);
       } else {
+        failed = "offline";
         writeStore(form, "expired");
         showSession(form, form.dataset.offline || "", false);
       }
     });
     document.body.addEventListener("htmx:sendError", function (e) {
       if (e.detail.elt !== form) return;
+      failed = "offline";
       writeStore(form, "expired");
       showSession(form, form.dataset.offline || "", false);
+    });
+    // Back online, or the page shown again: send the unsaved fields again.
+    function retry() {
+      if (failed !== "offline") return;
+      const kept = readStore();
+      if (!kept || !kept.fields || Object.keys(kept.fields).length === 0) return;
+      form.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+    window.addEventListener("online", retry);
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState === "visible") retry();
     });
 
     for (const select of form.querySelectorAll("select[name^='q:']")) showQualifier(form, select);

@@ -111,6 +111,9 @@ struct ValidationPartial {
     notice: Option<(bool, String)>,
     state: String,
     state_label: String,
+    /// The cells this save could not save (space-separated keys), for
+    /// entry.js: only the others leave the browser's store.
+    unsaved: String,
 }
 
 fn state_label(state: &str) -> &'static str {
@@ -623,14 +626,20 @@ pub async fn save(
             }
             let message = format!("{} {}", c.t("entry.not_saved"), message);
             if from_htmx {
-                return render(ValidationPartial {
+                // The error's status (409 when the report was sent up or
+                // approved meanwhile): entry.js swaps the message in and
+                // keeps the typed entries, since nothing was saved.
+                let mut res = render(ValidationPartial {
                     issues: Vec::new(),
                     saved_at: String::new(),
                     notice: Some((true, message)),
                     state: String::new(),
                     state_label: String::new(),
+                    unsaved: String::new(),
                     c,
-                });
+                })?;
+                *res.status_mut() = e.status;
+                return Ok(res);
             }
             let view = reports::view(&state.db, &form, &unit, &period)
                 .await
@@ -657,10 +666,16 @@ pub async fn save(
                     .replace("{n}", &antq_core::text::format_int(cells.len() as i64)),
             )
         });
+        let unsaved = cells
+            .iter()
+            .map(|(k, _)| k.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
         return render(ValidationPartial {
             issues,
             saved_at: dates::format_timestamp_vi(&dates::timestamp(dates::now_utc())),
             notice,
+            unsaved,
             state_label: state_label(&saved.view.state).to_string(),
             state: saved.view.state,
             c,

@@ -366,3 +366,50 @@ async fn an_officer_above_reads_the_report_and_each_step_says_what_happened() {
     assert!(history.contains("Người dùng ca.dienbien (ca.dienbien)"));
     assert!(!history.contains("report."), "no audit action codes");
 }
+
+#[tokio::test]
+async fn an_autosave_says_which_cells_it_could_not_save_and_a_refused_one_is_not_a_success() {
+    let app = spawn_app().await;
+    let commune = app.logged_in("ca.muongphang", Role::Police, "03325").await;
+    let save = format!("{PAGE}/luu");
+
+    // The page names who is typing (entry.js keeps the entries per user)
+    // and shows the qualifiers with a capital letter.
+    let page = commune.get(PAGE).await.text().await.unwrap();
+    let form = input_tag(&page, "entry-form");
+    assert!(form.contains("data-user=\"ca.muongphang\""), "{form}");
+    for label in ["Chính xác", "Hơn", "Gần", "Khoảng"] {
+        assert!(page.contains(&format!(">{label}</option>")), "{label}");
+    }
+    assert!(!page.contains(">hơn</option>"), "never lower case");
+
+    // A partial save: the unsaved cell is named for the browser's store.
+    let res = post(
+        &commune,
+        &save,
+        &[("v:tt_buoi", "12"), ("v:dd_so", "hai")],
+        true,
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let part = res.text().await.unwrap();
+    assert!(part.contains("data-unsaved=\"dd_so\""), "{part}");
+    // Everything saved: nothing named.
+    let res = post(&commune, &save, &[("v:dd_so", "2")], true).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(!res.text().await.unwrap().contains("data-unsaved"));
+
+    // Sent up meanwhile (another tab): the autosave is refused whole, and
+    // says so with the error's status, not 200.
+    let res = post(&commune, &save, &[("intent", "submit")], false).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let res = post(&commune, &save, &[("v:tt_buoi", "99")], true).await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let part = res.text().await.unwrap();
+    assert!(part.contains("id=\"save-notice\""), "{part}");
+    assert!(part.contains("Chưa lưu được"), "{part}");
+    assert!(!part.contains("<html"), "a fragment");
+    let (_, r) = commune.get_json(API).await;
+    assert_eq!(r["state"], "submitted");
+    assert_eq!(r["values"]["tt_buoi"]["value"], 12.0, "nothing saved");
+}

@@ -93,7 +93,7 @@ impl Transition {
             (Transition::Return, Submitted) => Ok(Returned),
             (Transition::Reopen, Approved) => Ok(Returned),
             (t, s) => Err(DomainError::invalid(format!(
-                "không thể {} báo cáo đang ở trạng thái \"{}\"",
+                "Không thể {} báo cáo đang ở trạng thái \"{}\"",
                 match t {
                     Transition::Submit => "gửi",
                     Transition::Approve => "duyệt",

@@ -631,9 +631,11 @@ async fn write_groups(
                 if let Some((_, state)) = found.get(&(form.id, t.unit.id, t.period.clone())) {
                     if !state.editable() {
                         errors.push_with(|| format!(
-                            "báo cáo {} kỳ {} của {} đang ở trạng thái \"{}\": các giá trị của nó không được ghi",
-                            form.code,
-                            t.period,
+                            "Báo cáo \"{}\" {} của {} đang ở trạng thái \"{}\": các giá trị của nó không được ghi",
+                            form.name_vi,
+                            antq_core::periods::Period::parse(&t.period)
+                                .map(|p| p.words_vi().to_lowercase())
+                                .unwrap_or_else(|_| t.period.clone()),
                             t.unit.name,
                             state.label_vi()
                         ));

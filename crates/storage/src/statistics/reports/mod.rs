@@ -126,6 +126,16 @@ pub(crate) async fn report_id(
     Ok(find(db, form, unit, period).await?.map(|r| r.id))
 }
 
+/// The period as a sentence says it: "năm 2026", "6 tháng đầu năm 2026".
+pub fn period_words(_form: &Form, period: &Period) -> String {
+    let w = period.words_vi();
+    let mut c = w.chars();
+    match c.next() {
+        Some(first) => first.to_lowercase().chain(c).collect(),
+        None => w,
+    }
+}
+
 /// The period a form may be reported for, with its dates; the unit reporting
 /// it is the version valid on the last day.
 pub fn check_period(form: &Form, period: &str) -> StorageResult<(Period, Date, Date)> {

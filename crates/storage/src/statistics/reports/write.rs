@@ -73,9 +73,9 @@ pub(super) fn locked_message(
     state: ReportState,
 ) -> String {
     format!(
-        "báo cáo {} kỳ {} của {} đang ở trạng thái \"{}\": không sửa được{}",
-        form.code,
-        period.code(),
+        "Báo cáo \"{}\" {} của {} đang ở trạng thái \"{}\": không sửa được{}",
+        form.name_vi,
+        crate::statistics::reports::period_words(form, period),
         unit.name,
         state.label_vi(),
         if state == ReportState::Approved {

@@ -218,8 +218,37 @@ impl Names {
             }
         }
         let values = e.action == "value.set";
-        keys.into_iter()
-            .map(|k| {
+        let mut lines = Vec::new();
+        for k in keys {
+            // A report created with its figures (an import) carries them
+            // as `values`: one line per indicator, as `value.set` shows them.
+            if !values && k == "values" {
+                let figures = |v: Option<&Value>| match v {
+                    Some(Value::Object(m)) => Some(m.clone()),
+                    _ => None,
+                };
+                let (b, a) = (figures(before.get(k)), figures(after.get(k)));
+                if a.is_some() || b.is_some() {
+                    let (b, a) = (b.unwrap_or_default(), a.unwrap_or_default());
+                    let mut codes: Vec<&String> = a.keys().collect();
+                    codes.extend(b.keys().filter(|c| !a.contains_key(*c)));
+                    for c in codes {
+                        let show = |v: Option<&Value>| match v {
+                            None | Some(Value::Null) => String::new(),
+                            Some(v) => value_words(v),
+                        };
+                        let name = self.indicators.get(c).cloned().unwrap_or_else(|| c.clone());
+                        lines.push(ChangeLine {
+                            label: format!("Số liệu: {name}"),
+                            before: show(b.get(c)),
+                            after: show(a.get(c)),
+                            number: true,
+                        });
+                    }
+                    continue;
+                }
+            }
+            lines.push({
                 let (label, number) = if values {
                     (
                         self.indicators.get(k).cloned().unwrap_or_else(|| k.clone()),
@@ -239,8 +268,9 @@ impl Names {
                     after: show(after.get(k)),
                     number,
                 }
-            })
-            .collect()
+            });
+        }
+        lines
     }
 
     fn field_value(&self, key: &str, v: &Value) -> String {

@@ -42,7 +42,12 @@ fn parse_date(s: Option<&str>) -> Result<Option<Date>, Failure> {
 pub async fn create(db: &Db, actor: Option<&Actor>, p: ReviewParams<'_>) -> Result<i64, Failure> {
     let owner: Owner = p.owner.parse()?;
     let stage = Stage::parse(p.from, p.to)?;
-    let end = Date::from_ymd_opt(stage.to, 12, 31).unwrap_or_else(dates::today);
+    // The stage's last day: 30/06 for a first half, else 31/12 of its last year.
+    let end = match stage.half {
+        Some(1) => Date::from_ymd_opt(stage.to, 6, 30),
+        _ => Date::from_ymd_opt(stage.to, 12, 31),
+    }
+    .unwrap_or_else(dates::today);
     let at = parse_date(p.at)?.unwrap_or_else(|| end.min(dates::today()));
     let unit = units::get_at(db, &UnitCode::parse(p.unit)?, at).await?;
     let who = match actor {

@@ -115,7 +115,10 @@ struct ListPage {
     rows: Vec<(i64, String, String, String, String, String)>,
     /// The create form's unit (the user's own by default) and year.
     picker: crate::units::pages::UnitPicker,
-    year: String,
+    /// The form as typed (after an error) or its defaults.
+    form: NewForm,
+    error: String,
+    errors: Vec<String>,
 }
 
 /// A review's stage in words: "Năm 2023", "Giai đoạn 2013 – 2023",
@@ -165,7 +168,17 @@ pub async fn list(
     c: Chrome,
     PageUser(ctx): PageUser,
 ) -> PageResult<Response> {
-    let rows = reviews::list(&state.db, &ctx.actor)
+    list_page(&state, c, &ctx.actor, None).await
+}
+
+/// The list with the create form: empty, or as typed with what was wrong.
+async fn list_page(
+    state: &AppState,
+    c: Chrome,
+    actor: &antq_storage::accounts::access::Actor,
+    typed: Option<(NewForm, Failure)>,
+) -> PageResult<Response> {
+    let rows = reviews::list(&state.db, actor)
         .await?
         .into_iter()
         .map(|r| {
@@ -179,25 +192,40 @@ pub async fn list(
             )
         })
         .collect();
-    let picker = crate::units::pages::UnitPicker::own(
-        &state,
-        &c,
-        &ctx.actor,
-        "unit",
-        "review-unit",
-        c.t("picker.unit"),
-    )
-    .await?;
     let year = crate::statistics::analysis::current_reporting_year().to_string();
+    let label = c.t("picker.unit");
+    let (picker, form, error, errors) = match typed {
+        Some((f, e)) => (
+            crate::units::pages::UnitPicker::new(&c, "unit", "review-unit", label)
+                .typed(&f.unit, &f.unit_pick),
+            f,
+            crate::error::capitalised(&e.message),
+            crate::pages::error_lines(&e.errors),
+        ),
+        None => (
+            crate::units::pages::UnitPicker::own(state, &c, actor, "unit", "review-unit", label)
+                .await?,
+            NewForm {
+                from: year.clone(),
+                to: year.clone(),
+                owner: "joint".into(),
+                ..NewForm::default()
+            },
+            String::new(),
+            Vec::new(),
+        ),
+    };
     render(ListPage {
         rows,
         picker,
-        year,
+        form,
+        error,
+        errors,
         c,
     })
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 pub struct NewForm {
     unit: String,
     #[serde(default)]
@@ -217,57 +245,60 @@ pub struct NewForm {
 
 pub async fn create(
     State(state): State<AppState>,
+    c: Chrome,
     PageUser(ctx): PageUser,
-    FormBody(mut f): FormBody<NewForm>,
-) -> Response {
-    // A half-year review is one half of the first year ("2026S1"): the
-    // form asks for it in words, the stage takes its code.
-    match f.half.trim() {
-        "" => {}
-        h @ ("1" | "2") => {
-            f.from = format!("{}S{h}", f.from.trim());
-            f.to.clear();
-        }
-        _ => {
-            return crate::pages::failed(
-                "/bao-cao",
-                Failure::bad_request("Chỉ chọn được cả năm, 6 tháng đầu năm hoặc 6 tháng cuối năm"),
-            )
+    FormBody(f): FormBody<NewForm>,
+) -> PageResult<Response> {
+    match build(&state, &ctx.actor, &f).await {
+        Ok(id) => Ok(crate::pages::done(&format!("/bao-cao/{id}"), "msg.created")),
+        Err(e) => {
+            // The form again, as typed, with what was wrong (one line per
+            // candidate unit when a name is shared).
+            let status = if e.status.is_client_error() {
+                e.status
+            } else {
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY
+            };
+            let mut res = list_page(&state, c, &ctx.actor, Some((f, e))).await?;
+            *res.status_mut() = status;
+            Ok(res)
         }
     }
-    let to = f.to.trim();
+}
+
+async fn build(
+    state: &AppState,
+    actor: &antq_storage::accounts::access::Actor,
+    f: &NewForm,
+) -> Result<i64, Failure> {
+    // A half-year review is one half of the first year ("2026S1"): the
+    // form asks for it in words, the stage takes its code.
+    let (from, to) = match f.half.trim() {
+        "" => (f.from.trim().to_string(), f.to.trim()),
+        h @ ("1" | "2") => (format!("{}S{h}", f.from.trim()), ""),
+        _ => {
+            return Err(Failure::bad_request(
+                "Chỉ chọn được cả năm, 6 tháng đầu năm hoặc 6 tháng cuối năm",
+            ))
+        }
+    };
     // The unit as picked or typed: a code goes on as it is (the review
     // takes it at its own date); a name is looked up at the review's date.
-    let unit = match crate::units::service::code_of_field(
-        &state,
-        &f.unit,
-        &f.unit_pick,
-        &f.at,
-        &f.from,
-        to,
-    )
-    .await
-    {
-        Ok(code) => code,
-        Err(e) => return crate::pages::failed("/bao-cao", e),
-    };
-    let result = reviews::create(
+    let unit = crate::units::service::code_of_field(state, &f.unit, &f.unit_pick, &f.at, &from, to)
+        .await?;
+    reviews::create(
         &state.db,
-        Some(&ctx.actor),
+        Some(actor),
         ReviewParams {
             unit: &unit,
             at: Some(&f.at),
-            from: &f.from,
+            from: &from,
             to: (!to.is_empty()).then_some(to),
             owner: &f.owner,
             issue_date: Some(&f.issue_date),
         },
     )
-    .await;
-    match result {
-        Ok(id) => crate::pages::done(&format!("/bao-cao/{id}"), "msg.created"),
-        Err(e) => crate::pages::failed("/bao-cao", e),
-    }
+    .await
 }
 
 #[derive(Template)]

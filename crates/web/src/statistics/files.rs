@@ -23,31 +23,47 @@ struct UploadPage {
     /// The export form: the forms to choose from, the unit (the user's own).
     forms: Vec<(String, String)>,
     picker: crate::units::pages::UnitPicker,
-    year: String,
+    /// The export form as typed (after an error) or its defaults, and what
+    /// was wrong with it.
+    export: ExportChoice,
+    export_error: String,
+    export_errors: Vec<String>,
 }
 
-/// The forms to choose from and the export form's unit picker.
+/// The forms to choose from and the export form's unit picker and
+/// choices: the user's own unit and this year, or the choice as typed.
 async fn export_form(
     state: &AppState,
     c: &Chrome,
     actor: &antq_storage::accounts::access::Actor,
+    typed: Option<ExportChoice>,
 ) -> PageResult<(
     Vec<(String, String)>,
     crate::units::pages::UnitPicker,
-    String,
+    ExportChoice,
 )> {
     let forms = antq_storage::statistics::catalogue::form_codes(&state.db).await?;
-    let picker = crate::units::pages::UnitPicker::own(
-        state,
-        c,
-        actor,
-        "unit",
-        "export-unit",
-        c.t("picker.unit"),
-    )
-    .await?;
-    let year = crate::statistics::analysis::current_reporting_year().to_string();
-    Ok((forms, picker, year))
+    let label = c.t("picker.unit");
+    Ok(match typed {
+        Some(q) => (
+            forms,
+            crate::units::pages::UnitPicker::new(c, "unit", "export-unit", label)
+                .typed(&q.unit, &q.unit_pick),
+            q,
+        ),
+        None => {
+            let picker =
+                crate::units::pages::UnitPicker::own(state, c, actor, "unit", "export-unit", label)
+                    .await?;
+            let year = crate::statistics::analysis::current_reporting_year().to_string();
+            let choice = ExportChoice {
+                from: year.clone(),
+                to: year,
+                ..ExportChoice::default()
+            };
+            (forms, picker, choice)
+        }
+    })
 }
 
 pub async fn form(
@@ -55,7 +71,25 @@ pub async fn form(
     c: Chrome,
     PageUser(ctx): PageUser,
 ) -> PageResult<Response> {
-    let (forms, picker, year) = export_form(&state, &c, &ctx.actor).await?;
+    export_page(&state, c, &ctx.actor, None).await
+}
+
+/// The page with the export form empty, or as typed with what was wrong.
+async fn export_page(
+    state: &AppState,
+    c: Chrome,
+    actor: &antq_storage::accounts::access::Actor,
+    typed: Option<(ExportChoice, Failure)>,
+) -> PageResult<Response> {
+    let (typed, export_error, export_errors) = match typed {
+        Some((q, e)) => (
+            Some(q),
+            crate::error::capitalised(&e.message),
+            crate::pages::error_lines(&e.errors),
+        ),
+        None => (None, String::new(), Vec::new()),
+    };
+    let (forms, picker, export) = export_form(state, &c, actor, typed).await?;
     render(UploadPage {
         c,
         filename: String::new(),
@@ -65,11 +99,13 @@ pub async fn form(
         message: String::new(),
         forms,
         picker,
-        year,
+        export,
+        export_error,
+        export_errors,
     })
 }
 
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, Default)]
 pub struct ExportChoice {
     #[serde(default)]
     form: String,
@@ -89,11 +125,29 @@ pub struct ExportChoice {
 /// unit by name or code, sent on to `/tai-ve/so-lieu/{form}/{code}`.
 pub async fn export_chosen(
     State(state): State<AppState>,
-    PageUser(_): PageUser,
+    c: Chrome,
+    PageUser(ctx): PageUser,
     axum::extract::Query(q): axum::extract::Query<ExportChoice>,
 ) -> PageResult<Response> {
+    match export_target(&state, &q).await {
+        Ok(to) => Ok(axum::response::Redirect::to(&to).into_response()),
+        Err(e) => {
+            // The form again, as chosen, with what was wrong.
+            let status = if e.status.is_client_error() {
+                e.status
+            } else {
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY
+            };
+            let mut res = export_page(&state, c, &ctx.actor, Some((q, e))).await?;
+            *res.status_mut() = status;
+            Ok(res)
+        }
+    }
+}
+
+async fn export_target(state: &AppState, q: &ExportChoice) -> Result<String, Failure> {
     let unit = crate::units::service::resolve_unit(
-        &state,
+        state,
         &q.unit,
         Some(&q.unit_pick),
         antq_core::dates::today(),
@@ -112,7 +166,7 @@ pub async fn export_chosen(
     if q.format == "dhis2" {
         to.push_str("&format=dhis2");
     }
-    Ok(axum::response::Redirect::to(&to).into_response())
+    Ok(to)
 }
 
 pub async fn upload(
@@ -161,7 +215,7 @@ pub async fn upload(
     } else {
         axum::http::StatusCode::UNPROCESSABLE_ENTITY
     };
-    let (forms, picker, year) = export_form(&state, &c, &ctx.actor).await?;
+    let (forms, picker, export) = export_form(&state, &c, &ctx.actor, None).await?;
     let mut res = render(UploadPage {
         c,
         filename,
@@ -171,7 +225,9 @@ pub async fn upload(
         message,
         forms,
         picker,
-        year,
+        export,
+        export_error: String::new(),
+        export_errors: Vec::new(),
     })?;
     *res.status_mut() = status;
     Ok(res)

@@ -400,10 +400,14 @@ pub async fn code_of_field(
     }
     let date = match at.trim() {
         "" => {
-            let year = [to, from]
-                .iter()
-                .find_map(|y| antq_core::periods::Period::parse(y).ok().map(|p| p.year));
-            let end = year.and_then(|y| chrono::NaiveDate::from_ymd_opt(y, 12, 14));
+            // The stage's last reporting day: 14/12 of a year, 14/06 for
+            // the first half ("2026S1").
+            let end = [to, from].iter().find_map(|y| {
+                antq_core::periods::Period::parse(y)
+                    .and_then(|p| p.dates(antq_core::periods::Calendar::Reporting))
+                    .ok()
+                    .map(|d| d.1)
+            });
             match end {
                 Some(d) if d < dates::today() => d,
                 _ => dates::today(),

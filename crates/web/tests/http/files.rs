@@ -620,4 +620,30 @@ async fn imports_refuse_periods_that_have_not_started() {
     )
     .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+
+/// The export form with a name several units share: the upload page again
+/// (422) with the choice kept and the candidates as a list.
+#[tokio::test]
+async fn an_export_with_a_shared_name_comes_back_as_chosen() {
+    let app = spawn_app().await;
+    let admin = app.logged_in("qt.tw", Role::Admin, "VN").await;
+    let res = admin
+        .get("/tai-ve/so-lieu?form=antq-nam&unit=X%C3%A3+Ch%C3%A2u+Th%C3%A0nh&unit_pick=&from=2024&to=2025&format=dhis2")
+        .await;
+    let status = res.status();
+    let html = res.text().await.unwrap();
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+    assert!(html.contains("id=\"export-error\""), "{html}");
+    assert!(
+        html.matches("<li>Xã Châu Thành (").count() >= 2,
+        "one line per candidate: {html}"
+    );
+    assert!(html.contains("value=\"Xã Châu Thành\""), "{html}");
+    assert!(html.contains("name=\"from\" value=\"2024\""), "{html}");
+    assert!(html.contains("name=\"to\" value=\"2025\""), "{html}");
+    assert!(html.contains("<option value=\"dhis2\" selected>"), "{html}");
+    assert!(
+        html.contains("<option value=\"antq-nam\" selected>"),
+        "{html}"
+    );
 }

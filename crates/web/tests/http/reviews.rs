@@ -218,3 +218,71 @@ async fn a_review_from_approved_data_reprints_identically_and_shows_corrections(
         "two built, one edited: {log}"
     );
 }
+
+/// A review asked for with a name several units share: the form comes back
+/// (422) as typed, with the candidates as a list.
+#[tokio::test]
+async fn a_review_form_with_a_shared_name_comes_back_as_typed() {
+    let app = spawn_app().await;
+    let admin = app.logged_in("qt.tw", Role::Admin, "VN").await;
+    let res = admin
+        .post_form(
+            "/bao-cao",
+            &[
+                ("unit", "Xã Châu Thành"),
+                ("unit_pick", ""),
+                ("from", "2026"),
+                ("to", ""),
+                ("half", "1"),
+                ("at", ""),
+                ("owner", "police"),
+                ("issue_date", "05/03/2026"),
+            ],
+        )
+        .await;
+    let status = res.status();
+    let html = res.text().await.unwrap();
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+    assert!(html.contains("id=\"review-error\""), "{html}");
+    assert!(
+        html.matches("<li>Xã Châu Thành (").count() >= 2,
+        "one line per candidate: {html}"
+    );
+    assert!(html.contains("value=\"Xã Châu Thành\""), "{html}");
+    assert!(
+        html.contains("name=\"from\" required value=\"2026\""),
+        "{html}"
+    );
+    assert!(html.contains("<option value=\"1\" selected>"), "{html}");
+    assert!(
+        html.contains("<option value=\"police\" selected>"),
+        "{html}"
+    );
+    assert!(html.contains("value=\"05/03/2026\""), "{html}");
+}
+
+/// A first-half review names its unit as it was at the half's end: "Tỉnh
+/// Đồng Tháp" in the first half of 2025 is the old province (87, until
+/// 30/06/2025), not the merged one (82).
+#[tokio::test]
+async fn a_first_half_review_takes_the_unit_named_at_the_halfs_end() {
+    let app = spawn_app().await;
+    let admin = app.logged_in("qt.tw", Role::Admin, "VN").await;
+    let res = admin
+        .post_form(
+            "/bao-cao",
+            &[
+                ("unit", "Tỉnh Đồng Tháp"),
+                ("from", "2025"),
+                ("half", "1"),
+                ("owner", "police"),
+            ],
+        )
+        .await;
+    let status = res.status();
+    let body = res.text().await.unwrap();
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    let list = admin.get("/bao-cao").await.text().await.unwrap();
+    assert!(list.contains("Tỉnh Đồng Tháp (87)"), "{list}");
+    assert!(!list.contains("Tỉnh Đồng Tháp (82)"), "{list}");
+}

@@ -368,6 +368,53 @@ async fn the_audit_log_reads_in_vietnamese() {
     assert!(!none.contains("<td>ca.muongphang</td>"));
 }
 
+/// A report created by an import is audited in one row with its figures:
+/// the audit page names each indicator and writes its value in words.
+#[tokio::test]
+async fn an_imported_report_shows_its_figures_by_indicator_in_the_audit_log() {
+    let app = spawn_app().await;
+    let admin = app.logged_in("qt.dienbien", Role::Admin, "11").await;
+    let province = app.logged_in("ca.dienbien", Role::Police, "11").await;
+    let year = current(PeriodType::Year).code();
+    let csv = format!(
+        "unit,period,indicator,value,qualifier,comment\n\
+         03325,{year},tt_luot,4378,hơn,ước tính\n\
+         03325,{year},kt_bang_khen.tap_the,2,,\n"
+    );
+    let res = province
+        .client
+        .post(province.url("/api/v1/import?format=csv"))
+        .header("X-CSRF-Token", province.csrf.clone().unwrap_or_default())
+        .header("Content-Type", "text/csv")
+        .body(csv.into_bytes())
+        .send()
+        .await
+        .unwrap();
+    let status = res.status();
+    assert_eq!(status, StatusCode::OK, "{}", res.text().await.unwrap());
+
+    let html = admin.get("/quan-tri/nhat-ky").await.text().await.unwrap();
+    assert!(html.contains("Mở báo cáo"));
+    assert!(
+        html.contains("<th scope=\"row\">Số liệu: Lượt người tham dự tuyên truyền</th>"),
+        "the indicator's label"
+    );
+    assert!(
+        html.contains("hơn 4.378 (ghi chú: ước tính)"),
+        "the value in words"
+    );
+    assert!(html.contains("Tập thể</th>"), "an option's label");
+    for bad in [
+        "Nội dung khác",
+        "Số giá trị",
+        "tt_luot",
+        "more_than",
+        "tap_the",
+    ] {
+        assert!(!html.contains(bad), "{bad} on the audit page");
+    }
+}
+
 #[tokio::test]
 async fn the_reviews_list_writes_stages_in_words() {
     let app = spawn_app().await;

@@ -620,6 +620,7 @@ async fn imports_refuse_periods_that_have_not_started() {
     )
     .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+}
 
 /// The export form with a name several units share: the upload page again
 /// (422) with the choice kept and the candidates as a list.

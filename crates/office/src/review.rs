@@ -301,7 +301,13 @@ pub fn data_note(s: &Snapshot) -> Vec<String> {
             .pending
             .iter()
             .take(20)
-            .map(|p| format!("{} kỳ {}", p.unit_name, p.period))
+            .map(|p| {
+                format!(
+                    "{} ({})",
+                    p.unit_name,
+                    antq_core::words::period_vi(&p.period)
+                )
+            })
             .collect();
         out.push(format!(
             "Báo cáo chưa duyệt: {}{}.",

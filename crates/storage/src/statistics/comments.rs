@@ -71,10 +71,10 @@ pub async fn add(
         .await?
         .ok_or_else(|| {
             StorageError::Conflict(format!(
-                "{} chưa nhập số liệu biểu {} kỳ {}: chưa có gì để góp ý",
+                "{} chưa nhập số liệu biểu \"{}\" {}: chưa có gì để góp ý",
                 unit.name,
-                form.code,
-                p.code()
+                form.name_vi,
+                reports::period_words(form, &p)
             ))
         })?;
     let now = dates::timestamp(dates::now_utc());

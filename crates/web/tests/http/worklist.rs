@@ -436,3 +436,87 @@ async fn the_reviews_list_writes_stages_in_words() {
     // The list (the create form above it, another helper's, still names the input format).
     assert_eq!(period_code(&text), None);
 }
+
+/// The main pages, as the people who use them read them, show no internal
+/// code: no period code, no qualifier, audit action or role code.
+#[tokio::test]
+async fn the_main_pages_show_no_internal_code() {
+    let app = spawn_app().await;
+    let commune = app.logged_in("ca.muongphang", Role::Police, "03325").await;
+    let province = app.logged_in("ca.dienbien", Role::Police, "11").await;
+    let admin = app.logged_in("qt.codes", Role::Admin, "VN").await;
+    // Something in every page: a qualified value with a comment, submitted,
+    // returned with a reason, a review.
+    let report = "/api/v1/data/antq-6t/03325/2026S1";
+    let (s, r) = commune
+        .send_json(
+            Method::PUT,
+            report,
+            json!({"values": {"tt_buoi": 3, "tt_luot": {"value": 4378, "qualifier": "more_than", "comment": "ước tính"}}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    let (s, r) = commune
+        .post_json(&format!("{report}/submit"), json!({}))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    let (s, r) = province
+        .post_json(
+            &format!("{report}/return"),
+            json!({"comment": "Xem lại số lượt"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    let (s, r) = province
+        .post_json(
+            "/api/v1/reviews",
+            json!({"unit": "11", "from": "2026S1", "owner": "police"}),
+        )
+        .await;
+    assert!(s.is_success(), "{r}");
+    let review = format!("/bao-cao/{}", r["id"]);
+
+    let codes = [
+        "more_than",
+        "nearly",
+        "exact",
+        "value.set",
+        "report.",
+        "user.",
+        "grant.",
+        "police",
+        "viewer",
+        "not_started",
+        "submitted",
+        "approved",
+        "returned",
+        "draft",
+    ];
+    let pages: Vec<(&crate::helpers::Agent, String)> = vec![
+        (&commune, "/".into()),
+        (&commune, "/so-lieu".into()),
+        (&commune, "/so-lieu/antq-6t/03325/2026S1".into()),
+        (&province, "/".into()),
+        (&province, "/so-lieu".into()),
+        (&province, "/so-lieu/antq-6t/03325/2026S1".into()),
+        (&province, "/tien-do/antq-6t/11/2026S1".into()),
+        (
+            &province,
+            "/phan-tich?i=tt_buoi&unit=11&from=2025&to=2026".into(),
+        ),
+        (&province, "/bao-cao".into()),
+        (&province, review),
+        (&province, "/don-vi/03325".into()),
+        (&admin, "/quan-tri/nguoi-dung".into()),
+        (&admin, "/quan-tri/nhat-ky".into()),
+    ];
+    for (who, path) in pages {
+        let res = who.get(&path).await;
+        assert_eq!(res.status(), StatusCode::OK, "{path}");
+        let text = visible(&res.text().await.unwrap());
+        assert_eq!(period_code(&text), None, "{path}: {text}");
+        for code in codes {
+            assert!(!text.contains(code), "{path} shows \"{code}\": {text}");
+        }
+    }
+}

@@ -142,10 +142,11 @@ pub fn check_period(form: &Form, period: &str) -> StorageResult<(Period, Date, D
     let p = Period::parse(period)?;
     if p.kind != form.period_type {
         return Err(antq_core::DomainError::invalid(format!(
-            "biểu {} báo cáo theo kỳ {}, không theo kỳ {}",
-            form.code,
-            form.period_type.as_str(),
-            p.kind.as_str()
+            "Biểu \"{}\" báo cáo theo kỳ {}, không theo kỳ {} ({})",
+            form.name_vi,
+            antq_core::words::period_type_vi(form.period_type),
+            antq_core::words::period_type_vi(p.kind),
+            p.words_vi()
         ))
         .into());
     }

@@ -29,10 +29,10 @@ pub async fn transition(
     let (p, _, _) = check_period(form, period)?;
     let Some(row) = find(db, form, unit, &p).await? else {
         return Err(StorageError::Conflict(format!(
-            "{} chưa nhập số liệu biểu {} kỳ {}",
+            "{} chưa nhập số liệu biểu \"{}\" {}",
             unit.name,
-            form.code,
-            p.code()
+            form.name_vi,
+            period_words(form, &p)
         )));
     };
     let next = t
@@ -60,9 +60,9 @@ pub async fn transition(
         let state_now = state_in(&mut tx, form, unit, &p).await?.map(|(_, s)| s);
         if state_now != Some(row.state) {
             return Err(StorageError::Conflict(format!(
-                "báo cáo {} kỳ {} của {} vừa được chuyển sang trạng thái \"{}\": hãy tải lại",
-                form.code,
-                p.code(),
+                "Báo cáo \"{}\" {} của {} vừa được chuyển sang trạng thái \"{}\": hãy tải lại",
+                form.name_vi,
+                period_words(form, &p),
                 unit.name,
                 state_now.map_or("chưa nhập", |s| s.label_vi())
             )));

@@ -1,5 +1,5 @@
 // Starting antq on a fresh database and Debian's headless Chromium, shared by the browser tests.
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -13,12 +13,30 @@ const chromiumPath = process.env.CHROMIUM ?? "/usr/bin/chromium";
 export const password = "mật-khẩu-kiểm-thử-e2e";
 export const results = join(here, "..", "..", "test-results");
 
+/// A fresh PostgreSQL database for one test file, beside the one CI names in
+/// `ANTQ_TEST_DATABASE_URL_E2E` (same server, its name plus a suffix), so that
+/// no file sees what another one wrote; `drop()` removes it.
+function freshPostgres(url) {
+  const u = new URL(url);
+  const name = `${u.pathname.slice(1) || "antq_e2e"}_${process.pid}_${Math.floor(Math.random() * 1e9)}`;
+  const admin = new URL(url);
+  admin.pathname = "/postgres";
+  const psql = (sql) => {
+    const r = spawnSync("psql", [admin.toString(), "-qc", sql], { encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`psql ${sql}: ${r.stderr}`);
+  };
+  psql(`CREATE DATABASE ${name}`);
+  u.pathname = `/${name}`;
+  return { url: u.toString(), drop: () => psql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
 export async function start() {
   mkdirSync(results, { recursive: true });
   const dataDir = mkdtempSync(join(tmpdir(), "antq-e2e-"));
+  const pg = process.env.ANTQ_TEST_DATABASE_URL_E2E ? freshPostgres(process.env.ANTQ_TEST_DATABASE_URL_E2E) : null;
   const env = {
     ...process.env,
-    ANTQ__DATABASE_URL: process.env.ANTQ_TEST_DATABASE_URL_E2E ?? `sqlite://${join(dataDir, "antq.db")}`,
+    ANTQ__DATABASE_URL: pg ? pg.url : `sqlite://${join(dataDir, "antq.db")}`,
     ANTQ__DEMO_PASSWORD: password,
     ANTQ_LOG: "warn",
   };
@@ -47,6 +65,8 @@ export async function start() {
     async stop() {
       await browser.close();
       server.kill("SIGTERM");
+      await new Promise((resolve) => (server.exitCode !== null ? resolve() : server.once("exit", resolve)));
+      if (pg) pg.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -145,12 +145,12 @@ pub fn entity_vi(code: &str) -> &'static str {
     lookup(ENTITIES, code).map_or("Bản ghi", |w| w.1)
 }
 
+/// A qualifier as a word on its own: "chính xác", or the word before a
+/// figure (`Qualifier::word_vi`).
 pub fn qualifier_vi(q: Qualifier) -> &'static str {
     match q {
         Qualifier::Exact => "chính xác",
-        Qualifier::MoreThan => "hơn",
-        Qualifier::Nearly => "gần",
-        Qualifier::About => "khoảng",
+        other => other.word_vi(),
     }
 }
 

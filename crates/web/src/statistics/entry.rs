@@ -116,16 +116,6 @@ struct ValidationPartial {
     unsaved: String,
 }
 
-fn state_label(state: &str) -> &'static str {
-    match state {
-        "draft" => "Đang nhập",
-        "submitted" => "Đã gửi, chờ duyệt",
-        "approved" => "Đã duyệt",
-        "returned" => "Bị trả lại",
-        _ => "Chưa nhập",
-    }
-}
-
 /// The label of a value's key on the form: the indicator's name, with the
 /// option's for a breakdown ("Khen thưởng – Tập thể"). A key that is not on
 /// the form is named as a cell, quoted.
@@ -391,7 +381,7 @@ async fn entry_page(
         unit_name: unit.name.clone(),
         period_words,
         deadline: fmt(&view.deadline),
-        state_label: state_label(&view.state).to_string(),
+        state_label: antq_core::words::report_state_vi(&view.state).to_string(),
         edit,
         approver_view: can_approve && !edit,
         can_approve,
@@ -676,7 +666,7 @@ pub async fn save(
             saved_at: dates::format_timestamp_vi(&dates::timestamp(dates::now_utc())),
             notice,
             unsaved,
-            state_label: state_label(&saved.view.state).to_string(),
+            state_label: antq_core::words::report_state_vi(&saved.view.state).to_string(),
             state: saved.view.state,
             c,
         });

@@ -10,6 +10,7 @@ pub mod dates;
 pub mod error;
 pub mod imports;
 pub mod indicators;
+pub mod machine_numbers;
 pub mod periods;
 pub mod reports;
 pub mod reviews;

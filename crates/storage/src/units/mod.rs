@@ -4,6 +4,7 @@
 
 pub mod admin_units;
 pub mod areas;
+pub mod history;
 pub mod orgs;
 
 use antq_core::dates::{self, Date};

@@ -3,8 +3,10 @@
 
 #![forbid(unsafe_code)]
 
+mod awards;
 mod bench;
 mod config;
+mod documents;
 
 /// mimalloc instead of the system allocator: imports build and free millions
 /// of small strings, often on another thread than made them, where glibc's
@@ -152,6 +154,16 @@ enum Command {
     Units {
         #[command(subcommand)]
         command: UnitsCommand,
+    },
+    /// The document library (văn bản): programmes, plans, decisions.
+    Documents {
+        #[command(subcommand)]
+        command: documents::Command,
+    },
+    /// The award register (khen thưởng).
+    Awards {
+        #[command(subcommand)]
+        command: awards::Command,
     },
 }
 
@@ -430,6 +442,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Documents { command } => documents::run(&open(&settings).await?, command).await,
+        Command::Awards { command } => awards::run(&open(&settings).await?, command).await,
         Command::Bench { command } => {
             let db = open(&settings).await?;
             match command {

@@ -106,6 +106,17 @@ pub enum Action {
     Comment,
     /// Build and edit the unit's reviews (sơ kết, tổng kết).
     WriteReview,
+    /// Register or change the unit's documents, programmes and plans,
+    /// conferences and events.
+    EditRecords,
+    /// Propose a list of recipients for an award of the unit.
+    ProposeAward,
+    /// Record an issuing office's decision on an award (numbers, dates,
+    /// recipients accepted), for an office of this side: `Police` for the
+    /// police's offices, `Front` for the Front's; `Admin` stands for an
+    /// office of neither side (the people's committee), whose decisions
+    /// either side may record.
+    DecideAward(Role),
 }
 
 impl Action {
@@ -116,6 +127,14 @@ impl Action {
             Action::EditAreas => &[Role::Admin, Role::Police, Role::Front],
             Action::Comment => &[Role::Police, Role::Front],
             Action::WriteReview => &[Role::Admin, Role::Police, Role::Front],
+            Action::EditRecords => &[Role::Admin, Role::Police, Role::Front],
+            Action::ProposeAward => &[Role::Police, Role::Front],
+            Action::DecideAward(role) => match role {
+                Role::Police => &[Role::Police],
+                Role::Front => &[Role::Front],
+                Role::Admin => &[Role::Police, Role::Front],
+                Role::Viewer => &[],
+            },
             Action::ManageUsers | Action::ReadAudit | Action::EditUnits | Action::EditCatalogue => {
                 &[Role::Admin]
             }

@@ -2,6 +2,7 @@
 //! by place in Vietnamese (`Biểu 01, ô D17: "12,5a" không phải số`), and SVG
 //! charts with Vietnamese labels and number format.
 
+pub mod awards;
 pub mod chart;
 pub mod chart_png;
 pub mod csv_long;

@@ -10,6 +10,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod migrations;
+pub mod programmes;
 pub mod reviews;
 pub mod statistics;
 pub mod testing;
@@ -23,6 +24,7 @@ pub async fn prepare(db: &Db) -> StorageResult<()> {
     migrations::run(db).await?;
     units::admin_units::load_official_if_empty(db).await?;
     statistics::catalogue::seed_if_empty(db).await?;
+    programmes::seed_if_empty(db).await?;
     units::ensure_data_map(db).await?;
     Ok(())
 }

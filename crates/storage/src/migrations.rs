@@ -515,6 +515,14 @@ JOIN indicators i ON i.id = CAST(e.v ->> 0 AS BIGINT);"#,
         postgres: "",
         convert: Convert::None,
     },
+    Migration {
+        version: 10,
+        name: "documents, programmes, conferences, awards",
+        portable: include_str!("programmes/schema_v10.sql"),
+        sqlite: "",
+        postgres: "",
+        convert: Convert::None,
+    },
 ];
 
 /// A `data_values` row of schema 6: report, indicator, option, thousandths,

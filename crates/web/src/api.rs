@@ -11,9 +11,37 @@ use serde_json::json;
 
 use crate::error::{ApiError, Failure};
 use crate::state::AppState;
-use crate::{accounts, admin, catalogue, reviews, statistics, units};
+use crate::{accounts, admin, catalogue, programmes, reviews, statistics, units};
 
-pub const OPENAPI: &str = include_str!("openapi.json");
+/// The API's description: `openapi.json` with the fragments of the
+/// capabilities that keep their own (`programmes::OPENAPI_PARTS`), merged once.
+pub fn openapi_doc() -> &'static serde_json::Value {
+    static DOC: std::sync::OnceLock<serde_json::Value> = std::sync::OnceLock::new();
+    DOC.get_or_init(|| {
+        let mut doc: serde_json::Value =
+            serde_json::from_str(include_str!("openapi.json")).expect("openapi.json is JSON");
+        for part in crate::programmes::OPENAPI_PARTS {
+            let part: serde_json::Value =
+                serde_json::from_str(part).expect("an OpenAPI fragment is JSON");
+            for section in ["paths", "components/schemas"] {
+                let pointer = format!("/{section}");
+                let (Some(into), Some(from)) = (
+                    doc.pointer_mut(&pointer).and_then(|v| v.as_object_mut()),
+                    part.pointer(&pointer).and_then(|v| v.as_object()),
+                ) else {
+                    continue;
+                };
+                for (k, v) in from {
+                    assert!(
+                        into.insert(k.clone(), v.clone()).is_none(),
+                        "{k} described twice"
+                    );
+                }
+            }
+        }
+        doc
+    })
+}
 
 /// The largest body of any other request (axum's default limit).
 pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
@@ -133,11 +161,15 @@ pub fn routes(upload_limit: usize) -> Router<AppState> {
             "/templates/{form}/{unit}/{period}",
             get(statistics::api::template),
         )
+        .merge(programmes::api_routes(upload_limit))
         .fallback(not_found)
 }
 
 async fn openapi() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "application/json")], OPENAPI)
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        Json(openapi_doc()),
+    )
 }
 
 async fn not_found() -> ApiError {

@@ -44,9 +44,20 @@ pub fn has_key(key: &str) -> bool {
 
 /// Every key with its Vietnamese and English text.
 pub fn entries() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
-    [TABLE, ENTRY, WORK, PICKER, MACHINE, LAYOUT]
-        .into_iter()
-        .flat_map(|t| t.iter())
+    [
+        TABLE,
+        ENTRY,
+        WORK,
+        PICKER,
+        MACHINE,
+        LAYOUT,
+        DOCUMENTS,
+        CONFERENCES,
+        AWARDS,
+        FIGURES,
+    ]
+    .into_iter()
+    .flat_map(|t| t.iter())
 }
 
 pub static TABLE: &[(&str, &str, &str)] = &[
@@ -503,7 +514,30 @@ pub static MACHINE: &[(&str, &str, &str)] = &[];
 pub static LAYOUT: &[(&str, &str, &str)] = &[
     ("layout.skip", "Bỏ qua điều hướng", "Skip to the content"),
     ("layout.nav", "Điều hướng chính", "Main navigation"),
+    ("nav.documents", "Văn bản", "Documents"),
+    ("nav.conferences", "Hội nghị", "Conferences"),
+    ("nav.awards", "Khen thưởng", "Awards"),
 ];
+
+// ----------------------------------------------------------------------
+
+// The words of the document library, programmes and plans.
+pub static DOCUMENTS: &[(&str, &str, &str)] = &[];
+
+// ----------------------------------------------------------------------
+
+// The words of conferences, events and press drafts.
+pub static CONFERENCES: &[(&str, &str, &str)] = &[];
+
+// ----------------------------------------------------------------------
+
+// The words of the award register.
+pub static AWARDS: &[(&str, &str, &str)] = &[];
+
+// ----------------------------------------------------------------------
+
+// The words of figures from the registries and their reconciliation.
+pub static FIGURES: &[(&str, &str, &str)] = &[];
 
 #[cfg(test)]
 mod tests {

@@ -15,6 +15,7 @@ pub mod extract;
 pub mod home;
 pub mod i18n;
 pub mod pages;
+pub mod programmes;
 pub mod reviews;
 pub mod state;
 pub mod statistics;

@@ -88,6 +88,8 @@ pub struct Row {
     /// The part of `value` from reports not yet approved (when they are included).
     pub unapproved: f64,
     pub flags: Vec<String>,
+    /// Where the figure came from: the forms, a register, or both.
+    pub source: antq_core::programmes::FigureSource,
 }
 
 /// One stored value as the rollup sees it.
@@ -648,6 +650,7 @@ pub async fn run_within(
                     qualifier: qual.non_exact(),
                     unapproved: 0.0,
                     flags,
+                    source: antq_core::programmes::FigureSource::Form,
                 }
             } else {
                 let Some(acc) = accs.get(&(ind.id, label.clone(), *unit)) else {
@@ -672,6 +675,7 @@ pub async fn run_within(
                     qualifier: acc.qualifier.and_then(Qualifier::non_exact),
                     unapproved: acc.unapproved as f64 / 1000.0,
                     flags,
+                    source: antq_core::programmes::FigureSource::Form,
                 }
             };
             out.push(row);

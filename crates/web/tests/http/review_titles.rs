@@ -1,0 +1,1 @@
+//! HTTP tests of issue 12: review_titles.

@@ -1,5 +1,5 @@
 //! The events behind the figures (issue 12): the document library and its
-//! search (`documents`), coordination programmes and plans (`programmes`),
+//! search (`documents`), coordination programmes and plans (`plans`),
 //! conferences and events (`conferences`), the award register and its
 //! proposal → decision workflow (`awards`), the counts read from the award
 //! register (`award_counts`), the programme that covers a review's stage
@@ -12,7 +12,7 @@ pub mod conferences;
 pub mod coverage;
 pub mod documents;
 pub mod figures;
-pub mod programmes;
+pub mod plans;
 
 use crate::db::Db;
 use crate::error::StorageResult;

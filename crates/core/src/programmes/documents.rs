@@ -213,7 +213,10 @@ impl DocRef {
             })
             .collect();
         let lower = s.to_lowercase();
-        if let Some(rest) = lower.strip_prefix("số:").or_else(|| lower.strip_prefix("số")) {
+        if let Some(rest) = lower
+            .strip_prefix("số:")
+            .or_else(|| lower.strip_prefix("số"))
+        {
             s = s[s.len() - rest.len()..].to_string();
         }
         if s.is_empty() {
@@ -350,6 +353,30 @@ pub fn reference_key(s: &str) -> String {
     } else {
         folded
     }
+}
+
+/// The longest file kept with a document.
+pub const MAX_FILE_BYTES: usize = 20 * 1024 * 1024;
+
+/// What a file kept with a document is, read from its content (never its
+/// name): a PDF (`%PDF-`) or a Word document (a ZIP holding `word/`).
+pub fn sniff_file(bytes: &[u8]) -> Result<&'static str, DomainError> {
+    if bytes.starts_with(b"%PDF-") {
+        return Ok("application/pdf");
+    }
+    let holds = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+    if bytes.starts_with(b"PK\x03\x04") && holds(b"word/") && holds(b"[Content_Types].xml") {
+        return Ok("application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+    }
+    Err(DomainError::invalid(
+        "Tệp không phải PDF hay Word (DOCX): chỉ lưu được văn bản dạng PDF hoặc DOCX",
+    ))
+}
+
+/// The SHA-256 of a file, in lowercase hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(bytes))
 }
 
 /// A coordination programme or a plan.
@@ -518,7 +545,10 @@ mod tests {
         ] {
             let e = DocRef::parse(s).unwrap_err().to_string();
             assert!(e.contains(why), "{s}: {e}");
-            assert!(e.starts_with(char::is_uppercase) || e.starts_with('\u{201C}'), "{e}");
+            assert!(
+                e.starts_with(char::is_uppercase) || e.starts_with('\u{201C}'),
+                "{e}"
+            );
         }
     }
 
@@ -536,8 +566,14 @@ mod tests {
             reference_key("09/Ctr-BCA-TTTW"),
             reference_key("09/CTr-BCA-TTTW")
         );
-        assert_eq!(reference_key("510/QĐ-BCA-V05"), reference_key("510/qd-bca-v05"));
-        assert_eq!(reference_key("Số: 510/QĐ-BCA-V05"), reference_key("510/QĐ-BCA-V05"));
+        assert_eq!(
+            reference_key("510/QĐ-BCA-V05"),
+            reference_key("510/qd-bca-v05")
+        );
+        assert_eq!(
+            reference_key("Số: 510/QĐ-BCA-V05"),
+            reference_key("510/QĐ-BCA-V05")
+        );
     }
 
     #[test]
@@ -548,8 +584,17 @@ mod tests {
         }
         assert_eq!(DocKind::parse("bộ luật").unwrap(), DocKind::Luat);
         assert_eq!(DocKind::ChuongTrinh.abbreviation(), Some("CTr"));
-        assert!(DocKind::parse("sách").unwrap_err().to_string().starts_with("Loại"));
-        assert_eq!(ProgrammeKind::parse("Kế hoạch").unwrap(), ProgrammeKind::KeHoach);
-        assert_eq!(ProgrammeState::parse("replaced").unwrap().word_vi(), "Đã được thay thế");
+        assert!(DocKind::parse("sách")
+            .unwrap_err()
+            .to_string()
+            .starts_with("Loại"));
+        assert_eq!(
+            ProgrammeKind::parse("Kế hoạch").unwrap(),
+            ProgrammeKind::KeHoach
+        );
+        assert_eq!(
+            ProgrammeState::parse("replaced").unwrap().word_vi(),
+            "Đã được thay thế"
+        );
     }
 }

@@ -1,0 +1,172 @@
+//! Files kept with a document: PDF or DOCX, recognised by their content,
+//! bounded in size, with their SHA-256; every attachment audited.
+
+use antq_core::dates;
+use antq_core::programmes::documents::{sha256_hex, sniff_file, MAX_FILE_BYTES};
+use antq_core::text;
+use antq_core::DomainError;
+use serde::Serialize;
+use serde_json::json;
+
+use super::{get, require_edit};
+use crate::accounts::access::Actor;
+use crate::audit::{self, Change};
+use crate::db::Db;
+use crate::error::{StorageError, StorageResult};
+
+/// How many files one document may keep.
+pub const MAX_FILES: i64 = 20;
+
+/// A file's description (its bytes are read by [`file`]).
+#[derive(Debug, Clone, Serialize)]
+pub struct FileInfo {
+    pub id: i64,
+    pub name: String,
+    pub media_type: String,
+    pub size: i64,
+    pub sha256: String,
+    pub created_at: String,
+}
+
+pub(crate) async fn list(db: &Db, document_id: i64) -> StorageResult<Vec<FileInfo>> {
+    let rows: Vec<(i64, String, String, i64, String, String)> = sqlx::query_as(
+        "SELECT id, name, media_type, size, sha256, created_at FROM document_files \
+         WHERE document_id = $1 ORDER BY id",
+    )
+    .bind(document_id)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, name, media_type, size, sha256, created_at)| FileInfo {
+                id,
+                name,
+                media_type,
+                size,
+                sha256,
+                created_at,
+            },
+        )
+        .collect())
+}
+
+/// Keep a file with a document (audited). The name is only shown; what the
+/// file is comes from its content.
+pub async fn attach(
+    db: &Db,
+    actor: &Actor,
+    document_id: i64,
+    name: &str,
+    bytes: &[u8],
+) -> StorageResult<FileInfo> {
+    let doc = get(db, actor, document_id).await?;
+    require_edit(db, actor, doc.unit_id).await?;
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(DomainError::invalid(format!(
+            "Tệp lớn {} byte, vượt giới hạn {} byte",
+            text::format_int(bytes.len() as i64),
+            text::format_int(MAX_FILE_BYTES as i64)
+        ))
+        .into());
+    }
+    let media_type = sniff_file(bytes)?;
+    let mut name = text::clean(name.rsplit(['/', '\\']).next().unwrap_or(""));
+    if name.is_empty() {
+        name = format!("van-ban-{document_id}");
+    }
+    text::check_len("Tên tệp", &name, text::limits::NAME)?;
+    let sha = sha256_hex(bytes);
+    let who = actor.who();
+    let now = dates::timestamp(dates::now_utc());
+    let id = db
+        .write(|mut tx| {
+            let (name, sha, who, now) = (&name, &sha, &who, &now);
+            async move {
+                let count: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM document_files WHERE document_id = $1",
+                )
+                .bind(document_id)
+                .fetch_one(tx.conn())
+                .await?;
+                if count >= MAX_FILES {
+                    return Err(StorageError::Conflict(format!(
+                        "Văn bản đã có {MAX_FILES} tệp, không thêm được nữa"
+                    )));
+                }
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO document_files (document_id, name, media_type, size, sha256, \
+                     body, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+                     RETURNING id",
+                )
+                .bind(document_id)
+                .bind(name)
+                .bind(media_type)
+                .bind(bytes.len() as i64)
+                .bind(sha)
+                .bind(bytes.to_vec())
+                .bind(&who.name)
+                .bind(now)
+                .fetch_one(tx.conn())
+                .await?;
+                audit::append(
+                    &mut tx,
+                    Change {
+                        who,
+                        action: "document.attach",
+                        entity: "document",
+                        entity_id: document_id.to_string(),
+                        unit_id: doc.unit_id,
+                        before: None,
+                        after: Some(
+                            json!({"file_id": id, "name": name, "media_type": media_type,
+                            "size": bytes.len(), "sha256": sha}),
+                        ),
+                    },
+                )
+                .await?;
+                tx.commit().await?;
+                Ok(id)
+            }
+        })
+        .await?;
+    Ok(FileInfo {
+        id,
+        name,
+        media_type: media_type.into(),
+        size: bytes.len() as i64,
+        sha256: sha,
+        created_at: now,
+    })
+}
+
+/// A file of a document the actor may read, with its bytes.
+pub async fn file(
+    db: &Db,
+    actor: &Actor,
+    document_id: i64,
+    file_id: i64,
+) -> StorageResult<(FileInfo, Vec<u8>)> {
+    get(db, actor, document_id).await?;
+    let row: Option<(i64, String, String, i64, String, String, Vec<u8>)> = sqlx::query_as(
+        "SELECT id, name, media_type, size, sha256, created_at, body FROM document_files \
+         WHERE id = $1 AND document_id = $2",
+    )
+    .bind(file_id)
+    .bind(document_id)
+    .fetch_optional(db.pool())
+    .await?;
+    let (id, name, media_type, size, sha256, created_at, body) =
+        row.ok_or_else(|| StorageError::not_found(format!("tệp số {file_id}")))?;
+    Ok((
+        FileInfo {
+            id,
+            name,
+            media_type,
+            size,
+            sha256,
+            created_at,
+        },
+        body,
+    ))
+}

@@ -59,6 +59,7 @@ pub struct Document {
     pub subject: String,
     pub as_written: Option<String>,
     pub unit_id: Option<i64>,
+    pub unit_code: Option<String>,
     pub unit_name: Option<String>,
     pub issuers: Vec<String>,
     pub aliases: Vec<Alias>,
@@ -227,7 +228,7 @@ pub async fn get(db: &Db, actor: &Actor, id: i64) -> StorageResult<Document> {
 }
 
 const COLUMNS: &str = "d.id, d.kind, d.number, d.year, d.symbol, d.reference, d.issued_on, \
-     d.subject, d.as_written, d.unit_id, u.name";
+     d.subject, d.as_written, d.unit_id, u.name, u.code";
 
 /// A document without access checks (for the library's own use).
 pub async fn load(db: &Db, id: i64) -> StorageResult<Option<Document>> {
@@ -258,6 +259,7 @@ pub(crate) fn from_row(r: &sqlx::any::AnyRow) -> StorageResult<Document> {
         as_written: r.get(8),
         unit_id: r.get(9),
         unit_name: r.get(10),
+        unit_code: r.get(11),
         issuers: Vec::new(),
         aliases: Vec::new(),
         files: Vec::new(),

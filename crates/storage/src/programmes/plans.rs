@@ -28,6 +28,7 @@ use crate::programmes::documents::can_read;
 pub struct Party {
     pub id: i64,
     pub unit_id: Option<i64>,
+    pub unit_code: Option<String>,
     pub unit_name: Option<String>,
     pub body: Body,
     pub name: String,
@@ -59,6 +60,7 @@ pub struct Programme {
     pub kind: ProgrammeKind,
     pub title: String,
     pub unit_id: Option<i64>,
+    pub unit_code: Option<String>,
     pub unit_name: Option<String>,
     /// ISO date.
     pub signed_on: Option<String>,
@@ -105,7 +107,7 @@ fn not_found(id: i64) -> StorageError {
 
 const COLUMNS: &str = "p.id, p.document_id, d.reference, p.kind, p.title, p.unit_id, u.name, \
      p.signed_on, p.stage_from, p.stage_to, p.implements_id, i.title, p.state, \
-     p.replaced_by_id, r.title, p.ended_on, p.notes";
+     p.replaced_by_id, r.title, p.ended_on, p.notes, u.code";
 const FROM: &str = "programmes p LEFT JOIN documents d ON d.id = p.document_id \
      LEFT JOIN units u ON u.id = p.unit_id LEFT JOIN programmes i ON i.id = p.implements_id \
      LEFT JOIN programmes r ON r.id = p.replaced_by_id";
@@ -128,6 +130,7 @@ fn from_row(r: &sqlx::any::AnyRow) -> StorageResult<Programme> {
         title: r.get(4),
         unit_id: r.get(5),
         unit_name: r.get(6),
+        unit_code: r.get(17),
         signed_on: r.get(7),
         stage_from: r.get(8),
         stage_to: r.get(9),
@@ -166,7 +169,7 @@ pub async fn get(db: &Db, actor: &Actor, id: i64) -> StorageResult<Programme> {
 
 async fn fill(db: &Db, p: &mut Programme) -> StorageResult<()> {
     let parties = sqlx::query(
-        "SELECT pp.id, pp.unit_id, u.name, pp.body, pp.name FROM programme_parties pp \
+        "SELECT pp.id, pp.unit_id, u.name, pp.body, pp.name, u.code FROM programme_parties pp \
          LEFT JOIN units u ON u.id = pp.unit_id WHERE pp.programme_id = $1 ORDER BY pp.position",
     )
     .bind(p.id)
@@ -178,6 +181,7 @@ async fn fill(db: &Db, p: &mut Programme) -> StorageResult<()> {
             id: r.get(0),
             unit_id: r.get(1),
             unit_name: r.get(2),
+            unit_code: r.get(5),
             body: Body::parse(&body)?,
             name: r.get(4),
         });

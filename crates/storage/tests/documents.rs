@@ -307,11 +307,72 @@ async fn access(db: &Db) {
     );
 }
 
+async fn import_is_all_or_nothing(db: &Db) {
+    use antq_storage::audit::Who;
+    let row = |r: &str| DocInput {
+        kind: DocKind::CongVan,
+        reference: Some(DocRef::parse(r).unwrap()),
+        year: Some(2024),
+        issued_on: None,
+        subject: "Công văn thử".into(),
+        issuers: vec!["Bộ Công an".into()],
+        aliases: vec![],
+        as_written: None,
+        unit_id: None,
+    };
+    let before = documents::search(db, None, &DocQuery::default())
+        .await
+        .unwrap()
+        .total;
+    let rows = vec![
+        ("Dòng 2".to_string(), row("15/BCA-V05")),
+        ("Dòng 3".to_string(), row("09/Ctr-BCA-TTTW")),
+        ("Dòng 4".to_string(), row("15/bca-v05")),
+    ];
+    match documents::import(db, &Who::system(), rows, false).await {
+        Err(StorageError::Rejected(e)) => {
+            assert_eq!(e.len(), 2, "{e:?}");
+            assert!(
+                e[0].starts_with("Dòng 3: số, ký hiệu đã có trong thư viện"),
+                "{e:?}"
+            );
+            assert!(
+                e[1].starts_with("Dòng 4: số, ký hiệu đã có ở Dòng 2"),
+                "{e:?}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    let ok = vec![("Dòng 2".to_string(), row("15/BCA-V05"))];
+    let s = documents::import(db, &Who::system(), ok.clone(), true)
+        .await
+        .unwrap();
+    assert!(s.dry_run && s.created == 1);
+    assert_eq!(
+        documents::search(db, None, &DocQuery::default())
+            .await
+            .unwrap()
+            .total,
+        before
+    );
+    documents::import(db, &Who::system(), ok, false)
+        .await
+        .unwrap();
+    assert_eq!(
+        documents::search(db, None, &DocQuery::default())
+            .await
+            .unwrap()
+            .total,
+        before + 1
+    );
+}
+
 async fn all(db: Db) {
     let reader = actor(Role::Viewer, &unit(&db, "11").await);
     seed_is_there_once(&db, &reader).await;
     search_ranks(&db, &reader).await;
     access(&db).await;
+    import_is_all_or_nothing(&db).await;
 }
 
 #[tokio::test]

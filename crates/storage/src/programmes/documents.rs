@@ -9,12 +9,15 @@
 
 #[path = "documents_files.rs"]
 mod files;
+#[path = "documents_import.rs"]
+mod import_impl;
 #[path = "documents_search.rs"]
 mod search_impl;
 #[path = "documents_seed.rs"]
 mod seed;
 
 pub use files::{attach, file, FileInfo};
+pub use import_impl::{import, ImportSummary, MAX_ROWS};
 pub use search_impl::{search, DocPage, DocQuery};
 pub use seed::{seed_if_empty, PROGRAMME_09};
 

@@ -22,15 +22,28 @@ async fn searching_an_alias_finds_programme_09_first_with_the_contract_fields() 
     assert_eq!(first["symbol"], "CTr-BCA-MTTW");
     assert_eq!(first["date"], "2013-08-01");
     assert_eq!(first["year"], 2013);
-    assert_eq!(first["issuers"][1], "Ban Thường trực Ủy ban Trung ương MTTQ Việt Nam");
-    assert!(first["subject"].as_str().unwrap().contains("Toàn dân bảo vệ an ninh Tổ quốc"));
-    assert!(first["aliases"].as_array().unwrap().contains(&json!("09/Ctr-BCA-TTTW")));
+    assert_eq!(
+        first["issuers"][1],
+        "Ban Thường trực Ủy ban Trung ương MTTQ Việt Nam"
+    );
+    assert!(first["subject"]
+        .as_str()
+        .unwrap()
+        .contains("Toàn dân bảo vệ an ninh Tổ quốc"));
+    assert!(first["aliases"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("09/Ctr-BCA-TTTW")));
     assert!(body["total"].as_i64().unwrap() >= 1);
 
     // Words without accents, with the filters.
-    let (_, body) = a.get_json("/api/v1/documents?q=chuong%20trinh%20phoi%20hop").await;
+    let (_, body) = a
+        .get_json("/api/v1/documents?q=chuong%20trinh%20phoi%20hop")
+        .await;
     assert_eq!(body["total"], 2);
-    let (_, body) = a.get_json("/api/v1/documents?kind=thong_tu&issuer=bo%20cong%20an&year=2021").await;
+    let (_, body) = a
+        .get_json("/api/v1/documents?kind=thong_tu&issuer=bo%20cong%20an&year=2021")
+        .await;
     assert_eq!(body["items"][0]["reference"], "124/2021/TT-BCA");
     assert_eq!(body["total"], 1);
     let (s, body) = a.get_json("/api/v1/documents?year=hai").await;
@@ -44,15 +57,24 @@ async fn searching_an_alias_finds_programme_09_first_with_the_contract_fields() 
     let pid = doc["programmes"][0]["id"].as_i64().unwrap();
     let (s, p) = a.get_json(&format!("/api/v1/programmes/{pid}")).await;
     assert_eq!(s, StatusCode::OK);
-    assert_eq!((p["stage_from"].as_i64(), p["stage_to"].as_i64()), (Some(2013), Some(2023)));
+    assert_eq!(
+        (p["stage_from"].as_i64(), p["stage_to"].as_i64()),
+        (Some(2013), Some(2023))
+    );
     assert_eq!(p["state"], "replaced");
     assert_eq!(p["parties"][0]["body"], "cong_an");
     assert_eq!(p["parties"][1]["body"], "mttq");
     let (_, list) = a.get_json("/api/v1/programmes").await;
     assert_eq!(list["items"].as_array().unwrap().len(), 2);
     let next = &list["items"][0];
-    assert!(next["reference"].is_null(), "the successor has no invented number");
-    assert_eq!((next["stage_from"].as_i64(), next["stage_to"].as_i64()), (Some(2023), Some(2033)));
+    assert!(
+        next["reference"].is_null(),
+        "the successor has no invented number"
+    );
+    assert_eq!(
+        (next["stage_from"].as_i64(), next["stage_to"].as_i64()),
+        (Some(2023), Some(2033))
+    );
     assert_eq!(next["state"], "in_force");
     assert_eq!(p["replaced_by"]["id"], next["id"]);
 }
@@ -85,19 +107,32 @@ async fn documents_of_other_units_are_not_found_and_bad_references_are_explained
 
     // A national document needs a national grant.
     let (s, _) = police
-        .post_json("/api/v1/documents", json!({"reference": "01/2024/TT-BCA", "subject": "Thử"}))
+        .post_json(
+            "/api/v1/documents",
+            json!({"reference": "01/2024/TT-BCA", "subject": "Thử"}),
+        )
         .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     // A bad reference: 422 with the reason in Vietnamese.
     let (s, body) = police
-        .post_json("/api/v1/documents", json!({"reference": "Chương trình 09", "subject": "Thử", "unit": "82"}))
+        .post_json(
+            "/api/v1/documents",
+            json!({"reference": "Chương trình 09", "subject": "Thử", "unit": "82"}),
+        )
         .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     let msg = body["error"].as_str().unwrap();
     assert!(msg.contains("không phải số, ký hiệu văn bản"), "{msg}");
     // The same on the form: the page again, the error at the field.
     let res = police
-        .post_form("/van-ban", &[("reference", "12/21/TT-BCA"), ("subject", "Thử"), ("unit", "82")])
+        .post_form(
+            "/van-ban",
+            &[
+                ("reference", "12/21/TT-BCA"),
+                ("subject", "Thử"),
+                ("unit", "82"),
+            ],
+        )
         .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = res.text().await.unwrap();
@@ -116,8 +151,13 @@ async fn documents_of_other_units_are_not_found_and_bad_references_are_explained
         )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{p}");
-    assert_eq!(p["items"][0]["party"], "Ủy ban MTTQ Việt Nam tỉnh Đồng Tháp");
-    let (s, _) = other.get_json(&format!("/api/v1/programmes/{}", p["id"])).await;
+    assert_eq!(
+        p["items"][0]["party"],
+        "Ủy ban MTTQ Việt Nam tỉnh Đồng Tháp"
+    );
+    let (s, _) = other
+        .get_json(&format!("/api/v1/programmes/{}", p["id"]))
+        .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
 }
 
@@ -146,9 +186,18 @@ async fn the_search_page_works_with_and_without_htmx() {
     assert!(html.find("/van-ban/").unwrap() < first + 200);
     // The programme's page says its state and stage in words.
     let (_, list) = a.get_json("/api/v1/programmes").await;
-    let p09 = list["items"].as_array().unwrap().iter().find(|p| p["reference"] == "09/CTr-BCA-MTTW");
+    let p09 = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["reference"] == "09/CTr-BCA-MTTW");
     let id = p09.unwrap()["id"].as_i64().unwrap();
-    let html = a.get(&format!("/chuong-trinh/{id}")).await.text().await.unwrap();
+    let html = a
+        .get(&format!("/chuong-trinh/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(html.contains("2013 – 2023"));
     assert!(html.contains("Đã được thay thế"));
     assert!(html.contains("Ban Thường trực Ủy ban Trung ương MTTQ Việt Nam"));

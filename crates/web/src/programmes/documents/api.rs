@@ -129,7 +129,11 @@ pub async fn create(
         date: b.date,
         subject: b.subject,
         issuers: b.issuers,
-        aliases: b.aliases.into_iter().map(|a| (a.reference, a.note)).collect(),
+        aliases: b
+            .aliases
+            .into_iter()
+            .map(|a| (a.reference, a.note))
+            .collect(),
         as_written: b.as_written,
         unit: b.unit,
         unit_pick: String::new(),
@@ -164,7 +168,9 @@ pub async fn programmes(
         ..PlanQuery::default()
     };
     let list = store::list(&state.db, &ctx.actor, &q).await?;
-    Ok(Json(json!({"items": list.iter().map(programme_json).collect::<Vec<_>>()})))
+    Ok(Json(
+        json!({"items": list.iter().map(programme_json).collect::<Vec<_>>()}),
+    ))
 }
 
 /// `GET /api/v1/programmes/{id}`.

@@ -75,7 +75,10 @@ struct Results {
 }
 
 fn kinds() -> Vec<(&'static str, &'static str)> {
-    DocKind::ALL.iter().map(|k| (k.code(), k.word_vi())).collect()
+    DocKind::ALL
+        .iter()
+        .map(|k| (k.code(), k.word_vi()))
+        .collect()
 }
 
 fn page_href(p: &SearchParams, page: i64) -> String {
@@ -90,7 +93,12 @@ fn page_href(p: &SearchParams, page: i64) -> String {
     )
 }
 
-async fn results(state: &AppState, c: &Chrome, actor: &antq_storage::accounts::access::Actor, p: &SearchParams) -> Results {
+async fn results(
+    state: &AppState,
+    c: &Chrome,
+    actor: &antq_storage::accounts::access::Actor,
+    p: &SearchParams,
+) -> Results {
     let page = p.page.unwrap_or(1).clamp(1, 10_000);
     let mut r = Results {
         c: c.clone(),
@@ -101,7 +109,12 @@ async fn results(state: &AppState, c: &Chrome, actor: &antq_storage::accounts::a
         next: String::new(),
     };
     let found = async {
-        let mut q = super::api::doc_query(p.q.clone(), p.kind.as_deref(), p.issuer.clone(), p.year.as_deref())?;
+        let mut q = super::api::doc_query(
+            p.q.clone(),
+            p.kind.as_deref(),
+            p.issuer.clone(),
+            p.year.as_deref(),
+        )?;
         q.limit = Some(PER_PAGE);
         q.offset = Some((page - 1) * PER_PAGE);
         Ok::<_, Failure>(documents::search(&state.db, Some(actor), &q).await?)
@@ -109,7 +122,11 @@ async fn results(state: &AppState, c: &Chrome, actor: &antq_storage::accounts::a
     .await;
     match found {
         Ok(found) => {
-            r.rows = found.items.iter().map(|d| DocRow::of(d, c.t("doc.no_number"))).collect();
+            r.rows = found
+                .items
+                .iter()
+                .map(|d| DocRow::of(d, c.t("doc.no_number")))
+                .collect();
             r.total = antq_core::text::format_int(found.total);
             if page > 1 {
                 r.prev = page_href(p, page - 1);
@@ -133,7 +150,11 @@ pub async fn search(
     Query(p): Query<SearchParams>,
 ) -> PageResult<Response> {
     let results = results(&state, &c, &ctx.actor, &p).await;
-    let status = if results.error.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let status = if results.error.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     let vary = |mut res: Response| {
         res.headers_mut().insert(
             axum::http::header::VARY,
@@ -146,7 +167,11 @@ pub async fn search(
         return Ok(vary(render(results)?));
     }
     let may_create = !ctx.actor.grants.is_empty()
-        && ctx.actor.grants.iter().any(|g| antq_core::auth::Action::EditRecords.permitted_by(g.role));
+        && ctx
+            .actor
+            .grants
+            .iter()
+            .any(|g| antq_core::auth::Action::EditRecords.permitted_by(g.role));
     let s = |o: &Option<String>| o.clone().unwrap_or_default();
     Ok(vary(render(SearchPage {
         q: s(&p.q),
@@ -182,19 +207,33 @@ pub async fn show(
 ) -> PageResult<Response> {
     let d = documents::get(&state.db, &ctx.actor, id).await?;
     let programmes = store::for_document(&state.db, &ctx.actor, id).await?;
-    let may_edit = documents::require_edit(&state.db, &ctx.actor, d.unit_id).await.is_ok();
+    let may_edit = documents::require_edit(&state.db, &ctx.actor, d.unit_id)
+        .await
+        .is_ok();
     let files = d
         .files
         .iter()
         .map(|f| {
-            let kind = if f.media_type == "application/pdf" { "PDF" } else { "Word (DOCX)" };
-            (f.id, f.name.clone(), format!("{kind}, {} byte", antq_core::text::format_int(f.size)), f.sha256.clone())
+            let kind = if f.media_type == "application/pdf" {
+                "PDF"
+            } else {
+                "Word (DOCX)"
+            };
+            (
+                f.id,
+                f.name.clone(),
+                format!("{kind}, {} byte", antq_core::text::format_int(f.size)),
+                f.sha256.clone(),
+            )
         })
         .collect();
     render(ShowPage {
         title: d.title(),
         date: date_vi(d.issued_on.as_deref()).unwrap_or_default(),
-        unit: d.unit_name.clone().unwrap_or_else(|| c.t("doc.national").to_string()),
+        unit: d
+            .unit_name
+            .clone()
+            .unwrap_or_else(|| c.t("doc.national").to_string()),
         programmes,
         may_edit,
         files,
@@ -251,13 +290,22 @@ impl FormPage {
 
     /// The error to show at this field, if it is the one that was wrong.
     fn err(&self, field: &str) -> &str {
-        if self.field == field { &self.error } else { "" }
+        if self.field == field {
+            &self.error
+        } else {
+            ""
+        }
     }
 }
 
 /// The fields of a posted form; the aliases come as numbered pairs.
 fn fields_of(form: &[(String, String)]) -> DocFields {
-    let get = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
+    let get = |k: &str| {
+        form.iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
     let aliases = (0..50)
         .map(|i| (get(&format!("alias_{i}")), get(&format!("alias_note_{i}"))))
         .filter(|(r, n)| !r.trim().is_empty() || !n.trim().is_empty())
@@ -280,7 +328,11 @@ fn fields_from(d: &Document) -> DocFields {
     DocFields {
         kind: d.kind.code().into(),
         reference: d.reference.clone().unwrap_or_default(),
-        year: if d.reference.as_deref().is_some_and(|r| r.matches('/').count() == 2) {
+        year: if d
+            .reference
+            .as_deref()
+            .is_some_and(|r| r.matches('/').count() == 2)
+        {
             String::new()
         } else {
             d.year.map(|y| y.to_string()).unwrap_or_default()
@@ -288,7 +340,11 @@ fn fields_from(d: &Document) -> DocFields {
         date: date_vi(d.issued_on.as_deref()).unwrap_or_default(),
         subject: d.subject.clone(),
         issuers: d.issuers.clone(),
-        aliases: d.aliases.iter().map(|a| (a.reference.clone(), a.note.clone())).collect(),
+        aliases: d
+            .aliases
+            .iter()
+            .map(|a| (a.reference.clone(), a.note.clone()))
+            .collect(),
         as_written: d.as_written.clone().unwrap_or_default(),
         unit: d.unit_name.clone().unwrap_or_default(),
         unit_pick: d.unit_code.clone().unwrap_or_default(),
@@ -297,7 +353,12 @@ fn fields_from(d: &Document) -> DocFields {
 
 /// `/van-ban/moi`.
 pub async fn new_form(c: Chrome, PageUser(_ctx): PageUser) -> PageResult<Response> {
-    render(FormPage::new(c, "doc.new", "/van-ban".into(), DocFields::default()))
+    render(FormPage::new(
+        c,
+        "doc.new",
+        "/van-ban".into(),
+        DocFields::default(),
+    ))
 }
 
 /// `/van-ban/{id}/sua`.
@@ -309,12 +370,21 @@ pub async fn edit_form(
 ) -> PageResult<Response> {
     let d = documents::get(&state.db, &ctx.actor, id).await?;
     documents::require_edit(&state.db, &ctx.actor, d.unit_id).await?;
-    render(FormPage::new(c, "doc.edit", format!("/van-ban/{id}"), fields_from(&d)))
+    render(FormPage::new(
+        c,
+        "doc.edit",
+        format!("/van-ban/{id}"),
+        fields_from(&d),
+    ))
 }
 
 /// The form again with what was wrong at its field (422, or the failure's status).
 fn refused(page: FormPage, e: Invalid) -> PageResult<Response> {
-    let status = if e.failure.status.is_client_error() { e.failure.status } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let status = if e.failure.status.is_client_error() {
+        e.failure.status
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     let mut res = render(page.with_error(e))?;
     *res.status_mut() = status;
     Ok(res)
@@ -336,7 +406,10 @@ pub async fn create(
     }
     .await;
     match saved {
-        Ok(d) => Ok(crate::pages::done(&format!("/van-ban/{}", d.id), "msg.created")),
+        Ok(d) => Ok(crate::pages::done(
+            &format!("/van-ban/{}", d.id),
+            "msg.created",
+        )),
         Err(e) => refused(FormPage::new(c, "doc.new", "/van-ban".into(), f), e),
     }
 }
@@ -372,7 +445,12 @@ pub async fn upload(
 ) -> Response {
     let to = format!("/van-ban/{id}");
     let saved = async {
-        let too_large = |_| Failure::new(StatusCode::PAYLOAD_TOO_LARGE, "Tệp quá lớn hoặc không đọc được");
+        let too_large = |_| {
+            Failure::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "Tệp quá lớn hoặc không đọc được",
+            )
+        };
         while let Some(field) = multipart.next_field().await.map_err(too_large)? {
             if field.name() == Some("file") {
                 let name = field.file_name().unwrap_or_default().to_string();

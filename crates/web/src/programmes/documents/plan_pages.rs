@@ -48,7 +48,11 @@ fn may_create(actor: &Actor) -> bool {
 }
 
 /// `/chuong-trinh`.
-pub async fn list(State(state): State<AppState>, c: Chrome, PageUser(ctx): PageUser) -> PageResult<Response> {
+pub async fn list(
+    State(state): State<AppState>,
+    c: Chrome,
+    PageUser(ctx): PageUser,
+) -> PageResult<Response> {
     let list = store::list(&state.db, &ctx.actor, &PlanQuery::default()).await?;
     let national = c.t("doc.national");
     render(ListPage {
@@ -84,13 +88,22 @@ pub async fn show(
     render(ShowPage {
         kind: p.kind.word_vi(),
         state_words: p.state.word_vi(),
-        unit: p.unit_name.clone().unwrap_or_else(|| c.t("doc.national").to_string()),
+        unit: p
+            .unit_name
+            .clone()
+            .unwrap_or_else(|| c.t("doc.national").to_string()),
         signed_on: date_vi(p.signed_on.as_deref()).unwrap_or_default(),
         ended_on: date_vi(p.ended_on.as_deref()).unwrap_or_default(),
         parties: p
             .parties
             .iter()
-            .map(|x| (x.name.clone(), x.body.word_vi(), x.unit_name.clone().unwrap_or_default()))
+            .map(|x| {
+                (
+                    x.name.clone(),
+                    x.body.word_vi(),
+                    x.unit_name.clone().unwrap_or_default(),
+                )
+            })
             .collect(),
         may_edit,
         p,
@@ -118,26 +131,46 @@ struct FormPage {
 
 /// The names of the party rows' unit fields (a picker's name is static).
 const PARTY_UNITS: [&str; 8] = [
-    "party_unit_0", "party_unit_1", "party_unit_2", "party_unit_3",
-    "party_unit_4", "party_unit_5", "party_unit_6", "party_unit_7",
+    "party_unit_0",
+    "party_unit_1",
+    "party_unit_2",
+    "party_unit_3",
+    "party_unit_4",
+    "party_unit_5",
+    "party_unit_6",
+    "party_unit_7",
 ];
 
 impl FormPage {
-    async fn new(state: &AppState, c: Chrome, actor: &Actor, heading: &'static str, action: String, mut f: PlanFields) -> PageResult<FormPage> {
+    async fn new(
+        state: &AppState,
+        c: Chrome,
+        actor: &Actor,
+        heading: &'static str,
+        action: String,
+        mut f: PlanFields,
+    ) -> PageResult<FormPage> {
         let rows = (f.parties.len() + 2).clamp(4, PARTY_UNITS.len());
         f.parties.resize(rows, PartyFields::default());
         let items = (f.items.len() + 3).max(5).min(200);
         f.items.resize(items, ItemFields::default());
-        let picker = UnitPicker::new(&c, "unit", "prog-unit", c.t("prog.unit")).optional().typed(&f.unit, &f.unit_pick);
+        let picker = UnitPicker::new(&c, "unit", "prog-unit", c.t("prog.unit"))
+            .optional()
+            .typed(&f.unit, &f.unit_pick);
         let party_pickers = f
             .parties
             .iter()
             .zip(PARTY_UNITS)
             .enumerate()
             .map(|(i, (p, name))| {
-                UnitPicker::new(&c, name, &format!("prog-party-{i}"), &format!("{} {}", c.t("prog.party_unit"), i + 1))
-                    .optional()
-                    .typed(&p.unit, &p.unit_pick)
+                UnitPicker::new(
+                    &c,
+                    name,
+                    &format!("prog-party-{i}"),
+                    &format!("{} {}", c.t("prog.party_unit"), i + 1),
+                )
+                .optional()
+                .typed(&p.unit, &p.unit_pick)
             })
             .collect();
         let others = store::list(&state.db, actor, &PlanQuery::default())
@@ -151,8 +184,14 @@ impl FormPage {
             f,
             picker,
             party_pickers,
-            kinds: ProgrammeKind::ALL.iter().map(|k| (k.code(), k.word_vi())).collect(),
-            states: ProgrammeState::ALL.iter().map(|k| (k.code(), k.word_vi())).collect(),
+            kinds: ProgrammeKind::ALL
+                .iter()
+                .map(|k| (k.code(), k.word_vi()))
+                .collect(),
+            states: ProgrammeState::ALL
+                .iter()
+                .map(|k| (k.code(), k.word_vi()))
+                .collect(),
             bodies: Body::ALL.iter().map(|b| (b.code(), b.word_vi())).collect(),
             others,
             field: "",
@@ -162,7 +201,11 @@ impl FormPage {
     }
 
     fn err(&self, field: &str) -> &str {
-        if self.field == field { &self.error } else { "" }
+        if self.field == field {
+            &self.error
+        } else {
+            ""
+        }
     }
 
     fn other_selected(&self, chosen: &str, id: &i64) -> bool {
@@ -171,7 +214,12 @@ impl FormPage {
 }
 
 fn fields_of(form: &[(String, String)]) -> PlanFields {
-    let get = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
+    let get = |k: &str| {
+        form.iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
     PlanFields {
         kind: get("kind"),
         title: get("title"),
@@ -248,7 +296,11 @@ fn fields_from(p: &Programme) -> PlanFields {
 }
 
 /// `/chuong-trinh/moi`.
-pub async fn new_form(State(state): State<AppState>, c: Chrome, PageUser(ctx): PageUser) -> PageResult<Response> {
+pub async fn new_form(
+    State(state): State<AppState>,
+    c: Chrome,
+    PageUser(ctx): PageUser,
+) -> PageResult<Response> {
     let f = PlanFields {
         kind: "ke_hoach".into(),
         state: "in_force".into(),
@@ -266,11 +318,25 @@ pub async fn edit_form(
 ) -> PageResult<Response> {
     let p = store::get(&state.db, &ctx.actor, id).await?;
     require_edit(&state.db, &ctx.actor, p.unit_id).await?;
-    let page = FormPage::new(&state, c, &ctx.actor, "prog.edit", format!("/chuong-trinh/{id}"), fields_from(&p)).await?;
+    let page = FormPage::new(
+        &state,
+        c,
+        &ctx.actor,
+        "prog.edit",
+        format!("/chuong-trinh/{id}"),
+        fields_from(&p),
+    )
+    .await?;
     render(page)
 }
 
-async fn save(state: &AppState, c: Chrome, actor: &Actor, id: Option<i64>, form: Vec<(String, String)>) -> PageResult<Response> {
+async fn save(
+    state: &AppState,
+    c: Chrome,
+    actor: &Actor,
+    id: Option<i64>,
+    form: Vec<(String, String)>,
+) -> PageResult<Response> {
     let f = fields_of(&form);
     let saved = async {
         let input = plan_input(state, actor, &f).await?;
@@ -282,7 +348,12 @@ async fn save(state: &AppState, c: Chrome, actor: &Actor, id: Option<i64>, form:
     }
     .await;
     let e = match saved {
-        Ok(p) => return Ok(crate::pages::done(&format!("/chuong-trinh/{}", p.id), "msg.saved")),
+        Ok(p) => {
+            return Ok(crate::pages::done(
+                &format!("/chuong-trinh/{}", p.id),
+                "msg.saved",
+            ))
+        }
         Err(e) => e,
     };
     let (heading, action) = match id {
@@ -292,14 +363,23 @@ async fn save(state: &AppState, c: Chrome, actor: &Actor, id: Option<i64>, form:
     let mut page = FormPage::new(state, c, actor, heading, action, f).await?;
     page.field = if e.field.is_empty() { "form" } else { e.field };
     page.error = crate::error::capitalised(&e.failure.message);
-    let status = if e.failure.status.is_client_error() { e.failure.status } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let status = if e.failure.status.is_client_error() {
+        e.failure.status
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     let mut res = render(page)?;
     *res.status_mut() = status;
     Ok(res)
 }
 
 /// `POST /chuong-trinh`.
-pub async fn create(State(state): State<AppState>, c: Chrome, PageUser(ctx): PageUser, Form(form): Form<Vec<(String, String)>>) -> PageResult<Response> {
+pub async fn create(
+    State(state): State<AppState>,
+    c: Chrome,
+    PageUser(ctx): PageUser,
+    Form(form): Form<Vec<(String, String)>>,
+) -> PageResult<Response> {
     save(&state, c, &ctx.actor, None, form).await
 }
 

@@ -126,7 +126,9 @@ fn items(rows: &[ItemFields], index: &[Option<usize>]) -> Result<Vec<ItemInput>,
             "" => None,
             p => {
                 let n: usize = p.parse().unwrap_or(0);
-                let kept = n.checked_sub(1).and_then(|i| index.get(i).copied().flatten());
+                let kept = n
+                    .checked_sub(1)
+                    .and_then(|i| index.get(i).copied().flatten());
                 Some(kept.ok_or_else(|| {
                     Invalid::at(
                         "items",
@@ -147,15 +149,26 @@ fn items(rows: &[ItemFields], index: &[Option<usize>]) -> Result<Vec<ItemInput>,
 }
 
 /// Parse a programme as typed.
-pub async fn plan_input(state: &AppState, actor: &Actor, f: &PlanFields) -> Result<PlanInput, Invalid> {
+pub async fn plan_input(
+    state: &AppState,
+    actor: &Actor,
+    f: &PlanFields,
+) -> Result<PlanInput, Invalid> {
     if f.parties.len() > 50 || f.items.len() > 200 {
-        return Err(Invalid::at("items", invalid("Quá nhiều dòng bên tham gia hoặc nội dung")));
+        return Err(Invalid::at(
+            "items",
+            invalid("Quá nhiều dòng bên tham gia hoặc nội dung"),
+        ));
     }
     let kind = ProgrammeKind::parse(&f.kind).map_err(|e| Invalid::at("kind", e))?;
     let document_id = match (f.document_id, f.reference.trim()) {
         (Some(id), _) => Some(id),
         (None, "") => None,
-        (None, r) => Some(find_document(state, actor, r).await.map_err(|e| Invalid::at("reference", e))?),
+        (None, r) => Some(
+            find_document(state, actor, r)
+                .await
+                .map_err(|e| Invalid::at("reference", e))?,
+        ),
     };
     let unit = optional_unit(state, &f.unit, &f.unit_pick)
         .await
@@ -171,8 +184,10 @@ pub async fn plan_input(state: &AppState, actor: &Actor, f: &PlanFields) -> Resu
         title: f.title.clone(),
         unit_id: unit.map(|u| u.id),
         signed_on: optional_date(&f.signed_on).map_err(|e| Invalid::at("signed_on", e))?,
-        stage_from: optional_year(&f.stage_from, "Năm bắt đầu").map_err(|e| Invalid::at("stage", e))?,
-        stage_to: optional_year(&f.stage_to, "Năm kết thúc").map_err(|e| Invalid::at("stage", e))?,
+        stage_from: optional_year(&f.stage_from, "Năm bắt đầu")
+            .map_err(|e| Invalid::at("stage", e))?,
+        stage_to: optional_year(&f.stage_to, "Năm kết thúc")
+            .map_err(|e| Invalid::at("stage", e))?,
         implements_id: optional_id(&f.implements, "Chương trình được thực hiện")
             .map_err(|e| Invalid::at("implements", e))?,
         state: state_value,

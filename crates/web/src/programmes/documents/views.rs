@@ -36,8 +36,10 @@ pub fn doc_detail_json(d: &Document, programmes: &[ProgrammeLink]) -> Value {
     v["files"] = json!(d
         .files
         .iter()
-        .map(|f| json!({"id": f.id, "name": f.name, "media_type": f.media_type,
-            "size": f.size, "sha256": f.sha256}))
+        .map(
+            |f| json!({"id": f.id, "name": f.name, "media_type": f.media_type,
+            "size": f.size, "sha256": f.sha256})
+        )
         .collect::<Vec<_>>());
     v["programmes"] = json!(programmes);
     v
@@ -92,10 +94,7 @@ impl DocRow {
     pub fn of(d: &Document, no_number: &str) -> DocRow {
         DocRow {
             id: d.id,
-            reference: d
-                .reference
-                .clone()
-                .unwrap_or_else(|| no_number.to_string()),
+            reference: d.reference.clone().unwrap_or_else(|| no_number.to_string()),
             kind: d.kind.word_vi(),
             date: date_vi(d.issued_on.as_deref()).unwrap_or_default(),
             issuers: d.issuers.join("; "),

@@ -17,6 +17,9 @@ use crate::error::{StorageError, StorageResult};
 /// How many files one document may keep.
 pub const MAX_FILES: i64 = 20;
 
+/// A file row with its bytes: id, name, media type, size, SHA-256, created at, body.
+type FileRow = (i64, String, String, i64, String, String, Vec<u8>);
+
 /// A file's description (its bytes are read by [`file`]).
 #[derive(Debug, Clone, Serialize)]
 pub struct FileInfo {
@@ -148,7 +151,7 @@ pub async fn file(
     file_id: i64,
 ) -> StorageResult<(FileInfo, Vec<u8>)> {
     get(db, actor, document_id).await?;
-    let row: Option<(i64, String, String, i64, String, String, Vec<u8>)> = sqlx::query_as(
+    let row: Option<FileRow> = sqlx::query_as(
         "SELECT id, name, media_type, size, sha256, created_at, body FROM document_files \
          WHERE id = $1 AND document_id = $2",
     )

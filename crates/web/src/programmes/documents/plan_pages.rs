@@ -152,7 +152,7 @@ impl FormPage {
     ) -> PageResult<FormPage> {
         let rows = (f.parties.len() + 2).clamp(4, PARTY_UNITS.len());
         f.parties.resize(rows, PartyFields::default());
-        let items = (f.items.len() + 3).max(5).min(200);
+        let items = (f.items.len() + 3).clamp(5, 200);
         f.items.resize(items, ItemFields::default());
         let picker = UnitPicker::new(&c, "unit", "prog-unit", c.t("prog.unit"))
             .optional()

@@ -204,3 +204,140 @@ async fn the_search_page_works_with_and_without_htmx() {
     let html = a.get("/chuong-trinh").await.text().await.unwrap();
     assert!(html.contains("Toàn quốc"));
 }
+
+/// The page a form's redirect leads to.
+async fn followed(a: &crate::helpers::Agent, res: reqwest::Response) -> String {
+    assert_eq!(
+        res.status(),
+        StatusCode::SEE_OTHER,
+        "a redirect after the form"
+    );
+    let to = res.headers()["location"].to_str().unwrap().to_string();
+    a.get(&to).await.text().await.unwrap()
+}
+
+#[tokio::test]
+async fn the_forms_record_a_document_with_a_file_and_a_plan_with_its_rows() {
+    let app = spawn_app().await;
+    let police = app.logged_in("ca.dongthap2", Role::Police, "82").await;
+    let res = police.get("/van-ban/moi").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let res = police
+        .post_form(
+            "/van-ban",
+            &[
+                ("reference", "12 / kh-CAT-MTTQ"),
+                ("date", "18/05/2023"),
+                ("subject", "Phát huy vai trò Tổ Nhân dân tự quản"),
+                (
+                    "issuers",
+                    "Công an tỉnh Đồng Tháp\nỦy ban MTTQ Việt Nam tỉnh Đồng Tháp",
+                ),
+                ("unit", "Đồng Tháp"),
+                ("alias_0", "12/KH-CA-MTTQ"),
+                ("alias_note_0", "Báo ghi"),
+                ("as_written", "Kế hoạch số 12 ngày 18/5"),
+            ],
+        )
+        .await;
+    let html = followed(&police, res).await;
+    assert!(html.contains("12/KH-CAT-MTTQ"), "{html}");
+    assert!(html.contains("18/05/2023"));
+    assert!(html.contains("Kế hoạch số 12 ngày 18/5"));
+    assert!(html.contains("Báo ghi"));
+    let (_, found) = police.get_json("/api/v1/documents?q=12%2FKH-CA-MTTQ").await;
+    let id = found["items"][0]["id"].as_i64().unwrap();
+    assert_eq!(found["items"][0]["kind"], "ke_hoach");
+
+    // A PDF, recognised by its content; a text file refused.
+    let csrf = police.csrf.clone().unwrap();
+    let upload = |bytes: Vec<u8>, name: &'static str| {
+        let mut body = format!(
+            "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
+             Content-Type: application/octet-stream\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend(bytes);
+        body.extend(b"\r\n--XyZ--\r\n");
+        police
+            .client
+            .post(police.url(&format!("/van-ban/{id}/tep?csrf_token={csrf}")))
+            .header("content-type", "multipart/form-data; boundary=XyZ")
+            .body(body)
+            .send()
+    };
+    let res = upload(b"%PDF-1.7\n%...".to_vec(), "ke-hoach.pdf")
+        .await
+        .unwrap();
+    let html = followed(&police, res).await;
+    assert!(
+        html.contains("ke-hoach.pdf") && html.contains("SHA-256"),
+        "{html}"
+    );
+    let res = upload(b"not a pdf".to_vec(), "gia.pdf").await.unwrap();
+    let html = followed(&police, res).await;
+    assert!(html.contains("Tệp không phải PDF hay Word"), "{html}");
+    let (_, doc) = police.get_json(&format!("/api/v1/documents/{id}")).await;
+    let file = doc["files"][0]["id"].as_i64().unwrap();
+    let res = police.get(&format!("/van-ban/{id}/tep/{file}")).await;
+    assert_eq!(res.headers()["content-type"], "application/pdf");
+    assert_eq!(&res.bytes().await.unwrap()[..5], b"%PDF-");
+
+    // A plan with two parties (units picked by name) and an item for the second.
+    assert_eq!(
+        police.get("/chuong-trinh/moi").await.status(),
+        StatusCode::OK
+    );
+    let res = police
+        .post_form(
+            "/chuong-trinh",
+            &[
+                ("kind", "ke_hoach"),
+                ("title", "Kế hoạch phối hợp về Tổ Nhân dân tự quản"),
+                ("reference", "12/KH-CA-MTTQ"),
+                ("unit", "Đồng Tháp"),
+                ("signed_on", "18/05/2023"),
+                ("stage_from", "2023"),
+                ("stage_to", "2028"),
+                ("state", "in_force"),
+                ("party_unit_0", "Đồng Tháp"),
+                ("party_body_0", "cong_an"),
+                ("party_unit_1", ""),
+                ("party_body_1", "khac"),
+                ("party_name_1", "Hội Nông dân tỉnh"),
+                ("party_unit_2", "Đồng Tháp"),
+                ("party_body_2", "mttq"),
+                ("item_0", "Hướng dẫn các Tổ Nhân dân tự quản"),
+                ("item_party_0", "3"),
+            ],
+        )
+        .await;
+    let html = followed(&police, res).await;
+    assert!(html.contains("Công an tỉnh Đồng Tháp"), "{html}");
+    assert!(html.contains("Hội Nông dân tỉnh"));
+    assert!(html.contains("2023 – 2028"));
+    assert!(html.contains("Đang có hiệu lực"));
+    let items = &html[html.find("id=\"programme-items\"").unwrap()..];
+    assert!(
+        items.contains("Ủy ban MTTQ Việt Nam tỉnh Đồng Tháp"),
+        "the item's party"
+    );
+    // A stage the wrong way round: the form again, the error at its field.
+    let res = police
+        .post_form(
+            "/chuong-trinh",
+            &[
+                ("kind", "ke_hoach"),
+                ("title", "Sai"),
+                ("stage_from", "2030"),
+                ("stage_to", "2020"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res
+        .text()
+        .await
+        .unwrap()
+        .contains("Giai đoạn bắt đầu năm 2030 sau năm kết thúc 2020"));
+}

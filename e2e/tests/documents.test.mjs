@@ -73,3 +73,43 @@ test("programme 09 is found by an alias and by words without accents, and opened
     await clean(small, `${path} at 390px`);
   }
 });
+
+test("the police record a plan's document and the plan, the errors at their fields", async () => {
+  const { base } = env;
+  const page = await login(env, "ca.dongthap", { viewport: { width: 1280, height: 800 } });
+  await page.goto(base + "/van-ban/moi");
+  await clean(page, "/van-ban/moi");
+  await page.fill("#doc-reference", "12/21/KH-CAT");
+  await page.fill("#doc-subject", "Phát huy vai trò Tổ Nhân dân tự quản");
+  await Promise.all([page.waitForLoadState("load"), page.click("form.doc-form button.primary")]);
+  assert.match(await page.locator("#doc-reference-error").textContent(), /năm phải có bốn chữ số/);
+  assert.equal(await page.locator("#doc-reference").getAttribute("aria-invalid"), "true");
+  await clean(page, "/van-ban (refused)");
+  await page.fill("#doc-reference", "12/KH-CAT-MTTQ");
+  await page.fill("#doc-date", "18/05/2023");
+  await page.fill("#doc-issuers", "Công an tỉnh Đồng Tháp\nỦy ban MTTQ Việt Nam tỉnh Đồng Tháp");
+  await page.fill("#doc-unit", "Đồng Tháp");
+  await Promise.all([page.waitForURL(/\/van-ban\/\d+$/), page.click("form.doc-form button.primary")]);
+  assert.match(await page.locator("h1").textContent(), /Kế hoạch số 12\/KH-CAT-MTTQ ngày 18\/05\/2023/);
+
+  await page.goto(base + "/chuong-trinh/moi");
+  await clean(page, "/chuong-trinh/moi");
+  await page.fill("#prog-title", "Kế hoạch phối hợp về Tổ Nhân dân tự quản");
+  await page.fill("#prog-reference", "12/KH-CAT-MTTQ");
+  await page.fill("#prog-unit", "Đồng Tháp");
+  await page.fill("input[name=stage_from]", "2023");
+  await page.fill("input[name=stage_to]", "2028");
+  await page.fill("#prog-party-0", "Đồng Tháp");
+  await page.selectOption("select[name=party_body_0]", "cong_an");
+  await page.fill("#prog-party-1", "Đồng Tháp");
+  await page.selectOption("select[name=party_body_1]", "mttq");
+  await page.fill("textarea[name=item_0]", "Hướng dẫn các Tổ Nhân dân tự quản");
+  await page.selectOption("select[name=item_party_0]", "2");
+  await Promise.all([page.waitForURL(/\/chuong-trinh\/\d+$/), page.click("form.doc-form button.primary")]);
+  assert.match(await page.locator("#programme-parties").textContent(), /Công an tỉnh Đồng Tháp/);
+  assert.match(await page.locator("#programme-items").textContent(), /Ủy ban MTTQ Việt Nam tỉnh Đồng Tháp/);
+  await clean(page, "/chuong-trinh/{id} (a plan)");
+  await page.goto(base + "/chuong-trinh");
+  await clean(page, "/chuong-trinh");
+  assert.match(await page.locator("#programme-list").textContent(), /Toàn quốc[\s\S]*Đồng Tháp/);
+});

@@ -13,7 +13,7 @@ use std::process::ExitCode;
 use antq_core::programmes::documents::{DocKind, DocRef};
 use antq_core::text;
 use antq_storage::audit::Who;
-use antq_storage::programmes::documents::{self, Alias, DocInput, DocQuery};
+use antq_storage::programmes::documents::{self, Alias, DocInput, DocQuery, Reader};
 use antq_storage::{Db, StorageError};
 use anyhow::{bail, Context};
 use clap::Subcommand;
@@ -285,9 +285,10 @@ async fn export(db: &Db, output: &PathBuf) -> anyhow::Result<ExitCode> {
         let q = DocQuery {
             limit: Some(100),
             offset: Some(offset),
+            reader: Reader::Public,
             ..DocQuery::default()
         };
-        let page = documents::search(db, None, &q).await?;
+        let page = documents::search(db, &q).await?;
         for d in &page.items {
             let date = d
                 .issued_on

@@ -9,7 +9,7 @@ use antq_core::programmes::documents::{DocKind, DocRef, ProgrammeKind, Programme
 use antq_core::programmes::Body;
 use antq_core::units::UnitCode;
 use antq_storage::accounts::access::{Actor, Grant};
-use antq_storage::programmes::documents::{self, DocInput, DocQuery, PROGRAMME_09};
+use antq_storage::programmes::documents::{self, DocInput, DocQuery, Reader, PROGRAMME_09};
 use antq_storage::programmes::plans::{self, ItemInput, PartyInput, PlanInput, PlanQuery};
 use antq_storage::testing::{postgres_url, TestDb};
 use antq_storage::units::{self, Unit};
@@ -43,16 +43,31 @@ fn actor(role: Role, u: &Unit) -> Actor {
     }
 }
 
-fn query(q: &str) -> DocQuery {
+fn query_as(reader: &Actor, q: &str) -> DocQuery {
     DocQuery {
         q: Some(q.into()),
+        reader: Reader::User(reader.clone()),
         ..DocQuery::default()
+    }
+}
+
+fn public() -> DocQuery {
+    DocQuery {
+        reader: Reader::Public,
+        ..DocQuery::default()
+    }
+}
+
+fn readable(a: &Actor) -> PlanQuery {
+    PlanQuery {
+        reader: Reader::User(a.clone()),
+        ..PlanQuery::default()
     }
 }
 
 async fn seed_is_there_once(db: &Db, reader: &Actor) {
     antq_storage::prepare(db).await.unwrap();
-    let page = documents::search(db, Some(reader), &query(PROGRAMME_09))
+    let page = documents::search(db, &query_as(reader, PROGRAMME_09))
         .await
         .unwrap();
     assert_eq!(page.items[0].reference.as_deref(), Some(PROGRAMME_09));
@@ -74,8 +89,8 @@ async fn seed_is_there_once(db: &Db, reader: &Actor) {
     assert_eq!(doc.aliases.len(), 3);
     let all = documents::search(
         db,
-        None,
         &DocQuery {
+            reader: Reader::Public,
             limit: Some(100),
             ..DocQuery::default()
         },
@@ -88,10 +103,9 @@ async fn seed_is_there_once(db: &Db, reader: &Actor) {
     );
     let progs = plans::list(
         db,
-        reader,
         &PlanQuery {
             national_only: true,
-            ..PlanQuery::default()
+            ..readable(reader)
         },
     )
     .await
@@ -106,7 +120,7 @@ async fn seed_is_there_once(db: &Db, reader: &Actor) {
     assert_eq!(p09.parties[0].body, Body::CongAn);
     assert_eq!(p09.parties[1].body, Body::Mttq);
     let next = p09.replaced_by.as_ref().unwrap();
-    let next = plans::get(db, reader, next.id).await.unwrap();
+    let next = plans::read(db, reader, next.id).await.unwrap();
     assert_eq!(
         next.reference, None,
         "the successor's number is not invented"
@@ -122,7 +136,7 @@ async fn search_ranks(db: &Db, reader: &Actor) {
         "09 / CTr-CA-MTTW",
         "09/CTr-BCA-MTTQ",
     ] {
-        let page = documents::search(db, Some(reader), &query(alias))
+        let page = documents::search(db, &query_as(reader, alias))
             .await
             .unwrap();
         assert_eq!(
@@ -131,22 +145,22 @@ async fn search_ranks(db: &Db, reader: &Actor) {
             "{alias}"
         );
     }
-    let page = documents::search(db, Some(reader), &query("chuong trinh phoi hop"))
+    let page = documents::search(db, &query_as(reader, "chuong trinh phoi hop"))
         .await
         .unwrap();
     assert_eq!(page.total, 2);
     assert!(page.items.iter().all(|d| d.kind == DocKind::ChuongTrinh));
     // All the words must match.
-    let page = documents::search(db, Some(reader), &query("an ninh khen thưởng"))
+    let page = documents::search(db, &query_as(reader, "an ninh khen thưởng"))
         .await
         .unwrap();
     assert_eq!(page.total, 0);
-    let page = documents::search(db, Some(reader), &query("THI DUA"))
+    let page = documents::search(db, &query_as(reader, "THI DUA"))
         .await
         .unwrap();
     assert_eq!(page.items[0].reference.as_deref(), Some("06/2022/QH15"));
     // A reference prefix, and the filters.
-    let page = documents::search(db, Some(reader), &query("510/QD"))
+    let page = documents::search(db, &query_as(reader, "510/QD"))
         .await
         .unwrap();
     assert_eq!(page.items[0].reference.as_deref(), Some("510/QĐ-BCA-V05"));
@@ -154,9 +168,10 @@ async fn search_ranks(db: &Db, reader: &Actor) {
         kind: Some(DocKind::QuyetDinh),
         issuer: Some("bo cong an".into()),
         year: Some(2022),
+        reader: Reader::User(reader.clone()),
         ..DocQuery::default()
     };
-    let page = documents::search(db, Some(reader), &q).await.unwrap();
+    let page = documents::search(db, &q).await.unwrap();
     let refs: Vec<_> = page
         .items
         .iter()
@@ -217,11 +232,11 @@ async fn access(db: &Db) {
         documents::get(db, &outsider, doc.id).await,
         Err(StorageError::NotFound(_))
     ));
-    let seen = documents::search(db, Some(&outsider), &query("Tổ Nhân dân tự quản"))
+    let seen = documents::search(db, &query_as(&outsider, "Tổ Nhân dân tự quản"))
         .await
         .unwrap();
     assert_eq!(seen.total, 1, "only the national copy");
-    let seen = documents::search(db, Some(&viewer), &query("Tổ Nhân dân tự quản"))
+    let seen = documents::search(db, &query_as(&viewer, "Tổ Nhân dân tự quản"))
         .await
         .unwrap();
     assert_eq!(seen.total, 2);
@@ -240,9 +255,7 @@ async fn access(db: &Db) {
     assert_eq!(body, pdf);
     assert!(documents::file(db, &outsider, doc.id, f.id).await.is_err());
     // A province's plan implementing the national programme.
-    let p09 = plans::list(db, &police, &PlanQuery::default())
-        .await
-        .unwrap();
+    let p09 = plans::list(db, &readable(&police)).await.unwrap();
     let p09 = p09
         .iter()
         .find(|p| p.reference.as_deref() == Some(PROGRAMME_09))
@@ -288,21 +301,26 @@ async fn access(db: &Db) {
         Some("Ủy ban MTTQ Việt Nam tỉnh Đồng Tháp")
     );
     assert!(matches!(
-        plans::get(db, &outsider, created.id).await,
+        plans::read(db, &outsider, created.id).await,
         Err(StorageError::NotFound(_))
     ));
-    let p09 = plans::get(db, &viewer, p09.id).await.unwrap();
+    let p09 = plans::read(db, &viewer, p09.id).await.unwrap();
     assert_eq!(p09.implemented_by[0].id, created.id);
-    let listed = plans::list(db, &police, &PlanQuery::default())
-        .await
-        .unwrap();
+    // Other registries read without an actor: everything, by unit.
+    let of_unit = PlanQuery {
+        unit_id: Some(dong_thap.id),
+        ..PlanQuery::default()
+    };
+    assert_eq!(plans::list(db, &of_unit).await.unwrap()[0].id, created.id);
+    assert_eq!(
+        plans::get(db, created.id).await.unwrap().title,
+        created.title
+    );
+    let listed = plans::list(db, &readable(&police)).await.unwrap();
     assert_eq!(listed.len(), 3);
     assert!(listed[0].unit_id.is_none() && listed[2].unit_id == Some(dong_thap.id));
     assert_eq!(
-        plans::list(db, &outsider, &PlanQuery::default())
-            .await
-            .unwrap()
-            .len(),
+        plans::list(db, &readable(&outsider)).await.unwrap().len(),
         2
     );
 }
@@ -320,10 +338,7 @@ async fn import_is_all_or_nothing(db: &Db) {
         as_written: None,
         unit_id: None,
     };
-    let before = documents::search(db, None, &DocQuery::default())
-        .await
-        .unwrap()
-        .total;
+    let before = documents::search(db, &public()).await.unwrap().total;
     let rows = vec![
         ("Dòng 2".to_string(), row("15/BCA-V05")),
         ("Dòng 3".to_string(), row("09/Ctr-BCA-TTTW")),
@@ -349,20 +364,14 @@ async fn import_is_all_or_nothing(db: &Db) {
         .unwrap();
     assert!(s.dry_run && s.created == 1);
     assert_eq!(
-        documents::search(db, None, &DocQuery::default())
-            .await
-            .unwrap()
-            .total,
+        documents::search(db, &public()).await.unwrap().total,
         before
     );
     documents::import(db, &Who::system(), ok, false)
         .await
         .unwrap();
     assert_eq!(
-        documents::search(db, None, &DocQuery::default())
-            .await
-            .unwrap()
-            .total,
+        documents::search(db, &public()).await.unwrap().total,
         before + 1
     );
 }

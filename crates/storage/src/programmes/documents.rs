@@ -35,6 +35,33 @@ use crate::audit::{self, Change, Who};
 use crate::db::{Db, WriteTx};
 use crate::error::{StorageError, StorageResult};
 
+/// Who reads: which documents and programmes a search or a list shows.
+/// The default is antq itself (other registries, the CLI), which sees
+/// everything: a page or an API handler always sets `User`.
+#[derive(Debug, Clone, Default)]
+pub enum Reader {
+    #[default]
+    System,
+    /// The public (the portal later): national records only.
+    Public,
+    /// A signed-in user: national records and those of the units they may `Read`.
+    User(Actor),
+}
+
+impl Reader {
+    /// An SQL condition on a nullable unit column (NULL: national).
+    pub fn condition(&self, column: &str) -> String {
+        match self {
+            Reader::System => "1 = 1".into(),
+            Reader::Public => format!("{column} IS NULL"),
+            Reader::User(a) => format!(
+                "({column} IS NULL OR {})",
+                a.scope_sql(Action::Read, column)
+            ),
+        }
+    }
+}
+
 /// How many issuers, aliases a document may list.
 pub const MAX_ISSUERS: usize = 10;
 pub const MAX_ALIASES: usize = 20;

@@ -4,13 +4,11 @@
 //! whose kind, subject, issuers or references hold every word of the text
 //! (accent-insensitive); within a rank, the newest first.
 
-use antq_core::auth::Action;
 use antq_core::programmes::documents::{reference_key, DocKind};
 use antq_core::text;
 use serde::Serialize;
 
-use super::{fill, from_row, Document, COLUMNS};
-use crate::accounts::access::Actor;
+use super::{fill, from_row, Document, Reader, COLUMNS};
 use crate::audit::escape_like;
 use crate::batch::{bind_val, Val};
 use crate::db::Db;
@@ -27,6 +25,8 @@ pub struct DocQuery {
     /// At most 100; 20 when not given.
     pub limit: Option<i64>,
     pub offset: Option<i64>,
+    /// Who reads (default: antq itself, everything; pages and the API set `Reader::User`).
+    pub reader: Reader,
 }
 
 /// One page of results and how many there are in all.
@@ -39,21 +39,14 @@ pub struct DocPage {
 /// The longest search text, in characters.
 pub const MAX_QUERY: usize = 200;
 
-/// Search the documents the reader may read: `None` is the public (national
-/// documents only), an actor also reads those of the units it may `Read`.
-pub async fn search(db: &Db, reader: Option<&Actor>, query: &DocQuery) -> StorageResult<DocPage> {
+/// Search the documents `query.reader` may read.
+pub async fn search(db: &Db, query: &DocQuery) -> StorageResult<DocPage> {
     let mut binds: Vec<Val> = Vec::new();
     let mut next = |v: Val| {
         binds.push(v);
         format!("${}", binds.len())
     };
-    let mut conds = vec![match reader {
-        Some(a) => format!(
-            "(d.unit_id IS NULL OR {})",
-            a.scope_sql(Action::Read, "d.unit_id")
-        ),
-        None => "d.unit_id IS NULL".to_string(),
-    }];
+    let mut conds = vec![query.reader.condition("d.unit_id")];
     let mut rank = String::new();
     if let Some(q) = query
         .q

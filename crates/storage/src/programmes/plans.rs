@@ -21,7 +21,7 @@ use sqlx::Row;
 use crate::accounts::access::Actor;
 use crate::db::Db;
 use crate::error::{StorageError, StorageResult};
-use crate::programmes::documents::can_read;
+use crate::programmes::documents::{can_read, Reader};
 
 /// A party to a programme: a unit's body, or another organisation by name.
 #[derive(Debug, Clone, Serialize)]
@@ -99,6 +99,8 @@ pub struct PlanQuery {
     pub kind: Option<ProgrammeKind>,
     /// Only those that cover this year.
     pub covering_year: Option<i64>,
+    /// Who reads (default: antq itself, everything; pages and the API set `Reader::User`).
+    pub reader: Reader,
 }
 
 fn not_found(id: i64) -> StorageError {
@@ -157,8 +159,13 @@ pub async fn load(db: &Db, id: i64) -> StorageResult<Option<Programme>> {
     Ok(Some(p))
 }
 
+/// A programme, without access checks (for other registries that hold its id).
+pub async fn get(db: &Db, id: i64) -> StorageResult<Programme> {
+    load(db, id).await?.ok_or_else(|| not_found(id))
+}
+
 /// A programme the actor may read (otherwise not found, like a missing one).
-pub async fn get(db: &Db, actor: &Actor, id: i64) -> StorageResult<Programme> {
+pub async fn read(db: &Db, actor: &Actor, id: i64) -> StorageResult<Programme> {
     let p = load(db, id).await?.ok_or_else(|| not_found(id))?;
     if can_read(db, actor, p.unit_id).await? {
         Ok(p)
@@ -216,13 +223,10 @@ async fn fill(db: &Db, p: &mut Programme) -> StorageResult<()> {
     Ok(())
 }
 
-/// The programmes the actor may read: national first, then by unit in
+/// The programmes `query.reader` may read: national first, then by unit in
 /// Vietnamese collation order; within each, the latest stage first.
-pub async fn list(db: &Db, actor: &Actor, query: &PlanQuery) -> StorageResult<Vec<Programme>> {
-    let mut conds = vec![format!(
-        "(p.unit_id IS NULL OR {})",
-        actor.scope_sql(Action::Read, "p.unit_id")
-    )];
+pub async fn list(db: &Db, query: &PlanQuery) -> StorageResult<Vec<Programme>> {
+    let mut conds = vec![query.reader.condition("p.unit_id")];
     if let Some(u) = query.unit_id {
         conds.push(format!("p.unit_id = {u}"));
     }

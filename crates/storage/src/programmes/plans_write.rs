@@ -8,7 +8,7 @@ use antq_core::DomainError;
 use serde::Serialize;
 use serde_json::json;
 
-use super::{get, load, not_found, Programme};
+use super::{load, not_found, read as get, Programme};
 use crate::accounts::access::Actor;
 use crate::audit::{self, Change, Who};
 use crate::db::{Db, WriteTx};

@@ -3,7 +3,7 @@
 //! `GET/POST /api/v1/programmes`, `GET /api/v1/programmes/{id}`.
 
 use antq_core::programmes::documents::DocKind;
-use antq_storage::programmes::documents::{self, DocQuery};
+use antq_storage::programmes::documents::{self, DocQuery, Reader};
 use antq_storage::programmes::plans::{self as store, PlanQuery};
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -57,6 +57,7 @@ pub fn doc_query(
         year: optional_year(year.unwrap_or(""), "Năm")?,
         limit: None,
         offset: None,
+        reader: Reader::Public,
     })
 }
 
@@ -69,7 +70,8 @@ pub async fn list(
     let mut q = doc_query(p.q, p.kind.as_deref(), p.issuer, p.year.as_deref())?;
     q.limit = p.limit;
     q.offset = p.offset;
-    let page = documents::search(&state.db, Some(&ctx.actor), &q).await?;
+    q.reader = Reader::User(ctx.actor.clone());
+    let page = documents::search(&state.db, &q).await?;
     Ok(Json(json!({
         "items": page.items.iter().map(doc_json).collect::<Vec<_>>(),
         "total": page.total,
@@ -165,9 +167,10 @@ pub async fn programmes(
             None => None,
         },
         covering_year: optional_year(p.year.as_deref().unwrap_or(""), "Năm")?,
+        reader: Reader::User(ctx.actor.clone()),
         ..PlanQuery::default()
     };
-    let list = store::list(&state.db, &ctx.actor, &q).await?;
+    let list = store::list(&state.db, &q).await?;
     Ok(Json(
         json!({"items": list.iter().map(programme_json).collect::<Vec<_>>()}),
     ))
@@ -179,7 +182,7 @@ pub async fn programme(
     ApiUser(ctx): ApiUser,
     Path(id): Path<i64>,
 ) -> ApiResult<Json<Value>> {
-    let p = store::get(&state.db, &ctx.actor, id).await?;
+    let p = store::read(&state.db, &ctx.actor, id).await?;
     Ok(Json(programme_json(&p)))
 }
 

@@ -117,7 +117,8 @@ async fn results(
         )?;
         q.limit = Some(PER_PAGE);
         q.offset = Some((page - 1) * PER_PAGE);
-        Ok::<_, Failure>(documents::search(&state.db, Some(actor), &q).await?)
+        q.reader = documents::Reader::User(actor.clone());
+        Ok::<_, Failure>(documents::search(&state.db, &q).await?)
     }
     .await;
     match found {

@@ -40,6 +40,14 @@ struct ListPage {
     may_create: bool,
 }
 
+/// Every programme the actor may read.
+fn readable(actor: &Actor) -> PlanQuery {
+    PlanQuery {
+        reader: antq_storage::programmes::documents::Reader::User(actor.clone()),
+        ..PlanQuery::default()
+    }
+}
+
 fn may_create(actor: &Actor) -> bool {
     actor
         .grants
@@ -53,7 +61,7 @@ pub async fn list(
     c: Chrome,
     PageUser(ctx): PageUser,
 ) -> PageResult<Response> {
-    let list = store::list(&state.db, &ctx.actor, &PlanQuery::default()).await?;
+    let list = store::list(&state.db, &readable(&ctx.actor)).await?;
     let national = c.t("doc.national");
     render(ListPage {
         rows: list.iter().map(|p| ProgrammeRow::of(p, national)).collect(),
@@ -83,7 +91,7 @@ pub async fn show(
     PageUser(ctx): PageUser,
     Path(id): Path<i64>,
 ) -> PageResult<Response> {
-    let p = store::get(&state.db, &ctx.actor, id).await?;
+    let p = store::read(&state.db, &ctx.actor, id).await?;
     let may_edit = require_edit(&state.db, &ctx.actor, p.unit_id).await.is_ok();
     render(ShowPage {
         kind: p.kind.word_vi(),
@@ -173,7 +181,7 @@ impl FormPage {
                 .typed(&p.unit, &p.unit_pick)
             })
             .collect();
-        let others = store::list(&state.db, actor, &PlanQuery::default())
+        let others = store::list(&state.db, &readable(actor))
             .await?
             .into_iter()
             .map(|p| (p.id, p.title))
@@ -316,7 +324,7 @@ pub async fn edit_form(
     PageUser(ctx): PageUser,
     Path(id): Path<i64>,
 ) -> PageResult<Response> {
-    let p = store::get(&state.db, &ctx.actor, id).await?;
+    let p = store::read(&state.db, &ctx.actor, id).await?;
     require_edit(&state.db, &ctx.actor, p.unit_id).await?;
     let page = FormPage::new(
         &state,

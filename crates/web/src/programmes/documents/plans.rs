@@ -4,7 +4,7 @@
 use antq_core::programmes::documents::{reference_key, ProgrammeKind, ProgrammeState};
 use antq_core::programmes::Body;
 use antq_storage::accounts::access::Actor;
-use antq_storage::programmes::documents::{self, DocQuery};
+use antq_storage::programmes::documents::{self, DocQuery, Reader};
 use antq_storage::programmes::plans::{ItemInput, PartyInput, PlanInput};
 
 use super::{optional_date, optional_unit, optional_year, Invalid};
@@ -59,9 +59,10 @@ async fn find_document(state: &AppState, actor: &Actor, text: &str) -> Result<i6
     let q = DocQuery {
         q: Some(text.to_string()),
         limit: Some(5),
+        reader: Reader::User(actor.clone()),
         ..DocQuery::default()
     };
-    let page = documents::search(&state.db, Some(actor), &q).await?;
+    let page = documents::search(&state.db, &q).await?;
     page.items
         .iter()
         .find(|d| {

@@ -119,6 +119,18 @@ async fn seed_is_there_once(db: &Db, reader: &Actor) {
     assert_eq!(p09.state, ProgrammeState::Replaced);
     assert_eq!(p09.parties[0].body, Body::CongAn);
     assert_eq!(p09.parties[1].body, Body::Mttq);
+    let found = plans::by_reference(db, "09/Ctr-BCA-TTTW").await.unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].id, p09.id);
+    let doc09 = documents::by_reference(db, PROGRAMME_09)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(doc09.reference.as_deref(), Some(PROGRAMME_09));
+    assert!(documents::by_reference(db, "99/CTr-XYZ")
+        .await
+        .unwrap()
+        .is_none());
     let next = p09.replaced_by.as_ref().unwrap();
     let next = plans::read(db, reader, next.id).await.unwrap();
     assert_eq!(

@@ -257,6 +257,23 @@ pub async fn get(db: &Db, actor: &Actor, id: i64) -> StorageResult<Document> {
     }
 }
 
+/// The document whose reference or one of whose aliases is this text
+/// (case-, accent- and space-insensitive), without access checks: how other
+/// registries find programme 09 by [`PROGRAMME_09`].
+pub async fn by_reference(db: &Db, reference: &str) -> StorageResult<Option<Document>> {
+    let id: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM documents WHERE reference_key = $1 \
+         UNION SELECT document_id FROM document_aliases WHERE reference_key = $1 ORDER BY 1",
+    )
+    .bind(reference_key(reference))
+    .fetch_optional(db.pool())
+    .await?;
+    match id {
+        Some(id) => load(db, id).await,
+        None => Ok(None),
+    }
+}
+
 const COLUMNS: &str = "d.id, d.kind, d.number, d.year, d.symbol, d.reference, d.issued_on, \
      d.subject, d.as_written, d.unit_id, u.name, u.code";
 

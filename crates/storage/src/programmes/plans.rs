@@ -164,6 +164,24 @@ pub async fn get(db: &Db, id: i64) -> StorageResult<Programme> {
     load(db, id).await?.ok_or_else(|| not_found(id))
 }
 
+/// The programmes of the document with this reference or alias ("09/CTr-BCA-MTTW",
+/// "09/Ctr-BCA-TTTW"), without access checks: how other registries find programme 09.
+pub async fn by_reference(db: &Db, reference: &str) -> StorageResult<Vec<Programme>> {
+    let Some(doc) = crate::programmes::documents::by_reference(db, reference).await? else {
+        return Ok(Vec::new());
+    };
+    let ids: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM programmes WHERE document_id = $1 ORDER BY id")
+            .bind(doc.id)
+            .fetch_all(db.pool())
+            .await?;
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        out.push(get(db, id).await?);
+    }
+    Ok(out)
+}
+
 /// A programme the actor may read (otherwise not found, like a missing one).
 pub async fn read(db: &Db, actor: &Actor, id: i64) -> StorageResult<Programme> {
     let p = load(db, id).await?.ok_or_else(|| not_found(id))?;

@@ -138,7 +138,25 @@ fn parse_register(bytes: &[u8]) -> Result<Vec<(String, DocInput)>, Vec<String>> 
         vec!["Tệp không phải văn bản UTF-8: lưu lại dưới dạng CSV UTF-8".to_string()]
     })?;
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
-    let recs = records(text);
+    parse_records(None, &records(text))
+}
+
+/// The rows of a register already split into cells (a CSV file, or a sheet
+/// of a workbook named `sheet`, which then starts every place).
+fn parse_records(
+    sheet: Option<&str>,
+    recs: &[Vec<String>],
+) -> Result<Vec<(String, DocInput)>, Vec<String>> {
+    let prefix = sheet
+        .map(|s| format!("Trang \u{201C}{s}\u{201D}, "))
+        .unwrap_or_default();
+    let line = |n: usize| {
+        if prefix.is_empty() {
+            format!("Dòng {n}")
+        } else {
+            format!("{prefix}dòng {n}")
+        }
+    };
     let Some(header) = recs.first() else {
         return Err(vec!["Tệp trống".into()]);
     };
@@ -148,7 +166,7 @@ fn parse_register(bytes: &[u8]) -> Result<Vec<(String, DocInput)>, Vec<String>> 
     for (i, col) in COLUMNS.iter().enumerate() {
         index[i] = folded.iter().position(|h| *h == text::fold(col));
         if index[i].is_none() && i != 5 && i != 2 {
-            errors.push(format!("Dòng 1: thiếu cột \u{201C}{col}\u{201D}"));
+            errors.push(format!("{}: thiếu cột \u{201C}{col}\u{201D}", line(1)));
         }
     }
     if !errors.is_empty() {
@@ -168,14 +186,14 @@ fn parse_register(bytes: &[u8]) -> Result<Vec<(String, DocInput)>, Vec<String>> 
         let at = |i: usize| {
             let col = index[i].unwrap_or(0);
             format!(
-                "Dòng {}, cột {} ({})",
-                n + 1,
+                "{}, cột {} ({})",
+                line(n + 1),
                 column_letter(col),
                 COLUMNS[i]
             )
         };
         match parse_row(&cell, &at) {
-            Ok(input) => rows.push((format!("Dòng {}", n + 1), input)),
+            Ok(input) => rows.push((line(n + 1), input)),
             Err(mut e) => errors.append(&mut e),
         }
     }
@@ -355,6 +373,25 @@ mod tests {
         assert!(
             errors[2].starts_with("Dòng 2, cột C (ngày ban hành)"),
             "{errors:?}"
+        );
+        let sheet = vec![
+            vec![
+                "Loại".to_string(),
+                "Số ký hiệu".into(),
+                "Cơ quan ban hành".into(),
+                "Trích yếu".into(),
+            ],
+            vec![
+                "Thông tư".to_string(),
+                "124/2021/TT-BCA".into(),
+                "Bộ Công an".into(),
+                String::new(),
+            ],
+        ];
+        let errors = parse_records(Some("Văn bản"), &sheet).unwrap_err();
+        assert_eq!(
+            errors,
+            ["Trang \u{201C}Văn bản\u{201D}, dòng 2, cột D (trích yếu): Trích yếu đang để trống"]
         );
         let missing = parse_register("số ký hiệu\n".as_bytes()).unwrap_err();
         assert!(missing[0].contains("thiếu cột \u{201C}loại\u{201D}"));

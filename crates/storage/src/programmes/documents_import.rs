@@ -66,6 +66,8 @@ pub async fn import(
                 seen.push((key, place.clone()));
             }
         }
+        // A reference and its alias may both point at one document: say it once.
+        errors.dedup();
         checked.push(input);
     }
     if !errors.is_empty() {

@@ -21,7 +21,7 @@ mod awards_list;
 #[path = "awards_register.rs"]
 mod awards_register;
 
-pub use awards_list::{list, Filter, MAX_LISTED};
+pub use awards_list::{conference_title, list, Filter, MAX_LISTED};
 pub use awards_register::*;
 
 /// An award form: Bằng khen, Giấy khen, Cờ thi đua…

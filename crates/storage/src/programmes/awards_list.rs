@@ -145,3 +145,13 @@ async fn attach_recipients(db: &Db, awards: &mut [Award]) -> StorageResult<()> {
     }
     Ok(())
 }
+
+/// A conference's title and date (ISO), for the award it was presented at.
+pub async fn conference_title(db: &Db, id: i64) -> StorageResult<Option<(String, String)>> {
+    Ok(
+        sqlx::query_as("SELECT title, held_on FROM conferences WHERE id = $1")
+            .bind(id)
+            .fetch_optional(db.pool())
+            .await?,
+    )
+}

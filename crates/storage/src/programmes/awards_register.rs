@@ -239,12 +239,25 @@ async fn insert(
     o: &Office,
     d: Option<&Decision>,
 ) -> StorageResult<i64> {
+    let mut tx = db.begin_write().await?;
+    let id = insert_tx(&mut tx, who, a, f, o, d).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+async fn insert_tx(
+    tx: &mut WriteTx,
+    who: &Who,
+    a: &NewAward,
+    f: &Form,
+    o: &Office,
+    d: Option<&Decision>,
+) -> StorageResult<i64> {
     let now = dates::timestamp(dates::now_utc());
     let (state, year, rstate) = match d {
         Some(d) => (AwardState::Decided, d.date.year(), "accepted"),
         None => (AwardState::Proposed, a.proposed_on.year(), "proposed"),
     };
-    let mut tx = db.begin_write().await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO awards (form_id, office_id, unit_id, issuer_unit_id, state, year, proposed_on, \
          decision_reference, decided_on, reason, conference_id, created_by, created_at, updated_at) \
@@ -287,9 +300,52 @@ async fn insert(
         "decision": d.map(|d| d.reference.clone()), "recipients": a.recipients,
     });
     let action = if d.is_some() { "award.record" } else { "award.propose" };
-    audit_award(&mut tx, who, action, id, a.unit_id, after).await?;
-    tx.commit().await?;
+    audit_award(tx, who, action, id, a.unit_id, after).await?;
     Ok(id)
+}
+
+/// Record many decided awards at once (an imported register), all or
+/// nothing: every award is checked first and each error is prefixed with
+/// its label (where it came from); then all are written in one transaction,
+/// or none when `dry_run`. Returns how many awards were (or would be) written.
+pub async fn record_many(
+    db: &Db,
+    actor: Option<&Actor>,
+    items: &[(String, NewAward, Decision)],
+    dry_run: bool,
+) -> StorageResult<usize> {
+    let mut errors = Vec::new();
+    let mut checked = Vec::with_capacity(items.len());
+    for (label, a, d) in items {
+        let r = async {
+            let (f, o) = check_new(db, a).await?;
+            if let Some(x) = actor {
+                require_decider(db, x, &o, a.issuer_unit_id).await?;
+            }
+            Ok::<_, StorageError>((f, o))
+        }
+        .await;
+        match r {
+            Ok(fo) => checked.push((a, d, fo)),
+            Err(StorageError::Forbidden) => {
+                errors.push(format!("{label}: không có quyền ghi quyết định của cơ quan này"))
+            }
+            Err(StorageError::Database(e)) => return Err(StorageError::Database(e)),
+            Err(e) => errors.push(format!("{label}: {e}")),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(StorageError::Rejected(errors));
+    }
+    let who = actor.map(Actor::who).unwrap_or_else(Who::system);
+    let mut tx = db.begin_write().await?;
+    for (a, d, (f, o)) in &checked {
+        insert_tx(&mut tx, &who, a, f, o, Some(d)).await?;
+    }
+    if !dry_run {
+        tx.commit().await?;
+    }
+    Ok(checked.len())
 }
 
 async fn audit_award(

@@ -5,7 +5,9 @@
 
 pub mod api;
 pub mod catalogue;
+pub mod new_page;
 pub mod pages;
+pub mod register;
 pub mod views;
 
 use antq_core::dates::{self, Date};

@@ -206,7 +206,10 @@ pub async fn show(
         .iter()
         .map(|r| RecipientRow {
             id: r.id,
-            kind: r.kind.word_vi(),
+            kind: match r.kind {
+                antq_core::programmes::awards::RecipientKind::Collective => "Tập thể",
+                antq_core::programmes::awards::RecipientKind::Individual => "Cá nhân",
+            },
             name: r.name.clone(),
             detail: [r.office.as_str(), r.body.as_str()]
                 .iter()

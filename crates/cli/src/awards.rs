@@ -55,8 +55,15 @@ pub async fn run(db: &Db, command: Command) -> anyhow::Result<ExitCode> {
             let bytes = std::fs::read(&file)?;
             match register::import(db, None, &bytes, dry_run).await {
                 Ok(n) => {
-                    let verb = if dry_run { "Tệp hợp lệ: sẽ ghi" } else { "Đã ghi" };
-                    println!("{verb} {} khen thưởng với {} người nhận", n.awards, n.recipients);
+                    let verb = if dry_run {
+                        "Tệp hợp lệ: sẽ ghi"
+                    } else {
+                        "Đã ghi"
+                    };
+                    println!(
+                        "{verb} {} khen thưởng với {} người nhận",
+                        n.awards, n.recipients
+                    );
                     Ok(ExitCode::SUCCESS)
                 }
                 Err(f) => Ok(report(&f)),

@@ -74,7 +74,8 @@ pub fn write(rows: &[RegisterRow]) -> Result<Vec<u8>, String> {
     let bold = Format::new().set_bold().set_text_wrap();
     for (c, h) in HEADS.iter().enumerate() {
         write_text(ws, 0, c as u16, h, Some(&bold)).map_err(err)?;
-        ws.set_column_width(c as u16, if c >= 7 { 30 } else { 18 }).map_err(err)?;
+        ws.set_column_width(c as u16, if c >= 7 { 30 } else { 18 })
+            .map_err(err)?;
     }
     for (i, r) in rows.iter().enumerate() {
         let n = i as u32 + 1;
@@ -170,7 +171,13 @@ pub fn read(bytes: &[u8]) -> Result<Vec<ReadRow>, Vec<String>> {
                 errors.push(format!("{}: thiếu {}", at(c), HEADS[c].to_lowercase()));
             }
         }
-        for (c, max) in [(4, limits::REFERENCE), (7, limits::NAME), (8, limits::NAME), (9, limits::NAME), (10, limits::REASON)] {
+        for (c, max) in [
+            (4, limits::REFERENCE),
+            (7, limits::NAME),
+            (8, limits::NAME),
+            (9, limits::NAME),
+            (10, limits::REASON),
+        ] {
             if let Err(e) = antq_core::text::check_len(HEADS[c], &cells[c], max) {
                 errors.push(format!("{}: {e}", at(c)));
             }
@@ -179,7 +186,11 @@ pub fn read(bytes: &[u8]) -> Result<Vec<ReadRow>, Vec<String>> {
             Ok(d) => Some(d),
             Err(_) if cells[5].is_empty() => None,
             Err(_) => {
-                errors.push(format!("{}: ngày \u{201C}{}\u{201D} không hợp lệ (dd/mm/yyyy)", at(5), cells[5]));
+                errors.push(format!(
+                    "{}: ngày \u{201C}{}\u{201D} không hợp lệ (dd/mm/yyyy)",
+                    at(5),
+                    cells[5]
+                ));
                 None
             }
         };
@@ -214,7 +225,9 @@ pub fn read(bytes: &[u8]) -> Result<Vec<ReadRow>, Vec<String>> {
         }
     }
     if out.is_empty() && errors.is_empty() {
-        errors.push(format!("Trang \u{201C}{sheet}\u{201D} không có dòng khen thưởng nào"));
+        errors.push(format!(
+            "Trang \u{201C}{sheet}\u{201D} không có dòng khen thưởng nào"
+        ));
     }
     if errors.is_empty() {
         Ok(out)
@@ -267,16 +280,40 @@ mod tests {
         for (c, h) in HEADS.iter().enumerate() {
             ws.write_string(0, c as u16, *h).unwrap();
         }
-        for (c, v) in ["11", "11", "", "Công an tỉnh", "301/QĐ-CAT", "31/02/2023", "nhóm", "X"]
-            .iter()
-            .enumerate()
+        for (c, v) in [
+            "11",
+            "11",
+            "",
+            "Công an tỉnh",
+            "301/QĐ-CAT",
+            "31/02/2023",
+            "nhóm",
+            "X",
+        ]
+        .iter()
+        .enumerate()
         {
             ws.write_string(1, c as u16, *v).unwrap();
         }
         let errors = read(&wb.save_to_buffer().unwrap()).unwrap_err();
-        assert!(errors.iter().any(|e| e.starts_with("Sổ khen thưởng, ô C2: thiếu hình thức")), "{errors:?}");
-        assert!(errors.iter().any(|e| e.starts_with("Sổ khen thưởng, ô F2: ngày")), "{errors:?}");
-        assert!(errors.iter().any(|e| e.starts_with("Sổ khen thưởng, ô G2: Người nhận phải là")), "{errors:?}");
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.starts_with("Sổ khen thưởng, ô C2: thiếu hình thức")),
+            "{errors:?}"
+        );
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.starts_with("Sổ khen thưởng, ô F2: ngày")),
+            "{errors:?}"
+        );
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.starts_with("Sổ khen thưởng, ô G2: Người nhận phải là")),
+            "{errors:?}"
+        );
         assert!(read(&bytes).is_err());
         assert!(read(b"not excel").is_err());
     }

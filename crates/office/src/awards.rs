@@ -63,7 +63,12 @@ fn header_block(d: &mut Docx, l: &RecipientList) {
         paras,
         shade: false,
     };
-    d.table(&[left_w, right_w], &[vec![cell(left), cell(right)]], false, 0);
+    d.table(
+        &[left_w, right_w],
+        &[vec![cell(left), cell(right)]],
+        false,
+        0,
+    );
 }
 
 /// The list of recipients of one decision as a Word file: the decree's
@@ -76,7 +81,10 @@ pub fn recipient_list_docx(l: &RecipientList) -> Result<Vec<u8>, String> {
     );
     let mut d = Docx::new(&title);
     header_block(&mut d, l);
-    d.paragraph(Para::centred().before(360), &[Run::new(&title, 14.0).bold()]);
+    d.paragraph(
+        Para::centred().before(360),
+        &[Run::new(&title, 14.0).bold()],
+    );
     d.paragraph(
         Para::centred(),
         &[Run::new(
@@ -112,7 +120,12 @@ pub fn recipient_list_docx(l: &RecipientList) -> Result<Vec<u8>, String> {
         }
         rows.push(vec![
             TableCell::text(roman, 13.0, Align::Center, true),
-            TableCell::text(format!("{label} ({})", of_kind.len()), 13.0, Align::Left, true),
+            TableCell::text(
+                format!("{label} ({})", of_kind.len()),
+                13.0,
+                Align::Left,
+                true,
+            ),
             TableCell::text("", 13.0, Align::Left, false),
         ]);
         for (i, r) in of_kind.iter().enumerate() {
@@ -127,7 +140,11 @@ pub fn recipient_list_docx(l: &RecipientList) -> Result<Vec<u8>, String> {
     d.paragraph(
         Para::left().before(240),
         &[Run::new(
-            format!("Danh sách gồm {} tập thể và {} cá nhân.", count(l, RecipientKind::Collective), count(l, RecipientKind::Individual)),
+            format!(
+                "Danh sách gồm {} tập thể và {} cá nhân.",
+                count(l, RecipientKind::Collective),
+                count(l, RecipientKind::Individual)
+            ),
             13.0,
         )
         .italic()],
@@ -164,8 +181,16 @@ mod tests {
             decision: "125/QĐ-UBND".into(),
             date,
             rows: vec![
-                (RecipientKind::Individual, "Lò Văn A".into(), "Trưởng Công an xã".into()),
-                (RecipientKind::Collective, "Công an xã Mường Phăng".into(), String::new()),
+                (
+                    RecipientKind::Individual,
+                    "Lò Văn A".into(),
+                    "Trưởng Công an xã".into(),
+                ),
+                (
+                    RecipientKind::Collective,
+                    "Công an xã Mường Phăng".into(),
+                    String::new(),
+                ),
             ],
         };
         let bytes = recipient_list_docx(&l).unwrap();

@@ -366,7 +366,10 @@ mod more_tests {
             .unwrap_err()
             .to_string()
             .contains("500"));
-        assert_eq!(OfficeLevel::parse("province").unwrap(), OfficeLevel::Province);
+        assert_eq!(
+            OfficeLevel::parse("province").unwrap(),
+            OfficeLevel::Province
+        );
         assert!(OfficeLevel::parse("district").is_err());
     }
 }

@@ -82,14 +82,24 @@ const FORMS: [(&str, &str, Option<&str>); 7] = [
 /// (code, name, level, body). No district office: that level is gone. No
 /// office for the commune police chief: the law gives it no award of its own.
 const OFFICES: [(&str, &str, &str, &str); 7] = [
-    ("bo_truong_bca", "Bộ trưởng Bộ Công an", "national", "cong_an"),
+    (
+        "bo_truong_bca",
+        "Bộ trưởng Bộ Công an",
+        "national",
+        "cong_an",
+    ),
     (
         "mttq_trung_uong",
         "Ban Thường trực Ủy ban Trung ương MTTQ Việt Nam",
         "national",
         "mttq",
     ),
-    ("chu_tich_ubnd_tinh", "Chủ tịch UBND tỉnh", "province", "ubnd"),
+    (
+        "chu_tich_ubnd_tinh",
+        "Chủ tịch UBND tỉnh",
+        "province",
+        "ubnd",
+    ),
     ("mttq_tinh", "Ủy ban MTTQ Việt Nam tỉnh", "province", "mttq"),
     // The director of the provincial police; named as the press says it:
     // "Công an tỉnh tặng Giấy khen".
@@ -168,7 +178,9 @@ pub async fn seed_if_empty(db: &Db) -> StorageResult<()> {
             entity_id: "seed".into(),
             unit_id: None,
             before: None,
-            after: Some(json!({"forms": FORMS.len(), "offices": OFFICES.len(), "rules": RULES.len()})),
+            after: Some(
+                json!({"forms": FORMS.len(), "offices": OFFICES.len(), "rules": RULES.len()}),
+            ),
         },
     )
     .await?;
@@ -378,14 +390,16 @@ pub async fn save_form(
         .map(|s| text::check_len("Chỉ tiêu", &s, limits::CODE).map(|_| s))
         .transpose()?;
     let mut tx = db.begin_write().await?;
-    let n = sqlx::query("UPDATE award_forms SET name = $2, indicator = $3, active = $4 WHERE code = $1")
-        .bind(&code)
-        .bind(&name)
-        .bind(&indicator)
-        .bind(i64::from(active))
-        .execute(tx.conn())
-        .await?
-        .rows_affected();
+    let n = sqlx::query(
+        "UPDATE award_forms SET name = $2, indicator = $3, active = $4 WHERE code = $1",
+    )
+    .bind(&code)
+    .bind(&name)
+    .bind(&indicator)
+    .bind(i64::from(active))
+    .execute(tx.conn())
+    .await?
+    .rows_affected();
     if n == 0 {
         sqlx::query(
             "INSERT INTO award_forms (code, name, indicator, position, active) \
@@ -470,13 +484,24 @@ pub async fn set_rule(
         .execute(tx.conn())
         .await?;
     let after = json!({"office": o.code, "form": f.code, "basis": basis});
-    audit_catalogue(&mut tx, actor, "award_rule.set", format!("{}:{}", o.code, f.code), after)
-        .await?;
+    audit_catalogue(
+        &mut tx,
+        actor,
+        "award_rule.set",
+        format!("{}:{}", o.code, f.code),
+        after,
+    )
+    .await?;
     tx.commit().await
 }
 
 /// Withdraw an office's right to give a form (audited).
-pub async fn remove_rule(db: &Db, actor: &Actor, office_id: i64, form_id: i64) -> StorageResult<()> {
+pub async fn remove_rule(
+    db: &Db,
+    actor: &Actor,
+    office_id: i64,
+    form_id: i64,
+) -> StorageResult<()> {
     require_admin(actor)?;
     let (o, f) = (office(db, office_id).await?, form(db, form_id).await?);
     let mut tx = db.begin_write().await?;
@@ -493,7 +518,13 @@ pub async fn remove_rule(db: &Db, actor: &Actor, office_id: i64, form_id: i64) -
         )));
     }
     let after = json!({"office": o.code, "form": f.code, "removed": true});
-    audit_catalogue(&mut tx, actor, "award_rule.remove", format!("{}:{}", o.code, f.code), after)
-        .await?;
+    audit_catalogue(
+        &mut tx,
+        actor,
+        "award_rule.remove",
+        format!("{}:{}", o.code, f.code),
+        after,
+    )
+    .await?;
     tx.commit().await
 }

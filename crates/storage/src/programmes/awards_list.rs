@@ -84,7 +84,9 @@ pub(super) async fn load(db: &Db, cond: &str, limit: usize) -> StorageResult<Vec
         let form = all_forms.iter().find(|f| f.id == form_id).cloned();
         let office = all_offices.iter().find(|o| o.id == office_id).cloned();
         let (Some(form), Some(office)) = (form, office) else {
-            return Err(StorageError::not_found("hình thức hoặc cơ quan khen thưởng"));
+            return Err(StorageError::not_found(
+                "hình thức hoặc cơ quan khen thưởng",
+            ));
         };
         let year: i64 = r.get(10);
         out.push(Award {

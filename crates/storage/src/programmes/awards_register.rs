@@ -166,10 +166,12 @@ async fn check_new(db: &Db, a: &NewAward) -> StorageResult<(Form, Office)> {
     for r in &a.recipients {
         let rid = match (r.unit_id, r.organisation_id) {
             (Some(u), _) => Some(u),
-            (None, Some(org)) => sqlx::query_scalar("SELECT unit_id FROM organisations WHERE id = $1")
-                .bind(org)
-                .fetch_optional(db.pool())
-                .await?,
+            (None, Some(org)) => {
+                sqlx::query_scalar("SELECT unit_id FROM organisations WHERE id = $1")
+                    .bind(org)
+                    .fetch_optional(db.pool())
+                    .await?
+            }
             _ => None,
         };
         if let Some(u) = rid {
@@ -196,8 +198,19 @@ async fn check_new(db: &Db, a: &NewAward) -> StorageResult<(Form, Office)> {
 }
 
 /// May the actor record the decisions of this office at this unit?
-async fn require_decider(db: &Db, actor: &Actor, o: &Office, issuer_unit: i64) -> StorageResult<()> {
-    access::require(db, actor, Action::DecideAward(deciding_role(o.body)), issuer_unit).await
+async fn require_decider(
+    db: &Db,
+    actor: &Actor,
+    o: &Office,
+    issuer_unit: i64,
+) -> StorageResult<()> {
+    access::require(
+        db,
+        actor,
+        Action::DecideAward(deciding_role(o.body)),
+        issuer_unit,
+    )
+    .await
 }
 
 /// Propose an award (the unit's police or Front; audited). Returns its id.
@@ -299,7 +312,11 @@ async fn insert_tx(
         "form": f.code, "office": o.code, "state": state.code(), "year": year,
         "decision": d.map(|d| d.reference.clone()), "recipients": a.recipients,
     });
-    let action = if d.is_some() { "award.record" } else { "award.propose" };
+    let action = if d.is_some() {
+        "award.record"
+    } else {
+        "award.propose"
+    };
     audit_award(tx, who, action, id, a.unit_id, after).await?;
     Ok(id)
 }
@@ -327,9 +344,9 @@ pub async fn record_many(
         .await;
         match r {
             Ok(fo) => checked.push((a, d, fo)),
-            Err(StorageError::Forbidden) => {
-                errors.push(format!("{label}: không có quyền ghi quyết định của cơ quan này"))
-            }
+            Err(StorageError::Forbidden) => errors.push(format!(
+                "{label}: không có quyền ghi quyết định của cơ quan này"
+            )),
             Err(StorageError::Database(e)) => return Err(StorageError::Database(e)),
             Err(e) => errors.push(format!("{label}: {e}")),
         }
@@ -402,7 +419,10 @@ pub async fn decide(
     d: &Decision,
 ) -> StorageResult<Award> {
     let (a, who) = pending(db, actor, id).await?;
-    if let Some(x) = accepted.iter().find(|x| !a.recipients.iter().any(|r| r.id == **x)) {
+    if let Some(x) = accepted
+        .iter()
+        .find(|x| !a.recipients.iter().any(|r| r.id == **x))
+    {
         return Err(invalid(format!(
             "Người nhận số {x} không có trong đề nghị khen thưởng số {id}"
         )));
@@ -427,7 +447,11 @@ pub async fn decide(
     .execute(tx.conn())
     .await?;
     for r in &a.recipients {
-        let state = if accepted.contains(&r.id) { "accepted" } else { "rejected" };
+        let state = if accepted.contains(&r.id) {
+            "accepted"
+        } else {
+            "rejected"
+        };
         sqlx::query("UPDATE award_recipients SET state = $2 WHERE id = $1")
             .bind(r.id)
             .bind(state)
@@ -457,14 +481,28 @@ pub async fn refuse(db: &Db, actor: Option<&Actor>, id: i64, reason: &str) -> St
         .bind(&reason)
         .execute(tx.conn())
         .await?;
-    audit_award(&mut tx, &who, "award.refuse", id, a.unit.id, json!({"reason": reason})).await?;
+    audit_award(
+        &mut tx,
+        &who,
+        "award.refuse",
+        id,
+        a.unit.id,
+        json!({"reason": reason}),
+    )
+    .await?;
     tx.commit().await?;
     get(db, None, id).await
 }
 
 /// May the actor decide this award (for the page's forms)?
 pub async fn may_decide(db: &Db, actor: &Actor, a: &Award) -> StorageResult<bool> {
-    access::can(db, actor, Action::DecideAward(deciding_role(a.office.body)), a.issuer_unit.id).await
+    access::can(
+        db,
+        actor,
+        Action::DecideAward(deciding_role(a.office.body)),
+        a.issuer_unit.id,
+    )
+    .await
 }
 
 /// One award the caller may read (outside their units: not found).

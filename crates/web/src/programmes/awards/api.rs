@@ -23,8 +23,14 @@ pub fn routes(_upload_limit: usize) -> Router<AppState> {
             "/awards/catalogue/rules",
             post(super::catalogue::api_set_rule).delete(super::catalogue::api_remove_rule),
         )
-        .route("/awards/catalogue/forms", post(super::catalogue::api_save_form))
-        .route("/awards/catalogue/offices", post(super::catalogue::api_save_office))
+        .route(
+            "/awards/catalogue/forms",
+            post(super::catalogue::api_save_form),
+        )
+        .route(
+            "/awards/catalogue/offices",
+            post(super::catalogue::api_save_office),
+        )
         .route("/awards/{id}", get(show))
         .route("/awards/{id}/decide", post(decide))
         .route("/awards/{id}/refuse", post(refuse))
@@ -37,7 +43,9 @@ pub async fn list(
     Query(q): Query<RegisterQuery>,
 ) -> ApiResult<Json<Value>> {
     let items = super::list(&state.db, Some(&ctx.actor), &q).await?;
-    Ok(Json(json!({"items": items.iter().map(award_json).collect::<Vec<_>>()})))
+    Ok(Json(
+        json!({"items": items.iter().map(award_json).collect::<Vec<_>>()}),
+    ))
 }
 
 /// `GET /api/v1/awards/summary?unit=&from=&to=`: counts by form, issuer, recipient kind.
@@ -111,8 +119,7 @@ pub async fn refuse(
     Path(id): Path<i64>,
     Json(b): Json<RefuseBody>,
 ) -> ApiResult<Json<Value>> {
-    let a =
-        antq_storage::programmes::awards::refuse(&state.db, Some(&ctx.actor), id, &b.reason)
-            .await?;
+    let a = antq_storage::programmes::awards::refuse(&state.db, Some(&ctx.actor), id, &b.reason)
+        .await?;
     Ok(Json(award_json(&a)))
 }

@@ -43,10 +43,12 @@ pub struct RuleIn {
 async fn ids(state: &AppState, office: &str, form: &str) -> Result<(i64, i64), Failure> {
     let o = store::office_named(&state.db, office)
         .await?
-        .ok_or_else(|| Failure::not_found(format!("cơ quan khen thưởng \u{201C}{office}\u{201D}")))?;
-    let f = store::form_named(&state.db, form)
-        .await?
-        .ok_or_else(|| Failure::not_found(format!("hình thức khen thưởng \u{201C}{form}\u{201D}")))?;
+        .ok_or_else(|| {
+            Failure::not_found(format!("cơ quan khen thưởng \u{201C}{office}\u{201D}"))
+        })?;
+    let f = store::form_named(&state.db, form).await?.ok_or_else(|| {
+        Failure::not_found(format!("hình thức khen thưởng \u{201C}{form}\u{201D}"))
+    })?;
     Ok((o.id, f.id))
 }
 
@@ -96,9 +98,21 @@ fn off(v: &Option<String>) -> bool {
     v.as_deref().is_some_and(|s| !s.is_empty() && s != "false")
 }
 
-async fn save_form(state: &AppState, ctx: &crate::auth::AuthContext, b: &FormIn) -> Result<(), Failure> {
+async fn save_form(
+    state: &AppState,
+    ctx: &crate::auth::AuthContext,
+    b: &FormIn,
+) -> Result<(), Failure> {
     let active = !off(&b.inactive);
-    Ok(store::save_form(&state.db, &ctx.actor, &b.code, &b.name, b.indicator.as_deref(), active).await?)
+    Ok(store::save_form(
+        &state.db,
+        &ctx.actor,
+        &b.code,
+        &b.name,
+        b.indicator.as_deref(),
+        active,
+    )
+    .await?)
 }
 
 async fn save_office(
@@ -152,13 +166,23 @@ pub async fn page(
     let offices = store::offices(db)
         .await?
         .into_iter()
-        .map(|o| (o.code, o.name, o.level.word_vi(), o.body.word_vi(), o.active))
+        .map(|o| {
+            (
+                o.code,
+                o.name,
+                o.level.word_vi(),
+                o.body.word_vi(),
+                o.active,
+            )
+        })
         .collect();
     render(CataloguePage {
         forms: store::forms(db).await?,
         offices,
         rules: store::rules(db).await?,
-        editable: ctx.actor.is_national(antq_core::auth::Action::EditCatalogue),
+        editable: ctx
+            .actor
+            .is_national(antq_core::auth::Action::EditCatalogue),
         c,
     })
 }

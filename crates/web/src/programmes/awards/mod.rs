@@ -91,10 +91,16 @@ async fn unit_id(db: &Db, code: &str, at: Date) -> Result<i64, Failure> {
 /// Turn what was typed or sent into a new award (units taken at `at`).
 pub async fn parse_award(db: &Db, a: &AwardIn, at: Date) -> Result<NewAward, Failure> {
     let form = store::form_named(db, &a.form).await?.ok_or_else(|| {
-        unprocessable(format!("Không có hình thức khen thưởng \u{201C}{}\u{201D}", a.form.trim()))
+        unprocessable(format!(
+            "Không có hình thức khen thưởng \u{201C}{}\u{201D}",
+            a.form.trim()
+        ))
     })?;
     let office = store::office_named(db, &a.office).await?.ok_or_else(|| {
-        unprocessable(format!("Không có cơ quan khen thưởng \u{201C}{}\u{201D}", a.office.trim()))
+        unprocessable(format!(
+            "Không có cơ quan khen thưởng \u{201C}{}\u{201D}",
+            a.office.trim()
+        ))
     })?;
     antq_core::programmes::awards::check_recipient_count(a.recipients.len())?;
     let mut recipients = Vec::with_capacity(a.recipients.len());
@@ -191,7 +197,11 @@ pub async fn filter(db: &Db, actor: Option<&Actor>, q: &RegisterQuery) -> Result
         Some(f) => Some(
             store::form_named(db, f)
                 .await?
-                .ok_or_else(|| unprocessable(format!("Không có hình thức khen thưởng \u{201C}{f}\u{201D}")))?
+                .ok_or_else(|| {
+                    unprocessable(format!(
+                        "Không có hình thức khen thưởng \u{201C}{f}\u{201D}"
+                    ))
+                })?
                 .id,
         ),
         None => None,
@@ -200,7 +210,9 @@ pub async fn filter(db: &Db, actor: Option<&Actor>, q: &RegisterQuery) -> Result
         Some(o) => Some(
             store::office_named(db, o)
                 .await?
-                .ok_or_else(|| unprocessable(format!("Không có cơ quan khen thưởng \u{201C}{o}\u{201D}")))?
+                .ok_or_else(|| {
+                    unprocessable(format!("Không có cơ quan khen thưởng \u{201C}{o}\u{201D}"))
+                })?
                 .id,
         ),
         None => None,
@@ -216,7 +228,11 @@ pub async fn filter(db: &Db, actor: Option<&Actor>, q: &RegisterQuery) -> Result
 }
 
 /// The awards of the register the actor may read.
-pub async fn list(db: &Db, actor: Option<&Actor>, q: &RegisterQuery) -> Result<Vec<Award>, Failure> {
+pub async fn list(
+    db: &Db,
+    actor: Option<&Actor>,
+    q: &RegisterQuery,
+) -> Result<Vec<Award>, Failure> {
     let f = filter(db, actor, q).await?;
     Ok(store::list(db, actor, &f).await?)
 }
@@ -229,7 +245,15 @@ pub async fn summary(db: &Db, actor: Option<&Actor>, q: &RegisterQuery) -> Resul
     let Some(range) = years(q)? else {
         return Err(Failure::bad_request("Thiếu tham số from (năm đầu)"));
     };
-    let rows = award_counts::counts(db, Scope::Unit { unit_id, range, map }).await?;
+    let rows = award_counts::counts(
+        db,
+        Scope::Unit {
+            unit_id,
+            range,
+            map,
+        },
+    )
+    .await?;
     let rows: Vec<Value> = award_counts::over_years(&rows)
         .into_iter()
         .map(|c| json!({"form": c.form, "issuer": c.issuer, "recipient_kind": c.recipient_kind, "count": c.count}))
@@ -274,7 +298,12 @@ pub async fn decide(
     let d = decision(reference, date)?;
     let accepted = match accepted {
         Some(v) => v,
-        None => store::get(db, actor, id).await?.recipients.iter().map(|r| r.id).collect(),
+        None => store::get(db, actor, id)
+            .await?
+            .recipients
+            .iter()
+            .map(|r| r.id)
+            .collect(),
     };
     if accepted.len() > antq_core::programmes::awards::limits::MAX_RECIPIENTS {
         return Err(unprocessable("Danh sách người được khen quá dài"));

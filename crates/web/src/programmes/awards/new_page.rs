@@ -63,12 +63,21 @@ async fn page(state: &AppState, c: Chrome, t: Typed, err: Option<Failure>) -> Pa
             .unwrap_or_default(),
         Err(_) => String::new(),
     };
-    let unit_picker = UnitPicker::new(&c, "unit", "award-unit", c.t("aw.unit")).typed(&t.unit.0, &t.unit.1);
-    let issuer_picker =
-        UnitPicker::new(&c, "issuer_unit", "award-issuer-unit", c.t("aw.issuer_unit")).typed(&t.issuer.0, &t.issuer.1);
+    let unit_picker =
+        UnitPicker::new(&c, "unit", "award-unit", c.t("aw.unit")).typed(&t.unit.0, &t.unit.1);
+    let issuer_picker = UnitPicker::new(
+        &c,
+        "issuer_unit",
+        "award-issuer-unit",
+        c.t("aw.issuer_unit"),
+    )
+    .typed(&t.issuer.0, &t.issuer.1);
     let status = err.as_ref().map(|e| e.status);
     let (error, errors) = match err {
-        Some(e) => (crate::error::capitalised(&e.message), crate::pages::error_lines(&e.errors)),
+        Some(e) => (
+            crate::error::capitalised(&e.message),
+            crate::pages::error_lines(&e.errors),
+        ),
         None => (String::new(), Vec::new()),
     };
     let mut res = render(NewPage {
@@ -83,7 +92,11 @@ async fn page(state: &AppState, c: Chrome, t: Typed, err: Option<Failure>) -> Pa
         c,
     })?;
     if let Some(s) = status {
-        *res.status_mut() = if s.is_client_error() { s } else { axum::http::StatusCode::UNPROCESSABLE_ENTITY };
+        *res.status_mut() = if s.is_client_error() {
+            s
+        } else {
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY
+        };
     }
     Ok(res)
 }
@@ -106,7 +119,15 @@ pub async fn form(
             .unwrap_or_default(),
         issuer: unit.clone(),
         unit,
-        rows: vec![(String::from("tap_the"), String::new(), String::new(), String::new()); FIRST_ROWS],
+        rows: vec![
+            (
+                String::from("tap_the"),
+                String::new(),
+                String::new(),
+                String::new()
+            );
+            FIRST_ROWS
+        ],
         ..Typed::default()
     };
     page(&state, c, t, None).await
@@ -120,7 +141,11 @@ fn typed(fields: &[(String, String)]) -> (Typed, bool) {
             .map(|(_, v)| v.clone())
             .unwrap_or_default()
     };
-    let n: usize = get("rows").trim().parse().unwrap_or(FIRST_ROWS).min(MAX_ROWS);
+    let n: usize = get("rows")
+        .trim()
+        .parse()
+        .unwrap_or(FIRST_ROWS)
+        .min(MAX_ROWS);
     let rows = (0..n)
         .map(|i| {
             (
@@ -145,13 +170,18 @@ fn typed(fields: &[(String, String)]) -> (Typed, bool) {
     (t, !get("more").is_empty())
 }
 
-async fn submit(state: &AppState, actor: &antq_storage::accounts::access::Actor, t: &Typed) -> Result<i64, Failure> {
+async fn submit(
+    state: &AppState,
+    actor: &antq_storage::accounts::access::Actor,
+    t: &Typed,
+) -> Result<i64, Failure> {
     let at = match t.date.trim() {
         "" => dates::today(),
         d => dates::parse_input_date(d)?,
     };
     let unit = crate::units::service::resolve_unit(state, &t.unit.0, Some(&t.unit.1), at).await?;
-    let issuer = crate::units::service::resolve_unit(state, &t.issuer.0, Some(&t.issuer.1), at).await?;
+    let issuer =
+        crate::units::service::resolve_unit(state, &t.issuer.0, Some(&t.issuer.1), at).await?;
     let recipients = t
         .rows
         .iter()
@@ -166,7 +196,10 @@ async fn submit(state: &AppState, actor: &antq_storage::accounts::access::Actor,
         .collect();
     let conference_id = match t.conference_id.trim() {
         "" => None,
-        s => Some(s.parse::<i64>().map_err(|_| Failure::bad_request("Mã hội nghị không hợp lệ"))?),
+        s => Some(
+            s.parse::<i64>()
+                .map_err(|_| Failure::bad_request("Mã hội nghị không hợp lệ"))?,
+        ),
     };
     let a = AwardIn {
         form: t.form.clone(),
@@ -192,11 +225,22 @@ pub async fn create(
     let (mut t, more) = typed(&fields);
     if more {
         let n = (t.rows.len() + MORE_ROWS).min(MAX_ROWS);
-        t.rows.resize(n, (String::from("ca_nhan"), String::new(), String::new(), String::new()));
+        t.rows.resize(
+            n,
+            (
+                String::from("ca_nhan"),
+                String::new(),
+                String::new(),
+                String::new(),
+            ),
+        );
         return page(&state, c, t, None).await;
     }
     match submit(&state, &ctx.actor, &t).await {
-        Ok(id) => Ok(crate::pages::done(&format!("/khen-thuong/{id}"), "msg.created")),
+        Ok(id) => Ok(crate::pages::done(
+            &format!("/khen-thuong/{id}"),
+            "msg.created",
+        )),
         Err(e) => page(&state, c, t, Some(e)).await,
     }
 }

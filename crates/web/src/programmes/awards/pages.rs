@@ -29,9 +29,18 @@ pub fn routes(upload_limit: usize) -> Router<AppState> {
             get(super::new_page::form).post(super::new_page::create),
         )
         .route("/khen-thuong/danh-muc", get(super::catalogue::page))
-        .route("/khen-thuong/danh-muc/quy-dinh", post(super::catalogue::page_rule))
-        .route("/khen-thuong/danh-muc/hinh-thuc", post(super::catalogue::page_form))
-        .route("/khen-thuong/danh-muc/co-quan", post(super::catalogue::page_office))
+        .route(
+            "/khen-thuong/danh-muc/quy-dinh",
+            post(super::catalogue::page_rule),
+        )
+        .route(
+            "/khen-thuong/danh-muc/hinh-thuc",
+            post(super::catalogue::page_form),
+        )
+        .route(
+            "/khen-thuong/danh-muc/co-quan",
+            post(super::catalogue::page_office),
+        )
         .route(
             "/khen-thuong/nhap",
             get(import_form)
@@ -128,7 +137,10 @@ pub async fn register(
         picker,
         forms,
         offices,
-        states: AwardState::ALL.iter().map(|s| (s.code(), s.word_vi())).collect(),
+        states: AwardState::ALL
+            .iter()
+            .map(|s| (s.code(), s.word_vi()))
+            .collect(),
         by_issuer: views::by_issuer(&list),
         rows: list.iter().map(views::row).collect(),
         error,
@@ -139,7 +151,9 @@ pub async fn register(
 }
 
 /// The forms and the offices as (code, name) for the selects.
-pub async fn choices(state: &AppState) -> PageResult<(Vec<(String, String)>, Vec<(String, String)>)> {
+pub async fn choices(
+    state: &AppState,
+) -> PageResult<(Vec<(String, String)>, Vec<(String, String)>)> {
     let forms = store::forms(&state.db)
         .await?
         .into_iter()
@@ -198,7 +212,12 @@ pub async fn show(
     let conference = match a.conference_id {
         Some(cid) => store::conference_title(&state.db, cid)
             .await?
-            .map(|(t, d)| (cid, format!("{t} ({})", crate::pages::date_vi(Some(&d)).unwrap_or(d)))),
+            .map(|(t, d)| {
+                (
+                    cid,
+                    format!("{t} ({})", crate::pages::date_vi(Some(&d)).unwrap_or(d)),
+                )
+            }),
         None => None,
     };
     let recipients = a
@@ -239,12 +258,7 @@ pub async fn decide(
     Path(id): Path<i64>,
     FormBody(fields): FormBody<Vec<(String, String)>>,
 ) -> Response {
-    let get = |k: &str| {
-        fields
-            .iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.as_str())
-    };
+    let get = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
     let accepted: Result<Vec<i64>, _> = fields
         .iter()
         .filter(|(k, _)| k == "accepted")
@@ -254,10 +268,19 @@ pub async fn decide(
     let to = format!("/khen-thuong/{id}");
     let r = match accepted {
         Ok(list) => {
-            super::decide(&state.db, Some(&ctx.actor), id, Some(list), get("decision"), get("date"))
-                .await
+            super::decide(
+                &state.db,
+                Some(&ctx.actor),
+                id,
+                Some(list),
+                get("decision"),
+                get("date"),
+            )
+            .await
         }
-        Err(_) => Err(Failure::bad_request("Danh sách người được khen không hợp lệ")),
+        Err(_) => Err(Failure::bad_request(
+            "Danh sách người được khen không hợp lệ",
+        )),
     };
     crate::pages::outcome(r, &to, "msg.saved", &to)
 }
@@ -327,10 +350,9 @@ pub async fn import_upload(
     {
         match field.name() {
             Some("file") => {
-                bytes = field
-                    .bytes()
-                    .await
-                    .map_err(|e| crate::statistics::too_large_or(&state, e.status(), e.to_string()))?
+                bytes = field.bytes().await.map_err(|e| {
+                    crate::statistics::too_large_or(&state, e.status(), e.to_string())
+                })?
             }
             Some("dry_run") => dry_run = true,
             _ => {}
@@ -341,14 +363,22 @@ pub async fn import_upload(
             Ok(n) => (
                 format!(
                     "{} {} khen thưởng với {} người nhận",
-                    if dry_run { "Tệp hợp lệ: sẽ ghi" } else { "Đã ghi" },
+                    if dry_run {
+                        "Tệp hợp lệ: sẽ ghi"
+                    } else {
+                        "Đã ghi"
+                    },
                     n.awards,
                     n.recipients
                 ),
                 String::new(),
                 Vec::new(),
             ),
-            Err(f) => (String::new(), crate::error::capitalised(&f.message), f.errors),
+            Err(f) => (
+                String::new(),
+                crate::error::capitalised(&f.message),
+                f.errors,
+            ),
         };
     let failed = !message.is_empty();
     let mut res = render(ImportPage {
@@ -380,7 +410,12 @@ pub async fn export(
     let to = Some(p.to.trim()).filter(|s| !s.is_empty());
     let range = antq_core::periods::YearRange::parse(p.from.trim(), to)?;
     let bytes = super::register::export(&state.db, Some(&ctx.actor), &p.unit, range).await?;
-    let unit: String = p.unit.chars().filter(char::is_ascii_alphanumeric).take(12).collect();
+    let unit: String = p
+        .unit
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(12)
+        .collect();
     Ok(crate::statistics::Download {
         bytes,
         content_type: crate::statistics::XLSX,

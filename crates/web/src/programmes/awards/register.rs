@@ -36,14 +36,19 @@ fn key(r: &RegisterRow) -> Key {
 }
 
 /// Resolve one group of rows (one award); errors carry their cells.
-async fn resolve(db: &Db, rows: &[&ReadRow], errors: &mut Vec<String>) -> Option<(String, NewAward, Decision)> {
+async fn resolve(
+    db: &Db,
+    rows: &[&ReadRow],
+    errors: &mut Vec<String>,
+) -> Option<(String, NewAward, Decision)> {
     let first = rows[0];
     let r = &first.row;
     let before = errors.len();
     let unit_at = |code: &str, col: u32| {
         let code = code.to_string();
         async move {
-            let parsed = UnitCode::parse(&code).map_err(|e| format!("{}: {e}", first.place(col)))?;
+            let parsed =
+                UnitCode::parse(&code).map_err(|e| format!("{}: {e}", first.place(col)))?;
             match units::find_at(db, &parsed, r.date).await {
                 Ok(Some(u)) => Ok(u.id),
                 Ok(None) => Err(format!(
@@ -56,14 +61,25 @@ async fn resolve(db: &Db, rows: &[&ReadRow], errors: &mut Vec<String>) -> Option
         }
     };
     let unit_id = unit_at(&r.unit, 0).await.map_err(|e| errors.push(e)).ok();
-    let issuer_id = unit_at(&r.issuer_unit, 1).await.map_err(|e| errors.push(e)).ok();
+    let issuer_id = unit_at(&r.issuer_unit, 1)
+        .await
+        .map_err(|e| errors.push(e))
+        .ok();
     let form = store::form_named(db, &r.form).await.ok().flatten();
     if form.is_none() {
-        errors.push(format!("{}: không có hình thức khen thưởng \u{201C}{}\u{201D}", first.place(2), r.form));
+        errors.push(format!(
+            "{}: không có hình thức khen thưởng \u{201C}{}\u{201D}",
+            first.place(2),
+            r.form
+        ));
     }
     let office = store::office_named(db, &r.office).await.ok().flatten();
     if office.is_none() {
-        errors.push(format!("{}: không có cơ quan khen thưởng \u{201C}{}\u{201D}", first.place(3), r.office));
+        errors.push(format!(
+            "{}: không có cơ quan khen thưởng \u{201C}{}\u{201D}",
+            first.place(3),
+            r.office
+        ));
     }
     if let (Some(f), Some(o)) = (&form, &office) {
         if let Err(e) = store::check_rule(db, o, f).await {
@@ -81,7 +97,9 @@ async fn resolve(db: &Db, rows: &[&ReadRow], errors: &mut Vec<String>) -> Option
     if errors.len() > before {
         return None;
     }
-    let (Some(unit_id), Some(issuer_unit_id), Some(f), Some(o)) = (unit_id, issuer_id, form, office) else {
+    let (Some(unit_id), Some(issuer_unit_id), Some(f), Some(o)) =
+        (unit_id, issuer_id, form, office)
+    else {
         return None;
     };
     let last = rows[rows.len() - 1].line + 1;
@@ -106,7 +124,12 @@ async fn resolve(db: &Db, rows: &[&ReadRow], errors: &mut Vec<String>) -> Option
 }
 
 /// Import a register file, all or nothing (`actor`: None for the command line).
-pub async fn import(db: &Db, actor: Option<&Actor>, bytes: &[u8], dry_run: bool) -> Result<Imported, Failure> {
+pub async fn import(
+    db: &Db,
+    actor: Option<&Actor>,
+    bytes: &[u8],
+    dry_run: bool,
+) -> Result<Imported, Failure> {
     let rows = file::read(bytes).map_err(|e| Failure::from(StorageError::Rejected(e)))?;
     let mut groups: BTreeMap<Key, Vec<&ReadRow>> = BTreeMap::new();
     for r in &rows {
@@ -116,7 +139,11 @@ pub async fn import(db: &Db, actor: Option<&Actor>, bytes: &[u8], dry_run: bool)
     let mut items = Vec::new();
     for g in groups.values() {
         if g.len() > antq_core::programmes::awards::limits::MAX_RECIPIENTS {
-            errors.push(format!("{}: một quyết định có quá {} người nhận", g[0].place(4), antq_core::programmes::awards::limits::MAX_RECIPIENTS));
+            errors.push(format!(
+                "{}: một quyết định có quá {} người nhận",
+                g[0].place(4),
+                antq_core::programmes::awards::limits::MAX_RECIPIENTS
+            ));
             continue;
         }
         if let Some(item) = resolve(db, g, &mut errors).await {
@@ -134,7 +161,12 @@ pub async fn import(db: &Db, actor: Option<&Actor>, bytes: &[u8], dry_run: bool)
 }
 
 /// The decided awards of a unit (with lineage) over years, as an Excel file.
-pub async fn export(db: &Db, actor: Option<&Actor>, unit: &str, range: YearRange) -> Result<Vec<u8>, Failure> {
+pub async fn export(
+    db: &Db,
+    actor: Option<&Actor>,
+    unit: &str,
+    range: YearRange,
+) -> Result<Vec<u8>, Failure> {
     let u = units::get_at(db, &UnitCode::parse(unit)?, dates::today()).await?;
     if let Some(a) = actor {
         antq_storage::accounts::access::require(db, a, antq_core::auth::Action::Read, u.id).await?;

@@ -2,7 +2,9 @@
 //! dates dd/mm/yyyy; counts grouped by issuer.
 
 use antq_core::dates;
-use antq_core::programmes::awards::{awards_sentence, AwardCount, AwardState, OfficeLevel, RecipientKind};
+use antq_core::programmes::awards::{
+    awards_sentence, AwardCount, AwardState, OfficeLevel, RecipientKind,
+};
 use antq_core::programmes::Body;
 use antq_core::text::format_int;
 use antq_office::awards::{place_date, recipient_list_docx, RecipientList};

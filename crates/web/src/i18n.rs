@@ -612,6 +612,9 @@ pub static AWARDS: &[(&str, &str, &str)] = &[
     ("aw.record_legend", "Quyết định đã ban hành (nếu có)", "Decision already issued (if any)"),
     ("aw.record_hint", "Để trống khi đề nghị; điền khi ghi lại một quyết định đã có.", "Leave empty to propose; fill in to record an existing decision."),
     ("aw.submit", "Gửi", "Submit"),
+    ("aw.accepted", "Được khen", "Awarded"),
+    ("aw.rejected", "Không được khen", "Not awarded"),
+    ("aw.proposed", "Đề nghị", "Proposed"),
 ];
 
 // ----------------------------------------------------------------------

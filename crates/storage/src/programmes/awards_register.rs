@@ -133,7 +133,7 @@ fn invalid(msg: String) -> StorageError {
 /// Check a new award against the catalogue and the tree: the office may
 /// give the form, its unit is at the office's level, the unit rewarded and
 /// every recipient that is a unit lies under it.
-async fn check_new(db: &Db, a: &NewAward) -> StorageResult<(Form, Office)> {
+pub(super) async fn check_new(db: &Db, a: &NewAward) -> StorageResult<(Form, Office)> {
     let (f, o) = (form(db, a.form_id).await?, office(db, a.office_id).await?);
     if !f.active || !o.active {
         return Err(invalid(format!(
@@ -198,7 +198,7 @@ async fn check_new(db: &Db, a: &NewAward) -> StorageResult<(Form, Office)> {
 }
 
 /// May the actor record the decisions of this office at this unit?
-async fn require_decider(
+pub(super) async fn require_decider(
     db: &Db,
     actor: &Actor,
     o: &Office,
@@ -258,7 +258,7 @@ async fn insert(
     Ok(id)
 }
 
-async fn insert_tx(
+pub(super) async fn insert_tx(
     tx: &mut WriteTx,
     who: &Who,
     a: &NewAward,
@@ -319,50 +319,6 @@ async fn insert_tx(
     };
     audit_award(tx, who, action, id, a.unit_id, after).await?;
     Ok(id)
-}
-
-/// Record many decided awards at once (an imported register), all or
-/// nothing: every award is checked first and each error is prefixed with
-/// its label (where it came from); then all are written in one transaction,
-/// or none when `dry_run`. Returns how many awards were (or would be) written.
-pub async fn record_many(
-    db: &Db,
-    actor: Option<&Actor>,
-    items: &[(String, NewAward, Decision)],
-    dry_run: bool,
-) -> StorageResult<usize> {
-    let mut errors = Vec::new();
-    let mut checked = Vec::with_capacity(items.len());
-    for (label, a, d) in items {
-        let r = async {
-            let (f, o) = check_new(db, a).await?;
-            if let Some(x) = actor {
-                require_decider(db, x, &o, a.issuer_unit_id).await?;
-            }
-            Ok::<_, StorageError>((f, o))
-        }
-        .await;
-        match r {
-            Ok(fo) => checked.push((a, d, fo)),
-            Err(StorageError::Forbidden) => errors.push(format!(
-                "{label}: không có quyền ghi quyết định của cơ quan này"
-            )),
-            Err(StorageError::Database(e)) => return Err(StorageError::Database(e)),
-            Err(e) => errors.push(format!("{label}: {e}")),
-        }
-    }
-    if !errors.is_empty() {
-        return Err(StorageError::Rejected(errors));
-    }
-    let who = actor.map(Actor::who).unwrap_or_else(Who::system);
-    let mut tx = db.begin_write().await?;
-    for (a, d, (f, o)) in &checked {
-        insert_tx(&mut tx, &who, a, f, o, Some(d)).await?;
-    }
-    if !dry_run {
-        tx.commit().await?;
-    }
-    Ok(checked.len())
 }
 
 async fn audit_award(

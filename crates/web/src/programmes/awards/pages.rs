@@ -191,12 +191,12 @@ struct ShowPage {
     today: String,
 }
 
-fn recipient_state(s: &str) -> &'static str {
-    match s {
-        "accepted" => "Được khen",
-        "rejected" => "Không được khen",
-        _ => "Đề nghị",
-    }
+fn recipient_state(c: &Chrome, s: &str) -> &'static str {
+    c.t(match s {
+        "accepted" => "aw.accepted",
+        "rejected" => "aw.rejected",
+        _ => "aw.proposed",
+    })
 }
 
 /// `GET /khen-thuong/{id}`.
@@ -225,10 +225,10 @@ pub async fn show(
         .iter()
         .map(|r| RecipientRow {
             id: r.id,
-            kind: match r.kind {
-                antq_core::programmes::awards::RecipientKind::Collective => "Tập thể",
-                antq_core::programmes::awards::RecipientKind::Individual => "Cá nhân",
-            },
+            kind: c.t(match r.kind {
+                antq_core::programmes::awards::RecipientKind::Collective => "aw.collective",
+                antq_core::programmes::awards::RecipientKind::Individual => "aw.individual",
+            }),
             name: r.name.clone(),
             detail: [r.office.as_str(), r.body.as_str()]
                 .iter()
@@ -236,7 +236,7 @@ pub async fn show(
                 .copied()
                 .collect::<Vec<_>>()
                 .join(", "),
-            state: recipient_state(&r.state),
+            state: recipient_state(&c, &r.state),
         })
         .collect();
     render(ShowPage {

@@ -254,6 +254,31 @@ async fn the_new_award_page_works_without_javascript() {
     let police = app.logged_in("ca.dienbien", Role::Police, "11").await;
     let page = police.get("/khen-thuong/moi").await;
     assert_eq!(page.status(), StatusCode::OK);
+    // Linked from a conference: the conference is named and kept.
+    let unit = app.unit_id("11").await;
+    sqlx::query(
+        "INSERT INTO conferences (kind, title, held_on, unit_id, search_key, created_by, created_at, updated_at) \
+         VALUES ('tong_ket', 'Hội nghị tổng kết 10 năm Chương trình 09', '2023-05-19', $1, 'x', 'system', 'now', 'now')",
+    )
+    .bind(unit)
+    .execute(app.db.pool())
+    .await
+    .unwrap();
+    let conf: i64 = sqlx::query_scalar("SELECT MAX(id) FROM conferences")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    let html = police
+        .get(&format!("/khen-thuong/moi?hoi_nghi={conf}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("Hội nghị tổng kết 10 năm Chương trình 09 (19/05/2023)"),
+        "{html}"
+    );
+    assert!(html.contains(&format!("name=\"conference_id\" value=\"{conf}\"")));
     let more = police
         .post_form(
             "/khen-thuong/moi",
@@ -262,6 +287,7 @@ async fn the_new_award_page_works_without_javascript() {
         .await;
     let html = more.text().await.unwrap();
     assert!(html.contains("name=\"name_5\"") && html.contains("value=\"Tổ A\""));
+    let conf_text = conf.to_string();
     let form = [
         ("unit", "Điện Biên"),
         ("unit_pick", "11"),
@@ -272,6 +298,7 @@ async fn the_new_award_page_works_without_javascript() {
         ("rows", "1"),
         ("kind_0", "tap_the"),
         ("name_0", "Tổ A"),
+        ("conference_id", &conf_text),
     ];
     let bad = police.post_form("/khen-thuong/moi", &form).await;
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);

@@ -159,6 +159,9 @@ pub struct RegisterQuery {
     pub office: Option<String>,
     #[serde(default)]
     pub state: Option<String>,
+    /// Only the awards presented at this conference.
+    #[serde(default)]
+    pub conference: Option<i64>,
 }
 
 fn some(s: &Option<String>) -> Option<&str> {
@@ -223,7 +226,7 @@ pub async fn filter(db: &Db, actor: Option<&Actor>, q: &RegisterQuery) -> Result
         form_id,
         office_id,
         state: some(&q.state).map(AwardState::parse).transpose()?,
-        conference_id: None,
+        conference_id: q.conference,
     })
 }
 

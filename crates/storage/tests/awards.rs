@@ -237,6 +237,11 @@ async fn a_proposal_is_decided_in_part(db: &Db) {
     assert_eq!(got.state, AwardState::Proposed);
     let collective = got.recipients[0].id;
     // The Front does not decide for the provincial police; the commune police neither.
+    let future = decision("301/QĐ-CAT", "2999-01-01");
+    let e = awards::decide(db, None, id, &[collective], &future)
+        .await
+        .unwrap_err();
+    assert!(message(e).contains("sau ngày hôm nay"));
     let d = decision("301/QĐ-CAT", "2026-04-02");
     assert!(matches!(
         awards::decide(
@@ -274,6 +279,15 @@ async fn a_proposal_is_decided_in_part(db: &Db) {
     assert_eq!(done.decision_reference.as_deref(), Some("301/QĐ-CAT"));
     let states: Vec<&str> = done.recipients.iter().map(|r| r.state.as_str()).collect();
     assert_eq!(states, ["accepted", "rejected"]);
+    // Every step is in the audit log.
+    for action in ["award.propose", "award.decide"] {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = $1")
+            .bind(action)
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+        assert!(n >= 1, "{action} audited");
+    }
     // Decided once only.
     assert!(matches!(
         awards::decide(db, None, id, &[collective], &d).await,

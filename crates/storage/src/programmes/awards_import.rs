@@ -1,7 +1,9 @@
 //! Recording an imported register: every award checked first, then all
 //! written in one transaction, or none.
 
-use super::awards_register::{check_new, insert_tx, require_decider, Decision, NewAward};
+use super::awards_register::{
+    check_decision, check_new, insert_tx, require_decider, Decision, NewAward,
+};
 use crate::accounts::access::Actor;
 use crate::audit::Who;
 use crate::db::Db;
@@ -21,6 +23,7 @@ pub async fn record_many(
     let mut checked = Vec::with_capacity(items.len());
     for (label, a, d) in items {
         let r = async {
+            check_decision(d)?;
             let (f, o) = check_new(db, a).await?;
             if let Some(x) = actor {
                 require_decider(db, x, &o, a.issuer_unit_id).await?;

@@ -166,12 +166,13 @@ pub(super) async fn check_new(db: &Db, a: &NewAward) -> StorageResult<(Form, Off
     for r in &a.recipients {
         let rid = match (r.unit_id, r.organisation_id) {
             (Some(u), _) => Some(u),
-            (None, Some(org)) => {
-                sqlx::query_scalar("SELECT unit_id FROM organisations WHERE id = $1")
+            (None, Some(org)) => Some(
+                sqlx::query_scalar::<_, i64>("SELECT unit_id FROM organisations WHERE id = $1")
                     .bind(org)
                     .fetch_optional(db.pool())
                     .await?
-            }
+                    .ok_or_else(|| StorageError::not_found(format!("tổ chức số {org}")))?,
+            ),
             _ => None,
         };
         if let Some(u) = rid {
@@ -195,6 +196,18 @@ pub(super) async fn check_new(db: &Db, a: &NewAward) -> StorageResult<(Form, Off
         }
     }
     Ok((f, o))
+}
+
+/// A decision dated after today is a typing mistake.
+pub(super) fn check_decision(d: &Decision) -> StorageResult<()> {
+    text::check_len("Số, ký hiệu quyết định", &d.reference, limits::REFERENCE)?;
+    if d.date > dates::today() {
+        return Err(invalid(format!(
+            "Ngày quyết định {} sau ngày hôm nay",
+            dates::format_vi(d.date)
+        )));
+    }
+    Ok(())
 }
 
 /// May the actor record the decisions of this office at this unit?
@@ -233,6 +246,7 @@ pub async fn record(
     a: &NewAward,
     d: &Decision,
 ) -> StorageResult<i64> {
+    check_decision(d)?;
     let (f, o) = check_new(db, a).await?;
     let who = match actor {
         Some(x) => {
@@ -375,6 +389,7 @@ pub async fn decide(
     d: &Decision,
 ) -> StorageResult<Award> {
     let (a, who) = pending(db, actor, id).await?;
+    check_decision(d)?;
     if let Some(x) = accepted
         .iter()
         .find(|x| !a.recipients.iter().any(|r| r.id == **x))

@@ -246,6 +246,41 @@ async fn a_past_decision_of_old_dien_bien_counts_under_today_and_round_trips_in_
         .get_json("/api/v1/awards/summary?unit=11&from=2023")
         .await;
     assert_eq!(after, twice, "all or nothing");
+
+    // The same file through the page: a page listing the cell, nothing written.
+    let (ct, body) = multipart(&file);
+    let res = police
+        .client
+        .post(police.url("/khen-thuong/nhap"))
+        .header("Content-Type", ct)
+        .header("X-CSRF-Token", police.csrf.clone().unwrap_or_default())
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = res.text().await.unwrap();
+    assert!(
+        page.contains("Sổ khen thưởng, ô D3: Công an tỉnh không được tặng Bằng khen"),
+        "{page}"
+    );
+    let (_, after) = police
+        .get_json("/api/v1/awards/summary?unit=11&from=2023")
+        .await;
+    assert_eq!(after, twice, "all or nothing through the page too");
+}
+
+/// A multipart body as the upload form sends it.
+fn multipart(bytes: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "----antqawardsboundary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"so.xlsx\"\r\n\
+         Content-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
 #[tokio::test]

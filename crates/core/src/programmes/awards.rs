@@ -155,3 +155,221 @@ mod tests {
             .contains("tập thể"));
     }
 }
+
+/// The level of an issuing office: the level of the unit it belongs to.
+/// There is no district level any more (abolished on 01/07/2025).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OfficeLevel {
+    National,
+    Province,
+    Commune,
+}
+
+impl OfficeLevel {
+    pub const ALL: [OfficeLevel; 3] = [
+        OfficeLevel::National,
+        OfficeLevel::Province,
+        OfficeLevel::Commune,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            OfficeLevel::National => "national",
+            OfficeLevel::Province => "province",
+            OfficeLevel::Commune => "commune",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<OfficeLevel, crate::DomainError> {
+        OfficeLevel::ALL
+            .into_iter()
+            .find(|l| l.code() == s.trim())
+            .ok_or_else(|| {
+                crate::DomainError::invalid(format!(
+                    "Cấp của cơ quan khen thưởng phải là trung ương, tỉnh hoặc xã, không phải \u{201C}{}\u{201D}",
+                    s.trim()
+                ))
+            })
+    }
+
+    /// The unit level whose office this is.
+    pub fn unit_level(self) -> crate::units::Level {
+        match self {
+            OfficeLevel::National => crate::units::Level::Nation,
+            OfficeLevel::Province => crate::units::Level::Province,
+            OfficeLevel::Commune => crate::units::Level::Commune,
+        }
+    }
+
+    /// "trung ương", "tỉnh", "xã".
+    pub fn word_vi(self) -> &'static str {
+        match self {
+            OfficeLevel::National => "trung ương",
+            OfficeLevel::Province => "tỉnh",
+            OfficeLevel::Commune => "xã",
+        }
+    }
+}
+
+/// Where an award stands: proposed, decided (counted), refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AwardState {
+    Proposed,
+    Decided,
+    Refused,
+}
+
+impl AwardState {
+    pub const ALL: [AwardState; 3] = [
+        AwardState::Proposed,
+        AwardState::Decided,
+        AwardState::Refused,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            AwardState::Proposed => "proposed",
+            AwardState::Decided => "decided",
+            AwardState::Refused => "refused",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<AwardState, crate::DomainError> {
+        AwardState::ALL
+            .into_iter()
+            .find(|x| x.code() == s.trim())
+            .ok_or_else(|| {
+                crate::DomainError::invalid(format!(
+                    "Trạng thái khen thưởng không hợp lệ: \u{201C}{}\u{201D}",
+                    s.trim()
+                ))
+            })
+    }
+
+    /// "Đề nghị", "Đã quyết định", "Không khen".
+    pub fn word_vi(self) -> &'static str {
+        match self {
+            AwardState::Proposed => "Đang đề nghị",
+            AwardState::Decided => "Đã quyết định",
+            AwardState::Refused => "Không khen thưởng",
+        }
+    }
+}
+
+/// Limits on what an award may hold.
+pub mod limits {
+    /// Recipients of one award (one decision's list).
+    pub const MAX_RECIPIENTS: usize = 500;
+    /// A recipient's name, position or body; a form's or office's name.
+    pub const NAME: usize = 300;
+    /// The reason of an award or of a refusal.
+    pub const REASON: usize = 2_000;
+    /// A decision's number and symbol ("125/QĐ-UBND").
+    pub const REFERENCE: usize = 100;
+    /// The legal basis of a rule.
+    pub const BASIS: usize = 1_000;
+    /// A code of a form or office.
+    pub const CODE: usize = 50;
+}
+
+/// One recipient as proposed: a collective or an individual.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NewRecipient {
+    pub kind: RecipientKind,
+    pub name: String,
+    /// The unit it is, for a collective that is a unit.
+    pub unit_id: Option<i64>,
+    /// The organisation it is, for a collective that is one.
+    pub organisation_id: Option<i64>,
+    /// An individual's position ("Trưởng Công an xã").
+    pub office: String,
+    /// An individual's body or unit ("Công an xã Mường Phăng").
+    pub body: String,
+}
+
+impl NewRecipient {
+    /// A recipient from what was typed: text cleaned (NFC), lengths checked,
+    /// a name required.
+    pub fn parse(
+        kind: &str,
+        name: &str,
+        office: &str,
+        body: &str,
+    ) -> Result<NewRecipient, crate::DomainError> {
+        let kind = RecipientKind::parse(kind)?;
+        let name = crate::text::clean(name);
+        let office = crate::text::clean(office);
+        let body = crate::text::clean(body);
+        if name.is_empty() {
+            return Err(crate::DomainError::invalid(
+                "Người nhận chưa có tên (tên tập thể hoặc họ tên cá nhân)",
+            ));
+        }
+        crate::text::check_len("Tên người nhận", &name, limits::NAME)?;
+        crate::text::check_len("Chức vụ", &office, limits::NAME)?;
+        crate::text::check_len("Đơn vị công tác", &body, limits::NAME)?;
+        Ok(NewRecipient {
+            kind,
+            name,
+            unit_id: None,
+            organisation_id: None,
+            office,
+            body,
+        })
+    }
+}
+
+/// A decision's number and symbol, checked: "125/QĐ-UBND".
+pub fn parse_reference(s: &str) -> Result<String, crate::DomainError> {
+    let r = crate::text::clean(s);
+    if r.is_empty() {
+        return Err(crate::DomainError::invalid(
+            "Chưa có số, ký hiệu quyết định (ví dụ \u{201C}125/QĐ-UBND\u{201D})",
+        ));
+    }
+    crate::text::check_len("Số, ký hiệu quyết định", &r, limits::REFERENCE)?;
+    Ok(r)
+}
+
+/// The count of recipients, checked against the limit.
+pub fn check_recipient_count(n: usize) -> Result<(), crate::DomainError> {
+    if n == 0 {
+        return Err(crate::DomainError::invalid(
+            "Danh sách khen thưởng chưa có người nhận nào",
+        ));
+    }
+    if n > limits::MAX_RECIPIENTS {
+        return Err(crate::DomainError::invalid(format!(
+            "Danh sách có {} người nhận, vượt giới hạn {} người nhận của một quyết định",
+            format_int(n as i64),
+            format_int(limits::MAX_RECIPIENTS as i64)
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod more_tests {
+    use super::*;
+
+    #[test]
+    fn recipients_and_references_are_checked() {
+        let r = NewRecipient::parse("ca_nhan", " Lò Văn A ", "Trưởng thôn", "").unwrap();
+        assert_eq!(r.name, "Lò Văn A");
+        assert!(NewRecipient::parse("tap_the", " ", "", "").is_err());
+        assert_eq!(parse_reference(" 125/QĐ-UBND ").unwrap(), "125/QĐ-UBND");
+        assert!(parse_reference("").is_err());
+        assert!(check_recipient_count(0).is_err());
+        assert!(check_recipient_count(501)
+            .unwrap_err()
+            .to_string()
+            .contains("500"));
+        assert_eq!(
+            OfficeLevel::parse("province").unwrap(),
+            OfficeLevel::Province
+        );
+        assert!(OfficeLevel::parse("district").is_err());
+    }
+}

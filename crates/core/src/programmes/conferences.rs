@@ -322,3 +322,9 @@ pub fn press_draft(i: &PressInput) -> PressDraft {
 
 #[cfg(test)]
 mod tests;
+
+/// The SHA-256 of a stored photo, hex-encoded.
+pub fn photo_digest(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(bytes))
+}

@@ -51,7 +51,11 @@ fn jpeg_exif_gps_xmp_iptc_and_comments_are_stripped_and_the_picture_kept() {
     let (kind, out) = strip_metadata(&jpeg_with_metadata()).unwrap();
     assert_eq!(kind, ImageKind::Jpeg);
     for gone in [&b"Exif"[..], b"GPS", b"xmpmeta", b"IPTC", b"Nguyen"] {
-        assert!(!contains(&out, gone), "{:?} left", String::from_utf8_lossy(gone));
+        assert!(
+            !contains(&out, gone),
+            "{:?} left",
+            String::from_utf8_lossy(gone)
+        );
     }
     assert!(contains(&out, b"JFIF"));
     // Scan data (with its stuffed bytes and restart marker) copied as it was.
@@ -67,7 +71,11 @@ fn png_text_time_and_exif_chunks_are_stripped() {
     for gone in [&b"tEXt"[..], b"iTXt", b"eXIf", b"tIME", b"Nguyen", b"GPS"] {
         assert!(!contains(&out, gone));
     }
-    assert!(contains(&out, b"IHDR") && contains(&out, b"IDATpicture") && out.ends_with(&chunk(b"IEND", b"")));
+    assert!(
+        contains(&out, b"IHDR")
+            && contains(&out, b"IDATpicture")
+            && out.ends_with(&chunk(b"IEND", b""))
+    );
 }
 
 #[test]
@@ -78,9 +86,13 @@ fn other_files_and_damaged_pictures_are_refused() {
     );
     assert_eq!(recognise(b"%PDF-1.7"), None);
     let jpeg = jpeg_with_metadata();
-    assert!(strip_metadata(&jpeg[..30]).unwrap_err().contains("JPEG bị hỏng"));
+    assert!(strip_metadata(&jpeg[..30])
+        .unwrap_err()
+        .contains("JPEG bị hỏng"));
     let png = png_with_metadata();
-    assert!(strip_metadata(&png[..40]).unwrap_err().contains("PNG bị hỏng"));
+    assert!(strip_metadata(&png[..40])
+        .unwrap_err()
+        .contains("PNG bị hỏng"));
     // A chunk length pointing past the end.
     let mut huge = PNG_SIGNATURE.to_vec();
     huge.extend_from_slice(&[0xFF, 0xFF, 0xFF, 0xF0]);

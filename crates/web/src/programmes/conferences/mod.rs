@@ -5,6 +5,8 @@
 pub mod api;
 mod form;
 pub mod pages;
+mod photos;
+mod show;
 
 use antq_core::auth::Action;
 use antq_core::dates::{self, Date};

@@ -3,14 +3,12 @@
 //! about it (awards by issuer, photos), and its press draft.
 
 use antq_core::dates;
-use antq_core::programmes::awards::RecipientKind;
-use antq_core::programmes::conferences::{ConferenceKind, PressDraft};
-use antq_core::text::format_int;
+use antq_core::programmes::conferences::ConferenceKind;
 use antq_storage::accounts::access::Actor;
-use antq_storage::programmes::conferences::{self as store, Conference, Role};
+use antq_storage::programmes::conferences as store;
 use askama::Template;
-use axum::extract::{Multipart, Path, Query, State};
-use axum::response::{IntoResponse, Response};
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
@@ -28,25 +26,28 @@ pub fn routes(upload_limit: usize) -> Router<AppState> {
     Router::new()
         .route("/hoi-nghi", get(list))
         .route("/hoi-nghi/moi", get(new_form).post(create))
-        .route("/hoi-nghi/{id}", get(show))
+        .route("/hoi-nghi/{id}", get(super::show::show))
         .route("/hoi-nghi/{id}/sua", get(edit_form).post(update))
-        .route("/hoi-nghi/{id}/tin-bai", get(draft))
+        .route("/hoi-nghi/{id}/tin-bai", get(super::show::draft))
         .route(
             "/hoi-nghi/{id}/anh",
-            post(add_photo).layer(axum::extract::DefaultBodyLimit::max(
+            post(super::photos::add_photo).layer(axum::extract::DefaultBodyLimit::max(
                 upload_limit.min(store::photos::MAX_PHOTO_BYTES + 64 * 1024),
             )),
         )
-        .route("/hoi-nghi/{id}/anh/{photo}", get(photo))
-        .route("/hoi-nghi/{id}/anh/{photo}/xoa", post(remove_photo))
+        .route("/hoi-nghi/{id}/anh/{photo}", get(super::photos::photo))
+        .route(
+            "/hoi-nghi/{id}/anh/{photo}/xoa",
+            post(super::photos::remove_photo),
+        )
 }
 
 /// A kind in words for the page (never its code).
-fn kind_words(k: ConferenceKind) -> &'static str {
+pub(super) fn kind_words(k: ConferenceKind) -> &'static str {
     k.word_vi()
 }
 
-fn stage_words(from: Option<i32>, to: Option<i32>) -> String {
+pub(super) fn stage_words(from: Option<i32>, to: Option<i32>) -> String {
     match (from, to) {
         (Some(f), Some(t)) if f == t => format!("Năm {f}"),
         (Some(f), Some(t)) => format!("{f} – {t}"),
@@ -363,227 +364,4 @@ async fn update(
             form_page(&state, c, &ctx.actor, action, heading, f, Some(e)).await
         }
     }
-}
-
-// ---------------------------------------------------------------- show
-
-/// Awards by issuer and form: (issuer, form, collectives, individuals).
-type AwardRow = (String, String, String, String);
-
-#[derive(Template)]
-#[template(path = "programmes/conferences/show.html")]
-struct ShowPage {
-    c: Chrome,
-    conf: Conference,
-    kind: &'static str,
-    date: String,
-    stage: String,
-    attendance: String,
-    attendees: Vec<String>,
-    reviewed: Vec<(i64, String)>,
-    signed: Vec<(i64, String)>,
-    /// id, label.
-    reviews: Vec<(i64, String)>,
-    awards: Vec<AwardRow>,
-    awards_sentence: String,
-    editable: bool,
-}
-
-fn award_rows(counts: &[antq_core::programmes::awards::AwardCount]) -> Vec<AwardRow> {
-    let mut rows: Vec<(String, String, i64, i64)> = Vec::new();
-    for a in counts {
-        let i = match rows.iter().position(|r| r.0 == a.issuer && r.1 == a.form) {
-            Some(i) => i,
-            None => {
-                rows.push((a.issuer.clone(), a.form.clone(), 0, 0));
-                rows.len() - 1
-            }
-        };
-        match a.recipient_kind {
-            RecipientKind::Collective => rows[i].2 += a.count,
-            RecipientKind::Individual => rows[i].3 += a.count,
-        }
-    }
-    rows.into_iter()
-        .map(|(i, f, t, n)| (i, f, format_int(t), format_int(n)))
-        .collect()
-}
-
-fn linked(conf: &Conference, role: Role) -> Vec<(i64, String)> {
-    conf.programmes
-        .iter()
-        .filter(|p| p.role == role)
-        .map(|p| {
-            let label = match &p.reference {
-                Some(r) => format!("{} ({r})", p.title),
-                None => p.title.clone(),
-            };
-            (p.id, label)
-        })
-        .collect()
-}
-
-async fn show(
-    State(state): State<AppState>,
-    c: Chrome,
-    PageUser(ctx): PageUser,
-    Path(id): Path<i64>,
-) -> PageResult<Response> {
-    let conf = super::get(&state, &ctx.actor, id).await?;
-    let editable = store::may_edit(&state.db, &ctx.actor, conf.unit_id).await?;
-    let counts = super::awards(&state, id).await?;
-    render(ShowPage {
-        kind: kind_words(conf.kind),
-        date: crate::pages::date_vi(Some(&conf.held_on)).unwrap_or_default(),
-        stage: stage_words(conf.stage_from, conf.stage_to),
-        attendance: conf.attendance.map(format_int).unwrap_or_default(),
-        attendees: conf.attendees.iter().map(|a| a.words()).collect(),
-        reviewed: linked(&conf, Role::Reviews),
-        signed: linked(&conf, Role::Signed),
-        reviews: conf
-            .reviews
-            .iter()
-            .map(|r| {
-                let stage = crate::reviews::pages::stage_words(r.from, r.to, None);
-                (r.id, format!("{} – {stage}", r.unit_name))
-            })
-            .collect(),
-        awards: award_rows(&counts),
-        awards_sentence: antq_core::programmes::awards::awards_sentence(&counts),
-        editable,
-        conf,
-        c,
-    })
-}
-
-// ---------------------------------------------------------------- press draft
-
-#[derive(Template)]
-#[template(path = "programmes/conferences/draft.html")]
-struct DraftPage {
-    c: Chrome,
-    id: i64,
-    title: String,
-    author: String,
-    d: PressDraft,
-    rows: usize,
-}
-
-#[derive(Deserialize, Default)]
-struct DraftForm {
-    #[serde(default)]
-    author: String,
-}
-
-async fn draft(
-    State(state): State<AppState>,
-    c: Chrome,
-    PageUser(ctx): PageUser,
-    Path(id): Path<i64>,
-    Query(q): Query<DraftForm>,
-) -> PageResult<Response> {
-    let conf = super::get(&state, &ctx.actor, id).await?;
-    let d = super::draft(&state, &ctx.actor, id, &q.author).await?;
-    let rows = (d.body.chars().count() / 60 + d.body.matches('\n').count() + 2).clamp(8, 40);
-    render(DraftPage {
-        id,
-        title: conf.title,
-        author: q.author,
-        d,
-        rows,
-        c,
-    })
-}
-
-// ---------------------------------------------------------------- photos
-
-async fn add_photo(
-    State(state): State<AppState>,
-    PageUser(ctx): PageUser,
-    Path(id): Path<i64>,
-    mut multipart: Multipart,
-) -> PageResult<Response> {
-    // Not found (or outside one's units) before the body is read.
-    store::require(
-        &state.db,
-        &ctx.actor,
-        antq_core::auth::Action::EditRecords,
-        id,
-    )
-    .await?;
-    let back = format!("/hoi-nghi/{id}#anh");
-    let too_large = || {
-        Failure::new(
-            axum::http::StatusCode::PAYLOAD_TOO_LARGE,
-            "Ảnh vượt giới hạn 5 MB",
-        )
-    };
-    let (mut bytes, mut caption, mut credit) = (Vec::new(), String::new(), String::new());
-    while let Some(field) = multipart.next_field().await.map_err(|_| too_large())? {
-        let name = field.name().unwrap_or_default().to_string();
-        let data = field.bytes().await.map_err(|_| too_large())?;
-        match name.as_str() {
-            "photo" => bytes = data.to_vec(),
-            "caption" => caption = String::from_utf8_lossy(&data).into_owned(),
-            "credit" => credit = String::from_utf8_lossy(&data).into_owned(),
-            _ => {}
-        }
-    }
-    let result = async {
-        let (_, clean) = antq_office::images::strip_metadata(&bytes)
-            .map_err(|m| Failure::new(axum::http::StatusCode::UNPROCESSABLE_ENTITY, m))?;
-        let p = store::photos::NewPhoto {
-            bytes: &clean,
-            caption: &caption,
-            credit: &credit,
-        };
-        Ok::<_, Failure>(store::photos::add(&state.db, &ctx.actor, id, p).await?)
-    }
-    .await;
-    Ok(crate::pages::outcome(
-        result,
-        &back,
-        "cf.photo_added",
-        &back,
-    ))
-}
-
-async fn photo(
-    State(state): State<AppState>,
-    PageUser(ctx): PageUser,
-    Path((id, photo)): Path<(i64, i64)>,
-) -> PageResult<Response> {
-    let (media, bytes) = store::photos::body(&state.db, &ctx.actor, id, photo).await?;
-    Ok((
-        [
-            (axum::http::header::CONTENT_TYPE, media),
-            (
-                axum::http::header::CACHE_CONTROL,
-                "private, max-age=3600".to_string(),
-            ),
-            (
-                axum::http::header::X_CONTENT_TYPE_OPTIONS,
-                "nosniff".to_string(),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
-}
-
-async fn remove_photo(
-    State(state): State<AppState>,
-    PageUser(ctx): PageUser,
-    Path((id, photo)): Path<(i64, i64)>,
-) -> PageResult<Response> {
-    let back = format!("/hoi-nghi/{id}#anh");
-    let result = store::photos::remove(&state.db, &ctx.actor, id, photo)
-        .await
-        .map_err(Failure::from);
-    Ok(crate::pages::outcome(
-        result,
-        &back,
-        "cf.photo_removed",
-        &back,
-    ))
 }

@@ -425,6 +425,55 @@ async fn all(db: Db) {
     .unwrap_err()
     .to_string()
     .contains("JPEG hoặc PNG"));
+    // A photo still carrying EXIF with GPS, or a PNG with a text chunk, never reaches storage.
+    let with_gps = [
+        &jpeg[..2],
+        &[0xFF, 0xE1, 0, 12][..],
+        b"Exif\0\0GPS\0\0",
+        &jpeg[2..],
+    ]
+    .concat();
+    let err = photos::add(
+        &db,
+        &police,
+        c.id,
+        photos::NewPhoto {
+            bytes: &with_gps,
+            caption: "x",
+            credit: "",
+        },
+    )
+    .await
+    .unwrap_err();
+    assert!(err.to_string().contains("EXIF, vị trí GPS"), "{err}");
+    let png_text = [
+        &b"\x89PNG\r\n\x1a\n"[..],
+        &[0, 0, 0, 4],
+        b"tEXt",
+        b"GPS\0",
+        &[0; 4],
+        &[0, 0, 0, 0],
+        b"IEND",
+        &[0; 4],
+    ]
+    .concat();
+    assert!(photos::add(
+        &db,
+        &police,
+        c.id,
+        photos::NewPhoto {
+            bytes: &png_text,
+            caption: "x",
+            credit: ""
+        }
+    )
+    .await
+    .is_err());
+    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM conference_photos")
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    assert_eq!(stored, 1, "only the clean photo");
     let big = [&jpeg[..3], &vec![0u8; photos::MAX_PHOTO_BYTES]].concat();
     assert!(photos::add(
         &db,

@@ -45,15 +45,62 @@ pub struct NewPhoto<'a> {
     pub credit: &'a str,
 }
 
-/// The media type by content: JPEG or PNG, else an error.
+const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
+
+/// The media type by content: JPEG or PNG, else an error; and a picture
+/// that still carries metadata (EXIF/GPS, XMP, IPTC, comments; PNG text,
+/// time or EXIF chunks) is refused: nothing of it may reach storage.
 fn media_type(b: &[u8]) -> Result<&'static str, DomainError> {
-    if b.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        Ok("image/jpeg")
-    } else if b.starts_with(b"\x89PNG\r\n\x1a\n") {
-        Ok("image/png")
+    let (media, metadata) = if b.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        ("image/jpeg", jpeg_metadata(b))
+    } else if b.starts_with(PNG_SIGNATURE) {
+        ("image/png", png_metadata(b))
     } else {
-        Err(DomainError::invalid("Tệp không phải ảnh JPEG hoặc PNG"))
+        return Err(DomainError::invalid("Tệp không phải ảnh JPEG hoặc PNG"));
+    };
+    if metadata {
+        return Err(DomainError::invalid(
+            "Ảnh còn thông tin kèm theo (EXIF, vị trí GPS, chú thích); cần xóa trước khi lưu",
+        ));
     }
+    Ok(media)
+}
+
+/// Does a JPEG carry a metadata segment (APP1, APP3–APP13, APP15, COM)
+/// before its image data? (What `antq_office::images` strips.)
+fn jpeg_metadata(b: &[u8]) -> bool {
+    let mut i = 2;
+    while i + 4 <= b.len() && b[i] == 0xFF {
+        let marker = b[i + 1];
+        if matches!(marker, 0xE1 | 0xE3..=0xED | 0xEF | 0xFE) {
+            return true;
+        }
+        if marker == 0xDA || marker == 0xD9 {
+            return false;
+        }
+        if marker == 0xFF || marker == 0x01 || (0xD0..=0xD7).contains(&marker) {
+            i += if marker == 0xFF { 1 } else { 2 };
+            continue;
+        }
+        i += 2 + usize::from(u16::from_be_bytes([b[i + 2], b[i + 3]]));
+    }
+    false
+}
+
+/// Does a PNG carry a text, time or EXIF chunk?
+fn png_metadata(b: &[u8]) -> bool {
+    let mut i = PNG_SIGNATURE.len();
+    while i + 8 <= b.len() {
+        let len = u32::from_be_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]) as usize;
+        if matches!(
+            &b[i + 4..i + 8],
+            b"tEXt" | b"zTXt" | b"iTXt" | b"eXIf" | b"tIME"
+        ) {
+            return true;
+        }
+        i = i.saturating_add(12).saturating_add(len);
+    }
+    false
 }
 
 pub(crate) async fn list(db: &Db, conference_id: i64) -> StorageResult<Vec<PhotoInfo>> {

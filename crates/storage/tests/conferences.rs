@@ -564,6 +564,57 @@ async fn all(db: Db) {
         conf::press_input(&db, &stranger, c.id, "").await,
         Err(StorageError::NotFound(_))
     ));
+    the_article(&db, plan).await;
+}
+
+/// The article's two conferences for the demo: recorded once, as the article names them.
+async fn the_article(db: &Db, plan: i64) {
+    let (dien_bien, dong_thap) = conf::demo::seed_article(db, Some(plan)).await.unwrap();
+    assert_eq!(
+        conf::demo::seed_article(db, Some(plan)).await.unwrap(),
+        (dien_bien, dong_thap)
+    );
+    let national = actor(Role::Admin, &unit(db, "VN", "2026-01-01").await);
+    let dt = conf::get(db, &national, dong_thap).await.unwrap();
+    let names: Vec<&str> = dt.organisers.iter().map(|o| o.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "Công an tỉnh Đồng Tháp",
+            "Ban Thường trực Ủy ban MTTQ Việt Nam tỉnh Đồng Tháp"
+        ]
+    );
+    assert_eq!(dt.attendees.len(), 3);
+    let d = press_draft(
+        &conf::press_input(db, &national, dong_thap, "T.L")
+            .await
+            .unwrap(),
+    );
+    assert!(
+        d.lead
+            .starts_with("Ngày 18/5/2023, Công an tỉnh Đồng Tháp và Ban Thường trực"),
+        "{}",
+        d.lead
+    );
+    assert!(
+        d.body
+            .contains("Dự hội nghị có Trung tá Nguyễn Thế Nam - Trưởng phòng công tác dân vận"),
+        "{}",
+        d.body
+    );
+    assert!(d.body.contains(
+        "Tại hội nghị, 2 đơn vị đã ký kết kế hoạch phối hợp phát huy vai trò Tổ Nhân dân tự quản."
+    ));
+    let db_conf = conf::get(db, &national, dien_bien).await.unwrap();
+    assert_eq!(
+        db_conf.programmes[0].reference.as_deref(),
+        Some("09/CTr-BCA-MTTW")
+    );
+    assert_eq!(
+        db_conf.reviews.len(),
+        1,
+        "the 10-year review presented there"
+    );
 }
 
 #[tokio::test]

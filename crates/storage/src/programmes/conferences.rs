@@ -4,6 +4,8 @@
 //! see, `Action::EditRecords` to record or change; a conference outside the
 //! caller's units is "not found", as a missing one.
 
+#[path = "conferences_demo.rs"]
+pub mod demo;
 #[path = "conferences_input.rs"]
 mod input;
 #[path = "conferences_photos.rs"]

@@ -9,6 +9,7 @@ pub mod csv_long;
 pub mod dhis2;
 pub mod docx;
 pub mod files;
+pub mod images;
 pub mod legacy_text;
 pub mod limits;
 pub mod review;

@@ -1,0 +1,154 @@
+//! Photos kept with a record: JPEG and PNG recognised by their content (never
+//! by a name or a declared type), and their metadata stripped before storage.
+//! A phone's photo carries where and when it was taken (EXIF with GPS in a
+//! JPEG's APP1 segment, XMP, IPTC; text chunks and `eXIf` in a PNG): none of
+//! it is kept. The picture data is copied unchanged (no re-encoding). What
+//! is kept: JFIF (APP0), the colour profile (APP2 ICC) and Adobe's colour
+//! transform (APP14) in a JPEG; in a PNG every chunk but text, time and EXIF.
+//! Note: the EXIF orientation goes with the rest; a photo taken sideways
+//! shows sideways.
+
+/// The kinds of picture antq keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImageKind {
+    Jpeg,
+    Png,
+}
+
+impl ImageKind {
+    pub fn media_type(self) -> &'static str {
+        match self {
+            ImageKind::Jpeg => "image/jpeg",
+            ImageKind::Png => "image/png",
+        }
+    }
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            ImageKind::Jpeg => "jpg",
+            ImageKind::Png => "png",
+        }
+    }
+
+    /// From a stored media type.
+    pub fn from_media_type(s: &str) -> Option<ImageKind> {
+        match s {
+            "image/jpeg" => Some(ImageKind::Jpeg),
+            "image/png" => Some(ImageKind::Png),
+            _ => None,
+        }
+    }
+}
+
+const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
+
+/// What the bytes are, by their first bytes.
+pub fn recognise(bytes: &[u8]) -> Option<ImageKind> {
+    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some(ImageKind::Jpeg)
+    } else if bytes.starts_with(PNG_SIGNATURE) {
+        Some(ImageKind::Png)
+    } else {
+        None
+    }
+}
+
+/// The picture without its metadata, and its kind; an error (in Vietnamese)
+/// for anything that is not a whole JPEG or PNG.
+pub fn strip_metadata(bytes: &[u8]) -> Result<(ImageKind, Vec<u8>), String> {
+    match recognise(bytes) {
+        Some(ImageKind::Jpeg) => strip_jpeg(bytes).map(|b| (ImageKind::Jpeg, b)),
+        Some(ImageKind::Png) => strip_png(bytes).map(|b| (ImageKind::Png, b)),
+        None => Err("Tệp không phải ảnh JPEG hoặc PNG".to_string()),
+    }
+}
+
+fn damaged(kind: &str) -> String {
+    format!("Ảnh {kind} bị hỏng hoặc không đầy đủ")
+}
+
+/// JPEG markers kept before the image data: APP0 (JFIF), APP2 (ICC profile),
+/// APP14 (Adobe); every other APPn (EXIF, XMP, IPTC…) and comments go.
+fn keep_jpeg_marker(marker: u8) -> bool {
+    !matches!(marker, 0xE1 | 0xE3..=0xED | 0xEF | 0xFE)
+}
+
+fn strip_jpeg(b: &[u8]) -> Result<Vec<u8>, String> {
+    let bad = || damaged("JPEG");
+    let mut out = Vec::with_capacity(b.len());
+    out.extend_from_slice(&b[..2]);
+    let mut i = 2;
+    loop {
+        // Markers may be preceded by fill bytes 0xFF.
+        if b.get(i) != Some(&0xFF) {
+            return Err(bad());
+        }
+        while b.get(i) == Some(&0xFF) {
+            i += 1;
+        }
+        let marker = *b.get(i).ok_or_else(bad)?;
+        i += 1;
+        match marker {
+            // Standalone markers: no length.
+            0x01 | 0xD0..=0xD7 => {
+                out.extend_from_slice(&[0xFF, marker]);
+                continue;
+            }
+            0xD9 => {
+                out.extend_from_slice(&[0xFF, 0xD9]);
+                return Ok(out);
+            }
+            _ => {}
+        }
+        let len = b
+            .get(i..i + 2)
+            .map(|l| usize::from(u16::from_be_bytes([l[0], l[1]])))
+            .ok_or_else(bad)?;
+        if len < 2 || i + len > b.len() {
+            return Err(bad());
+        }
+        if keep_jpeg_marker(marker) {
+            out.extend_from_slice(&[0xFF, marker]);
+            out.extend_from_slice(&b[i..i + len]);
+        }
+        i += len;
+        if marker == 0xDA {
+            // Start of scan: the entropy-coded data and what follows (more
+            // scans, the end marker) are picture data, copied as they are.
+            out.extend_from_slice(&b[i..]);
+            return Ok(out);
+        }
+    }
+}
+
+/// PNG chunks that carry text, time or EXIF.
+fn drop_png_chunk(kind: &[u8]) -> bool {
+    matches!(kind, b"tEXt" | b"zTXt" | b"iTXt" | b"eXIf" | b"tIME")
+}
+
+fn strip_png(b: &[u8]) -> Result<Vec<u8>, String> {
+    let bad = || damaged("PNG");
+    let mut out = Vec::with_capacity(b.len());
+    out.extend_from_slice(PNG_SIGNATURE);
+    let mut i = PNG_SIGNATURE.len();
+    loop {
+        let head = b.get(i..i + 8).ok_or_else(bad)?;
+        let len = u32::from_be_bytes([head[0], head[1], head[2], head[3]]) as usize;
+        let kind = &head[4..8];
+        let end = i
+            .checked_add(12)
+            .and_then(|e| e.checked_add(len))
+            .ok_or_else(bad)?;
+        let chunk = b.get(i..end).ok_or_else(bad)?;
+        if !drop_png_chunk(kind) {
+            out.extend_from_slice(chunk);
+        }
+        i = end;
+        if kind == b"IEND" {
+            return Ok(out);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -366,6 +366,42 @@ async fn story(db: Db) {
         (None, Some(7.0), FigureSource::Form)
     );
 
+    // The options' totals (the reviews' awards by recipient) follow the same rule.
+    let cat = catalogue::indicators(&db).await.unwrap();
+    let inds = catalogue::indicators_by_code(
+        &db,
+        &["kt_bang_khen".to_string(), "kt_giay_khen".to_string()],
+    )
+    .await
+    .unwrap();
+    let q = analytics::Query {
+        indicators: &inds,
+        catalogue: &cat,
+        unit: &province,
+        range: YearRange {
+            from: 2021,
+            to: 2023,
+        },
+        by: None,
+        map: MapMode::Historical,
+        approved_only: false,
+    };
+    let mut options: Vec<(String, String, i64)> = analytics::option_totals(&db, &q, None)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(i, o, m, _)| (i, o, m / 1000))
+        .collect();
+    options.sort();
+    assert_eq!(
+        options,
+        vec![
+            ("kt_bang_khen".into(), "ca_nhan".into(), 3 + 5 + 1),
+            ("kt_bang_khen".into(), "tap_the".into(), 2 + 2),
+            ("kt_giay_khen".into(), "tap_the".into(), 7),
+        ]
+    );
+
     lineage(&db).await;
     events(&db, &province, c1, c2).await;
 }

@@ -110,8 +110,9 @@ pub(crate) fn apply(
             facts.push(fact);
         }
     }
-    // Rollup cells left with neither a form value nor a register count.
-    pre.retain(|_, acc| acc.n > 0 || acc.register);
+    // Rollup cells of these indicators left with neither a form value nor a register count.
+    let touched: Vec<i64> = reg.replaced_forms.iter().map(|f| f.indicator_id).collect();
+    pre.retain(|(ind, _, _), acc| !touched.contains(ind) || acc.n > 0 || acc.register);
 }
 
 /// Where the figure of a row came from, from its accumulators (one, or a

@@ -773,6 +773,17 @@ pub async fn option_totals(
             }
         }
     }
+    // The register's counts replace the forms of the same unit and year, as in [`run`].
+    if let Some(reg) = crate::programmes::figures::gather(db, q, &with_options, periods).await? {
+        for f in &reg.replaced_forms {
+            if let Some(s) = sums.get_mut(&(f.indicator_id, f.option.clone())) {
+                s[0] -= f.milli;
+            }
+        }
+        for c in reg.cells.iter().filter(|c| !c.option.is_empty()) {
+            sums.entry((c.indicator_id, c.option.clone())).or_default()[0] += c.milli;
+        }
+    }
     let rows = sums
         .into_iter()
         .map(|((id, option), [milli, more, nearly, about])| {

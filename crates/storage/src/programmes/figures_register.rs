@@ -138,10 +138,18 @@ fn within(cell: &RegCell, periods: Option<&[String]>) -> bool {
 }
 
 type Key = (i64, i64, i32, Option<u8>, String);
+/// indicator, subject, ancestor, depth, year, month, option, thousandths
+type Grouped = (i64, i64, i64, i64, i32, Option<u8>, String, i64);
+/// indicator code, subject, ancestor, depth, year, decided on, recipient kind, count
+type AwardRow = (String, i64, i64, i64, i64, Option<String>, String, i64);
+/// kind, subject, ancestor, depth, held on, count, attendance, counted attendances
+type EventRow = (String, i64, i64, i64, String, i64, i64, i64);
+/// subject, period, state, child, values
+type FormRow = (i64, String, String, Option<i64>, Vec<u8>);
 
 /// Fold grouped rows (indicator, subject, ancestor, depth, year, month,
 /// option, milli) into cells with their candidates.
-fn fold(rows: Vec<(i64, i64, i64, i64, i32, Option<u8>, String, i64)>) -> Vec<RegCell> {
+fn fold(rows: Vec<Grouped>) -> Vec<RegCell> {
     let mut cells: BTreeMap<Key, RegCell> = BTreeMap::new();
     for (ind, subject, ancestor, depth, year, month, option, milli) in rows {
         let c = cells
@@ -194,7 +202,7 @@ async fn award_cells(db: &Db, q: &Query<'_>, fed: &[&Indicator]) -> StorageResul
          GROUP BY f.indicator, {subject}, t.ancestor_id, t.depth, x.year, x.decided_on, r.kind",
         codes = code_list(&codes)
     );
-    let rows: Vec<(String, i64, i64, i64, i64, Option<String>, String, i64)> = sqlx::query_as(&sql)
+    let rows: Vec<AwardRow> = sqlx::query_as(&sql)
         .bind(q.unit.id)
         .bind(i64::from(q.range.from))
         .bind(i64::from(q.range.to))
@@ -253,7 +261,7 @@ async fn event_cells(db: &Db, q: &Query<'_>, fed: &[&Indicator]) -> StorageResul
          GROUP BY x.kind, {subject}, t.ancestor_id, t.depth, x.held_on",
         kinds = code_list(&kinds)
     );
-    let rows: Vec<(String, i64, i64, i64, String, i64, i64, i64)> = sqlx::query_as(&sql)
+    let rows: Vec<EventRow> = sqlx::query_as(&sql)
         .bind(q.unit.id)
         .bind(format!("{}-12-15", q.range.from - 1))
         .bind(format!("{}-12-14", q.range.to))
@@ -307,7 +315,7 @@ async fn form_facts(
         units = crate::db::id_list(units),
         within = period_filter(periods)
     );
-    let rows: Vec<(i64, String, String, Option<i64>, Vec<u8>)> = sqlx::query_as(&sql)
+    let rows: Vec<FormRow> = sqlx::query_as(&sql)
         .bind(q.unit.id)
         .bind(i64::from(q.range.from))
         .bind(i64::from(q.range.to))

@@ -333,9 +333,10 @@ pub async fn page(
             };
         match result {
             Ok((a, rec)) => {
-                if let Some(o) = crate::units::service::describe(&state, &[a.unit.clone()], today)
-                    .await?
-                    .first()
+                if let Some(o) =
+                    crate::units::service::describe(&state, std::slice::from_ref(&a.unit), today)
+                        .await?
+                        .first()
                 {
                     picker = picker.with(Some(o));
                 }

@@ -328,7 +328,24 @@ pub async fn page(
         let today = antq_core::dates::today();
         let result =
             match crate::units::service::resolve_unit(&state, &text, Some(&pick), today).await {
-                Ok(unit) => load(&state, &ctx.actor, unit, &from, Some(&to), None, None).await,
+                Ok(unit) => {
+                    let map = Some(get("map")).filter(|m| !m.is_empty());
+                    let approved_only = match get("approved_only").as_str() {
+                        "1" | "true" => Some(true),
+                        "0" | "false" => Some(false),
+                        _ => None,
+                    };
+                    load(
+                        &state,
+                        &ctx.actor,
+                        unit,
+                        &from,
+                        Some(&to),
+                        map.as_deref(),
+                        approved_only,
+                    )
+                    .await
+                }
                 Err(e) => Err(e),
             };
         match result {

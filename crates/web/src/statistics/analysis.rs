@@ -499,11 +499,13 @@ pub async fn page(
                     .collect();
                 if pv.awards {
                     reconcile = format!(
-                        "{}?unit={}&amp;from={}&amp;to={}",
+                        "{}?unit={}&amp;from={}&amp;to={}&amp;approved_only={}&amp;map={}",
                         crate::programmes::figures::PAGE,
                         crate::auth::urlencode(&pv.unit_code),
                         pv.range.from,
-                        pv.range.to
+                        pv.range.to,
+                        u8::from(pv.approved_only),
+                        crate::auth::urlencode(p.rollup.map.as_deref().unwrap_or("current"))
                     );
                 }
                 let total = (!pv.table.rows.is_empty() && pv.total.iter().any(Option::is_some))

@@ -155,10 +155,17 @@ async fn analytics_say_where_each_figure_came_from_and_the_reconciliation_lists_
     // Approved reports only by default above a commune: the draft is not
     // counted, so the register stands alone.
     assert!(html.contains("Chỉ có trong sổ"));
+    // With the draft counted, both are listed and the difference is said in words.
     let res = province
-        .get("/phan-tich/doi-chieu-khen-thuong?unit=Điện Biên&from=2023&to=2023")
+        .get("/phan-tich/doi-chieu-khen-thuong?unit=Điện Biên&from=2023&to=2023&approved_only=0")
         .await;
     assert_eq!(res.status(), StatusCode::OK);
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("Sổ và biểu khác nhau, chênh lệch 3"),
+        "{html}"
+    );
+    assert!(html.contains("cả hai (dùng số của sổ)"));
     let res = commune
         .get("/phan-tich/doi-chieu-khen-thuong?unit=11&from=2023&to=2023")
         .await;
@@ -172,6 +179,6 @@ async fn analytics_say_where_each_figure_came_from_and_the_reconciliation_lists_
     assert_eq!(res.status(), StatusCode::OK);
     let html = res.text().await.unwrap();
     assert!(html.contains("Nguồn: cả hai (dùng số của sổ)"), "{html}");
-    assert!(html.contains("/phan-tich/doi-chieu-khen-thuong?unit=11"));
+    assert!(html.contains("/phan-tich/doi-chieu-khen-thuong?unit=11&amp;from=2023&amp;to=2023&amp;approved_only=0&amp;map=current"));
     assert!(html.contains("số theo sổ khác số báo cáo trong biểu"));
 }

@@ -170,8 +170,22 @@ pub async fn reconcile(
             .or_default()[1] += f.milli;
     }
     let rows = analytics::run(db, &q).await?;
+    let figures = figures(&indicators, range, &rows, &reported, &register);
+    Ok(Reconciliation { lines, figures })
+}
+
+/// Per indicator × option × year: the register's count, the forms' figure,
+/// the figure shown (forms, less those the register replaced, plus the
+/// register), with the source and difference of the analytics row.
+fn figures(
+    indicators: &[Indicator],
+    range: YearRange,
+    rows: &[analytics::Row],
+    reported: &HashMap<(i64, String, i32), i64>,
+    register: &BTreeMap<(i64, String, i32), [i64; 2]>,
+) -> Vec<Figure> {
     let mut figures = Vec::new();
-    for ind in &indicators {
+    for ind in indicators {
         for year in range.from..=range.to {
             let row = rows
                 .iter()
@@ -199,5 +213,5 @@ pub async fn reconcile(
             }
         }
     }
-    Ok(Reconciliation { lines, figures })
+    figures
 }

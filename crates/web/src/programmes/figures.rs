@@ -293,6 +293,35 @@ fn lines(c: &Chrome, rec: &Reconciliation) -> (Vec<YearLine>, Vec<IssuerLine>) {
     (years, issuers)
 }
 
+/// The page's question answered: the unit typed or picked, the years, the
+/// data chosen (`map`, `approved_only` as on the analytics page).
+async fn answer(
+    state: &AppState,
+    actor: &Actor,
+    (text, pick): (&str, &str),
+    (from, to): (&str, &str),
+    (map, approved_only): (String, String),
+) -> Result<(Asked, Reconciliation), Failure> {
+    let today = antq_core::dates::today();
+    let unit = crate::units::service::resolve_unit(state, text, Some(pick), today).await?;
+    let approved_only = match approved_only.as_str() {
+        "1" | "true" => Some(true),
+        "0" | "false" => Some(false),
+        _ => None,
+    };
+    let map = Some(map).filter(|m| !m.is_empty());
+    load(
+        state,
+        actor,
+        unit,
+        from,
+        Some(to),
+        map.as_deref(),
+        approved_only,
+    )
+    .await
+}
+
 /// `/phan-tich/doi-chieu-khen-thuong?unit=&unit_pick=&from=&to=`.
 pub async fn page(
     State(state): State<AppState>,
@@ -326,28 +355,8 @@ pub async fn page(
         (String::new(), Vec::new(), Vec::new(), String::new());
     if asked {
         let today = antq_core::dates::today();
-        let result =
-            match crate::units::service::resolve_unit(&state, &text, Some(&pick), today).await {
-                Ok(unit) => {
-                    let map = Some(get("map")).filter(|m| !m.is_empty());
-                    let approved_only = match get("approved_only").as_str() {
-                        "1" | "true" => Some(true),
-                        "0" | "false" => Some(false),
-                        _ => None,
-                    };
-                    load(
-                        &state,
-                        &ctx.actor,
-                        unit,
-                        &from,
-                        Some(&to),
-                        map.as_deref(),
-                        approved_only,
-                    )
-                    .await
-                }
-                Err(e) => Err(e),
-            };
+        let choice = (get("map"), get("approved_only"));
+        let result = answer(&state, &ctx.actor, (&text, &pick), (&from, &to), choice).await;
         match result {
             Ok((a, rec)) => {
                 if let Some(o) =

@@ -356,6 +356,17 @@ async fn story(db: Db) {
     );
     assert!(fig.differs);
     assert_eq!(fig.source, FigureSource::Both);
+    // The reporting unit and year with both, listed with its two figures.
+    assert_eq!(rec.pairs.len(), 1, "{:?}", rec.pairs);
+    let pair = &rec.pairs[0];
+    assert_eq!(
+        (pair.unit.as_str(), pair.year, pair.indicator.as_str()),
+        ("11", 2023, "kt_bang_khen")
+    );
+    assert_eq!(
+        (pair.register, pair.reported, pair.differs),
+        (8.0, 4.0, true)
+    );
     let giay = rec
         .figures
         .iter()

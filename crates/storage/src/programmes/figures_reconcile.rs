@@ -51,10 +51,69 @@ pub struct Figure {
     pub differs: bool,
 }
 
+/// A reporting unit and year with both a reported figure and register
+/// counts for an indicator: the register's stands; both are listed here.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Pair {
+    pub unit: String,
+    pub unit_name: String,
+    pub year: i32,
+    pub indicator: String,
+    pub indicator_name: String,
+    pub register: f64,
+    pub reported: f64,
+    pub differs: bool,
+}
+
 #[derive(Debug, Clone, Serialize, PartialEq, Default)]
 pub struct Reconciliation {
     pub lines: Vec<Line>,
     pub figures: Vec<Figure>,
+    /// The units and years where both exist, by year then unit name.
+    pub pairs: Vec<Pair>,
+}
+
+/// The pairs of a gathering, with their units' codes and names.
+async fn pairs(
+    db: &Db,
+    reg: &super::Registered,
+    indicators: &[Indicator],
+) -> StorageResult<Vec<Pair>> {
+    let ids: Vec<i64> = reg.both.keys().map(|(u, _, _)| *u).collect();
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let names: Vec<(i64, String, String)> = sqlx::query_as(&format!(
+        "SELECT id, code, name FROM units WHERE id IN ({})",
+        crate::db::id_list(&ids)
+    ))
+    .fetch_all(db.pool())
+    .await?;
+    let mut out: Vec<Pair> = reg
+        .both
+        .iter()
+        .filter_map(|((unit, year, ind), (register, form))| {
+            let (_, code, name) = names.iter().find(|(id, _, _)| id == unit)?;
+            let i = indicators.iter().find(|i| i.id == *ind)?;
+            Some(Pair {
+                unit: code.clone(),
+                unit_name: name.clone(),
+                year: *year,
+                indicator: i.code.clone(),
+                indicator_name: i.name_vi.clone(),
+                register: *register as f64 / 1000.0,
+                reported: *form as f64 / 1000.0,
+                differs: register != form,
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        a.year
+            .cmp(&b.year)
+            .then_with(|| antq_core::text::compare(&a.unit_name, &b.unit_name))
+            .then_with(|| a.indicator.cmp(&b.indicator))
+    });
+    Ok(out)
 }
 
 /// The catalogue's award indicators.
@@ -171,7 +230,12 @@ pub async fn reconcile(
     }
     let rows = analytics::run(db, &q).await?;
     let figures = figures(&indicators, range, &rows, &reported, &register);
-    Ok(Reconciliation { lines, figures })
+    let pairs = pairs(db, &reg, &indicators).await?;
+    Ok(Reconciliation {
+        lines,
+        figures,
+        pairs,
+    })
 }
 
 /// Per indicator × option × year: the register's count, the forms' figure,

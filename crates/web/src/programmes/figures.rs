@@ -196,6 +196,7 @@ pub async fn api(
         "approved_only": a.approved_only,
         "rows": api_rows(&rec),
         "figures": rec.figures,
+        "pairs": rec.pairs,
     })))
 }
 
@@ -207,6 +208,17 @@ pub struct YearLine {
     pub reported: String,
     pub shown: String,
     pub source: &'static str,
+    pub remark: String,
+    pub differs: bool,
+}
+
+/// A reporting unit and year with both sources.
+pub struct PairLine {
+    pub year: String,
+    pub unit: String,
+    pub indicator: String,
+    pub register: String,
+    pub reported: String,
     pub remark: String,
     pub differs: bool,
 }
@@ -230,6 +242,7 @@ struct ReconciliationPage {
     heading: String,
     years: Vec<YearLine>,
     issuers: Vec<IssuerLine>,
+    pairs: Vec<PairLine>,
     error: String,
 }
 
@@ -260,6 +273,29 @@ fn remark(c: &Chrome, f: &Figure) -> String {
         (Some(_), None) => c.t("figures.register_only").to_string(),
         (None, _) => c.t("figures.form_only").to_string(),
     }
+}
+
+fn pair_lines(c: &Chrome, rec: &Reconciliation) -> Vec<PairLine> {
+    rec.pairs
+        .iter()
+        .map(|p| PairLine {
+            year: p.year.to_string(),
+            unit: p.unit_name.clone(),
+            indicator: p.indicator_name.clone(),
+            register: figure_text(Some(p.register)),
+            reported: figure_text(Some(p.reported)),
+            remark: if p.differs {
+                format!(
+                    "{} {}",
+                    c.t("figures.differs"),
+                    figure_text(Some((p.register - p.reported).abs()))
+                )
+            } else {
+                c.t("figures.same").to_string()
+            },
+            differs: p.differs,
+        })
+        .collect()
 }
 
 fn lines(c: &Chrome, rec: &Reconciliation) -> (Vec<YearLine>, Vec<IssuerLine>) {
@@ -351,8 +387,13 @@ pub async fn page(
         crate::units::pages::UnitPicker::own(&state, &c, &ctx.actor, "unit", "unit", label).await?
     };
     let mut status = axum::http::StatusCode::OK;
-    let (mut heading, mut years, mut issuers, mut error) =
-        (String::new(), Vec::new(), Vec::new(), String::new());
+    let (mut heading, mut years, mut issuers, mut pairs, mut error) = (
+        String::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        String::new(),
+    );
     if asked {
         let today = antq_core::dates::today();
         let choice = (get("map"), get("approved_only"));
@@ -368,6 +409,7 @@ pub async fn page(
                 }
                 heading = format!("{} · {}", a.unit.name, a.range.words_vi());
                 (years, issuers) = lines(&c, &rec);
+                pairs = pair_lines(&c, &rec);
             }
             Err(e) => {
                 status = e.status;
@@ -382,6 +424,7 @@ pub async fn page(
         heading,
         years,
         issuers,
+        pairs,
         error,
         c,
     })?;

@@ -120,6 +120,15 @@ async fn analytics_say_where_each_figure_came_from_and_the_reconciliation_lists_
     assert_eq!(ind["differs"], true);
     assert_eq!(ind["year"], 2023);
     assert_eq!(f["unit_name"], "Tỉnh Điện Biên");
+    let pair = &f["pairs"][0];
+    assert_eq!(
+        (pair["unit"].as_str(), pair["year"].as_i64()),
+        (Some("11"), Some(2023))
+    );
+    assert_eq!(
+        (pair["register"].as_f64(), pair["reported"].as_f64()),
+        (Some(7.0), Some(4.0))
+    );
 
     // Outside one's units: refused; unknown units and missing years: clear errors.
     let (s, _) = commune
@@ -166,6 +175,10 @@ async fn analytics_say_where_each_figure_came_from_and_the_reconciliation_lists_
         "{html}"
     );
     assert!(html.contains("cả hai (dùng số của sổ)"));
+    assert!(
+        html.contains("id=\"figures-pairs\""),
+        "the unit and year with both are listed"
+    );
     let res = commune
         .get("/phan-tich/doi-chieu-khen-thuong?unit=11&from=2023&to=2023")
         .await;

@@ -4,6 +4,11 @@
 //!
 //! `map=current` gathers the data of older units into today's units through
 //! lineage (`unit_data_map`); `map=historical` answers for units as they were.
+//!
+//! Award and event indicators take the registers' counts where a unit keeps
+//! them (`programmes::figures`): the register's figure replaces the form's
+//! for the same reporting unit and year, never added to it, and every row
+//! says its `source`. Other indicators read nothing more.
 
 use std::collections::{BTreeMap, HashMap};
 

@@ -762,7 +762,41 @@ pub static AWARDS: &[(&str, &str, &str)] = &[
 // ----------------------------------------------------------------------
 
 // The words of figures from the registries and their reconciliation.
-pub static FIGURES: &[(&str, &str, &str)] = &[];
+pub static FIGURES: &[(&str, &str, &str)] = &[
+    ("figures.title", "Đối chiếu khen thưởng: sổ khen thưởng và biểu báo cáo", "Awards reconciliation: the award register and the reports"),
+    ("figures.hint", "Với cùng một đơn vị và năm, nếu có cả số báo cáo trong biểu và số theo sổ khen thưởng thì antq dùng số của sổ, không cộng hai số; bảng dưới cho thấy hai số và chênh lệch.", "Where a unit has both a reported figure and register entries for the same year, antq uses the register's figure and never adds the two; the table shows both and the difference."),
+    ("figures.none", "Không có số liệu khen thưởng trong khoảng thời gian này, cả trong biểu báo cáo lẫn sổ khen thưởng.", "No award figures in this period, neither reported nor in the register."),
+    ("figures.by_year", "Theo năm: số theo sổ, số báo cáo và số được dùng", "By year: register, reported and the figure used"),
+    ("figures.by_issuer", "Sổ khen thưởng theo hình thức và cấp khen", "The register by form and issuer"),
+    ("figures.year", "Năm", "Year"),
+    ("figures.pairs", "Đơn vị có cả số báo cáo và số theo sổ trong cùng năm (dùng số của sổ)", "Units with both a reported figure and register entries in the same year (the register's is used)"),
+    ("figures.unit", "Đơn vị", "Unit"),
+    ("figures.indicator", "Chỉ tiêu", "Indicator"),
+    ("figures.what", "Hình thức, đối tượng", "Form, recipients"),
+    ("figures.register", "Theo sổ khen thưởng", "In the register"),
+    ("figures.reported", "Theo biểu báo cáo", "Reported"),
+    ("figures.shown", "Số được dùng", "Figure used"),
+    ("figures.source", "Nguồn", "Source"),
+    ("figures.remark", "Đối chiếu", "Comparison"),
+    ("figures.form", "Hình thức", "Form"),
+    ("figures.issuer", "Cấp khen", "Issuer"),
+    ("figures.kind", "Đối tượng", "Recipients"),
+    ("figures.count", "Số lượng", "Count"),
+    ("figures.collective", "tập thể", "collectives"),
+    ("figures.individual", "cá nhân", "individuals"),
+    ("figures.differs", "Sổ và biểu khác nhau, chênh lệch", "Register and report differ by"),
+    ("figures.same", "Khớp", "Same"),
+    ("figures.register_only", "Chỉ có trong sổ", "Register only"),
+    ("figures.form_only", "Chỉ có trong biểu báo cáo", "Reported only"),
+    ("figures.source_form", "biểu báo cáo", "the reports"),
+    ("figures.source_register", "sổ khen thưởng, sự kiện", "the registers"),
+    ("figures.source_both", "cả hai (dùng số của sổ)", "both (the register's figure is used)"),
+    ("figures.source_label", "Nguồn", "Source"),
+    ("figures.rule", "Số khen thưởng theo sổ tính theo năm của quyết định, chỉ gồm quyết định đã ban hành và người nhận được chấp nhận; số báo cáo theo biểu đã duyệt (trừ khi xem một xã).", "Register counts belong to the year of the decision and include only decided awards and accepted recipients; reported figures come from approved reports (all reports for a commune)."),
+    ("figures.link", "Đối chiếu số khen thưởng theo sổ với biểu báo cáo", "Compare the award register with the reported figures"),
+    ("figures.note_differs", "số theo sổ khác số báo cáo trong biểu; bảng dùng số của sổ", "the register differs from the reported figure; the register's is used"),
+    ("figures.note_both", "có cả số báo cáo và số theo sổ; bảng dùng số của sổ, không cộng hai số", "both reported and in the register; the register's is used, never the sum"),
+];
 
 #[cfg(test)]
 mod tests {

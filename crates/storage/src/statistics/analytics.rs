@@ -4,6 +4,11 @@
 //!
 //! `map=current` gathers the data of older units into today's units through
 //! lineage (`unit_data_map`); `map=historical` answers for units as they were.
+//!
+//! Award and event indicators take the registers' counts where a unit keeps
+//! them (`programmes::figures`): the register's figure replaces the form's
+//! for the same reporting unit and year, never added to it, and every row
+//! says its `source`. Other indicators read nothing more.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -92,35 +97,62 @@ pub struct Row {
     pub source: antq_core::programmes::FigureSource,
 }
 
-/// One stored value as the rollup sees it.
+/// Where a fact comes from: a form, or a register (alone, or replacing the
+/// form of the same reporting unit and year, with or without a difference).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Origin {
+    Form,
+    Register,
+    Paired { differs: bool },
+}
+
+/// One stored value (or one register count) as the rollup sees it.
 #[derive(Debug, Clone)]
-struct Fact {
-    indicator_id: i64,
-    source_unit: i64,
-    period: Period,
-    period_end: String,
-    approved: bool,
-    milli: i64,
-    qualifier: Qualifier,
-    split: bool,
-    child: Option<i64>,
+pub(crate) struct Fact {
+    pub(crate) indicator_id: i64,
+    pub(crate) source_unit: i64,
+    /// The unit it counts for (`source_unit`, or today's unit under `map=current`).
+    pub(crate) subject: i64,
+    pub(crate) period: Period,
+    pub(crate) period_end: String,
+    pub(crate) approved: bool,
+    pub(crate) milli: i64,
+    pub(crate) qualifier: Qualifier,
+    pub(crate) split: bool,
+    pub(crate) child: Option<i64>,
+    pub(crate) origin: Origin,
 }
 
 #[derive(Debug, Clone, Default)]
-struct Acc {
-    milli: i64,
-    unapproved: i64,
+pub(crate) struct Acc {
+    pub(crate) milli: i64,
+    pub(crate) unapproved: i64,
     qualifier: Option<Qualifier>,
     split: bool,
     coarser: bool,
     /// For stocks: per source unit, the latest (period_end, milli, approved, qualifier).
     latest: HashMap<i64, (String, i64, bool, Qualifier)>,
     any: bool,
+    /// Form values counted in (a register count is not one).
+    pub(crate) n: i64,
+    /// A register count is in; one replaced a form value; they differed.
+    pub(crate) register: bool,
+    pub(crate) both: bool,
+    pub(crate) differs: bool,
 }
 
 impl Acc {
-    fn add(&mut self, f: &Fact, agg: Aggregation, coarser: bool) {
+    pub(crate) fn add(&mut self, f: &Fact, agg: Aggregation, coarser: bool) {
         self.any = true;
+        match f.origin {
+            Origin::Form => self.n += 1,
+            Origin::Register => self.register = true,
+            Origin::Paired { differs } => {
+                self.register = true;
+                self.both = true;
+                self.differs |= differs;
+            }
+        }
         self.split |= f.split;
         self.coarser |= coarser;
         match agg {
@@ -162,6 +194,7 @@ impl Acc {
         split: i64,
     ) {
         self.any |= n > 0;
+        self.n += n;
         self.milli += milli;
         if !approved {
             self.unapproved += milli;
@@ -244,7 +277,7 @@ async fn facts(
     let sql = format!(
         "SELECT r.unit_id, r.period, r.period_end, r.state, m.split, \
                 (SELECT c.id FROM unit_tree t JOIN units c ON c.id = t.ancestor_id \
-                  WHERE t.descendant_id = {subject} AND c.parent_id = $1), b.body \
+                  WHERE t.descendant_id = {subject} AND c.parent_id = $1), b.body, {subject} \
          FROM reports r \
          JOIN report_values b ON b.report_id = r.id \
          JOIN unit_data_map m ON m.unit_id = r.unit_id \
@@ -267,6 +300,7 @@ async fn facts(
         let split: i64 = r.get(4);
         let child: Option<i64> = r.get(5);
         let body: Vec<u8> = r.get(6);
+        let subject_id: i64 = r.get(7);
         for e in crate::statistics::report_values::entries(&body)? {
             let e = e?;
             if !ids.contains(&e.indicator_id) {
@@ -275,6 +309,7 @@ async fn facts(
             facts.push(Fact {
                 indicator_id: e.indicator_id,
                 source_unit: r.get(0),
+                subject: subject_id,
                 period,
                 period_end: period_end.clone(),
                 approved: state == "approved",
@@ -282,6 +317,7 @@ async fn facts(
                 qualifier: e.qualifier,
                 split: q.map == MapMode::Current && split != 0,
                 child,
+                origin: Origin::Form,
             });
         }
     }
@@ -454,7 +490,7 @@ async fn from_rollups(
 }
 
 /// The group a fact falls in, and whether its period is coarser than asked.
-fn group_of(f: &Fact, by: Option<By>, range: &YearRange) -> (String, bool) {
+pub(crate) fn group_of(f: &Fact, by: Option<By>, range: &YearRange) -> (String, bool) {
     let y = f.period.year;
     match by {
         None => (range.code(), false),
@@ -574,8 +610,13 @@ pub async fn run_within(
         .partition(|i| fast_by && i.aggregation == Aggregation::Sum);
     let raw_ids: Vec<i64> = raw.iter().map(|i| i.id).collect();
     let fast_ids: Vec<i64> = fast.iter().map(|i| i.id).collect();
-    let facts = facts(db, q, &raw_ids, periods).await?;
-    let pre = from_rollups(db, q, &fast_ids).await?;
+    // Register counts (awards, events) only when an indicator they feed is asked.
+    let registered = crate::programmes::figures::gather(db, q, &needed, periods).await?;
+    let mut facts = facts(db, q, &raw_ids, periods).await?;
+    let mut pre = from_rollups(db, q, &fast_ids).await?;
+    if let Some(reg) = &registered {
+        crate::programmes::figures::apply(reg, q, &fast_ids, &mut facts, &mut pre);
+    }
 
     // Child units' names, for by=child.
     let mut names: HashMap<i64, (String, String)> = HashMap::new();
@@ -641,6 +682,8 @@ pub async fn run_within(
                     .qualifier
                     .unwrap_or(Qualifier::Exact)
                     .combine(num.and_then(|n| n.qualifier).unwrap_or(Qualifier::Exact));
+                let source = crate::programmes::figures::source_of(&[Some(den), num]);
+                crate::programmes::figures::flag(&[Some(den), num], &mut flags);
                 Row {
                     indicator: ind.code.clone(),
                     unit: code,
@@ -650,7 +693,7 @@ pub async fn run_within(
                     qualifier: qual.non_exact(),
                     unapproved: 0.0,
                     flags,
-                    source: antq_core::programmes::FigureSource::Form,
+                    source,
                 }
             } else {
                 let Some(acc) = accs.get(&(ind.id, label.clone(), *unit)) else {
@@ -666,6 +709,7 @@ pub async fn run_within(
                 if acc.coarser {
                     flags.push("period_not_broken_down".to_string());
                 }
+                crate::programmes::figures::flag(&[Some(acc)], &mut flags);
                 Row {
                     indicator: ind.code.clone(),
                     unit: code,
@@ -675,7 +719,7 @@ pub async fn run_within(
                     qualifier: acc.qualifier.and_then(Qualifier::non_exact),
                     unapproved: acc.unapproved as f64 / 1000.0,
                     flags,
-                    source: antq_core::programmes::FigureSource::Form,
+                    source: crate::programmes::figures::source_of(&[Some(acc)]),
                 }
             };
             out.push(row);
@@ -732,6 +776,17 @@ pub async fn option_totals(
                 Qualifier::About => s[3] += 1,
                 Qualifier::Exact => {}
             }
+        }
+    }
+    // The register's counts replace the forms of the same unit and year, as in [`run`].
+    if let Some(reg) = crate::programmes::figures::gather(db, q, &with_options, periods).await? {
+        for f in &reg.replaced_forms {
+            if let Some(s) = sums.get_mut(&(f.indicator_id, f.option.clone())) {
+                s[0] -= f.milli;
+            }
+        }
+        for c in reg.cells.iter().filter(|c| !c.option.is_empty()) {
+            sums.entry((c.indicator_id, c.option.clone())).or_default()[0] += c.milli;
         }
     }
     let rows = sums

@@ -12,10 +12,12 @@ use axum::response::Response;
 
 use crate::auth::PageUser;
 use crate::error::{Failure, PageResult};
-use crate::i18n::Lang;
+use crate::i18n::{self, Lang};
 use crate::pages::{render, Chrome};
 use crate::state::AppState;
 use crate::statistics::{self, Download, RollupParams};
+use antq_core::programmes::FigureSource;
+use antq_storage::programmes::figures::{FLAG_BOTH, FLAG_DIFFERS};
 
 pub struct Choice {
     pub code: String,
@@ -25,7 +27,13 @@ pub struct Choice {
 
 pub struct PivotRow {
     pub label: String,
-    pub cells: Vec<String>,
+    pub cells: Vec<PivotCell>,
+}
+
+/// A figure of the pivot and where it came from, in words (empty for totals).
+pub struct PivotCell {
+    pub text: String,
+    pub source: &'static str,
 }
 
 #[derive(Template)]
@@ -47,6 +55,8 @@ struct AnalysisPage {
     charts: Vec<String>,
     query: String,
     notes: Vec<String>,
+    /// The reconciliation page of the unit and years, when award indicators are shown.
+    reconcile: String,
     error: String,
     error_list: Vec<String>,
 }
@@ -141,6 +151,10 @@ struct Pivot {
     total: Vec<Option<f64>>,
     /// For each indicator: a percentage?
     percent: Vec<bool>,
+    /// For each row and indicator: where the figure came from.
+    sources: Vec<Vec<FigureSource>>,
+    /// An award indicator is shown.
+    awards: bool,
     /// "Tỉnh Điện Biên · Giai đoạn 2022 – 2026".
     title: String,
     notes: Vec<String>,
@@ -180,6 +194,7 @@ async fn pivot(
     let mut groups: Vec<(&str, &str)> = Vec::new();
     let mut seen: HashSet<(&str, &str)> = HashSet::new();
     let mut cell: HashMap<(&str, &str, &str), Option<f64>> = HashMap::new();
+    let mut source: HashMap<(&str, &str, &str), FigureSource> = HashMap::new();
     let mut unit_names: HashMap<&str, &str> = HashMap::new();
     for row in &r.rows {
         let key = (row.period.as_str(), row.unit.as_str());
@@ -188,6 +203,9 @@ async fn pivot(
         }
         cell.entry((key.0, key.1, row.indicator.as_str()))
             .or_insert(row.value);
+        source
+            .entry((key.0, key.1, row.indicator.as_str()))
+            .or_insert(row.source);
         unit_names
             .entry(row.unit.as_str())
             .or_insert(row.unit_name.as_str());
@@ -235,6 +253,7 @@ async fn pivot(
     let mut total: Vec<Option<f64>> = summable.iter().map(|s| s.then_some(0.0)).collect();
     let mut labels = Vec::new();
     let mut series: Vec<Vec<f64>> = vec![Vec::new(); r.indicators.len()];
+    let mut sources = Vec::new();
     for (period, unit) in &groups {
         let (code_label, label) = if by_child {
             (name_of(unit).to_string(), name_of(unit).to_string())
@@ -247,6 +266,17 @@ async fn pivot(
             (period.to_string(), period_words(period))
         };
         let mut cells = vec![Cell::Text(code_label)];
+        sources.push(
+            r.indicators
+                .iter()
+                .map(|i| {
+                    source
+                        .get(&(*period, *unit, i.code.as_str()))
+                        .copied()
+                        .unwrap_or_default()
+                })
+                .collect(),
+        );
         for (n, ind) in r.indicators.iter().enumerate() {
             let v = cell
                 .get(&(*period, *unit, ind.code.as_str()))
@@ -322,6 +352,18 @@ async fn pivot(
                 number(row.unapproved, false)
             ));
         }
+        let flag = |f: &str| row.flags.iter().any(|x| x == f);
+        if flag(FLAG_DIFFERS) {
+            notes.push(format!(
+                "{label}, {when}: {}",
+                i18n::t(lang, "figures.note_differs")
+            ));
+        } else if flag(FLAG_BOTH) {
+            notes.push(format!(
+                "{label}, {when}: {}",
+                i18n::t(lang, "figures.note_both")
+            ));
+        }
     }
     notes.dedup();
     Ok(Pivot {
@@ -329,6 +371,11 @@ async fn pivot(
         labels,
         total,
         percent,
+        sources,
+        awards: r
+            .indicators
+            .iter()
+            .any(|i| i.group == antq_storage::programmes::figures::register::AWARD_GROUP),
         title,
         notes,
         approved_only: r.approved_only,
@@ -402,6 +449,7 @@ pub async fn page(
     );
     let mut error = String::new();
     let mut error_list = Vec::new();
+    let mut reconcile = String::new();
     if p.has_query {
         let result = match resolve(&state, &mut p).await {
             Ok(()) => pivot(&state, &ctx.actor, &p.rollup, c.lang).await,
@@ -430,20 +478,36 @@ pub async fn page(
                     .rows
                     .iter()
                     .zip(&pv.labels)
-                    .map(|(r, label)| PivotRow {
+                    .zip(&pv.sources)
+                    .map(|((r, label), sources)| PivotRow {
                         label: label.clone(),
                         cells: r[1..]
                             .iter()
+                            .zip(sources)
                             .enumerate()
-                            .map(|(n, cell)| match cell {
-                                Cell::Number(x) => {
-                                    number(*x, pv.percent.get(n).copied().unwrap_or(false))
-                                }
-                                _ => "–".to_string(),
+                            .map(|(n, (cell, s))| PivotCell {
+                                text: match cell {
+                                    Cell::Number(x) => {
+                                        number(*x, pv.percent.get(n).copied().unwrap_or(false))
+                                    }
+                                    _ => "–".to_string(),
+                                },
+                                source: crate::programmes::figures::source_words(&c, *s),
                             })
                             .collect(),
                     })
                     .collect();
+                if pv.awards {
+                    reconcile = format!(
+                        "{}?unit={}&amp;from={}&amp;to={}&amp;approved_only={}&amp;map={}",
+                        crate::programmes::figures::PAGE,
+                        crate::auth::urlencode(&pv.unit_code),
+                        pv.range.from,
+                        pv.range.to,
+                        u8::from(pv.approved_only),
+                        crate::auth::urlencode(p.rollup.map.as_deref().unwrap_or("current"))
+                    );
+                }
                 let total = (!pv.table.rows.is_empty() && pv.total.iter().any(Option::is_some))
                     .then(|| PivotRow {
                         label: c.t("picker.total").to_string(),
@@ -451,7 +515,10 @@ pub async fn page(
                             .total
                             .iter()
                             .zip(&pv.percent)
-                            .map(|(t, pct)| shown(*t, *pct))
+                            .map(|(t, pct)| PivotCell {
+                                text: shown(*t, *pct),
+                                source: "",
+                            })
                             .collect(),
                     });
                 view = (
@@ -508,6 +575,7 @@ pub async fn page(
         charts,
         query,
         notes,
+        reconcile,
         error,
         error_list,
         c,

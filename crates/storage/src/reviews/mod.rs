@@ -1,7 +1,11 @@
 //! Reviews (sơ kết, tổng kết): the figures of a unit and stage read from
 //! the approved data into a [`Snapshot`], stored with the narrative so the
 //! review reprints identically after later corrections, and compared with
-//! today's figures on demand.
+//! today's figures on demand. `figures` adds the options year by year and
+//! the award register's counts; the programme named comes from
+//! `programmes::coverage`.
+
+mod figures;
 
 use std::collections::BTreeMap;
 
@@ -20,6 +24,8 @@ use crate::audit::{self, Change, Who};
 use crate::db::Db;
 use crate::error::{StorageError, StorageResult};
 use crate::statistics::analytics::{self, By, MapMode, Row};
+use crate::programmes::coverage;
+pub use crate::programmes::coverage::ProgrammeChoice;
 use crate::statistics::catalogue;
 use crate::units::{self, Unit};
 
@@ -79,6 +85,7 @@ fn fig(r: &Row) -> Option<Figure> {
         qualifier: r.qualifier,
         unapproved: r.unapproved,
         split: r.flags.iter().any(|f| f == "includes_split_units"),
+        source: r.source,
     })
 }
 
@@ -166,6 +173,7 @@ pub async fn snapshot(db: &Db, unit: &Unit, stage: Stage) -> StorageResult<Snaps
                     qualifier: None,
                     unapproved: r.unapproved,
                     split: false,
+                    source: r.source,
                 },
             );
         }
@@ -178,10 +186,13 @@ pub async fn snapshot(db: &Db, unit: &Unit, stage: Stage) -> StorageResult<Snaps
                 qualifier: q,
                 unapproved: 0.0,
                 split: false,
+                source: antq_core::reviews::FigureSource::Form,
             },
         );
     }
-    let mut by_year: BTreeMap<String, BTreeMap<i32, Figure>> = BTreeMap::new();
+    // The options year by year too: without them the awards-by-year table
+    // had "–" in every year while its total row had the options' totals.
+    let mut by_year = figures::options_by_year(db, &wanted, unit, range, map, within).await?;
     for r in &year_rows {
         if let (Some(f), Ok(y)) = (fig(r), r.period.parse::<i32>()) {
             by_year.entry(r.indicator.clone()).or_default().insert(y, f);
@@ -229,7 +240,7 @@ pub async fn snapshot(db: &Db, unit: &Unit, stage: Stage) -> StorageResult<Snaps
     } else {
         None
     };
-    Ok(Snapshot {
+    let mut snap = Snapshot {
         unit_code: unit.code.clone(),
         unit_name: unit.name.clone(),
         unit_kind: if unit.level == Level::Nation {
@@ -260,7 +271,11 @@ pub async fn snapshot(db: &Db, unit: &Unit, stage: Stage) -> StorageResult<Snaps
         reports_approved,
         pending,
         built_at: dates::timestamp(dates::now_utc()),
-    })
+        programme: None,
+        awards: Default::default(),
+    };
+    figures::awards(db, unit, &mut snap, map).await?;
+    Ok(snap)
 }
 
 async fn report_states(
@@ -325,8 +340,21 @@ pub struct NewReview {
     pub issue_date: Date,
 }
 
-/// Build a review from today's approved data and keep it (audited).
+/// Build a review from today's approved data and keep it (audited), naming
+/// the programme that covers its stage.
 pub async fn create(db: &Db, who: &Who, n: NewReview) -> StorageResult<i64> {
+    create_with(db, who, n, ProgrammeChoice::Covering).await
+}
+
+/// Build a review naming the programme the officer chose (or the covering
+/// one, or none), keep it and link it to the conference that reviewed the
+/// same stage for the unit, if one is recorded (audited).
+pub async fn create_with(
+    db: &Db,
+    who: &Who,
+    n: NewReview,
+    choice: ProgrammeChoice,
+) -> StorageResult<i64> {
     // The years in range and in order (a stage built in code skips its parser).
     antq_core::periods::YearRange::new(n.stage.from, n.stage.to)?;
     if n.stage
@@ -338,7 +366,9 @@ pub async fn create(db: &Db, who: &Who, n: NewReview) -> StorageResult<i64> {
     if n.stage.to - n.stage.from > 30 {
         return Err(DomainError::invalid("một kỳ sơ kết, tổng kết dài tối đa 30 năm").into());
     }
-    let snap = snapshot(db, &n.unit, n.stage).await?;
+    let mut snap = snapshot(db, &n.unit, n.stage).await?;
+    snap.programme = coverage::chosen(db, &n.unit, n.stage.from, n.stage.to, choice).await?;
+    let conference = conference_for(db, &n.unit, &snap).await?;
     let narrative = generated(&snap);
     let now = dates::timestamp(dates::now_utc());
     let (n, snap, narrative, now) = (&n, &snap, &narrative, &now);
@@ -360,6 +390,13 @@ pub async fn create(db: &Db, who: &Who, n: NewReview) -> StorageResult<i64> {
             .bind(n.stage.half.map(i64::from))
             .fetch_one(tx.conn())
             .await?;
+            if let Some(c) = conference {
+                sqlx::query("INSERT INTO conference_reviews (conference_id, review_id) VALUES ($1, $2)")
+                    .bind(c)
+                    .bind(id)
+                    .execute(tx.conn())
+                    .await?;
+            }
             audit::append(
             &mut tx,
             Change {
@@ -371,7 +408,9 @@ pub async fn create(db: &Db, who: &Who, n: NewReview) -> StorageResult<i64> {
                 before: None,
                 after: Some(json!({"unit": n.unit.code, "owner": n.owner.as_str(),
                                    "from": n.stage.from, "to": n.stage.to, "half": n.stage.half,
-                                   "issue_date": dates::iso(n.issue_date)})),
+                                   "issue_date": dates::iso(n.issue_date),
+                                   "programme": snap.programme.as_ref().map(|p| p.id),
+                                   "conference": conference})),
             },
             )
             .await?;
@@ -380,6 +419,16 @@ pub async fn create(db: &Db, who: &Who, n: NewReview) -> StorageResult<i64> {
         })
         .await?;
     Ok(id)
+}
+
+/// The conference that reviewed this stage for this unit (whole years).
+async fn conference_for(db: &Db, unit: &Unit, s: &Snapshot) -> StorageResult<Option<i64>> {
+    if s.half.is_some() {
+        return Ok(None);
+    }
+    figures::conference_of(db, unit, s.from, s.to)
+        .await
+        .map(|c| c.map(|(id, _, _)| id))
 }
 
 /// A stored review, exactly as it was built.

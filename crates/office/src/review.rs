@@ -284,7 +284,8 @@ pub fn data_note(s: &Snapshot) -> Vec<String> {
                         value: f.unapproved,
                         qualifier: None,
                         unapproved: 0.0,
-                        split: false
+                        split: false,
+                        source: Default::default(),
                     }),
                     &l.unit
                 ),
@@ -318,6 +319,26 @@ pub fn data_note(s: &Snapshot) -> Vec<String> {
             } else {
                 String::new()
             }
+        ));
+    }
+    let from_register: Vec<&str> = s
+        .lines
+        .iter()
+        .filter(|l| {
+            s.totals.get(&l.key).is_some_and(|f| {
+                matches!(
+                    f.source,
+                    antq_core::reviews::FigureSource::Register
+                        | antq_core::reviews::FigureSource::Both
+                )
+            })
+        })
+        .map(|l| l.name.as_str())
+        .collect();
+    if !from_register.is_empty() {
+        out.push(format!(
+            "Số liệu lấy từ sổ theo dõi khen thưởng, sự kiện (không cộng thêm số liệu báo cáo định kỳ cùng kỳ): {}.",
+            from_register.join("; ")
         ));
     }
     let split: Vec<&str> = s
@@ -619,6 +640,7 @@ mod tests {
             qualifier: None,
             unapproved: 0.0,
             split: false,
+            source: Default::default(),
         }
     }
 
@@ -695,6 +717,8 @@ mod tests {
             reports_approved: 9,
             pending: vec![],
             built_at: "2023-05-17T08:00:00Z".into(),
+            programme: None,
+            awards: Default::default(),
         }
     }
 
@@ -742,7 +766,7 @@ mod tests {
             "Độc lập - Tự do - Hạnh phúc",
             "Đồng Tháp, ngày 18 tháng 5 năm 2023",
             "BÁO CÁO",
-            "Tổng kết 10 năm thực hiện Chương trình phối hợp số 09",
+            "Tổng kết 10 năm thực hiện phong trào \u{201C}Toàn dân bảo vệ an ninh Tổ quốc\u{201D}, giai đoạn 2013 – 2023",
             "Số:        /BC-CAT-MTTQ",
             "Nơi nhận:",
             "TM. BAN THƯỜNG TRỰC",

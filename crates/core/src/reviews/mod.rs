@@ -17,6 +17,7 @@ mod narrative;
 mod programme;
 mod snapshot;
 
+pub use crate::programmes::FigureSource;
 pub use header::{date_line, header, press_summary, Header};
 pub use narrative::{narrative_for, narrative_number, narrative_with_awards, scope_words};
 pub use programme::{
@@ -24,7 +25,6 @@ pub use programme::{
     MOVEMENT,
 };
 pub use snapshot::{diff, Difference, Line, Paragraph, Pending, Snapshot};
-pub use crate::programmes::FigureSource;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -261,7 +261,10 @@ mod tests {
         let p = programme::tests::programme_09();
         let ten = Stage::years(2013, 2023).title(Some(&p));
         assert!(ten.starts_with("Tổng kết 10 năm thực hiện Chương trình phối hợp số 09/CTr-BCA-MTTW ngày 01/8/2013 của Bộ Công an"), "{ten}");
-        assert!(ten.ends_with("trong tình hình mới\u{201D}, giai đoạn 2013 – 2023"), "{ten}");
+        assert!(
+            ten.ends_with("trong tình hình mới\u{201D}, giai đoạn 2013 – 2023"),
+            "{ten}"
+        );
         assert_eq!(
             Stage::years(2025, 2025).title(None),
             "Kết quả thực hiện phong trào \u{201C}Toàn dân bảo vệ an ninh Tổ quốc\u{201D} năm 2025"

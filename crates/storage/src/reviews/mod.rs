@@ -23,9 +23,9 @@ use sqlx::Row as _;
 use crate::audit::{self, Change, Who};
 use crate::db::Db;
 use crate::error::{StorageError, StorageResult};
-use crate::statistics::analytics::{self, By, MapMode, Row};
 use crate::programmes::coverage;
 pub use crate::programmes::coverage::ProgrammeChoice;
+use crate::statistics::analytics::{self, By, MapMode, Row};
 use crate::statistics::catalogue;
 use crate::units::{self, Unit};
 

@@ -142,7 +142,10 @@ pub async fn may_edit(db: &Db, actor: &Actor, r: &Review) -> Result<bool, Failur
 
 /// The programmes a review may name, for the form: (id, words).
 pub async fn programme_choices(db: &Db, actor: &Actor) -> Result<Vec<(i64, String)>, Failure> {
-    Ok(antq_storage::programmes::coverage::choices(db, &actor.scope_sql(Action::Read, "unit_id")).await?)
+    Ok(
+        antq_storage::programmes::coverage::choices(db, &actor.scope_sql(Action::Read, "unit_id"))
+            .await?,
+    )
 }
 
 pub async fn list(db: &Db, actor: &Actor) -> Result<Vec<Summary>, Failure> {

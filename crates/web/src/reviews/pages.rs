@@ -407,6 +407,8 @@ struct DiffPage {
     to: String,
     owner: &'static str,
     issue_date: String,
+    /// The programme the review named ("none" when it named none), for rebuilding it.
+    programme: String,
     h_title: String,
     built: String,
     now_built: String,
@@ -441,6 +443,11 @@ pub async fn diff(
         to,
         owner: r.owner.as_str(),
         issue_date: r.issue_date.clone(),
+        programme: s
+            .programme
+            .as_ref()
+            .map(|p| p.id.to_string())
+            .unwrap_or_else(|| "none".into()),
         h_title: reviews::header(&r).title,
         built: dates::format_timestamp_vi(&r.snapshot.built_at),
         now_built: dates::format_timestamp_vi(&now.built_at),

@@ -86,8 +86,12 @@ async fn story(db: Db) {
     let first = demo::load(&db, None).await.unwrap();
     let stats = first.statistics.expect("loaded the first time");
     assert!(stats.reports > 4000 && stats.values > 40_000, "{stats:?}");
+    let programmes = first.programmes.expect("conferences loaded the first time");
+    assert_eq!((programmes.conferences, programmes.awards), (2, 3));
+    assert!(programmes.events > 1_000, "{programmes:?}");
+    let again = demo::load(&db, None).await.unwrap();
     assert!(
-        demo::load(&db, None).await.unwrap().statistics.is_none(),
+        again.statistics.is_none() && again.programmes.is_none(),
         "idempotent"
     );
     // No report was changed (or created) in the future.

@@ -5,6 +5,8 @@
 //! password is ever built in.
 
 pub mod demo_data;
+mod programme_awards;
+mod programme_events;
 pub mod programmes;
 pub mod synthetic;
 

@@ -19,7 +19,9 @@ use crate::db::{Db, WriteTx};
 use crate::error::StorageResult;
 use crate::units::{self, Unit, UnitQuery};
 
-const BY: &str = "demo";
+use super::{programme_awards, programme_events};
+
+pub(super) const BY: &str = "demo";
 const PROGRAMME_09: &str = "09/CTr-BCA-MTTW";
 
 /// What the programmes' demo load did.
@@ -52,17 +54,18 @@ pub async fn load(db: &Db) -> StorageResult<Option<DemoProgrammes>> {
         },
     )
     .await?;
-    let sites = ngay_hoi_sites(db).await?;
+    let sites = programme_events::ngay_hoi_sites(db).await?;
     let mut tx = db.begin_write().await?;
     let now = dates::timestamp(dates::now_utc());
     let p09 = programme_09(&mut tx, &now).await?;
     let mut done = DemoProgrammes::default();
     let dbc = dien_bien_conference(&mut tx, &now, &dien_bien, p09).await?;
     done.conferences += 1;
-    done.awards += dien_bien_awards(&mut tx, &now, &dien_bien, dbc, &communes).await?;
+    done.awards +=
+        programme_awards::dien_bien_awards(&mut tx, &now, &dien_bien, dbc, &communes).await?;
     dong_thap_conference(&mut tx, &now, &dong_thap, p09).await?;
     done.conferences += 1;
-    done.events = ngay_hoi_events(&mut tx, &now, &sites).await?;
+    done.events = programme_events::ngay_hoi_events(&mut tx, &now, &sites).await?;
     audit::append(
         &mut tx,
         Change {
@@ -88,7 +91,11 @@ async fn unit_at(db: &Db, code: &str, at: &str) -> StorageResult<Unit> {
 }
 
 /// Insert a row and return its id.
-async fn insert(tx: &mut WriteTx, sql: &str, texts: &[Option<&str>]) -> StorageResult<i64> {
+pub(super) async fn insert(
+    tx: &mut WriteTx,
+    sql: &str,
+    texts: &[Option<&str>],
+) -> StorageResult<i64> {
     let mut q = sqlx::query_scalar::<_, i64>(sql);
     for t in texts {
         q = q.bind(t.map(str::to_string));
@@ -366,252 +373,4 @@ async fn dong_thap_conference(
         .await?;
     }
     link_programme(tx, id, plan, "signed").await
-}
-
-/// An award form or office by its name (or code), added when the register
-/// has none yet.
-async fn lookup_or_add(
-    tx: &mut WriteTx,
-    table: &str,
-    code: &str,
-    name: &str,
-    extra: (&str, &str),
-) -> StorageResult<i64> {
-    let found: Option<i64> = sqlx::query_scalar(&format!(
-        "SELECT id FROM {table} WHERE name = $1 OR code = $2 ORDER BY CASE WHEN name = $1 THEN 0 ELSE 1 END, id LIMIT 1"
-    ))
-    .bind(name)
-    .bind(code)
-    .fetch_optional(tx.conn())
-    .await?;
-    if let Some(id) = found {
-        return Ok(id);
-    }
-    let position: i64 = sqlx::query_scalar(&format!(
-        "SELECT CAST(COALESCE(MAX(position), 0) + 1 AS BIGINT) FROM {table}"
-    ))
-    .fetch_one(tx.conn())
-    .await?;
-    let (columns, values) = extra;
-    let id = insert(
-        tx,
-        &format!(
-            "INSERT INTO {table} (code, name, position, {columns}) VALUES ($1, $2, {position}, {values}) RETURNING id"
-        ),
-        &[Some(code), Some(name)],
-    )
-    .await?;
-    Ok(id)
-}
-
-/// The three awards presented at the Điện Biên conference.
-async fn dien_bien_awards(
-    tx: &mut WriteTx,
-    now: &str,
-    unit: &Unit,
-    conference: i64,
-    communes: &[Unit],
-) -> StorageResult<usize> {
-    let bang_khen = lookup_or_add(
-        tx,
-        "award_forms",
-        "bang_khen",
-        "Bằng khen",
-        ("indicator", "'kt_bang_khen'"),
-    )
-    .await?;
-    let giay_khen = lookup_or_add(
-        tx,
-        "award_forms",
-        "giay_khen",
-        "Giấy khen",
-        ("indicator", "'kt_giay_khen'"),
-    )
-    .await?;
-    let office = |code: &'static str, name: &'static str, body: &'static str| (code, name, body);
-    let awards = [
-        (
-            office("chu_tich_ubnd_tinh", "Chủ tịch UBND tỉnh", "ubnd"),
-            bang_khen,
-            2,
-            5,
-            "Công an",
-        ),
-        (
-            office("uy_ban_mttq_tinh", "Ủy ban MTTQ Việt Nam tỉnh", "mttq"),
-            bang_khen,
-            2,
-            10,
-            "Ban Công tác Mặt trận",
-        ),
-        (
-            office("giam_doc_cong_an_tinh", "Giám đốc Công an tỉnh", "cong_an"),
-            giay_khen,
-            15,
-            22,
-            "Công an",
-        ),
-    ];
-    let mut next_commune = 0usize;
-    let mut next_person = 0usize;
-    for ((code, name, body), form, collectives, individuals, collective_word) in awards {
-        let values = format!("'province', '{body}'");
-        let office_id =
-            lookup_or_add(tx, "award_offices", code, name, ("level, body", &values)).await?;
-        let award: i64 = sqlx::query_scalar(
-            "INSERT INTO awards (form_id, office_id, unit_id, issuer_unit_id, state, year, proposed_on, \
-             decided_on, reason, conference_id, created_by, created_at, updated_at) \
-             VALUES ($1, $2, $3, $3, 'decided', 2023, '2023-04-20', '2023-05-15', $4, $5, $6, $7, $7) RETURNING id",
-        )
-        .bind(form)
-        .bind(office_id)
-        .bind(unit.id)
-        .bind("Đã có thành tích xuất sắc trong thực hiện nhiệm vụ công tác phối hợp (2013 – 2023)")
-        .bind(conference)
-        .bind(BY)
-        .bind(now)
-        .fetch_one(tx.conn())
-        .await?;
-        let mut position = 0i64;
-        for _ in 0..collectives {
-            let c = communes.get(next_commune % communes.len().max(1));
-            next_commune += 1;
-            let (name, unit_id) = match c {
-                Some(c) => (
-                    format!("{collective_word} {}", c.name.to_lowercase_kind()),
-                    Some(c.id),
-                ),
-                None => (format!("Tập thể minh họa số {next_commune:02}"), None),
-            };
-            position += 1;
-            recipient(tx, award, position, "tap_the", &name, unit_id, "").await?;
-        }
-        for _ in 0..individuals {
-            next_person += 1;
-            position += 1;
-            let name = format!("Cá nhân minh họa số {next_person:02}");
-            recipient(
-                tx,
-                award,
-                position,
-                "ca_nhan",
-                &name,
-                None,
-                "Tổ viên Tổ bảo vệ an ninh, trật tự (dữ liệu minh họa)",
-            )
-            .await?;
-        }
-    }
-    Ok(awards.len())
-}
-
-/// "Xã Mường Phăng" → "xã Mường Phăng", as in running text.
-trait LowerKind {
-    fn to_lowercase_kind(&self) -> String;
-}
-
-impl LowerKind for String {
-    fn to_lowercase_kind(&self) -> String {
-        for kind in ["Xã", "Phường", "Thị trấn"] {
-            if let Some(rest) = self.strip_prefix(kind) {
-                return format!("{}{rest}", kind.to_lowercase());
-            }
-        }
-        self.clone()
-    }
-}
-
-async fn recipient(
-    tx: &mut WriteTx,
-    award: i64,
-    position: i64,
-    kind: &str,
-    name: &str,
-    unit_id: Option<i64>,
-    office: &str,
-) -> StorageResult<()> {
-    sqlx::query(
-        "INSERT INTO award_recipients (award_id, position, kind, name, unit_id, office, state) \
-         VALUES ($1, $2, $3, $4, $5, $6, 'accepted')",
-    )
-    .bind(award)
-    .bind(position)
-    .bind(kind)
-    .bind(name)
-    .bind(unit_id)
-    .bind(office)
-    .execute(tx.conn())
-    .await?;
-    Ok(())
-}
-
-/// The Ngày hội sites each demo report counts: (unit id, year, sites).
-async fn ngay_hoi_sites(db: &Db) -> StorageResult<Vec<(i64, i32, i64)>> {
-    let Some(indicator): Option<i64> =
-        sqlx::query_scalar("SELECT id FROM indicators WHERE code = 'ngay_hoi'")
-            .fetch_optional(db.pool())
-            .await?
-    else {
-        return Ok(Vec::new());
-    };
-    let rows: Vec<(i64, i64, Vec<u8>)> = sqlx::query_as(
-        "SELECT r.unit_id, r.period_year, b.body FROM reports r JOIN report_values b ON b.report_id = r.id \
-         WHERE r.state_changed_by = 'demo' ORDER BY r.unit_id, r.period_year",
-    )
-    .fetch_all(db.pool())
-    .await?;
-    let mut out = Vec::new();
-    for (unit, year, body) in rows {
-        let sites: i64 = crate::statistics::report_values::decode(&body)?
-            .into_iter()
-            .filter(|v| v.indicator_id == indicator && v.option.is_empty())
-            .map(|v| v.milli / 1000)
-            .sum();
-        if sites > 0 {
-            out.push((unit, year as i32, sites));
-        }
-    }
-    Ok(out)
-}
-
-/// One Ngày hội event (19/8) per site counted, many rows to a statement.
-async fn ngay_hoi_events(
-    tx: &mut WriteTx,
-    now: &str,
-    sites: &[(i64, i32, i64)],
-) -> StorageResult<usize> {
-    let rows: Vec<(i64, i32, i64)> = sites
-        .iter()
-        .flat_map(|(u, y, n)| (1..=*n).map(move |i| (*u, *y, i)))
-        .collect();
-    for chunk in rows.chunks(200) {
-        let mut sql = String::from(
-            "INSERT INTO conferences (kind, title, held_on, unit_id, search_key, created_by, created_at, updated_at) VALUES ",
-        );
-        for (i, _) in chunk.iter().enumerate() {
-            let b = i * 4;
-            if i > 0 {
-                sql.push_str(", ");
-            }
-            sql.push_str(&format!(
-                "('ngay_hoi', ${}, ${}, ${}, ${}, 'demo', $1, $1)",
-                b + 2,
-                b + 3,
-                b + 4,
-                b + 5
-            ));
-        }
-        let mut q = sqlx::query(&sql).bind(now.to_string());
-        for (unit, year, site) in chunk {
-            let title =
-                format!("Ngày hội toàn dân bảo vệ an ninh Tổ quốc năm {year} (điểm {site})");
-            q = q
-                .bind(title.clone())
-                .bind(format!("{year}-08-19"))
-                .bind(*unit)
-                .bind(fold(&title));
-        }
-        q.execute(tx.conn()).await?;
-    }
-    Ok(rows.len())
 }

@@ -200,6 +200,42 @@ async fn story(db: Db) {
         Some("2023-05-19")
     );
 
+    // A conference recorded after the review: linking them keeps its
+    // awards with the review and the untouched narrative says them.
+    let later = review(
+        &db,
+        "11",
+        "2023-05-19",
+        2014,
+        2023,
+        ProgrammeChoice::Covering,
+    )
+    .await;
+    assert!(later.snapshot.awards.conference.is_none());
+    let conference: i64 = sqlx::query_scalar(
+        "SELECT id FROM conferences WHERE held_on = '2023-05-19' AND kind = 'tong_ket'",
+    )
+    .fetch_one(db.pool())
+    .await
+    .unwrap();
+    let linked = reviews::link_conference(&db, &Who::system(), later.id, conference)
+        .await
+        .unwrap();
+    let text: String = linked.narrative.iter().map(|p| p.text.as_str()).collect();
+    assert!(
+        text.contains("Nhân dịp này, Chủ tịch UBND tỉnh tặng Bằng khen cho 2 tập thể, 5 cá nhân"),
+        "{text}"
+    );
+    assert_eq!(
+        linked.snapshot.totals, later.snapshot.totals,
+        "the figures stay"
+    );
+    assert!(
+        reviews::link_conference(&db, &Who::system(), later.id, 999_999)
+            .await
+            .is_err()
+    );
+
     // A 2025 review never claims programme 09.
     let y = review(
         &db,

@@ -5,9 +5,11 @@
 //! the award register's counts; the programme named comes from
 //! `programmes::coverage`.
 
+mod conference;
 mod edit;
 mod figures;
 
+pub use conference::link_conference;
 pub use edit::edit_narrative;
 
 use std::collections::BTreeMap;

@@ -35,12 +35,16 @@ pub async fn link_conference(
             .map(AwardLine::from_count)
             .collect();
     let mut snap = review.snapshot.clone();
-    snap.awards.conference = (!lines.is_empty()).then(|| ConferenceAwards {
-        id: conference,
-        title,
-        held_on,
-        lines,
-    });
+    snap.awards.conference = if lines.is_empty() {
+        None
+    } else {
+        Some(ConferenceAwards {
+            id: conference,
+            title,
+            held_on,
+            lines,
+        })
+    };
     let narrative = if review.edited {
         review.narrative.clone()
     } else {

@@ -22,11 +22,19 @@ test("the 10-year review of old Đồng Tháp, on screen and in print", async ()
   await front.fill("#new-review input[name=from]", "2013");
   await front.fill("#new-review input[name=to]", "2023");
   await front.selectOption("#new-review select[name=owner]", "joint");
+  // The programme is found by itself (the first choice); programme 09 is offered by name.
+  assert.match(await front.locator("#new-review select[name=programme]").textContent(), /Chương trình phối hợp số 09\/CTr-BCA-MTTW/);
   await front.fill("#new-review input[name=issue_date]", "18/05/2023");
   await Promise.all([front.waitForURL(/\/bao-cao\/\d+$/), front.click("#new-review button.primary")]);
   const doc = await front.locator(".review-doc").textContent();
   assert.match(doc, /Đồng Tháp, ngày 18 tháng 5 năm 2023/);
-  assert.match(doc, /Tổng kết 10 năm thực hiện Chương trình phối hợp số 09/);
+  // The title names programme 09 as first cited: number and symbol, date, issuers, subject.
+  assert.match(doc, /Tổng kết 10 năm thực hiện Chương trình phối hợp số 09\/CTr-BCA-MTTW ngày 01\/8\/2013 của Bộ Công an/);
+  assert.match(doc, /giai đoạn 2013 – 2023/);
+  // Every figure says where it came from, on hover and for screen readers.
+  const cell = front.locator(".review-doc td.num[title]").first();
+  assert.equal(await cell.getAttribute("title"), "Nguồn: báo cáo định kỳ");
+  assert.match(await cell.textContent(), /\(Nguồn: báo cáo định kỳ\)/);
   assert.match(doc, /được 32\.146 buổi, với hơn 3 triệu lượt người tham dự/);
   assert.match(doc, /27\.135 người lầm lỗi, trong đó 9\.779 người tiến bộ/);
   assert.match(doc, /44\.215 nguồn tin có giá trị/);

@@ -86,8 +86,12 @@ async fn story(db: Db) {
     let first = demo::load(&db, None).await.unwrap();
     let stats = first.statistics.expect("loaded the first time");
     assert!(stats.reports > 4000 && stats.values > 40_000, "{stats:?}");
+    let programmes = first.programmes.expect("conferences loaded the first time");
+    assert_eq!((programmes.conferences, programmes.awards), (2, 3));
+    assert!(programmes.events > 1_000, "{programmes:?}");
+    let again = demo::load(&db, None).await.unwrap();
     assert!(
-        demo::load(&db, None).await.unwrap().statistics.is_none(),
+        again.statistics.is_none() && again.programmes.is_none(),
         "idempotent"
     );
     // No report was changed (or created) in the future.
@@ -145,14 +149,7 @@ async fn story(db: Db) {
         "11",
         "2023-06-30",
         MapMode::Historical,
-        &[
-            "mh_moi",
-            "mh_nhan_rong",
-            "tcqc_so",
-            "yk_dong_gop",
-            "kt_bang_khen",
-            "kt_giay_khen",
-        ],
+        &["mh_moi", "mh_nhan_rong", "tcqc_so", "yk_dong_gop"],
     )
     .await;
     assert_eq!(get(&db11, "mh_moi"), 15.0);
@@ -160,8 +157,7 @@ async fn story(db: Db) {
     assert_eq!(get(&db11, "tcqc_so"), 4_378.0);
     let yk = get(&db11, "yk_dong_gop");
     assert!((6_900.0..7_000.0).contains(&yk), "gần 7.000: {yk}");
-    assert_eq!(get(&db11, "kt_bang_khen"), 19.0);
-    assert_eq!(get(&db11, "kt_giay_khen"), 37.0);
+    awards_by_issuer(&db).await;
 
     // Today's Đồng Tháp over 2013–2023 gathers old Đồng Tháp and old Tiền Giang.
     let now = totals(&db, "82", "2026-01-01", MapMode::Current, &["tt_buoi"]).await;
@@ -177,6 +173,94 @@ async fn story(db: Db) {
     communes_as_they_were(&db).await;
     communes_of_today(&db).await;
     review(&db).await;
+}
+
+/// Điện Biên's awards of 2023 come from the award register, by issuer, as
+/// the article gives them; the form no longer carries them.
+async fn awards_by_issuer(db: &Db) {
+    use antq_storage::programmes::award_counts::{self, Scope};
+    let unit = units::get_at(
+        db,
+        &UnitCode::parse("11").unwrap(),
+        parse_date("2023-05-19").unwrap(),
+    )
+    .await
+    .unwrap();
+    let rows = award_counts::counts(
+        db,
+        Scope::Unit {
+            unit_id: unit.id,
+            range: YearRange {
+                from: 2023,
+                to: 2023,
+            },
+            map: MapMode::Historical,
+        },
+    )
+    .await
+    .unwrap();
+    let said: Vec<(String, String, &str, i64)> = award_counts::over_years(&rows)
+        .into_iter()
+        .map(|c| (c.issuer, c.form, c.recipient_kind.code(), c.count))
+        .collect();
+    for (issuer, form, tap_the, ca_nhan) in [
+        ("Chủ tịch UBND tỉnh", "Bằng khen", 2, 5),
+        ("Ủy ban MTTQ Việt Nam tỉnh", "Bằng khen", 2, 10),
+        ("Giám đốc Công an tỉnh", "Giấy khen", 15, 22),
+    ] {
+        for (kind, n) in [("tap_the", tap_the), ("ca_nhan", ca_nhan)] {
+            assert!(
+                said.iter()
+                    .any(|(i, f, k, c)| i == issuer && f == form && *k == kind && *c == n),
+                "{issuer} {form} {kind} {n}: {said:?}"
+            );
+        }
+    }
+    assert_eq!(said.len(), 6, "{said:?}");
+    let conference: i64 = sqlx::query_scalar(
+        "SELECT id FROM conferences WHERE held_on = '2023-05-19' AND kind = 'tong_ket'",
+    )
+    .fetch_one(db.pool())
+    .await
+    .unwrap();
+    let at_conference = award_counts::counts(db, Scope::Conference(conference))
+        .await
+        .unwrap();
+    assert_eq!(at_conference.iter().map(|r| r.count).sum::<i64>(), 56);
+    // The form carries no awards for Điện Biên any more.
+    let form = totals(
+        db,
+        "11",
+        "2023-06-30",
+        MapMode::Historical,
+        &["kt_bang_khen", "kt_giay_khen"],
+    )
+    .await;
+    assert!(form.iter().all(|(_, v)| v.is_none()), "{form:?}");
+    // One Ngày hội event per site the yearly reports count.
+    let events: i64 = sqlx::query_scalar(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM conferences c JOIN unit_tree t ON t.descendant_id = c.unit_id \
+         WHERE t.ancestor_id = $1 AND c.kind = 'ngay_hoi' AND c.held_on BETWEEN '2013-01-01' AND '2023-12-31'",
+    )
+    .bind(unit.id)
+    .fetch_one(db.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        events as f64,
+        raw_sum(db, "ngay_hoi", "11", "2023-06-30").await
+    );
+    // The plan signed at the Đồng Tháp conference implements programme 09.
+    let signed: String = sqlx::query_scalar(
+        "SELECT p.title FROM conference_programmes cp JOIN programmes p ON p.id = cp.programme_id \
+         JOIN conferences c ON c.id = cp.conference_id JOIN programmes n ON n.id = p.implements_id \
+         JOIN documents d ON d.id = n.document_id \
+         WHERE cp.role = 'signed' AND c.held_on = '2023-05-18' AND d.reference = '09/CTr-BCA-MTTW'",
+    )
+    .fetch_one(db.pool())
+    .await
+    .unwrap();
+    assert!(signed.contains("Tổ Nhân dân tự quản"), "{signed}");
 }
 
 /// The approved values of `indicator` in 2013–2026 that count, in today's
@@ -435,6 +519,7 @@ async fn review(db: &Db) {
         text.contains("Nhân dân trong tỉnh đã tham gia 6.940 ý kiến đóng góp"),
         "{text}"
     );
+    dien_bien_review(db, &dbr).await;
 
     // A correction: an approved 2015 report of a district is reopened and fixed.
     let form = catalogue::form(db, "antq-nam").await.unwrap();
@@ -508,6 +593,54 @@ async fn review(db: &Db) {
         diff.iter().all(|d| d.key == "tt_buoi"),
         "nothing else changed: {diff:?}"
     );
+}
+
+/// Điện Biên's 10-year review names programme 09 with its date, says the
+/// awards by issuer as the article does (over the stage, then "Nhân dịp
+/// này" for the conference it is linked to), and its awards-by-year table
+/// has the 2023 figures, from the register.
+async fn dien_bien_review(db: &Db, r: &antq_storage::reviews::Review) {
+    use antq_core::reviews::FigureSource;
+    let title =
+        antq_core::reviews::header(&r.snapshot, r.owner, parse_date(&r.issue_date).unwrap()).title;
+    assert!(
+        title.starts_with(
+            "Tổng kết 10 năm thực hiện Chương trình phối hợp số 09/CTr-BCA-MTTW ngày 01/8/2013"
+        ),
+        "{title}"
+    );
+    let awards = r
+        .narrative
+        .iter()
+        .find(|p| p.group == "khen_thuong")
+        .expect("an awards paragraph");
+    for said in [
+        "Chủ tịch UBND tỉnh tặng Bằng khen cho 2 tập thể, 5 cá nhân",
+        "Ủy ban MTTQ Việt Nam tỉnh tặng Bằng khen cho 2 tập thể, 10 cá nhân",
+        "Giám đốc Công an tỉnh tặng Giấy khen cho 15 tập thể, 22 cá nhân",
+        "Nhân dịp này, Chủ tịch UBND tỉnh",
+    ] {
+        assert!(awards.text.contains(said), "{said}: {}", awards.text);
+    }
+    for (key, n) in [
+        ("kt_bang_khen.tap_the", 4.0),
+        ("kt_bang_khen.ca_nhan", 15.0),
+        ("kt_giay_khen.tap_the", 15.0),
+        ("kt_giay_khen.ca_nhan", 22.0),
+    ] {
+        let f = r.snapshot.by_year[key][&2023];
+        assert_eq!((f.value, f.source), (n, FigureSource::Register), "{key}");
+        assert_eq!(r.snapshot.totals[key].value, n, "{key}");
+    }
+    let linked: i64 = sqlx::query_scalar(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM conference_reviews cr JOIN conferences c ON c.id = cr.conference_id \
+         WHERE cr.review_id = $1 AND c.held_on = '2023-05-19'",
+    )
+    .bind(r.id)
+    .fetch_one(db.pool())
+    .await
+    .unwrap();
+    assert_eq!(linked, 1, "the review is linked to its conference");
 }
 
 #[tokio::test]

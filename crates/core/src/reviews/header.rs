@@ -127,7 +127,7 @@ pub fn header(s: &Snapshot, owner: Owner, date: chrono::NaiveDate) -> Header {
         number: format!("Số:        /{sym}"),
         place_date: format!("{place}, {}", date_line(date)),
         kind: "BÁO CÁO".into(),
-        title: s.stage().title(),
+        title: s.stage().title(s.programme.as_ref()),
         signers,
         recipients,
     }
@@ -152,9 +152,11 @@ pub fn press_summary(
         s.short_name(),
         s.stage().kind_title()
     );
-    let mut body = format!(
-        "{who} tổng kết việc thực hiện Chương trình phối hợp số 09 về \u{201C}Đẩy mạnh phong trào Toàn dân bảo vệ an ninh Tổ quốc trong tình hình mới\u{201D}, {stage}."
-    );
+    let what = match &s.programme {
+        Some(p) => p.citation(),
+        None => MOVEMENT.to_string(),
+    };
+    let mut body = format!("{who} tổng kết việc thực hiện {what}, {stage}.");
     for (_, _, text) in narrative.iter().take(4) {
         body.push(' ');
         body.push_str(text);

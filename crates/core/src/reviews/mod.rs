@@ -14,10 +14,16 @@
 
 mod header;
 mod narrative;
+mod programme;
 mod snapshot;
 
+pub use crate::programmes::FigureSource;
 pub use header::{date_line, header, press_summary, Header};
-pub use narrative::{narrative_for, narrative_number, scope_words};
+pub use narrative::{narrative_for, narrative_number, narrative_with_awards, scope_words};
+pub use programme::{
+    lines_sentence, short_date, source_words, AwardLine, Awards, ConferenceAwards, ProgrammeRef,
+    MOVEMENT,
+};
 pub use snapshot::{diff, Difference, Line, Paragraph, Pending, Snapshot};
 
 use std::collections::BTreeMap;
@@ -87,6 +93,9 @@ pub struct Figure {
     /// Includes communes split in 2025 (their data follows the main successor).
     #[serde(default)]
     pub split: bool,
+    /// Where it came from: the forms, a register, or both (stored reviews: the forms).
+    #[serde(default)]
+    pub source: FigureSource,
 }
 
 /// The figures for the whole stage, by indicator key (`tt_buoi`, `kt_bang_khen.tap_the`).
@@ -192,17 +201,28 @@ impl Stage {
         format!("{kind} {n} năm")
     }
 
-    /// The title line under "BÁO CÁO".
-    pub fn title(&self) -> String {
-        let tail = if self.half.is_some() {
-            String::new()
-        } else {
-            format!(", {}", self.label())
-        };
-        format!(
-            "{} thực hiện Chương trình phối hợp số 09 về \u{201C}Đẩy mạnh phong trào Toàn dân bảo vệ an ninh Tổ quốc trong tình hình mới\u{201D}{tail}",
-            self.kind_title()
-        )
+    /// The title line under "BÁO CÁO": what the stage reviews, naming the
+    /// programme that covers it ("Tổng kết 10 năm thực hiện Chương trình
+    /// phối hợp số 09/CTr-BCA-MTTW ngày 01/8/2013 … về “…”, giai đoạn 2013 –
+    /// 2023"), or the movement when none does ("Kết quả thực hiện phong trào
+    /// “Toàn dân bảo vệ an ninh Tổ quốc” năm 2025").
+    pub fn title(&self, programme: Option<&ProgrammeRef>) -> String {
+        let years = self.half.is_none() && self.from != self.to;
+        match programme {
+            Some(p) if years => format!(
+                "{} thực hiện {}, {}",
+                self.kind_title(),
+                p.citation(),
+                self.label()
+            ),
+            Some(p) => format!("{} thực hiện {}", self.kind_title(), p.citation()),
+            None if years => format!(
+                "{} thực hiện {MOVEMENT}, {}",
+                self.kind_title(),
+                self.label()
+            ),
+            None => format!("Kết quả thực hiện {MOVEMENT} {}", self.label()),
+        }
     }
 
     /// The opening of every result sentence: "Qua 10 năm, toàn tỉnh đã",
@@ -226,6 +246,7 @@ mod tests {
             qualifier: None,
             unapproved: 0.0,
             split: false,
+            source: FigureSource::Form,
         }
     }
 
@@ -237,9 +258,26 @@ mod tests {
         assert_eq!(Stage::years(2013, 2023).kind_title(), "Tổng kết 10 năm");
         assert_eq!(Stage::years(2016, 2020).kind_title(), "Sơ kết 5 năm");
         assert_eq!(Stage::years(2023, 2023).kind_title(), "Tổng kết năm 2023");
-        assert!(Stage::years(2013, 2023)
-            .title()
-            .ends_with("giai đoạn 2013 – 2023"));
+        let p = programme::tests::programme_09();
+        let ten = Stage::years(2013, 2023).title(Some(&p));
+        assert!(ten.starts_with("Tổng kết 10 năm thực hiện Chương trình phối hợp số 09/CTr-BCA-MTTW ngày 01/8/2013 của Bộ Công an"), "{ten}");
+        assert!(
+            ten.ends_with("trong tình hình mới\u{201D}, giai đoạn 2013 – 2023"),
+            "{ten}"
+        );
+        assert_eq!(
+            Stage::years(2025, 2025).title(None),
+            "Kết quả thực hiện phong trào \u{201C}Toàn dân bảo vệ an ninh Tổ quốc\u{201D} năm 2025"
+        );
+        assert_eq!(
+            Stage::parse("2026S1", None).unwrap().title(None),
+            "Kết quả thực hiện phong trào \u{201C}Toàn dân bảo vệ an ninh Tổ quốc\u{201D} 6 tháng đầu năm 2026"
+        );
+        assert_eq!(
+            Stage::years(2016, 2020).title(None),
+            "Sơ kết 5 năm thực hiện phong trào \u{201C}Toàn dân bảo vệ an ninh Tổ quốc\u{201D}, giai đoạn 2016 – 2020"
+        );
+        assert!(!Stage::years(2025, 2025).title(None).contains("09"));
     }
 
     #[test]
@@ -314,6 +352,8 @@ mod tests {
             reports_approved: 0,
             pending: vec![],
             built_at: "2023-12-31T00:00:00Z".into(),
+            programme: None,
+            awards: Awards::default(),
         }
     }
 

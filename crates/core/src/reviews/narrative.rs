@@ -204,19 +204,39 @@ pub fn narrative_for(
     stage: &Stage,
     scope: &str,
 ) -> Vec<(String, String, String)> {
+    narrative_with_awards(groups, figs, stage, scope, &Awards::default())
+}
+
+/// The narrative as [`narrative_for`] writes it, with the awards paragraph
+/// read from the register where the review keeps it: "Qua 10 năm, các tập
+/// thể, cá nhân trong tỉnh đã được khen thưởng: Chủ tịch UBND tỉnh tặng
+/// Bằng khen cho 2 tập thể, 5 cá nhân; … Nhân dịp này, …". Without the
+/// register the form figures are said as before.
+pub fn narrative_with_awards(
+    groups: &[(&str, &str)],
+    figs: &Figures,
+    stage: &Stage,
+    scope: &str,
+    awards: &Awards,
+) -> Vec<(String, String, String)> {
     let open = stage.opening(scope);
+    // "Qua 10 năm", "Năm 2023": the opening without its subject.
+    let lead = open
+        .trim_end_matches(" đã")
+        .replacen(&format!(", {scope}"), "", 1);
+    let register = awards_paragraph(&lead, scope, awards);
     groups
         .iter()
         .filter_map(|(code, heading)| {
+            if *code == "khen_thuong" {
+                if let Some(text) = &register {
+                    return Some((code.to_string(), heading.to_string(), text.clone()));
+                }
+            }
             let body = group_clauses(code, figs)?;
             // A clause led by "Nhân dân" is its own subject: "Qua 10 năm, Nhân dân trong tỉnh đã …".
             let text = match body.strip_prefix("Nhân dân đã ") {
-                Some(rest) => {
-                    let lead = open
-                        .trim_end_matches(" đã")
-                        .replacen(&format!(", {scope}"), "", 1);
-                    format!("{lead}, Nhân dân {}đã {rest}.", scope_in(scope))
-                }
+                Some(rest) => format!("{lead}, Nhân dân {}đã {rest}.", scope_in(scope)),
                 None => format!("{open} {body}."),
             };
             Some((code.to_string(), heading.to_string(), text))
@@ -224,10 +244,106 @@ pub fn narrative_for(
         .collect()
 }
 
+/// The awards paragraph from the register, or none when it holds nothing.
+fn awards_paragraph(lead: &str, scope: &str, awards: &Awards) -> Option<String> {
+    let stage = lines_sentence(&awards.stage);
+    let at_conference = awards
+        .conference
+        .as_ref()
+        .map(|c| lines_sentence(&c.lines))
+        .unwrap_or_default();
+    let mut parts = Vec::new();
+    if !stage.is_empty() {
+        parts.push(format!(
+            "{lead}, các tập thể, cá nhân {}đã được khen thưởng: {stage}.",
+            scope_in(scope)
+        ));
+    }
+    if !at_conference.is_empty() {
+        parts.push(format!("Nhân dịp này, {at_conference}."));
+    }
+    (!parts.is_empty()).then(|| parts.join(" "))
+}
+
 fn scope_in(scope: &str) -> String {
     match scope.strip_prefix("toàn ") {
         Some("quốc") => "cả nước ".into(),
         Some(kind) => format!("trong {kind} "),
         None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(issuer: &str, form: &str, kind: &str, count: i64) -> AwardLine {
+        AwardLine {
+            issuer: issuer.into(),
+            form: form.into(),
+            recipient_kind: kind.into(),
+            count,
+        }
+    }
+
+    #[test]
+    fn the_awards_paragraph_reads_like_the_article() {
+        let article = vec![
+            line("Chủ tịch UBND tỉnh", "Bằng khen", "tap_the", 2),
+            line("Chủ tịch UBND tỉnh", "Bằng khen", "ca_nhan", 5),
+            line("Ủy ban MTTQ Việt Nam tỉnh", "Bằng khen", "tap_the", 2),
+            line("Ủy ban MTTQ Việt Nam tỉnh", "Bằng khen", "ca_nhan", 10),
+            line("Giám đốc Công an tỉnh", "Giấy khen", "tap_the", 15),
+            line("Giám đốc Công an tỉnh", "Giấy khen", "ca_nhan", 22),
+        ];
+        let awards = Awards {
+            stage: article.clone(),
+            conference: Some(ConferenceAwards {
+                id: 1,
+                title: "Hội nghị tổng kết".into(),
+                held_on: "2023-05-19".into(),
+                lines: article,
+            }),
+        };
+        let mut figs = Figures::new();
+        // The form's figure is not said when the register speaks.
+        figs.insert(
+            "kt_bang_khen.tap_the".into(),
+            Figure {
+                value: 9.0,
+                qualifier: None,
+                unapproved: 0.0,
+                split: false,
+                source: FigureSource::Form,
+            },
+        );
+        let out = narrative_with_awards(
+            &[("khen_thuong", "Khen thưởng")],
+            &figs,
+            &Stage::years(2013, 2023),
+            "toàn tỉnh",
+            &awards,
+        );
+        assert_eq!(
+            out[0].2,
+            "Qua 10 năm, các tập thể, cá nhân trong tỉnh đã được khen thưởng: \
+             Chủ tịch UBND tỉnh tặng Bằng khen cho 2 tập thể, 5 cá nhân; \
+             Ủy ban MTTQ Việt Nam tỉnh tặng Bằng khen cho 2 tập thể, 10 cá nhân; \
+             Giám đốc Công an tỉnh tặng Giấy khen cho 15 tập thể, 22 cá nhân. \
+             Nhân dịp này, Chủ tịch UBND tỉnh tặng Bằng khen cho 2 tập thể, 5 cá nhân; \
+             Ủy ban MTTQ Việt Nam tỉnh tặng Bằng khen cho 2 tập thể, 10 cá nhân; \
+             Giám đốc Công an tỉnh tặng Giấy khen cho 15 tập thể, 22 cá nhân."
+        );
+        // Without the register, the form figures are said as before.
+        let form_only = narrative_for(
+            &[("khen_thuong", "Khen thưởng")],
+            &figs,
+            &Stage::years(2023, 2023),
+            "toàn tỉnh",
+        );
+        assert_eq!(
+            form_only[0].2,
+            "Năm 2023, toàn tỉnh đã tặng Bằng khen cho 9 tập thể."
+        );
     }
 }

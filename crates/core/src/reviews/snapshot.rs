@@ -72,6 +72,13 @@ pub struct Snapshot {
     pub pending: Vec<Pending>,
     /// When the figures were read (ISO timestamp).
     pub built_at: String,
+    /// The programme or plan the review names (none: the movement).
+    #[serde(default)]
+    pub programme: Option<ProgrammeRef>,
+    /// The awards of the register over the stage and at the conference
+    /// where the review was presented (empty: the form figures are said).
+    #[serde(default)]
+    pub awards: Awards,
 }
 
 impl Snapshot {
@@ -79,9 +86,16 @@ impl Snapshot {
         scope_words(&self.unit_kind, self.is_nation)
     }
 
-    /// The narrative from these figures.
+    /// The narrative from these figures (the awards from the register where
+    /// the review keeps them).
     pub fn narrative(&self, groups: &[(&str, &str)]) -> Vec<(String, String, String)> {
-        narrative_for(groups, &self.totals, &self.stage(), &self.scope())
+        narrative_with_awards(
+            groups,
+            &self.totals,
+            &self.stage(),
+            &self.scope(),
+            &self.awards,
+        )
     }
 
     pub fn stage(&self) -> Stage {

@@ -362,22 +362,14 @@ pub async fn load(db: &Db) -> StorageResult<Option<DemoStats>> {
             for y in &legacy_years {
                 let g = if *y == 2024 { &grid_2024 } else { &grid };
                 let key_year = *y;
-                let mut values: Vec<(&'static str, &str, i64)> = prov
+                let values: Vec<(&'static str, &str, i64)> = prov
                     .flows
                     .iter()
                     .chain(prov.stocks.iter())
                     .map(|(c, _)| (*c, "", *g.get(&(i, key_year, *c)).unwrap_or(&0)))
                     .collect();
-                if i == 0 && *y == REVIEW_LAST_YEAR && prov.code == "11" {
-                    // The 2023 review's awards: UBND and MTTQ Bằng khen 2+2 collectives and 5+10
-                    // individuals; Công an tỉnh Giấy khen 15 collectives and 22 individuals.
-                    values.extend([
-                        ("kt_bang_khen", "tap_the", 4),
-                        ("kt_bang_khen", "ca_nhan", 15),
-                        ("kt_giay_khen", "tap_the", 15),
-                        ("kt_giay_khen", "ca_nhan", 22),
-                    ]);
-                }
+                // The 2023 awards of Điện Biên are in the award register
+                // (`demo::programmes`), not in the form.
                 batch.report(&form, u, *y, "approved", None, &values, &ids);
             }
         }

@@ -5,6 +5,9 @@
 //! password is ever built in.
 
 pub mod demo_data;
+mod programme_awards;
+mod programme_events;
+pub mod programmes;
 pub mod synthetic;
 
 use antq_core::auth::{NewPassword, Role, Username};
@@ -121,6 +124,8 @@ pub struct DemoLoaded {
     pub areas_created: usize,
     /// The statistics loaded now (none when they were loaded before).
     pub statistics: Option<crate::demo::demo_data::DemoStats>,
+    /// The conferences, awards and events loaded now (none when loaded before).
+    pub programmes: Option<crate::demo::programmes::DemoProgrammes>,
 }
 
 /// A readable random password: four groups of four letters and digits.
@@ -184,6 +189,7 @@ pub async fn load(db: &Db, password: Option<&str>) -> StorageResult<DemoLoaded> 
         areas_created += 1;
     }
     let statistics = crate::demo::demo_data::load(db).await?;
+    let programmes = crate::demo::programmes::load(db).await?;
     let mut tx = db.begin_write().await?;
     audit::append(
         &mut tx,
@@ -204,6 +210,7 @@ pub async fn load(db: &Db, password: Option<&str>) -> StorageResult<DemoLoaded> 
         users_created: created,
         areas_created,
         statistics,
+        programmes,
     })
 }
 

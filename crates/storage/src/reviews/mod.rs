@@ -1,7 +1,16 @@
 //! Reviews (sơ kết, tổng kết): the figures of a unit and stage read from
 //! the approved data into a [`Snapshot`], stored with the narrative so the
 //! review reprints identically after later corrections, and compared with
-//! today's figures on demand.
+//! today's figures on demand. `figures` adds the options year by year and
+//! the award register's counts; the programme named comes from
+//! `programmes::coverage`.
+
+mod conference;
+mod edit;
+mod figures;
+
+pub use conference::link_conference;
+pub use edit::edit_narrative;
 
 use std::collections::BTreeMap;
 
@@ -19,6 +28,8 @@ use sqlx::Row as _;
 use crate::audit::{self, Change, Who};
 use crate::db::Db;
 use crate::error::{StorageError, StorageResult};
+use crate::programmes::coverage;
+pub use crate::programmes::coverage::ProgrammeChoice;
 use crate::statistics::analytics::{self, By, MapMode, Row};
 use crate::statistics::catalogue;
 use crate::units::{self, Unit};
@@ -79,6 +90,7 @@ fn fig(r: &Row) -> Option<Figure> {
         qualifier: r.qualifier,
         unapproved: r.unapproved,
         split: r.flags.iter().any(|f| f == "includes_split_units"),
+        source: r.source,
     })
 }
 
@@ -166,6 +178,7 @@ pub async fn snapshot(db: &Db, unit: &Unit, stage: Stage) -> StorageResult<Snaps
                     qualifier: None,
                     unapproved: r.unapproved,
                     split: false,
+                    source: r.source,
                 },
             );
         }
@@ -178,10 +191,13 @@ pub async fn snapshot(db: &Db, unit: &Unit, stage: Stage) -> StorageResult<Snaps
                 qualifier: q,
                 unapproved: 0.0,
                 split: false,
+                source: antq_core::reviews::FigureSource::Form,
             },
         );
     }
-    let mut by_year: BTreeMap<String, BTreeMap<i32, Figure>> = BTreeMap::new();
+    // The options year by year too: without them the awards-by-year table
+    // had "–" in every year while its total row had the options' totals.
+    let mut by_year = figures::options_by_year(db, &wanted, unit, range, map, within).await?;
     for r in &year_rows {
         if let (Some(f), Ok(y)) = (fig(r), r.period.parse::<i32>()) {
             by_year.entry(r.indicator.clone()).or_default().insert(y, f);
@@ -229,7 +245,7 @@ pub async fn snapshot(db: &Db, unit: &Unit, stage: Stage) -> StorageResult<Snaps
     } else {
         None
     };
-    Ok(Snapshot {
+    let mut snap = Snapshot {
         unit_code: unit.code.clone(),
         unit_name: unit.name.clone(),
         unit_kind: if unit.level == Level::Nation {
@@ -260,7 +276,11 @@ pub async fn snapshot(db: &Db, unit: &Unit, stage: Stage) -> StorageResult<Snaps
         reports_approved,
         pending,
         built_at: dates::timestamp(dates::now_utc()),
-    })
+        programme: None,
+        awards: Default::default(),
+    };
+    figures::awards(db, unit, &mut snap, map).await?;
+    Ok(snap)
 }
 
 async fn report_states(
@@ -325,8 +345,21 @@ pub struct NewReview {
     pub issue_date: Date,
 }
 
-/// Build a review from today's approved data and keep it (audited).
+/// Build a review from today's approved data and keep it (audited), naming
+/// the programme that covers its stage.
 pub async fn create(db: &Db, who: &Who, n: NewReview) -> StorageResult<i64> {
+    create_with(db, who, n, ProgrammeChoice::Covering).await
+}
+
+/// Build a review naming the programme the officer chose (or the covering
+/// one, or none), keep it and link it to the conference that reviewed the
+/// same stage for the unit, if one is recorded (audited).
+pub async fn create_with(
+    db: &Db,
+    who: &Who,
+    n: NewReview,
+    choice: ProgrammeChoice,
+) -> StorageResult<i64> {
     // The years in range and in order (a stage built in code skips its parser).
     antq_core::periods::YearRange::new(n.stage.from, n.stage.to)?;
     if n.stage
@@ -338,7 +371,9 @@ pub async fn create(db: &Db, who: &Who, n: NewReview) -> StorageResult<i64> {
     if n.stage.to - n.stage.from > 30 {
         return Err(DomainError::invalid("một kỳ sơ kết, tổng kết dài tối đa 30 năm").into());
     }
-    let snap = snapshot(db, &n.unit, n.stage).await?;
+    let mut snap = snapshot(db, &n.unit, n.stage).await?;
+    snap.programme = coverage::chosen(db, &n.unit, n.stage.from, n.stage.to, choice).await?;
+    let conference = conference_for(db, &n.unit, &snap).await?;
     let narrative = generated(&snap);
     let now = dates::timestamp(dates::now_utc());
     let (n, snap, narrative, now) = (&n, &snap, &narrative, &now);
@@ -360,6 +395,13 @@ pub async fn create(db: &Db, who: &Who, n: NewReview) -> StorageResult<i64> {
             .bind(n.stage.half.map(i64::from))
             .fetch_one(tx.conn())
             .await?;
+            if let Some(c) = conference {
+                sqlx::query("INSERT INTO conference_reviews (conference_id, review_id) VALUES ($1, $2)")
+                    .bind(c)
+                    .bind(id)
+                    .execute(tx.conn())
+                    .await?;
+            }
             audit::append(
             &mut tx,
             Change {
@@ -371,7 +413,9 @@ pub async fn create(db: &Db, who: &Who, n: NewReview) -> StorageResult<i64> {
                 before: None,
                 after: Some(json!({"unit": n.unit.code, "owner": n.owner.as_str(),
                                    "from": n.stage.from, "to": n.stage.to, "half": n.stage.half,
-                                   "issue_date": dates::iso(n.issue_date)})),
+                                   "issue_date": dates::iso(n.issue_date),
+                                   "programme": snap.programme.as_ref().map(|p| p.id),
+                                   "conference": conference})),
             },
             )
             .await?;
@@ -380,6 +424,16 @@ pub async fn create(db: &Db, who: &Who, n: NewReview) -> StorageResult<i64> {
         })
         .await?;
     Ok(id)
+}
+
+/// The conference that reviewed this stage for this unit (whole years).
+async fn conference_for(db: &Db, unit: &Unit, s: &Snapshot) -> StorageResult<Option<i64>> {
+    if s.half.is_some() {
+        return Ok(None);
+    }
+    figures::conference_of(db, unit, s.from, s.to)
+        .await
+        .map(|c| c.map(|(id, _, _)| id))
 }
 
 /// A stored review, exactly as it was built.
@@ -433,90 +487,6 @@ pub async fn list(db: &Db, scope_sql: &str) -> StorageResult<Vec<Summary>> {
             })
         })
         .collect()
-}
-
-/// Replace the narrative's texts (by group) with an editor's (audited).
-/// Headings and groups stay; an empty text removes that paragraph.
-pub async fn edit_narrative(
-    db: &Db,
-    who: &Who,
-    id: i64,
-    texts: &BTreeMap<String, String>,
-) -> StorageResult<Review> {
-    // Refused early (not found, too long) without a transaction ...
-    let review = get(db, id).await?;
-    if merged(&review.narrative, texts)? == review.narrative {
-        return Ok(review);
-    }
-    let now = dates::timestamp(dates::now_utc());
-    let (now, unit_id) = (&now, review.unit_id);
-    db.write(|mut tx| async move {
-        // ... and applied to the narrative as it is inside the transaction
-        // (locked on PostgreSQL), so two editors of different groups do
-        // not undo each other's work.
-        let lock = match tx.backend() {
-            crate::db::Backend::Postgres => " FOR UPDATE",
-            crate::db::Backend::Sqlite => "",
-        };
-        let stored: String = sqlx::query_scalar(&format!(
-            "SELECT narrative FROM reviews WHERE id = $1{lock}"
-        ))
-        .bind(id)
-        .fetch_optional(tx.conn())
-        .await?
-        .ok_or_else(|| StorageError::not_found(format!("báo cáo tổng kết số {id}")))?;
-        let before: Vec<Paragraph> = serde_json::from_str(&stored).map_err(json_err)?;
-        let next = merged(&before, texts)?;
-        if next == before {
-            return Ok(());
-        }
-        sqlx::query("UPDATE reviews SET narrative = $1, edited = 1, updated_at = $2 WHERE id = $3")
-            .bind(serde_json::to_string(&next).map_err(json_err)?)
-            .bind(now)
-            .bind(id)
-            .execute(tx.conn())
-            .await?;
-        audit::append(
-            &mut tx,
-            Change {
-                who,
-                action: "review.edit",
-                entity: "review",
-                entity_id: id.to_string(),
-                unit_id: Some(unit_id),
-                before: Some(json!(before)),
-                after: Some(json!(next)),
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
-    })
-    .await?;
-    get(db, id).await
-}
-
-/// The narrative with an editor's texts (by group) in place of its own.
-fn merged(
-    narrative: &[Paragraph],
-    texts: &BTreeMap<String, String>,
-) -> StorageResult<Vec<Paragraph>> {
-    let mut next = Vec::new();
-    for p in narrative {
-        let text = match texts.get(&p.group) {
-            Some(t) => antq_core::text::nfc(t.trim()),
-            None => p.text.clone(),
-        };
-        antq_core::text::check_len(
-            &format!("Đoạn \"{}\"", p.heading),
-            &text,
-            antq_core::text::limits::NARRATIVE,
-        )?;
-        if !text.is_empty() {
-            next.push(Paragraph { text, ..p.clone() });
-        }
-    }
-    Ok(next)
 }
 
 /// What differs between the review's stored figures and today's data.

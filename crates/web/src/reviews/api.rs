@@ -30,6 +30,9 @@ pub struct NewBody {
     owner: String,
     #[serde(default)]
     issue_date: Option<String>,
+    /// The programme the title names: its id, "none", or absent (the covering one).
+    #[serde(default)]
+    programme: Option<Value>,
 }
 
 /// `POST /api/v1/reviews`: build a review from the approved data and keep it.
@@ -38,7 +41,18 @@ pub async fn create(
     ApiUser(ctx): ApiUser,
     Json(b): Json<NewBody>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
-    let id = reviews::create(
+    let programme = match &b.programme {
+        None | Some(Value::Null) => None,
+        Some(Value::Number(n)) => Some(n.to_string()),
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(_) => {
+            return Err(crate::error::Failure::bad_request(
+                "Chương trình, kế hoạch là số của chương trình hoặc \"none\"",
+            )
+            .into())
+        }
+    };
+    let id = reviews::create_choosing(
         &state.db,
         Some(&ctx.actor),
         ReviewParams {
@@ -49,6 +63,7 @@ pub async fn create(
             owner: &b.owner,
             issue_date: b.issue_date.as_deref(),
         },
+        programme.as_deref(),
     )
     .await?;
     let r = reviews::get(&state.db, Some(&ctx.actor), id).await?;

@@ -11,7 +11,7 @@ use antq_core::dates::{self, Date};
 use antq_core::reviews::{self, Difference, Header, Owner, Snapshot, Stage};
 use antq_core::units::UnitCode;
 use antq_storage::accounts::access::{self, Actor};
-use antq_storage::reviews::{self as store, NewReview, Review, Summary};
+use antq_storage::reviews::{self as store, NewReview, ProgrammeChoice, Review, Summary};
 use antq_storage::{units, Db};
 
 use crate::error::Failure;
@@ -38,8 +38,20 @@ fn parse_date(s: Option<&str>) -> Result<Option<Date>, Failure> {
     }
 }
 
-/// Build and keep a review; returns its id.
+/// Build and keep a review naming the programme that covers its stage; returns its id.
 pub async fn create(db: &Db, actor: Option<&Actor>, p: ReviewParams<'_>) -> Result<i64, Failure> {
+    create_choosing(db, actor, p, None).await
+}
+
+/// Build and keep a review naming `programme`: a programme's id, "none"
+/// (the movement, no programme) or nothing / "" (the covering one).
+pub async fn create_choosing(
+    db: &Db,
+    actor: Option<&Actor>,
+    p: ReviewParams<'_>,
+    programme: Option<&str>,
+) -> Result<i64, Failure> {
+    let choice = ProgrammeChoice::parse(programme.unwrap_or(""))?;
     let owner: Owner = p.owner.parse()?;
     let stage = Stage::parse(p.from, p.to)?;
     // The stage's last day: 30/06 for a first half, else 31/12 of its last year.
@@ -58,7 +70,7 @@ pub async fn create(db: &Db, actor: Option<&Actor>, p: ReviewParams<'_>) -> Resu
         None => antq_storage::audit::Who::system(),
     };
     let issue_date = parse_date(p.issue_date)?.unwrap_or_else(dates::today);
-    Ok(store::create(
+    Ok(store::create_with(
         db,
         &who,
         NewReview {
@@ -67,6 +79,7 @@ pub async fn create(db: &Db, actor: Option<&Actor>, p: ReviewParams<'_>) -> Resu
             stage,
             issue_date,
         },
+        choice,
     )
     .await?)
 }
@@ -89,7 +102,17 @@ pub async fn create_file(
     p: ReviewParams<'_>,
     format: &str,
 ) -> Result<(Review, Download), Failure> {
-    let id = create(db, None, p).await?;
+    create_file_choosing(db, p, None, format).await
+}
+
+/// As [`create_file`], naming `programme` (`antq review --programme ID|none`).
+pub async fn create_file_choosing(
+    db: &Db,
+    p: ReviewParams<'_>,
+    programme: Option<&str>,
+    format: &str,
+) -> Result<(Review, Download), Failure> {
+    let id = create_choosing(db, None, p, programme).await?;
     let r = get(db, None, id).await?;
     let d = render(&r, format)?;
     Ok((r, d))
@@ -115,6 +138,14 @@ pub async fn may_edit(db: &Db, actor: &Actor, r: &Review) -> Result<bool, Failur
         Err(f) if f.status == axum::http::StatusCode::FORBIDDEN => Ok(false),
         Err(f) => Err(f),
     }
+}
+
+/// The programmes a review may name, for the form: (id, words).
+pub async fn programme_choices(db: &Db, actor: &Actor) -> Result<Vec<(i64, String)>, Failure> {
+    Ok(
+        antq_storage::programmes::coverage::choices(db, &actor.scope_sql(Action::Read, "unit_id"))
+            .await?,
+    )
 }
 
 pub async fn list(db: &Db, actor: &Actor) -> Result<Vec<Summary>, Failure> {

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use antq_core::dates;
-use antq_core::reviews::{Header, Paragraph, Snapshot};
+use antq_core::reviews::{source_words, Header, Paragraph, Snapshot};
 use antq_core::text::{format_decimal, format_int};
 use antq_office::review::{cell_text, data_note, parts as review_parts};
 use askama::Template;
@@ -33,7 +33,8 @@ pub struct PartView {
 pub struct TableView {
     pub title: String,
     pub heads: Vec<String>,
-    pub rows: Vec<(String, Vec<String>)>,
+    /// (label, cells as (figure, where it came from in words)).
+    pub rows: Vec<(String, Vec<(String, &'static str)>)>,
 }
 
 fn part_views(s: &Snapshot, narrative: &[Paragraph]) -> Vec<PartView> {
@@ -73,9 +74,15 @@ fn part_views(s: &Snapshot, narrative: &[Paragraph]) -> Vec<PartView> {
                                         .iter()
                                         .enumerate()
                                         .map(|(i, c)| {
-                                            cell_text(
-                                                c.as_ref(),
-                                                t.units.get(i).map(String::as_str).unwrap_or(""),
+                                            (
+                                                cell_text(
+                                                    c.as_ref(),
+                                                    t.units
+                                                        .get(i)
+                                                        .map(String::as_str)
+                                                        .unwrap_or(""),
+                                                ),
+                                                c.map(|f| source_words(f.source)).unwrap_or(""),
                                             )
                                         })
                                         .collect(),
@@ -117,6 +124,8 @@ struct ListPage {
     picker: crate::units::pages::UnitPicker,
     /// The form as typed (after an error) or its defaults.
     form: NewForm,
+    /// The programmes the title may name: (id, words).
+    programmes: Vec<(i64, String)>,
     error: String,
     errors: Vec<String>,
 }
@@ -215,8 +224,10 @@ async fn list_page(
             Vec::new(),
         ),
     };
+    let programmes = reviews::programme_choices(&state.db, actor).await?;
     render(ListPage {
         rows,
+        programmes,
         picker,
         form,
         error,
@@ -241,6 +252,9 @@ pub struct NewForm {
     owner: String,
     #[serde(default)]
     issue_date: String,
+    /// "" (the covering programme), "none", or a programme's id.
+    #[serde(default)]
+    programme: String,
 }
 
 pub async fn create(
@@ -286,7 +300,8 @@ async fn build(
     // takes it at its own date); a name is looked up at the review's date.
     let unit = crate::units::service::code_of_field(state, &f.unit, &f.unit_pick, &f.at, &from, to)
         .await?;
-    reviews::create(
+    antq_core::text::check_len("Chương trình, kế hoạch", &f.programme, 20)?;
+    reviews::create_choosing(
         &state.db,
         Some(actor),
         ReviewParams {
@@ -297,6 +312,7 @@ async fn build(
             owner: &f.owner,
             issue_date: Some(&f.issue_date),
         },
+        Some(&f.programme),
     )
     .await
 }
@@ -391,6 +407,8 @@ struct DiffPage {
     to: String,
     owner: &'static str,
     issue_date: String,
+    /// The programme the review named ("none" when it named none), for rebuilding it.
+    programme: String,
     h_title: String,
     built: String,
     now_built: String,
@@ -425,6 +443,11 @@ pub async fn diff(
         to,
         owner: r.owner.as_str(),
         issue_date: r.issue_date.clone(),
+        programme: s
+            .programme
+            .as_ref()
+            .map(|p| p.id.to_string())
+            .unwrap_or_else(|| "none".into()),
         h_title: reviews::header(&r).title,
         built: dates::format_timestamp_vi(&r.snapshot.built_at),
         now_built: dates::format_timestamp_vi(&now.built_at),

@@ -139,6 +139,9 @@ enum Command {
         /// The date printed on the review (default: today).
         #[arg(long)]
         date: Option<String>,
+        /// The programme the title names: its id, "none", or nothing (the one covering the stage).
+        #[arg(long)]
+        programme: Option<String>,
         /// docx, xlsx or html.
         #[arg(long, default_value = "docx")]
         format: String,
@@ -566,12 +569,13 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             to,
             owner,
             date,
+            programme,
             format,
             output,
         } => {
             let db = open(&settings).await?;
             let started = std::time::Instant::now();
-            let (review, d) = antq_web::reviews::create_file(
+            let (review, d) = antq_web::reviews::create_file_choosing(
                 &db,
                 antq_web::reviews::ReviewParams {
                     unit: &unit,
@@ -581,6 +585,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     owner: &owner,
                     issue_date: date.as_deref(),
                 },
+                programme.as_deref(),
                 &format,
             )
             .await

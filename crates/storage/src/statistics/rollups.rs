@@ -145,10 +145,16 @@ pub async fn move_report(tx: &mut WriteTx, report_id: i64, to_approved: bool) ->
             .fetch_one(tx.conn())
             .await?;
     let values = crate::statistics::report_values::read(tx.conn(), report_id).await?;
-    let moved: Vec<(i64, Contribution)> = values
-        .into_iter()
-        .map(|v| (v.indicator_id, Contribution::of(v.milli, v.qualifier)))
-        .collect();
+    // One contribution per indicator: the options of a breakdown
+    // (`kt_bang_khen.tap_the`, `.ca_nhan`) share their indicator's rollup
+    // row, and PostgreSQL refuses an upsert that touches one row twice.
+    let mut by_indicator: std::collections::BTreeMap<i64, Contribution> = Default::default();
+    for v in values {
+        let c = Contribution::of(v.milli, v.qualifier);
+        let e = by_indicator.entry(v.indicator_id).or_default();
+        *e = e.minus(c.negate());
+    }
+    let moved: Vec<(i64, Contribution)> = by_indicator.into_iter().collect();
     let removed: Vec<(i64, Contribution)> = moved.iter().map(|(i, c)| (*i, c.negate())).collect();
     add_many(tx, unit_id, year, !to_approved, &removed).await?;
     add_many(tx, unit_id, year, to_approved, &moved).await

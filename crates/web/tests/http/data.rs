@@ -27,7 +27,9 @@ async fn the_reporting_workflow() {
     let (s, r) = commune
         .send_json(Method::PUT, R, json!({"values": {
             "tt_buoi": 12, "tt_luot": {"value": "4378", "qualifier": "more_than", "comment": "ước tính"},
-            "gd_doi_tuong": "10", "gd_tien_bo": 12, "kt_bang_khen.tap_the": 2
+            "gd_doi_tuong": "10", "gd_tien_bo": 12, "kt_bang_khen.tap_the": 2,
+            // Two options of one indicator: their approval moves one rollup row once.
+            "kt_bang_khen.ca_nhan": 3
         }}))
         .await;
     assert_eq!(s, StatusCode::OK, "{r}");

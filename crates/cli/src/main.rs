@@ -306,6 +306,12 @@ fn print_demo(loaded: &demo::DemoLoaded) {
         "Dữ liệu mẫu đã nạp: {} tài khoản mới, {} khu dân cư mới.",
         loaded.users_created, loaded.areas_created
     );
+    if loaded.reviews > 0 {
+        println!(
+            "Đã lập {} báo cáo tổng kết 10 năm (2013 – 2023), gắn với hội nghị tổng kết của Điện Biên và Đồng Tháp.",
+            loaded.reviews
+        );
+    }
     println!(
         "Mật khẩu của mọi tài khoản mẫu (chỉ in ra lúc nạp): {}",
         loaded.password

@@ -1,9 +1,13 @@
 //! The demo world reproduces the 10-year review figures of the source
 //! article, and the rollups equal plain sums over the raw values.
 
+use antq_core::auth::Role;
 use antq_core::dates::parse_date;
 use antq_core::periods::YearRange;
+use antq_core::programmes::conferences::{press_draft, PressInput};
 use antq_core::units::UnitCode;
+use antq_storage::accounts::access::{Actor, Grant};
+use antq_storage::programmes::conferences;
 use antq_storage::statistics::analytics::{self, MapMode};
 use antq_storage::testing::{postgres_url, TestDb};
 use antq_storage::{demo, statistics::catalogue, statistics::report_values, units, Db};
@@ -82,6 +86,80 @@ async fn raw_sum(db: &Db, indicator: &str, province_code: &str, at: &str) -> f64
     milli as f64 / 1000.0
 }
 
+/// Each demo conference has the 2013 – 2023 review of its province linked,
+/// so its press draft is written from the review's figures.
+async fn conferences_present_their_reviews(db: &Db) {
+    let linked: Vec<(String, String, i64, i64, String)> = sqlx::query_as(
+        "SELECT u.code, c.held_on, r.period_from, r.period_to, r.narrative FROM conferences c \
+         JOIN conference_reviews cr ON cr.conference_id = c.id JOIN reviews r ON r.id = cr.review_id \
+         JOIN units u ON u.id = r.unit_id WHERE c.created_by = 'demo' ORDER BY c.held_on",
+    )
+    .fetch_all(db.pool())
+    .await
+    .unwrap();
+    let got: Vec<(&str, &str, i64, i64)> = linked
+        .iter()
+        .map(|(u, d, f, t, _)| (u.as_str(), d.as_str(), *f, *t))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("87", "2023-05-18", 2013, 2023),
+            ("11", "2023-05-19", 2013, 2023)
+        ]
+    );
+    let nation = units::get_at(
+        db,
+        &UnitCode::parse(antq_core::units::NATION_CODE).unwrap(),
+        parse_date("2023-05-19").unwrap(),
+    )
+    .await
+    .unwrap();
+    let reader = Actor {
+        user_id: 0,
+        username: "xem.toanquoc".into(),
+        display_name: "Trần Lâm".into(),
+        grants: vec![Grant {
+            id: 0,
+            role: Role::Viewer,
+            unit_id: nation.id,
+            unit_code: nation.code.clone(),
+            unit_name: nation.name.clone(),
+            unit_level: nation.level,
+            unit_valid_from: None,
+            unit_valid_to: None,
+        }],
+    };
+    let ids: Vec<i64> =
+        sqlx::query_scalar("SELECT conference_id FROM conference_reviews cr JOIN conferences c ON c.id = cr.conference_id WHERE c.created_by = 'demo' ORDER BY c.held_on")
+            .fetch_all(db.pool())
+            .await
+            .unwrap();
+    let draft = |i: PressInput| press_draft(&i).body;
+    let dong_thap = draft(
+        conferences::press_input(db, &reader, ids[0], "")
+            .await
+            .unwrap(),
+    );
+    let dien_bien = draft(
+        conferences::press_input(db, &reader, ids[1], "")
+            .await
+            .unwrap(),
+    );
+    // Đồng Tháp: its figures and the plan signed there.
+    assert!(dong_thap.contains("32.146 buổi"), "{dong_thap}");
+    assert!(dong_thap.contains("đã ký kết"), "{dong_thap}");
+    // Điện Biên: the article's figures, and its awards said once, by issuer.
+    for said in [
+        "xây dựng mới 15 mô hình, nhân rộng 30 mô hình",
+        "4.378 tổ chức quần chúng",
+        "Nhân dịp này, Chủ tịch UBND tỉnh tặng Bằng khen cho 2 tập thể, 5 cá nhân",
+    ] {
+        assert!(dien_bien.contains(said), "{said} in {dien_bien}");
+    }
+    assert_eq!(dien_bien.matches("Bằng khen").count(), 2, "{dien_bien}");
+}
+
 async fn story(db: Db) {
     let first = demo::load(&db, None).await.unwrap();
     let stats = first.statistics.expect("loaded the first time");
@@ -89,11 +167,13 @@ async fn story(db: Db) {
     let programmes = first.programmes.expect("conferences loaded the first time");
     assert_eq!((programmes.conferences, programmes.awards), (2, 3));
     assert!(programmes.events > 1_000, "{programmes:?}");
+    assert_eq!(first.reviews, 2, "the two 10-year reviews are built");
     let again = demo::load(&db, None).await.unwrap();
     assert!(
-        again.statistics.is_none() && again.programmes.is_none(),
+        again.statistics.is_none() && again.programmes.is_none() && again.reviews == 0,
         "idempotent"
     );
+    conferences_present_their_reviews(&db).await;
     // No report was changed (or created) in the future.
     let now = antq_core::dates::timestamp(antq_core::dates::now_utc());
     let future: i64 = sqlx::query_scalar(

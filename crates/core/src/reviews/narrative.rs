@@ -253,7 +253,12 @@ fn awards_paragraph(lead: &str, scope: &str, awards: &Awards) -> Option<String> 
         .map(|c| lines_sentence(&c.lines))
         .unwrap_or_default();
     let mut parts = Vec::new();
-    if !stage.is_empty() {
+    // The stage's awards are all the conference's own: said once, as given there.
+    let only_at_conference = awards
+        .conference
+        .as_ref()
+        .is_some_and(|c| same_lines(&c.lines, &awards.stage));
+    if !stage.is_empty() && !only_at_conference {
         parts.push(format!(
             "{lead}, các tập thể, cá nhân {}đã được khen thưởng: {stage}.",
             scope_in(scope)
@@ -263,6 +268,23 @@ fn awards_paragraph(lead: &str, scope: &str, awards: &Awards) -> Option<String> 
         parts.push(format!("Nhân dịp này, {at_conference}."));
     }
     (!parts.is_empty()).then(|| parts.join(" "))
+}
+
+/// The same counts by issuer, form and recipient kind, in any order.
+fn same_lines(a: &[AwardLine], b: &[AwardLine]) -> bool {
+    let key = |l: &AwardLine| {
+        (
+            l.issuer.clone(),
+            l.form.clone(),
+            l.recipient_kind.clone(),
+            l.count,
+        )
+    };
+    let mut a: Vec<_> = a.iter().filter(|l| l.count > 0).map(key).collect();
+    let mut b: Vec<_> = b.iter().filter(|l| l.count > 0).map(key).collect();
+    a.sort();
+    b.sort();
+    a == b
 }
 
 fn scope_in(scope: &str) -> String {
@@ -296,14 +318,20 @@ mod tests {
             line("Giám đốc Công an tỉnh", "Giấy khen", "tap_the", 15),
             line("Giám đốc Công an tỉnh", "Giấy khen", "ca_nhan", 22),
         ];
-        let awards = Awards {
-            stage: article.clone(),
-            conference: Some(ConferenceAwards {
+        // Over the stage, the register also holds a Bằng khen given in 2018.
+        let mut stage = article.clone();
+        stage[0].count = 3;
+        let at_conference = |lines: Vec<AwardLine>| {
+            Some(ConferenceAwards {
                 id: 1,
                 title: "Hội nghị tổng kết".into(),
                 held_on: "2023-05-19".into(),
-                lines: article,
-            }),
+                lines,
+            })
+        };
+        let awards = Awards {
+            stage,
+            conference: at_conference(article.clone()),
         };
         let mut figs = Figures::new();
         // The form's figure is not said when the register speaks.
@@ -327,10 +355,28 @@ mod tests {
         assert_eq!(
             out[0].2,
             "Qua 10 năm, các tập thể, cá nhân trong tỉnh đã được khen thưởng: \
-             Chủ tịch UBND tỉnh tặng Bằng khen cho 2 tập thể, 5 cá nhân; \
+             Chủ tịch UBND tỉnh tặng Bằng khen cho 3 tập thể, 5 cá nhân; \
              Ủy ban MTTQ Việt Nam tỉnh tặng Bằng khen cho 2 tập thể, 10 cá nhân; \
              Giám đốc Công an tỉnh tặng Giấy khen cho 15 tập thể, 22 cá nhân. \
              Nhân dịp này, Chủ tịch UBND tỉnh tặng Bằng khen cho 2 tập thể, 5 cá nhân; \
+             Ủy ban MTTQ Việt Nam tỉnh tặng Bằng khen cho 2 tập thể, 10 cá nhân; \
+             Giám đốc Công an tỉnh tặng Giấy khen cho 15 tập thể, 22 cá nhân."
+        );
+        // When every award of the stage was given at the conference, it is said once.
+        let only_there = Awards {
+            stage: article.iter().rev().cloned().collect(),
+            conference: at_conference(article.clone()),
+        };
+        let out = narrative_with_awards(
+            &[("khen_thuong", "Khen thưởng")],
+            &figs,
+            &Stage::years(2013, 2023),
+            "toàn tỉnh",
+            &only_there,
+        );
+        assert_eq!(
+            out[0].2,
+            "Nhân dịp này, Chủ tịch UBND tỉnh tặng Bằng khen cho 2 tập thể, 5 cá nhân; \
              Ủy ban MTTQ Việt Nam tỉnh tặng Bằng khen cho 2 tập thể, 10 cá nhân; \
              Giám đốc Công an tỉnh tặng Giấy khen cho 15 tập thể, 22 cá nhân."
         );

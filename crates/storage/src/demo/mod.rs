@@ -8,6 +8,7 @@ pub mod demo_data;
 mod programme_awards;
 mod programme_events;
 pub mod programmes;
+pub mod reviews;
 pub mod synthetic;
 
 use antq_core::auth::{NewPassword, Role, Username};
@@ -126,6 +127,8 @@ pub struct DemoLoaded {
     pub statistics: Option<crate::demo::demo_data::DemoStats>,
     /// The conferences, awards and events loaded now (none when loaded before).
     pub programmes: Option<crate::demo::programmes::DemoProgrammes>,
+    /// The 10-year reviews built now for the demo's conferences (0 when built before).
+    pub reviews: usize,
 }
 
 /// A readable random password: four groups of four letters and digits.
@@ -190,6 +193,7 @@ pub async fn load(db: &Db, password: Option<&str>) -> StorageResult<DemoLoaded> 
     }
     let statistics = crate::demo::demo_data::load(db).await?;
     let programmes = crate::demo::programmes::load(db).await?;
+    let reviews = crate::demo::reviews::load(db).await?;
     let mut tx = db.begin_write().await?;
     audit::append(
         &mut tx,
@@ -211,6 +215,7 @@ pub async fn load(db: &Db, password: Option<&str>) -> StorageResult<DemoLoaded> 
         areas_created,
         statistics,
         programmes,
+        reviews,
     })
 }
 

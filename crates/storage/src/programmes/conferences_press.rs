@@ -58,17 +58,19 @@ pub async fn press_input(
         Some(p) => Some(cited(db, p.id, &p.title).await?),
         None => None,
     };
+    let counts = award_counts::counts(db, Scope::Conference(id)).await?;
     let mut figures = Vec::new();
     if let Some(r) = c.reviews.first() {
         let review = crate::reviews::get(db, r.id).await?;
         figures = review
             .narrative
             .into_iter()
+            // The draft says the conference's awards itself ("Nhân dịp này, …").
+            .filter(|p| p.group != "khen_thuong" || counts.is_empty())
             .map(|p| p.text)
             .filter(|t| !t.trim().is_empty())
             .collect();
     }
-    let counts = award_counts::counts(db, Scope::Conference(id)).await?;
     let author = match author.trim() {
         "" => {
             let name = if actor.display_name.trim().is_empty() {

@@ -17,6 +17,7 @@ use antq_storage::statistics::analytics::MapMode;
 use antq_storage::units::{self, Unit};
 use askama::Template;
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
@@ -167,8 +168,12 @@ pub async fn api(
     Query(p): Query<ApiParams>,
 ) -> ApiResult<Json<serde_json::Value>> {
     let need = |v: Option<String>, name: &str| {
-        v.filter(|v| !v.trim().is_empty())
-            .ok_or_else(|| Failure::bad_request(format!("Thiếu tham số {name}")))
+        v.filter(|v| !v.trim().is_empty()).ok_or_else(|| {
+            Failure::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                format!("Thiếu tham số {name}"),
+            )
+        })
     };
     let code = need(p.unit, "unit")?;
     let from = need(p.from, "from")?;

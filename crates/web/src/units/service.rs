@@ -9,6 +9,7 @@ use antq_storage::accounts::access::{self, Actor};
 use antq_storage::units::areas::{self, Area};
 use antq_storage::units::orgs::{self, Organisation};
 use antq_storage::units::{self, Unit};
+use axum::http::StatusCode;
 
 use crate::accounts::service::require_some_admin;
 use crate::error::Failure;
@@ -225,9 +226,12 @@ pub async fn describe(
 fn check_text(text: &str) -> Result<&str, Failure> {
     let text = text.trim();
     if text.chars().count() > PICK_TEXT_MAX || text.chars().any(char::is_control) {
-        return Err(Failure::bad_request(format!(
+        return Err(Failure::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!(
             "Tên hoặc mã đơn vị quá dài (tối đa {PICK_TEXT_MAX} ký tự) hoặc có ký tự điều khiển"
-        )));
+        ),
+        ));
     }
     Ok(text)
 }

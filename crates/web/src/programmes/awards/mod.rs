@@ -19,6 +19,7 @@ use antq_storage::programmes::award_counts::{self, Scope};
 use antq_storage::programmes::awards::{self as store, Award, Decision, Filter, NewAward};
 use antq_storage::statistics::analytics::MapMode;
 use antq_storage::{units, Db};
+use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -243,10 +244,16 @@ pub async fn list(
 /// Counts by form × issuer × recipient kind over a unit's subtree and years.
 pub async fn summary(db: &Db, actor: Option<&Actor>, q: &RegisterQuery) -> Result<Value, Failure> {
     let Some((unit_id, map)) = query_unit(db, actor, q).await? else {
-        return Err(Failure::bad_request("Thiếu tham số unit (mã đơn vị)"));
+        return Err(Failure::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Thiếu tham số unit (mã đơn vị)",
+        ));
     };
     let Some(range) = years(q)? else {
-        return Err(Failure::bad_request("Thiếu tham số from (năm đầu)"));
+        return Err(Failure::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Thiếu tham số from (năm đầu)",
+        ));
     };
     let rows = award_counts::counts(
         db,

@@ -20,6 +20,7 @@ use antq_storage::programmes::conferences::{
 };
 use antq_storage::statistics::analytics::MapMode;
 use antq_storage::units;
+use axum::http::StatusCode;
 use serde::Deserialize;
 
 use crate::error::Failure;
@@ -197,9 +198,10 @@ fn year(s: Option<&str>, name: &str) -> Result<Option<i32>, Failure> {
         None => Ok(None),
         Some(y) => match y.parse::<i32>() {
             Ok(n) if (1945..=2100).contains(&n) => Ok(Some(n)),
-            _ => Err(Failure::bad_request(format!(
-                "Tham số {name} phải là một năm (ví dụ 2023), không phải \"{y}\""
-            ))),
+            _ => Err(Failure::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                format!("Tham số {name} phải là một năm (ví dụ 2023), không phải \"{y}\""),
+            )),
         },
     }
 }

@@ -68,6 +68,12 @@ pub async fn list(
     Query(p): Query<SearchParams>,
 ) -> ApiResult<Json<Value>> {
     let mut q = doc_query(p.q, p.kind.as_deref(), p.issuer, p.year.as_deref())?;
+    if p.limit.is_some_and(|l| !(1..=100).contains(&l)) {
+        return Err(Failure::bad_request("Tham số limit phải từ 1 đến 100").into());
+    }
+    if p.offset.is_some_and(|o| !(0..=100_000).contains(&o)) {
+        return Err(Failure::bad_request("Tham số offset phải từ 0 đến 100.000").into());
+    }
     q.limit = p.limit;
     q.offset = p.offset;
     q.reader = Reader::User(ctx.actor.clone());

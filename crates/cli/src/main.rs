@@ -5,8 +5,12 @@
 
 mod awards;
 mod bench;
+mod classifications;
 mod config;
 mod documents;
+mod models;
+mod recognitions;
+mod teams;
 
 /// mimalloc instead of the system allocator: imports build and free millions
 /// of small strings, often on another thread than made them, where glibc's
@@ -167,6 +171,26 @@ enum Command {
     Awards {
         #[command(subcommand)]
         command: awards::Command,
+    },
+    /// The register of models and exemplary cases (Excel in and out).
+    Models {
+        #[command(subcommand)]
+        command: models::Command,
+    },
+    /// The register of grassroots organisations and teams (Excel in and out).
+    Teams {
+        #[command(subcommand)]
+        command: teams::Command,
+    },
+    /// The safety-standard recognitions (Excel in and out).
+    Recognitions {
+        #[command(subcommand)]
+        command: recognitions::Command,
+    },
+    /// The movement classifications (Excel in and out).
+    Classifications {
+        #[command(subcommand)]
+        command: classifications::Command,
     },
 }
 
@@ -453,6 +477,14 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Documents { command } => documents::run(&open(&settings).await?, command).await,
         Command::Awards { command } => awards::run(&open(&settings).await?, command).await,
+        Command::Models { command } => models::run(&open(&settings).await?, command).await,
+        Command::Teams { command } => teams::run(&open(&settings).await?, command).await,
+        Command::Recognitions { command } => {
+            recognitions::run(&open(&settings).await?, command).await
+        }
+        Command::Classifications { command } => {
+            classifications::run(&open(&settings).await?, command).await
+        }
         Command::Bench { command } => {
             let db = open(&settings).await?;
             match command {

@@ -13,6 +13,7 @@ pub mod indicators;
 pub mod machine_numbers;
 pub mod periods;
 pub mod programmes;
+pub mod registries;
 pub mod reports;
 pub mod reviews;
 pub mod text;

@@ -173,11 +173,20 @@ pub static AUDIT_ACTIONS: &[Word] = &[
 /// An audit action in Vietnamese; an action not in the table reads
 /// "Thao tác khác", never its code.
 pub fn audit_action_vi(code: &str) -> &'static str {
-    lookup(AUDIT_ACTIONS, code).map_or("Thao tác khác", |w| w.1)
+    audit_actions()
+        .find(|w| w.0 == code)
+        .map_or("Thao tác khác", |w| w.1)
 }
 
 pub fn audit_action_en(code: &str) -> &'static str {
-    lookup(AUDIT_ACTIONS, code).map_or("Other action", |w| w.2)
+    audit_actions()
+        .find(|w| w.0 == code)
+        .map_or("Other action", |w| w.2)
+}
+
+/// Every audit action in words: [`AUDIT_ACTIONS`] and those of the registries.
+pub fn audit_actions() -> impl Iterator<Item = &'static Word> {
+    AUDIT_ACTIONS.iter().chain(crate::registries::audit_words())
 }
 
 /// The states of a report (and `late`, past the deadline and not submitted).
@@ -354,11 +363,12 @@ mod tests {
         assert_eq!(audit_action_vi("report.approve"), "Duyệt báo cáo");
         assert_eq!(audit_action_vi("something.new"), "Thao tác khác");
         assert_eq!(audit_action_en("report.return"), "Report returned");
-        let mut codes: Vec<_> = AUDIT_ACTIONS.iter().map(|w| w.0).collect();
+        let mut codes: Vec<_> = audit_actions().map(|w| w.0).collect();
+        let all = codes.len();
         codes.sort_unstable();
         codes.dedup();
-        assert_eq!(codes.len(), AUDIT_ACTIONS.len(), "each action once");
-        for (_, vi, _) in AUDIT_ACTIONS {
+        assert_eq!(codes.len(), all, "each action once");
+        for (_, vi, _) in audit_actions() {
             assert!(vi.chars().next().unwrap().is_uppercase(), "{vi}");
         }
     }

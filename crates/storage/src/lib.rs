@@ -11,6 +11,7 @@ pub mod demo;
 pub mod error;
 pub mod migrations;
 pub mod programmes;
+pub mod registries;
 pub mod reviews;
 pub mod statistics;
 pub mod testing;
@@ -25,6 +26,7 @@ pub async fn prepare(db: &Db) -> StorageResult<()> {
     units::admin_units::load_official_if_empty(db).await?;
     statistics::catalogue::seed_if_empty(db).await?;
     programmes::seed_if_empty(db).await?;
+    registries::seed_if_empty(db).await?;
     units::ensure_data_map(db).await?;
     Ok(())
 }

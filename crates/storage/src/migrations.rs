@@ -523,6 +523,21 @@ JOIN indicators i ON i.id = CAST(e.v ->> 0 AS BIGINT);"#,
         postgres: "",
         convert: Convert::None,
     },
+    Migration {
+        version: 11,
+        name: "registries: models, teams, recognitions, classifications",
+        // One file per registry (each owned by its module), applied as one version.
+        portable: concat!(
+            include_str!("registries/schema_v11_settings.sql"),
+            include_str!("registries/schema_v11_models.sql"),
+            include_str!("registries/schema_v11_teams.sql"),
+            include_str!("registries/schema_v11_recognitions.sql"),
+            include_str!("registries/schema_v11_classifications.sql"),
+        ),
+        sqlite: "",
+        postgres: "",
+        convert: Convert::None,
+    },
 ];
 
 /// A `data_values` row of schema 6: report, indicator, option, thousandths,

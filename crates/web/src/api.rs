@@ -11,7 +11,7 @@ use serde_json::json;
 
 use crate::error::{ApiError, Failure};
 use crate::state::AppState;
-use crate::{accounts, admin, catalogue, programmes, reviews, statistics, units};
+use crate::{accounts, admin, catalogue, programmes, registries, reviews, statistics, units};
 
 /// The API's description: `openapi.json` with the fragments of the
 /// capabilities that keep their own (`programmes::OPENAPI_PARTS`), merged once.
@@ -20,7 +20,10 @@ pub fn openapi_doc() -> &'static serde_json::Value {
     DOC.get_or_init(|| {
         let mut doc: serde_json::Value =
             serde_json::from_str(include_str!("openapi.json")).expect("openapi.json is JSON");
-        for part in crate::programmes::OPENAPI_PARTS {
+        let parts = crate::programmes::OPENAPI_PARTS
+            .iter()
+            .chain(crate::registries::OPENAPI_PARTS.iter());
+        for part in parts {
             let part: serde_json::Value =
                 serde_json::from_str(part).expect("an OpenAPI fragment is JSON");
             for section in ["paths", "components/schemas"] {
@@ -162,6 +165,7 @@ pub fn routes(upload_limit: usize) -> Router<AppState> {
             get(statistics::api::template),
         )
         .merge(programmes::api_routes(upload_limit))
+        .merge(registries::api_routes(upload_limit))
         .fallback(not_found)
 }
 

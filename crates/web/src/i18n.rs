@@ -57,6 +57,7 @@ pub fn entries() -> impl Iterator<Item = &'static (&'static str, &'static str, &
         FIGURES,
     ]
     .into_iter()
+    .chain(crate::registries::WORDS)
     .flat_map(|t| t.iter())
 }
 

@@ -16,6 +16,7 @@ pub mod home;
 pub mod i18n;
 pub mod pages;
 pub mod programmes;
+pub mod registries;
 pub mod reviews;
 pub mod state;
 pub mod statistics;

@@ -18,7 +18,7 @@ use crate::auth::{cookie, safe_next, AuthContext};
 use crate::error::PageResult;
 use crate::i18n::{self, Lang};
 use crate::state::AppState;
-use crate::{accounts, admin, catalogue, home, programmes, reviews, statistics, units};
+use crate::{accounts, admin, catalogue, home, programmes, registries, reviews, statistics, units};
 
 pub fn routes(upload_limit: usize) -> Router<AppState> {
     Router::new()
@@ -145,6 +145,7 @@ pub fn routes(upload_limit: usize) -> Router<AppState> {
             get(statistics::files::export),
         )
         .merge(programmes::page_routes(upload_limit))
+        .merge(registries::page_routes(upload_limit))
         .layer(middleware::from_fn(clear_flash))
 }
 

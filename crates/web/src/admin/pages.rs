@@ -765,8 +765,7 @@ pub async fn audit(
             lines: names.change(e),
         })
         .collect();
-    let mut actions: Vec<&'static str> = antq_core::words::AUDIT_ACTIONS
-        .iter()
+    let mut actions: Vec<&'static str> = antq_core::words::audit_actions()
         .map(|(_, vi, _)| *vi)
         .collect();
     actions.sort_unstable_by_key(|a| antq_core::text::fold(a));

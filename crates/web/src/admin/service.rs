@@ -79,8 +79,7 @@ impl AuditQuery {
 /// The code of an action named in Vietnamese or English (any case).
 pub fn action_code(name: &str) -> Option<String> {
     let name = name.trim().to_lowercase();
-    words::AUDIT_ACTIONS
-        .iter()
+    words::audit_actions()
         .find(|(_, vi, en)| vi.to_lowercase() == name || en.to_lowercase() == name)
         .map(|(code, _, _)| code.to_string())
 }

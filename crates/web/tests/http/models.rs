@@ -1,0 +1,1 @@
+//! The models register over HTTP. (Owned by the models work of issue 13.)

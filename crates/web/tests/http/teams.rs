@@ -1,0 +1,1 @@
+//! The teams register over HTTP. (Owned by the teams work of issue 13.)

@@ -286,7 +286,7 @@ async fn awards_by_issuer(db: &Db) {
     for (issuer, form, tap_the, ca_nhan) in [
         ("Chủ tịch UBND tỉnh", "Bằng khen", 2, 5),
         ("Ủy ban MTTQ Việt Nam tỉnh", "Bằng khen", 2, 10),
-        ("Giám đốc Công an tỉnh", "Giấy khen", 15, 22),
+        ("Công an tỉnh", "Giấy khen", 15, 22),
     ] {
         for (kind, n) in [("tap_the", tap_the), ("ca_nhan", ca_nhan)] {
             assert!(
@@ -713,7 +713,7 @@ async fn dien_bien_review(db: &Db, r: &antq_storage::reviews::Review) {
     for said in [
         "Chủ tịch UBND tỉnh tặng Bằng khen cho 2 tập thể, 5 cá nhân",
         "Ủy ban MTTQ Việt Nam tỉnh tặng Bằng khen cho 2 tập thể, 10 cá nhân",
-        "Giám đốc Công an tỉnh tặng Giấy khen cho 15 tập thể, 22 cá nhân",
+        "Công an tỉnh tặng Giấy khen cho 15 tập thể, 22 cá nhân",
         "Nhân dịp này, Chủ tịch UBND tỉnh",
     ] {
         assert!(awards.text.contains(said), "{said}: {}", awards.text);

@@ -106,7 +106,16 @@ pub struct Attendee {
 impl Attendee {
     /// "Trung tá Nguyễn Thế Nam - Trưởng phòng công tác dân vận, Bộ Công an".
     pub fn words(&self) -> String {
-        let mut s = [self.rank_title.trim(), self.name.trim()]
+        // A form of address is written in lower case inside the sentence
+        // ("Dự hội nghị có đồng chí …"); a rank keeps its capital.
+        let address = self.rank_title.trim();
+        let folded = crate::text::fold(address);
+        let address = if ["dong chi", "ong", "ba", "anh", "chi"].contains(&folded.as_str()) {
+            address.to_lowercase()
+        } else {
+            address.to_string()
+        };
+        let mut s = [address.as_str(), self.name.trim()]
             .iter()
             .filter(|p| !p.is_empty())
             .copied()
@@ -181,8 +190,14 @@ pub fn day_month_year(d: Date) -> String {
     format!("{}/{}/{}", d.day(), d.month(), d.year())
 }
 
-/// An author's initials from a name: "Trần Lâm" → "T.L", "Nguyễn Văn An" → "N.V.A".
+/// An author's initials from a name: "Trần Lâm" → "T.L", "Nguyễn Văn An" →
+/// "N.V.A"; none from what is not a person's name.
 pub fn initials(name: &str) -> String {
+    // A person's name has two to four words; anything longer ("Cán bộ Công
+    // an tỉnh Điện Biên") is an account's description: no initials.
+    if !(2..=4).contains(&name.split_whitespace().count()) {
+        return String::new();
+    }
     let out: Vec<String> = name
         .split_whitespace()
         .filter_map(|w| w.chars().next())

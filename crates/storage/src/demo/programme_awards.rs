@@ -78,14 +78,14 @@ pub(super) async fn dien_bien_awards(
             "Công an",
         ),
         (
-            office("uy_ban_mttq_tinh", "Ủy ban MTTQ Việt Nam tỉnh", "mttq"),
+            office("mttq_tinh", "Ủy ban MTTQ Việt Nam tỉnh", "mttq"),
             bang_khen,
             2,
             10,
             "Ban Công tác Mặt trận",
         ),
         (
-            office("giam_doc_cong_an_tinh", "Giám đốc Công an tỉnh", "cong_an"),
+            office("giam_doc_ca_tinh", "Công an tỉnh", "cong_an"),
             giay_khen,
             15,
             22,

@@ -24,7 +24,7 @@ pub async fn record_many(
     for (label, a, d) in items {
         let r = async {
             check_decision(d)?;
-            let (f, o) = check_new(db, a).await?;
+            let (f, o) = check_new(db, actor, a).await?;
             if let Some(x) = actor {
                 require_decider(db, x, &o, a.issuer_unit_id).await?;
             }

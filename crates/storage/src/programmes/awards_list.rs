@@ -148,8 +148,18 @@ async fn attach_recipients(db: &Db, awards: &mut [Award]) -> StorageResult<()> {
     Ok(())
 }
 
-/// A conference's title and date (ISO), for the award it was presented at.
-pub async fn conference_title(db: &Db, id: i64) -> StorageResult<Option<(String, String)>> {
+/// A conference's title and date (ISO), for the award it was presented
+/// at; none when it does not exist or the caller may not read it.
+pub async fn conference_title(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+) -> StorageResult<Option<(String, String)>> {
+    match crate::programmes::conferences::require(db, actor, Action::Read, id).await {
+        Ok(_) => {}
+        Err(StorageError::NotFound(_)) | Err(StorageError::Forbidden) => return Ok(None),
+        Err(e) => return Err(e),
+    }
     Ok(
         sqlx::query_as("SELECT title, held_on FROM conferences WHERE id = $1")
             .bind(id)

@@ -133,7 +133,11 @@ fn invalid(msg: String) -> StorageError {
 /// Check a new award against the catalogue and the tree: the office may
 /// give the form, its unit is at the office's level, the unit rewarded and
 /// every recipient that is a unit lies under it.
-pub(super) async fn check_new(db: &Db, a: &NewAward) -> StorageResult<(Form, Office)> {
+pub(super) async fn check_new(
+    db: &Db,
+    actor: Option<&Actor>,
+    a: &NewAward,
+) -> StorageResult<(Form, Office)> {
     let (f, o) = (form(db, a.form_id).await?, office(db, a.office_id).await?);
     if !f.active || !o.active {
         return Err(invalid(format!(
@@ -187,12 +191,23 @@ pub(super) async fn check_new(db: &Db, a: &NewAward) -> StorageResult<(Form, Off
         }
     }
     if let Some(c) = a.conference_id {
-        let found: Option<i64> = sqlx::query_scalar("SELECT id FROM conferences WHERE id = $1")
-            .bind(c)
-            .fetch_optional(db.pool())
-            .await?;
-        if found.is_none() {
-            return Err(StorageError::not_found(format!("hội nghị số {c}")));
+        // The caller must see the conference, and it must be held within
+        // the issuer's tree or above it (an award is given at its own
+        // province's or commune's conference, or at one held above them).
+        let held_by = match actor {
+            Some(x) => crate::programmes::conferences::require(db, x, Action::Read, c).await?,
+            None => sqlx::query_scalar::<_, i64>("SELECT unit_id FROM conferences WHERE id = $1")
+                .bind(c)
+                .fetch_optional(db.pool())
+                .await?
+                .ok_or_else(|| StorageError::not_found(format!("hội nghị số {c}")))?,
+        };
+        if !in_scope(db, issuer.id, held_by).await? && !in_scope(db, held_by, issuer.id).await? {
+            return Err(invalid(format!(
+                "Hội nghị số {c} không do {} hoặc cấp trên tổ chức, nên không ghi khen thưởng của {} vào đó được",
+                issuer.name,
+                issuer_words(&o, &issuer.name)
+            )));
         }
     }
     Ok((f, o))
@@ -228,7 +243,7 @@ pub(super) async fn require_decider(
 
 /// Propose an award (the unit's police or Front; audited). Returns its id.
 pub async fn propose(db: &Db, actor: Option<&Actor>, a: &NewAward) -> StorageResult<i64> {
-    let (f, o) = check_new(db, a).await?;
+    let (f, o) = check_new(db, actor, a).await?;
     let who = match actor {
         Some(x) => {
             access::require(db, x, Action::ProposeAward, a.unit_id).await?;
@@ -247,7 +262,7 @@ pub async fn record(
     d: &Decision,
 ) -> StorageResult<i64> {
     check_decision(d)?;
-    let (f, o) = check_new(db, a).await?;
+    let (f, o) = check_new(db, actor, a).await?;
     let who = match actor {
         Some(x) => {
             require_decider(db, x, &o, a.issuer_unit_id).await?;
@@ -269,6 +284,9 @@ async fn insert(
     let mut tx = db.begin_write().await?;
     let id = insert_tx(&mut tx, who, a, f, o, d).await?;
     tx.commit().await?;
+    if let (Some(c), Some(_)) = (a.conference_id, d) {
+        crate::reviews::refresh_conference(db, who, c).await?;
+    }
     Ok(id)
 }
 
@@ -369,6 +387,11 @@ async fn pending(db: &Db, actor: Option<&Actor>, id: i64) -> StorageResult<(Awar
         }
         None => Who::system(),
     };
+    if actor.is_some_and(|x| x.username == a.created_by) {
+        return Err(StorageError::Conflict(format!(
+            "Đề nghị khen thưởng số {id} do chính tài khoản này lập; người khác có thẩm quyền mới được quyết định"
+        )));
+    }
     if a.state != AwardState::Proposed {
         return Err(StorageError::Conflict(format!(
             "Đề nghị khen thưởng số {id} đã được xử lý ({})",
@@ -432,6 +455,9 @@ pub async fn decide(
     let after = json!({"decision": d.reference, "date": dates::iso(d.date), "accepted": accepted});
     audit_award(&mut tx, &who, "award.decide", id, a.unit.id, after).await?;
     tx.commit().await?;
+    if let Some(c) = a.conference_id {
+        crate::reviews::refresh_conference(db, &who, c).await?;
+    }
     get(db, None, id).await
 }
 

@@ -273,8 +273,8 @@ async fn reviews(db: &Db, id: i64) -> StorageResult<Vec<LinkedReview>> {
         .collect())
 }
 
-/// The conferences the caller may read, newest first (at most `LIST_LIMIT`).
-pub async fn list(db: &Db, actor: &Actor, f: Filter<'_>) -> StorageResult<Vec<Summary>> {
+/// The WHERE clause of a listing and its bound texts.
+fn conditions(actor: &Actor, f: &Filter<'_>) -> (String, Vec<String>) {
     let mut conds = vec![actor.scope_sql(Action::Read, "c.unit_id")];
     let mut binds: Vec<String> = Vec::new();
     let arg = |v: String, binds: &mut Vec<String>| {
@@ -312,11 +312,27 @@ pub async fn list(db: &Db, actor: &Actor, f: Filter<'_>) -> StorageResult<Vec<Su
         let p = arg(format!("%{}%", q.trim()), &mut binds);
         conds.push(format!("c.search_key LIKE {p}"));
     }
+    (conds.join(" AND "), binds)
+}
+
+/// How many conferences the caller may read match (the list shows at most `LIST_LIMIT`).
+pub async fn count(db: &Db, actor: &Actor, f: Filter<'_>) -> StorageResult<i64> {
+    let (conds, binds) = conditions(actor, &f);
+    let sql = format!("SELECT COUNT(*) FROM conferences c WHERE {conds}");
+    let mut q = sqlx::query_scalar(&sql);
+    for b in binds {
+        q = q.bind(b);
+    }
+    Ok(q.fetch_one(db.pool()).await?)
+}
+
+/// The conferences the caller may read, newest first (at most `LIST_LIMIT`).
+pub async fn list(db: &Db, actor: &Actor, f: Filter<'_>) -> StorageResult<Vec<Summary>> {
+    let (conds, binds) = conditions(actor, &f);
     let sql = format!(
         "SELECT c.id, c.kind, c.title, c.held_on, c.place, u.code, u.name, c.stage_from, c.stage_to \
-         FROM conferences c JOIN units u ON u.id = c.unit_id WHERE {} \
-         ORDER BY c.held_on DESC, c.id DESC LIMIT {LIST_LIMIT}",
-        conds.join(" AND ")
+         FROM conferences c JOIN units u ON u.id = c.unit_id WHERE {conds} \
+         ORDER BY c.held_on DESC, c.id DESC LIMIT {LIST_LIMIT}"
     );
     let mut q = sqlx::query(&sql);
     for b in binds {

@@ -115,7 +115,7 @@ impl ConferenceInput {
         if let Some((from, to)) = self.stage {
             if !year(from) || !year(to) || from > to {
                 return Err(DomainError::invalid(format!(
-                    "Giai đoạn {from} – {to} không hợp lệ: năm đầu không sau năm cuối, \
+                    "Giai đoạn {from} – {to} không hợp lệ: năm đầu không được sau năm cuối, \
                      trong khoảng 1945 – 2100"
                 )));
             }

@@ -55,15 +55,39 @@ async fn named(db: &Db, organisers: &[OrganiserInput]) -> StorageResult<Vec<Orga
 /// unit's subtree (or of older units under it), or of the unit that covers
 /// the holding unit today (today's province reviewing the stage the old
 /// province lived).
-async fn check_links(db: &Db, c: &ConferenceInput) -> StorageResult<()> {
+async fn check_links(db: &Db, actor: Option<&Actor>, c: &ConferenceInput) -> StorageResult<()> {
     for id in c.reviewed.iter().chain(&c.signed) {
-        let found: Option<i64> = sqlx::query_scalar("SELECT id FROM programmes WHERE id = $1")
-            .bind(id)
-            .fetch_optional(db.pool())
-            .await?;
-        if found.is_none() {
+        let found = match actor {
+            // A programme the caller may not read is, to them, one that does not exist.
+            Some(x) => match crate::programmes::plans::read(db, x, *id).await {
+                Ok(_) => true,
+                Err(StorageError::NotFound(_)) => false,
+                Err(e) => return Err(e),
+            },
+            None => crate::programmes::plans::load(db, *id).await?.is_some(),
+        };
+        if !found {
             return Err(antq_core::DomainError::invalid(format!(
                 "Không có chương trình, kế hoạch số {id}"
+            ))
+            .into());
+        }
+    }
+    // An organiser that is a unit: the holding unit's own tree or above it.
+    for o in &c.organisers {
+        let Some(u) = o.unit_id else { continue };
+        let related: Option<i64> = sqlx::query_scalar(
+            "SELECT descendant_id FROM unit_scope WHERE (ancestor_id = $1 AND descendant_id = $2) \
+             OR (ancestor_id = $2 AND descendant_id = $1)",
+        )
+        .bind(c.unit_id)
+        .bind(u)
+        .fetch_optional(db.pool())
+        .await?;
+        if related.is_none() {
+            return Err(antq_core::DomainError::invalid(format!(
+                "{} không thuộc đơn vị tổ chức hội nghị hoặc cấp trên của đơn vị đó",
+                o.name
             ))
             .into());
         }
@@ -109,7 +133,7 @@ async fn prepare(
         access::require(db, actor, Action::EditRecords, c.unit_id).await?;
     }
     c.organisers = named(db, &c.organisers).await?;
-    check_links(db, &c).await?;
+    check_links(db, actor, &c).await?;
     Ok(c)
 }
 
@@ -171,6 +195,7 @@ async fn insert(
             Ok(id)
         })
         .await?;
+    crate::reviews::refresh_conference(db, who, id).await?;
     read(db, id).await
 }
 
@@ -241,6 +266,7 @@ pub async fn update(
         Ok(())
     })
     .await?;
+    crate::reviews::refresh_conference(db, who, id).await?;
     read(db, id).await
 }
 

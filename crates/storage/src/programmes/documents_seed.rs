@@ -146,7 +146,7 @@ pub async fn seed_if_empty(db: &Db) -> StorageResult<()> {
                 reference: None,
                 year: Some(2023),
                 issued_on: None,
-                subject: "Chương trình phối hợp đẩy mạnh phong trào Toàn dân bảo vệ an ninh Tổ quốc giai đoạn 2023 – 2033 (số, ký hiệu và ngày ký chưa rõ)".into(),
+                subject: "Chương trình phối hợp đẩy mạnh phong trào Toàn dân bảo vệ an ninh Tổ quốc giai đoạn 2023 – 2033".into(),
                 issuers: vec![BCA.into(), MTTW.into()],
                 aliases: Vec::new(),
                 as_written: None,

@@ -184,12 +184,23 @@ pub async fn by_reference(db: &Db, reference: &str) -> StorageResult<Vec<Program
 
 /// A programme the actor may read (otherwise not found, like a missing one).
 pub async fn read(db: &Db, actor: &Actor, id: i64) -> StorageResult<Programme> {
-    let p = load(db, id).await?.ok_or_else(|| not_found(id))?;
-    if can_read(db, actor, p.unit_id).await? {
-        Ok(p)
-    } else {
-        Err(not_found(id))
+    let mut p = load(db, id).await?.ok_or_else(|| not_found(id))?;
+    if !can_read(db, actor, p.unit_id).await? {
+        return Err(not_found(id));
     }
+    // The plans implementing it that the reader may read, no others.
+    let mut visible = Vec::with_capacity(p.implemented_by.len());
+    for link in std::mem::take(&mut p.implemented_by) {
+        let unit: Option<i64> = sqlx::query_scalar("SELECT unit_id FROM programmes WHERE id = $1")
+            .bind(link.id)
+            .fetch_one(db.pool())
+            .await?;
+        if can_read(db, actor, unit).await? {
+            visible.push(link);
+        }
+    }
+    p.implemented_by = visible;
+    Ok(p)
 }
 
 async fn fill(db: &Db, p: &mut Programme) -> StorageResult<()> {

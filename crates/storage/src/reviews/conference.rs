@@ -98,3 +98,19 @@ pub async fn link_conference(
     .await?;
     get(db, id).await
 }
+
+/// Keep the reviews presented at a conference up to date with the awards
+/// given there (after the conference or one of its awards changed): each
+/// linked review is linked again (audited).
+pub async fn refresh_conference(db: &Db, who: &Who, conference: i64) -> StorageResult<()> {
+    let reviews: Vec<i64> = sqlx::query_scalar(
+        "SELECT review_id FROM conference_reviews WHERE conference_id = $1 ORDER BY review_id",
+    )
+    .bind(conference)
+    .fetch_all(db.pool())
+    .await?;
+    for id in reviews {
+        link_conference(db, who, id, conference).await?;
+    }
+    Ok(())
+}

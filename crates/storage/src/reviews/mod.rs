@@ -9,7 +9,7 @@ mod conference;
 mod edit;
 mod figures;
 
-pub use conference::link_conference;
+pub use conference::{link_conference, refresh_conference};
 pub use edit::edit_narrative;
 
 use std::collections::BTreeMap;

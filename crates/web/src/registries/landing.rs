@@ -51,7 +51,7 @@ async fn page(c: Chrome, PageUser(_ctx): PageUser) -> PageResult<Response> {
             hint: c.t(hint),
         })
         .collect();
-    Ok(render(LandingPage { c, cards })?)
+    render(LandingPage { c, cards })
 }
 
 pub static WORDS: &[(&str, &str, &str)] = &[

@@ -99,7 +99,7 @@ async fn a_proposal_is_decided_in_part_by_the_police_and_counted_by_issuer() {
         .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     let (s, e) = front.get_json("/api/v1/awards/summary?unit=11").await;
-    assert_eq!(s, StatusCode::BAD_REQUEST, "{e}");
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
     let (_, theirs) = other.get_json("/api/v1/awards").await;
     assert_eq!(theirs["items"], json!([]));
 

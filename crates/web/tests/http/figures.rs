@@ -140,7 +140,7 @@ async fn analytics_say_where_each_figure_came_from_and_the_reconciliation_lists_
         .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     let (s, e) = province.get_json("/api/v1/figures/awards?unit=11").await;
-    assert_eq!(s, StatusCode::BAD_REQUEST, "{e}");
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
 
     // The page: Vietnamese, the unit by name, the difference in words.
     let res = province

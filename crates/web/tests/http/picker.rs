@@ -67,7 +67,7 @@ async fn the_picker_finds_units_by_name_without_accents_with_their_province() {
     assert!(html.contains("Không tìm thấy đơn vị nào"), "{html}");
     let long = "a".repeat(300);
     let res = a.get(&format!("/don-vi/chon?q={long}")).await;
-    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
 
 #[tokio::test]

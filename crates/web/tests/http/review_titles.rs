@@ -51,7 +51,7 @@ async fn titles_name_the_covering_programme_and_awards_come_from_the_register() 
     for said in [
         "Chủ tịch UBND tỉnh tặng Bằng khen cho 2 tập thể, 5 cá nhân",
         "Ủy ban MTTQ Việt Nam tỉnh tặng Bằng khen cho 2 tập thể, 10 cá nhân",
-        "Giám đốc Công an tỉnh tặng Giấy khen cho 15 tập thể, 22 cá nhân",
+        "Công an tỉnh tặng Giấy khen cho 15 tập thể, 22 cá nhân",
         "Nhân dịp này,",
     ] {
         assert!(awards.contains(said), "{said}: {awards}");

@@ -197,4 +197,6 @@ fn dates_and_initials_as_the_press_writes_them() {
     assert_eq!(day_month_year(date(2023, 5, 19)), "19/5/2023");
     assert_eq!(initials("Trần Lâm"), "T.L");
     assert_eq!(initials("  nguyễn văn an "), "N.V.A");
+    assert_eq!(initials("Cán bộ Công an tỉnh Điện Biên"), "");
+    assert_eq!(initials("quantri"), "");
 }

@@ -3,6 +3,7 @@
 //! the form back with more rows, so it works without JavaScript).
 
 use antq_core::dates;
+use antq_storage::accounts::access::Actor;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
@@ -54,10 +55,16 @@ pub struct NewParams {
     hoi_nghi: Option<String>,
 }
 
-async fn page(state: &AppState, c: Chrome, t: Typed, err: Option<Failure>) -> PageResult<Response> {
+async fn page(
+    state: &AppState,
+    actor: &Actor,
+    c: Chrome,
+    t: Typed,
+    err: Option<Failure>,
+) -> PageResult<Response> {
     let (forms, offices) = super::pages::choices(state).await?;
     let conference = match t.conference_id.trim().parse::<i64>() {
-        Ok(id) => antq_storage::programmes::awards::conference_title(&state.db, id)
+        Ok(id) => antq_storage::programmes::awards::conference_title(&state.db, actor, id)
             .await?
             .map(|(title, d)| format!("{title} ({})", crate::pages::date_vi(Some(&d)).unwrap_or(d)))
             .unwrap_or_default(),
@@ -130,7 +137,7 @@ pub async fn form(
         ],
         ..Typed::default()
     };
-    page(&state, c, t, None).await
+    page(&state, &ctx.actor, c, t, None).await
 }
 
 fn typed(fields: &[(String, String)]) -> (Typed, bool) {
@@ -234,13 +241,13 @@ pub async fn create(
                 String::new(),
             ),
         );
-        return page(&state, c, t, None).await;
+        return page(&state, &ctx.actor, c, t, None).await;
     }
     match submit(&state, &ctx.actor, &t).await {
         Ok(id) => Ok(crate::pages::done(
             &format!("/khen-thuong/{id}"),
             "msg.created",
         )),
-        Err(e) => page(&state, c, t, Some(e)).await,
+        Err(e) => page(&state, &ctx.actor, c, t, Some(e)).await,
     }
 }

@@ -210,7 +210,7 @@ pub async fn show(
     let can_decide =
         a.state == AwardState::Proposed && store::may_decide(&state.db, &ctx.actor, &a).await?;
     let conference = match a.conference_id {
-        Some(cid) => store::conference_title(&state.db, cid)
+        Some(cid) => store::conference_title(&state.db, &ctx.actor, cid)
             .await?
             .map(|(t, d)| {
                 (

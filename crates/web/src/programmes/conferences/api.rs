@@ -28,10 +28,10 @@ async fn list(
     Query(p): Query<ListParams>,
 ) -> ApiResult<Json<Value>> {
     let unit = super::list_unit(&state, &p).await?;
-    let items = super::list(&state, &ctx.actor, &p, unit.as_ref()).await?;
+    let (items, total) = super::list(&state, &ctx.actor, &p, unit.as_ref()).await?;
     Ok(Json(json!({
         "unit": unit.as_ref().map(|u| &u.code),
-        "total": items.len(),
+        "total": total,
         "items": items,
     })))
 }

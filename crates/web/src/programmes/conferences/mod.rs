@@ -207,13 +207,14 @@ fn year(s: Option<&str>, name: &str) -> Result<Option<i32>, Failure> {
 }
 
 /// The conferences of a unit's subtree and lineage (or of every unit the
-/// caller may read), by years and kind.
+/// caller may read), by years and kind (newest first, at most
+/// `LIST_LIMIT`), and how many match in all.
 pub async fn list(
     state: &AppState,
     actor: &Actor,
     p: &ListParams,
     unit: Option<&units::Unit>,
-) -> Result<Vec<Summary>, Failure> {
+) -> Result<(Vec<Summary>, i64), Failure> {
     let map: MapMode = p.map.as_deref().unwrap_or("current").parse()?;
     if let Some(u) = unit {
         access::require(&state.db, actor, Action::Read, u.id).await?;
@@ -226,18 +227,16 @@ pub async fn list(
     if let Some(q) = q {
         antq_core::text::check_len("Từ khóa", q, 200)?;
     }
-    Ok(store::list(
-        &state.db,
-        actor,
-        Filter {
-            unit: unit.map(|u| (u.id, map)),
-            from: year(p.from.as_deref(), "from")?,
-            to: year(p.to.as_deref(), "to")?,
-            kind,
-            q,
-        },
-    )
-    .await?)
+    let filter = Filter {
+        unit: unit.map(|u| (u.id, map)),
+        from: year(p.from.as_deref(), "from")?,
+        to: year(p.to.as_deref(), "to")?,
+        kind,
+        q,
+    };
+    let items = store::list(&state.db, actor, filter).await?;
+    let total = store::count(&state.db, actor, filter).await?;
+    Ok((items, total))
 }
 
 /// A unit given by its code in a list's parameters, at `at` (default today).

@@ -68,6 +68,8 @@ struct ListPage {
     kinds: Vec<(&'static str, &'static str)>,
     /// id, date, kind, title, unit, stage.
     rows: Vec<(i64, String, String, String, String, String)>,
+    /// "Có 4.960 hội nghị; đang hiện 500 hội nghị gần nhất…" when not all are shown.
+    more: String,
     error: String,
     may_record: bool,
 }
@@ -124,9 +126,20 @@ async fn list(
         super::list(&state, &ctx.actor, &p, unit.as_ref()).await
     }
     .await;
+    let mut more = String::new();
     let (rows, error) = match found {
-        Ok(list) => (
-            list.into_iter()
+        Ok((list, total)) => (
+            {
+                if total > list.len() as i64 {
+                    more = format!(
+                        "Có {} hội nghị; đang hiện {} hội nghị gần nhất. Hãy chọn đơn vị, khoảng năm hoặc loại để thu hẹp.",
+                        antq_core::text::format_int(total),
+                        antq_core::text::format_int(list.len() as i64)
+                    );
+                }
+                list
+            }
+            .into_iter()
                 .map(|s| {
                     (
                         s.id,
@@ -154,6 +167,7 @@ async fn list(
         kind: f.kind,
         kinds: kinds(),
         rows,
+        more,
         error,
         may_record,
         c,

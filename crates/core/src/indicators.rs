@@ -475,6 +475,14 @@ pub const INDICATORS: &[IndicatorSeed] = &[
         Aggregation::Latest,
     ),
     ind(
+        "mh_loai_so",
+        "Loại mô hình đang hoạt động",
+        "Types of models in operation",
+        "loại",
+        "mo_hinh",
+        Aggregation::Distinct,
+    ),
+    ind(
         "yk_dong_gop",
         "Ý kiến đóng góp của Nhân dân",
         "Contributions from citizens",

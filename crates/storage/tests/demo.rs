@@ -86,6 +86,96 @@ async fn raw_sum(db: &Db, indicator: &str, province_code: &str, at: &str) -> f64
     milli as f64 / 1000.0
 }
 
+/// Analytics rows of one unit over 2013 – 2023 (indicator → row).
+async fn rows(
+    db: &Db,
+    code: &str,
+    at: &str,
+    map: MapMode,
+    inds: &[&str],
+) -> std::collections::HashMap<String, analytics::Row> {
+    let unit = units::get_at(db, &UnitCode::parse(code).unwrap(), parse_date(at).unwrap())
+        .await
+        .unwrap();
+    let cat = catalogue::indicators(db).await.unwrap();
+    let wanted: Vec<String> = inds.iter().map(|s| s.to_string()).collect();
+    let inds = catalogue::indicators_by_code(db, &wanted).await.unwrap();
+    analytics::run(
+        db,
+        &analytics::Query {
+            indicators: &inds,
+            catalogue: &cat,
+            unit: &unit,
+            range: YearRange {
+                from: 2013,
+                to: 2023,
+            },
+            by: None,
+            map,
+            approved_only: true,
+        },
+    )
+    .await
+    .unwrap()
+    .into_iter()
+    .map(|r| (r.indicator.clone(), r))
+    .collect()
+}
+
+/// Điện Biên's registers give its review's figures, equal to its forms'
+/// (so each figure says "both" and no difference is flagged), 44 model
+/// types at the end of 2023, and types are counted once across provinces.
+async fn registers_give_the_figures(db: &Db) {
+    let inds = [
+        "mh_moi",
+        "mh_nhan_rong",
+        "mh_hien_co",
+        "tcqc_so",
+        "mh_loai_so",
+    ];
+    let r = rows(db, "11", "2023-06-30", MapMode::Historical, &inds).await;
+    for (code, want) in [
+        ("mh_moi", 15.0),
+        ("mh_nhan_rong", 30.0),
+        ("mh_hien_co", 120.0),
+        ("tcqc_so", 4_378.0),
+        ("mh_loai_so", 44.0),
+    ] {
+        let row = &r[code];
+        assert_eq!(row.value, Some(want), "{code}: {row:?}");
+        let expected = if code == "mh_loai_so" {
+            antq_core::programmes::FigureSource::Register
+        } else {
+            antq_core::programmes::FigureSource::Both
+        };
+        assert_eq!(row.source, expected, "{code}: {row:?}");
+        assert!(
+            !row.flags.iter().any(|f| f == "register_differs_from_form"),
+            "{code}: {row:?}"
+        );
+    }
+    let types =
+        |r: &std::collections::HashMap<String, analytics::Row>| r["mh_loai_so"].value.unwrap();
+    let dong_thap = rows(db, "87", "2023-06-30", MapMode::Historical, &["mh_loai_so"]).await;
+    let tien_giang = rows(db, "82", "2023-06-30", MapMode::Historical, &["mh_loai_so"]).await;
+    let today = rows(db, "82", "2026-01-01", MapMode::Current, &["mh_loai_so"]).await;
+    let nation = rows(
+        db,
+        antq_core::units::NATION_CODE,
+        "2023-06-30",
+        MapMode::Historical,
+        &["mh_loai_so"],
+    )
+    .await;
+    // Today's Đồng Tháp: the types of its two old provinces, each once.
+    assert!(
+        types(&today) < types(&dong_thap) + types(&tien_giang),
+        "{today:?}"
+    );
+    assert!(types(&today) >= types(&dong_thap).max(types(&tien_giang)));
+    assert!(types(&nation) < types(&r) + types(&dong_thap) + types(&tien_giang));
+}
+
 /// Each demo conference has the 2013 – 2023 review of its province linked,
 /// so its press draft is written from the review's figures.
 async fn conferences_present_their_reviews(db: &Db) {
@@ -237,6 +327,7 @@ async fn story(db: Db) {
     assert_eq!(get(&db11, "tcqc_so"), 4_378.0);
     let yk = get(&db11, "yk_dong_gop");
     assert!((6_900.0..7_000.0).contains(&yk), "gần 7.000: {yk}");
+    registers_give_the_figures(&db).await;
     awards_by_issuer(&db).await;
 
     // Today's Đồng Tháp over 2013–2023 gathers old Đồng Tháp and old Tiền Giang.
@@ -607,7 +698,7 @@ async fn review(db: &Db) {
     );
     assert!(
         text.contains(
-            "củng cố, duy trì hiệu quả 4.378 tổ chức quần chúng bảo vệ an ninh, trật tự cơ sở"
+            "củng cố, duy trì hiệu quả 4.378 tổ chức quần chúng bảo vệ an ninh, trật tự cơ sở với 44 loại mô hình"
         ),
         "{text}"
     );

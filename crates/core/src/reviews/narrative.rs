@@ -125,12 +125,23 @@ fn group_clauses(group: &str, figs: &Figures) -> Option<String> {
                 }
                 (None, None) => {}
             }
+            // "… với 44 loại mô hình": the distinct types, said once.
+            let types = n(figs, "mh_loai_so");
+            let tcqc = n(figs, "tcqc_so");
             if let Some(h) = n(figs, "mh_hien_co") {
-                c.push(format!("hiện có {h} mô hình đang hoạt động"));
+                match (&types, &tcqc) {
+                    (Some(k), None) => c.push(format!(
+                        "hiện có {h} mô hình đang hoạt động thuộc {k} loại mô hình"
+                    )),
+                    _ => c.push(format!("hiện có {h} mô hình đang hoạt động")),
+                }
             }
-            if let Some(t) = n(figs, "tcqc_so") {
+            if let Some(t) = tcqc {
+                let with = types
+                    .map(|k| format!(" với {k} loại mô hình"))
+                    .unwrap_or_default();
                 c.push(format!(
-                    "củng cố, duy trì hiệu quả {t} tổ chức quần chúng bảo vệ an ninh, trật tự cơ sở"
+                    "củng cố, duy trì hiệu quả {t} tổ chức quần chúng bảo vệ an ninh, trật tự cơ sở{with}"
                 ));
             }
         }

@@ -22,6 +22,8 @@ use crate::units::{self, next_id, sync_sequence, Unit, UnitQuery};
 
 /// 2013–2023 totals of flows, and 2023 totals of stocks, by indicator.
 struct Province {
+    /// The model types its registers use (see `registers`).
+    types: registers::Types,
     code: &'static str,
     /// A date when the version meant is valid.
     at: &'static str,
@@ -33,6 +35,10 @@ struct Province {
 /// đàn ... trên 4.500 lượt; trên 27.000 đối tượng, trong đó 9.779 tiến bộ;
 /// trên 44.000 nguồn tin có giá trị".
 const DONG_THAP_87: Province = Province {
+    types: registers::Types {
+        offset: 14,
+        count: 36,
+    },
     code: "87",
     at: "2023-06-30",
     flows: &[
@@ -56,6 +62,11 @@ const DONG_THAP_87: Province = Province {
 /// Điện Biên (11): "xây dựng mới 15 mô hình, nhân rộng 30 mô hình ...
 /// 4.378 tổ chức quần chúng ... gần 7.000 ý kiến đóng góp".
 const DIEN_BIEN_11: Province = Province {
+    // "… với 44 loại mô hình".
+    types: registers::Types {
+        offset: 0,
+        count: 44,
+    },
     code: "11",
     at: "2023-06-30",
     flows: &[
@@ -78,6 +89,10 @@ const DIEN_BIEN_11: Province = Province {
 
 /// Old Tiền Giang (82), now part of Đồng Tháp: plausible figures.
 const TIEN_GIANG_82: Province = Province {
+    types: registers::Types {
+        offset: 6,
+        count: 40,
+    },
     code: "82",
     at: "2023-06-30",
     flows: &[
@@ -108,7 +123,7 @@ const PARENT: &[(&str, &str)] = &[
     ("mh_nhan_rong", "mh_moi"),
 ];
 
-const FIRST_YEAR: i32 = 2013;
+use super::registers::{self, Grid, FIRST_YEAR};
 const REVIEW_LAST_YEAR: i32 = 2023;
 
 /// A fixed pseudo-random number in [0, 1) for a key (SplitMix64).
@@ -128,7 +143,7 @@ fn noise(key: &str) -> f64 {
 }
 
 /// Split `total` into integers proportional to `weights` (largest remainder).
-fn allocate(total: i64, weights: &[f64]) -> Vec<i64> {
+pub(super) fn allocate(total: i64, weights: &[f64]) -> Vec<i64> {
     let sum: f64 = weights.iter().sum();
     if sum <= 0.0 || total == 0 {
         return vec![0; weights.len()];
@@ -174,9 +189,6 @@ async fn reporters(db: &Db, province: &Unit, at: chrono::NaiveDate) -> StorageRe
     );
     Ok(list)
 }
-
-/// Values by (unit index, year, indicator) for a set of units and years.
-type Grid = HashMap<(usize, i32, &'static str), i64>;
 
 fn weight(unit: &Unit, i: usize, year: i32, ind: &str) -> f64 {
     let size = if i == 0 { 3.0 } else { 0.5 + noise(&unit.code) };
@@ -245,6 +257,9 @@ fn spread(
 pub struct DemoStats {
     pub reports: usize,
     pub values: usize,
+    /// Models and grassroots organisations in the registers.
+    pub models: usize,
+    pub teams: usize,
 }
 
 struct Batch {
@@ -337,6 +352,7 @@ pub async fn load(db: &Db) -> StorageResult<Option<DemoStats>> {
     let legacy_years: Vec<i32> = (FIRST_YEAR..=2024).collect();
     let mut yearly_flow: HashMap<&str, Vec<(&'static str, i64)>> = HashMap::new();
     let mut stock_level: HashMap<&str, Vec<(&'static str, i64)>> = HashMap::new();
+    let (mut n_models, mut n_teams) = (0, 0);
     for prov in [&DIEN_BIEN_11, &DONG_THAP_87, &TIEN_GIANG_82] {
         let at = dates::parse_date(prov.at)?;
         let unit = units::get_at(db, &UnitCode::parse(prov.code)?, at).await?;
@@ -355,18 +371,41 @@ pub async fn load(db: &Db) -> StorageResult<Option<DemoStats>> {
             .iter()
             .map(|(c, t)| (*c, t / review_years.len() as i64))
             .collect();
-        let grid_2024 = spread(&us, &[2024], &per_year, prov.stocks, 2024);
+        let mut grid = grid;
+        grid.extend(spread(&us, &[2024], &per_year, prov.stocks, 2024));
+        // The registers follow the forms' flows and organisations; the
+        // forms' models in operation follow the registers.
+        let active_2023 = prov
+            .stocks
+            .iter()
+            .find(|(c, _)| *c == "mh_hien_co")
+            .map_or(0, |(_, v)| *v);
+        let base_weights: Vec<f64> = us
+            .iter()
+            .enumerate()
+            .map(|(i, u)| weight(u, i, FIRST_YEAR, "mh_hien_co"))
+            .collect();
+        let plan = registers::plan(us.len(), &grid, active_2023, &base_weights, prov.types);
+        for (i, _) in us.iter().enumerate() {
+            for y in &legacy_years {
+                for (code, v) in plan.figures(i, *y) {
+                    grid.insert((i, *y, code), v);
+                }
+            }
+        }
+        let (m, t) = registers::write(&mut tx, db.backend(), &us, &plan).await?;
+        n_models += m;
+        n_teams += t;
         yearly_flow.insert(prov.code, per_year);
         stock_level.insert(prov.code, prov.stocks.to_vec());
         for (i, u) in us.iter().enumerate() {
             for y in &legacy_years {
-                let g = if *y == 2024 { &grid_2024 } else { &grid };
                 let key_year = *y;
                 let values: Vec<(&'static str, &str, i64)> = prov
                     .flows
                     .iter()
                     .chain(prov.stocks.iter())
-                    .map(|(c, _)| (*c, "", *g.get(&(i, key_year, *c)).unwrap_or(&0)))
+                    .map(|(c, _)| (*c, "", *grid.get(&(i, key_year, *c)).unwrap_or(&0)))
                     .collect();
                 // The 2023 awards of Điện Biên are in the award register
                 // (`demo::programmes`), not in the form.
@@ -436,6 +475,8 @@ pub async fn load(db: &Db) -> StorageResult<Option<DemoStats>> {
     let stats = DemoStats {
         reports: batch.reports.len(),
         values: batch.n_values,
+        models: n_models,
+        teams: n_teams,
     };
     crate::statistics::reports::bulk_insert(&mut tx, batch.reports, batch.values).await?;
     sync_sequence(&mut tx, db.backend(), "reports").await?;
@@ -449,7 +490,8 @@ pub async fn load(db: &Db) -> StorageResult<Option<DemoStats>> {
             entity_id: "antq-nam 2013-2026".into(),
             unit_id: None,
             before: None,
-            after: Some(json!({"reports": stats.reports, "values": stats.values})),
+            after: Some(json!({"reports": stats.reports, "values": stats.values,
+                               "models": stats.models, "teams": stats.teams})),
         },
     )
     .await?;

@@ -8,6 +8,7 @@ pub mod demo_data;
 mod programme_awards;
 mod programme_events;
 pub mod programmes;
+mod registers;
 pub mod reviews;
 pub mod synthetic;
 

@@ -35,7 +35,10 @@ pub const EVENT_FEEDS: [(&str, &str, bool); 3] = [
 /// Does a register feed this indicator?
 pub fn is_register_fed(i: &Indicator) -> bool {
     i.aggregation != Aggregation::Ratio
-        && (i.group == AWARD_GROUP || EVENT_FEEDS.iter().any(|(c, _, _)| *c == i.code))
+        && i.aggregation != Aggregation::Distinct
+        && (i.group == AWARD_GROUP
+            || EVENT_FEEDS.iter().any(|(c, _, _)| *c == i.code)
+            || crate::registries::figures::CELL_FEEDS.contains(&i.code.as_str()))
 }
 
 /// One count of a register for one unit, year (and month when known) and option.
@@ -53,7 +56,7 @@ pub struct RegCell {
     pub milli: i64,
     /// The units at or above `subject` within the asked subtree, with how
     /// far above it they are (0: itself), nearest first.
-    candidates: Vec<(i64, i64)>,
+    pub(crate) candidates: Vec<(i64, i64)>,
 }
 
 impl RegCell {
@@ -139,7 +142,7 @@ fn within(cell: &RegCell, periods: Option<&[String]>) -> bool {
 
 type Key = (i64, i64, i32, Option<u8>, String);
 /// indicator, subject, ancestor, depth, year, month, option, thousandths
-type Grouped = (i64, i64, i64, i64, i32, Option<u8>, String, i64);
+pub(crate) type Grouped = (i64, i64, i64, i64, i32, Option<u8>, String, i64);
 /// indicator code, subject, ancestor, depth, year, decided on, recipient kind, count
 type AwardRow = (String, i64, i64, i64, i64, Option<String>, String, i64);
 /// kind, subject, ancestor, depth, held on, count, attendance, counted attendances
@@ -148,8 +151,10 @@ type EventRow = (String, i64, i64, i64, String, i64, i64, i64);
 type FormRow = (i64, String, String, Option<i64>, Vec<u8>);
 
 /// Fold grouped rows (indicator, subject, ancestor, depth, year, month,
-/// option, milli) into cells with their candidates.
-fn fold(rows: Vec<Grouped>) -> Vec<RegCell> {
+/// option, milli) into cells with their candidates. Each ancestor repeats
+/// the same records, so a cell adds up the rows of its first ancestor only
+/// (several days of one month are several rows of one cell).
+pub(crate) fn fold(rows: Vec<Grouped>) -> Vec<RegCell> {
     let mut cells: BTreeMap<Key, RegCell> = BTreeMap::new();
     for (ind, subject, ancestor, depth, year, month, option, milli) in rows {
         let c = cells
@@ -161,10 +166,12 @@ fn fold(rows: Vec<Grouped>) -> Vec<RegCell> {
                 year,
                 month,
                 option,
-                milli,
-                candidates: Vec::new(),
+                milli: 0,
+                candidates: vec![(ancestor, depth)],
             });
-        if !c.candidates.iter().any(|(a, _)| *a == ancestor) {
+        if c.candidates[0].0 == ancestor {
+            c.milli += milli;
+        } else if !c.candidates.iter().any(|(a, _)| *a == ancestor) {
             c.candidates.push((ancestor, depth));
         }
     }
@@ -360,6 +367,7 @@ pub async fn gather(
     }
     let mut cells = award_cells(db, q, &fed).await?;
     cells.extend(event_cells(db, q, &fed).await?);
+    cells.extend(crate::registries::figures::cells(db, q, &fed).await?);
     cells.retain(|c| within(c, periods));
     if cells.is_empty() {
         return Ok(None);

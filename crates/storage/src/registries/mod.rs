@@ -19,6 +19,7 @@ use crate::error::StorageResult;
 /// criteria, score-sheet templates, default rules). Idempotent; run at
 /// every start by `crate::prepare`.
 pub async fn seed_if_empty(db: &Db) -> StorageResult<()> {
+    figures::ensure_indicators(db).await?;
     models::seed_if_empty(db).await?;
     teams::seed_if_empty(db).await?;
     recognitions::seed_if_empty(db).await?;

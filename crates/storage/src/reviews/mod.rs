@@ -15,7 +15,7 @@ pub use edit::edit_narrative;
 use std::collections::BTreeMap;
 
 use antq_core::dates::{self, Date};
-use antq_core::indicators::{Aggregation, GROUPS};
+use antq_core::indicators::GROUPS;
 use antq_core::periods::YearRange;
 pub use antq_core::reviews::Paragraph;
 use antq_core::reviews::{self, Difference, Figure, Line, Owner, Pending, Snapshot, Stage};
@@ -113,7 +113,6 @@ pub async fn snapshot(db: &Db, unit: &Unit, stage: Stage) -> StorageResult<Snaps
     let catalogue = catalogue::indicators(db).await?;
     let wanted: Vec<_> = catalogue
         .iter()
-        .filter(|i| i.aggregation != Aggregation::Distinct)
         .filter(|i| GROUPS.iter().any(|g| g.0 == i.group))
         .cloned()
         .collect();

@@ -725,6 +725,12 @@ pub async fn run_within(
             out.push(row);
         }
     }
+    // Distinct counts (model types) come from the registers themselves.
+    for ind in q.indicators {
+        if crate::registries::figures::is_distinct_feed(ind) && periods.is_none() {
+            out.extend(crate::registries::figures::distinct_rows(db, q, ind, &names).await?);
+        }
+    }
     Ok(out)
 }
 

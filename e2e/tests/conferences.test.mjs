@@ -73,6 +73,27 @@ test("record a conference, open its page and its press draft", async () => {
   assert.match(await page.inputValue("#draft-body"), /T\.L tổng hợp$/);
   await clean(page, url + "/tin-bai");
 
+  // The awards given there: recorded from the conference's page, then
+  // said by the press draft ("Nhân dịp này, …").
+  await page.goto(url);
+  await Promise.all([page.waitForURL(/\/khen-thuong\/moi\?hoi_nghi=\d+$/), page.click("#record-awards")]);
+  assert.match(await page.locator("#award-conference").textContent(), /Hội nghị tổng kết 10 năm .*19\/05\/2023/);
+  await page.selectOption("select[name=form]", "giay_khen");
+  await page.selectOption("select[name=office]", "giam_doc_ca_tinh");
+  await page.fill("input[name=name_0]", "Công an xã Mường Phăng");
+  await page.fill("input[name=name_1]", "Công an xã Thanh Nưa");
+  await page.selectOption("select[name=kind_2]", "ca_nhan");
+  await page.fill("input[name=name_2]", "Nguyễn Văn Minh");
+  await page.fill("input[name=decision]", "125/QĐ-CAT");
+  await page.fill("input[name=date]", "19/05/2023");
+  await clean(page, "/khen-thuong/moi");
+  await Promise.all([page.waitForURL(/\/khen-thuong\/\d+$/), page.click("#award-submit")]);
+  await page.goto(url + "/tin-bai");
+  assert.match(
+    await page.inputValue("#draft-body"),
+    /Nhân dịp này, Công an tỉnh tặng Giấy khen cho 2 tập thể, 1 cá nhân\./,
+  );
+
   // On a phone.
   const phone = await login(env, "ca.dienbien", { viewport: { width: 390, height: 844 } });
   for (const path of [url, url + "/tin-bai", base + "/hoi-nghi", base + "/hoi-nghi/moi"]) {

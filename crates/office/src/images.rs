@@ -73,11 +73,24 @@ fn keep_jpeg_marker(marker: u8) -> bool {
     !matches!(marker, 0xE1 | 0xE3..=0xED | 0xEF | 0xFE)
 }
 
+/// The largest side of a picture accepted (pixels).
+pub const MAX_SIDE: u32 = 20_000;
+
+fn sides_ok(width: u32, height: u32) -> bool {
+    (1..=MAX_SIDE).contains(&width) && (1..=MAX_SIDE).contains(&height)
+}
+
+/// A start-of-frame marker (SOF0–SOF15, not DHT, JPG or DAC).
+fn is_frame_header(marker: u8) -> bool {
+    matches!(marker, 0xC0..=0xCF) && !matches!(marker, 0xC4 | 0xC8 | 0xCC)
+}
+
 fn strip_jpeg(b: &[u8]) -> Result<Vec<u8>, String> {
     let bad = || damaged("JPEG");
     let mut out = Vec::with_capacity(b.len());
     out.extend_from_slice(&b[..2]);
     let mut i = 2;
+    let mut framed = false;
     loop {
         // Markers may be preceded by fill bytes 0xFF.
         if b.get(i) != Some(&0xFF) {
@@ -107,15 +120,36 @@ fn strip_jpeg(b: &[u8]) -> Result<Vec<u8>, String> {
         if len < 2 || i + len > b.len() {
             return Err(bad());
         }
+        if is_frame_header(marker) {
+            // Precision, height, width, components.
+            let f = b.get(i + 2..i + 8).ok_or_else(bad)?;
+            let (h, w) = (
+                u32::from(u16::from_be_bytes([f[1], f[2]])),
+                u32::from(u16::from_be_bytes([f[3], f[4]])),
+            );
+            if !sides_ok(w, h) || f[5] == 0 {
+                return Err(bad());
+            }
+            framed = true;
+        }
         if keep_jpeg_marker(marker) {
             out.extend_from_slice(&[0xFF, marker]);
             out.extend_from_slice(&b[i..i + len]);
         }
         i += len;
         if marker == 0xDA {
-            // Start of scan: the entropy-coded data and what follows (more
-            // scans, the end marker) are picture data, copied as they are.
-            out.extend_from_slice(&b[i..]);
+            // Start of scan, after a frame header: the entropy-coded data
+            // and what follows (more scans) up to the last end marker are
+            // picture data, copied as they are; nothing after it is kept.
+            if !framed {
+                return Err(bad());
+            }
+            let rest = &b[i..];
+            let end = rest
+                .windows(2)
+                .rposition(|w| w == [0xFF, 0xD9])
+                .ok_or_else(bad)?;
+            out.extend_from_slice(&rest[..end + 2]);
             return Ok(out);
         }
     }
@@ -131,6 +165,7 @@ fn strip_png(b: &[u8]) -> Result<Vec<u8>, String> {
     let mut out = Vec::with_capacity(b.len());
     out.extend_from_slice(PNG_SIGNATURE);
     let mut i = PNG_SIGNATURE.len();
+    let mut data = false;
     loop {
         let head = b.get(i..i + 8).ok_or_else(bad)?;
         let len = u32::from_be_bytes([head[0], head[1], head[2], head[3]]) as usize;
@@ -140,12 +175,32 @@ fn strip_png(b: &[u8]) -> Result<Vec<u8>, String> {
             .and_then(|e| e.checked_add(len))
             .ok_or_else(bad)?;
         let chunk = b.get(i..end).ok_or_else(bad)?;
+        // Every chunk's CRC (over its kind and data) must hold.
+        let crc = u32::from_be_bytes(chunk[8 + len..].try_into().map_err(|_| bad())?);
+        if crc32fast::hash(&chunk[4..8 + len]) != crc {
+            return Err(bad());
+        }
+        let first = i == PNG_SIGNATURE.len();
+        if first {
+            // The header comes first: 13 bytes with the width and height.
+            if kind != b"IHDR" || len != 13 {
+                return Err(bad());
+            }
+            let d = &chunk[8..];
+            let w = u32::from_be_bytes([d[0], d[1], d[2], d[3]]);
+            let h = u32::from_be_bytes([d[4], d[5], d[6], d[7]]);
+            if !sides_ok(w, h) {
+                return Err(bad());
+            }
+        }
+        data |= kind == b"IDAT";
         if !drop_png_chunk(kind) {
             out.extend_from_slice(chunk);
         }
         i = end;
         if kind == b"IEND" {
-            return Ok(out);
+            // A picture has data; nothing after the end is kept.
+            return if data { Ok(out) } else { Err(bad()) };
         }
     }
 }

@@ -106,15 +106,22 @@ pub struct Attendee {
 impl Attendee {
     /// "Trung tá Nguyễn Thế Nam - Trưởng phòng công tác dân vận, Bộ Công an".
     pub fn words(&self) -> String {
-        // A form of address is written in lower case inside the sentence
-        // ("Dự hội nghị có đồng chí …"); a rank keeps its capital.
+        self.said(self.rank_title.trim().to_string())
+    }
+
+    /// As inside a sentence: a form of address in lower case ("Dự hội nghị
+    /// có đồng chí …"); a rank keeps its capital.
+    pub fn in_sentence(&self) -> String {
         let address = self.rank_title.trim();
         let folded = crate::text::fold(address);
-        let address = if ["dong chi", "ong", "ba", "anh", "chi"].contains(&folded.as_str()) {
-            address.to_lowercase()
+        if ["dong chi", "ong", "ba", "anh", "chi"].contains(&folded.as_str()) {
+            self.said(address.to_lowercase())
         } else {
-            address.to_string()
-        };
+            self.words()
+        }
+    }
+
+    fn said(&self, address: String) -> String {
         let mut s = [address.as_str(), self.name.trim()]
             .iter()
             .filter(|p| !p.is_empty())
@@ -306,7 +313,7 @@ pub fn press_draft(i: &PressInput) -> PressDraft {
         .filter(|p| !p.is_empty())
         .collect();
     if !i.attendees.is_empty() {
-        let names: Vec<String> = i.attendees.iter().map(Attendee::words).collect();
+        let names: Vec<String> = i.attendees.iter().map(Attendee::in_sentence).collect();
         body.push(format!("Dự {} có {}.", i.kind.noun(), names.join("; ")));
     }
     if !i.signed.is_empty() {

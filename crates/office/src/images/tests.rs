@@ -16,6 +16,7 @@ fn jpeg_with_metadata() -> Vec<u8> {
     b.extend(segment(0xED, b"Photoshop 3.0\0IPTC byline"));
     b.extend(segment(0xFE, b"taken by Nguyen Van A"));
     b.extend(segment(0xDB, &[0u8; 65]));
+    b.extend(segment(0xC0, &[8, 0, 1, 0, 1, 1, 1, 0x11, 0]));
     b.extend(segment(0xDA, &[1, 1, 0, 0, 0x3F, 0]));
     b.extend_from_slice(&[0x12, 0xFF, 0x00, 0x34, 0xFF, 0xD0, 0x56]);
     b.extend_from_slice(&[0xFF, 0xD9]);
@@ -26,7 +27,8 @@ fn chunk(kind: &[u8], data: &[u8]) -> Vec<u8> {
     let mut c = (data.len() as u32).to_be_bytes().to_vec();
     c.extend_from_slice(kind);
     c.extend_from_slice(data);
-    c.extend_from_slice(&[0, 0, 0, 0]);
+    let crc = crc32fast::hash(&c[4..]);
+    c.extend_from_slice(&crc.to_be_bytes());
     c
 }
 
@@ -97,5 +99,38 @@ fn other_files_and_damaged_pictures_are_refused() {
     let mut huge = PNG_SIGNATURE.to_vec();
     huge.extend_from_slice(&[0xFF, 0xFF, 0xFF, 0xF0]);
     huge.extend_from_slice(b"IHDR");
+    assert!(strip_metadata(&huge).is_err());
+}
+
+#[test]
+fn what_only_looks_like_a_picture_is_refused() {
+    // A JPEG made of a start of scan and markup, no frame.
+    let mut fake = vec![0xFF, 0xD8];
+    fake.extend(segment(0xDA, &[1, 1, 0, 0, 0x3F, 0]));
+    fake.extend_from_slice(b"<html><script>alert(1)</script></html>\xFF\xD9");
+    assert!(strip_metadata(&fake).is_err());
+    // A frame of 0 × 0 pixels.
+    let mut empty = vec![0xFF, 0xD8];
+    empty.extend(segment(0xC0, &[8, 0, 0, 0, 0, 1, 1, 0x11, 0]));
+    empty.extend(segment(0xDA, &[1, 1, 0, 0, 0x3F, 0]));
+    empty.extend_from_slice(&[0x12, 0xFF, 0xD9]);
+    assert!(strip_metadata(&empty).is_err());
+    // Bytes after the end marker are not kept.
+    let mut tail = jpeg_with_metadata();
+    tail.extend_from_slice(b"<html>");
+    let (_, kept) = strip_metadata(&tail).unwrap();
+    assert!(kept.ends_with(&[0xFF, 0xD9]), "{kept:?}");
+    // A PNG with only its end, one with a wrong CRC, one too large.
+    let mut only_end = PNG_SIGNATURE.to_vec();
+    only_end.extend(chunk(b"IEND", b""));
+    assert!(strip_metadata(&only_end).is_err());
+    let mut wrong = png_with_metadata();
+    let n = wrong.len();
+    wrong[n - 5] ^= 1;
+    assert!(strip_metadata(&wrong).is_err());
+    let mut huge = PNG_SIGNATURE.to_vec();
+    huge.extend(chunk(b"IHDR", &[0, 1, 0, 0, 0, 0, 0, 1, 8, 2, 0, 0, 0]));
+    huge.extend(chunk(b"IDAT", b"x"));
+    huge.extend(chunk(b"IEND", b""));
     assert!(strip_metadata(&huge).is_err());
 }

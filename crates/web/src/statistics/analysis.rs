@@ -34,6 +34,8 @@ pub struct PivotRow {
 pub struct PivotCell {
     pub text: String,
     pub source: &'static str,
+    /// The register's records behind the figure (empty: none to open).
+    pub href: String,
 }
 
 #[derive(Template)]
@@ -153,6 +155,8 @@ struct Pivot {
     percent: Vec<bool>,
     /// For each row and indicator: where the figure came from.
     sources: Vec<Vec<FigureSource>>,
+    /// For each row and indicator: the register's records behind it, if any.
+    links: Vec<Vec<String>>,
     /// An award indicator is shown.
     awards: bool,
     /// "Tỉnh Điện Biên · Giai đoạn 2022 – 2026".
@@ -179,6 +183,35 @@ pub fn period_words(code: &str) -> String {
             .unwrap_or_else(|_| code.to_string()),
         None => code.to_string(),
     }
+}
+
+/// The page listing the register's records behind a figure: the models it
+/// counts (new, replicated, in operation, their types) or the grassroots
+/// organisations in operation at the year's end; empty for other figures.
+pub fn records_href(
+    indicator: &str,
+    unit: &str,
+    period: &str,
+    range: &antq_core::periods::YearRange,
+) -> String {
+    use antq_storage::registries::figures as f;
+    // A year ("2023"), a part of one ("2023S1"), or the whole range.
+    let (from, to) = match period.get(..4).and_then(|y| y.parse::<i32>().ok()) {
+        Some(y) if !period.contains("..") => (y, y),
+        _ => (range.from, range.to),
+    };
+    let unit = crate::auth::urlencode(unit);
+    let count = match indicator {
+        f::NEW_MODELS => "moi",
+        f::REPLICATED_MODELS => "nhan_rong",
+        f::ACTIVE_MODELS => "hien_co",
+        f::MODEL_TYPES => "loai",
+        f::MASS_ORGS => {
+            return format!("/to-chuc-quan-chung?unit={unit}&at={to}-12-14&mass_org=1");
+        }
+        _ => return String::new(),
+    };
+    format!("/mo-hinh?unit={unit}&from={from}&to={to}&count={count}")
 }
 
 /// The rollup as a table: one row per group, one column per indicator.
@@ -254,6 +287,7 @@ async fn pivot(
     let mut labels = Vec::new();
     let mut series: Vec<Vec<f64>> = vec![Vec::new(); r.indicators.len()];
     let mut sources = Vec::new();
+    let mut links = Vec::new();
     for (period, unit) in &groups {
         let (code_label, label) = if by_child {
             (name_of(unit).to_string(), name_of(unit).to_string())
@@ -266,6 +300,21 @@ async fn pivot(
             (period.to_string(), period_words(period))
         };
         let mut cells = vec![Cell::Text(code_label)];
+        links.push(
+            r.indicators
+                .iter()
+                .map(|i| {
+                    let from_register = source
+                        .get(&(*period, *unit, i.code.as_str()))
+                        .is_some_and(|s| *s != FigureSource::Form);
+                    if from_register {
+                        records_href(&i.code, unit, period, &r.range)
+                    } else {
+                        String::new()
+                    }
+                })
+                .collect(),
+        );
         sources.push(
             r.indicators
                 .iter()
@@ -372,6 +421,7 @@ async fn pivot(
         total,
         percent,
         sources,
+        links,
         awards: r
             .indicators
             .iter()
@@ -479,13 +529,16 @@ pub async fn page(
                     .iter()
                     .zip(&pv.labels)
                     .zip(&pv.sources)
-                    .map(|((r, label), sources)| PivotRow {
+                    .zip(&pv.links)
+                    .map(|(((r, label), sources), links)| PivotRow {
                         label: label.clone(),
                         cells: r[1..]
                             .iter()
                             .zip(sources)
+                            .zip(links)
                             .enumerate()
-                            .map(|(n, (cell, s))| PivotCell {
+                            .map(|(n, ((cell, s), href))| PivotCell {
+                                href: href.clone(),
                                 text: match cell {
                                     Cell::Number(x) => {
                                         number(*x, pv.percent.get(n).copied().unwrap_or(false))
@@ -518,6 +571,7 @@ pub async fn page(
                             .map(|(t, pct)| PivotCell {
                                 text: shown(*t, *pct),
                                 source: "",
+                                href: String::new(),
                             })
                             .collect(),
                     });

@@ -261,6 +261,7 @@ fn jpeg_with_gps() -> Vec<u8> {
     let mut b = vec![0xFF, 0xD8];
     b.extend(seg(0xE0, b"JFIF\0\x01\x01\0\0\x01\0\x01\0\0"));
     b.extend(seg(0xE1, b"Exif\0\0MM\0*GPSLatitude 21.38"));
+    b.extend(seg(0xC0, &[8, 0, 1, 0, 1, 1, 1, 0x11, 0]));
     b.extend(seg(0xDA, &[1, 1, 0, 0, 0x3F, 0]));
     b.extend_from_slice(&[0x12, 0x34, 0xFF, 0xD9]);
     b

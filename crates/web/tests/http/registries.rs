@@ -27,3 +27,52 @@ async fn the_landing_page_leads_to_the_four_registers() {
     let anonymous = app.agent().get("/so-theo-doi").await;
     assert_ne!(anonymous.status(), StatusCode::OK);
 }
+
+/// The demo's Điện Biên over 2013 – 2023: the analytics contract gives the
+/// figures computed from the registers with their source, and the
+/// analytics page opens each to the records behind it.
+#[tokio::test]
+async fn register_figures_in_analytics_open_to_their_records() {
+    let app = spawn_app().await;
+    antq_storage::demo::load(&app.db, Some(crate::helpers::PASSWORD))
+        .await
+        .unwrap();
+    let officer = app.logged_in("ca.dienbien.kt", Role::Police, "11").await;
+    let (s, body) = officer
+        .get_json(
+            "/api/v1/analytics?indicators=mh_moi,mh_nhan_rong,mh_hien_co,tcqc_so,mh_loai_so\
+             &unit=11&at=2023-06-30&from=2013&to=2023&map=historical",
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    let rows = body["rows"].as_array().expect("rows");
+    let row = |code: &str| {
+        rows.iter()
+            .find(|r| r["indicator"] == code && r["period"] == "2013..2023")
+            .unwrap_or_else(|| panic!("{code} in {body}"))
+            .clone()
+    };
+    for (code, value, source) in [
+        ("mh_moi", 15.0, "both"),
+        ("mh_nhan_rong", 30.0, "both"),
+        ("mh_hien_co", 120.0, "both"),
+        ("tcqc_so", 4378.0, "both"),
+        ("mh_loai_so", 44.0, "register"),
+    ] {
+        let r = row(code);
+        assert_eq!(r["value"].as_f64(), Some(value), "{code}: {r}");
+        assert_eq!(r["source"], source, "{code}: {r}");
+    }
+    let page = officer
+        .get("/phan-tich?i=mh_moi&i=mh_loai_so&i=tcqc_so&unit=11&at=2023-06-30&from=2013&to=2023&by=year&map=historical")
+        .await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    for href in [
+        "/mo-hinh?unit=11&#38;from=2023&#38;to=2023&#38;count=moi",
+        "/mo-hinh?unit=11&#38;from=2023&#38;to=2023&#38;count=loai",
+        "/to-chuc-quan-chung?unit=11&#38;at=2023-12-14&#38;mass_org=1",
+    ] {
+        assert!(html.contains(href), "{href} in {html}");
+    }
+}

@@ -33,7 +33,11 @@ pub static AUDIT_WORDS: &[Word] = &[
         "Nhập sổ mô hình từ Excel",
         "Model register imported",
     ),
-    ("model_site.add", "Thêm điểm của mô hình", "Model site added"),
+    (
+        "model_site.add",
+        "Thêm điểm của mô hình",
+        "Model site added",
+    ),
     (
         "exemplary_case.create",
         "Ghi điển hình tiên tiến",
@@ -229,7 +233,17 @@ impl Count {
 
 /// "tỉnh Điện Biên" from "Tỉnh Điện Biên": a unit's name inside a sentence.
 pub fn unit_in_sentence(name: &str) -> String {
-    for p in ["Tỉnh ", "Thành phố ", "Xã ", "Phường ", "Đặc khu ", "Huyện ", "Thị xã ", "Quận ", "Thị trấn "] {
+    for p in [
+        "Tỉnh ",
+        "Thành phố ",
+        "Xã ",
+        "Phường ",
+        "Đặc khu ",
+        "Huyện ",
+        "Thị xã ",
+        "Quận ",
+        "Thị trấn ",
+    ] {
         if let Some(rest) = name.strip_prefix(p) {
             return format!("{}{rest}", p.to_lowercase());
         }
@@ -282,7 +296,10 @@ pub fn check_day(label: &str, d: Date, today: Date) -> Result<(), DomainError> {
 pub fn check_name(label: &str, s: &str) -> Result<String, DomainError> {
     let s = text::clean(s);
     if s.is_empty() {
-        return Err(DomainError::invalid(format!("Chưa có {}", label.to_lowercase())));
+        return Err(DomainError::invalid(format!(
+            "Chưa có {}",
+            label.to_lowercase()
+        )));
     }
     text::check_len(label, &s, limits::NAME)?;
     Ok(s)
@@ -296,7 +313,10 @@ mod tests {
     fn states_read_codes_and_words() {
         assert_eq!(ModelState::parse("giai_the").unwrap(), ModelState::GiaiThe);
         assert_eq!(ModelState::parse("Củng cố").unwrap(), ModelState::CungCo);
-        assert_eq!(ModelState::parse("nhan rong").unwrap(), ModelState::NhanRong);
+        assert_eq!(
+            ModelState::parse("nhan rong").unwrap(),
+            ModelState::NhanRong
+        );
         assert!(ModelState::parse("x").is_err());
         assert!(ModelState::GiaiThe.check_next(ModelState::CungCo).is_err());
         assert!(ModelState::Moi.check_next(ModelState::Moi).is_err());

@@ -20,7 +20,9 @@ use serde::Serialize;
 pub use cases::{create_case, list_cases, Case, CaseFilter, NewCase};
 pub use import::{create_many, ImportRow};
 pub use list::{list, type_counts, Filter, ModelScope, TypeCount};
-pub use types::{list_types, save_type, seed_if_empty, type_by_id, type_named, ModelType, SEED_TYPES};
+pub use types::{
+    list_types, save_type, seed_if_empty, type_by_id, type_named, ModelType, SEED_TYPES,
+};
 pub use write::{
     add_site, change_state, create, get, may_edit, replicate, update, Edit, ModelRecord, NewModel,
     NewSite, Replica,

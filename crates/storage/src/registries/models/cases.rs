@@ -116,7 +116,11 @@ pub async fn create_case(db: &Db, actor: Option<&Actor>, c: &NewCase) -> Storage
 }
 
 /// The cases the actor may read, newest recognition first, one page, and the total.
-pub async fn list_cases(db: &Db, actor: Option<&Actor>, f: &CaseFilter) -> StorageResult<(Vec<Case>, i64)> {
+pub async fn list_cases(
+    db: &Db,
+    actor: Option<&Actor>,
+    f: &CaseFilter,
+) -> StorageResult<(Vec<Case>, i64)> {
     let mut conds = vec![match actor {
         Some(a) => a.scope_sql(Action::Read, "mo.unit_id"),
         None => "1 = 1".to_string(),
@@ -129,9 +133,11 @@ pub async fn list_cases(db: &Db, actor: Option<&Actor>, f: &CaseFilter) -> Stora
     }
     // `mo` names the cases here, so the model scope's SQL applies as is.
     let cond = conds.join(" AND ");
-    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM exemplary_cases mo WHERE {cond}"))
-        .fetch_one(db.pool())
-        .await?;
+    let total: i64 = sqlx::query_scalar(&format!(
+        "SELECT COUNT(*) FROM exemplary_cases mo WHERE {cond}"
+    ))
+    .fetch_one(db.pool())
+    .await?;
     let rows = sqlx::query(&format!(
         "SELECT mo.id, u.id, u.code, u.name, mo.kind, mo.name, mo.model_id, m.name, mo.recognised_on, mo.recognition, mo.notes \
          FROM exemplary_cases mo JOIN units u ON u.id = mo.unit_id LEFT JOIN models m ON m.id = mo.model_id \

@@ -153,10 +153,9 @@ pub async fn create_many(
             let id = first + i as i64;
             let started = dates::iso(m.started_on);
             let (state, dissolved) = match st {
-                Some((s, d)) if *s != ModelState::Moi => (
-                    *s,
-                    (*s == ModelState::GiaiThe).then(|| dates::iso(*d)),
-                ),
+                Some((s, d)) if *s != ModelState::Moi => {
+                    (*s, (*s == ModelState::GiaiThe).then(|| dates::iso(*d)))
+                }
                 _ => (ModelState::Moi, None),
             };
             models.push(vec![
@@ -211,9 +210,23 @@ pub async fn create_many(
             &mut tx,
             "models",
             &[
-                "id", "unit_id", "area_id", "type_id", "name", "search_key", "sort_key", "started_on",
-                "dissolved_on", "replicates_id", "state", "rating", "rated_year", "notes", "created_by",
-                "created_at", "updated_at",
+                "id",
+                "unit_id",
+                "area_id",
+                "type_id",
+                "name",
+                "search_key",
+                "sort_key",
+                "started_on",
+                "dissolved_on",
+                "replicates_id",
+                "state",
+                "rating",
+                "rated_year",
+                "notes",
+                "created_by",
+                "created_at",
+                "updated_at",
             ],
             models,
         )
@@ -223,7 +236,14 @@ pub async fn create_many(
         insert_rows(
             &mut tx,
             "model_events",
-            &["model_id", "state", "on_date", "note", "created_by", "created_at"],
+            &[
+                "model_id",
+                "state",
+                "on_date",
+                "note",
+                "created_by",
+                "created_at",
+            ],
             events,
         )
         .await?;

@@ -119,19 +119,21 @@ fn conditions(actor: Option<&Actor>, f: &Filter) -> StorageResult<(String, Strin
 /// names, one page of them, and how many match in all.
 pub async fn list(db: &Db, actor: Option<&Actor>, f: &Filter) -> StorageResult<(Vec<Model>, i64)> {
     let (cond, pattern) = conditions(actor, f)?;
-    let total: i64 = sqlx::query_scalar(&format!(
-        "SELECT COUNT(*) FROM models mo WHERE {cond}"
-    ))
-    .bind(&pattern)
-    .fetch_one(db.pool())
-    .await?;
+    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM models mo WHERE {cond}"))
+        .bind(&pattern)
+        .fetch_one(db.pool())
+        .await?;
     let items = load(db, &cond, &pattern, f.limit, f.offset).await?;
     Ok((items, total))
 }
 
 /// The distinct types of the models that match, each with its count, in
 /// Vietnamese order (the `loai` figure: a distinct count, never summed).
-pub async fn type_counts(db: &Db, actor: Option<&Actor>, f: &Filter) -> StorageResult<Vec<TypeCount>> {
+pub async fn type_counts(
+    db: &Db,
+    actor: Option<&Actor>,
+    f: &Filter,
+) -> StorageResult<Vec<TypeCount>> {
     let (cond, pattern) = conditions(actor, f)?;
     let rows: Vec<(i64, String, i64)> = sqlx::query_as(&format!(
         "SELECT t.id, t.name, COUNT(*) FROM models mo JOIN model_types t ON t.id = mo.type_id \
@@ -142,7 +144,11 @@ pub async fn type_counts(db: &Db, actor: Option<&Actor>, f: &Filter) -> StorageR
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(type_id, name, count)| TypeCount { type_id, name, count })
+        .map(|(type_id, name, count)| TypeCount {
+            type_id,
+            name,
+            count,
+        })
         .collect())
 }
 

@@ -195,9 +195,7 @@ pub async fn save_type(
     let who = actor.who();
     let (name, description, key, now, who, before) =
         (&name, &description, &key, &now, &who, &before);
-    let clash = || {
-        format!("Đã có loại mô hình \u{201C}{name}\u{201D} (hoặc một tên chỉ khác dấu)")
-    };
+    let clash = || format!("Đã có loại mô hình \u{201C}{name}\u{201D} (hoặc một tên chỉ khác dấu)");
     let saved_id = db
         .write(|mut tx| async move {
             let saved: i64 = match before {

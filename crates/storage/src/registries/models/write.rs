@@ -9,7 +9,9 @@ use antq_core::text;
 use serde::Serialize;
 use serde_json::json;
 
-use super::{check_area, editor, invalid, list, require_edit, type_by_id, unit_ref, Model, UnitRef};
+use super::{
+    check_area, editor, invalid, list, require_edit, type_by_id, unit_ref, Model, UnitRef,
+};
 use crate::accounts::access::{self, Actor};
 use crate::audit::{self, Change, Who};
 use crate::db::{Db, WriteTx};
@@ -126,10 +128,11 @@ pub(super) async fn check_new(db: &Db, m: &NewModel) -> StorageResult<NewModel> 
     let notes = text::clean(&m.notes);
     check_fields(&rating, m.rated_year, &notes)?;
     if let Some(r) = m.replicates_id {
-        let found: Option<String> = sqlx::query_scalar("SELECT started_on FROM models WHERE id = $1")
-            .bind(r)
-            .fetch_optional(db.pool())
-            .await?;
+        let found: Option<String> =
+            sqlx::query_scalar("SELECT started_on FROM models WHERE id = $1")
+                .bind(r)
+                .fetch_optional(db.pool())
+                .await?;
         match found {
             None => return Err(StorageError::not_found(format!("mô hình số {r}"))),
             Some(s) if s > dates::iso(m.started_on) => {
@@ -150,7 +153,12 @@ pub(super) async fn check_new(db: &Db, m: &NewModel) -> StorageResult<NewModel> 
 }
 
 /// Insert a checked model with its first event (no audit: the caller's).
-pub(super) async fn insert_tx(tx: &mut WriteTx, who: &Who, m: &NewModel, note: &str) -> StorageResult<i64> {
+pub(super) async fn insert_tx(
+    tx: &mut WriteTx,
+    who: &Who,
+    m: &NewModel,
+    note: &str,
+) -> StorageResult<i64> {
     let now = dates::timestamp(dates::now_utc());
     let started = dates::iso(m.started_on);
     let id: i64 = sqlx::query_scalar(
@@ -235,7 +243,16 @@ pub async fn create(db: &Db, actor: Option<&Actor>, m: &NewModel) -> StorageResu
     let (m, who) = (&m, &who);
     db.write(|mut tx| async move {
         let id = insert_tx(&mut tx, who, m, "").await?;
-        audit_model(&mut tx, who, "model.create", id, m.unit_id, None, model_json(m)).await?;
+        audit_model(
+            &mut tx,
+            who,
+            "model.create",
+            id,
+            m.unit_id,
+            None,
+            model_json(m),
+        )
+        .await?;
         tx.commit().await?;
         Ok(id)
     })
@@ -268,7 +285,17 @@ pub async fn get(db: &Db, actor: Option<&Actor>, id: i64) -> StorageResult<Model
             })
         })
         .collect::<StorageResult<Vec<_>>>()?;
-    type SiteRow = (i64, i64, String, String, String, Option<String>, Option<String>, Option<i64>, Option<i64>);
+    type SiteRow = (
+        i64,
+        i64,
+        String,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<i64>,
+        Option<i64>,
+    );
     let sites: Vec<SiteRow> = sqlx::query_as(
         "SELECT s.id, u.id, u.code, u.name, s.name, s.started_on, s.ended_on, s.teams, s.members \
          FROM model_sites s JOIN units u ON u.id = s.unit_id WHERE s.model_id = $1 ORDER BY s.id",
@@ -336,7 +363,12 @@ async fn editable(db: &Db, actor: Option<&Actor>, id: i64) -> StorageResult<(Mod
 }
 
 /// Change a model's name, type, area, rating and notes (audited).
-pub async fn update(db: &Db, actor: Option<&Actor>, id: i64, e: &Edit) -> StorageResult<ModelRecord> {
+pub async fn update(
+    db: &Db,
+    actor: Option<&Actor>,
+    id: i64,
+    e: &Edit,
+) -> StorageResult<ModelRecord> {
     let (r, who) = editable(db, actor, id).await?;
     let name = check_name("Tên mô hình", &e.name)?;
     let t = type_by_id(db, e.type_id).await?;
@@ -484,7 +516,11 @@ pub async fn replicate(db: &Db, actor: Option<&Actor>, id: i64, r: &Replica) -> 
         }
     }
     let new = NewModel {
-        name: r.name.clone().filter(|s| !s.trim().is_empty()).unwrap_or_else(|| orig.model.name.clone()),
+        name: r
+            .name
+            .clone()
+            .filter(|s| !s.trim().is_empty())
+            .unwrap_or_else(|| orig.model.name.clone()),
         type_id: r.type_id.unwrap_or(orig.model.type_id),
         unit_id: r.unit_id,
         area_id: r.area_id,
@@ -503,9 +539,17 @@ pub async fn replicate(db: &Db, actor: Option<&Actor>, id: i64, r: &Replica) -> 
         None => Who::system(),
     };
     let target = unit_ref(db, new.unit_id).await?;
-    let note_new = format!("Nhân rộng từ mô hình \u{201C}{}\u{201D} của {}", orig.model.name, orig.model.unit.name);
+    let note_new = format!(
+        "Nhân rộng từ mô hình \u{201C}{}\u{201D} của {}",
+        orig.model.name, orig.model.unit.name
+    );
     let note_orig = format!("Nhân rộng tại {}", target.name);
-    let last = orig.events.iter().map(|e| e.on_date.clone()).max().unwrap_or_default();
+    let last = orig
+        .events
+        .iter()
+        .map(|e| e.on_date.clone())
+        .max()
+        .unwrap_or_default();
     let orig_state = orig.model.state;
     let now = dates::timestamp(dates::now_utc());
     let (who, new, note_new, note_orig, now, day, last) =
@@ -539,7 +583,12 @@ pub async fn replicate(db: &Db, actor: Option<&Actor>, id: i64, r: &Replica) -> 
 }
 
 /// Add a site where the model is applied, with its teams and members (audited).
-pub async fn add_site(db: &Db, actor: Option<&Actor>, id: i64, s: &NewSite) -> StorageResult<ModelRecord> {
+pub async fn add_site(
+    db: &Db,
+    actor: Option<&Actor>,
+    id: i64,
+    s: &NewSite,
+) -> StorageResult<ModelRecord> {
     let (r, who) = editable(db, actor, id).await?;
     let name = check_name("Tên điểm", &s.name)?;
     crate::units::by_id(db, s.unit_id).await?;

@@ -17,7 +17,7 @@ use antq_core::auth::{Action, Role};
 use antq_core::registries::models::ModelState;
 use serde::Serialize;
 
-pub use cases::{create_case, list_cases, Case, CaseFilter, NewCase};
+pub use cases::{create_case, get_case, list_cases, Case, CaseFilter, NewCase};
 pub use import::{create_many, ImportRow};
 pub use list::{list, type_counts, Filter, ModelScope, TypeCount};
 pub use types::{

@@ -138,11 +138,26 @@ pub async fn list_cases(
     ))
     .fetch_one(db.pool())
     .await?;
+    let items = load(db, &cond, f.limit, f.offset).await?;
+    Ok((items, total))
+}
+
+/// One case (no access check: the caller's).
+pub async fn get_case(db: &Db, id: i64) -> StorageResult<Case> {
+    load(db, &format!("mo.id = {id}"), 1, 0)
+        .await?
+        .pop()
+        .ok_or_else(|| {
+            crate::error::StorageError::not_found(format!("điển hình tiên tiến số {id}"))
+        })
+}
+
+async fn load(db: &Db, cond: &str, limit: usize, offset: usize) -> StorageResult<Vec<Case>> {
     let rows = sqlx::query(&format!(
         "SELECT mo.id, u.id, u.code, u.name, mo.kind, mo.name, mo.model_id, m.name, mo.recognised_on, mo.recognition, mo.notes \
          FROM exemplary_cases mo JOIN units u ON u.id = mo.unit_id LEFT JOIN models m ON m.id = mo.model_id \
          WHERE {cond} ORDER BY COALESCE(mo.recognised_on, '') DESC, mo.sort_key, mo.id LIMIT {} OFFSET {}",
-        f.limit, f.offset
+        limit, offset
     ))
     .fetch_all(db.pool())
     .await?;
@@ -166,5 +181,5 @@ pub async fn list_cases(
             })
         })
         .collect::<StorageResult<Vec<_>>>()?;
-    Ok((items, total))
+    Ok(items)
 }

@@ -124,6 +124,19 @@ impl ModelState {
             })
     }
 
+    /// From its code only (the API's enum).
+    pub fn from_code(s: &str) -> Result<ModelState, DomainError> {
+        ModelState::ALL
+            .into_iter()
+            .find(|x| x.code() == s.trim())
+            .ok_or_else(|| {
+                DomainError::invalid(format!(
+                    "Trạng thái \u{201C}{}\u{201D} không có: moi, cung_co, nhan_rong hoặc giai_the",
+                    s.trim()
+                ))
+            })
+    }
+
     /// May a model in state `self` move to `next`? Nothing follows a
     /// dissolution, and a model is new only once.
     pub fn check_next(self, next: ModelState) -> Result<(), DomainError> {
@@ -161,6 +174,17 @@ impl CaseKind {
         match self {
             CaseKind::TapThe => "Tập thể",
             CaseKind::CaNhan => "Cá nhân",
+        }
+    }
+
+    /// From its code only (the API's enum).
+    pub fn from_code(s: &str) -> Result<CaseKind, DomainError> {
+        match s.trim() {
+            "tap_the" => Ok(CaseKind::TapThe),
+            "ca_nhan" => Ok(CaseKind::CaNhan),
+            t => Err(DomainError::invalid(format!(
+                "\u{201C}{t}\u{201D}: điển hình tiên tiến phải là tap_the (Tập thể) hoặc ca_nhan (Cá nhân)"
+            ))),
         }
     }
 

@@ -185,7 +185,7 @@ pub async fn filter(
         count,
         active_on: if count.is_none() { at } else { None },
         type_id,
-        state: some(&q.state).map(ModelState::parse).transpose()?,
+        state: some(&q.state).map(ModelState::from_code).transpose()?,
         q: words,
         limit: limit as usize,
         offset: offset as usize,
@@ -382,7 +382,7 @@ pub async fn change_state(
     s: &StateIn,
 ) -> Result<ModelRecord, Failure> {
     store::get(db, actor, id).await?;
-    let state = ModelState::parse(&s.state)?;
+    let state = ModelState::from_code(&s.state)?;
     let on = parse_day(s.date.as_deref(), "ngày")?;
     Ok(store::change_state(db, actor, id, state, on, s.note.as_deref().unwrap_or("")).await?)
 }
@@ -408,7 +408,7 @@ pub struct CaseIn {
 
 /// Record an exemplary case; returns its id.
 pub async fn create_case(db: &Db, actor: Option<&Actor>, c: &CaseIn) -> Result<i64, Failure> {
-    let kind = CaseKind::parse(&c.kind)?;
+    let kind = CaseKind::from_code(&c.kind)?;
     let recognised_on = match c
         .recognised_on
         .as_deref()
@@ -475,7 +475,7 @@ pub async fn list_cases(
     }
     let f = CaseFilter {
         unit,
-        kind: some(&q.kind).map(CaseKind::parse).transpose()?,
+        kind: some(&q.kind).map(CaseKind::from_code).transpose()?,
         limit: limit as usize,
         offset: offset as usize,
     };

@@ -83,6 +83,32 @@ pub async fn type_id(db: &Db, s: &str) -> Result<i64, Failure> {
         })
 }
 
+/// A residential area of a unit by its name (accent-insensitive) or id;
+/// empty: none.
+pub async fn area_named(db: &Db, unit_id: i64, s: &str) -> Result<Option<i64>, Failure> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    let key = antq_core::text::fold(s);
+    let areas = antq_storage::units::areas::list(db, unit_id).await?;
+    areas
+        .iter()
+        .find(|a| a.id.to_string() == s || antq_core::text::fold(&a.name) == key)
+        .map(|a| Some(a.id))
+        .ok_or_else(|| {
+            let names: Vec<&str> = areas.iter().take(20).map(|a| a.name.as_str()).collect();
+            unprocessable(if names.is_empty() {
+                format!("Đơn vị chưa có khu dân cư nào; không có \u{201C}{s}\u{201D}")
+            } else {
+                format!(
+                    "Đơn vị không có khu dân cư \u{201C}{s}\u{201D}; có: {}",
+                    names.join(", ")
+                )
+            })
+        })
+}
+
 /// The list's query: a unit (code, read at `at` or today), the figure
 /// (`count` over `from`–`to`), a type, a state, words, a page.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -274,6 +300,9 @@ pub struct ModelIn {
     pub unit: String,
     #[serde(default)]
     pub area: Option<i64>,
+    /// The area by its name (the pages), when `area` is not given.
+    #[serde(default, skip)]
+    pub area_name: String,
     #[serde(default)]
     pub started_on: Option<String>,
     #[serde(default)]
@@ -302,11 +331,16 @@ pub async fn create(db: &Db, actor: Option<&Actor>, m: &ModelIn) -> Result<i64, 
     if m.unit.trim().is_empty() {
         return Err(unprocessable("Chưa chọn đơn vị"));
     }
+    let unit_id = unit_id(db, &m.unit, started).await?;
+    let area_id = match m.area {
+        Some(a) => Some(a),
+        None => area_named(db, unit_id, &m.area_name).await?,
+    };
     let new = NewModel {
         name: m.name.clone(),
         type_id: type_id(db, &t).await?,
-        unit_id: unit_id(db, &m.unit, started).await?,
-        area_id: m.area,
+        unit_id,
+        area_id,
         started_on: started,
         rating: m.rating.clone().unwrap_or_default(),
         rated_year: m.rated_year,

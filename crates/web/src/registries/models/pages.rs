@@ -291,6 +291,8 @@ pub struct NewFields {
     #[serde(default)]
     unit_pick: String,
     #[serde(default)]
+    area: String,
+    #[serde(default)]
     started_on: String,
     #[serde(default)]
     rating: String,
@@ -386,6 +388,7 @@ pub async fn new_submit(
             type_: serde_json::Value::String(t.type_.clone()),
             unit: unit.code,
             area: None,
+            area_name: t.area.clone(),
             started_on: Some(t.started_on.clone()),
             rating: Some(t.rating.clone()),
             rated_year: opt_year(&t.rated_year)?,

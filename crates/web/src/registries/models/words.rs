@@ -45,6 +45,7 @@ pub static WORDS: &[(&str, &str, &str)] = &[
     ("mod.notes", "Ghi chú", "Notes"),
     ("mod.submit", "Đăng ký", "Register"),
     ("mod.area", "Khu dân cư", "Residential area"),
+    ("mod.area_optional", "Khu dân cư (nếu mô hình ở một khu dân cư)", "Residential area (if the model is in one)"),
     ("mod.history", "Quá trình", "History"),
     ("mod.date", "Ngày", "Date"),
     ("mod.note", "Ghi chú", "Note"),

@@ -19,7 +19,7 @@ use serde::Serialize;
 
 pub use cases::{create_case, get_case, list_cases, Case, CaseFilter, NewCase};
 pub use import::{create_many, ImportRow};
-pub use list::{list, type_counts, Filter, ModelScope, TypeCount};
+pub use list::{count_sql, list, scope_sql, type_counts, Filter, ModelScope, TypeCount};
 pub use types::{
     list_types, save_type, seed_if_empty, type_by_id, type_named, ModelType, SEED_TYPES,
 };

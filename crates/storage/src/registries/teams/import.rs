@@ -91,7 +91,7 @@ pub async fn create_many(
                 sql.push_str(", ");
             }
             sql.push('(');
-            for j in 1..12 {
+            for j in 1..=12 {
                 sql.push_str(&format!("${}, ", b + j));
             }
             sql.push_str(&format!("${})", b + 12));

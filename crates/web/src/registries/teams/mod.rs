@@ -172,8 +172,21 @@ pub async fn filter(db: &Db, actor: Option<&Actor>, q: &ListQuery) -> Result<Fil
     let at = parse_day(q.at.as_deref())?;
     let unit = match some(&q.unit) {
         Some(code) => {
-            let map: MapMode = some(&q.map).unwrap_or("current").parse()?;
-            let u = unit_at(db, code, at.unwrap_or_else(dates::today)).await?;
+            // Today's unit gathers the older units it absorbed (map=current);
+            // a unit that no longer exists is read as it was at `at`.
+            let mut map: MapMode = some(&q.map).unwrap_or("current").parse()?;
+            let parsed = UnitCode::parse(code)?;
+            let today = match map {
+                MapMode::Current => units::find_at(db, &parsed, dates::today()).await?,
+                MapMode::Historical => None,
+            };
+            let u = match today {
+                Some(u) => u,
+                None => {
+                    map = MapMode::Historical;
+                    unit_at(db, code, at.unwrap_or_else(dates::today)).await?
+                }
+            };
             if let Some(a) = actor {
                 access::require(db, a, antq_core::auth::Action::Read, u.id).await?;
             }

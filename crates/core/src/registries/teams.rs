@@ -36,11 +36,6 @@ pub static AUDIT_WORDS: &[Word] = &[
         "Team members recorded",
     ),
     (
-        "team.member_add",
-        "Thêm thành viên của tổ",
-        "Team member added",
-    ),
-    (
         "team.import",
         "Nhập sổ tổ chức quần chúng",
         "Teams imported",

@@ -372,7 +372,7 @@ pub(super) async fn check_refs(db: &Db, t: &NewTeam) -> StorageResult<()> {
             .fetch_optional(db.pool())
             .await?;
         if found.is_none() {
-            return Err(StorageError::not_found(format!("mô hình số {m}")));
+            return Err(invalid(format!("Không có mô hình số {m}")));
         }
     }
     Ok(())

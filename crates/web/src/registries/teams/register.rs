@@ -18,10 +18,14 @@ pub fn template() -> Vec<u8> {
 }
 
 /// Resolve one row; errors carry their cells.
+/// Units already looked up in one import, by (code, day).
+type UnitCache = HashMap<(String, dates::Date), Result<antq_storage::units::Unit, String>>;
+
 async fn resolve(
     db: &Db,
     r: &ReadRow,
     kinds: &HashMap<String, (i64, bool)>,
+    cache: &mut UnitCache,
     errors: &mut Vec<String>,
 ) -> Option<NewTeam> {
     let before = errors.len();
@@ -95,17 +99,25 @@ async fn resolve(
         },
     };
     let unit = match established {
-        Some(d) => match super::unit_at(db, &r.unit_code, d).await {
-            Ok(u) => Some(u),
-            Err(e) => {
-                errors.push(format!(
-                    "{}: {}",
-                    antq_office::xlsx::place(excel::SHEET, r.line - 1, 0),
-                    e.message
-                ));
-                None
+        Some(d) => {
+            let key = (r.unit_code.clone(), d);
+            if !cache.contains_key(&key) {
+                let found = super::unit_at(db, &r.unit_code, d)
+                    .await
+                    .map_err(|e| e.message);
+                cache.insert(key.clone(), found);
             }
-        },
+            match &cache[&key] {
+                Ok(u) => Some(u.clone()),
+                Err(m) => {
+                    errors.push(format!(
+                        "{}: {m}",
+                        antq_office::xlsx::place(excel::SHEET, r.line - 1, 0)
+                    ));
+                    None
+                }
+            }
+        }
         None => None,
     };
     let area_id = match (&unit, r.text("khu_dan_cu")) {
@@ -179,8 +191,9 @@ pub async fn import(
         .collect();
     let mut errors = Vec::new();
     let mut items = Vec::with_capacity(rows.len());
+    let mut cache = UnitCache::new();
     for r in &rows {
-        if let Some(t) = resolve(db, r, &kinds, &mut errors).await {
+        if let Some(t) = resolve(db, r, &kinds, &mut cache, &mut errors).await {
             items.push((r.label(), t));
         }
     }

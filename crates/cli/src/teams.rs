@@ -1,5 +1,7 @@
-//! `antq teams`: the register in and out of Excel, all or nothing.
-//! (Owned by the teams work of issue 13.)
+//! `antq teams`: the register of grassroots organisations and teams in and
+//! out of Excel. Import is all or nothing (every bad cell listed); export
+//! writes the teams of a unit, with those of older units it absorbed;
+//! `template` writes the empty template. (Owned by the teams work of issue 13.)
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -7,17 +9,81 @@ use std::process::ExitCode;
 use antq_storage::Db;
 use clap::Subcommand;
 
+/// Largest file read (the same order as an upload).
+const MAX_FILE_BYTES: u64 = 50 * 1024 * 1024;
+
 #[derive(Subcommand)]
 pub enum Command {
     /// Import the register from an Excel file, all or nothing.
-    Import { file: PathBuf },
+    Import {
+        file: PathBuf,
+        /// Check and report what would be written, write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Export the teams of a unit (with lineage) to Excel.
+    Export {
+        /// The unit's code (today's unit: older units it absorbed count in it).
+        #[arg(long)]
+        unit: String,
+        /// The file to write (.xlsx).
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+    },
+    /// Write the empty Excel template.
+    Template {
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+    },
 }
 
-pub async fn run(_db: &Db, command: Command) -> anyhow::Result<ExitCode> {
+fn report(f: &antq_web::error::Failure) -> ExitCode {
+    eprintln!("Lỗi: {}", f.message);
+    for e in &f.errors {
+        eprintln!("  {e}");
+    }
+    ExitCode::from(1)
+}
+
+pub async fn run(db: &Db, command: Command) -> anyhow::Result<ExitCode> {
+    use antq_web::registries::teams::register;
     match command {
-        Command::Import { .. } => {
-            eprintln!("Lỗi: chưa hỗ trợ nhập sổ này");
-            Ok(ExitCode::FAILURE)
+        Command::Import { file, dry_run } => {
+            let size = std::fs::metadata(&file)?.len();
+            if size > MAX_FILE_BYTES {
+                anyhow::bail!("Tệp lớn hơn giới hạn {} MB", MAX_FILE_BYTES / (1024 * 1024));
+            }
+            let bytes = std::fs::read(&file)?;
+            let started = std::time::Instant::now();
+            match register::import(db, None, &bytes, dry_run).await {
+                Ok(n) => {
+                    let verb = if dry_run {
+                        "Tệp hợp lệ: sẽ ghi"
+                    } else {
+                        "Đã ghi"
+                    };
+                    println!(
+                        "{verb} {} tổ chức, tổ ({:.1} giây)",
+                        antq_core::text::format_int(n as i64),
+                        started.elapsed().as_secs_f64()
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(f) => Ok(report(&f)),
+            }
+        }
+        Command::Export { unit, output } => match register::export(db, None, &unit).await {
+            Ok(bytes) => {
+                std::fs::write(&output, bytes)?;
+                println!("Đã ghi {}", output.display());
+                Ok(ExitCode::SUCCESS)
+            }
+            Err(f) => Ok(report(&f)),
+        },
+        Command::Template { output } => {
+            std::fs::write(&output, register::template())?;
+            println!("Đã ghi {}", output.display());
+            Ok(ExitCode::SUCCESS)
         }
     }
 }

@@ -130,13 +130,23 @@ impl SubjectKind {
     /// From its code or its words (any case, accents optional).
     pub fn parse(s: &str) -> Result<SubjectKind, DomainError> {
         let t = s.trim();
-        let f = text::fold(t);
+        // Words only: "Xã, phường, đặc khu" is "xa phuong dac khu".
+        let words = |x: &str| {
+            text::fold(x)
+                .chars()
+                .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+                .collect::<String>()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let f = words(t);
         SubjectKind::ALL
             .into_iter()
             .find(|k| {
                 k.code() == t
-                    || text::fold(k.word_vi()) == f
-                    || (*k == SubjectKind::Xa && f == "xa")
+                    || words(k.word_vi()) == f
+                    || (*k == SubjectKind::Xa && ["xa", "phuong", "dac khu"].contains(&f.as_str()))
             })
             .ok_or_else(|| {
                 DomainError::invalid(format!(

@@ -378,3 +378,14 @@ pub fn read_csv(bytes: &[u8]) -> Result<Vec<ImportRow>, Vec<String>> {
     }
     Ok(out)
 }
+
+/// Rows under [`HEADS`] as CSV (UTF-8 with a byte-order mark, so Excel
+/// opens Vietnamese text correctly); read back by [`read_csv`].
+pub fn write_csv(rows: &[Vec<String>]) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
+    let _ = w.write_record(HEADS);
+    for r in rows {
+        let _ = w.write_record(r);
+    }
+    w.into_inner().unwrap_or_default()
+}

@@ -303,3 +303,62 @@ async fn a_residential_area_and_its_commune_are_registered_checked_and_decided()
         assert!(spec["paths"].get(p).is_some(), "{p}");
     }
 }
+
+#[tokio::test]
+async fn the_rules_are_kept_by_national_administrators() {
+    let app = spawn_app().await;
+    let admin = app.logged_in("qt.toanquoc", Role::Admin, "VN").await;
+    let province_admin = app.logged_in("qt.dienbien", Role::Admin, "11").await;
+    let (s, r) = admin.get_json("/api/v1/recognitions/rules").await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(r["commune_threshold"], 70.0);
+    assert_eq!(r["window"], json!({"from": "01/01", "to": "31/03"}));
+    let (s, _) = province_admin
+        .post_json(
+            "/api/v1/recognitions/rules",
+            json!({"commune_threshold": 60}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, e) = admin
+        .post_json(
+            "/api/v1/recognitions/rules",
+            json!({"window": {"from": "31/03", "to": "01/01"}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    let (s, r) = admin
+        .post_json(
+            "/api/v1/recognitions/rules",
+            json!({"commune_threshold": 65.5, "window": {"from": "01/01", "to": "30/04"}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    assert_eq!(r["commune_threshold"], 65.5);
+    let page = admin
+        .get("/an-toan-antt/tieu-chi")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("65,5%"), "{page}");
+    let res = admin
+        .post_form(
+            "/an-toan-antt/quy-dinh",
+            &[
+                ("threshold", "70"),
+                ("window_from", "01/01"),
+                ("window_to", "31/03"),
+                ("excl_0", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, r) = admin.get_json("/api/v1/recognitions/rules").await;
+    assert_eq!(r["commune_threshold"], 70.0);
+    assert_eq!(r["exclusions"][0]["excluded"], true);
+    assert_eq!(
+        r["exclusions"][1]["excluded"], false,
+        "unticked: no longer excluded"
+    );
+}

@@ -21,6 +21,11 @@ pub fn routes(_upload_limit: usize) -> Router<AppState> {
         .route("/recognitions", get(list).post(create))
         .route("/recognitions/summary", get(summary))
         .route("/recognitions/criteria", get(criteria).post(save_criterion))
+        .route("/recognitions/rules", get(get_rules).post(set_rules))
+        .route(
+            "/recognitions/organisations/{id}/class",
+            post(set_org_class),
+        )
         .route("/recognitions/{id}", get(show))
         .route("/recognitions/{id}/checks", post(checks))
         .route("/recognitions/{id}/decide", post(decide))
@@ -218,4 +223,68 @@ pub async fn save_criterion(
     };
     let c = store::save_criterion(&state.db, &ctx.actor, &input).await?;
     Ok(Json(criterion_json(&c)))
+}
+
+async fn rules_json(db: &antq_storage::Db) -> Result<Value, crate::error::Failure> {
+    Ok(json!({
+        "commune_threshold": store::threshold(db).await?,
+        "window": store::window(db).await?,
+        "exclusions": store::exclusions(db).await?,
+    }))
+}
+
+/// `GET /api/v1/recognitions/rules`: the rules in force.
+pub async fn get_rules(
+    State(state): State<AppState>,
+    ApiUser(_): ApiUser,
+) -> ApiResult<Json<Value>> {
+    Ok(Json(rules_json(&state.db).await?))
+}
+
+#[derive(Deserialize)]
+pub struct RulesBody {
+    #[serde(default)]
+    commune_threshold: Option<f64>,
+    #[serde(default)]
+    window: Option<antq_core::registries::recognitions::Window>,
+    #[serde(default)]
+    exclusions: Option<Vec<antq_core::registries::recognitions::Exclusion>>,
+}
+
+/// `POST /api/v1/recognitions/rules`: change the rules given (national administrators; audited).
+pub async fn set_rules(
+    State(state): State<AppState>,
+    ApiUser(ctx): ApiUser,
+    Json(b): Json<RulesBody>,
+) -> ApiResult<Json<Value>> {
+    if let Some(t) = b.commune_threshold {
+        store::set_threshold(&state.db, &ctx.actor, t).await?;
+    }
+    if let Some(w) = &b.window {
+        store::set_window(&state.db, &ctx.actor, w).await?;
+    }
+    if let Some(e) = &b.exclusions {
+        store::set_exclusions(&state.db, &ctx.actor, e).await?;
+    }
+    Ok(Json(rules_json(&state.db).await?))
+}
+
+#[derive(Deserialize)]
+pub struct ClassBody {
+    #[serde(default)]
+    sub_kind: String,
+}
+
+/// `POST /api/v1/recognitions/organisations/{id}/class`: mark an
+/// organisation's sub-kind (e.g. a small enterprise, excluded), or clear it.
+pub async fn set_org_class(
+    State(state): State<AppState>,
+    ApiUser(ctx): ApiUser,
+    Path(id): Path<i64>,
+    Json(b): Json<ClassBody>,
+) -> ApiResult<Json<Value>> {
+    store::set_org_class(&state.db, Some(&ctx.actor), id, &b.sub_kind).await?;
+    Ok(Json(
+        json!({"organisation_id": id, "sub_kind": b.sub_kind.trim()}),
+    ))
 }

@@ -33,6 +33,7 @@ pub fn routes(upload_limit: usize) -> Router<AppState> {
             get(import_form).post(import_upload).layer(limit),
         )
         .route("/an-toan-antt/tieu-chi", get(criteria).post(save_criterion))
+        .route("/an-toan-antt/quy-dinh", post(save_rules))
         .route("/an-toan-antt/{id}", get(show))
         .route("/an-toan-antt/{id}/tieu-chi", post(checks))
         .route("/an-toan-antt/{id}/tep", post(upload).layer(limit))
@@ -699,8 +700,13 @@ struct CriteriaPage {
     kinds: Vec<(&'static str, &'static str)>,
     can_edit: bool,
     threshold: String,
+    threshold_value: String,
     window: String,
+    window_from: String,
+    window_to: String,
     exclusions: Vec<String>,
+    /// (index, name, excluded, prefixes joined by "; ")
+    exclusion_rows: Vec<(usize, String, bool, String)>,
 }
 
 /// `GET /an-toan-antt/tieu-chi`: the criteria per kind and the rules in force.
@@ -723,7 +729,17 @@ pub async fn criteria(
         })
         .collect();
     let w = store::window(&state.db).await?;
+    let excl = store::exclusions(&state.db).await?;
+    let t = store::threshold(&state.db).await?;
     render(CriteriaPage {
+        threshold_value: format!("{t}"),
+        window_from: w.from.clone(),
+        window_to: w.to.clone(),
+        exclusion_rows: excl
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (i, e.name.clone(), e.excluded, e.name_prefixes.join("; ")))
+            .collect(),
         c,
         items,
         kinds: kinds(),
@@ -788,6 +804,53 @@ pub async fn save_criterion(
             active: f.active.is_some(),
         };
         Ok::<_, Failure>(store::save_criterion(&state.db, &ctx.actor, &input).await?)
+    }
+    .await;
+    crate::pages::outcome(saved, to, "msg.saved", to)
+}
+
+/// `POST /an-toan-antt/quy-dinh`: the threshold, the window and which
+/// sub-kinds are excluded (with their name prefixes), national administrators.
+pub async fn save_rules(
+    State(state): State<AppState>,
+    PageUser(ctx): PageUser,
+    FormBody(fields): FormBody<Vec<(String, String)>>,
+) -> Response {
+    let to = "/an-toan-antt/tieu-chi";
+    let field = |k: &str| {
+        fields
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.trim().to_string())
+    };
+    let saved = async {
+        let threshold: f64 = field("threshold")
+            .unwrap_or_default()
+            .replace(',', ".")
+            .trim_end_matches('%')
+            .trim()
+            .parse()
+            .map_err(|_| super::unprocessable("Tỷ lệ phải là một số từ 0 đến 100"))?;
+        let window = rules::Window {
+            from: field("window_from").unwrap_or_default(),
+            to: field("window_to").unwrap_or_default(),
+        };
+        let mut excl = store::exclusions(&state.db).await?;
+        for (i, e) in excl.iter_mut().enumerate() {
+            e.excluded = field(&format!("excl_{i}")).is_some();
+            if let Some(p) = field(&format!("prefixes_{i}")) {
+                e.name_prefixes = p
+                    .split(';')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string)
+                    .collect();
+            }
+        }
+        store::set_threshold(&state.db, &ctx.actor, threshold).await?;
+        store::set_window(&state.db, &ctx.actor, &window).await?;
+        store::set_exclusions(&state.db, &ctx.actor, &excl).await?;
+        Ok::<_, Failure>(())
     }
     .await;
     crate::pages::outcome(saved, to, "msg.saved", to)

@@ -99,4 +99,12 @@ pub static WORDS: &[(&str, &str, &str)] = &[
         "Leave the id empty to add; give it to change. A new set applies from its year.",
     ),
     ("rec.save", "Lưu", "Save"),
+    ("rec.rules_edit", "Sửa quy định", "Change the rules"),
+    ("rec.window_from", "Đăng ký từ ngày (dd/mm)", "Registration from (dd/mm)"),
+    ("rec.window_to", "Đến ngày (dd/mm)", "Until (dd/mm)"),
+    (
+        "rec.prefixes",
+        "Tên bắt đầu bằng (cách nhau bởi dấu ;)",
+        "Names starting with (separated by ;)",
+    ),
 ];

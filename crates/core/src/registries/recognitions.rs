@@ -39,11 +39,6 @@ pub static AUDIT_WORDS: &[Word] = &[
         "Safety-standard recognition decided",
     ),
     (
-        "recognition.import",
-        "Nhập sổ công nhận An toàn về ANTT",
-        "Safety-standard register imported",
-    ),
-    (
         "recognition_criterion.save",
         "Sửa tiêu chí An toàn về ANTT",
         "Safety-standard criterion changed",

@@ -152,7 +152,9 @@ impl Band {
         Band::ALL
             .into_iter()
             .find(|b| b.code() == s.trim() || crate::text::fold(b.word_vi()) == f)
-            .ok_or_else(|| DomainError::invalid(format!("xếp loại \u{201C}{}\u{201D} không có", s.trim())))
+            .ok_or_else(|| {
+                DomainError::invalid(format!("xếp loại \u{201C}{}\u{201D} không có", s.trim()))
+            })
     }
 }
 
@@ -171,7 +173,12 @@ pub enum State {
 }
 
 impl State {
-    pub const ALL: [State; 4] = [State::Draft, State::Submitted, State::Reviewed, State::Decided];
+    pub const ALL: [State; 4] = [
+        State::Draft,
+        State::Submitted,
+        State::Reviewed,
+        State::Decided,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -195,7 +202,9 @@ impl State {
         State::ALL
             .into_iter()
             .find(|x| x.code() == s.trim())
-            .ok_or_else(|| DomainError::invalid(format!("trạng thái \u{201C}{}\u{201D} không có", s.trim())))
+            .ok_or_else(|| {
+                DomainError::invalid(format!("trạng thái \u{201C}{}\u{201D} không có", s.trim()))
+            })
     }
 }
 
@@ -333,7 +342,11 @@ pub fn parse_points(s: &str) -> Result<i64, DomainError> {
         return Err(bad());
     }
     let w: i64 = whole.parse().map_err(|_| bad())?;
-    let f: i64 = if frac.is_empty() { 0 } else { frac.parse().map_err(|_| bad())? };
+    let f: i64 = if frac.is_empty() {
+        0
+    } else {
+        frac.parse().map_err(|_| bad())?
+    };
     Ok(w * 10 + f)
 }
 
@@ -460,24 +473,31 @@ mod tests {
         assert!(check_template(&[item("1", 600, vec![300, 300]), item("2", 400, vec![])]).is_ok());
         let e = check_template(&[item("1", 600, vec![]), item("2", 300, vec![])]).unwrap_err();
         assert!(e.to_string().contains("phải đúng 100 điểm"), "{e}");
-        let e = check_template(&[item("1", 600, vec![200, 300]), item("2", 400, vec![])]).unwrap_err();
+        let e =
+            check_template(&[item("1", 600, vec![200, 300]), item("2", 400, vec![])]).unwrap_err();
         assert!(e.to_string().contains("Mục 1"), "{e}");
     }
 
     #[test]
     fn kinds_bands_and_deadlines() {
-        assert_eq!(SubjectKind::parse("Khu dân cư").unwrap(), SubjectKind::KhuDanCu);
+        assert_eq!(
+            SubjectKind::parse("Khu dân cư").unwrap(),
+            SubjectKind::KhuDanCu
+        );
         assert_eq!(SubjectKind::parse("xa").unwrap(), SubjectKind::Xa);
         assert!(SubjectKind::parse("huyện").is_err());
         assert_eq!(Band::parse("Trung bình").unwrap(), Band::TrungBinh);
         let d = Deadlines::default();
-        assert_eq!(d.of(SubjectKind::KhuDanCu, 2024), Date::from_ymd_opt(2024, 11, 20));
-        assert_eq!(d.of(SubjectKind::CoQuan, 2024), Date::from_ymd_opt(2024, 11, 30));
+        assert_eq!(
+            d.of(SubjectKind::KhuDanCu, 2024),
+            Date::from_ymd_opt(2024, 11, 20)
+        );
+        assert_eq!(
+            d.of(SubjectKind::CoQuan, 2024),
+            Date::from_ymd_opt(2024, 11, 30)
+        );
         assert!(d.check().is_ok());
-        let bad = Deadlines {
-            xa: (31, 11),
-            ..d
-        };
+        let bad = Deadlines { xa: (31, 11), ..d };
         assert!(bad.check().is_err());
     }
 }

@@ -267,7 +267,11 @@ fn filter_sql(actor: Option<&Actor>, f: &Filter) -> String {
 }
 
 /// The classifications the actor may read (all for `None`).
-pub async fn list(db: &Db, actor: Option<&Actor>, f: &Filter) -> StorageResult<Vec<Classification>> {
+pub async fn list(
+    db: &Db,
+    actor: Option<&Actor>,
+    f: &Filter,
+) -> StorageResult<Vec<Classification>> {
     load(db, &filter_sql(actor, f), MAX_LISTED).await
 }
 
@@ -351,9 +355,10 @@ pub async fn may_score(db: &Db, actor: &Actor, c: &Classification) -> StorageRes
 /// above) for one of its areas or organisations.
 pub async fn may_review(db: &Db, actor: &Actor, c: &Classification) -> StorageResult<bool> {
     match c.kind {
-        SubjectKind::Xa => Ok(access::can(db, actor, Action::Approve(Role::Police), c.unit.id)
-            .await?
-            || access::can(db, actor, Action::Approve(Role::Front), c.unit.id).await?),
+        SubjectKind::Xa => Ok(
+            access::can(db, actor, Action::Approve(Role::Police), c.unit.id).await?
+                || access::can(db, actor, Action::Approve(Role::Front), c.unit.id).await?,
+        ),
         SubjectKind::KhuDanCu | SubjectKind::CoQuan => {
             access::can(
                 db,
@@ -380,7 +385,14 @@ async fn resolve_subject(
                     u.name
                 )));
             }
-            Ok((SubjectKind::Xa, u.id, None, None, u.name, format!("xa:{id}")))
+            Ok((
+                SubjectKind::Xa,
+                u.id,
+                None,
+                None,
+                u.name,
+                format!("xa:{id}"),
+            ))
         }
         Subject::Area(id) => {
             let row: Option<(i64, String)> =
@@ -440,7 +452,14 @@ pub async fn create(db: &Db, actor: Option<&Actor>, s: Subject, year: i32) -> St
     };
     let t = template_for(db, kind, year).await?;
     let mut tx = db.begin_write().await?;
-    let id = insert_tx(&mut tx, &who, &t, year, (kind, unit_id, area_id, org_id, &name, &key)).await?;
+    let id = insert_tx(
+        &mut tx,
+        &who,
+        &t,
+        year,
+        (kind, unit_id, area_id, org_id, &name, &key),
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }

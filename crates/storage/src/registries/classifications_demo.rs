@@ -57,13 +57,19 @@ pub async fn demo(db: &Db) -> StorageResult<usize> {
             "11",
             AreaKind::Ban,
             ["Bản Na Pen", "Bản Co Muông"],
-            ["Công ty cổ phần Cấp nước Điện Biên", "Trường Trung học phổ thông Mường Ảng"],
+            [
+                "Công ty cổ phần Cấp nước Điện Biên",
+                "Trường Trung học phổ thông Mường Ảng",
+            ],
         ),
         (
             "87",
             AreaKind::Ap,
             ["Ấp Tân Thuận", "Ấp Bình Hòa"],
-            ["Công ty cổ phần Lương thực Đồng Tháp", "Trường Trung học phổ thông Cao Lãnh"],
+            [
+                "Công ty cổ phần Lương thực Đồng Tháp",
+                "Trường Trung học phổ thông Cao Lãnh",
+            ],
         ),
     ] {
         let province = units::get_at(db, &UnitCode::parse(code)?, at).await?;
@@ -120,9 +126,25 @@ pub async fn demo(db: &Db) -> StorageResult<usize> {
                 name: name.clone(),
             };
             let key = format!("xa:{id}");
-            let s = (SubjectKind::Xa, *id, None, None, name.as_str(), key.as_str());
-            one(&mut tx, &tpl_of(SubjectKind::Xa), &who, &t, s, unit, COMMUNE_SHARES[i % COMMUNE_SHARES.len()], i)
-                .await?;
+            let s = (
+                SubjectKind::Xa,
+                *id,
+                None,
+                None,
+                name.as_str(),
+                key.as_str(),
+            );
+            one(
+                &mut tx,
+                &tpl_of(SubjectKind::Xa),
+                &who,
+                &t,
+                s,
+                unit,
+                COMMUNE_SHARES[i % COMMUNE_SHARES.len()],
+                i,
+            )
+            .await?;
             written += 1;
         }
         for (i, (kind, sid, name)) in others.iter().enumerate() {
@@ -136,7 +158,17 @@ pub async fn demo(db: &Db) -> StorageResult<usize> {
                 _ => (None, Some(*sid), format!("co_quan:{sid}")),
             };
             let s = (*kind, commune.id, area, org, name.as_str(), key.as_str());
-            one(&mut tx, &tpl_of(*kind), &who, &t, s, unit, OTHER_SHARES[i], i).await?;
+            one(
+                &mut tx,
+                &tpl_of(*kind),
+                &who,
+                &t,
+                s,
+                unit,
+                OTHER_SHARES[i],
+                i,
+            )
+            .await?;
             written += 1;
         }
         tx.commit().await?;

@@ -87,7 +87,12 @@ pub struct ItemIn {
 
 const NOTE: &str = "Nội dung các mục là minh họa, soạn theo các ví dụ của Quyết định 510/QĐ-BCA-V05 (Điều 7) và thang 100 điểm; cần đối chiếu với văn bản chính thức trước khi dùng.";
 
-type Seed = (&'static str, &'static str, i64, &'static [(&'static str, &'static str, i64)]);
+type Seed = (
+    &'static str,
+    &'static str,
+    i64,
+    &'static [(&'static str, &'static str, i64)],
+);
 
 const SEED_CO_QUAN: &[Seed] = &[
     ("1", "Ban hành nghị quyết, kế hoạch thực hiện phong trào ngay từ quý I; sơ kết, tổng kết, báo cáo đúng quy định", 30, &[]),
@@ -113,24 +118,72 @@ const SEED_CO_QUAN: &[Seed] = &[
 ];
 
 const SEED_KHU_DAN_CU: &[Seed] = &[
-    ("1", "Chi bộ ban hành nghị quyết; khu dân cư đăng ký phong trào từ quý I", 50, &[
-        ("1.1", "Nghị quyết của chi bộ về phong trào", 20),
-        ("1.2", "100% hộ gia đình đăng ký thực hiện", 30),
-    ]),
-    ("2", "Tuyên truyền, phổ biến pháp luật; tổ chức Ngày hội toàn dân bảo vệ an ninh Tổ quốc", 100, &[
-        ("2.1", "Tuyên truyền, phổ biến pháp luật đến các hộ gia đình", 50),
-        ("2.2", "Tổ chức Ngày hội toàn dân bảo vệ an ninh Tổ quốc", 50),
-    ]),
-    ("3", "Tổ chức quần chúng, tổ tự quản về an ninh, trật tự hoạt động hiệu quả", 150, &[]),
-    ("4", "Xây dựng, duy trì mô hình phòng, chống tội phạm, tệ nạn xã hội", 150, &[]),
-    ("5", "An ninh chính trị ổn định; không có vụ việc phức tạp, kéo dài", 200, &[]),
-    ("6", "Kiềm chế, làm giảm tội phạm, tệ nạn xã hội, tai nạn giao thông, cháy nổ", 200, &[
-        ("6.1", "Tội phạm được kiềm chế, làm giảm", 100),
-        ("6.2", "Không phát sinh tệ nạn xã hội mới", 50),
-        ("6.3", "Hạn chế tai nạn giao thông, cháy, nổ", 50),
-    ]),
-    ("7", "Hòa giải, giải quyết mâu thuẫn, tranh chấp ngay tại cơ sở", 100, &[]),
-    ("8", "Quản lý, giáo dục, giúp đỡ người lầm lỗi tại cộng đồng", 50, &[]),
+    (
+        "1",
+        "Chi bộ ban hành nghị quyết; khu dân cư đăng ký phong trào từ quý I",
+        50,
+        &[
+            ("1.1", "Nghị quyết của chi bộ về phong trào", 20),
+            ("1.2", "100% hộ gia đình đăng ký thực hiện", 30),
+        ],
+    ),
+    (
+        "2",
+        "Tuyên truyền, phổ biến pháp luật; tổ chức Ngày hội toàn dân bảo vệ an ninh Tổ quốc",
+        100,
+        &[
+            (
+                "2.1",
+                "Tuyên truyền, phổ biến pháp luật đến các hộ gia đình",
+                50,
+            ),
+            (
+                "2.2",
+                "Tổ chức Ngày hội toàn dân bảo vệ an ninh Tổ quốc",
+                50,
+            ),
+        ],
+    ),
+    (
+        "3",
+        "Tổ chức quần chúng, tổ tự quản về an ninh, trật tự hoạt động hiệu quả",
+        150,
+        &[],
+    ),
+    (
+        "4",
+        "Xây dựng, duy trì mô hình phòng, chống tội phạm, tệ nạn xã hội",
+        150,
+        &[],
+    ),
+    (
+        "5",
+        "An ninh chính trị ổn định; không có vụ việc phức tạp, kéo dài",
+        200,
+        &[],
+    ),
+    (
+        "6",
+        "Kiềm chế, làm giảm tội phạm, tệ nạn xã hội, tai nạn giao thông, cháy nổ",
+        200,
+        &[
+            ("6.1", "Tội phạm được kiềm chế, làm giảm", 100),
+            ("6.2", "Không phát sinh tệ nạn xã hội mới", 50),
+            ("6.3", "Hạn chế tai nạn giao thông, cháy, nổ", 50),
+        ],
+    ),
+    (
+        "7",
+        "Hòa giải, giải quyết mâu thuẫn, tranh chấp ngay tại cơ sở",
+        100,
+        &[],
+    ),
+    (
+        "8",
+        "Quản lý, giáo dục, giúp đỡ người lầm lỗi tại cộng đồng",
+        50,
+        &[],
+    ),
 ];
 
 const SEED_XA: &[Seed] = &[
@@ -231,15 +284,25 @@ pub fn check(items: &[ItemIn]) -> Result<(), DomainError> {
             limits::MAX_ITEMS
         )));
     }
-    for i in items.iter().chain(items.iter().flat_map(|i| i.children.iter())) {
+    for i in items
+        .iter()
+        .chain(items.iter().flat_map(|i| i.children.iter()))
+    {
         if i.label.trim().is_empty() {
             return Err(DomainError::invalid("Có mục chưa ghi số thứ tự (TT)"));
         }
         text::check_len("Số thứ tự của mục", &i.label, limits::LABEL)?;
         if i.text.trim().is_empty() {
-            return Err(DomainError::invalid(format!("Mục {}: chưa ghi nội dung", i.label)));
+            return Err(DomainError::invalid(format!(
+                "Mục {}: chưa ghi nội dung",
+                i.label
+            )));
         }
-        text::check_len(&format!("Nội dung mục {}", i.label), &i.text, limits::ITEM_TEXT)?;
+        text::check_len(
+            &format!("Nội dung mục {}", i.label),
+            &i.text,
+            limits::ITEM_TEXT,
+        )?;
     }
     let mut labels: Vec<&str> = items
         .iter()
@@ -248,7 +311,10 @@ pub fn check(items: &[ItemIn]) -> Result<(), DomainError> {
         .collect();
     labels.sort_unstable();
     if let Some(w) = labels.windows(2).find(|w| w[0] == w[1]) {
-        return Err(DomainError::invalid(format!("Số thứ tự {} ghi hai lần", w[0])));
+        return Err(DomainError::invalid(format!(
+            "Số thứ tự {} ghi hai lần",
+            w[0]
+        )));
     }
     check_template(&shapes(items))
 }

@@ -32,8 +32,7 @@ async fn scope(
     let year = parse_year(year)?;
     let u = unit_for(db, unit, Some(year)).await?;
     if let Some(a) = actor {
-        antq_storage::accounts::access::require(db, a, antq_core::auth::Action::Read, u.id)
-            .await?;
+        antq_storage::accounts::access::require(db, a, antq_core::auth::Action::Read, u.id).await?;
     }
     Ok((u, year))
 }
@@ -204,12 +203,18 @@ pub async fn import(
                 Filled::Text(t) => match t.trim().parse::<i64>() {
                     Ok(n) if n > 0 => Some(n),
                     _ => {
-                        errors.push(format!("{}: {what} \u{201C}{t}\u{201D} không hợp lệ", c.place));
+                        errors.push(format!(
+                            "{}: {what} \u{201C}{t}\u{201D} không hợp lệ",
+                            c.place
+                        ));
                         None
                     }
                 },
                 Filled::Number(x) => {
-                    errors.push(format!("{}: {what} \u{201C}{x}\u{201D} không hợp lệ", c.place));
+                    errors.push(format!(
+                        "{}: {what} \u{201C}{x}\u{201D} không hợp lệ",
+                        c.place
+                    ));
                     None
                 }
             },
@@ -240,14 +245,20 @@ pub async fn import(
             None => String::new(),
         };
         if let (Some(sheet), Some(item), Some(points)) = (sheet, item, points) {
-            let place = get("diem").map(|c| c.place.clone()).unwrap_or_else(|| at("E"));
-            out.push((cells[0].unit.clone(), at("A"), ImportRow {
-                place,
-                classification_id: sheet,
-                item_id: item,
-                points,
-                evidence,
-            }));
+            let place = get("diem")
+                .map(|c| c.place.clone())
+                .unwrap_or_else(|| at("E"));
+            out.push((
+                cells[0].unit.clone(),
+                at("A"),
+                ImportRow {
+                    place,
+                    classification_id: sheet,
+                    item_id: item,
+                    points,
+                    evidence,
+                },
+            ));
         }
     }
     // The unit's code of a row must be the sheet's.

@@ -10,9 +10,7 @@ pub mod pages;
 pub mod words;
 
 use antq_core::dates::{self, Date};
-use antq_core::registries::classifications::{
-    format_points, points_of_number, Band, SubjectKind,
-};
+use antq_core::registries::classifications::{format_points, points_of_number, Band, SubjectKind};
 use antq_core::units::UnitCode;
 use antq_storage::accounts::access::{self, Actor};
 use antq_storage::registries::classifications::{
@@ -224,7 +222,11 @@ pub async fn create(db: &Db, actor: &Actor, n: &NewIn) -> Result<i64, Failure> {
             let id = n
                 .area_id
                 .ok_or_else(|| unprocessable("Chưa chọn khu dân cư (area_id)"))?;
-            if !units::areas::list(db, unit.id).await?.iter().any(|a| a.id == id) {
+            if !units::areas::list(db, unit.id)
+                .await?
+                .iter()
+                .any(|a| a.id == id)
+            {
                 return Err(unprocessable(format!(
                     "Khu dân cư số {id} không thuộc {}",
                     unit.name
@@ -233,10 +235,14 @@ pub async fn create(db: &Db, actor: &Actor, n: &NewIn) -> Result<i64, Failure> {
             Subject::Area(id)
         }
         SubjectKind::CoQuan => {
-            let id = n
-                .organisation_id
-                .ok_or_else(|| unprocessable("Chưa chọn cơ quan, doanh nghiệp, cơ sở giáo dục (organisation_id)"))?;
-            if !units::orgs::list(db, unit.id).await?.iter().any(|o| o.id == id) {
+            let id = n.organisation_id.ok_or_else(|| {
+                unprocessable("Chưa chọn cơ quan, doanh nghiệp, cơ sở giáo dục (organisation_id)")
+            })?;
+            if !units::orgs::list(db, unit.id)
+                .await?
+                .iter()
+                .any(|o| o.id == id)
+            {
                 return Err(unprocessable(format!(
                     "Cơ quan, tổ chức số {id} không thuộc {}",
                     unit.name
@@ -318,7 +324,11 @@ impl KindCounts {
 }
 
 /// The counts of decided classifications, kind by kind then all together.
-pub async fn counts(db: &Db, actor: Option<&Actor>, f: &Filter) -> Result<Vec<KindCounts>, Failure> {
+pub async fn counts(
+    db: &Db,
+    actor: Option<&Actor>,
+    f: &Filter,
+) -> Result<Vec<KindCounts>, Failure> {
     let rows = store::summary(db, actor, f).await?;
     let mut out: Vec<KindCounts> = SubjectKind::ALL
         .iter()

@@ -8,7 +8,9 @@ use antq_core::dates;
 use antq_core::registries::classifications::{
     format_points, parse_points, Band, Deadlines, State, SubjectKind, Thresholds,
 };
-use antq_storage::registries::classifications::{self as store, templates, ItemIn, ReviewIn, ScoreIn};
+use antq_storage::registries::classifications::{
+    self as store, templates, ItemIn, ReviewIn, ScoreIn,
+};
 use antq_storage::units;
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State as AxState};
@@ -139,7 +141,13 @@ pub async fn list(
                     dates::Date::from_ymd_opt(year, 12, 31).unwrap_or_else(dates::today),
                 )
                 .await
-                .or(crate::units::service::resolve_unit(&state, t, Some(&p.unit_pick), dates::today()).await)?,
+                .or(crate::units::service::resolve_unit(
+                    &state,
+                    t,
+                    Some(&p.unit_pick),
+                    dates::today(),
+                )
+                .await)?,
             ),
         };
         let q = ListQuery {
@@ -165,7 +173,13 @@ pub async fn list(
     .await;
     let (unit, list, cnt, late, error) = match found {
         Ok((u, l, k, late)) => (u, l, k, late, String::new()),
-        Err(e) => (None, Vec::new(), Vec::new(), Vec::new(), crate::error::capitalised(&e.message)),
+        Err(e) => (
+            None,
+            Vec::new(),
+            Vec::new(),
+            Vec::new(),
+            crate::error::capitalised(&e.message),
+        ),
     };
     let query = match &unit {
         Some(u) => format!(
@@ -192,7 +206,11 @@ pub async fn list(
         .iter()
         .map(|k| CountRow {
             kind: k.kind.map(|k| k.word_vi()).unwrap_or(c.t("cls.all_kinds")),
-            counts: k.counts.iter().map(|n| antq_core::text::format_int(*n)).collect(),
+            counts: k
+                .counts
+                .iter()
+                .map(|n| antq_core::text::format_int(*n))
+                .collect(),
             total: antq_core::text::format_int(k.total()),
         })
         .collect();
@@ -208,7 +226,10 @@ pub async fn list(
         .collect();
     render(ListPage {
         picker,
-        kinds: SubjectKind::ALL.iter().map(|k| (k.code(), k.word_vi())).collect(),
+        kinds: SubjectKind::ALL
+            .iter()
+            .map(|k| (k.code(), k.word_vi()))
+            .collect(),
         bands: Band::ALL.iter().map(|b| (b.code(), b.word_vi())).collect(),
         band_names: Band::ALL.iter().map(|b| b.word_vi()).collect(),
         rows,
@@ -259,23 +280,43 @@ async fn new_page(
     p: NewParams,
     err: Option<Failure>,
 ) -> PageResult<Response> {
-    let mut picker = UnitPicker::new(&c, "unit", "cls-new-unit", c.t("cls.unit")).typed(&p.unit, &p.unit_pick);
-    let year = if p.year.trim().is_empty() { this_year() } else { p.year.trim().to_string() };
+    let mut picker =
+        UnitPicker::new(&c, "unit", "cls-new-unit", c.t("cls.unit")).typed(&p.unit, &p.unit_pick);
+    let year = if p.year.trim().is_empty() {
+        this_year()
+    } else {
+        p.year.trim().to_string()
+    };
     let mut choices = Vec::new();
     let mut unit_code = String::new();
     let mut unit_name = String::new();
-    let mut error = err.as_ref().map(|e| crate::error::capitalised(&e.message)).unwrap_or_default();
+    let mut error = err
+        .as_ref()
+        .map(|e| crate::error::capitalised(&e.message))
+        .unwrap_or_default();
     if p.unit.trim().is_empty() && p.unit_pick.trim().is_empty() {
         if let Some(o) = crate::units::service::own_unit(state, &ctx.actor, dates::today()).await? {
             picker = picker.typed(&o.name, &o.code);
         }
     } else {
         let y = parse_year(&year).ok();
-        let at = y.and_then(|y| dates::Date::from_ymd_opt(y, 12, 31)).unwrap_or_else(dates::today);
-        let resolved = match crate::units::service::resolve_unit(state, &p.unit, Some(&p.unit_pick), at).await {
-            Ok(u) => Ok(u),
-            Err(_) => crate::units::service::resolve_unit(state, &p.unit, Some(&p.unit_pick), dates::today()).await,
-        };
+        let at = y
+            .and_then(|y| dates::Date::from_ymd_opt(y, 12, 31))
+            .unwrap_or_else(dates::today);
+        let resolved =
+            match crate::units::service::resolve_unit(state, &p.unit, Some(&p.unit_pick), at).await
+            {
+                Ok(u) => Ok(u),
+                Err(_) => {
+                    crate::units::service::resolve_unit(
+                        state,
+                        &p.unit,
+                        Some(&p.unit_pick),
+                        dates::today(),
+                    )
+                    .await
+                }
+            };
         match resolved {
             Ok(u) => {
                 if u.level == antq_core::units::Level::Commune {
@@ -287,7 +328,11 @@ async fn new_page(
                 for a in units::areas::list(&state.db, u.id).await? {
                     choices.push(Choice {
                         value: format!("khu_dan_cu:{}", a.id),
-                        label: format!("{} ({})", a.name, SubjectKind::KhuDanCu.word_vi().to_lowercase()),
+                        label: format!(
+                            "{} ({})",
+                            a.name,
+                            SubjectKind::KhuDanCu.word_vi().to_lowercase()
+                        ),
                     });
                 }
                 for o in units::orgs::list(&state.db, u.id).await? {
@@ -319,7 +364,11 @@ async fn new_page(
         error,
     })?;
     if let Some(s) = status {
-        *res.status_mut() = if s.is_client_error() { s } else { axum::http::StatusCode::UNPROCESSABLE_ENTITY };
+        *res.status_mut() = if s.is_client_error() {
+            s
+        } else {
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY
+        };
     }
     Ok(res)
 }
@@ -346,7 +395,15 @@ pub async fn new_create(
         let unit = super::unit_for(&state.db, &p.unit_pick, Some(year)).await;
         let unit = match unit {
             Ok(u) => u,
-            Err(_) => crate::units::service::resolve_unit(&state, &p.unit, Some(&p.unit_pick), dates::today()).await?,
+            Err(_) => {
+                crate::units::service::resolve_unit(
+                    &state,
+                    &p.unit,
+                    Some(&p.unit_pick),
+                    dates::today(),
+                )
+                .await?
+            }
         };
         let (kind, id) = match p.subject.split_once(':') {
             Some((k, id)) => (k, id.parse::<i64>().ok()),
@@ -447,7 +504,10 @@ async fn facts_and_lines(
             reviewed_total: shown(c.reviewed_points),
             band: c.band.map(Band::word_vi).unwrap_or(""),
             template: sh.template.title.clone(),
-            deadline: d.of(c.kind, c.year).map(dates::format_vi).unwrap_or_default(),
+            deadline: d
+                .of(c.kind, c.year)
+                .map(dates::format_vi)
+                .unwrap_or_default(),
             thresholds: format!(
                 "Xuất sắc từ {} điểm; Khá từ {} điểm; Trung bình từ {} điểm; dưới {} điểm: Yếu",
                 format_points(t.xuat_sac),
@@ -517,18 +577,33 @@ pub async fn print(
         None => None,
     };
     let strip = |n: &str| {
-        ["Tỉnh ", "Thành phố ", "Xã ", "Phường ", "Thị trấn ", "Đặc khu ", "Huyện ", "Quận ", "Thị xã "]
-            .iter()
-            .find_map(|p| n.strip_prefix(p))
-            .unwrap_or(n)
-            .to_string()
+        [
+            "Tỉnh ",
+            "Thành phố ",
+            "Xã ",
+            "Phường ",
+            "Thị trấn ",
+            "Đặc khu ",
+            "Huyện ",
+            "Quận ",
+            "Thị xã ",
+        ]
+        .iter()
+        .find_map(|p| n.strip_prefix(p))
+        .unwrap_or(n)
+        .to_string()
     };
     let body = format!("Ủy ban nhân dân {}", unit.name).to_uppercase();
     let parent_body = parent
         .map(|p| format!("Ủy ban nhân dân {}", p.name).to_uppercase())
         .unwrap_or_default();
     let place = strip(&unit.name);
-    let day = match sh.classification.decided_at.as_deref().or(sh.classification.submitted_at.as_deref()) {
+    let day = match sh
+        .classification
+        .decided_at
+        .as_deref()
+        .or(sh.classification.submitted_at.as_deref())
+    {
         Some(ts) => dates::parse_date(&ts[..ts.len().min(10)]).unwrap_or_else(|_| dates::today()),
         None => dates::today(),
     };
@@ -536,7 +611,11 @@ pub async fn print(
     let date_line = format!(
         "{place}, ngày {:02} tháng {} năm {}",
         day.day(),
-        if day.month() <= 2 { format!("{:02}", day.month()) } else { day.month().to_string() },
+        if day.month() <= 2 {
+            format!("{:02}", day.month())
+        } else {
+            day.month().to_string()
+        },
         day.year()
     );
     render(PrintPage {
@@ -554,7 +633,11 @@ pub async fn print(
 }
 
 fn field<'a>(fields: &'a [(String, String)], k: &str) -> &'a str {
-    fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str()).unwrap_or("")
+    fields
+        .iter()
+        .find(|(n, _)| n == k)
+        .map(|(_, v)| v.as_str())
+        .unwrap_or("")
 }
 
 /// `POST /phan-loai-phong-trao/{id}/cham-diem`: `p_ITEM` (points), `e_ITEM` (evidence).
@@ -573,7 +656,10 @@ pub async fn score(
             let points = if typed.is_empty() {
                 None
             } else {
-                Some(parse_points(typed).map_err(|e| unprocessable(format!("Mục {}: {e}", i.label)))?)
+                Some(
+                    parse_points(typed)
+                        .map_err(|e| unprocessable(format!("Mục {}: {e}", i.label)))?,
+                )
             };
             scores.push(ScoreIn {
                 item_id: i.id,
@@ -594,7 +680,9 @@ pub async fn submit(
     Path(id): Path<i64>,
 ) -> Response {
     let to = format!("{BASE}/{id}");
-    let r = store::submit(&state.db, Some(&ctx.actor), id).await.map_err(Failure::from);
+    let r = store::submit(&state.db, Some(&ctx.actor), id)
+        .await
+        .map_err(Failure::from);
     crate::pages::outcome(r, &to, "msg.saved", &to)
 }
 
@@ -616,7 +704,8 @@ pub async fn review(
             }
             changes.push(ReviewIn {
                 item_id: i.id,
-                points: parse_points(typed).map_err(|e| unprocessable(format!("Mục {}: {e}", i.label)))?,
+                points: parse_points(typed)
+                    .map_err(|e| unprocessable(format!("Mục {}: {e}", i.label)))?,
                 reason: field(&fields, &format!("why_{}", i.id)).to_string(),
             });
         }
@@ -633,7 +722,9 @@ pub async fn decide(
     Path(id): Path<i64>,
 ) -> Response {
     let to = format!("{BASE}/{id}");
-    let r = store::decide(&state.db, Some(&ctx.actor), id).await.map_err(Failure::from);
+    let r = store::decide(&state.db, Some(&ctx.actor), id)
+        .await
+        .map_err(Failure::from);
     crate::pages::outcome(r, &to, "msg.saved", &to)
 }
 
@@ -686,7 +777,14 @@ pub async fn templates_page(
             lines: x
                 .items
                 .iter()
-                .map(|i| (i.label.clone(), i.text.clone(), format_points(i.max), i.parent_id.is_some()))
+                .map(|i| {
+                    (
+                        i.label.clone(),
+                        i.text.clone(),
+                        format_points(i.max),
+                        i.parent_id.is_some(),
+                    )
+                })
                 .collect(),
             text: x
                 .items
@@ -698,7 +796,11 @@ pub async fn templates_page(
         .collect();
     render(TemplatesPage {
         can_edit: ctx.actor.is_national(Action::EditCatalogue),
-        thresholds: (format_points(t.xuat_sac), format_points(t.kha), format_points(t.trung_binh)),
+        thresholds: (
+            format_points(t.xuat_sac),
+            format_points(t.kha),
+            format_points(t.trung_binh),
+        ),
         deadlines: (dm(d.khu_dan_cu), dm(d.xa), dm(d.co_quan)),
         items,
         c,
@@ -708,7 +810,11 @@ pub async fn templates_page(
 /// Items typed one per line, "TT | Nội dung | Điểm"; "4.1" is a sub-item of "4".
 pub fn parse_items(text: &str) -> Result<Vec<ItemIn>, Failure> {
     let mut items: Vec<ItemIn> = Vec::new();
-    for (n, line) in text.lines().enumerate().take(antq_core::registries::classifications::limits::MAX_ITEMS + 1) {
+    for (n, line) in text
+        .lines()
+        .enumerate()
+        .take(antq_core::registries::classifications::limits::MAX_ITEMS + 1)
+    {
         if line.trim().is_empty() {
             continue;
         }
@@ -719,7 +825,8 @@ pub fn parse_items(text: &str) -> Result<Vec<ItemIn>, Failure> {
                 n + 1
             )));
         }
-        let max = parse_points(parts[2]).map_err(|e| unprocessable(format!("Dòng {}: {e}", n + 1)))?;
+        let max =
+            parse_points(parts[2]).map_err(|e| unprocessable(format!("Dòng {}: {e}", n + 1)))?;
         let item = ItemIn {
             label: parts[0].to_string(),
             text: parts[1].to_string(),
@@ -791,9 +898,16 @@ pub struct RulesForm {
 }
 
 fn day_month(s: &str, what: &str) -> Result<(u32, u32), Failure> {
-    let bad = || unprocessable(format!("Hạn của {what} ghi theo dạng ngày/tháng, ví dụ 20/11"));
+    let bad = || {
+        unprocessable(format!(
+            "Hạn của {what} ghi theo dạng ngày/tháng, ví dụ 20/11"
+        ))
+    };
     let (d, m) = s.trim().split_once('/').ok_or_else(bad)?;
-    Ok((d.trim().parse().map_err(|_| bad())?, m.trim().parse().map_err(|_| bad())?))
+    Ok((
+        d.trim().parse().map_err(|_| bad())?,
+        m.trim().parse().map_err(|_| bad())?,
+    ))
 }
 
 /// `POST /phan-loai-phong-trao/mau/quy-dinh`: thresholds and deadlines (national administrators).
@@ -804,7 +918,9 @@ pub async fn save_rules(
 ) -> Response {
     let to = format!("{BASE}/mau");
     let r = async {
-        let pts = |s: &str, w: &str| parse_points(s).map_err(|e| unprocessable(format!("Ngưỡng {w}: {e}")));
+        let pts = |s: &str, w: &str| {
+            parse_points(s).map_err(|e| unprocessable(format!("Ngưỡng {w}: {e}")))
+        };
         let t = Thresholds {
             xuat_sac: pts(&f.xuat_sac, "Xuất sắc")?,
             kha: pts(&f.kha, "Khá")?,
@@ -860,26 +976,34 @@ pub async fn import_upload(
     {
         match field.name() {
             Some("file") => {
-                bytes = field
-                    .bytes()
-                    .await
-                    .map_err(|e| crate::statistics::too_large_or(&state, e.status(), e.to_string()))?
+                bytes = field.bytes().await.map_err(|e| {
+                    crate::statistics::too_large_or(&state, e.status(), e.to_string())
+                })?
             }
             Some("dry_run") => dry_run = true,
             _ => {}
         }
     }
-    let (done, message, errors) = match super::excel::import(&state.db, Some(&ctx.actor), &bytes, dry_run).await {
-        Ok(n) => (
-            format!(
-                "{} điểm tự chấm của {n} phiếu",
-                if dry_run { "Tệp hợp lệ: sẽ ghi" } else { "Đã ghi" }
+    let (done, message, errors) =
+        match super::excel::import(&state.db, Some(&ctx.actor), &bytes, dry_run).await {
+            Ok(n) => (
+                format!(
+                    "{} điểm tự chấm của {n} phiếu",
+                    if dry_run {
+                        "Tệp hợp lệ: sẽ ghi"
+                    } else {
+                        "Đã ghi"
+                    }
+                ),
+                String::new(),
+                Vec::new(),
             ),
-            String::new(),
-            Vec::new(),
-        ),
-        Err(f) => (String::new(), crate::error::capitalised(&f.message), f.errors),
-    };
+            Err(f) => (
+                String::new(),
+                crate::error::capitalised(&f.message),
+                f.errors,
+            ),
+        };
     let failed = !message.is_empty();
     let mut res = render(ImportPage {
         c,
@@ -902,7 +1026,10 @@ pub struct ExportParams {
 }
 
 fn safe(s: &str) -> String {
-    s.chars().filter(char::is_ascii_alphanumeric).take(12).collect()
+    s.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(12)
+        .collect()
 }
 
 /// `GET /phan-loai-phong-trao/xuat?unit=&year=`: the band list as Excel.
@@ -915,7 +1042,11 @@ pub async fn export(
     Ok(crate::statistics::Download {
         bytes,
         content_type: crate::statistics::XLSX,
-        filename: format!("phan-loai-phong-trao-{}-{}.xlsx", safe(&p.unit), safe(&p.year)),
+        filename: format!(
+            "phan-loai-phong-trao-{}-{}.xlsx",
+            safe(&p.unit),
+            safe(&p.year)
+        ),
     }
     .into_response())
 }

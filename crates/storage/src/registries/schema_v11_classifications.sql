@@ -6,6 +6,7 @@ CREATE TABLE score_templates (
     subject_kind TEXT NOT NULL,
     year_from BIGINT NOT NULL,
     title TEXT NOT NULL,
+    note TEXT NOT NULL DEFAULT '',
     created_by TEXT NOT NULL,
     created_at TEXT NOT NULL,
     UNIQUE (subject_kind, year_from)
@@ -33,6 +34,9 @@ CREATE TABLE classifications (
     area_id BIGINT REFERENCES areas(id),
     organisation_id BIGINT REFERENCES organisations(id),
     subject_name TEXT NOT NULL,
+    -- "xa:ID", "khu_dan_cu:ID" (area), "co_quan:ID" (organisation): one
+    -- sheet per subject and year.
+    subject_key TEXT NOT NULL,
     state TEXT NOT NULL,
     self_tenths BIGINT,
     reviewed_tenths BIGINT,
@@ -44,6 +48,7 @@ CREATE TABLE classifications (
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
 );
+CREATE UNIQUE INDEX classifications_subject ON classifications (subject_key, year);
 CREATE INDEX classifications_unit ON classifications (unit_id, year);
 CREATE INDEX classifications_year ON classifications (year, subject_kind);
 

@@ -195,6 +195,9 @@ pub async fn load(db: &Db, password: Option<&str>) -> StorageResult<DemoLoaded> 
     let statistics = crate::demo::demo_data::load(db).await?;
     let programmes = crate::demo::programmes::load(db).await?;
     let reviews = crate::demo::reviews::load(db).await?;
+    // One year of safety recognition and of classification for both provinces.
+    crate::registries::recognitions::demo(db).await?;
+    crate::registries::classifications::demo(db).await?;
     let mut tx = db.begin_write().await?;
     audit::append(
         &mut tx,

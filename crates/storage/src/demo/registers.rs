@@ -219,15 +219,28 @@ async fn ids(
     while ids.len() < needed {
         let n = ids.len() + 1;
         let label = name(n);
-        let id: i64 = sqlx::query_scalar(&format!(
-            "INSERT INTO {table} (name, search_key, created_by, created_at, updated_at) \
-             VALUES ($1, $2, 'demo', $3, $3) RETURNING id"
-        ))
-        .bind(&label)
-        .bind(antq_core::text::fold(&label))
-        .bind(now)
-        .fetch_one(tx.conn())
-        .await?;
+        let id: i64 = if table == "model_types" {
+            sqlx::query_scalar(
+                "INSERT INTO model_types (name, search_key, sort_key, created_by, created_at, updated_at) \
+                 VALUES ($1, $2, $3, 'demo', $4, $4) RETURNING id",
+            )
+            .bind(&label)
+            .bind(antq_core::text::fold(&label))
+            .bind(antq_core::text::sort_key(&label))
+            .bind(now)
+            .fetch_one(tx.conn())
+            .await?
+        } else {
+            sqlx::query_scalar(&format!(
+                "INSERT INTO {table} (name, search_key, created_by, created_at, updated_at) \
+                 VALUES ($1, $2, 'demo', $3, $3) RETURNING id"
+            ))
+            .bind(&label)
+            .bind(antq_core::text::fold(&label))
+            .bind(now)
+            .fetch_one(tx.conn())
+            .await?
+        };
         ids.push(id);
     }
     Ok(ids)
@@ -296,6 +309,7 @@ pub(super) async fn write(
             Val::Int(unit.id),
             Val::Int(type_id),
             Val::Text(antq_core::text::fold(&name)),
+            Val::Bytes(antq_core::text::sort_key(&name)),
             Val::Text(name),
             Val::Text(started),
             Val::OptText(m.dissolved.map(|y| format!("{y:04}-06-30"))),
@@ -315,6 +329,7 @@ pub(super) async fn write(
             "unit_id",
             "type_id",
             "search_key",
+            "sort_key",
             "name",
             "started_on",
             "dissolved_on",

@@ -747,6 +747,7 @@ pub static AWARDS: &[(&str, &str, &str)] = &[
     ("aw.decide_submit", "Ghi quyết định", "Record the decision"),
     ("aw.refuse", "Không khen thưởng", "Refuse"),
     ("aw.refuse_reason", "Lý do", "Reason"),
+    ("aw.refusal", "Lý do không khen thưởng", "Why it was refused"),
     ("aw.refuse_submit", "Không khen thưởng", "Refuse"),
     ("aw.recipient_name", "Tên tập thể hoặc họ tên", "Name of the collective or person"),
     ("aw.kind", "Tập thể hay cá nhân", "Collective or individual"),

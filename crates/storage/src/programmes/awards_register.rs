@@ -491,6 +491,21 @@ pub async fn refuse(db: &Db, actor: Option<&Actor>, id: i64, reason: &str) -> St
     get(db, None, id).await
 }
 
+/// Why a refused award was refused (kept with its recipients), for one who may read it.
+pub async fn refusal_reason(db: &Db, actor: Option<&Actor>, id: i64) -> StorageResult<String> {
+    let a = get(db, actor, id).await?;
+    if a.state != AwardState::Refused {
+        return Ok(String::new());
+    }
+    let reason: Option<String> = sqlx::query_scalar(
+        "SELECT reason FROM award_recipients WHERE award_id = $1 AND reason <> '' ORDER BY position LIMIT 1",
+    )
+    .bind(id)
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(reason.unwrap_or_default())
+}
+
 /// May the actor decide this award (for the page's forms)?
 pub async fn may_decide(db: &Db, actor: &Actor, a: &Award) -> StorageResult<bool> {
     access::can(

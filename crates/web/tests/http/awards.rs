@@ -355,3 +355,51 @@ async fn the_new_award_page_works_without_javascript() {
     );
     assert!(police.get("/khen-thuong/danh-muc").await.status() == StatusCode::OK);
 }
+
+/// A refused proposal shows why on its page; its proposer could not have
+/// decided it.
+#[tokio::test]
+async fn a_refusal_shows_its_reason_and_a_proposer_never_decides() {
+    let app = spawn_app().await;
+    let commune = app.logged_in("ca.muongphang", Role::Police, "03325").await;
+    let police = app.logged_in("ca.dienbien", Role::Police, "11").await;
+    let (s, a) = commune.post_json("/api/v1/awards", proposal()).await;
+    assert_eq!(s, StatusCode::CREATED, "{a}");
+    let id = a["id"].as_i64().unwrap();
+    let (s, r) = police
+        .post_json(
+            &format!("/api/v1/awards/{id}/refuse"),
+            json!({"reason": "Thành tích chưa đủ tiêu chuẩn Giấy khen"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    let html = commune
+        .get(&format!("/khen-thuong/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("Lý do không khen thưởng</dt><dd id=\"award-refusal\">Thành tích chưa đủ tiêu chuẩn Giấy khen"),
+        "{html}"
+    );
+    // The province's own proposal: its author may not decide it.
+    let (s, own) = police.post_json("/api/v1/awards", proposal()).await;
+    assert_eq!(s, StatusCode::CREATED, "{own}");
+    let own_id = own["id"].as_i64().unwrap();
+    let who = own["recipients"][0]["id"].as_i64().unwrap();
+    let (s, e) = police
+        .post_json(
+            &format!("/api/v1/awards/{own_id}/decide"),
+            json!({"accepted": [who], "decision": "12/QĐ-CAT", "date": "02/04/2026"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT, "{e}");
+    assert!(
+        e["error"]
+            .as_str()
+            .unwrap()
+            .contains("chính tài khoản này lập"),
+        "{e}"
+    );
+}

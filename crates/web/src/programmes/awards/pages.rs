@@ -185,6 +185,8 @@ struct ShowPage {
     a: AwardRow,
     unit: String,
     reason: String,
+    /// Why it was refused (empty unless refused).
+    refusal: String,
     conference: Option<(i64, String)>,
     recipients: Vec<RecipientRow>,
     can_decide: bool,
@@ -239,9 +241,11 @@ pub async fn show(
             state: recipient_state(&c, &r.state),
         })
         .collect();
+    let refusal = store::refusal_reason(&state.db, Some(&ctx.actor), id).await?;
     render(ShowPage {
         unit: format!("{} ({})", a.unit.name, a.unit.code),
         reason: a.reason.clone(),
+        refusal,
         a: views::row(&a),
         conference,
         recipients,

@@ -35,7 +35,7 @@ test("a commune scores itself, the province decides, the sheet prints", async ()
   const n = await inputs.count();
   assert.ok(n > 5, `${n} items`);
   for (let i = 0; i < n; i++) {
-    const max = (await commune.locator("#cls-score tbody tr").filter({ has: inputs.nth(i) }).locator("td.num").first().textContent()).trim();
+    const max = (await inputs.nth(i).locator("xpath=ancestor::tr").locator("td.num").first().textContent()).trim();
     await inputs.nth(i).fill(i === 0 ? String(Number(max.replace(",", ".")) - 1).replace(".", ",") : max);
   }
   await Promise.all([commune.waitForLoadState("load"), commune.click("#cls-score button.primary")]);

@@ -258,7 +258,12 @@ async fn all(db: Db) {
         .await
         .unwrap();
     cls::submit(&db, Some(&ca_xa), id3).await.unwrap();
-    let sh3 = cls::decide(&db, Some(&ca_xa), id3).await.unwrap();
+    // Who scored it does not also review it: another officer of the commune or above does.
+    assert!(matches!(
+        cls::decide(&db, Some(&ca_xa), id3).await,
+        Err(StorageError::Forbidden)
+    ));
+    let sh3 = cls::decide(&db, Some(&ca_tinh), id3).await.unwrap();
     assert_eq!(sh3.classification.band, Some(Band::Yeu));
 
     // The list and the counts by kind and band, through the subtree.

@@ -795,7 +795,7 @@ pub static FIGURES: &[(&str, &str, &str)] = &[
     ("figures.register_only", "Chỉ có trong sổ", "Register only"),
     ("figures.form_only", "Chỉ có trong biểu báo cáo", "Reported only"),
     ("figures.source_form", "biểu báo cáo", "the reports"),
-    ("figures.source_register", "sổ khen thưởng, sự kiện", "the registers"),
+    ("figures.source_register", "sổ theo dõi (khen thưởng, sự kiện, mô hình, tổ chức quần chúng)", "the registers (awards, events, models, organisations)"),
     ("figures.source_both", "cả hai (dùng số của sổ)", "both (the register's figure is used)"),
     ("figures.source_label", "Nguồn", "Source"),
     ("figures.rule", "Số khen thưởng theo sổ tính theo năm của quyết định, chỉ gồm quyết định đã ban hành và người nhận được chấp nhận; số báo cáo theo biểu đã duyệt (trừ khi xem một xã).", "Register counts belong to the year of the decision and include only decided awards and accepted recipients; reported figures come from approved reports (all reports for a commune)."),

@@ -274,10 +274,17 @@ pub(super) async fn write(
         "Tổ bảo vệ an ninh, trật tự ở cơ sở".to_string()
     })
     .await?;
+    let kind_names: HashMap<i64, String> =
+        sqlx::query_as::<_, (i64, String)>("SELECT id, name FROM team_kinds")
+            .fetch_all(tx.conn())
+            .await?
+            .into_iter()
+            .collect();
     let first = next_id(tx, "models").await?;
     let mut rows = Vec::with_capacity(plan.models.len());
-    // The first model of the province begun before each replication is the one it replicates.
-    let mut originals: Vec<i64> = Vec::new();
+    // A replication replicates an earlier model of its type where there is
+    // one (else any earlier one).
+    let mut originals: Vec<(i64, i64)> = Vec::new();
     for (i, m) in plan.models.iter().enumerate() {
         let id = first + i as i64;
         let unit = &units[m.unit];
@@ -287,12 +294,20 @@ pub(super) async fn write(
             None => day_in(2008 + (i % 5) as i32, i),
         };
         let replicates = if m.replicates && !originals.is_empty() {
-            Some(originals[i % originals.len()])
+            let same: Vec<i64> = originals
+                .iter()
+                .filter(|(_, t)| *t == type_id)
+                .map(|(o, _)| *o)
+                .collect();
+            Some(match same.as_slice() {
+                [] => originals[i % originals.len()].0,
+                s => s[i % s.len()],
+            })
         } else {
             None
         };
         if !m.replicates {
-            originals.push(id);
+            originals.push((id, type_id));
         }
         let state = match (m.dissolved, replicates) {
             (Some(_), _) => "giai_the",
@@ -344,19 +359,31 @@ pub(super) async fn write(
     .await?;
     sync_sequence(tx, backend, "models").await?;
     let mut rows = Vec::with_capacity(plan.teams.len());
-    let mut per_unit: HashMap<usize, usize> = HashMap::new();
+    let mut members = Vec::with_capacity(plan.teams.len());
+    let mut per_unit: HashMap<(usize, i64), usize> = HashMap::new();
+    let first_team = next_id(tx, "teams").await?;
     for (i, t) in plan.teams.iter().enumerate() {
         let unit = &units[t.unit];
-        let n = per_unit.entry(t.unit).or_default();
+        let kind = kinds[i % kinds.len()];
+        let n = per_unit.entry((t.unit, kind)).or_default();
         *n += 1;
-        let name = format!("Tổ bảo vệ an ninh, trật tự số {n} – {}", unit.name);
+        let kind_name = kind_names.get(&kind).map_or("Tổ", String::as_str);
+        let name = format!("{kind_name} số {n} – {}", unit.name);
         let established = match t.established {
             Some(y) => day_in(y, i),
             None => day_in(2005 + (i % 8) as i32, i),
         };
+        let id = first_team + i as i64;
+        // Members from the day it was established: 5 to 14.
+        members.push(vec![
+            Val::Int(id),
+            Val::Text(established.clone()),
+            Val::Int(5 + (i % 10) as i64),
+        ]);
         rows.push(vec![
+            Val::Int(id),
             Val::Int(unit.id),
-            Val::Int(kinds[i % kinds.len()]),
+            Val::Int(kind),
             Val::Text(antq_core::text::fold(&name)),
             Val::Text(name),
             Val::Text(established),
@@ -371,6 +398,7 @@ pub(super) async fn write(
         tx,
         "teams",
         &[
+            "id",
             "unit_id",
             "kind_id",
             "search_key",
@@ -382,6 +410,14 @@ pub(super) async fn write(
             "updated_at",
         ],
         rows,
+    )
+    .await?;
+    sync_sequence(tx, backend, "teams").await?;
+    insert_rows(
+        tx,
+        "team_member_counts",
+        &["team_id", "on_date", "members"],
+        members,
     )
     .await?;
     Ok((n_models, n_teams))

@@ -354,6 +354,24 @@ pub async fn may_score(db: &Db, actor: &Actor, c: &Classification) -> StorageRes
 /// above the commune for a commune; the police or Front of the unit (or
 /// above) for one of its areas or organisations.
 pub async fn may_review(db: &Db, actor: &Actor, c: &Classification) -> StorageResult<bool> {
+    // An area's or an organisation's sheet is reviewed at its own unit:
+    // whoever made, scored or submitted it never reviews it.
+    let at_own_unit = matches!(c.kind, SubjectKind::KhuDanCu | SubjectKind::CoQuan);
+    let own: i64 = if !at_own_unit {
+        0
+    } else {
+        sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE entity = 'classification' AND entity_id = $1 \
+         AND actor = $2 AND action IN ('classification.create', 'classification.score', 'classification.submit')",
+    )
+    .bind(c.id.to_string())
+    .bind(&actor.username)
+    .fetch_one(db.pool())
+    .await?
+    };
+    if own > 0 || (at_own_unit && c.created_by == actor.username) {
+        return Ok(false);
+    }
     match c.kind {
         SubjectKind::Xa => Ok(
             access::can(db, actor, Action::Approve(Role::Police), c.unit.id).await?

@@ -50,10 +50,10 @@ const SEED: &[(SubjectKind, &str, &str)] = &[
     (SubjectKind::KhuDanCu, "Kiềm chế, làm giảm tội phạm, tệ nạn xã hội và vi phạm pháp luật về trật tự, an toàn xã hội", UNCONFIRMED),
     (SubjectKind::KhuDanCu, "Phong trào toàn dân bảo vệ an ninh Tổ quốc được đánh giá, phân loại từ mức khá trở lên", UNCONFIRMED),
     (SubjectKind::Xa, "Trong quý I, Đảng ủy ra nghị quyết, Ủy ban nhân dân có kế hoạch và đăng ký xây dựng đạt tiêu chuẩn \u{201C}An toàn về an ninh, trật tự\u{201D}", ""),
-    (SubjectKind::Xa, "Xây dựng, duy trì ít nhất một mô hình phòng trào toàn dân bảo vệ an ninh Tổ quốc hoạt động hiệu quả", ""),
+    (SubjectKind::Xa, "Xây dựng, duy trì ít nhất một mô hình trong phong trào toàn dân bảo vệ an ninh Tổ quốc hoạt động hiệu quả", ""),
     (SubjectKind::Xa, "Đạt các tiêu chí tại khoản 2, 3, 4 Điều 4 (như khu dân cư)", ""),
     (SubjectKind::Xa, "Công an xã chủ động tham mưu, không có cá nhân bị kỷ luật", ""),
-    (SubjectKind::Xa, "Tỷ lệ khu dân cư được công nhận đạt \u{201C}An toàn về an ninh, trật tự\u{201D} không dưới ngưỡng quy định", "Ngưỡng 70% theo TT 23/2012, chưa xác nhận với TT 124 (quy định recognitions.commune_threshold)"),
+    (SubjectKind::Xa, "Tỷ lệ khu dân cư được công nhận đạt \u{201C}An toàn về an ninh, trật tự\u{201D} không dưới ngưỡng quy định", "Ngưỡng 70% theo TT 23/2012, chưa xác nhận với TT 124 (ngưỡng đặt trong mục Quy định)"),
 ];
 
 /// The general criteria of agencies, enterprises and schools.

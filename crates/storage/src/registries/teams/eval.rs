@@ -204,7 +204,10 @@ pub async fn evaluate(
             let id: i64 = row.get(0);
             let name: String = row.get(3);
             if inside == 0 {
-                errors.push(format!("{name}: không thuộc đơn vị đang đánh giá"));
+                // Named only as a number: a team outside the unit may be outside the caller's units too.
+                errors.push(format!(
+                    "Không tìm thấy tổ chức số {id} trong đơn vị đang đánh giá"
+                ));
                 outside.insert(id);
                 continue;
             }

@@ -367,12 +367,21 @@ pub(super) async fn check_refs(db: &Db, t: &NewTeam) -> StorageResult<()> {
         }
     }
     if let Some(m) = t.model_id {
-        let found: Option<i64> = sqlx::query_scalar("SELECT id FROM models WHERE id = $1")
-            .bind(m)
-            .fetch_optional(db.pool())
-            .await?;
+        // A model of the team's own tree, or of a unit above it (never a
+        // model elsewhere, whose name the caller may not read).
+        let found: Option<i64> = sqlx::query_scalar(
+            "SELECT x.id FROM models x WHERE x.id = $1 AND ( \
+               x.unit_id IN (SELECT descendant_id FROM unit_scope WHERE ancestor_id = $2) \
+               OR $2 IN (SELECT descendant_id FROM unit_scope WHERE ancestor_id = x.unit_id))",
+        )
+        .bind(m)
+        .bind(t.unit_id)
+        .fetch_optional(db.pool())
+        .await?;
         if found.is_none() {
-            return Err(invalid(format!("Không có mô hình số {m}")));
+            return Err(invalid(format!(
+                "Không có mô hình số {m} trong đơn vị của tổ hoặc cấp trên"
+            )));
         }
     }
     Ok(())

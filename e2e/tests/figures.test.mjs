@@ -39,7 +39,7 @@ test("from the analytics page to the awards reconciliation of Điện Biên", as
   assert.equal(cells[2], "4", "the register's count");
   assert.equal(cells[3], "–", "nothing reported in the forms");
   assert.equal(cells[4], "4", "the figure shown is the register's");
-  assert.match(cells[5], /sổ khen thưởng/, "the source in words");
+  assert.match(cells[5], /sổ theo dõi \(khen thưởng/, "the source in words");
   assert.match(cells[6], /Chỉ có/, "the comparison in words");
   assert.doesNotMatch(await page.locator("main").textContent(), /tap_the|ca_nhan|kt_bang_khen/, "no codes");
   assert.deepEqual(await axe(page), [], "the reconciliation page is axe-clean");

@@ -51,11 +51,10 @@ pub fn programme_json(p: &Programme) -> Value {
         (Some(c), Some(n)) => json!({"code": c, "name": n}),
         _ => Value::Null,
     };
-    json!({
+    let mut v = json!({
         "id": p.id,
         "kind": p.kind.code(),
         "title": p.title,
-        "document_id": p.document_id,
         "reference": p.reference,
         "unit": unit(&p.unit_code, &p.unit_name),
         "signed_on": p.signed_on,
@@ -76,7 +75,12 @@ pub fn programme_json(p: &Programme) -> Value {
             "content": i.content,
             "party": i.party_name,
         })).collect::<Vec<_>>(),
-    })
+    });
+    // Only when there is one: a link to a document is never to nothing.
+    if let Some(d) = p.document_id {
+        v["document_id"] = json!(d);
+    }
+    v
 }
 
 /// A document as one row of the search results.

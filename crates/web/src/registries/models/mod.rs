@@ -167,6 +167,12 @@ pub async fn filter(
         }
         None => None,
     };
+    // Years are checked even when no count asks for them.
+    for (y, label) in [(&q.from, "Năm đầu"), (&q.to, "Năm cuối")] {
+        if let Some(y) = some(y) {
+            parse_year(y, label)?;
+        }
+    }
     let count = match some(&q.count) {
         Some(c) => {
             let c = Count::parse(c)?;

@@ -170,6 +170,8 @@ pub struct ListQuery {
 /// The filter of a list query; the unit must be one the actor may read.
 pub async fn filter(db: &Db, actor: Option<&Actor>, q: &ListQuery) -> Result<Filter, Failure> {
     let at = parse_day(q.at.as_deref())?;
+    // The mapping is checked even without a unit.
+    let _: MapMode = some(&q.map).unwrap_or("current").parse()?;
     let unit = match some(&q.unit) {
         Some(code) => {
             // Today's unit gathers the older units it absorbed (map=current);

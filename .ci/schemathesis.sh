@@ -58,7 +58,7 @@ st_run() {
     --checks all \
     --header "Authorization: Bearer $TOKEN" \
     --max-examples "$MAX_EXAMPLES" \
-    --request-timeout 30 \
+    --request-timeout 120 \
     ${SEED_ARGS[@]+"${SEED_ARGS[@]}"} \
     --workers 1 \
     "$@")

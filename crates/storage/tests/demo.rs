@@ -149,6 +149,13 @@ async fn registers_give_the_figures(db: &Db) {
             antq_core::programmes::FigureSource::Both
         };
         assert_eq!(row.source, expected, "{code}: {row:?}");
+        if code != "mh_loai_so" {
+            assert_eq!(
+                (row.form_value, row.register_value),
+                (Some(want), Some(want)),
+                "{code}: the forms and the registers each give it"
+            );
+        }
         assert!(
             !row.flags.iter().any(|f| f == "register_differs_from_form"),
             "{code}: {row:?}"

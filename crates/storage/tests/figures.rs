@@ -225,6 +225,7 @@ async fn story(db: Db) {
         (Some(5.0), FigureSource::Register),
         "register only"
     );
+    assert_eq!((r.form_value, r.register_value), (None, None));
     let r = find(&rows, "kt_giay_khen", "2022");
     assert_eq!(
         (r.value, r.source),
@@ -234,6 +235,11 @@ async fn story(db: Db) {
     let r = find(&rows, "kt_bang_khen", "2023");
     assert_eq!(r.value, Some(8.0), "the register's figure, never 4 + 8");
     assert_eq!(r.source, FigureSource::Both);
+    assert_eq!(
+        (r.form_value, r.register_value),
+        (Some(4.0), Some(8.0)),
+        "a row of both sources shows each side's own figure"
+    );
     assert!(
         r.flags.contains(&figures::FLAG_DIFFERS.to_string()),
         "{:?}",
@@ -511,6 +517,7 @@ async fn events(db: &Db, province: &Unit, c1: &Unit, c2: &Unit) {
         (Some(2.0), FigureSource::Both),
         "two held, not 5 + 2"
     );
+    assert_eq!((r.form_value, r.register_value), (Some(5.0), Some(2.0)));
     assert!(r.flags.contains(&figures::FLAG_DIFFERS.to_string()));
     assert_eq!(find(&rows, "ngay_hoi", "2024").value, Some(1.0));
     assert_eq!(find(&rows, "dd_so", "2023").value, Some(1.0));

@@ -226,6 +226,8 @@ pub async fn distinct_rows(
                     Vec::new()
                 },
                 source: FigureSource::Register,
+                form_value: None,
+                register_value: None,
             }
         })
         .collect();

@@ -95,6 +95,12 @@ pub struct Row {
     pub flags: Vec<String>,
     /// Where the figure came from: the forms, a register, or both.
     pub source: antq_core::programmes::FigureSource,
+    /// When both: the figure of the forms alone (as reported).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub form_value: Option<f64>,
+    /// When both: the figure of the registers alone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub register_value: Option<f64>,
 }
 
 /// Where a fact comes from: a form, or a register (alone, or replacing the
@@ -583,6 +589,104 @@ pub async fn run_within(
     q: &Query<'_>,
     periods: Option<&[String]>,
 ) -> StorageResult<Vec<Row>> {
+    let mut out = rollup(db, q, periods, Sources::All).await?;
+    both_values(db, q, periods, &mut out).await?;
+    // Distinct counts (model types) come from the registers themselves.
+    for ind in q.indicators {
+        if crate::registries::figures::is_distinct_feed(ind) && periods.is_none() {
+            out.extend(
+                crate::registries::figures::distinct_rows(db, q, ind, &names_of(db, q).await?)
+                    .await?,
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// Which facts a rollup reads: everything (a register's count replacing
+/// the form of the same unit and year), or one side alone (to show both
+/// figures of a row whose source is both).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sources {
+    All,
+    FormsOnly,
+    RegistersOnly,
+}
+
+/// A row made of forms and registers shows each side's own figure too:
+/// the same rollup over the forms alone and over the registers alone, for
+/// the indicators with such rows.
+async fn both_values(
+    db: &Db,
+    q: &Query<'_>,
+    periods: Option<&[String]>,
+    out: &mut [Row],
+) -> StorageResult<()> {
+    let mut codes: Vec<&str> = out
+        .iter()
+        .filter(|r| r.source == antq_core::programmes::FigureSource::Both)
+        .map(|r| r.indicator.as_str())
+        .collect();
+    if codes.is_empty() {
+        return Ok(());
+    }
+    codes.sort_unstable();
+    codes.dedup();
+    let subset: Vec<Indicator> = q
+        .indicators
+        .iter()
+        .filter(|i| codes.contains(&i.code.as_str()))
+        .cloned()
+        .collect();
+    let sub = Query {
+        indicators: &subset,
+        catalogue: q.catalogue,
+        unit: q.unit,
+        range: q.range,
+        by: q.by,
+        map: q.map,
+        approved_only: q.approved_only,
+    };
+    let key = |r: &Row| (r.indicator.clone(), r.unit.clone(), r.period.clone());
+    let side = |rows: Vec<Row>| -> HashMap<(String, String, String), Option<f64>> {
+        rows.iter().map(|r| (key(r), r.value)).collect()
+    };
+    let forms = side(rollup(db, &sub, periods, Sources::FormsOnly).await?);
+    let registers = side(rollup(db, &sub, periods, Sources::RegistersOnly).await?);
+    for row in out
+        .iter_mut()
+        .filter(|r| r.source == antq_core::programmes::FigureSource::Both)
+    {
+        let k = key(row);
+        row.form_value = Some(forms.get(&k).copied().flatten().unwrap_or(0.0));
+        row.register_value = Some(registers.get(&k).copied().flatten().unwrap_or(0.0));
+    }
+    Ok(())
+}
+
+/// The names of the asked unit and, for by=child, of its children.
+async fn names_of(db: &Db, q: &Query<'_>) -> StorageResult<HashMap<i64, (String, String)>> {
+    let mut names: HashMap<i64, (String, String)> = HashMap::new();
+    names.insert(q.unit.id, (q.unit.code.clone(), q.unit.name.clone()));
+    if matches!(q.by, Some(By::Child) | Some(By::ChildYear)) {
+        let rows = sqlx::query("SELECT id, code, name FROM units WHERE parent_id = $1")
+            .bind(q.unit.id)
+            .fetch_all(db.pool())
+            .await?;
+        for r in rows {
+            names.insert(r.get(0), (r.get(1), r.get(2)));
+        }
+    }
+    Ok(names)
+}
+
+/// The rows of a rollup over the chosen sources.
+async fn rollup(
+    db: &Db,
+    q: &Query<'_>,
+    periods: Option<&[String]>,
+    sources: Sources,
+) -> StorageResult<Vec<Row>> {
     // Stored indicators needed: those asked, and the parts of asked ratios.
     let mut needed: Vec<&Indicator> = Vec::new();
     for i in q.indicators {
@@ -611,25 +715,21 @@ pub async fn run_within(
     let raw_ids: Vec<i64> = raw.iter().map(|i| i.id).collect();
     let fast_ids: Vec<i64> = fast.iter().map(|i| i.id).collect();
     // Register counts (awards, events) only when an indicator they feed is asked.
-    let registered = crate::programmes::figures::gather(db, q, &needed, periods).await?;
-    let mut facts = facts(db, q, &raw_ids, periods).await?;
-    let mut pre = from_rollups(db, q, &fast_ids).await?;
+    let registered = match sources {
+        Sources::FormsOnly => None,
+        _ => crate::programmes::figures::gather(db, q, &needed, periods).await?,
+    };
+    let (mut facts, mut pre) = match sources {
+        Sources::RegistersOnly => (Vec::new(), BTreeMap::new()),
+        _ => (
+            facts(db, q, &raw_ids, periods).await?,
+            from_rollups(db, q, &fast_ids).await?,
+        ),
+    };
     if let Some(reg) = &registered {
         crate::programmes::figures::apply(reg, q, &fast_ids, &mut facts, &mut pre);
     }
-
-    // Child units' names, for by=child.
-    let mut names: HashMap<i64, (String, String)> = HashMap::new();
-    names.insert(q.unit.id, (q.unit.code.clone(), q.unit.name.clone()));
-    if matches!(q.by, Some(By::Child) | Some(By::ChildYear)) {
-        let rows = sqlx::query("SELECT id, code, name FROM units WHERE parent_id = $1")
-            .bind(q.unit.id)
-            .fetch_all(db.pool())
-            .await?;
-        for r in rows {
-            names.insert(r.get(0), (r.get(1), r.get(2)));
-        }
-    }
+    let names = names_of(db, q).await?;
 
     // (indicator id, group label, unit id) → accumulator
     let mut accs: BTreeMap<(i64, String, i64), Acc> = BTreeMap::new();
@@ -694,6 +794,8 @@ pub async fn run_within(
                     unapproved: 0.0,
                     flags,
                     source,
+                    form_value: None,
+                    register_value: None,
                 }
             } else {
                 let Some(acc) = accs.get(&(ind.id, label.clone(), *unit)) else {
@@ -720,15 +822,11 @@ pub async fn run_within(
                     unapproved: acc.unapproved as f64 / 1000.0,
                     flags,
                     source: crate::programmes::figures::source_of(&[Some(acc)]),
+                    form_value: None,
+                    register_value: None,
                 }
             };
             out.push(row);
-        }
-    }
-    // Distinct counts (model types) come from the registers themselves.
-    for ind in q.indicators {
-        if crate::registries::figures::is_distinct_feed(ind) && periods.is_none() {
-            out.extend(crate::registries::figures::distinct_rows(db, q, ind, &names).await?);
         }
     }
     Ok(out)

@@ -25,6 +25,30 @@ pub struct Choice {
     pub checked: bool,
 }
 
+/// Where a figure came from, and when from both sources, each one's own
+/// figure (forms, registers).
+type Origin = (FigureSource, Option<(f64, f64)>);
+
+/// Where a figure came from, in words; when from both a form and a
+/// register, each one's own figure ("cả hai …: biểu báo cáo 4; sổ theo dõi 7").
+fn source_text(
+    c: &Chrome,
+    (s, sides): (FigureSource, Option<(f64, f64)>),
+    percent: bool,
+) -> String {
+    let words = crate::programmes::figures::source_words(c, s);
+    match sides {
+        Some((form, register)) => format!(
+            "{words}: {} {}; {} {}",
+            c.t("figures.form_alone"),
+            number(form, percent),
+            c.t("figures.register_alone"),
+            number(register, percent)
+        ),
+        None => words.to_string(),
+    }
+}
+
 pub struct PivotRow {
     pub label: String,
     pub cells: Vec<PivotCell>,
@@ -33,7 +57,7 @@ pub struct PivotRow {
 /// A figure of the pivot and where it came from, in words (empty for totals).
 pub struct PivotCell {
     pub text: String,
-    pub source: &'static str,
+    pub source: String,
     /// The register's records behind the figure (empty: none to open).
     pub href: String,
 }
@@ -153,8 +177,9 @@ struct Pivot {
     total: Vec<Option<f64>>,
     /// For each indicator: a percentage?
     percent: Vec<bool>,
-    /// For each row and indicator: where the figure came from.
-    sources: Vec<Vec<FigureSource>>,
+    /// For each row and indicator: where the figure came from, and when
+    /// from both, each side's own figure (forms, registers).
+    sources: Vec<Vec<Origin>>,
     /// For each row and indicator: the register's records behind it, if any.
     links: Vec<Vec<String>>,
     /// An award indicator is shown.
@@ -227,7 +252,7 @@ async fn pivot(
     let mut groups: Vec<(&str, &str)> = Vec::new();
     let mut seen: HashSet<(&str, &str)> = HashSet::new();
     let mut cell: HashMap<(&str, &str, &str), Option<f64>> = HashMap::new();
-    let mut source: HashMap<(&str, &str, &str), FigureSource> = HashMap::new();
+    let mut source: HashMap<(&str, &str, &str), Origin> = HashMap::new();
     let mut unit_names: HashMap<&str, &str> = HashMap::new();
     for row in &r.rows {
         let key = (row.period.as_str(), row.unit.as_str());
@@ -236,9 +261,10 @@ async fn pivot(
         }
         cell.entry((key.0, key.1, row.indicator.as_str()))
             .or_insert(row.value);
+        let sides = row.form_value.zip(row.register_value);
         source
             .entry((key.0, key.1, row.indicator.as_str()))
-            .or_insert(row.source);
+            .or_insert((row.source, sides));
         unit_names
             .entry(row.unit.as_str())
             .or_insert(row.unit_name.as_str());
@@ -306,7 +332,7 @@ async fn pivot(
                 .map(|i| {
                     let from_register = source
                         .get(&(*period, *unit, i.code.as_str()))
-                        .is_some_and(|s| *s != FigureSource::Form);
+                        .is_some_and(|s| s.0 != FigureSource::Form);
                     if from_register {
                         records_href(&i.code, unit, period, &r.range)
                     } else {
@@ -545,7 +571,11 @@ pub async fn page(
                                     }
                                     _ => "–".to_string(),
                                 },
-                                source: crate::programmes::figures::source_words(&c, *s),
+                                source: source_text(
+                                    &c,
+                                    *s,
+                                    pv.percent.get(n).copied().unwrap_or(false),
+                                ),
                             })
                             .collect(),
                     })
@@ -570,7 +600,7 @@ pub async fn page(
                             .zip(&pv.percent)
                             .map(|(t, pct)| PivotCell {
                                 text: shown(*t, *pct),
-                                source: "",
+                                source: String::new(),
                                 href: String::new(),
                             })
                             .collect(),

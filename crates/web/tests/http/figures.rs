@@ -98,6 +98,15 @@ async fn analytics_say_where_each_figure_came_from_and_the_reconciliation_lists_
         "the register's figure, not 4 + 7: {awards}"
     );
     assert_eq!(awards["source"], "both");
+    assert_eq!(
+        (
+            awards["form_value"].as_f64(),
+            awards["register_value"].as_f64()
+        ),
+        (Some(4.0), Some(7.0)),
+        "both values of a row of both sources: {awards}"
+    );
+    assert!(row("tt_buoi").get("form_value").is_none());
     let flags = awards["flags"].as_array().unwrap();
     assert!(
         flags.iter().any(|f| f == "register_differs_from_form"),

@@ -461,6 +461,36 @@ async fn all(db: Db) {
     last.q = Some("Tổ số 4999".into());
     let (found, _) = teams::list(&db, Some(&viewer), &last).await.unwrap();
     assert_eq!(found[0].members, Some(5 + (4999 % 7)));
+
+    // The evaluation's rules change together, each key audited.
+    let nation = unit(&db, antq_core::units::NATION_CODE, "2026-01-01").await;
+    let admin = actor(Role::Admin, &nation);
+    let audited = || async {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'registry_setting.save'",
+        )
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+        n
+    };
+    let before = audited().await;
+    let mut rules = teams::rules(&db).await.unwrap();
+    rules.quota_percent = 25;
+    rules.min_months = 6;
+    rules.rounding = antq_core::registries::teams::Rounding::Ceil;
+    teams::set_rules(&db, &admin, &rules).await.unwrap();
+    assert_eq!(teams::rules(&db).await.unwrap(), rules);
+    assert_eq!(audited().await - before, 4, "one entry per rule");
+    let mut wrong = rules;
+    wrong.quota_percent = 101;
+    assert!(teams::set_rules(&db, &admin, &wrong).await.is_err());
+    assert_eq!(teams::rules(&db).await.unwrap(), rules, "nothing changed");
+    let province = unit(&db, "11", "2023-06-30").await;
+    assert!(matches!(
+        teams::set_rules(&db, &actor(Role::Admin, &province), &rules).await,
+        Err(StorageError::Forbidden)
+    ));
 }
 
 #[tokio::test]

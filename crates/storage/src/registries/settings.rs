@@ -39,52 +39,63 @@ pub async fn get<T: DeserializeOwned>(db: &Db, rule: &Rule) -> StorageResult<T> 
 
 /// Change a rule (audited).
 pub async fn set<T: Serialize>(db: &Db, who: &Who, rule: &Rule, value: &T) -> StorageResult<()> {
-    let text = serde_json::to_string(value).map_err(|e| {
+    set_all(db, who, &[(rule, json_of(rule, value)?)]).await
+}
+
+/// A rule's value as stored (JSON text).
+pub fn json_of<T: Serialize>(rule: &Rule, value: &T) -> StorageResult<String> {
+    serde_json::to_string(value).map_err(|e| {
         StorageError::Invalid(DomainError::invalid(format!("quy định {}: {e}", rule.key)))
-    })?;
+    })
+}
+
+/// Change several rules at once, all or none (each audited).
+pub async fn set_all(db: &Db, who: &Who, values: &[(&Rule, String)]) -> StorageResult<()> {
     let now = antq_core::dates::timestamp(antq_core::dates::now_utc());
-    let (text, now) = (&text, &now);
+    let now = &now;
     db.write(|mut tx| async move {
-        let before: Option<String> =
-            sqlx::query_scalar("SELECT value FROM registry_settings WHERE key = $1")
+        for (rule, text) in values {
+            let before: Option<String> =
+                sqlx::query_scalar("SELECT value FROM registry_settings WHERE key = $1")
+                    .bind(rule.key)
+                    .fetch_optional(tx.conn())
+                    .await?;
+            if before.is_some() {
+                sqlx::query(
+                    "UPDATE registry_settings SET value = $1, updated_by = $2, updated_at = $3 WHERE key = $4",
+                )
+                .bind(text)
+                .bind(&who.name)
+                .bind(now)
                 .bind(rule.key)
-                .fetch_optional(tx.conn())
+                .execute(tx.conn())
                 .await?;
-        if before.is_some() {
-            sqlx::query(
-                "UPDATE registry_settings SET value = $1, updated_by = $2, updated_at = $3 WHERE key = $4",
+            } else {
+                sqlx::query(
+                    "INSERT INTO registry_settings (key, value, note, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(rule.key)
+                .bind(text)
+                .bind(rule.meaning)
+                .bind(&who.name)
+                .bind(now)
+                .execute(tx.conn())
+                .await?;
+            }
+            audit::append(
+                &mut tx,
+                Change {
+                    who,
+                    action: "registry_setting.save",
+                    entity: "registry_setting",
+                    entity_id: rule.key.to_string(),
+                    unit_id: None,
+                    before: before.map(|b| json!(b)),
+                    after: Some(json!(text)),
+                },
             )
-            .bind(text)
-            .bind(&who.name)
-            .bind(now)
-            .bind(rule.key)
-            .execute(tx.conn())
-            .await?;
-        } else {
-            sqlx::query(
-                "INSERT INTO registry_settings (key, value, note, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(rule.key)
-            .bind(text)
-            .bind(rule.meaning)
-            .bind(&who.name)
-            .bind(now)
-            .execute(tx.conn())
             .await?;
         }
-        audit::append(
-            &mut tx,
-            Change {
-                who,
-                action: "registry_setting.save",
-                entity: "registry_setting",
-                entity_id: rule.key.to_string(),
-                unit_id: None,
-                before: before.map(|b| json!(b)),
-                after: Some(json!(text)),
-            },
-        )
-        .await?;
         tx.commit().await?;
         Ok(())
     })

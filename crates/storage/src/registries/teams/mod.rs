@@ -80,7 +80,7 @@ pub async fn rules(db: &Db) -> StorageResult<Rules> {
     })
 }
 
-/// Change the evaluation rules (national administrators; audited per key).
+/// Change the evaluation rules (national administrators; all or none, audited per key).
 pub async fn set_rules(db: &Db, actor: &Actor, r: &Rules) -> StorageResult<()> {
     require_national(actor)?;
     if r.quota_percent > 100 || r.min_months > 24 {
@@ -88,22 +88,30 @@ pub async fn set_rules(db: &Db, actor: &Actor, r: &Rules) -> StorageResult<()> {
             "Tỷ lệ phải từ 0 đến 100%, số tháng từ 0 đến 24".into(),
         ));
     }
-    let who = actor.who();
-    settings::set(db, &who, &RULE_QUOTA_PERCENT, &r.quota_percent).await?;
-    settings::set(db, &who, &RULE_MIN_MONTHS, &r.min_months).await?;
     let rounding = match r.rounding {
         Rounding::Floor => "floor",
         Rounding::Nearest => "nearest",
         Rounding::Ceil => "ceil",
     };
-    settings::set(db, &who, &RULE_ROUNDING, &rounding).await?;
-    settings::set(
-        db,
-        &who,
-        &RULE_BASE_INCLUDES_EXCELLENT,
-        &r.base_includes_excellent,
-    )
-    .await?;
+    let values = [
+        (
+            &RULE_QUOTA_PERCENT,
+            settings::json_of(&RULE_QUOTA_PERCENT, &r.quota_percent)?,
+        ),
+        (
+            &RULE_MIN_MONTHS,
+            settings::json_of(&RULE_MIN_MONTHS, &r.min_months)?,
+        ),
+        (
+            &RULE_ROUNDING,
+            settings::json_of(&RULE_ROUNDING, &rounding)?,
+        ),
+        (
+            &RULE_BASE_INCLUDES_EXCELLENT,
+            settings::json_of(&RULE_BASE_INCLUDES_EXCELLENT, &r.base_includes_excellent)?,
+        ),
+    ];
+    settings::set_all(db, &actor.who(), &values).await?;
     Ok(())
 }
 

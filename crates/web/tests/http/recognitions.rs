@@ -362,3 +362,81 @@ async fn the_rules_are_kept_by_national_administrators() {
         "unticked: no longer excluded"
     );
 }
+
+/// The dossier upload: the CSRF token goes in the form's first field (as
+/// the page's form sends it); a token in the URL alone, or a missing one,
+/// is refused and nothing is attached.
+#[tokio::test]
+async fn a_dossier_upload_carries_its_token_in_the_form_never_in_the_url() {
+    let app = spawn_app().await;
+    let police = app.logged_in("ca.muongphang", Role::Police, "03325").await;
+    let body = json!({"year": 2026, "kind": "xa", "unit": "03325", "registered_on": "15/02/2026"});
+    let (s, r) = police.post_json("/api/v1/recognitions", body).await;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+    let id = r["id"].as_i64().unwrap();
+    let csrf = police.csrf.clone().unwrap();
+    let form = |token_first: bool, name: &str| {
+        let b = "----antqdossier";
+        let mut body = Vec::new();
+        if token_first {
+            body.extend(
+                format!("--{b}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{csrf}\r\n")
+                    .into_bytes(),
+            );
+        }
+        body.extend(
+            format!(
+                "--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
+                 Content-Type: application/pdf\r\n\r\n%PDF-1.7\n%...\r\n--{b}--\r\n"
+            )
+            .into_bytes(),
+        );
+        (format!("multipart/form-data; boundary={b}"), body)
+    };
+    let post = |url: String, (ct, body): (String, Vec<u8>)| {
+        police
+            .client
+            .post(police.url(&url))
+            .header("Content-Type", ct)
+            .body(body)
+            .send()
+    };
+    let res = post(
+        format!("/an-toan-antt/{id}/tep?csrf_token={csrf}"),
+        form(false, "url.pdf"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::FORBIDDEN,
+        "a token in the URL alone"
+    );
+    let res = post(format!("/an-toan-antt/{id}/tep"), form(false, "none.pdf"))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN, "no token");
+    let res = post(
+        format!("/an-toan-antt/{id}/tep"),
+        form(true, "bien-ban.pdf"),
+    )
+    .await
+    .unwrap();
+    assert!(
+        res.status().is_success() || res.status().is_redirection(),
+        "{}",
+        res.status()
+    );
+    let page = police
+        .get(&format!("/an-toan-antt/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("bien-ban.pdf"), "{page}");
+    assert!(!page.contains("url.pdf") && !page.contains("none.pdf"));
+    assert!(
+        !page.contains("tep?csrf_token"),
+        "the page's form keeps the token out of its URL"
+    );
+}

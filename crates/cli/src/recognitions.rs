@@ -17,7 +17,7 @@ const MAX_FILE_BYTES: u64 = 50 * 1024 * 1024;
 
 #[derive(Subcommand)]
 pub enum Command {
-    /// Import the register from a CSV file (UTF-8, the export's columns), all or nothing.
+    /// Import the register from an Excel file (the template or an export) or a UTF-8 CSV with the same columns, all or nothing.
     Import {
         file: PathBuf,
         /// Check and report what would be written, write nothing.
@@ -57,12 +57,9 @@ pub async fn run(db: &Db, command: Command) -> anyhow::Result<ExitCode> {
                 anyhow::bail!("Tệp lớn hơn giới hạn {} MB", MAX_FILE_BYTES / (1024 * 1024));
             }
             let bytes = std::fs::read(&file)?;
-            if bytes.starts_with(b"PK") {
-                eprintln!("Lỗi: chưa đọc được tệp Excel; mở tệp trong Excel và lưu dưới dạng CSV UTF-8 (cùng các cột của tệp xuất)");
-                return Ok(ExitCode::from(1));
-            }
             let outcome = async {
-                let rows = store::read_csv(&bytes).map_err(antq_storage::StorageError::Rejected)?;
+                let rows = web::pages::read_upload(&bytes)
+                    .map_err(antq_storage::StorageError::Rejected)?;
                 store::import(db, None, &rows, dry_run).await
             }
             .await

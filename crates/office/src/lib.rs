@@ -12,6 +12,7 @@ pub mod files;
 pub mod images;
 pub mod legacy_text;
 pub mod limits;
+pub mod register_rows;
 pub mod review;
 pub mod table;
 pub mod xlsx;

@@ -306,7 +306,7 @@ pub fn read_template(bytes: &[u8]) -> Result<Upload, Vec<String>> {
 }
 
 /// The filled cells of a sheet, by row then column (empty cells left out).
-type Rows = BTreeMap<u32, Vec<(u32, Data)>>;
+pub(crate) type Rows = BTreeMap<u32, Vec<(u32, Data)>>;
 
 /// Read an uploaded template within `limits`: the file is checked as a zip
 /// first (Excel 97–2003 and OpenDocument are refused, the unzipped size is
@@ -420,7 +420,7 @@ pub fn read_template_with(bytes: &[u8], limits: &ImportLimits) -> Result<Upload,
 
 /// The filled cells of one sheet, read one at a time; a cell past the
 /// sheet limits refuses the file at once.
-fn read_cells<RS: Read + Seek>(
+pub(crate) fn read_cells<RS: Read + Seek>(
     wb: &mut Xlsx<RS>,
     sheet: &str,
     limits: &ImportLimits,
@@ -465,7 +465,7 @@ fn read_cells<RS: Read + Seek>(
 /// OpenDocument and binary workbooks by name, and a file whose parts
 /// unzip to more than the limit (a "zip bomb"), by unzipping each part into
 /// nothing and counting, whatever sizes the zip claims.
-fn check_package(bytes: &[u8], limits: &ImportLimits) -> Result<(), String> {
+pub(crate) fn check_package(bytes: &[u8], limits: &ImportLimits) -> Result<(), String> {
     const SAVE_AS: &str = "hãy mở tệp trong Excel và lưu lại dưới dạng Sổ làm việc Excel (.xlsx)";
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         return Err(format!(

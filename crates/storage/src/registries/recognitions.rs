@@ -17,7 +17,9 @@ mod summary_impl;
 
 pub use criteria_impl::{criteria, criteria_of_year, save_criterion, Criterion, CriterionInput};
 pub use demo_impl::demo;
-pub use import_impl::{export_rows, import, read_csv, write_csv, ImportRow, HEADS, SHEET};
+pub use import_impl::{
+    export_rows, import, read_csv, write_csv, ImportRow, HEADS, MAX_ROWS, SHEET,
+};
 pub use summary_impl::{commune_share, summary, AreaShare, KindSummary, Scope};
 
 use antq_core::auth::{Action, Role};

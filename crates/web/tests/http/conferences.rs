@@ -282,7 +282,8 @@ async fn upload_photo(a: &Agent, id: i64, bytes: &[u8]) -> reqwest::Response {
     body.extend_from_slice(bytes);
     body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
     a.client
-        .post(a.url(&format!("/hoi-nghi/{id}/anh?csrf_token={csrf}")))
+        .post(a.url(&format!("/hoi-nghi/{id}/anh")))
+        .header("x-csrf-token", &csrf)
         .header(
             "Content-Type",
             format!("multipart/form-data; boundary={boundary}"),

@@ -261,7 +261,8 @@ async fn the_forms_record_a_document_with_a_file_and_a_plan_with_its_rows() {
         body.extend(b"\r\n--XyZ--\r\n");
         police
             .client
-            .post(police.url(&format!("/van-ban/{id}/tep?csrf_token={csrf}")))
+            .post(police.url(&format!("/van-ban/{id}/tep")))
+            .header("x-csrf-token", &csrf)
             .header("content-type", "multipart/form-data; boundary=XyZ")
             .body(body)
             .send()

@@ -362,3 +362,183 @@ async fn the_rules_are_kept_by_national_administrators() {
         "unticked: no longer excluded"
     );
 }
+
+/// The dossier upload: the CSRF token goes in the form's first field (as
+/// the page's form sends it); a token in the URL alone, or a missing one,
+/// is refused and nothing is attached.
+#[tokio::test]
+async fn a_dossier_upload_carries_its_token_in_the_form_never_in_the_url() {
+    let app = spawn_app().await;
+    let police = app.logged_in("ca.muongphang", Role::Police, "03325").await;
+    let body = json!({"year": 2026, "kind": "xa", "unit": "03325", "registered_on": "15/02/2026"});
+    let (s, r) = police.post_json("/api/v1/recognitions", body).await;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+    let id = r["id"].as_i64().unwrap();
+    let csrf = police.csrf.clone().unwrap();
+    let form = |token_first: bool, name: &str| {
+        let b = "----antqdossier";
+        let mut body = Vec::new();
+        if token_first {
+            body.extend(
+                format!("--{b}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{csrf}\r\n")
+                    .into_bytes(),
+            );
+        }
+        body.extend(
+            format!(
+                "--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
+                 Content-Type: application/pdf\r\n\r\n%PDF-1.7\n%...\r\n--{b}--\r\n"
+            )
+            .into_bytes(),
+        );
+        (format!("multipart/form-data; boundary={b}"), body)
+    };
+    let post = |url: String, (ct, body): (String, Vec<u8>)| {
+        police
+            .client
+            .post(police.url(&url))
+            .header("Content-Type", ct)
+            .body(body)
+            .send()
+    };
+    let res = post(
+        format!("/an-toan-antt/{id}/tep?csrf_token={csrf}"),
+        form(false, "url.pdf"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::FORBIDDEN,
+        "a token in the URL alone"
+    );
+    let res = post(format!("/an-toan-antt/{id}/tep"), form(false, "none.pdf"))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN, "no token");
+    let res = post(
+        format!("/an-toan-antt/{id}/tep"),
+        form(true, "bien-ban.pdf"),
+    )
+    .await
+    .unwrap();
+    assert!(
+        res.status().is_success() || res.status().is_redirection(),
+        "{}",
+        res.status()
+    );
+    let page = police
+        .get(&format!("/an-toan-antt/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("bien-ban.pdf"), "{page}");
+    assert!(!page.contains("url.pdf") && !page.contains("none.pdf"));
+    assert!(
+        !page.contains("tep?csrf_token"),
+        "the page's form keeps the token out of its URL"
+    );
+}
+
+/// The register's cells, row by row, as text.
+fn sheet_texts(bytes: &[u8]) -> Vec<Vec<String>> {
+    use calamine::Reader;
+    let mut wb: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let name = wb.sheet_names()[0].clone();
+    let range = wb.worksheet_range(&name).unwrap();
+    range
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|c| match c {
+                    calamine::Data::DateTime(d) => {
+                        let (y, m, d, ..) = d.to_ymd_hms_milli();
+                        format!("{d:02}/{m:02}/{y:04}")
+                    }
+                    c => c.to_string(),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn xlsx_form(bytes: &[u8]) -> (String, Vec<u8>) {
+    let b = "----antqrecimport";
+    let mut body = format!(
+        "--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"so.xlsx\"\r\n\
+         Content-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{b}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={b}"), body)
+}
+
+/// Export → import reproduces the records (dates read as Excel dates);
+/// one bad cell refuses the whole file with every bad cell named.
+#[tokio::test]
+async fn the_excel_register_round_trips_and_a_bad_cell_refuses_it_all() {
+    let first = spawn_app().await;
+    let province = first.logged_in("ca.dienbien", Role::Police, "11").await;
+    for unit in ["03325", "03127"] {
+        let body = json!({"year": 2026, "kind": "xa", "unit": unit, "registered_on": "15/02/2026"});
+        let (s, r) = province.post_json("/api/v1/recognitions", body).await;
+        assert_eq!(s, StatusCode::CREATED, "{r}");
+    }
+    let res = province.get("/an-toan-antt/xuat?unit=11&year=2026").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let exported = res.bytes().await.unwrap().to_vec();
+    let template = province.get("/an-toan-antt/mau.xlsx").await;
+    assert_eq!(template.status(), StatusCode::OK);
+    let template = template.bytes().await.unwrap().to_vec();
+    assert_eq!(sheet_texts(&template)[2][0], "Năm");
+
+    let second = spawn_app().await;
+    let officer = second.logged_in("ca.dienbien", Role::Police, "11").await;
+    let post = |bytes: Vec<u8>| {
+        let (ct, body) = xlsx_form(&bytes);
+        officer
+            .client
+            .post(officer.url("/an-toan-antt/nhap"))
+            .header("Content-Type", ct)
+            .header("X-CSRF-Token", officer.csrf.clone().unwrap_or_default())
+            .body(body)
+            .send()
+    };
+    // One bad date and one bad kind: both named, nothing written.
+    let mut bad = sheet_texts(&exported);
+    bad[3][4] = "31/02/2026".into();
+    bad[4][2] = "Thôn".into();
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("Sổ An toàn về ANTT").unwrap();
+    for (r, row) in bad.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            ws.write_string(r as u32, c as u16, v).unwrap();
+        }
+    }
+    let res = post(wb.save_to_buffer().unwrap()).await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = res.text().await.unwrap();
+    for cell in [
+        "Sổ An toàn về ANTT, ô E4: ngày",
+        "Sổ An toàn về ANTT, ô C5:",
+    ] {
+        assert!(page.contains(cell), "{cell} in {page}");
+    }
+    let (_, l) = officer
+        .get_json("/api/v1/recognitions?unit=11&year=2026")
+        .await;
+    assert_eq!(l["items"].as_array().map(Vec::len).unwrap_or(0), 0, "{l}");
+
+    let res = post(exported.clone()).await.unwrap();
+    let status = res.status();
+    let page = res.text().await.unwrap();
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("Đã ghi 2 hồ sơ"), "{page}");
+    let again = officer.get("/an-toan-antt/xuat?unit=11&year=2026").await;
+    let again = again.bytes().await.unwrap().to_vec();
+    assert_eq!(sheet_texts(&again), sheet_texts(&exported));
+}

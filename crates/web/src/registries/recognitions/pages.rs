@@ -6,6 +6,7 @@
 use antq_core::dates;
 use antq_core::registries::recognitions::{self as rules, SubjectKind};
 use antq_core::text;
+use antq_office::register_rows::{self, Column, Value};
 use antq_storage::registries::recognitions::{self as store, CheckInput, CriterionInput};
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
@@ -28,6 +29,7 @@ pub fn routes(upload_limit: usize) -> Router<AppState> {
         .route("/an-toan-antt", get(list))
         .route("/an-toan-antt/dang-ky", get(register_form).post(register))
         .route("/an-toan-antt/xuat", get(export))
+        .route("/an-toan-antt/mau.xlsx", get(template))
         .route(
             "/an-toan-antt/nhap",
             get(import_form).post(import_upload).layer(limit),
@@ -552,18 +554,98 @@ pub struct ExportParams {
     year: String,
 }
 
-/// The register's rows as an Excel file.
+/// The register's columns, in the order of [`store::HEADS`]: written in the
+/// template and the export, looked for when a file is read.
+fn columns() -> Vec<Column> {
+    store::HEADS
+        .iter()
+        .enumerate()
+        .map(|(i, h)| Column::new(h, if i == 3 || i >= 8 { 32.0 } else { 16.0 }))
+        .collect()
+}
+
+/// Columns of [`store::HEADS`] holding a date, and the year.
+const DATE_COLUMNS: [usize; 2] = [4, 7];
+const YEAR_COLUMN: usize = 0;
+
+/// The register's rows as an Excel file (the import's template when
+/// `rows` is empty): years as numbers, dates as Excel dates.
 pub fn workbook(rows: Vec<Vec<String>>) -> Result<Vec<u8>, Failure> {
-    let table = antq_office::Table {
-        title: store::SHEET.to_string(),
-        headers: store::HEADS.iter().map(|h| h.to_string()).collect(),
-        rows: rows
-            .into_iter()
-            .map(|r| r.into_iter().map(antq_office::Cell::Text).collect())
-            .collect(),
+    let values: Vec<Vec<Value>> = rows
+        .into_iter()
+        .map(|r| {
+            r.into_iter()
+                .enumerate()
+                .map(|(c, t)| {
+                    if c == YEAR_COLUMN {
+                        if let Ok(y) = t.parse::<i64>() {
+                            return Value::Int(y);
+                        }
+                    }
+                    if DATE_COLUMNS.contains(&c) {
+                        if let Ok(d) = dates::parse_input_date(&t) {
+                            return Value::Date(d);
+                        }
+                    }
+                    Value::Text(t)
+                })
+                .collect()
+        })
+        .collect();
+    register_rows::write(
+        store::SHEET,
+        "Sổ theo dõi xây dựng khu dân cư, xã, cơ quan, doanh nghiệp, nhà trường đạt tiêu chuẩn \u{201C}An toàn về an ninh, trật tự\u{201D}",
+        &columns(),
+        &values,
+    )
+    .map_err(|e| Failure::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, e))
+}
+
+/// The rows of an uploaded register: Excel (the template or an export, read
+/// by the shared register reader) or CSV with the same columns. A date cell
+/// is read as a date, a text dd/mm/yyyy too; bad cells are named by sheet
+/// and cell.
+pub fn read_upload(bytes: &[u8]) -> Result<Vec<store::ImportRow>, Vec<String>> {
+    if !bytes.starts_with(b"PK") && !bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        return store::read_csv(bytes);
+    }
+    let limits = antq_office::limits::ImportLimits {
+        sheet_rows: store::MAX_ROWS as u32 + 50,
+        sheet_columns: 50,
+        ..Default::default()
     };
-    antq_office::xlsx::write_table(store::SHEET, &table)
-        .map_err(|e| Failure::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, e))
+    let sheet = register_rows::read(bytes, &columns(), store::MAX_ROWS, &limits)?;
+    // A date or year cell read as such is passed on as its text; a bad one
+    // is passed as typed, and the import names it with every other error.
+    let out = sheet
+        .rows()
+        .map(|row| {
+            let mut cells: Vec<String> = (0..store::HEADS.len()).map(|c| row.text(c)).collect();
+            for c in DATE_COLUMNS {
+                if let Ok(Some(d)) = row.date(c) {
+                    cells[c] = dates::format_vi(d);
+                }
+            }
+            if let Ok(Some(y)) = row.int(YEAR_COLUMN) {
+                cells[YEAR_COLUMN] = y.to_string();
+            }
+            store::ImportRow {
+                line: row.number(),
+                cells,
+            }
+        })
+        .collect();
+    Ok(out)
+}
+
+/// `GET /an-toan-antt/mau.xlsx`: the empty template.
+pub async fn template(PageUser(_): PageUser) -> PageResult<Response> {
+    Ok(crate::statistics::Download {
+        bytes: workbook(Vec::new())?,
+        content_type: crate::statistics::XLSX,
+        filename: "mau-so-an-toan-antt.xlsx".into(),
+    }
+    .into_response())
 }
 
 /// `GET /an-toan-antt/xuat?unit=CODE&year=YYYY`: the register as Excel.
@@ -644,7 +726,7 @@ pub async fn import_upload(
         }
     }
     let outcome = async {
-        let rows = store::read_csv(&bytes).map_err(antq_storage::StorageError::Rejected)?;
+        let rows = read_upload(&bytes).map_err(antq_storage::StorageError::Rejected)?;
         store::import(&state.db, Some(&ctx.actor), &rows, dry_run).await
     }
     .await

@@ -23,10 +23,11 @@ pub static WORDS: &[(&str, &str, &str)] = &[
     ("rec.import", "Nhập sổ từ tệp", "Import the register"),
     (
         "rec.import_hint",
-        "Tệp CSV (UTF-8) một dòng cho mỗi đối tượng và năm, cột: Năm, Mã đơn vị, Loại đối tượng, Tên khu dân cư hoặc tổ chức, Ngày đăng ký, Kết quả, Số quyết định, Ngày quyết định, Cơ quan, người ký, Lý do. Có lỗi thì không ghi gì, mọi ô sai đều được chỉ ra.",
-        "A CSV file (UTF-8), one row per subject and year, columns: year, unit code, kind, name, registered on, result, decision number, decision date, issuer, reason. Any error writes nothing; every bad cell is named.",
+        "Tệp Excel theo mẫu (hoặc CSV UTF-8 cùng các cột), một dòng cho mỗi đối tượng và năm, cột: Năm, Mã đơn vị, Loại đối tượng, Tên khu dân cư hoặc tổ chức, Ngày đăng ký, Kết quả, Số quyết định, Ngày quyết định, Cơ quan, người ký, Lý do. Tệp xuất từ sổ nhập lại được. Có lỗi thì không ghi gì, mọi ô sai đều được chỉ ra.",
+        "The Excel template (or a UTF-8 CSV with the same columns), one row per subject and year, columns: year, unit code, kind, name, registered on, result, decision number, decision date, issuer, reason. An exported register imports back. Any error writes nothing; every bad cell is named.",
     ),
     ("rec.import_submit", "Nhập", "Import"),
+    ("rec.template", "Tải mẫu Excel", "Download the Excel template"),
     ("rec.dry_run", "Chỉ kiểm tra, chưa ghi", "Check only, write nothing"),
     ("rec.criteria", "Tiêu chí và quy định", "Criteria and rules"),
     ("rec.unit", "Đơn vị", "Unit"),

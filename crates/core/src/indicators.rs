@@ -407,6 +407,11 @@ pub const GROUPS: &[(&str, &str, &str)] = &[
     ),
     ("khen_thuong", "Khen thưởng", "Awards"),
     ("kinh_phi", "Kinh phí", "Funds"),
+    (
+        "danh_gia",
+        "Công nhận \u{201C}An toàn về an ninh, trật tự\u{201D}, phân loại phong trào",
+        "Safety-standard recognition and movement classification",
+    ),
 ];
 
 pub const INDICATORS: &[IndicatorSeed] = &[
@@ -593,7 +598,94 @@ pub const INDICATORS: &[IndicatorSeed] = &[
             Aggregation::Sum,
         )
     },
+    ind(
+        "atan_dang_ky",
+        "Khu dân cư, xã, cơ quan, doanh nghiệp, cơ sở giáo dục đăng ký \u{201C}An toàn về an ninh, trật tự\u{201D}",
+        "Subjects registered for the safety standard",
+        "đơn vị",
+        "danh_gia",
+        Aggregation::Latest,
+    ),
+    ind(
+        "atan_cong_nhan",
+        "Khu dân cư, xã, cơ quan, doanh nghiệp, cơ sở giáo dục được công nhận \u{201C}An toàn về an ninh, trật tự\u{201D}",
+        "Subjects recognised as meeting the safety standard",
+        "đơn vị",
+        "danh_gia",
+        Aggregation::Latest,
+    ),
+    ind(
+        "atan_du_dieu_kien",
+        "Khu dân cư, xã, cơ quan, doanh nghiệp, cơ sở giáo dục thuộc diện xét \u{201C}An toàn về an ninh, trật tự\u{201D}",
+        "Subjects eligible for the safety standard",
+        "đơn vị",
+        "danh_gia",
+        Aggregation::Latest,
+    ),
+    IndicatorSeed {
+        ratio: Some(("atan_cong_nhan", "atan_du_dieu_kien")),
+        ..ind(
+            "atan_ty_le",
+            "Tỷ lệ được công nhận \u{201C}An toàn về an ninh, trật tự\u{201D} trên số thuộc diện xét",
+            "Share of eligible subjects recognised as meeting the safety standard",
+            "%",
+            "danh_gia",
+            Aggregation::Ratio,
+        )
+    },
+    ind(
+        "pl_xuat_sac",
+        "Đơn vị xếp loại phong trào Xuất sắc",
+        "Subjects whose movement is classified Excellent",
+        "đơn vị",
+        "danh_gia",
+        Aggregation::Latest,
+    ),
+    ind(
+        "pl_kha",
+        "Đơn vị xếp loại phong trào Khá",
+        "Subjects whose movement is classified Good",
+        "đơn vị",
+        "danh_gia",
+        Aggregation::Latest,
+    ),
+    ind(
+        "pl_trung_binh",
+        "Đơn vị xếp loại phong trào Trung bình",
+        "Subjects whose movement is classified Average",
+        "đơn vị",
+        "danh_gia",
+        Aggregation::Latest,
+    ),
+    ind(
+        "pl_yeu",
+        "Đơn vị xếp loại phong trào Yếu",
+        "Subjects whose movement is classified Weak",
+        "đơn vị",
+        "danh_gia",
+        Aggregation::Latest,
+    ),
 ];
+
+/// Indicators computed from a register only, never typed on a form (the
+/// distinct count of model types, the recognition and classification
+/// figures; ratios are never typed either).
+pub const REGISTER_ONLY: &[&str] = &[
+    "mh_loai_so",
+    "atan_dang_ky",
+    "atan_cong_nhan",
+    "atan_du_dieu_kien",
+    "atan_ty_le",
+    "pl_xuat_sac",
+    "pl_kha",
+    "pl_trung_binh",
+    "pl_yeu",
+];
+
+/// Is this indicator computed from a register only (never on a form)?
+pub fn register_only(code: &str) -> bool {
+    REGISTER_ONLY.contains(&code)
+}
 
 pub fn seed(code: &str) -> Option<&'static IndicatorSeed> {
     INDICATORS.iter().find(|i| i.code == code)

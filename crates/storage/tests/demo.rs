@@ -854,3 +854,61 @@ async fn demo_on_postgres() {
     let t = TestDb::postgres(&server).await;
     story(t.ready().await).await;
 }
+
+/// The demo's year of recognition and classification (2024) gives both
+/// provinces non-zero register figures: recognised subjects, their share,
+/// and every band.
+async fn assessment_figures(db: Db) {
+    demo::load(&db, None).await.unwrap();
+    let cat = catalogue::indicators(&db).await.unwrap();
+    let codes = [
+        "atan_cong_nhan",
+        "atan_ty_le",
+        "pl_xuat_sac",
+        "pl_kha",
+        "pl_trung_binh",
+        "pl_yeu",
+    ];
+    let wanted: Vec<String> = codes.iter().map(|s| s.to_string()).collect();
+    let inds = catalogue::indicators_by_code(&db, &wanted).await.unwrap();
+    for code in ["11", "87"] {
+        let unit = units::get_at(
+            &db,
+            &UnitCode::parse(code).unwrap(),
+            parse_date("2024-06-30").unwrap(),
+        )
+        .await
+        .unwrap();
+        let rows = analytics::run(
+            &db,
+            &analytics::Query {
+                indicators: &inds,
+                catalogue: &cat,
+                unit: &unit,
+                range: YearRange {
+                    from: 2024,
+                    to: 2024,
+                },
+                by: None,
+                map: MapMode::Historical,
+                approved_only: true,
+            },
+        )
+        .await
+        .unwrap();
+        for c in codes {
+            let r = rows
+                .iter()
+                .find(|r| r.indicator == c)
+                .unwrap_or_else(|| panic!("{code} {c}: {rows:?}"));
+            assert!(r.value.is_some_and(|v| v > 0.0), "{code} {c}: {r:?}");
+            assert_eq!(r.source, antq_core::programmes::FigureSource::Register);
+        }
+    }
+}
+
+#[tokio::test]
+async fn demo_assessment_figures_on_sqlite() {
+    let t = TestDb::sqlite();
+    assessment_figures(t.ready().await).await;
+}

@@ -11,6 +11,9 @@
 
 use std::collections::HashMap;
 
+#[path = "figures_assessments.rs"]
+pub mod assessments;
+
 use antq_core::indicators::Aggregation;
 use antq_core::programmes::FigureSource;
 use antq_core::registries::{reporting_year, year_end, year_start};
@@ -33,8 +36,21 @@ pub const MODEL_TYPES: &str = "mh_loai_so";
 /// Grassroots mass organisations in operation at the end of the year.
 pub const MASS_ORGS: &str = "tcqc_so";
 
-/// The indicators the registries feed as cells (flows and stocks).
-pub const CELL_FEEDS: [&str; 4] = [NEW_MODELS, REPLICATED_MODELS, ACTIVE_MODELS, MASS_ORGS];
+/// The indicators the registries feed as cells (flows and stocks), the
+/// recognition and classification figures among them (`assessments`).
+pub const CELL_FEEDS: [&str; 11] = [
+    NEW_MODELS,
+    REPLICATED_MODELS,
+    ACTIVE_MODELS,
+    MASS_ORGS,
+    assessments::FEEDS[0],
+    assessments::FEEDS[1],
+    assessments::FEEDS[2],
+    assessments::FEEDS[3],
+    assessments::FEEDS[4],
+    assessments::FEEDS[5],
+    assessments::FEEDS[6],
+];
 
 /// Does a registry feed this indicator (as cells or as a distinct count)?
 pub fn feeds(i: &Indicator) -> bool {
@@ -78,6 +94,7 @@ pub async fn cells(db: &Db, q: &Query<'_>, fed: &[&Indicator]) -> StorageResult<
         let mass = "AND x.kind_id IN (SELECT id FROM team_kinds WHERE mass_org = 1)";
         rows.extend(stock(db, q, ind, "teams", "x.established_on", mass).await?);
     }
+    rows.extend(assessments::rows(db, q, fed).await?);
     Ok(fold(rows))
 }
 
@@ -257,50 +274,80 @@ pub async fn model_types_at(db: &Db, unit: &Unit, year: i32, map: MapMode) -> St
         .await?)
 }
 
-/// Give a catalogue made before the registries the distinct count of model
-/// types (a new database has it from the seed). Idempotent.
+/// Give a catalogue made before the registries the indicators computed
+/// from them (a new database has them from the seed): the distinct count
+/// of model types, the recognition and classification figures and their
+/// ratio (after its parts). Each addition audited; idempotent.
 pub async fn ensure_indicators(db: &Db) -> StorageResult<()> {
-    let Some(seed) = antq_core::indicators::seed(MODEL_TYPES) else {
-        return Ok(());
-    };
-    let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM indicators WHERE code = $1")
-        .bind(seed.code)
-        .fetch_optional(db.pool())
+    let existing: Vec<String> = sqlx::query_scalar("SELECT code FROM indicators")
+        .fetch_all(db.pool())
         .await?;
-    if exists.is_some() {
+    let mut missing: Vec<&antq_core::indicators::IndicatorSeed> =
+        antq_core::indicators::REGISTER_ONLY
+            .iter()
+            .filter(|c| !existing.iter().any(|e| e == *c))
+            .filter_map(|c| antq_core::indicators::seed(c))
+            .collect();
+    if missing.is_empty() {
         return Ok(());
     }
+    // Ratios after their parts.
+    missing.sort_by_key(|s| s.ratio.is_some());
     let mut tx = db.begin_write().await?;
-    let position: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) + 1 FROM indicators")
+    for seed in missing {
+        let position: i64 = sqlx::query_scalar(
+            "SELECT CAST(COALESCE(MAX(position), 0) + 1 AS BIGINT) FROM indicators",
+        )
         .fetch_one(tx.conn())
         .await?;
-    sqlx::query(
-        "INSERT INTO indicators (code, name_vi, name_en, unit, grp, value_type, aggregation, position) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(seed.code)
-    .bind(seed.name_vi)
-    .bind(seed.name_en)
-    .bind(seed.unit)
-    .bind(seed.group)
-    .bind(seed.value_type.as_str())
-    .bind(seed.aggregation.as_str())
-    .bind(position)
-    .execute(tx.conn())
-    .await?;
-    crate::audit::append(
-        &mut tx,
-        crate::audit::Change {
-            who: &crate::audit::Who::system(),
-            action: "indicator.create",
-            entity: "indicator",
-            entity_id: seed.code.to_string(),
-            unit_id: None,
-            before: None,
-            after: Some(serde_json::json!({"code": seed.code, "aggregation": "distinct"})),
-        },
-    )
-    .await?;
+        let (num, den) = match seed.ratio {
+            Some((n, d)) => {
+                let id_of = |code: &str| {
+                    sqlx::query_scalar::<_, i64>("SELECT id FROM indicators WHERE code = $1")
+                        .bind(code.to_string())
+                };
+                (
+                    id_of(n).fetch_optional(tx.conn()).await?,
+                    id_of(d).fetch_optional(tx.conn()).await?,
+                )
+            }
+            None => (None, None),
+        };
+        sqlx::query(
+            "INSERT INTO indicators (code, name_vi, name_en, unit, grp, value_type, aggregation, position, numerator_id, denominator_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(seed.code)
+        .bind(seed.name_vi)
+        .bind(seed.name_en)
+        .bind(seed.unit)
+        .bind(seed.group)
+        .bind(seed.value_type.as_str())
+        .bind(seed.aggregation.as_str())
+        .bind(position)
+        .bind(num)
+        .bind(den)
+        .execute(tx.conn())
+        .await?;
+        crate::audit::append(
+            &mut tx,
+            crate::audit::Change {
+                who: &crate::audit::Who::system(),
+                action: "indicator.create",
+                entity: "indicator",
+                entity_id: seed.code.to_string(),
+                unit_id: None,
+                before: None,
+                after: Some(serde_json::json!({
+                    "code": seed.code,
+                    "group": seed.group,
+                    "aggregation": seed.aggregation.as_str(),
+                    "ratio": seed.ratio,
+                })),
+            },
+        )
+        .await?;
+    }
     tx.commit().await?;
     Ok(())
 }

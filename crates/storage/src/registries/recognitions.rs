@@ -13,7 +13,7 @@ mod demo_impl;
 #[path = "recognitions_import.rs"]
 mod import_impl;
 #[path = "recognitions_summary.rs"]
-mod summary_impl;
+pub(crate) mod summary_impl;
 
 pub use criteria_impl::{criteria, criteria_of_year, save_criterion, Criterion, CriterionInput};
 pub use demo_impl::demo;

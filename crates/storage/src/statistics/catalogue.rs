@@ -156,7 +156,8 @@ pub async fn seed_if_empty(db: &Db) -> StorageResult<bool> {
         .await?;
         let stored = indicators::INDICATORS
             .iter()
-            .filter(|i| !matches!(i.aggregation, Aggregation::Ratio | Aggregation::Distinct));
+            .filter(|i| !matches!(i.aggregation, Aggregation::Ratio | Aggregation::Distinct))
+            .filter(|i| !indicators::register_only(i.code));
         for (pos, i) in stored.enumerate() {
             sqlx::query(
                 "INSERT INTO form_indicators (form_id, indicator_id, position) VALUES ($1, $2, $3)",

@@ -511,6 +511,9 @@ pub async fn create_form(db: &Db, who: &Who, n: NewForm) -> StorageResult<()> {
             Some(i) if i.aggregation == Aggregation::Ratio => {
                 problems.push(format!("{c} là tỷ lệ, luôn được tính, không nhập"))
             }
+            Some(i) if antq_core::indicators::register_only(&i.code) => problems.push(format!(
+                "{c} được tính từ sổ theo dõi, không nhập trên biểu"
+            )),
             Some(i) if !members.contains(&i.id) => members.push(i.id),
             Some(_) => {}
             None => problems.push(format!("không có chỉ tiêu \"{c}\"")),

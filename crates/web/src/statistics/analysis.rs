@@ -211,8 +211,9 @@ pub fn period_words(code: &str) -> String {
 }
 
 /// The page listing the register's records behind a figure: the models it
-/// counts (new, replicated, in operation, their types) or the grassroots
-/// organisations in operation at the year's end; empty for other figures.
+/// counts (new, replicated, in operation, their types), the grassroots
+/// organisations in operation at the year's end, the recognitions or the
+/// classifications of the year; empty for other figures.
 pub fn records_href(
     indicator: &str,
     unit: &str,
@@ -226,6 +227,22 @@ pub fn records_href(
         _ => (range.from, range.to),
     };
     let unit = crate::auth::urlencode(unit);
+    // Recognition and classification figures are stocks of a year: the
+    // range's figure is its last year's.
+    if f::assessments::is_recognition(indicator) {
+        let state = if indicator == f::assessments::RECOGNISED {
+            "&state=recognised"
+        } else {
+            ""
+        };
+        return format!("/an-toan-antt?unit={unit}&unit_pick={unit}&year={to}{state}");
+    }
+    if let Some(band) = f::assessments::band_of(indicator) {
+        return format!(
+            "/phan-loai-phong-trao?unit={unit}&unit_pick={unit}&year={to}&band={}",
+            band.code()
+        );
+    }
     let count = match indicator {
         f::NEW_MODELS => "moi",
         f::REPLICATED_MODELS => "nhan_rong",

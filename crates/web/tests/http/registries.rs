@@ -76,3 +76,51 @@ async fn register_figures_in_analytics_open_to_their_records() {
         assert!(html.contains(href), "{href} in {html}");
     }
 }
+
+/// The demo's Điện Biên in 2024: the analytics contract gives the
+/// recognition and classification figures from the registers, and the
+/// analytics page opens them to the recognitions and classifications lists.
+#[tokio::test]
+async fn assessment_figures_come_from_the_registers() {
+    let app = spawn_app().await;
+    antq_storage::demo::load(&app.db, Some(crate::helpers::PASSWORD))
+        .await
+        .unwrap();
+    let officer = app.logged_in("ca.dienbien.pl", Role::Police, "11").await;
+    let (s, body) = officer
+        .get_json(
+            "/api/v1/analytics?indicators=atan_cong_nhan,atan_ty_le,pl_kha\
+             &unit=11&at=2024-06-30&from=2024&to=2024&map=historical",
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    let rows = body["rows"].as_array().expect("rows");
+    for code in ["atan_cong_nhan", "atan_ty_le", "pl_kha"] {
+        let r = rows
+            .iter()
+            .find(|r| r["indicator"] == code)
+            .unwrap_or_else(|| panic!("{code} in {body}"));
+        assert_eq!(r["source"], "register", "{code}: {r}");
+        assert!(r["value"].as_f64().is_some_and(|v| v > 0.0), "{code}: {r}");
+    }
+    let page = officer
+        .get("/phan-tich?i=atan_cong_nhan&i=pl_kha&unit=11&at=2024-06-30&from=2024&to=2024&by=year&map=historical")
+        .await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    for href in [
+        "/an-toan-antt?unit=11&#38;unit_pick=11&#38;year=2024&#38;state=recognised",
+        "/phan-loai-phong-trao?unit=11&#38;unit_pick=11&#38;year=2024&#38;band=kha",
+    ] {
+        assert!(html.contains(href), "{href} in {html}");
+    }
+    let list = officer
+        .get("/an-toan-antt?unit=11&unit_pick=11&year=2024&state=recognised")
+        .await;
+    assert_eq!(list.status(), StatusCode::OK);
+    let html = list.text().await.unwrap();
+    assert!(
+        html.contains("<option value=\"recognised\" selected>"),
+        "{html}"
+    );
+}

@@ -4,7 +4,7 @@
 //! criteria (national administrators edit them).
 
 use antq_core::dates;
-use antq_core::registries::recognitions::{self as rules, SubjectKind};
+use antq_core::registries::recognitions::{self as rules, RecognitionState, SubjectKind};
 use antq_core::text;
 use antq_office::register_rows::{self, Column, Value};
 use antq_storage::registries::recognitions::{self as store, CheckInput, CriterionInput};
@@ -54,6 +54,9 @@ pub struct ListParams {
     year: String,
     #[serde(default)]
     kind: String,
+    /// `recognised`, `registered`…: the records in that state only.
+    #[serde(default)]
+    state: String,
 }
 
 /// A record as a row of a list.
@@ -101,6 +104,8 @@ struct ListPage {
     year: String,
     kind: String,
     kinds: Vec<(&'static str, &'static str)>,
+    state: String,
+    states: Vec<(&'static str, &'static str)>,
     unit_name: String,
     summary: Vec<SummaryRow>,
     rows: Vec<Row>,
@@ -115,7 +120,7 @@ fn kinds() -> Vec<(&'static str, &'static str)> {
         .collect()
 }
 
-/// `GET /an-toan-antt?unit=&year=&kind=`: the records of a unit's subtree
+/// `GET /an-toan-antt?unit=&year=&kind=&state=`: the records of a unit's subtree
 /// and year with the summary by kind.
 pub async fn list(
     State(state): State<AppState>,
@@ -146,7 +151,7 @@ pub async fn list(
             unit: Some(unit.code.clone()),
             year: Some(y.to_string()),
             kind: Some(p.kind.clone()),
-            state: None,
+            state: Some(p.state.clone()),
         };
         let f = super::filter(&state.db, Some(&ctx.actor), &q).await?;
         let list = store::list(&state.db, Some(&ctx.actor), &f).await?;
@@ -186,6 +191,11 @@ pub async fn list(
         year,
         kind: p.kind,
         kinds: kinds(),
+        state: p.state,
+        states: RecognitionState::ALL
+            .iter()
+            .map(|s| (s.code(), s.word_vi()))
+            .collect(),
         unit_name,
         summary,
         rows,

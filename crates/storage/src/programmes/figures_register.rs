@@ -378,8 +378,18 @@ pub async fn gather(
         .collect();
     units.sort_unstable();
     units.dedup();
-    let ids: Vec<i64> = fed.iter().map(|i| i.id).collect();
-    let forms = form_facts(db, q, &ids, &units, periods).await?;
+    // Indicators never on a form (recognitions, classification bands) have
+    // no reported values to pair with.
+    let ids: Vec<i64> = fed
+        .iter()
+        .filter(|i| !antq_core::indicators::register_only(&i.code))
+        .map(|i| i.id)
+        .collect();
+    let forms = if ids.is_empty() {
+        Vec::new()
+    } else {
+        form_facts(db, q, &ids, &units, periods).await?
+    };
     Ok(Some(pair(cells, forms)))
 }
 

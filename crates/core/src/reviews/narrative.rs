@@ -244,6 +244,10 @@ pub fn narrative_with_awards(
                     return Some((code.to_string(), heading.to_string(), text.clone()));
                 }
             }
+            if *code == "danh_gia" {
+                let text = assessment_paragraph(figs, stage, scope)?;
+                return Some((code.to_string(), heading.to_string(), text));
+            }
             let body = group_clauses(code, figs)?;
             // A clause led by "Nhân dân" is its own subject: "Qua 10 năm, Nhân dân trong tỉnh đã …".
             let text = match body.strip_prefix("Nhân dân đã ") {
@@ -253,6 +257,55 @@ pub fn narrative_with_awards(
             Some((code.to_string(), heading.to_string(), text))
         })
         .collect()
+}
+
+/// The year's assessments (figures of one year, never added over years):
+/// "Năm 2024, toàn tỉnh có 98 đơn vị được công nhận đạt tiêu chuẩn “An toàn
+/// về an ninh, trật tự” trên 120 đơn vị đủ điều kiện (đạt 81,7%); kết quả
+/// phân loại phong trào: 10 đơn vị xuất sắc, …". Over a stage of several
+/// years, the figures are those of its latest assessment and said so.
+fn assessment_paragraph(figs: &Figures, stage: &Stage, scope: &str) -> Option<String> {
+    let mut c = Vec::new();
+    if let Some(a) = n(figs, "atan_cong_nhan") {
+        let mut s =
+            format!("có {a} đơn vị được công nhận đạt tiêu chuẩn “An toàn về an ninh, trật tự”");
+        if let Some(e) = n(figs, "atan_du_dieu_kien") {
+            s.push_str(&format!(" trên {e} đơn vị đủ điều kiện"));
+            if let Some(r) = present(figs, "atan_ty_le") {
+                s.push_str(&format!(
+                    " (đạt {})",
+                    crate::text::format_percent(r.value / 100.0, 1)
+                ));
+            }
+        }
+        c.push(s);
+    } else if let Some(d) = n(figs, "atan_dang_ky") {
+        c.push(format!(
+            "có {d} đơn vị đăng ký xây dựng đạt tiêu chuẩn “An toàn về an ninh, trật tự”"
+        ));
+    }
+    let bands: Vec<String> = [
+        ("pl_xuat_sac", "xuất sắc"),
+        ("pl_kha", "khá"),
+        ("pl_trung_binh", "trung bình"),
+        ("pl_yeu", "yếu"),
+    ]
+    .iter()
+    .filter_map(|(code, word)| n(figs, code).map(|v| format!("{v} đơn vị {word}")))
+    .collect();
+    if !bands.is_empty() {
+        c.push(format!(
+            "kết quả phân loại phong trào: {}",
+            bands.join(", ")
+        ));
+    }
+    let body = join(c)?;
+    let when = if stage.half.is_none() && stage.from == stage.to {
+        format!("Năm {}", stage.from)
+    } else {
+        "Theo kết quả đánh giá gần nhất trong giai đoạn".to_string()
+    };
+    Some(format!("{when}, {scope} {body}."))
 }
 
 /// The awards paragraph from the register, or none when it holds nothing.
@@ -317,6 +370,49 @@ mod tests {
             recipient_kind: kind.into(),
             count,
         }
+    }
+
+    #[test]
+    fn the_assessments_are_said_for_one_year() {
+        let fig = |v: f64| Figure {
+            value: v,
+            qualifier: None,
+            unapproved: 0.0,
+            split: false,
+            source: FigureSource::Register,
+        };
+        let mut figs = Figures::new();
+        for (k, v) in [
+            ("atan_cong_nhan", 98.0),
+            ("atan_du_dieu_kien", 120.0),
+            ("atan_ty_le", 81.7),
+            ("pl_xuat_sac", 10.0),
+            ("pl_kha", 60.0),
+            ("pl_yeu", 2.0),
+        ] {
+            figs.insert(k.to_string(), fig(v));
+        }
+        let groups = [("danh_gia", "Công nhận, phân loại")];
+        let year = narrative_for(&groups, &figs, &Stage::years(2024, 2024), "toàn tỉnh");
+        assert_eq!(
+            year[0].2,
+            "Năm 2024, toàn tỉnh có 98 đơn vị được công nhận đạt tiêu chuẩn “An toàn về an ninh, trật tự” trên 120 đơn vị đủ điều kiện (đạt 81,7%); kết quả phân loại phong trào: 10 đơn vị xuất sắc, 60 đơn vị khá, 2 đơn vị yếu."
+        );
+        let stage = narrative_for(&groups, &figs, &Stage::years(2013, 2023), "toàn tỉnh");
+        assert!(
+            stage[0].2.starts_with(
+                "Theo kết quả đánh giá gần nhất trong giai đoạn, toàn tỉnh có 98 đơn vị"
+            ),
+            "never 'Qua 10 năm' for figures of one year: {}",
+            stage[0].2
+        );
+        assert!(narrative_for(
+            &groups,
+            &Figures::new(),
+            &Stage::years(2024, 2024),
+            "toàn tỉnh"
+        )
+        .is_empty());
     }
 
     #[test]

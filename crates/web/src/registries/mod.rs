@@ -9,6 +9,7 @@ pub mod landing;
 pub mod models;
 pub mod recognitions;
 pub mod teams;
+pub mod upload;
 
 use axum::Router;
 

@@ -716,62 +716,26 @@ pub async fn import_upload(
     State(state): State<AppState>,
     c: Chrome,
     PageUser(ctx): PageUser,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> PageResult<Response> {
-    let mut bytes = axum::body::Bytes::new();
-    let mut dry_run = false;
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|e| crate::statistics::too_large_or(&state, e.status(), e.to_string()))?
-    {
-        match field.name() {
-            Some("file") => {
-                bytes = field.bytes().await.map_err(|e| {
-                    crate::statistics::too_large_or(&state, e.status(), e.to_string())
-                })?
-            }
-            Some("dry_run") => dry_run = true,
-            _ => {}
+    let file = crate::registries::upload::read(&state, multipart).await?;
+    let outcome = crate::registries::upload::Outcome::of(
+        async {
+            let rows = read_upload(&file.bytes).map_err(antq_storage::StorageError::Rejected)?;
+            store::import(&state.db, Some(&ctx.actor), &rows, file.dry_run).await
         }
-    }
-    let outcome = async {
-        let rows = read_upload(&bytes).map_err(antq_storage::StorageError::Rejected)?;
-        store::import(&state.db, Some(&ctx.actor), &rows, dry_run).await
-    }
-    .await
-    .map_err(Failure::from);
-    let (done, message, errors) = match outcome {
-        Ok(n) => (
-            format!(
-                "{} {} hồ sơ",
-                if dry_run {
-                    "Tệp hợp lệ: sẽ ghi"
-                } else {
-                    "Đã ghi"
-                },
-                text::format_int(n as i64)
-            ),
-            String::new(),
-            Vec::new(),
-        ),
-        Err(f) => (
-            String::new(),
-            crate::error::capitalised(&f.message),
-            f.errors,
-        ),
-    };
-    let failed = !message.is_empty();
-    let mut res = render(ImportPage {
+        .await
+        .map_err(Failure::from),
+        file.dry_run,
+        |n| format!("{} hồ sơ", text::format_int(*n as i64)),
+    );
+    let page = render(ImportPage {
         c,
-        done,
-        message,
-        errors: crate::pages::error_lines(&errors),
+        done: outcome.done.clone(),
+        message: outcome.message.clone(),
+        errors: outcome.errors.clone(),
     })?;
-    if failed {
-        *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(res)
+    Ok(outcome.respond(page))
 }
 
 pub struct CriterionView {

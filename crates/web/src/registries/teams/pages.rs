@@ -946,54 +946,21 @@ pub async fn import_upload(
     State(state): State<AppState>,
     c: Chrome,
     PageUser(ctx): PageUser,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> PageResult<Response> {
-    let mut bytes = axum::body::Bytes::new();
-    let mut dry_run = false;
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|e| crate::statistics::too_large_or(&state, e.status(), e.to_string()))?
-    {
-        match field.name() {
-            Some("file") => {
-                bytes = field.bytes().await.map_err(|e| {
-                    crate::statistics::too_large_or(&state, e.status(), e.to_string())
-                })?
-            }
-            Some("dry_run") => dry_run = true,
-            _ => {}
-        }
-    }
-    let (done, message, errors) =
-        match super::register::import(&state.db, Some(&ctx.actor), &bytes, dry_run).await {
-            Ok(n) => (
-                format!(
-                    "{} {} tổ chức, tổ",
-                    if dry_run {
-                        "Tệp hợp lệ: sẽ ghi"
-                    } else {
-                        "Đã ghi"
-                    },
-                    antq_core::text::format_int(n as i64)
-                ),
-                String::new(),
-                Vec::new(),
-            ),
-            Err(f) => (
-                String::new(),
-                crate::error::capitalised(&f.message),
-                f.errors,
-            ),
-        };
-    let failed = !message.is_empty();
-    let res = render(ImportPage {
+    let file = crate::registries::upload::read(&state, multipart).await?;
+    let outcome = crate::registries::upload::Outcome::of(
+        super::register::import(&state.db, Some(&ctx.actor), &file.bytes, file.dry_run).await,
+        file.dry_run,
+        |n| format!("{} tổ chức, tổ", antq_core::text::format_int(*n as i64)),
+    );
+    let page = render(ImportPage {
         c,
-        done,
-        message,
-        errors: crate::pages::error_lines(&errors),
+        done: outcome.done.clone(),
+        message: outcome.message.clone(),
+        errors: outcome.errors.clone(),
     })?;
-    Ok(with_status(res, failed))
+    Ok(outcome.respond(page))
 }
 
 /// `GET /to-chuc-quan-chung/mau.xlsx`: the empty template.

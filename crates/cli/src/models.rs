@@ -1,6 +1,6 @@
 //! `antq models`: the register in and out of Excel. Import is all or
-//! nothing (every bad cell listed, as "Biểu 01, ô D7: …"); export writes the
-//! models of a unit's subtree, with those of older units it absorbed; the
+//! nothing (every bad cell listed, as "Sổ mô hình, ô D7: …"); export writes the
+//! models of a unit's subtree in the template's columns, so it reads back; the
 //! empty template is written by `antq models template`.
 //! (Owned by the models work of issue 13.)
 

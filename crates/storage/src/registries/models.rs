@@ -18,7 +18,7 @@ use antq_core::registries::models::ModelState;
 use serde::Serialize;
 
 pub use cases::{create_case, get_case, list_cases, Case, CaseFilter, NewCase};
-pub use import::{create_many, ImportRow};
+pub use import::{create_many, state_days, ImportRow};
 pub use list::{count_sql, list, scope_sql, type_counts, Filter, ModelScope, TypeCount};
 pub use types::{
     list_types, save_type, seed_if_empty, type_by_id, type_named, ModelType, SEED_TYPES,

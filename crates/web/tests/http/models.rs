@@ -340,24 +340,28 @@ async fn the_pages_register_and_replicate_without_javascript() {
     assert!(html.contains("id=\"model-type-new\""));
 }
 
-fn template_file(rows: &[[&str; 5]]) -> Vec<u8> {
+/// A filled template as a user writes it: the register's headings on row 3,
+/// one model per row from row 4, every cell text.
+fn template_file(rows: &[[&str; 4]]) -> Vec<u8> {
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet();
-    ws.set_name("Biểu 01").unwrap();
-    ws.write_string(1, 0, "Biểu mẫu").unwrap();
-    ws.write_string(1, 1, "so_mo_hinh").unwrap();
-    ws.write_string(1, 2, "Kỳ").unwrap();
-    ws.write_string(1, 3, "mo_hinh").unwrap();
-    for (c, k) in ["unit", "name", "ten", "loai", "bat_dau"]
-        .iter()
-        .enumerate()
+    ws.set_name("Sổ mô hình").unwrap();
+    ws.write_string(0, 0, "Sổ theo dõi mô hình").unwrap();
+    for (c, k) in [
+        "Mã đơn vị",
+        "Tên mô hình",
+        "Loại mô hình",
+        "Ngày bắt đầu (dd/mm/yyyy)",
+    ]
+    .iter()
+    .enumerate()
     {
-        ws.write_string(4, c as u16, *k).unwrap();
+        ws.write_string(2, c as u16, *k).unwrap();
     }
     for (r, row) in rows.iter().enumerate() {
         for (c, v) in row.iter().enumerate() {
             if !v.is_empty() {
-                ws.write_string(5 + r as u32, c as u16, *v).unwrap();
+                ws.write_string(3 + r as u32, c as u16, *v).unwrap();
             }
         }
     }
@@ -396,20 +400,19 @@ async fn an_imported_register_names_every_bad_cell_or_goes_in_whole() {
     let bad = template_file(&[
         [
             "03325",
-            "",
             "Camera an ninh bản Che Căn",
             "Camera an ninh",
             "15/08/2025",
         ],
-        ["03325", "", "", "Không có loại", "31/02/2025"],
+        ["03325", "", "Không có loại", "31/02/2025"],
     ]);
     let res = post(bad).await.unwrap();
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let page = res.text().await.unwrap();
     for cell in [
-        "Biểu 01, ô C7: thiếu tên mô hình",
-        "Biểu 01, ô D7: không có loại mô hình",
-        "Biểu 01, ô E7: ngày",
+        "Sổ mô hình, ô B5: thiếu tên mô hình",
+        "Sổ mô hình, ô C5: không có loại mô hình",
+        "Sổ mô hình, ô D5: ngày “31/02/2025” không hợp lệ",
     ] {
         assert!(page.contains(cell), "{cell} in {page}");
     }
@@ -418,18 +421,11 @@ async fn an_imported_register_names_every_bad_cell_or_goes_in_whole() {
     let good = template_file(&[
         [
             "03325",
-            "",
             "Camera an ninh bản Che Căn",
             "camera an ninh",
             "15/08/2025",
         ],
-        [
-            "11",
-            "",
-            "Zalo an ninh",
-            "Zalo an ninh trật tự",
-            "2025-09-01",
-        ],
+        ["11", "Zalo an ninh", "Zalo an ninh trật tự", "2025-09-01"],
     ]);
     let res = post(good).await.unwrap();
     let page = res.text().await.unwrap();
@@ -439,4 +435,132 @@ async fn an_imported_register_names_every_bad_cell_or_goes_in_whole() {
     let export = police.get("/mo-hinh/xuat?unit=11").await;
     assert_eq!(export.status(), StatusCode::OK);
     assert!(export.bytes().await.unwrap().starts_with(b"PK"));
+}
+
+async fn upload(agent: &crate::helpers::Agent, bytes: &[u8]) -> (StatusCode, String) {
+    let (ct, body) = multipart(bytes);
+    let res = agent
+        .client
+        .post(agent.url("/mo-hinh/nhap"))
+        .header("Content-Type", ct)
+        .header("X-CSRF-Token", agent.csrf.clone().unwrap_or_default())
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    (res.status(), res.text().await.unwrap())
+}
+
+/// The fields a model keeps through an export and an import, by name.
+async fn register_of(agent: &crate::helpers::Agent) -> Vec<Value> {
+    let (s, l) = agent.get_json("/api/v1/models?unit=11&limit=100").await;
+    assert_eq!(s, StatusCode::OK, "{l}");
+    let mut out: Vec<Value> = l["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            json!({
+                "name": m["name"], "unit": m["unit"], "type_name": m["type_name"],
+                "started_on": m["started_on"], "dissolved_on": m["dissolved_on"],
+                "state": m["state"], "rating": m["rating"], "rated_year": m["rated_year"],
+                "notes": m["notes"],
+            })
+        })
+        .collect();
+    out.sort_by_key(|m| m["name"].as_str().unwrap_or_default().to_string());
+    out
+}
+
+#[tokio::test]
+async fn an_exported_register_imports_back_into_an_empty_database() {
+    let app = spawn_app().await;
+    let police = app.logged_in("ca.dienbien", Role::Police, "11").await;
+    let mut a = model("03325", "Camera an ninh bản Che Căn", "15/08/2025");
+    a["rating"] = json!("Tốt");
+    a["rated_year"] = json!(2025);
+    a["notes"] = json!("Lắp 4 camera ở đầu bản");
+    let b = model("11", "Zalo an ninh", "01/03/2024");
+    let c = model("03325", "Tổ tự quản an ninh", "10/01/2024");
+    let mut ids = Vec::new();
+    for m in [a, b, c] {
+        let (s, m) = police.post_json("/api/v1/models", m).await;
+        assert_eq!(s, StatusCode::CREATED, "{m}");
+        ids.push(m["id"].as_i64().unwrap());
+    }
+    for (id, state, day) in [
+        (ids[1], "cung_co", "01/06/2025"),
+        (ids[2], "giai_the", "01/05/2025"),
+    ] {
+        let (s, r) = police
+            .post_json(
+                &format!("/api/v1/models/{id}/state"),
+                json!({"state": state, "date": day}),
+            )
+            .await;
+        assert!(s.is_success(), "{r}");
+    }
+    let before = register_of(&police).await;
+    assert_eq!(before.len(), 3);
+    assert_eq!(before[1]["state"], "giai_the", "{before:?}");
+    assert_eq!(before[1]["dissolved_on"], "2025-05-01");
+    assert_eq!(before[2]["state"], "cung_co");
+    let export = police.get("/mo-hinh/xuat?unit=11").await;
+    assert_eq!(export.status(), StatusCode::OK);
+    let export = export.bytes().await.unwrap().to_vec();
+
+    // Dates are Excel date cells in the export.
+    let mut wb: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(export.clone())).unwrap();
+    use calamine::Reader;
+    let range = wb.worksheet_range("Sổ mô hình").unwrap();
+    assert_eq!(
+        range.get_value((2, 3)),
+        Some(&calamine::Data::String("Ngày bắt đầu (dd/mm/yyyy)".into()))
+    );
+    assert!(
+        matches!(range.get_value((3, 3)), Some(calamine::Data::DateTime(_))),
+        "{:?}",
+        range.get_value((3, 3))
+    );
+
+    let fresh = spawn_app().await;
+    let police2 = fresh.logged_in("ca.dienbien", Role::Police, "11").await;
+    assert!(register_of(&police2).await.is_empty());
+    let (s, page) = upload(&police2, &export).await;
+    assert!(page.contains("Đã ghi 3 mô hình"), "{s} {page}");
+    assert_eq!(register_of(&police2).await, before);
+
+    // A bad date cell refuses the whole file, naming the cell.
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("Sổ mô hình").unwrap();
+    for (c, h) in [
+        "Mã đơn vị",
+        "Tên mô hình",
+        "Loại mô hình",
+        "Ngày bắt đầu (dd/mm/yyyy)",
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.write_string(2, c as u16, *h).unwrap();
+    }
+    let day = rust_xlsxwriter::Format::new().set_num_format("dd/mm/yyyy");
+    for (r, name) in [(3u32, "Mô hình một"), (4, "Mô hình hai")] {
+        ws.write_string(r, 0, "11").unwrap();
+        ws.write_string(r, 1, name).unwrap();
+        ws.write_string(r, 2, "Camera an ninh").unwrap();
+    }
+    // 15/08/2025 as an Excel date, then a date no calendar has.
+    ws.write_number_with_format(3, 3, 45884.0, &day).unwrap();
+    ws.write_string(4, 3, "30/02/2025").unwrap();
+    let (s, page) = upload(&police, &wb.save_to_buffer().unwrap()).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+    assert!(
+        page.contains("Sổ mô hình, ô D5: ngày “30/02/2025” không hợp lệ"),
+        "{page}"
+    );
+    assert!(!page.contains("ô D4"), "the good date cell is read: {page}");
+    assert_eq!(register_of(&police).await, before, "nothing written");
 }

@@ -253,3 +253,24 @@ pub async fn create_many(
     })
     .await
 }
+
+/// The day each model entered its present state (its latest event in that
+/// state), ISO, for the export: a model's state and its day read back as
+/// the import expects them.
+pub async fn state_days(db: &Db, ids: &[i64]) -> StorageResult<HashMap<i64, String>> {
+    let mut out = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT e.model_id, MAX(e.on_date) FROM model_events e JOIN models m ON m.id = e.model_id \
+             WHERE e.state = m.state AND e.model_id IN ({}) GROUP BY e.model_id",
+            marks.join(", ")
+        );
+        let mut q = sqlx::query_as::<_, (i64, String)>(&sql);
+        for id in chunk {
+            q = q.bind(*id);
+        }
+        out.extend(q.fetch_all(db.pool()).await?);
+    }
+    Ok(out)
+}

@@ -1,145 +1,102 @@
-//! The models register in Excel: the template to fill (one row per model,
-//! Vietnamese headings, the statistics template's layout so it is read the
-//! same way), its import (all or nothing, every bad cell named by sheet and
-//! cell), and the export of a unit's models. The page's upload and
-//! download and `antq models import|export` share these operations.
+//! The models register in Excel: one list of columns ([`COLUMNS`]) gives
+//! the template to fill, the export of a unit's models and the import of
+//! either (all or nothing, every bad cell named by sheet and cell), through
+//! the shared register reader and writer. Dates are written as Excel dates;
+//! a date cell or a text dd/mm/yyyy is read. The page's upload and download
+//! and `antq models import|export|template` share these operations.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use antq_core::dates::{self, Date};
-use antq_core::registries::models::ModelState;
+use antq_core::registries::models::{limits::MAX_IMPORT_ROWS, ModelState};
 use antq_core::text;
 use antq_core::units::UnitCode;
-use antq_office::xlsx::{self, Filled, Template};
-use antq_office::{Cell, Table};
+use antq_office::limits::ImportLimits;
+use antq_office::register_rows::{self, Column, Row, Value};
 use antq_storage::accounts::access::Actor;
 use antq_storage::registries::models::{self as store, Filter, ImportRow, ModelScope, NewModel};
 use antq_storage::{units, Db, StorageError};
 
 use crate::error::Failure;
 
-/// The form code written in the template (cell B2), checked on import.
-pub const FORM: &str = "so_mo_hinh";
-/// The columns after the unit's code and name: (key, heading).
-pub const COLUMNS: [(&str, &str); 9] = [
-    ("ten", "Tên mô hình"),
-    ("loai", "Loại mô hình"),
-    ("bat_dau", "Ngày bắt đầu (dd/mm/yyyy)"),
-    ("nhan_rong_tu", "Nhân rộng từ mô hình số"),
-    ("trang_thai", "Trạng thái"),
-    ("ngay_trang_thai", "Ngày của trạng thái (dd/mm/yyyy)"),
-    ("xep_loai", "Xếp loại"),
-    ("nam_xep_loai", "Năm xếp loại"),
-    ("ghi_chu", "Ghi chú"),
+/// The sheet's name in the template and the export.
+pub const SHEET: &str = "Sổ mô hình";
+
+/// The register's columns, written in the template and the export and
+/// looked for (by heading) on import. "Tên đơn vị" and "Số mô hình" are
+/// written for the reader and not read back.
+pub const COLUMNS: [Column; 12] = [
+    Column::new("Mã đơn vị", 12.0),
+    Column::new("Tên mô hình", 36.0),
+    Column::new("Loại mô hình", 28.0),
+    Column::new("Ngày bắt đầu (dd/mm/yyyy)", 14.0),
+    Column::optional("Trạng thái", 14.0),
+    Column::optional("Ngày của trạng thái (dd/mm/yyyy)", 14.0),
+    Column::optional("Nhân rộng từ mô hình số", 12.0),
+    Column::optional("Xếp loại", 14.0),
+    Column::optional("Năm xếp loại", 10.0),
+    Column::optional("Ghi chú", 32.0),
+    Column::optional("Tên đơn vị", 28.0),
+    Column::optional("Số mô hình", 10.0),
 ];
+
+const UNIT: usize = 0;
+const NAME: usize = 1;
+const TYPE: usize = 2;
+const STARTED: usize = 3;
+const STATE: usize = 4;
+const STATE_DAY: usize = 5;
+const REPLICATES: usize = 6;
+const RATING: usize = 7;
+const RATED_YEAR: usize = 8;
+const NOTES: usize = 9;
+const UNIT_NAME: usize = 10;
+const ID: usize = 11;
+
+const TITLE: &str =
+    "Sổ theo dõi mô hình phong trào toàn dân bảo vệ an ninh Tổ quốc (mỗi dòng một mô hình)";
 
 fn internal(e: String) -> Failure {
     Failure::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, e)
 }
 
+fn rejected(errors: Vec<String>) -> Failure {
+    Failure::from(StorageError::Rejected(errors))
+}
+
 /// The empty template.
 pub fn template() -> Result<Vec<u8>, Failure> {
-    xlsx::write_template(&Template {
-        title:
-            "Sổ theo dõi mô hình phong trào toàn dân bảo vệ an ninh Tổ quốc (mỗi dòng một mô hình)"
-                .into(),
-        form: FORM.into(),
-        period: "mo_hinh".into(),
-        parent: String::new(),
-        columns: COLUMNS
-            .iter()
-            .map(|(k, h)| (k.to_string(), h.to_string()))
-            .collect(),
-        rows: Vec::new(),
+    register_rows::write(SHEET, TITLE, &COLUMNS, &[]).map_err(internal)
+}
+
+/// The rows of an uploaded register (the template or an export), read with
+/// the register's columns.
+fn read(bytes: &[u8]) -> Result<register_rows::Sheet, Failure> {
+    let limits = ImportLimits {
+        sheet_rows: MAX_IMPORT_ROWS as u32 + 50,
+        sheet_columns: 50,
+        ..ImportLimits::default()
+    };
+    register_rows::read(bytes, &COLUMNS, MAX_IMPORT_ROWS, &limits).map_err(rejected)
+}
+
+/// An optional typed cell: its value, or None with its error kept.
+fn keep<T>(errors: &mut Vec<String>, r: Result<Option<T>, String>) -> Option<T> {
+    r.unwrap_or_else(|e| {
+        errors.push(e);
+        None
     })
-    .map_err(internal)
 }
 
-/// "Biểu 01, ô D17" → 17 (the sheet's row, 1-based).
-fn row_of(place: &str) -> u32 {
-    let digits: String = place
-        .chars()
-        .rev()
-        .take_while(char::is_ascii_digit)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
-    digits.parse().unwrap_or(0)
-}
-
-fn cell_text(v: &Filled) -> String {
-    match v {
-        Filled::Text(t) => t.clone(),
-        Filled::Number(x) if x.fract() == 0.0 => format!("{}", *x as i64),
-        Filled::Number(x) => x.to_string(),
-    }
-}
-
-/// A date cell: text (dd/mm/yyyy or ISO) or an Excel serial day number.
-fn cell_date(v: &Filled) -> Result<Date, String> {
-    match v {
-        Filled::Number(x) if x.fract() == 0.0 && (1.0..=80_000.0).contains(x) => {
-            let base = Date::from_ymd_opt(1899, 12, 30).expect("valid");
-            Ok(base + chrono::Duration::days(*x as i64))
-        }
-        other => {
-            let t = cell_text(other);
-            dates::parse_input_date(&t)
-                .map_err(|_| format!("ngày \u{201C}{t}\u{201D} không hợp lệ (dd/mm/yyyy)"))
-        }
-    }
-}
-
-fn cell_int(v: &Filled) -> Result<i64, String> {
-    match v {
-        Filled::Number(x) if x.fract() == 0.0 && x.abs() < 1e15 => Ok(*x as i64),
-        other => {
-            let t = cell_text(other);
-            t.trim()
-                .parse::<i64>()
-                .map_err(|_| format!("\u{201C}{t}\u{201D} không phải số nguyên"))
-        }
-    }
-}
-
-/// Import a filled template, all or nothing (`actor`: None for the command
-/// line). Returns how many models were (or would be) written.
+/// Import a filled template or an export, all or nothing (`actor`: None for
+/// the command line). Returns how many models were (or would be) written.
 pub async fn import(
     db: &Db,
     actor: Option<&Actor>,
     bytes: &[u8],
     dry_run: bool,
 ) -> Result<usize, Failure> {
-    let up = xlsx::read_template(bytes).map_err(|e| Failure::from(StorageError::Rejected(e)))?;
-    if up.form != FORM {
-        return Err(Failure::from(StorageError::Rejected(vec![format!(
-            "{}, ô B2: tệp không phải mẫu sổ mô hình (mã mẫu phải là {FORM}); hãy tải mẫu ở trang Sổ mô hình",
-            xlsx::TEMPLATE_SHEET
-        )])));
-    }
-    // One model per sheet row.
-    type RowCells<'a> = (String, HashMap<&'a str, (&'a str, &'a Filled)>);
-    let mut rows: BTreeMap<u32, RowCells> = BTreeMap::new();
-    for c in &up.cells {
-        let e = rows
-            .entry(row_of(&c.place))
-            .or_insert_with(|| (c.unit.clone(), HashMap::new()));
-        e.1.insert(c.key.as_str(), (c.place.as_str(), &c.value));
-    }
-    if rows.is_empty() {
-        return Err(Failure::from(StorageError::Rejected(vec![format!(
-            "{}: tệp không có dòng mô hình nào",
-            xlsx::TEMPLATE_SHEET
-        )])));
-    }
-    if rows.len() > antq_core::registries::models::limits::MAX_IMPORT_ROWS {
-        return Err(Failure::from(StorageError::Rejected(vec![format!(
-            "Tệp có {} dòng, vượt giới hạn {} mô hình một lần nhập",
-            text::format_int(rows.len() as i64),
-            text::format_int(antq_core::registries::models::limits::MAX_IMPORT_ROWS as i64)
-        )])));
-    }
+    let sheet = read(bytes)?;
     let types: HashMap<String, i64> = store::list_types(db, false)
         .await?
         .into_iter()
@@ -147,151 +104,138 @@ pub async fn import(
         .collect();
     let mut unit_cache: HashMap<(String, Date), Option<i64>> = HashMap::new();
     let mut errors = Vec::new();
-    let mut out = Vec::with_capacity(rows.len());
-    for (row, (unit, cells)) in &rows {
-        let unit_place = format!("{}, ô A{row}", xlsx::TEMPLATE_SHEET);
+    let mut out = Vec::with_capacity(sheet.len());
+    for row in sheet.rows() {
         let before = errors.len();
-        let place = |k: &str| {
-            cells.get(k).map(|(p, _)| p.to_string()).unwrap_or_else(|| {
-                let col = 2 + COLUMNS.iter().position(|(c, _)| *c == k).unwrap_or(0) as u32;
-                format!(
-                    "{}, ô {}{row}",
-                    xlsx::TEMPLATE_SHEET,
-                    xlsx::column_name(col)
-                )
-            })
-        };
-        let text_of = |k: &str| cells.get(k).map(|(_, v)| cell_text(v)).unwrap_or_default();
-        let name = text_of("ten");
-        if name.trim().is_empty() {
-            errors.push(format!("{}: thiếu tên mô hình", place("ten")));
-        }
-        let type_name = text_of("loai");
-        let type_id = if type_name.trim().is_empty() {
-            errors.push(format!("{}: thiếu loại mô hình", place("loai")));
-            None
-        } else {
-            let t = types.get(&text::fold(&type_name)).copied();
-            if t.is_none() {
-                errors.push(format!(
-                    "{}: không có loại mô hình \u{201C}{type_name}\u{201D} trong danh mục",
-                    place("loai")
-                ));
-            }
-            t
-        };
-        let started = match cells.get("bat_dau") {
-            None => {
-                errors.push(format!("{}: thiếu ngày bắt đầu", place("bat_dau")));
-                None
-            }
-            Some((p, v)) => cell_date(v)
-                .map_err(|e| errors.push(format!("{p}: {e}")))
-                .ok(),
-        };
-        let replicates_id = match cells.get("nhan_rong_tu") {
-            None => None,
-            Some((p, v)) => cell_int(v)
-                .map_err(|e| errors.push(format!("{p}: {e}")))
-                .ok(),
-        };
-        let state = match cells.get("trang_thai") {
-            None => None,
-            Some((p, v)) => ModelState::parse(&cell_text(v))
-                .map_err(|e| errors.push(format!("{p}: {e}")))
-                .ok(),
-        };
-        let state_day = match cells.get("ngay_trang_thai") {
-            None => None,
-            Some((p, v)) => cell_date(v)
-                .map_err(|e| errors.push(format!("{p}: {e}")))
-                .ok(),
-        };
-        let state = match (state, state_day) {
-            (Some(ModelState::Moi) | None, _) => None,
-            (Some(s), Some(d)) => Some((s, d)),
-            (Some(_), None) => {
-                errors.push(format!(
-                    "{}: thiếu ngày của trạng thái",
-                    place("ngay_trang_thai")
-                ));
-                None
-            }
-        };
-        let rated_year = match cells.get("nam_xep_loai") {
-            None => None,
-            Some((p, v)) => cell_int(v)
-                .map_err(|e| errors.push(format!("{p}: {e}")))
-                .ok(),
-        };
-        let unit_id = match (UnitCode::parse(unit), started) {
-            (Err(e), _) => {
-                errors.push(format!("{unit_place}: {e}"));
-                None
-            }
-            (Ok(_), None) => None,
-            (Ok(code), Some(d)) => {
-                let key = (unit.clone(), d);
-                let found = match unit_cache.get(&key) {
-                    Some(f) => *f,
-                    None => {
-                        let f = units::find_at(db, &code, d).await?.map(|u| u.id);
-                        unit_cache.insert(key, f);
-                        f
-                    }
-                };
-                if found.is_none() {
-                    errors.push(format!(
-                        "{unit_place}: không có đơn vị mã {unit} vào ngày {}",
-                        dates::format_vi(d)
-                    ));
-                }
-                found
-            }
-        };
+        let model = one_row(db, &row, &types, &mut unit_cache, &mut errors).await?;
         if errors.len() > before {
             continue;
         }
-        let (Some(type_id), Some(started_on), Some(unit_id)) = (type_id, started, unit_id) else {
-            continue;
-        };
-        out.push(ImportRow {
-            label: format!("{}, dòng {row}", xlsx::TEMPLATE_SHEET),
-            model: NewModel {
-                name,
-                type_id,
-                unit_id,
-                area_id: None,
-                started_on,
-                rating: text_of("xep_loai"),
-                rated_year,
-                notes: text_of("ghi_chu"),
-                replicates_id,
-            },
-            state,
-        });
+        if let Some(r) = model {
+            out.push(r);
+        }
     }
     if !errors.is_empty() {
-        return Err(StorageError::Rejected(errors).into());
+        return Err(rejected(errors));
     }
     Ok(store::create_many(db, actor, &out, dry_run).await?)
 }
 
-/// The models of a unit's subtree (with lineage) as an Excel table with the
-/// template's headings.
+/// One row as a model to write; its errors, each naming its cell, are added
+/// to `errors`.
+async fn one_row(
+    db: &Db,
+    row: &Row<'_>,
+    types: &HashMap<String, i64>,
+    unit_cache: &mut HashMap<(String, Date), Option<i64>>,
+    errors: &mut Vec<String>,
+) -> Result<Option<ImportRow>, Failure> {
+    let name = row.text(NAME);
+    if name.is_empty() {
+        errors.push(format!("{}: thiếu tên mô hình", row.place(NAME)));
+    }
+    let type_name = row.text(TYPE);
+    let type_id = if type_name.is_empty() {
+        errors.push(format!("{}: thiếu loại mô hình", row.place(TYPE)));
+        None
+    } else {
+        let t = types.get(&text::fold(&type_name)).copied();
+        if t.is_none() {
+            errors.push(format!(
+                "{}: không có loại mô hình \u{201C}{type_name}\u{201D} trong danh mục",
+                row.place(TYPE)
+            ));
+        }
+        t
+    };
+    let started = match row.date(STARTED) {
+        Ok(Some(d)) => Some(d),
+        Ok(None) => {
+            errors.push(format!("{}: thiếu ngày bắt đầu", row.place(STARTED)));
+            None
+        }
+        Err(e) => {
+            errors.push(e);
+            None
+        }
+    };
+    let replicates_id = keep(errors, row.int(REPLICATES));
+    let state_text = row.text(STATE);
+    let state = if state_text.is_empty() {
+        None
+    } else {
+        ModelState::parse(&state_text)
+            .map_err(|e| errors.push(format!("{}: {e}", row.place(STATE))))
+            .ok()
+    };
+    let state_day = keep(errors, row.date(STATE_DAY));
+    let state = match (state, state_day) {
+        (Some(ModelState::Moi) | None, _) => None,
+        (Some(s), Some(d)) => Some((s, d)),
+        (Some(_), None) => {
+            errors.push(format!(
+                "{}: thiếu ngày của trạng thái",
+                row.place(STATE_DAY)
+            ));
+            None
+        }
+    };
+    let rated_year = keep(errors, row.int(RATED_YEAR));
+    let unit = row.text(UNIT);
+    let unit_id = match (UnitCode::parse(&unit), started) {
+        (Err(e), _) => {
+            errors.push(format!("{}: {e}", row.place(UNIT)));
+            None
+        }
+        (Ok(_), None) => None,
+        (Ok(code), Some(d)) => {
+            let key = (unit.clone(), d);
+            let found = match unit_cache.get(&key) {
+                Some(f) => *f,
+                None => {
+                    let f = units::find_at(db, &code, d).await?.map(|u| u.id);
+                    unit_cache.insert(key, f);
+                    f
+                }
+            };
+            if found.is_none() {
+                errors.push(format!(
+                    "{}: không có đơn vị mã {unit} vào ngày {}",
+                    row.place(UNIT),
+                    dates::format_vi(d)
+                ));
+            }
+            found
+        }
+    };
+    let (Some(type_id), Some(started_on), Some(unit_id)) = (type_id, started, unit_id) else {
+        return Ok(None);
+    };
+    Ok(Some(ImportRow {
+        label: row.label(),
+        model: NewModel {
+            name,
+            type_id,
+            unit_id,
+            area_id: None,
+            started_on,
+            rating: row.text(RATING),
+            rated_year,
+            notes: row.text(NOTES),
+            replicates_id,
+        },
+        state,
+    }))
+}
+
+/// The models of a unit's subtree (with lineage) in the template's columns,
+/// so the file reads back with [`import`].
 pub async fn export(db: &Db, actor: Option<&Actor>, unit: &str) -> Result<Vec<u8>, Failure> {
     let u = units::get_at(db, &UnitCode::parse(unit.trim())?, dates::today()).await?;
     if let Some(a) = actor {
         antq_storage::accounts::access::require(db, a, antq_core::auth::Action::Read, u.id).await?;
     }
-    let mut headers = vec!["Mã đơn vị".to_string(), "Tên đơn vị".to_string()];
-    headers.extend(COLUMNS.iter().map(|(_, h)| h.to_string()));
-    headers.push("Số mô hình".into());
-    let mut table = Table {
-        title: format!("Sổ theo dõi mô hình của {}", u.name),
-        headers,
-        rows: Vec::new(),
-    };
+    let mut rows: Vec<Vec<Value>> = Vec::new();
     let mut offset = 0;
     loop {
         let (page, _) = store::list(
@@ -309,38 +253,44 @@ pub async fn export(db: &Db, actor: Option<&Actor>, unit: &str) -> Result<Vec<u8
             break;
         }
         offset += page.len();
+        let ids: Vec<i64> = page.iter().map(|m| m.id).collect();
+        let days = store::state_days(db, &ids).await?;
         for m in &page {
-            let day = |s: &str| {
-                dates::parse_date(s)
-                    .map(dates::format_vi)
-                    .unwrap_or_default()
+            let day = |s: Option<&String>| {
+                s.and_then(|s| dates::parse_date(s).ok())
+                    .map(Value::Date)
+                    .unwrap_or(Value::Empty)
             };
-            let (state_day, state) = match (&m.dissolved_on, m.state) {
-                (Some(d), _) => (day(d), ModelState::GiaiThe.word_vi()),
-                (None, s) => (String::new(), s.word_vi()),
+            let state_day = match m.state {
+                ModelState::Moi => Value::Empty,
+                ModelState::GiaiThe => day(m.dissolved_on.as_ref().or(days.get(&m.id))),
+                _ => day(days.get(&m.id)),
             };
-            table.rows.push(vec![
-                Cell::Text(m.unit.code.clone()),
-                Cell::Text(m.unit.name.clone()),
-                Cell::Text(m.name.clone()),
-                Cell::Text(m.type_name.clone()),
-                Cell::Text(day(&m.started_on)),
-                m.replicates_id
-                    .map(|x| Cell::Number(x as f64))
-                    .unwrap_or(Cell::Empty),
-                Cell::Text(state.to_string()),
-                Cell::Text(state_day),
-                Cell::Text(m.rating.clone()),
-                m.rated_year
-                    .map(|x| Cell::Number(x as f64))
-                    .unwrap_or(Cell::Empty),
-                Cell::Text(m.notes.clone()),
-                Cell::Number(m.id as f64),
-            ]);
+            let int = |x: Option<i64>| x.map(Value::Int).unwrap_or(Value::Empty);
+            let mut r = vec![Value::Empty; COLUMNS.len()];
+            r[UNIT] = Value::Text(m.unit.code.clone());
+            r[NAME] = Value::Text(m.name.clone());
+            r[TYPE] = Value::Text(m.type_name.clone());
+            r[STARTED] = day(Some(&m.started_on));
+            r[STATE] = Value::Text(m.state.word_vi().to_string());
+            r[STATE_DAY] = state_day;
+            r[REPLICATES] = int(m.replicates_id);
+            r[RATING] = Value::Text(m.rating.clone());
+            r[RATED_YEAR] = int(m.rated_year);
+            r[NOTES] = Value::Text(m.notes.clone());
+            r[UNIT_NAME] = Value::Text(m.unit.name.clone());
+            r[ID] = Value::Int(m.id);
+            rows.push(r);
         }
         if offset >= 200_000 {
             break;
         }
     }
-    xlsx::write_table("Sổ mô hình", &table).map_err(internal)
+    register_rows::write(
+        SHEET,
+        &format!("Sổ theo dõi mô hình của {}", u.name),
+        &COLUMNS,
+        &rows,
+    )
+    .map_err(internal)
 }

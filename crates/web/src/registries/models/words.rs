@@ -33,7 +33,7 @@ pub static WORDS: &[(&str, &str, &str)] = &[
     ("mod.next", "Trang sau", "Next page"),
     ("mod.excel", "Sổ mô hình trên Excel", "The register in Excel"),
     ("mod.import", "Nhập sổ mô hình từ Excel", "Import the register from Excel"),
-    ("mod.import_hint", "Mỗi dòng một mô hình, theo mẫu. Tệp được ghi toàn bộ hoặc không ghi gì; mọi ô sai đều được chỉ ra. Ngày ghi dạng văn bản dd/mm/yyyy.", "One row per model, as in the template. The file is written whole or not at all; every bad cell is named. Dates as text dd/mm/yyyy."),
+    ("mod.import_hint", "Mỗi dòng một mô hình, theo mẫu. Tệp được ghi toàn bộ hoặc không ghi gì; mọi ô sai đều được chỉ ra. Ngày ghi dạng ngày của Excel hoặc văn bản dd/mm/yyyy; tệp xuất từ sổ nhập lại được.", "One row per model, as in the template. The file is written whole or not at all; every bad cell is named. Dates as Excel dates or text dd/mm/yyyy; an export imports back."),
     ("mod.template", "Tải mẫu Excel", "Download the template"),
     ("mod.export", "Xuất sổ mô hình của đơn vị", "Export the unit's register"),
     ("mod.file", "Tệp Excel (.xlsx)", "Excel file (.xlsx)"),

@@ -313,11 +313,13 @@ async fn story(db: Db) {
             label: "Sổ mô hình, dòng 2".into(),
             model: new_model("Tốt", camera, &c[0], "2016-01-01"),
             state: None,
+            replicates_row: None,
         },
         ImportRow {
             label: "Sổ mô hình, dòng 3".into(),
             model: bad,
             state: None,
+            replicates_row: None,
         },
     ];
     match models::create_many(&db, Some(&police), &rows, false).await {
@@ -348,6 +350,8 @@ async fn story(db: Db) {
                 ..new_model(&format!("Mô hình {i}"), camera, &c[i % 2], "2022-02-02")
             },
             state: (i % 5 == 0).then(|| (ModelState::GiaiThe, d("2023-01-01"))),
+            // Every seventh replicates the row before it, in the same import.
+            replicates_row: (i % 3 != 0 && i % 7 == 1).then(|| i - 1),
         })
         .collect();
     assert_eq!(
@@ -376,9 +380,31 @@ async fn story(db: Db) {
     .unwrap()
     .1;
     assert_eq!(after, before + 3000);
+    let replicas = many
+        .iter()
+        .filter(|r| r.model.replicates_id.is_some() || r.replicates_row.is_some())
+        .count();
+    assert_eq!(replicas, 1000 + 286);
     assert_eq!(
         count(figure(&today, Count::NhanRong, 2022, 2022)).await,
-        1000
+        replicas as i64
+    );
+    let id_of = |name: &'static str| {
+        let db = db.clone();
+        async move {
+            let (id, replicates): (i64, Option<i64>) =
+                sqlx::query_as("SELECT id, replicates_id FROM models WHERE name = $1")
+                    .bind(name)
+                    .fetch_one(db.pool())
+                    .await
+                    .unwrap();
+            (id, replicates)
+        }
+    };
+    assert_eq!(
+        id_of("Mô hình 8").await.1,
+        Some(id_of("Mô hình 7").await.0),
+        "a replication of a row of the same file links to its new model"
     );
     // A model registered after the import gets a fresh id.
     let next = models::create(

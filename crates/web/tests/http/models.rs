@@ -455,20 +455,34 @@ async fn upload(agent: &crate::helpers::Agent, bytes: &[u8]) -> (StatusCode, Str
 async fn register_of(agent: &crate::helpers::Agent) -> Vec<Value> {
     let (s, l) = agent.get_json("/api/v1/models?unit=11&limit=100").await;
     assert_eq!(s, StatusCode::OK, "{l}");
-    let mut out: Vec<Value> = l["items"]
-        .as_array()
-        .unwrap()
+    let items = l["items"].as_array().unwrap();
+    // A replication by what it replicates (its number differs between databases).
+    let original = |m: &Value| {
+        items
+            .iter()
+            .find(|o| o["id"] == m["replicates"])
+            .map(|o| json!([o["name"], o["unit"], o["started_on"]]))
+            .unwrap_or(Value::Null)
+    };
+    let mut out: Vec<Value> = items
         .iter()
         .map(|m| {
             json!({
                 "name": m["name"], "unit": m["unit"], "type_name": m["type_name"],
                 "started_on": m["started_on"], "dissolved_on": m["dissolved_on"],
                 "state": m["state"], "rating": m["rating"], "rated_year": m["rated_year"],
-                "notes": m["notes"],
+                "notes": m["notes"], "replicates": original(m),
             })
         })
         .collect();
-    out.sort_by_key(|m| m["name"].as_str().unwrap_or_default().to_string());
+    out.sort_by_key(|m| {
+        format!(
+            "{} {} {}",
+            m["name"].as_str().unwrap_or_default(),
+            m["unit"],
+            m["started_on"]
+        )
+    });
     out
 }
 
@@ -500,11 +514,30 @@ async fn an_exported_register_imports_back_into_an_empty_database() {
             .await;
         assert!(s.is_success(), "{r}");
     }
+    // A replication of the first at the province.
+    let (s, r) = police
+        .post_json(
+            &format!("/api/v1/models/{}/replicate", ids[0]),
+            json!({"unit": "11", "started_on": "01/10/2025"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
     let before = register_of(&police).await;
-    assert_eq!(before.len(), 3);
-    assert_eq!(before[1]["state"], "giai_the", "{before:?}");
-    assert_eq!(before[1]["dissolved_on"], "2025-05-01");
-    assert_eq!(before[2]["state"], "cung_co");
+    assert_eq!(before.len(), 4);
+    let named =
+        |name: &str| -> Vec<&Value> { before.iter().filter(|m| m["name"] == name).collect() };
+    assert_eq!(
+        named("Tổ tự quản an ninh")[0]["state"],
+        "giai_the",
+        "{before:?}"
+    );
+    assert_eq!(named("Tổ tự quản an ninh")[0]["dissolved_on"], "2025-05-01");
+    assert_eq!(named("Zalo an ninh")[0]["state"], "cung_co");
+    assert_eq!(
+        before.iter().filter(|m| !m["replicates"].is_null()).count(),
+        1,
+        "{before:?}"
+    );
     let export = police.get("/mo-hinh/xuat?unit=11").await;
     assert_eq!(export.status(), StatusCode::OK);
     let export = export.bytes().await.unwrap().to_vec();
@@ -528,8 +561,12 @@ async fn an_exported_register_imports_back_into_an_empty_database() {
     let police2 = fresh.logged_in("ca.dienbien", Role::Police, "11").await;
     assert!(register_of(&police2).await.is_empty());
     let (s, page) = upload(&police2, &export).await;
-    assert!(page.contains("Đã ghi 3 mô hình"), "{s} {page}");
-    assert_eq!(register_of(&police2).await, before);
+    assert!(page.contains("Đã ghi 4 mô hình"), "{s} {page}");
+    assert_eq!(
+        register_of(&police2).await,
+        before,
+        "every model, its state and what it replicates come back"
+    );
 
     // A bad date cell refuses the whole file, naming the cell.
     let mut wb = rust_xlsxwriter::Workbook::new();

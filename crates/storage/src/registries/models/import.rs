@@ -24,6 +24,22 @@ pub struct ImportRow {
     pub model: NewModel,
     /// Its latest state and that state's day, when not just "mới".
     pub state: Option<(ModelState, Date)>,
+    /// The row of the same import it replicates (an export read back),
+    /// instead of `model.replicates_id`.
+    pub replicates_row: Option<usize>,
+}
+
+/// Does following the in-file replication links from row `at` come back to it?
+fn in_cycle(rows: &[ImportRow], at: usize) -> bool {
+    let mut next = rows[at].replicates_row;
+    for _ in 0..rows.len() {
+        match next {
+            Some(k) if k == at => return true,
+            Some(k) => next = rows.get(k).and_then(|r| r.replicates_row),
+            None => return false,
+        }
+    }
+    true
 }
 
 /// Write many models at once, all or nothing; returns how many were (or,
@@ -49,8 +65,9 @@ pub async fn create_many(
     let today = dates::today();
     let mut may: HashMap<i64, bool> = HashMap::new();
     let mut errors = Vec::new();
-    let mut checked: Vec<(NewModel, Option<(ModelState, Date)>)> = Vec::with_capacity(rows.len());
-    for r in rows {
+    // Each model as checked, its state, and the row it replicates.
+    let mut checked: Vec<(NewModel, &ImportRow)> = Vec::with_capacity(rows.len());
+    for (at, r) in rows.iter().enumerate() {
         let m = &r.model;
         let before = errors.len();
         let mut err = |e: String| errors.push(format!("{}: {e}", r.label));
@@ -104,6 +121,26 @@ pub async fn create_many(
                 Some(_) => {}
             }
         }
+        if let Some(k) = r.replicates_row {
+            match rows.get(k) {
+                _ if m.replicates_id.is_some() => {
+                    err("một mô hình chỉ nhân rộng từ một mô hình".into())
+                }
+                Some(o) if k != at && !in_cycle(rows, at) => {
+                    if o.model.started_on > m.started_on {
+                        err(format!(
+                            "mô hình được nhân rộng ({}) bắt đầu sau ngày bắt đầu của bản nhân rộng",
+                            o.label
+                        ));
+                    }
+                }
+                Some(o) if k != at => err(format!(
+                    "nhân rộng vòng quanh: {} lại nhân rộng từ dòng này",
+                    o.label
+                )),
+                _ => err("mô hình nhân rộng không chỉ tới một dòng khác của tệp".into()),
+            }
+        }
         if let Some(a) = actor {
             let ok = match may.get(&m.unit_id) {
                 Some(ok) => *ok,
@@ -131,7 +168,7 @@ pub async fn create_many(
                     rating,
                     ..m.clone()
                 },
-                r.state,
+                r,
             ));
         }
     }
@@ -149,8 +186,13 @@ pub async fn create_many(
         let mut models = Vec::with_capacity(checked.len());
         let mut events = Vec::with_capacity(checked.len() * 2);
         let mut changes = Vec::with_capacity(checked.len());
-        for (i, (m, st)) in checked.iter().enumerate() {
+        for (i, (m, r)) in checked.iter().enumerate() {
             let id = first + i as i64;
+            let st = &r.state;
+            // Every row was checked: row k of the file is model first + k.
+            let replicates = m
+                .replicates_id
+                .or(r.replicates_row.map(|k| first + k as i64));
             let started = dates::iso(m.started_on);
             let (state, dissolved) = match st {
                 Some((s, d)) if *s != ModelState::Moi => {
@@ -168,7 +210,7 @@ pub async fn create_many(
                 Val::Bytes(text::sort_key(&m.name)),
                 Val::Text(started.clone()),
                 Val::OptText(dissolved),
-                Val::OptInt(m.replicates_id),
+                Val::OptInt(replicates),
                 Val::Str(state.code()),
                 Val::Text(m.rating.clone()),
                 Val::OptInt(m.rated_year),
@@ -202,7 +244,7 @@ pub async fn create_many(
                 before: None,
                 after: Some(json!({
                     "name": m.name, "type_id": m.type_id, "started_on": dates::iso(m.started_on),
-                    "replicates_id": m.replicates_id, "state": state.code(),
+                    "replicates_id": replicates, "state": state.code(),
                 })),
             });
         }

@@ -23,8 +23,9 @@ use crate::error::Failure;
 pub const SHEET: &str = "Sổ mô hình";
 
 /// The register's columns, written in the template and the export and
-/// looked for (by heading) on import. "Tên đơn vị" and "Số mô hình" are
-/// written for the reader and not read back.
+/// looked for (by heading) on import. "Tên đơn vị" is written for the
+/// reader; "Số mô hình" only links a replication to a model of the same file
+/// (a model gets a new number when imported).
 pub const COLUMNS: [Column; 12] = [
     Column::new("Mã đơn vị", 12.0),
     Column::new("Tên mô hình", 36.0),
@@ -105,18 +106,36 @@ pub async fn import(
     let mut unit_cache: HashMap<(String, Date), Option<i64>> = HashMap::new();
     let mut errors = Vec::new();
     let mut out = Vec::with_capacity(sheet.len());
+    // "Số mô hình" of the rows (an export's numbers) → their place in `out`,
+    // so a replication of a model of the same file links to its new copy.
+    let mut numbered: HashMap<i64, usize> = HashMap::new();
     for row in sheet.rows() {
         let before = errors.len();
+        let number = keep(&mut errors, row.int(ID));
         let model = one_row(db, &row, &types, &mut unit_cache, &mut errors).await?;
         if errors.len() > before {
             continue;
         }
         if let Some(r) = model {
+            if let Some(n) = number {
+                if numbered.insert(n, out.len()).is_some() {
+                    errors.push(format!(
+                        "{}: số mô hình {n} đã có ở một dòng khác của tệp",
+                        row.place(ID)
+                    ));
+                }
+            }
             out.push(r);
         }
     }
     if !errors.is_empty() {
         return Err(rejected(errors));
+    }
+    for r in &mut out {
+        if let Some(k) = r.model.replicates_id.and_then(|x| numbered.get(&x)) {
+            r.replicates_row = Some(*k);
+            r.model.replicates_id = None;
+        }
     }
     Ok(store::create_many(db, actor, &out, dry_run).await?)
 }
@@ -225,6 +244,7 @@ async fn one_row(
             replicates_id,
         },
         state,
+        replicates_row: None,
     }))
 }
 

@@ -958,55 +958,19 @@ pub async fn import_upload(
     State(state): State<AppState>,
     c: Chrome,
     PageUser(ctx): PageUser,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> PageResult<Response> {
-    let mut bytes = axum::body::Bytes::new();
-    let mut dry_run = false;
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|e| crate::statistics::too_large_or(&state, e.status(), e.to_string()))?
-    {
-        match field.name() {
-            Some("file") => {
-                bytes = field.bytes().await.map_err(|e| {
-                    crate::statistics::too_large_or(&state, e.status(), e.to_string())
-                })?
-            }
-            Some("dry_run") => dry_run = true,
-            _ => {}
-        }
-    }
-    let (done, message, errors) =
-        match super::excel::import(&state.db, Some(&ctx.actor), &bytes, dry_run).await {
-            Ok(n) => (
-                format!(
-                    "{} {} mô hình",
-                    if dry_run {
-                        "Tệp hợp lệ: sẽ ghi"
-                    } else {
-                        "Đã ghi"
-                    },
-                    format_int(n as i64)
-                ),
-                String::new(),
-                Vec::new(),
-            ),
-            Err(f) => (
-                String::new(),
-                crate::error::capitalised(&f.message),
-                f.errors,
-            ),
-        };
-    let failed = !message.is_empty();
-    let mut res = render(ImportPage {
+    let file = crate::registries::upload::read(&state, multipart).await?;
+    let outcome = crate::registries::upload::Outcome::of(
+        super::excel::import(&state.db, Some(&ctx.actor), &file.bytes, file.dry_run).await,
+        file.dry_run,
+        |n| format!("{} mô hình", format_int(*n as i64)),
+    );
+    let page = render(ImportPage {
         c,
-        done,
-        message,
-        errors: crate::pages::error_lines(&errors),
+        done: outcome.done.clone(),
+        message: outcome.message.clone(),
+        errors: outcome.errors.clone(),
     })?;
-    if failed {
-        *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(res)
+    Ok(outcome.respond(page))
 }

@@ -201,12 +201,28 @@ impl Row<'_> {
             None | Some(Data::Empty) => Ok(None),
             Some(Data::Int(x)) => Ok(Some(*x)),
             Some(Data::Float(f)) if f.fract() == 0.0 && f.abs() < 1e15 => Ok(Some(*f as i64)),
+            Some(Data::Float(f)) => Err(format!(
+                "{}: \u{201C}{}\u{201D} không phải số nguyên",
+                self.place(i),
+                antq_core::text::format_decimal(*f, 2)
+            )),
             Some(_) => {
                 let t = self.text(i);
                 if t.is_empty() {
                     return Ok(None);
                 }
-                let digits = t.replace('.', "");
+                // "4.378": dots only as thousands separators, groups of three.
+                let grouped = t.split('.').enumerate().all(|(n, g)| {
+                    !g.is_empty()
+                        && g.len() <= 3
+                        && (n == 0 || g.len() == 3)
+                        && g.chars().all(|c| c.is_ascii_digit())
+                });
+                let digits = if grouped {
+                    t.replace('.', "")
+                } else {
+                    t.clone()
+                };
                 digits.parse::<i64>().map(Some).map_err(|_| {
                     format!(
                         "{}: \u{201C}{t}\u{201D} không phải số nguyên",
@@ -476,6 +492,33 @@ mod tests {
             "Sổ, ô C2: \u{201C}12a\u{201D} không phải số nguyên"
         );
         assert!(rows[1].date(1).unwrap_err().starts_with("Sổ, ô B3: ngày"));
+    }
+
+    #[test]
+    fn a_number_with_decimals_is_never_read_as_another_whole_number() {
+        let mut wb = Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.set_name("Sổ").unwrap();
+        for (c, col) in COLS.iter().enumerate() {
+            ws.write_string(0, c as u16, col.head).unwrap();
+        }
+        for (r, cell) in ["4.378", "3.1", "12.34.567", "-5"].iter().enumerate() {
+            ws.write_string(r as u32 + 1, 2, *cell).unwrap();
+        }
+        ws.write_number(5, 2, 2025.5).unwrap();
+        let sheet = read(&wb.save_to_buffer().unwrap(), &COLS, 10, &limits()).unwrap();
+        let got: Vec<Result<Option<i64>, String>> = sheet.rows().map(|r| r.int(2)).collect();
+        assert_eq!(got[0], Ok(Some(4378)), "thousands the Vietnamese way");
+        assert_eq!(
+            got[1],
+            Err("Sổ, ô C3: \u{201C}3.1\u{201D} không phải số nguyên".to_string())
+        );
+        assert!(got[2].is_err(), "{:?}", got[2]);
+        assert_eq!(got[3], Ok(Some(-5)));
+        assert_eq!(
+            got[4],
+            Err("Sổ, ô C6: \u{201C}2.025,5\u{201D} không phải số nguyên".to_string())
+        );
     }
 
     #[test]

@@ -342,6 +342,26 @@ async fn story(db: Db) {
         Err(StorageError::Rejected(e)) => assert!(e[0].contains("không có quyền"), "{e:?}"),
         other => panic!("{other:?}"),
     }
+    // A replication of a model the importer cannot read: as if it did not exist.
+    let own = new_model("Camera Đồng Tháp", camera, &dong_thap, "2024-01-01");
+    let theirs = ImportRow {
+        label: "Sổ mô hình, dòng 2".into(),
+        model: NewModel {
+            replicates_id: Some(id),
+            ..own
+        },
+        state: None,
+        replicates_row: None,
+    };
+    match models::create_many(&db, Some(&stranger), std::slice::from_ref(&theirs), true).await {
+        Err(StorageError::Rejected(e)) => assert_eq!(
+            e,
+            vec![format!(
+                "Sổ mô hình, dòng 2: không có mô hình số {id} để nhân rộng"
+            )]
+        ),
+        other => panic!("{other:?}"),
+    }
     let many: Vec<ImportRow> = (0..3000)
         .map(|i| ImportRow {
             label: format!("Sổ mô hình, dòng {}", i + 2),

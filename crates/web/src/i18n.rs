@@ -795,7 +795,7 @@ pub static FIGURES: &[(&str, &str, &str)] = &[
     ("figures.register_only", "Chỉ có trong sổ", "Register only"),
     ("figures.form_only", "Chỉ có trong biểu báo cáo", "Reported only"),
     ("figures.source_form", "biểu báo cáo", "the reports"),
-    ("figures.source_register", "sổ theo dõi (khen thưởng, sự kiện, mô hình, tổ chức quần chúng)", "the registers (awards, events, models, organisations)"),
+    ("figures.source_register", "sổ theo dõi (khen thưởng, sự kiện, mô hình, tổ chức, An toàn về ANTT, phân loại phong trào)", "the registers (awards, events, models, organisations, safety recognition, movement classification)"),
     ("figures.source_both", "cả hai (dùng số của sổ)", "both (the register's figure is used)"),
     ("figures.form_alone", "biểu báo cáo", "forms"),
     ("figures.register_alone", "sổ theo dõi", "registers"),

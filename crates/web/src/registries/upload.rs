@@ -30,6 +30,12 @@ pub async fn read(state: &AppState, mut multipart: Multipart) -> Result<Register
             _ => {}
         }
     }
+    if file.bytes.is_empty() {
+        return Err(Failure::new(
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            "Chưa chọn tệp để nhập (hoặc tệp rỗng)",
+        ));
+    }
     Ok(file)
 }
 

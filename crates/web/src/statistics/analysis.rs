@@ -31,11 +31,10 @@ type Origin = (FigureSource, Option<(f64, f64)>);
 
 /// Where a figure came from, in words; when from both a form and a
 /// register, each one's own figure ("cả hai …: biểu báo cáo 4; sổ theo dõi 7").
-fn source_text(
-    c: &Chrome,
-    (s, sides): (FigureSource, Option<(f64, f64)>),
-    percent: bool,
-) -> String {
+fn source_text(c: &Chrome, origin: Option<Origin>, percent: bool) -> String {
+    let Some((s, sides)) = origin else {
+        return String::new();
+    };
     let words = crate::programmes::figures::source_words(c, s);
     match sides {
         Some((form, register)) => format!(
@@ -49,6 +48,21 @@ fn source_text(
     }
 }
 
+/// The two figures of a cell whose form and register differ, said
+/// visibly under it ("biểu báo cáo 4 · sổ theo dõi 7"); empty otherwise.
+fn sides_text(c: &Chrome, origin: Option<Origin>, percent: bool) -> String {
+    match origin {
+        Some((_, Some((form, register)))) if form != register => format!(
+            "{} {} · {} {}",
+            c.t("figures.form_alone"),
+            number(form, percent),
+            c.t("figures.register_alone"),
+            number(register, percent)
+        ),
+        _ => String::new(),
+    }
+}
+
 pub struct PivotRow {
     pub label: String,
     pub cells: Vec<PivotCell>,
@@ -58,6 +72,8 @@ pub struct PivotRow {
 pub struct PivotCell {
     pub text: String,
     pub source: String,
+    /// When the form and the register differ, both figures, shown under it.
+    pub sides: String,
     /// The register's records behind the figure (empty: none to open).
     pub href: String,
 }
@@ -179,7 +195,7 @@ struct Pivot {
     percent: Vec<bool>,
     /// For each row and indicator: where the figure came from, and when
     /// from both, each side's own figure (forms, registers).
-    sources: Vec<Vec<Origin>>,
+    sources: Vec<Vec<Option<Origin>>>,
     /// For each row and indicator: the register's records behind it, if any.
     links: Vec<Vec<String>>,
     /// An award indicator is shown.
@@ -361,12 +377,7 @@ async fn pivot(
         sources.push(
             r.indicators
                 .iter()
-                .map(|i| {
-                    source
-                        .get(&(*period, *unit, i.code.as_str()))
-                        .copied()
-                        .unwrap_or_default()
-                })
+                .map(|i| source.get(&(*period, *unit, i.code.as_str())).copied())
                 .collect(),
         );
         for (n, ind) in r.indicators.iter().enumerate() {
@@ -593,6 +604,11 @@ pub async fn page(
                                     *s,
                                     pv.percent.get(n).copied().unwrap_or(false),
                                 ),
+                                sides: sides_text(
+                                    &c,
+                                    *s,
+                                    pv.percent.get(n).copied().unwrap_or(false),
+                                ),
                             })
                             .collect(),
                     })
@@ -618,6 +634,7 @@ pub async fn page(
                             .map(|(t, pct)| PivotCell {
                                 text: shown(*t, *pct),
                                 source: String::new(),
+                                sides: String::new(),
                                 href: String::new(),
                             })
                             .collect(),

@@ -201,6 +201,10 @@ async fn analytics_say_where_each_figure_came_from_and_the_reconciliation_lists_
     assert_eq!(res.status(), StatusCode::OK);
     let html = res.text().await.unwrap();
     assert!(html.contains("Nguồn: cả hai (dùng số của sổ)"), "{html}");
+    assert!(
+        html.contains(r#"<small class="figure-sides" aria-hidden="true">biểu báo cáo 4 · sổ theo dõi 7</small>"#),
+        "the two differing figures are shown under the figure: {html}"
+    );
     assert!(html.contains("/phan-tich/doi-chieu-khen-thuong?unit=11&amp;from=2023&amp;to=2023&amp;approved_only=0&amp;map=current"));
     assert!(html.contains("số theo sổ khác số báo cáo trong biểu"));
 }

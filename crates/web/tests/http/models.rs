@@ -600,4 +600,9 @@ async fn an_exported_register_imports_back_into_an_empty_database() {
     );
     assert!(!page.contains("ô D4"), "the good date cell is read: {page}");
     assert_eq!(register_of(&police).await, before, "nothing written");
+
+    // No file chosen: said so, never "0 models written".
+    let (s, page) = upload(&police, b"").await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+    assert!(page.contains("Chưa chọn tệp để nhập"), "{page}");
 }

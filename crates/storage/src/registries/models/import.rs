@@ -64,6 +64,7 @@ pub async fn create_many(
         .collect();
     let today = dates::today();
     let mut may: HashMap<i64, bool> = HashMap::new();
+    let mut may_read: HashMap<i64, bool> = HashMap::new();
     let mut errors = Vec::new();
     // Each model as checked, its state, and the row it replicates.
     let mut checked: Vec<(NewModel, &ImportRow)> = Vec::with_capacity(rows.len());
@@ -108,12 +109,27 @@ pub async fn create_many(
             }
         }
         if let Some(x) = m.replicates_id {
-            let found: Option<String> =
-                sqlx::query_scalar("SELECT started_on FROM models WHERE id = $1")
+            let mut found: Option<(String, i64)> =
+                sqlx::query_as("SELECT started_on, unit_id FROM models WHERE id = $1")
                     .bind(x)
                     .fetch_optional(db.pool())
                     .await?;
-            match found {
+            // A model the importer may not read is, to them, one that does not exist.
+            if let (Some(a), Some((_, unit))) = (actor, &found) {
+                let unit = *unit;
+                let readable = match may_read.get(&unit) {
+                    Some(ok) => *ok,
+                    None => {
+                        let ok = access::can(db, a, antq_core::auth::Action::Read, unit).await?;
+                        may_read.insert(unit, ok);
+                        ok
+                    }
+                };
+                if !readable {
+                    found = None;
+                }
+            }
+            match found.map(|(s, _)| s) {
                 None => err(format!("không có mô hình số {x} để nhân rộng")),
                 Some(s) if s > dates::iso(m.started_on) => err(format!(
                     "mô hình số {x} bắt đầu sau ngày bắt đầu của bản nhân rộng"

@@ -250,10 +250,14 @@ impl Row<'_> {
                     .map(Some)
                     .ok_or_else(|| bad(&self.text(i)))
             }
-            Some(Data::Float(f)) => serial(*f).map(Some).ok_or_else(|| bad(&self.text(i))),
-            Some(Data::Int(x)) => serial(*x as f64)
+            // A number in a cell not formatted as a date: a serial day of
+            // antq's years (2000 – 2100), else what was typed is quoted.
+            Some(Data::Float(f)) => plain_serial(*f)
                 .map(Some)
-                .ok_or_else(|| bad(&self.text(i))),
+                .ok_or_else(|| bad(&antq_core::text::format_decimal(*f, 2))),
+            Some(Data::Int(x)) => plain_serial(*x as f64)
+                .map(Some)
+                .ok_or_else(|| bad(&x.to_string())),
             Some(Data::DateTimeIso(s)) => dates::parse_date(s.get(..10).unwrap_or(s))
                 .map(Some)
                 .map_err(|_| bad(s)),
@@ -266,6 +270,14 @@ impl Row<'_> {
             }
         }
     }
+}
+
+/// A serial day typed as a plain number, only within 01/01/2000 – 31/12/2100
+/// (a year such as 2025 typed in a date column is not 17/07/1905).
+fn plain_serial(x: f64) -> Option<Date> {
+    let first = Date::from_ymd_opt(2000, 1, 1)?;
+    let last = Date::from_ymd_opt(2100, 12, 31)?;
+    serial(x).filter(|d| (first..=last).contains(d))
 }
 
 /// Excel's serial day (1900 system) as a date.
@@ -509,6 +521,11 @@ mod tests {
         let sheet = read(&wb.save_to_buffer().unwrap(), &COLS, 10, &limits()).unwrap();
         let got: Vec<Result<Option<i64>, String>> = sheet.rows().map(|r| r.int(2)).collect();
         assert_eq!(got[0], Ok(Some(4378)), "thousands the Vietnamese way");
+        let year_as_date = sheet.rows().nth(4).unwrap().date(2);
+        assert_eq!(
+            year_as_date,
+            Err("Sổ, ô C6: ngày \u{201C}2.025,5\u{201D} không hợp lệ (dd/mm/yyyy)".to_string())
+        );
         assert_eq!(
             got[1],
             Err("Sổ, ô C3: \u{201C}3.1\u{201D} không phải số nguyên".to_string())

@@ -304,6 +304,20 @@ async fn story(db: Db) {
     // Bands follow the thresholds: 85 points is Khá under 90 / 70 / 50,
     // Xuất sắc once Xuất sắc starts at 80.
     let communes = last_communes(&db, &p, 2).await;
+    // A commune that registered nothing in a year of assessment: its eligible
+    // subjects (itself at least), none recognised — in its own view too.
+    let quiet = figures(&db, &communes[0], 2024, 2024, None).await;
+    let row = |code: &str| {
+        quiet
+            .get(&(code.to_string(), "2024".to_string()))
+            .and_then(|r| r.value)
+    };
+    assert_eq!(row("atan_cong_nhan"), Some(0.0), "{quiet:?}");
+    assert!(
+        row("atan_du_dieu_kien").is_some_and(|n| n >= 1.0),
+        "{quiet:?}"
+    );
+    assert_eq!(row("atan_ty_le"), Some(0.0));
     let mut sheets = Vec::new();
     for c in &communes {
         let id = cls::create(&db, None, Subject::Commune(c.id), 2024)

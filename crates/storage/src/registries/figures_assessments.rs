@@ -84,7 +84,17 @@ pub(crate) async fn rows(
         .collect();
     if !rec.is_empty() {
         let counts = summary_impl::counts_by_unit(db, scope, from, to).await?;
-        let years: BTreeSet<i32> = counts.iter().map(|c| c.1 as i32).collect();
+        // The years of assessment are those with a record anywhere: a unit
+        // whose subtree registered nothing that year still has its eligible
+        // subjects, none recognised (as its parent's view shows it).
+        let held: Vec<i64> = sqlx::query_scalar(
+            "SELECT DISTINCT year FROM recognitions WHERE year >= $1 AND year <= $2",
+        )
+        .bind(i64::from(from))
+        .bind(i64::from(to))
+        .fetch_all(db.pool())
+        .await?;
+        let years: BTreeSet<i32> = held.into_iter().map(|y| y as i32).collect();
         if !years.is_empty() {
             let mut per: PerUnit = BTreeMap::new();
             for (unit, year, _, registered, recognised) in &counts {

@@ -245,6 +245,11 @@ pub fn records_href(
     let unit = crate::auth::urlencode(unit);
     // Recognition and classification figures are stocks of a year: the
     // range's figure is its last year's.
+    // Eligible subjects are units, areas and organisations, not records of
+    // the register: nothing to open.
+    if indicator == f::assessments::ELIGIBLE {
+        return String::new();
+    }
     if f::assessments::is_recognition(indicator) {
         let state = if indicator == f::assessments::RECOGNISED {
             "&state=recognised"

@@ -515,6 +515,7 @@ async fn all(db: Db) {
     let row = |line: u32, cells: &[&str]| ImportRow {
         line,
         cells: cells.iter().map(|s| s.to_string()).collect(),
+        places: None,
     };
     let bad = vec![
         row(

@@ -41,10 +41,19 @@ pub const MAX_ROWS: usize = 20_000;
 pub struct ImportRow {
     pub line: u32,
     pub cells: Vec<String>,
+    /// Where each cell is in the file ("Trang 1, ô C7"), when it was read
+    /// from a workbook whose columns may be in any order; None: the
+    /// template's order on its sheet (a CSV file).
+    pub places: Option<Vec<String>>,
 }
 
-fn place(line: u32, col: usize) -> String {
-    format!("{SHEET}, ô {}{line}", (b'A' + col as u8) as char)
+impl ImportRow {
+    fn place(&self, col: usize) -> String {
+        match self.places.as_ref().and_then(|p| p.get(col)) {
+            Some(p) => p.clone(),
+            None => format!("{SHEET}, ô {}{}", (b'A' + col as u8) as char, self.line),
+        }
+    }
 }
 
 /// Import the register, all or nothing; returns how many records were
@@ -70,7 +79,7 @@ pub async fn import(
         if (0..HEADS.len()).all(|c| cell(c).is_empty()) {
             continue;
         }
-        let at = |c: usize| place(row.line, c);
+        let at = |c: usize| row.place(c);
         let before = errors.len();
         let year = match cell(0).parse::<i32>() {
             Ok(y) if rules::check_year(y).is_ok() => Some(y),
@@ -367,6 +376,7 @@ pub fn read_csv(bytes: &[u8]) -> Result<Vec<ImportRow>, Vec<String>> {
             Ok(rec) => out.push(ImportRow {
                 line: i as u32 + 2,
                 cells: rec.iter().map(str::to_string).collect(),
+                places: None,
             }),
             Err(_) => {
                 return Err(vec![format!(

@@ -528,6 +528,28 @@ async fn the_excel_register_round_trips_and_a_bad_cell_refuses_it_all() {
     ] {
         assert!(page.contains(cell), "{cell} in {page}");
     }
+    // The same file on a sheet of another name with its first two columns
+    // swapped: each error names that sheet and the cell where it really is.
+    bad[3][0] = "năm nay".into();
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("Trang 1").unwrap();
+    for (r, row) in bad.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            let c = match c {
+                0 => 1,
+                1 => 0,
+                c => c,
+            };
+            ws.write_string(r as u32, c as u16, v).unwrap();
+        }
+    }
+    let res = post(wb.save_to_buffer().unwrap()).await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = res.text().await.unwrap();
+    for cell in ["Trang 1, ô B4:", "Trang 1, ô E4: ngày", "Trang 1, ô C5:"] {
+        assert!(page.contains(cell), "{cell} in {page}");
+    }
     let (_, l) = officer
         .get_json("/api/v1/recognitions?unit=11&year=2026")
         .await;

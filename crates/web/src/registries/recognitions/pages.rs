@@ -642,6 +642,7 @@ pub fn read_upload(bytes: &[u8]) -> Result<Vec<store::ImportRow>, Vec<String>> {
             store::ImportRow {
                 line: row.number(),
                 cells,
+                places: Some((0..store::HEADS.len()).map(|c| row.place(c)).collect()),
             }
         })
         .collect();

@@ -1,5 +1,5 @@
 //! The header and closing texts of a review as Nghị định 30/2020 lays them
-//! out, its dates, and the press summary.
+//! out, and its dates.
 
 use serde::{Deserialize, Serialize};
 
@@ -131,35 +131,4 @@ pub fn header(s: &Snapshot, owner: Owner, date: chrono::NaiveDate) -> Header {
         signers,
         recipients,
     }
-}
-
-/// A short news item in the style of the Front's portal, drafted from the
-/// review: (headline, body).
-pub fn press_summary(
-    s: &Snapshot,
-    owner: Owner,
-    narrative: &[(String, String, String)],
-) -> (String, String) {
-    let place = s.name_in_text();
-    let who = match owner {
-        Owner::Police => format!("Công an {place}"),
-        Owner::Front => format!("Ủy ban MTTQ Việt Nam {place}"),
-        Owner::Joint => format!("Công an và Ban Thường trực Ủy ban MTTQ Việt Nam {place}"),
-    };
-    let stage = s.stage().label();
-    let headline = format!(
-        "{}: {} thực hiện phong trào Toàn dân bảo vệ an ninh Tổ quốc",
-        s.short_name(),
-        s.stage().kind_title()
-    );
-    let what = match &s.programme {
-        Some(p) => p.citation(),
-        None => MOVEMENT.to_string(),
-    };
-    let mut body = format!("{who} tổng kết việc thực hiện {what}, {stage}.");
-    for (_, _, text) in narrative.iter().take(4) {
-        body.push(' ');
-        body.push_str(text);
-    }
-    (headline, body)
 }

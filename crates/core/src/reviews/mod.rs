@@ -14,12 +14,14 @@
 
 mod header;
 mod narrative;
+mod press;
 mod programme;
 mod snapshot;
 
 pub use crate::programmes::FigureSource;
-pub use header::{date_line, header, press_summary, Header};
+pub use header::{date_line, header, Header};
 pub use narrative::{narrative_for, narrative_number, narrative_with_awards, scope_words};
+pub use press::press_summary;
 pub use programme::{
     lines_sentence, short_date, source_words, AwardLine, Awards, ConferenceAwards, ProgrammeRef,
     MOVEMENT,

@@ -384,11 +384,15 @@ pub fn docx(h: &Header, s: &Snapshot, narrative: &[Paragraph]) -> Result<Vec<u8>
     let left_w = TEXT_W * 40 / 100;
     let right_w = TEXT_W - left_w;
     let mut left = Vec::new();
-    if !h.parent.is_empty() {
-        left.push((Para::centred(), vec![Run::new(&h.parent, 13.0)]));
+    for issuer in &h.issuers {
+        if !issuer.parent.is_empty() {
+            left.push((Para::centred(), vec![Run::new(&issuer.parent, 13.0)]));
+        }
+        for line in &issuer.name {
+            left.push((Para::centred(), vec![Run::new(line, 13.0).bold()]));
+        }
+        left.push((Para::centred().with_rule(1200), vec![]));
     }
-    left.push((Para::centred(), vec![Run::new(&h.issuer, 13.0).bold()]));
-    left.push((Para::centred().with_rule(1200), vec![]));
     left.push((Para::centred().before(120), vec![Run::new(&h.number, 13.0)]));
     let right = vec![
         (
@@ -462,12 +466,11 @@ pub fn docx(h: &Header, s: &Snapshot, narrative: &[Paragraph]) -> Result<Vec<u8>
     for r in &h.recipients {
         recipients.push((Para::left(), vec![Run::new(format!("- {r}"), 11.0)]));
     }
-    let sign = |cap: &str, title: &str| -> Vec<(Para, Vec<Run>)> {
+    let sign = |s: &antq_core::reviews::signing::Signer| -> Vec<(Para, Vec<Run>)> {
         let mut v = Vec::new();
-        if !cap.is_empty() {
-            v.push((Para::centred(), vec![Run::new(cap, 14.0).bold()]));
+        for line in s.title_lines() {
+            v.push((Para::centred(), vec![Run::new(line, 14.0).bold()]));
         }
-        v.push((Para::centred(), vec![Run::new(title, 14.0).bold()]));
         v.push((
             Para::centred().before(1400),
             vec![Run::new("(ký, ghi rõ họ tên, đóng dấu)", 12.0).italic()],
@@ -482,18 +485,19 @@ pub fn docx(h: &Header, s: &Snapshot, narrative: &[Paragraph]) -> Result<Vec<u8>
         cells = h
             .signers
             .iter()
-            .map(|(c, t)| TableCell {
-                paras: sign(c, t),
+            .map(|s| TableCell {
+                paras: sign(s),
                 shade: false,
             })
             .collect();
         vec![TEXT_W / 2, TEXT_W - TEXT_W / 2]
     } else {
-        let (c, t) = h.signers.first().cloned().unwrap_or_default();
-        cells.push(TableCell {
-            paras: sign(&c, &t),
-            shade: false,
-        });
+        if let Some(s) = h.signers.first() {
+            cells.push(TableCell {
+                paras: sign(s),
+                shade: false,
+            });
+        }
         vec![TEXT_W * 45 / 100, TEXT_W - TEXT_W * 45 / 100]
     };
     d.paragraph(Para::left().after(240), &[]);

@@ -115,6 +115,7 @@ fn build() -> (Vec<u8>, Snapshot) {
         &s,
         Owner::Joint,
         antq_core::dates::parse_date("2023-05-18").unwrap(),
+        &reviews::Choices::default(),
     );
     (docx(&h, &s, &narrative).unwrap(), s)
 }
@@ -200,6 +201,7 @@ fn the_docx_names_the_programme_and_says_the_awards_by_issuer() {
         &s,
         Owner::Joint,
         antq_core::dates::parse_date("2023-05-18").unwrap(),
+        &reviews::Choices::default(),
     );
     let bytes = docx(&h, &s, &narrative).unwrap();
     let doc = String::from_utf8(entry(&bytes, "word/document.xml")).unwrap();
@@ -219,6 +221,7 @@ fn the_excel_annex_holds_numbers() {
         &s,
         Owner::Police,
         antq_core::dates::parse_date("2023-05-18").unwrap(),
+        &reviews::Choices::default(),
     );
     let bytes = xlsx(&h, &s, &[]).unwrap();
     let mut wb: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();

@@ -12,14 +12,17 @@
 //! built from and compares two of them, `header` lays out the header and
 //! closing texts of Nghị định 30/2020 and the press summary.
 
+pub mod document;
 mod header;
 mod narrative;
 mod press;
 mod programme;
+pub mod rich;
+pub mod signing;
 mod snapshot;
 
 pub use crate::programmes::FigureSource;
-pub use header::{date_line, header, Header};
+pub use header::{date_line, default_title, header, issuers_in_text, Choices, Header, Issuer};
 pub use narrative::{narrative_for, narrative_number, narrative_with_awards, scope_words};
 pub use press::press_summary;
 pub use programme::{
@@ -239,7 +242,7 @@ impl Stage {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn fig(v: f64) -> Figure {
@@ -332,7 +335,7 @@ mod tests {
         );
     }
 
-    fn snapshot(name: &str, kind: &str, level: &str, parent: Option<&str>) -> Snapshot {
+    pub(crate) fn snapshot(name: &str, kind: &str, level: &str, parent: Option<&str>) -> Snapshot {
         Snapshot {
             unit_code: "x".into(),
             unit_name: name.into(),
@@ -362,14 +365,15 @@ mod tests {
     #[test]
     fn headers_follow_the_issuer_and_its_level() {
         let d = crate::dates::parse_date("2023-05-18").unwrap();
-        let p = header(
-            &snapshot("Tỉnh Đồng Tháp", "Tỉnh", "province", None),
-            Owner::Police,
-            d,
-        );
+        let none = Choices::default();
+        let province = snapshot("Tỉnh Đồng Tháp", "Tỉnh", "province", None);
+        let p = header(&province, Owner::Police, d, &none);
         assert_eq!(
-            (p.parent.as_str(), p.issuer.as_str()),
-            ("BỘ CÔNG AN", "CÔNG AN TỈNH ĐỒNG THÁP")
+            p.issuers,
+            [Issuer {
+                parent: "BỘ CÔNG AN".into(),
+                name: vec!["CÔNG AN TỈNH ĐỒNG THÁP".into()]
+            }]
         );
         assert_eq!(p.place_date, "Đồng Tháp, ngày 18 tháng 5 năm 2023");
         assert!(p.number.ends_with("/BC-CAT"));
@@ -382,9 +386,10 @@ mod tests {
             ),
             Owner::Police,
             d,
+            &none,
         );
-        assert_eq!(h.parent, "CÔNG AN TỈNH ĐỒNG THÁP");
-        assert_eq!(h.issuer, "CÔNG AN HUYỆN CAO LÃNH");
+        assert_eq!(h.issuers[0].parent, "CÔNG AN TỈNH ĐỒNG THÁP");
+        assert_eq!(h.issuers[0].name, ["CÔNG AN HUYỆN CAO LÃNH"]);
         assert!(h.number.ends_with("/BC-CAH"));
         assert!(
             h.place_date.starts_with("Cao Lãnh, "),
@@ -394,16 +399,61 @@ mod tests {
             &snapshot("Xã Mường Phăng", "Xã", "commune", Some("Tỉnh Điện Biên")),
             Owner::Front,
             d,
+            &none,
         );
-        assert_eq!(x.parent, "ỦY BAN MTTQ VIỆT NAM XÃ MƯỜNG PHĂNG");
+        assert_eq!(x.issuers[0].parent, "ỦY BAN MTTQ VIỆT NAM XÃ MƯỜNG PHĂNG");
+        assert_eq!(x.issuers[0].name, ["BAN THƯỜNG TRỰC"]);
         assert!(x.place_date.starts_with("Mường Phăng, "));
         assert_eq!(
-            x.signers,
-            [("TM. BAN THƯỜNG TRỰC".to_string(), "CHỦ TỊCH".to_string())]
+            x.signers[0].title_lines(),
+            ["TM. BAN THƯỜNG TRỰC", "CHỦ TỊCH"]
         );
-        let n = header(&snapshot("Việt Nam", "", "nation", None), Owner::Joint, d);
+        // A joint review: co-issuers as equals, the police first, no parent.
+        let j = header(&province, Owner::Joint, d, &none);
+        assert_eq!(
+            j.issuers,
+            [
+                Issuer {
+                    parent: String::new(),
+                    name: vec!["CÔNG AN TỈNH ĐỒNG THÁP".into()]
+                },
+                Issuer {
+                    parent: String::new(),
+                    name: vec![
+                        "BAN THƯỜNG TRỰC ỦY BAN MTTQ VIỆT NAM".into(),
+                        "TỈNH ĐỒNG THÁP".into()
+                    ]
+                }
+            ]
+        );
+        assert!(j.number.ends_with("/BC-CAT-MTTQ"));
+        assert!(j.closing.ends_with(
+            "của Công an tỉnh và Ban Thường trực Ủy ban MTTQ Việt Nam tỉnh Đồng Tháp./."
+        ));
+        let n = header(
+            &snapshot("Việt Nam", "", "nation", None),
+            Owner::Joint,
+            d,
+            &none,
+        );
         assert!(n.place_date.starts_with("Hà Nội, "));
+        assert!(n.number.ends_with("/BC-BCA-MTTW"), "{}", n.number);
         assert_eq!(n.signers.len(), 2);
+        assert_eq!(n.issuers[0].name, ["BỘ CÔNG AN"]);
+        // The officer's choices replace the defaults.
+        let chosen = Choices {
+            title: Some("Báo cáo riêng".into()),
+            signers: Some(vec![]),
+            recipients: Some(vec!["UBND tỉnh;".into()]),
+        };
+        let c = header(&province, Owner::Police, d, &chosen);
+        assert_eq!(c.title, "Báo cáo riêng");
+        assert!(c.signers.is_empty());
+        assert_eq!(c.recipients, ["UBND tỉnh;"]);
+        assert_eq!(
+            c.closing,
+            "Trên đây là Báo cáo riêng của Công an tỉnh Đồng Tháp./."
+        );
     }
 
     #[test]

@@ -155,7 +155,7 @@ pub async fn list(db: &Db, actor: &Actor) -> Result<Vec<Summary>, Failure> {
 /// The header texts of a stored review.
 pub fn header(r: &Review) -> Header {
     let date = dates::parse_date(&r.issue_date).unwrap_or_else(|_| dates::today());
-    reviews::header(&r.snapshot, r.owner, date)
+    reviews::header(&r.snapshot, r.owner, date, &reviews::Choices::default())
 }
 
 /// The review as a file: docx, xlsx or html.

@@ -3,6 +3,7 @@
 //! so a review prints the same in 2027 as in 2023.
 
 use antq_core::indicators::GROUPS;
+use antq_core::reviews::document::Section;
 use antq_core::reviews::{Figure, Header, Paragraph, Snapshot};
 use antq_core::text::{format_decimal, format_int, format_percent};
 use rust_xlsxwriter::{Format, FormatAlign, Workbook};
@@ -377,8 +378,20 @@ fn roman(n: usize) -> &'static str {
         .unwrap_or("")
 }
 
+/// Everything a review prints: its header texts (issuers, title, signers,
+/// recipients, closing, draft stamp), its sections in order (typed ones with
+/// their text, `Results` from the snapshot and narrative), the figures.
+#[derive(Debug, Clone, Copy)]
+pub struct ReviewDoc<'a> {
+    pub header: &'a Header,
+    pub sections: &'a [Section],
+    pub snapshot: &'a Snapshot,
+    pub narrative: &'a [Paragraph],
+}
+
 /// The review as a .docx in the layout of Nghị định 30/2020/NĐ-CP.
-pub fn docx(h: &Header, s: &Snapshot, narrative: &[Paragraph]) -> Result<Vec<u8>, String> {
+pub fn docx(doc: &ReviewDoc) -> Result<Vec<u8>, String> {
+    let (h, s, narrative) = (doc.header, doc.snapshot, doc.narrative);
     let mut d = Docx::new(&format!("{} {}", h.kind, h.title));
     // The header block: issuer (left), national title and motto (right).
     let left_w = TEXT_W * 40 / 100;
@@ -563,7 +576,8 @@ fn write_table(d: &mut Docx, t: &ReviewTable) {
 
 /// The review's tables as an Excel annex: one sheet per table, numbers as
 /// numbers with a thousands format, qualifiers in a note column.
-pub fn xlsx(h: &Header, s: &Snapshot, narrative: &[Paragraph]) -> Result<Vec<u8>, String> {
+pub fn xlsx(doc: &ReviewDoc) -> Result<Vec<u8>, String> {
+    let (h, s, narrative) = (doc.header, doc.snapshot, doc.narrative);
     let mut wb = Workbook::new();
     let bold = Format::new().set_bold();
     let head = Format::new()

@@ -117,7 +117,16 @@ fn build() -> (Vec<u8>, Snapshot) {
         antq_core::dates::parse_date("2023-05-18").unwrap(),
         &reviews::Choices::default(),
     );
-    (docx(&h, &s, &narrative).unwrap(), s)
+    (docx(&doc(&h, &s, &narrative)).unwrap(), s)
+}
+
+fn doc<'a>(h: &'a Header, s: &'a Snapshot, narrative: &'a [Paragraph]) -> ReviewDoc<'a> {
+    ReviewDoc {
+        header: h,
+        sections: &[],
+        snapshot: s,
+        narrative,
+    }
 }
 
 #[test]
@@ -203,7 +212,7 @@ fn the_docx_names_the_programme_and_says_the_awards_by_issuer() {
         antq_core::dates::parse_date("2023-05-18").unwrap(),
         &reviews::Choices::default(),
     );
-    let bytes = docx(&h, &s, &narrative).unwrap();
+    let bytes = docx(&doc(&h, &s, &narrative)).unwrap();
     let doc = String::from_utf8(entry(&bytes, "word/document.xml")).unwrap();
     for text in [
         "Tổng kết 10 năm thực hiện Chương trình phối hợp số 09/CTr-BCA-MTTW ngày 01/8/2013 của Bộ Công an",
@@ -223,7 +232,7 @@ fn the_excel_annex_holds_numbers() {
         antq_core::dates::parse_date("2023-05-18").unwrap(),
         &reviews::Choices::default(),
     );
-    let bytes = xlsx(&h, &s, &[]).unwrap();
+    let bytes = xlsx(&doc(&h, &s, &[])).unwrap();
     let mut wb: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
     let names = wb.sheet_names();
     assert!(names.len() >= 3, "{names:?}");

@@ -161,6 +161,15 @@ pub fn header(r: &Review) -> Header {
 /// The review as a file: docx, xlsx or html.
 pub fn render(r: &Review, format: &str) -> Result<Download, Failure> {
     let h = header(r);
+    let sections = antq_core::reviews::document::default_template(
+        antq_core::reviews::document::TemplateKind::of(&r.snapshot.stage()),
+    );
+    let doc = antq_office::review::ReviewDoc {
+        header: &h,
+        sections: &sections,
+        snapshot: &r.snapshot,
+        narrative: &r.narrative,
+    };
     let stage = match r.snapshot.half {
         Some(h) => format!("{}S{h}", r.snapshot.from),
         None => format!("{}-{}", r.snapshot.from, r.snapshot.to),
@@ -169,12 +178,12 @@ pub fn render(r: &Review, format: &str) -> Result<Download, Failure> {
     let fail = |e: String| Failure::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, e);
     match format {
         "docx" => Ok(Download {
-            bytes: antq_office::review::docx(&h, &r.snapshot, &r.narrative).map_err(fail)?,
+            bytes: antq_office::review::docx(&doc).map_err(fail)?,
             content_type: DOCX,
             filename: format!("{base}.docx"),
         }),
         "xlsx" => Ok(Download {
-            bytes: antq_office::review::xlsx(&h, &r.snapshot, &r.narrative).map_err(fail)?,
+            bytes: antq_office::review::xlsx(&doc).map_err(fail)?,
             content_type: XLSX,
             filename: format!("{base}.xlsx"),
         }),

@@ -90,10 +90,12 @@ async fn titles_name_the_covering_programme_and_awards_come_from_the_register() 
         use calamine::{Reader, Xlsx};
         let mut wb: Xlsx<_> =
             calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx.to_vec())).unwrap();
-        let sheet = wb.worksheet_range("Tong hop").unwrap();
-        let a1 = sheet.get_value((0, 0)).unwrap().to_string();
-        assert!(a1.contains(CITED), "{a1}");
+        let sheet = wb.worksheet_range("Tổng hợp").unwrap();
         let note: Vec<String> = sheet.rows().map(|r| r[0].to_string()).collect();
+        // The annex's head: the issuers, "PHỤ LỤC", then the title.
+        let title = note.iter().position(|l| l.contains(CITED));
+        let annex = note.iter().position(|l| l == "PHỤ LỤC");
+        assert!(annex.is_some() && title > annex, "{note:?}");
         assert!(
             note.iter()
                 .any(|l| l.starts_with("Số liệu lấy từ sổ theo dõi")),

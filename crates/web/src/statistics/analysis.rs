@@ -405,12 +405,18 @@ async fn pivot(
         r.indicators
             .iter()
             .zip(&series)
-            .map(|(i, values)| {
+            .filter_map(|(i, values)| {
                 let short: Vec<String> = labels
                     .iter()
                     .map(|l| l.strip_prefix("Năm ").unwrap_or(l).to_string())
                     .collect();
-                antq_office::chart::bars(&name(i), &short, values, &i.unit)
+                // The picture has no title: its caption names the indicator.
+                antq_office::chart::bars(&short, values, &i.unit).map(|svg| {
+                    format!(
+                        "{svg}<figcaption>{}</figcaption>",
+                        crate::error::escape(&name(i))
+                    )
+                })
             })
             .collect()
     };

@@ -37,11 +37,17 @@ struct Row {
     district_code: Option<String>,
 }
 
+/// The rows of a built-in file, names with the kind word spelled as
+/// published ("Thị Xã Mường Lay" in the file → "Thị xã Mường Lay").
 fn rows(csv_text: &str) -> Vec<Row> {
-    csv::Reader::from_reader(csv_text.as_bytes())
+    let mut rows: Vec<Row> = csv::Reader::from_reader(csv_text.as_bytes())
         .deserialize()
         .collect::<Result<_, _>>()
-        .expect("the built-in unit files are well-formed (checked by tests)")
+        .expect("the built-in unit files are well-formed (checked by tests)");
+    for r in &mut rows {
+        r.name = units::published_name(&r.name);
+    }
+    rows
 }
 
 fn pairs(csv_text: &str) -> Vec<Vec<String>> {
@@ -493,6 +499,32 @@ mod tests {
         {
             let k: UnitKind = r.kind.parse().unwrap();
             assert!(k.fits(Level::Commune), "{} {}", r.code, r.kind);
+        }
+    }
+
+    #[test]
+    fn names_spell_the_kind_word_as_published() {
+        assert!(DISTRICTS_LEGACY.contains("095,Thị Xã Mường Lay,"));
+        let districts = rows(DISTRICTS_LEGACY);
+        let lay = districts.iter().find(|r| r.code == "095").unwrap();
+        assert_eq!(lay.name, "Thị xã Mường Lay");
+        for r in rows(PROVINCES_2025)
+            .iter()
+            .chain(&rows(PROVINCES_LEGACY))
+            .chain(&districts)
+            .chain(&rows(COMMUNES_LEGACY))
+            .chain(&rows(COMMUNES_2025))
+        {
+            let k: UnitKind = r.kind.parse().unwrap();
+            assert!(
+                !r.name
+                    .to_lowercase()
+                    .starts_with(&k.as_str().to_lowercase())
+                    || r.name.starts_with(k.as_str()),
+                "{} {}",
+                r.code,
+                r.name
+            );
         }
     }
 

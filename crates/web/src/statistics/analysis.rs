@@ -312,7 +312,7 @@ async fn pivot(
     let by_child = by == "child";
     let by_child_year = by == "child_year";
     if by_child {
-        groups.sort_by(|a, b| antq_core::text::compare(name_of(a.1), name_of(b.1)));
+        groups.sort_by(|a, b| antq_core::units::official_cmp(a.1, b.1, &r.unit.code));
     }
     let name = |i: &antq_storage::statistics::catalogue::Indicator| match lang {
         Lang::Vi => format!("{} ({})", i.name_vi, i.unit),

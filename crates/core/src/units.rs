@@ -12,6 +12,9 @@ use serde::{Deserialize, Serialize};
 use crate::text;
 use crate::DomainError;
 
+mod official;
+pub use official::{official_cmp, official_order, published_name};
+
 /// The last day of the old map (63 provinces, 696 districts, 10.035 communes).
 pub fn legacy_end() -> NaiveDate {
     NaiveDate::from_ymd_opt(2025, 6, 30).expect("valid date")

@@ -189,10 +189,9 @@ pub fn parts(s: &Snapshot, narrative: &[Paragraph]) -> Vec<GroupPart> {
                 .collect();
             if trend {
                 let caption = format!("Biểu đồ {}.1. {} theo năm", out.len() + 1, lead.name);
-                charts.push((
-                    caption.clone(),
-                    chart::bars(&caption, &labels, &values, &lead.unit),
-                ));
+                if let Some(svg) = chart::bars(&labels, &values, &lead.unit) {
+                    charts.push((caption, svg));
+                }
             }
             if let Some(by) = s.by_child.get(&lead.key) {
                 let mut pairs: Vec<(String, f64)> = s
@@ -216,10 +215,9 @@ pub fn parts(s: &Snapshot, narrative: &[Paragraph]) -> Vec<GroupPart> {
                         lead.name
                     );
                     let (labels, values): (Vec<String>, Vec<f64>) = pairs.into_iter().unzip();
-                    charts.push((
-                        caption.clone(),
-                        chart::bars(&caption, &labels, &values, &lead.unit),
-                    ));
+                    if let Some(svg) = chart::bars(&labels, &values, &lead.unit) {
+                        charts.push((caption, svg));
+                    }
                 }
             }
         }

@@ -627,6 +627,27 @@ async fn review(db: &Db) {
     let first = reviews::get(db, id).await.unwrap();
     let s = &first.snapshot;
     assert_eq!(s.map, "historical");
+    // Units as officials list them: the province's own row first, then
+    // the districts by their official code, never by name.
+    let own = s.children.iter().position(|c| c.0 == "87");
+    assert!(matches!(own, None | Some(0)), "{:?}", s.children);
+    let districts: Vec<u32> = s
+        .children
+        .iter()
+        .filter(|c| c.0 != "87")
+        .map(|c| c.0.parse().unwrap())
+        .collect();
+    assert!(districts.len() > 2, "{:?}", s.children);
+    assert!(districts.windows(2).all(|w| w[0] < w[1]), "{districts:?}");
+    // The demo's units come from the same importer: the kind word as published.
+    let lay = units::get_at(
+        db,
+        &UnitCode::parse("095").unwrap(),
+        parse_date("2023-05-18").unwrap(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(lay.name, "Thị xã Mường Lay");
     let codes = [
         "tt_buoi",
         "tt_luot",

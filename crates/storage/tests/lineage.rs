@@ -15,7 +15,8 @@ use antq_core::units::{Share, UnitCode};
 use antq_storage::accounts::access::{self, Actor, Grant};
 use antq_storage::testing::{postgres_url, TestDb};
 use antq_storage::units::admin_units::{
-    official_commune_lineage, remove_namesake_links, repair_official_lineage,
+    load_official_if_empty, official_commune_lineage, remove_namesake_links,
+    repair_official_lineage, respell_official_names,
 };
 use antq_storage::units::{self, Unit};
 use antq_storage::Db;
@@ -340,11 +341,51 @@ async fn repair_of_a_database_loaded_before(db: &Db) {
     assert_eq!(repair_official_lineage(db).await.unwrap(), 0);
 }
 
+/// The file says "Thị Xã Mường Lay"; antq says "Thị xã Mường Lay", in a
+/// new database and, after the next start, in one loaded before.
+async fn names_spell_the_kind_word_as_published(db: &Db) {
+    assert!(data_file("districts_legacy.csv").contains("095,Thị Xã Mường Lay,"));
+    let name = |code: &'static str, at: &'static str| async move { unit(db, code, at).await.name };
+    assert_eq!(name("095", "2020-01-01").await, "Thị xã Mường Lay");
+    assert_eq!(name("450", "2020-01-01").await, "Thành phố Đồng Hới");
+    assert_eq!(name("19624", "2020-01-01").await, "Thị trấn Ái Tử");
+    assert_eq!(
+        respell_official_names(db).await.unwrap(),
+        0,
+        "nothing to do"
+    );
+    // A database loaded before: the file's spelling, and one name an
+    // administrator chose, which stays.
+    for (code, name) in [
+        ("095", "Thị Xã Mường Lay"),
+        ("058", "Thành Phố Bắc Kạn (cũ)"),
+    ] {
+        sqlx::query("UPDATE units SET name = $1 WHERE code = $2")
+            .bind(name)
+            .bind(code)
+            .execute(db.pool())
+            .await
+            .unwrap();
+    }
+    assert_eq!(load_official_if_empty(db).await.unwrap(), None, "a start");
+    assert_eq!(name("095", "2020-01-01").await, "Thị xã Mường Lay");
+    assert_eq!(name("058", "2020-01-01").await, "Thành Phố Bắc Kạn (cũ)");
+    assert_eq!(respell_official_names(db).await.unwrap(), 0, "idempotent");
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'unit.update' AND after_json LIKE '%Thị xã Mường Lay%'",
+    )
+    .fetch_one(db.pool())
+    .await
+    .unwrap();
+    assert_eq!(audited, 1);
+}
+
 async fn all(db: Db) {
     links_stay_in_their_province(&db).await;
     cao_lanh_comes_from_cao_lanh_city(&db).await;
     cao_lanh_police_scope(&db).await;
     repair_of_a_database_loaded_before(&db).await;
+    names_spell_the_kind_word_as_published(&db).await;
 }
 
 #[tokio::test]

@@ -388,8 +388,8 @@ async fn static_file(Path(file): Path<String>) -> Response {
         "entry.js" => (ENTRY_JS, "text/javascript; charset=utf-8"),
         "picker.js" => (PICKER_JS, "text/javascript; charset=utf-8"),
         "app.css" => (CSS, "text/css; charset=utf-8"),
-        "DejaVuSans.ttf" => (antq_office::chart_png::FONT_REGULAR, "font/ttf"),
-        "DejaVuSans-Bold.ttf" => (antq_office::chart_png::FONT_BOLD, "font/ttf"),
+        "LiberationSerif-Regular.ttf" => (antq_office::chart_png::FONT_REGULAR, "font/ttf"),
+        "LiberationSerif-Bold.ttf" => (antq_office::chart_png::FONT_BOLD, "font/ttf"),
         _ => return StatusCode::NOT_FOUND.into_response(),
     };
     (

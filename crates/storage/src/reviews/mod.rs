@@ -227,11 +227,7 @@ pub async fn snapshot(db: &Db, unit: &Unit, stage: Stage) -> StorageResult<Snaps
             }
         }
     }
-    children.sort_by(|a, b| {
-        (a.0 != unit.code)
-            .cmp(&(b.0 != unit.code))
-            .then_with(|| antq_core::text::compare(&a.1, &b.1))
-    });
+    antq_core::units::official_order(&mut children, &unit.code);
 
     let (reports_total, reports_approved, pending) =
         report_states(db, unit, range, map, within).await?;

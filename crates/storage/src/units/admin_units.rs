@@ -37,7 +37,18 @@ struct Row {
     district_code: Option<String>,
 }
 
+/// The rows of a built-in file, names with the kind word spelled as
+/// published ("Thị Xã Mường Lay" in the file → "Thị xã Mường Lay").
 fn rows(csv_text: &str) -> Vec<Row> {
+    let mut rows = file_rows(csv_text);
+    for r in &mut rows {
+        r.name = units::published_name(&r.name);
+    }
+    rows
+}
+
+/// The rows of a built-in file as the file has them.
+fn file_rows(csv_text: &str) -> Vec<Row> {
     csv::Reader::from_reader(csv_text.as_bytes())
         .deserialize()
         .collect::<Result<_, _>>()
@@ -182,9 +193,69 @@ pub async fn load_official_if_empty(db: &Db) -> StorageResult<Option<Loaded>> {
         .await?;
     if n > 0 {
         repair_official_lineage(db).await?;
+        respell_official_names(db).await?;
         return Ok(None);
     }
     load_official(db).await.map(Some)
+}
+
+/// A database loaded before names were respelled (see [`rows`]) still says
+/// "Thị Xã Mường Lay": give those official units the published spelling
+/// where the name is still the file's (a name an administrator changed
+/// stays), each audited as a unit change. Idempotent; returns how many
+/// names changed.
+pub async fn respell_official_names(db: &Db) -> StorageResult<usize> {
+    let mut found: Vec<(i64, String, String)> = Vec::new();
+    for text in [
+        PROVINCES_2025,
+        COMMUNES_2025,
+        PROVINCES_LEGACY,
+        DISTRICTS_LEGACY,
+        COMMUNES_LEGACY,
+    ] {
+        for r in file_rows(text) {
+            let published = units::published_name(&r.name);
+            if published == r.name {
+                continue;
+            }
+            let ids: Vec<i64> =
+                sqlx::query_scalar("SELECT id FROM units WHERE code = $1 AND name = $2")
+                    .bind(&r.code)
+                    .bind(&r.name)
+                    .fetch_all(db.pool())
+                    .await?;
+            found.extend(
+                ids.into_iter()
+                    .map(|id| (id, r.name.clone(), published.clone())),
+            );
+        }
+    }
+    if found.is_empty() {
+        return Ok(0);
+    }
+    let mut tx = db.begin_write().await?;
+    for (id, before, after) in &found {
+        sqlx::query("UPDATE units SET name = $1 WHERE id = $2")
+            .bind(after)
+            .bind(id)
+            .execute(tx.conn())
+            .await?;
+        audit::append(
+            &mut tx,
+            Change {
+                who: &Who::system(),
+                action: "unit.update",
+                entity: "unit",
+                entity_id: id.to_string(),
+                unit_id: Some(*id),
+                before: Some(json!({ "name": before })),
+                after: Some(json!({ "name": after })),
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(found.len())
 }
 
 const REPAIR_ACTION: &str = "units.repair_official_lineage";
@@ -493,6 +564,32 @@ mod tests {
         {
             let k: UnitKind = r.kind.parse().unwrap();
             assert!(k.fits(Level::Commune), "{} {}", r.code, r.kind);
+        }
+    }
+
+    #[test]
+    fn names_spell_the_kind_word_as_published() {
+        assert!(DISTRICTS_LEGACY.contains("095,Thị Xã Mường Lay,"));
+        let districts = rows(DISTRICTS_LEGACY);
+        let lay = districts.iter().find(|r| r.code == "095").unwrap();
+        assert_eq!(lay.name, "Thị xã Mường Lay");
+        for r in rows(PROVINCES_2025)
+            .iter()
+            .chain(&rows(PROVINCES_LEGACY))
+            .chain(&districts)
+            .chain(&rows(COMMUNES_LEGACY))
+            .chain(&rows(COMMUNES_2025))
+        {
+            let k: UnitKind = r.kind.parse().unwrap();
+            assert!(
+                !r.name
+                    .to_lowercase()
+                    .starts_with(&k.as_str().to_lowercase())
+                    || r.name.starts_with(k.as_str()),
+                "{} {}",
+                r.code,
+                r.name
+            );
         }
     }
 

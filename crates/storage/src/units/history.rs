@@ -123,7 +123,7 @@ fn parse_versions(csv_text: &str, errors: &mut Vec<String>) -> Vec<VersionRow> {
             out.push(VersionRow {
                 line,
                 code: code.expect("checked"),
-                name: name.expect("checked").as_str().to_string(),
+                name: antq_core::units::published_name(name.expect("checked").as_str()),
                 kind: kind.expect("checked"),
                 level: level.expect("checked"),
                 parent,

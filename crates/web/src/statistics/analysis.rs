@@ -312,7 +312,7 @@ async fn pivot(
     let by_child = by == "child";
     let by_child_year = by == "child_year";
     if by_child {
-        groups.sort_by(|a, b| antq_core::text::compare(name_of(a.1), name_of(b.1)));
+        groups.sort_by(|a, b| antq_core::units::official_cmp(a.1, b.1, &r.unit.code));
     }
     let name = |i: &antq_storage::statistics::catalogue::Indicator| match lang {
         Lang::Vi => format!("{} ({})", i.name_vi, i.unit),
@@ -405,12 +405,18 @@ async fn pivot(
         r.indicators
             .iter()
             .zip(&series)
-            .map(|(i, values)| {
+            .filter_map(|(i, values)| {
                 let short: Vec<String> = labels
                     .iter()
                     .map(|l| l.strip_prefix("Năm ").unwrap_or(l).to_string())
                     .collect();
-                antq_office::chart::bars(&name(i), &short, values, &i.unit)
+                // The picture has no title: its caption names the indicator.
+                antq_office::chart::bars(&short, values, &i.unit).map(|svg| {
+                    format!(
+                        "{svg}<figcaption>{}</figcaption>",
+                        crate::error::escape(&name(i))
+                    )
+                })
             })
             .collect()
     };

@@ -86,7 +86,9 @@ async fn a_review_from_approved_data_reprints_identically_and_shows_corrections(
         .text()
         .await
         .unwrap();
-    assert!(page.contains("id=\"edit-narrative\"") && page.contains("<svg"));
+    assert!(page.contains("id=\"edit-narrative\""));
+    // One commune in one year: nothing to compare, so no chart.
+    assert!(!page.contains("<svg"), "{page}");
     assert!(page.contains("Bảng 1.1."), "tables on the page");
 
     // The Front may read the police's review but not rewrite it.

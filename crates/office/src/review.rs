@@ -50,7 +50,9 @@ pub struct GroupPart {
     pub charts: Vec<(String, String)>,
 }
 
-/// The most child units a comparison chart shows (the largest values).
+/// The most child units a comparison chart shows in official order.
+const CHART_CHILDREN_ALL: usize = 35;
+/// Beyond that, the chart shows this many of the largest values.
 const CHART_CHILDREN: usize = 15;
 
 /// The groups of a review with figures, each with its tables and charts.
@@ -199,14 +201,15 @@ pub fn parts(s: &Snapshot, narrative: &[Paragraph]) -> Vec<GroupPart> {
                     .iter()
                     .filter_map(|(c, n)| by.get(c).map(|f| (n.clone(), f.value)))
                     .collect();
-                pairs.sort_by(|a, b| b.1.total_cmp(&a.1));
-                let shown = pairs.len().min(CHART_CHILDREN);
-                let more = if pairs.len() > shown {
-                    format!(" ({shown} đơn vị cao nhất)")
+                // Every unit in official order when the chart holds them
+                // all; beyond that, the largest values, said in the caption.
+                let more = if pairs.len() > CHART_CHILDREN_ALL {
+                    pairs.sort_by(|a, b| b.1.total_cmp(&a.1));
+                    pairs.truncate(CHART_CHILDREN);
+                    format!(" ({CHART_CHILDREN} đơn vị cao nhất)")
                 } else {
                     String::new()
                 };
-                pairs.truncate(shown);
                 if !pairs.is_empty() {
                     let caption = format!(
                         "Biểu đồ {}.{}. {} theo đơn vị trực thuộc{more}",

@@ -90,6 +90,7 @@ fn snapshot() -> Snapshot {
         built_at: "2023-05-17T08:00:00Z".into(),
         programme: None,
         awards: Default::default(),
+        previous: None,
     }
 }
 

@@ -663,7 +663,28 @@ async fn review(db: &Db) {
     let by_child: f64 = s.by_child["tt_buoi"].values().map(|f| f.value).sum();
     assert_eq!(by_child, 32_146.0, "the districts add up to the province");
     let text: String = first.narrative.iter().map(|p| p.text.as_str()).collect();
-    assert!(text.contains("Qua 10 năm, toàn tỉnh đã tổ chức tuyên truyền, phát động phong trào được 32.146 buổi, với hơn 3 triệu lượt người tham dự"), "{text}");
+    assert!(text.contains("Qua 10 năm triển khai, toàn tỉnh đã tổ chức tuyên truyền, phát động phong trào được 32.146 buổi, với hơn 3 triệu lượt người tham dự"), "{text}");
+    // Weapons by unit of measure; the Ngày hội per year; stocks at their date.
+    assert!(
+        text.contains("vận động Nhân dân giao nộp 124 khẩu súng các loại, 2.150 viên đạn, 86 kg vật liệu nổ, 540 công cụ hỗ trợ."),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "hằng năm toàn tỉnh tổ chức Ngày hội toàn dân bảo vệ an ninh Tổ quốc (ANTQ) tại "
+        ) && !text.contains("1.540"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Đến 31/12/2023, toàn tỉnh hiện có 96 mô hình đang hoạt động")
+            && !text.contains("đã hiện có"),
+        "{text}"
+    );
+    // No two paragraphs open alike in a row; nothing before 2013 to compare with.
+    assert!(
+        !text.contains("Qua 10 năm,") && !text.contains("so với"),
+        "{text}"
+    );
     assert!(
         text.contains("27.135 người lầm lỗi, trong đó 9.779 người tiến bộ"),
         "{text}"
@@ -704,9 +725,7 @@ async fn review(db: &Db) {
         "{text}"
     );
     assert!(
-        text.contains(
-            "củng cố, duy trì hiệu quả 4.378 tổ chức quần chúng bảo vệ an ninh, trật tự cơ sở với 44 loại mô hình"
-        ),
+        text.contains("mô hình đang hoạt động thuộc 44 loại mô hình và 4.378 tổ chức quần chúng bảo vệ an ninh, trật tự (ANTT) ở cơ sở"),
         "{text}"
     );
     assert!(

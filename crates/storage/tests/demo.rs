@@ -733,6 +733,7 @@ async fn review(db: &Db) {
         "{text}"
     );
     dien_bien_review(db, &dbr).await;
+    compared_with_the_year_before(db, &who, &dbr).await;
 
     // A correction: an approved 2015 report of a district is reopened and fixed.
     let form = catalogue::form(db, "antq-nam").await.unwrap();
@@ -930,4 +931,61 @@ async fn assessment_figures(db: Db) {
 async fn demo_assessment_figures_on_sqlite() {
     let t = TestDb::sqlite();
     assessment_figures(t.ready().await).await;
+}
+
+/// Điện Biên's 2024 review compares its main flows with 2023 (the year
+/// before, read with it), never a stock; the 10-year review has nothing
+/// before 2013 to compare with.
+async fn compared_with_the_year_before(
+    db: &Db,
+    who: &antq_storage::audit::Who,
+    ten_years: &antq_storage::reviews::Review,
+) {
+    use antq_storage::reviews::{self, NewReview};
+    assert_eq!(ten_years.snapshot.previous, None, "no data in 2002 – 2012");
+    let unit = units::get_at(
+        db,
+        &UnitCode::parse("11").unwrap(),
+        parse_date("2024-12-31").unwrap(),
+    )
+    .await
+    .unwrap();
+    let id = reviews::create(
+        db,
+        who,
+        NewReview {
+            unit,
+            owner: antq_core::reviews::Owner::Joint,
+            stage: antq_core::reviews::Stage::years(2024, 2024),
+            issue_date: parse_date("2024-12-20").unwrap(),
+        },
+    )
+    .await
+    .unwrap();
+    let r = reviews::get(db, id).await.unwrap();
+    let previous = r
+        .snapshot
+        .previous
+        .as_ref()
+        .expect("2023 is read with 2024");
+    assert_eq!((previous.from, previous.to), (2023, 2023));
+    let before = previous.totals["tt_buoi"].value;
+    assert_eq!(before, ten_years.snapshot.by_year["tt_buoi"][&2023].value);
+    assert!(
+        !previous.totals.contains_key("mh_hien_co"),
+        "a stock is never compared"
+    );
+    let now = r.snapshot.totals["tt_buoi"].value;
+    let change = (now - before) / before;
+    let word = if change > 0.0 { "tăng" } else { "giảm" };
+    let expected = format!(
+        "buổi ({word} {} so với năm 2023)",
+        antq_core::text::format_percent(change.abs(), 1)
+    );
+    let text = &r.narrative[0].text;
+    assert!(
+        text.starts_with("Năm 2024, toàn tỉnh đã tổ chức tuyên truyền"),
+        "{text}"
+    );
+    assert!(text.contains(&expected), "{expected}: {text}");
 }

@@ -525,3 +525,26 @@ fn stored_reviews_without_previous_still_load() {
     let back: Snapshot = serde_json::from_value(json).unwrap();
     assert_eq!(back.previous, None);
 }
+
+#[test]
+fn the_assessments_of_a_stage_name_their_year_and_range() {
+    let groups = [("danh_gia", "Công nhận, phân loại")];
+    let figs = figures(&[("atan_cong_nhan", 98.0), ("pl_kha", 60.0)]);
+    let mut by_year: BTreeMap<String, BTreeMap<i32, Figure>> = BTreeMap::new();
+    by_year.insert(
+        "atan_cong_nhan".into(),
+        [(2021, fig(85.0)), (2022, fig(91.0)), (2023, fig(98.0))]
+            .into_iter()
+            .collect(),
+    );
+    let awards = Awards::default();
+    let mut f = facts(&figs, Stage::years(2013, 2023), "toàn tỉnh", &awards);
+    f.by_year = Some(&by_year);
+    assert_eq!(
+        texts(&write(&groups, &f)),
+        ["Theo kết quả đánh giá năm 2023 (gần nhất trong giai đoạn), toàn tỉnh có 98 đơn vị được công nhận \
+          đạt tiêu chuẩn “An toàn về an ninh, trật tự”; kết quả phân loại phong trào: 60 đơn vị khá. \
+          Qua các năm, số đơn vị được công nhận đạt tiêu chuẩn “An toàn về an ninh, trật tự” mỗi năm \
+          từ 85 đến 98 đơn vị."]
+    );
+}

@@ -1,5 +1,10 @@
 //! The Vietnamese narrative written from the figures, leaving out what is
-//! zero or missing.
+//! zero or missing, and honest about them: a number is always written with
+//! its own unit of measure (weapons by khẩu, viên, kg, cái; nothing of
+//! different units added up), a yearly count (Ngày hội sites, recognitions)
+//! per year or as a range, never summed over years, a stock at its date in
+//! its own sentence, the main flows compared with the stage before where it
+//! has data, paragraphs opened in turn, ANTQ and ANTT spelled out once.
 
 use std::collections::BTreeMap;
 

@@ -549,11 +549,49 @@ pub const INDICATORS: &[IndicatorSeed] = &[
             Aggregation::Ratio,
         )
     },
+    // Kept for the data typed before the weapons were counted by unit of
+    // measure: guns, rounds and tools added up, so a review never says it as
+    // one figure (see `reviews::narrative`).
     ind(
         "vk_giao_nop",
         "Vũ khí, vật liệu nổ, công cụ hỗ trợ do Nhân dân giao nộp",
         "Weapons and explosives handed in",
         "khẩu, quả, cái",
+        "vu_khi",
+        Aggregation::Sum,
+    ),
+    ind(
+        "vk_sung",
+        "Súng các loại do Nhân dân giao nộp",
+        "Guns handed in",
+        "khẩu",
+        "vu_khi",
+        Aggregation::Sum,
+    ),
+    ind(
+        "vk_dan",
+        "Đạn các loại do Nhân dân giao nộp",
+        "Rounds of ammunition handed in",
+        "viên",
+        "vu_khi",
+        Aggregation::Sum,
+    ),
+    IndicatorSeed {
+        value_type: ValueType::Decimal,
+        ..ind(
+            "vk_vln",
+            "Vật liệu nổ do Nhân dân giao nộp",
+            "Explosives handed in",
+            "kg",
+            "vu_khi",
+            Aggregation::Sum,
+        )
+    },
+    ind(
+        "vk_cctht",
+        "Công cụ hỗ trợ do Nhân dân giao nộp",
+        "Support tools (non-lethal weapons) handed in",
+        "cái",
         "vu_khi",
         Aggregation::Sum,
     ),
@@ -681,6 +719,10 @@ pub const REGISTER_ONLY: &[&str] = &[
     "pl_trung_binh",
     "pl_yeu",
 ];
+
+/// The weapons counted by unit of measure (added by migration 12 to a
+/// catalogue seeded before them), in the order forms show them.
+pub const WEAPONS_BY_UNIT: &[&str] = &["vk_sung", "vk_dan", "vk_vln", "vk_cctht"];
 
 /// Is this indicator computed from a register only (never on a form)?
 pub fn register_only(code: &str) -> bool {

@@ -90,6 +90,7 @@ fn snapshot() -> Snapshot {
         built_at: "2023-05-17T08:00:00Z".into(),
         programme: None,
         awards: Default::default(),
+        previous: None,
     }
 }
 
@@ -504,7 +505,7 @@ fn the_docx_names_the_programme_and_says_the_awards_by_issuer() {
     let doc = String::from_utf8(entry(&bytes, "word/document.xml")).unwrap();
     for text in [
         "Tổng kết 10 năm thực hiện Chương trình phối hợp số 09/CTr-BCA-MTTW ngày 01/8/2013 của Bộ Công an",
-        "Qua 10 năm, các tập thể, cá nhân trong tỉnh đã được khen thưởng: Chủ tịch UBND tỉnh tặng Bằng khen cho 2 tập thể.",
+        "Qua 10 năm triển khai, các tập thể, cá nhân trong tỉnh đã được khen thưởng: Chủ tịch UBND tỉnh tặng Bằng khen cho 2 tập thể.",
     ] {
         assert!(doc.contains(text), "{text} missing");
     }

@@ -538,6 +538,19 @@ JOIN indicators i ON i.id = CAST(e.v ->> 0 AS BIGINT);"#,
         postgres: "",
         convert: Convert::None,
     },
+    Migration {
+        version: 12,
+        name: "weapons by unit of measure",
+        // Guns (khẩu), rounds (viên), explosives (kg) and support tools
+        // (cái) as four indicators, right after the old mixed
+        // `vk_giao_nop` (kept for the data typed before), in the catalogue
+        // and in every form that has it. A new database gets them from the
+        // seed (its catalogue is empty here, so nothing is inserted).
+        portable: include_str!("statistics/schema_v12_weapons.sql"),
+        sqlite: "",
+        postgres: "",
+        convert: Convert::None,
+    },
 ];
 
 /// A `data_values` row of schema 6: report, indicator, option, thousandths,

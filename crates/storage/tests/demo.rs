@@ -684,7 +684,28 @@ async fn review(db: &Db) {
     let by_child: f64 = s.by_child["tt_buoi"].values().map(|f| f.value).sum();
     assert_eq!(by_child, 32_146.0, "the districts add up to the province");
     let text: String = first.narrative.iter().map(|p| p.text.as_str()).collect();
-    assert!(text.contains("Qua 10 năm, toàn tỉnh đã tổ chức tuyên truyền, phát động phong trào được 32.146 buổi, với hơn 3 triệu lượt người tham dự"), "{text}");
+    assert!(text.contains("Qua 10 năm triển khai, toàn tỉnh đã tổ chức tuyên truyền, phát động phong trào được 32.146 buổi, với hơn 3 triệu lượt người tham dự"), "{text}");
+    // Weapons by unit of measure; the Ngày hội per year; stocks at their date.
+    assert!(
+        text.contains("vận động Nhân dân giao nộp 124 khẩu súng các loại, 2.150 viên đạn, 86 kg vật liệu nổ, 540 công cụ hỗ trợ."),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "hằng năm toàn tỉnh tổ chức Ngày hội toàn dân bảo vệ an ninh Tổ quốc (ANTQ) tại "
+        ) && !text.contains("1.540"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Đến 31/12/2023, toàn tỉnh hiện có 96 mô hình đang hoạt động")
+            && !text.contains("đã hiện có"),
+        "{text}"
+    );
+    // No two paragraphs open alike in a row; nothing before 2013 to compare with.
+    assert!(
+        !text.contains("Qua 10 năm,") && !text.contains("so với"),
+        "{text}"
+    );
     assert!(
         text.contains("27.135 người lầm lỗi, trong đó 9.779 người tiến bộ"),
         "{text}"
@@ -725,9 +746,7 @@ async fn review(db: &Db) {
         "{text}"
     );
     assert!(
-        text.contains(
-            "củng cố, duy trì hiệu quả 4.378 tổ chức quần chúng bảo vệ an ninh, trật tự cơ sở với 44 loại mô hình"
-        ),
+        text.contains("mô hình đang hoạt động thuộc 44 loại mô hình và 4.378 tổ chức quần chúng bảo vệ an ninh, trật tự (ANTT) ở cơ sở"),
         "{text}"
     );
     assert!(
@@ -735,6 +754,7 @@ async fn review(db: &Db) {
         "{text}"
     );
     dien_bien_review(db, &dbr).await;
+    compared_with_the_year_before(db, &who, &dbr).await;
 
     // A correction: an approved 2015 report of a district is reopened and fixed.
     let form = catalogue::form(db, "antq-nam").await.unwrap();
@@ -932,4 +952,61 @@ async fn assessment_figures(db: Db) {
 async fn demo_assessment_figures_on_sqlite() {
     let t = TestDb::sqlite();
     assessment_figures(t.ready().await).await;
+}
+
+/// Điện Biên's 2024 review compares its main flows with 2023 (the year
+/// before, read with it), never a stock; the 10-year review has nothing
+/// before 2013 to compare with.
+async fn compared_with_the_year_before(
+    db: &Db,
+    who: &antq_storage::audit::Who,
+    ten_years: &antq_storage::reviews::Review,
+) {
+    use antq_storage::reviews::{self, NewReview};
+    assert_eq!(ten_years.snapshot.previous, None, "no data in 2002 – 2012");
+    let unit = units::get_at(
+        db,
+        &UnitCode::parse("11").unwrap(),
+        parse_date("2024-12-31").unwrap(),
+    )
+    .await
+    .unwrap();
+    let id = reviews::create(
+        db,
+        who,
+        NewReview {
+            unit,
+            owner: antq_core::reviews::Owner::Joint,
+            stage: antq_core::reviews::Stage::years(2024, 2024),
+            issue_date: parse_date("2024-12-20").unwrap(),
+        },
+    )
+    .await
+    .unwrap();
+    let r = reviews::get(db, id).await.unwrap();
+    let previous = r
+        .snapshot
+        .previous
+        .as_ref()
+        .expect("2023 is read with 2024");
+    assert_eq!((previous.from, previous.to), (2023, 2023));
+    let before = previous.totals["tt_buoi"].value;
+    assert_eq!(before, ten_years.snapshot.by_year["tt_buoi"][&2023].value);
+    assert!(
+        !previous.totals.contains_key("mh_hien_co"),
+        "a stock is never compared"
+    );
+    let now = r.snapshot.totals["tt_buoi"].value;
+    let change = (now - before) / before;
+    let word = if change > 0.0 { "tăng" } else { "giảm" };
+    let expected = format!(
+        "buổi ({word} {} so với năm 2023)",
+        antq_core::text::format_percent(change.abs(), 1)
+    );
+    let text = &r.narrative[0].text;
+    assert!(
+        text.starts_with("Năm 2024, toàn tỉnh đã tổ chức tuyên truyền"),
+        "{text}"
+    );
+    assert!(text.contains(&expected), "{expected}: {text}");
 }

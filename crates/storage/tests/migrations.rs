@@ -125,7 +125,10 @@ async fn values_move_into_one_row_per_report(t: TestDb) {
 
     // v7 packs the values; v8 writes their JSON copy (`doc`) for the
     // `antq_values` view.
-    assert_eq!(migrations::run(&db).await.unwrap(), vec![7, 8, 9, 10, 11]);
+    assert_eq!(
+        migrations::run(&db).await.unwrap(),
+        vec![7, 8, 9, 10, 11, 12]
+    );
 
     let stored: Vec<(i64, Vec<u8>, i64, String, String, String)> = sqlx::query_as(
         "SELECT report_id, body, n_values, updated_at, updated_by, doc FROM report_values ORDER BY report_id",
@@ -188,4 +191,95 @@ async fn values_are_packed_on_postgres() {
         return;
     };
     values_move_into_one_row_per_report(TestDb::postgres(&server).await).await;
+}
+
+/// The codes of a form's indicators, in the form's order.
+async fn form_codes(db: &Db, form: &str) -> Vec<String> {
+    sqlx::query_scalar(
+        "SELECT i.code FROM form_indicators fi JOIN indicators i ON i.id = fi.indicator_id \
+         JOIN forms f ON f.id = fi.form_id WHERE f.code = $1 ORDER BY fi.position",
+    )
+    .bind(form)
+    .fetch_all(db.pool())
+    .await
+    .unwrap()
+}
+
+/// v12: a catalogue seeded before the weapons were counted by unit of
+/// measure gets guns, rounds, explosives (kg, decimals) and support tools
+/// right after the old mixed figure, in the catalogue and in both forms;
+/// a catalogue that has them is left as it is.
+async fn weapons_come_by_unit_of_measure(t: TestDb) {
+    let db = Db::connect(&t.url).await.unwrap();
+    migrations::run_until(&db, 11).await.unwrap();
+    antq_storage::statistics::catalogue::seed_if_empty(&db)
+        .await
+        .unwrap();
+    let fresh = form_codes(&db, "antq-nam").await;
+    // The catalogue as it was before: without the four.
+    for sql in [
+        "DELETE FROM form_indicators WHERE indicator_id IN \
+         (SELECT id FROM indicators WHERE code IN ('vk_sung', 'vk_dan', 'vk_vln', 'vk_cctht'))",
+        "DELETE FROM indicators WHERE code IN ('vk_sung', 'vk_dan', 'vk_vln', 'vk_cctht')",
+    ] {
+        sqlx::query(sql).execute(db.pool()).await.unwrap();
+    }
+    assert_eq!(migrations::run(&db).await.unwrap(), vec![12]);
+    for form in ["antq-nam", "antq-6t"] {
+        let codes = form_codes(&db, form).await;
+        let at = codes.iter().position(|c| c == "vk_giao_nop").unwrap();
+        assert_eq!(
+            codes[at..at + 5],
+            ["vk_giao_nop", "vk_sung", "vk_dan", "vk_vln", "vk_cctht"],
+            "{form}"
+        );
+        assert_eq!(codes.len(), fresh.len(), "{form}");
+    }
+    assert_eq!(
+        form_codes(&db, "antq-nam").await,
+        fresh,
+        "as a new database has them"
+    );
+    let units: Vec<(String, String, String, String)> = sqlx::query_as(
+        "SELECT code, unit, value_type, grp FROM indicators \
+         WHERE code IN ('vk_sung', 'vk_dan', 'vk_vln', 'vk_cctht') ORDER BY position",
+    )
+    .fetch_all(db.pool())
+    .await
+    .unwrap();
+    let expected = [
+        ("vk_sung", "khẩu", "integer"),
+        ("vk_dan", "viên", "integer"),
+        ("vk_vln", "kg", "decimal"),
+        ("vk_cctht", "cái", "integer"),
+    ];
+    assert_eq!(units.len(), 4);
+    for ((code, unit, vt, grp), (c, u, v)) in units.iter().zip(expected) {
+        assert_eq!(
+            (code.as_str(), unit.as_str(), vt.as_str(), grp.as_str()),
+            (c, u, v, "vu_khi")
+        );
+    }
+    // Positions in the catalogue stay distinct and in order.
+    let positions: Vec<i64> =
+        sqlx::query_scalar("SELECT position FROM indicators ORDER BY position")
+            .fetch_all(db.pool())
+            .await
+            .unwrap();
+    let mut distinct = positions.clone();
+    distinct.dedup();
+    assert_eq!(distinct, positions);
+}
+
+#[tokio::test]
+async fn weapons_come_by_unit_of_measure_on_sqlite() {
+    weapons_come_by_unit_of_measure(TestDb::sqlite()).await;
+}
+
+#[tokio::test]
+async fn weapons_come_by_unit_of_measure_on_postgres() {
+    let Some(server) = postgres_url() else {
+        return;
+    };
+    weapons_come_by_unit_of_measure(TestDb::postgres(&server).await).await;
 }

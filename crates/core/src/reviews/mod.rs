@@ -29,7 +29,7 @@ pub use programme::{
     lines_sentence, short_date, source_words, AwardLine, Awards, ConferenceAwards, ProgrammeRef,
     MOVEMENT,
 };
-pub use snapshot::{diff, Difference, Line, Paragraph, Pending, Snapshot};
+pub use snapshot::{diff, Difference, Line, Paragraph, Pending, Previous, Snapshot};
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -359,6 +359,7 @@ pub(crate) mod tests {
             built_at: "2023-12-31T00:00:00Z".into(),
             programme: None,
             awards: Awards::default(),
+            previous: None,
         }
     }
 
@@ -505,7 +506,7 @@ pub(crate) mod tests {
         assert_eq!(out[0].1, "Tuyên truyền");
         assert_eq!(
             out[0].2,
-            "Qua 10 năm, toàn tỉnh đã tổ chức tuyên truyền, phát động phong trào được 32.146 buổi, với hơn 3 triệu lượt người tham dự."
+            "Qua 10 năm triển khai, toàn tỉnh đã tổ chức tuyên truyền, phát động phong trào được 32.146 buổi, với hơn 3 triệu lượt người tham dự."
         );
         assert!(
             !out[0].2.contains("diễn đàn"),
@@ -513,7 +514,7 @@ pub(crate) mod tests {
         );
         assert_eq!(
             out[1].2,
-            "Qua 10 năm, Nhân dân trong tỉnh đã tham gia 6.940 ý kiến đóng góp xây dựng lực lượng Công an."
+            "Trong giai đoạn này, Nhân dân trong tỉnh đã tham gia 6.940 ý kiến đóng góp xây dựng lực lượng Công an."
         );
         assert!(out[2]
             .2

@@ -10,12 +10,7 @@ pub fn press_summary(
     owner: Owner,
     narrative: &[(String, String, String)],
 ) -> (String, String) {
-    let place = s.name_in_text();
-    let who = match owner {
-        Owner::Police => format!("Công an {place}"),
-        Owner::Front => format!("Ủy ban MTTQ Việt Nam {place}"),
-        Owner::Joint => format!("Công an và Ban Thường trực Ủy ban MTTQ Việt Nam {place}"),
-    };
+    let who = issuers(s, owner);
     let stage = s.stage().label();
     let headline = format!(
         "{}: {} thực hiện phong trào Toàn dân bảo vệ an ninh Tổ quốc",
@@ -26,10 +21,39 @@ pub fn press_summary(
         Some(p) => p.citation(),
         None => MOVEMENT.to_string(),
     };
-    let mut body = format!("{who} tổng kết việc thực hiện {what}, {stage}.");
+    // "Sơ kết 6 tháng …", "Sơ kết 5 năm" are sơ kết; the others tổng kết.
+    let kind = if s.stage().kind_title().starts_with("Sơ kết") {
+        "sơ kết"
+    } else {
+        "tổng kết"
+    };
+    let mut body = format!("{who} {kind} việc thực hiện {what}, {stage}.");
     for (_, _, text) in narrative.iter().take(4) {
         body.push(' ');
         body.push_str(text);
     }
     (headline, body)
+}
+
+/// Who issues the review, each body named with its level: "Công an tỉnh
+/// Đồng Tháp và Ban Thường trực Ủy ban MTTQ Việt Nam tỉnh Đồng Tháp"; for
+/// the nation, the Ministry and the Central Committee.
+fn issuers(s: &Snapshot, owner: Owner) -> String {
+    let (police, front) = if s.is_nation {
+        (
+            "Bộ Công an".to_string(),
+            "Ban Thường trực Ủy ban Trung ương MTTQ Việt Nam".to_string(),
+        )
+    } else {
+        let place = s.name_in_text();
+        (
+            format!("Công an {place}"),
+            format!("Ban Thường trực Ủy ban MTTQ Việt Nam {place}"),
+        )
+    };
+    match owner {
+        Owner::Police => police,
+        Owner::Front => front,
+        Owner::Joint => format!("{police} và {front}"),
+    }
 }

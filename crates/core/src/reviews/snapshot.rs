@@ -79,6 +79,57 @@ pub struct Snapshot {
     /// where the review was presented (empty: the form figures are said).
     #[serde(default)]
     pub awards: Awards,
+    /// The same totals over the stage before, of equal length, for the
+    /// comparisons of the narrative (none: not read, as in reviews stored
+    /// before they were).
+    #[serde(default)]
+    pub previous: Option<Previous>,
+}
+
+/// The totals of the stage before a review's own, of the same length
+/// (2002 – 2012 before 2013 – 2023, 2023 before 2024) or, for a half-year,
+/// the same half of the year before. Only the figures with data in every
+/// year of that stage are kept, so a stage half covered is never compared.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Previous {
+    pub from: i32,
+    pub to: i32,
+    #[serde(default)]
+    pub half: Option<u8>,
+    pub totals: Figures,
+}
+
+impl Previous {
+    /// The stage before `stage`, of equal length (a half: the same half a year earlier).
+    pub fn stage_before(stage: &Stage) -> Stage {
+        match stage.half {
+            Some(h) => Stage {
+                from: stage.from - 1,
+                to: stage.from - 1,
+                half: Some(h),
+            },
+            None => {
+                let n = stage.to - stage.from + 1;
+                Stage::years(stage.from - n, stage.from - 1)
+            }
+        }
+    }
+
+    pub fn stage(&self) -> Stage {
+        Stage {
+            from: self.from,
+            to: self.to,
+            half: self.half,
+        }
+    }
+
+    /// "so với năm 2023", "so với giai đoạn 2002 – 2012", "so với cùng kỳ năm 2025".
+    pub fn against(&self) -> String {
+        match self.half {
+            Some(_) => format!("so với cùng kỳ năm {}", self.from),
+            None => format!("so với {}", self.stage().label()),
+        }
+    }
 }
 
 impl Snapshot {
@@ -89,12 +140,17 @@ impl Snapshot {
     /// The narrative from these figures (the awards from the register where
     /// the review keeps them).
     pub fn narrative(&self, groups: &[(&str, &str)]) -> Vec<(String, String, String)> {
-        narrative_with_awards(
+        narrative::write(
             groups,
-            &self.totals,
-            &self.stage(),
-            &self.scope(),
-            &self.awards,
+            &narrative::Facts {
+                figs: &self.totals,
+                by_year: Some(&self.by_year),
+                stage: self.stage(),
+                scope: self.scope(),
+                awards: &self.awards,
+                previous: self.previous.as_ref(),
+                at: Some(&self.at),
+            },
         )
     }
 

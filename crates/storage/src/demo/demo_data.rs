@@ -3,7 +3,9 @@
 //! and their communes. The 2013–2023 totals reproduce what the provinces
 //! reported in their 10-year reviews (`shared/source-article.txt`); values
 //! are spread over units and years by a fixed pseudo-random sequence, so
-//! every load gives the same figures. Reports up to 2024 are approved; 2025
+//! every load gives the same figures. Weapons handed in are counted by unit
+//! of measure (guns, rounds, kg of explosives, support tools; the figures
+//! are plausible, the article gives none). Reports up to 2024 are approved; 2025
 //! has some late, returned and waiting reports; 2026 is in progress.
 
 use std::collections::HashMap;
@@ -54,7 +56,10 @@ const DONG_THAP_87: Province = Province {
         ("mh_moi", 38),
         ("mh_nhan_rong", 75),
         ("ngay_hoi", 1_540),
-        ("vk_giao_nop", 860),
+        ("vk_sung", 124),
+        ("vk_dan", 2_150),
+        ("vk_vln", 86),
+        ("vk_cctht", 540),
     ],
     stocks: &[("tcqc_so", 2_140), ("mh_hien_co", 96)],
 };
@@ -82,7 +87,10 @@ const DIEN_BIEN_11: Province = Province {
         ("nguon_tin", 8_120),
         ("nguon_tin_gia_tri", 5_310),
         ("ngay_hoi", 1_210),
-        ("vk_giao_nop", 2_340),
+        ("vk_sung", 1_385),
+        ("vk_dan", 9_620),
+        ("vk_vln", 312),
+        ("vk_cctht", 716),
     ],
     stocks: &[("tcqc_so", 4_378), ("mh_hien_co", 120)],
 };
@@ -108,7 +116,10 @@ const TIEN_GIANG_82: Province = Province {
         ("mh_moi", 31),
         ("mh_nhan_rong", 60),
         ("ngay_hoi", 1_720),
-        ("vk_giao_nop", 640),
+        ("vk_sung", 97),
+        ("vk_dan", 1_730),
+        ("vk_vln", 61),
+        ("vk_cctht", 428),
     ],
     stocks: &[("tcqc_so", 1_980), ("mh_hien_co", 88)],
 };

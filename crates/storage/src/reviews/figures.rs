@@ -7,13 +7,15 @@ use std::collections::BTreeMap;
 
 use antq_core::indicators::{Aggregation, Qualifier};
 use antq_core::periods::YearRange;
-use antq_core::reviews::{AwardLine, Awards, ConferenceAwards, Figure, FigureSource, Snapshot};
+use antq_core::reviews::{
+    AwardLine, Awards, ConferenceAwards, Figure, FigureSource, Previous, Snapshot, Stage,
+};
 use sqlx::Row as _;
 
 use crate::db::Db;
 use crate::error::StorageResult;
 use crate::programmes::award_counts::{self, CountRow, Scope};
-use crate::statistics::analytics::{self, MapMode};
+use crate::statistics::analytics::{self, By, MapMode};
 use crate::statistics::catalogue::Indicator;
 use crate::units::Unit;
 
@@ -82,6 +84,65 @@ pub async fn options_by_year(
         }
     }
     Ok(out)
+}
+
+/// The approved totals of the stage before `stage`, of equal length (a
+/// half-year: the same half a year earlier), for the narrative's
+/// comparisons: flows only, and only those with data in every year of that
+/// stage (a stage half covered is never compared). None when the stage
+/// before is out of range or nothing is left.
+pub async fn previous(
+    db: &Db,
+    q: &analytics::Query<'_>,
+    stage: Stage,
+) -> StorageResult<Option<Previous>> {
+    let before = Previous::stage_before(&stage);
+    let Ok(range) = YearRange::new(before.from, before.to) else {
+        return Ok(None);
+    };
+    let flows: Vec<Indicator> = q
+        .indicators
+        .iter()
+        .filter(|i| i.aggregation == Aggregation::Sum)
+        .cloned()
+        .collect();
+    let periods = before.periods();
+    let query = |by: Option<By>| analytics::Query {
+        indicators: &flows,
+        catalogue: q.catalogue,
+        unit: q.unit,
+        range,
+        by,
+        map: q.map,
+        approved_only: true,
+    };
+    let yearly = analytics::run_within(db, &query(Some(By::Year)), periods.as_deref()).await?;
+    let years = (before.to - before.from + 1) as usize;
+    let mut totals = BTreeMap::new();
+    for r in analytics::run_within(db, &query(None), periods.as_deref()).await? {
+        let covered = yearly
+            .iter()
+            .filter(|y| y.indicator == r.indicator && y.value.is_some())
+            .count();
+        if let (Some(value), true) = (r.value, covered == years) {
+            totals.insert(
+                r.indicator.clone(),
+                Figure {
+                    value,
+                    qualifier: r.qualifier,
+                    unapproved: 0.0,
+                    split: false,
+                    source: r.source,
+                },
+            );
+        }
+    }
+    Ok((!totals.is_empty()).then_some(Previous {
+        from: before.from,
+        to: before.to,
+        half: before.half,
+        totals,
+    }))
 }
 
 /// The indicator a form of award feeds (`kt_bang_khen`), by the form's name.

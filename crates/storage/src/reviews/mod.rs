@@ -273,6 +273,7 @@ pub async fn snapshot(db: &Db, unit: &Unit, stage: Stage) -> StorageResult<Snaps
         built_at: dates::timestamp(dates::now_utc()),
         programme: None,
         awards: Default::default(),
+        previous: figures::previous(db, &query(None, true), stage).await?,
     };
     figures::awards(db, unit, &mut snap, map).await?;
     Ok(snap)

@@ -49,11 +49,8 @@ impl ProgrammeRef {
     /// number: its title and stage ("Chương trình phối hợp về “…” giai đoạn
     /// 2023 – 2033").
     pub fn citation(&self) -> String {
-        let subject = self
-            .subject
-            .trim()
-            .trim_matches(['\u{201C}', '\u{201D}', '"'])
-            .trim();
+        let subject = subject_words(&self.subject);
+        let subject = subject.as_str();
         let Some(reference) = self.reference.as_deref().filter(|r| !r.trim().is_empty()) else {
             let named = if starts_with_kind(subject) {
                 subject.to_string()
@@ -80,6 +77,29 @@ impl ProgrammeRef {
         }
         out.push_str(&format!(" về \u{201C}{subject}\u{201D}"));
         out
+    }
+}
+
+/// The subject as cited after "về": without quotes, without its own
+/// "Về việc"/"Về" (never "về “Về việc …”"), starting with a capital.
+fn subject_words(subject: &str) -> String {
+    // Quotes around the whole subject go (the citation adds its own); a
+    // quotation inside it keeps both of its marks.
+    let s = subject.trim();
+    let s = s
+        .strip_prefix(['\u{201C}', '"'])
+        .and_then(|r| r.strip_suffix(['\u{201D}', '"']))
+        .unwrap_or(s)
+        .trim();
+    let rest = ["Về việc ", "về việc ", "Về ", "về "]
+        .iter()
+        .find_map(|p| s.strip_prefix(p))
+        .unwrap_or(s)
+        .trim();
+    let mut c = rest.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
     }
 }
 
@@ -208,6 +228,19 @@ pub(crate) mod tests {
              Ban Thường trực Ủy ban Trung ương MTTQ Việt Nam về \u{201C}Đẩy mạnh phong trào \
              Toàn dân bảo vệ an ninh Tổ quốc trong tình hình mới\u{201D}"
         );
+        // A subject that says "Về việc …" itself is cited once, never "về “Về việc …”".
+        let own_words = ProgrammeRef {
+            subject:
+                "Về việc đẩy mạnh phong trào Toàn dân bảo vệ an ninh Tổ quốc trong tình hình mới"
+                    .into(),
+            ..programme_09()
+        };
+        assert_eq!(own_words.citation(), programme_09().citation());
+        let quoted = ProgrammeRef {
+            subject: "\u{201C}Đẩy mạnh phong trào Toàn dân bảo vệ an ninh Tổ quốc trong tình hình mới\u{201D}".into(),
+            ..programme_09()
+        };
+        assert_eq!(quoted.citation(), programme_09().citation());
         let successor = ProgrammeRef {
             reference: None,
             issued_on: None,
@@ -231,6 +264,16 @@ pub(crate) mod tests {
         assert_eq!(
             plan.citation(),
             "Kế hoạch phối hợp phát huy vai trò Tổ Nhân dân tự quản"
+        );
+        let quoting = ProgrammeRef {
+            subject: "Kế hoạch xây dựng khu dân cư \u{201C}An ninh - An toàn - An dân\u{201D}"
+                .into(),
+            ..plan.clone()
+        };
+        assert!(
+            quoting.citation().ends_with("An dân\u{201D}"),
+            "a quotation inside the subject keeps its closing mark: {}",
+            quoting.citation()
         );
         let d = crate::dates::parse_date("2024-02-09").unwrap();
         assert_eq!(short_date(d), "09/02/2024");

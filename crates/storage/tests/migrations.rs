@@ -125,7 +125,10 @@ async fn values_move_into_one_row_per_report(t: TestDb) {
 
     // v7 packs the values; v8 writes their JSON copy (`doc`) for the
     // `antq_values` view.
-    assert_eq!(migrations::run(&db).await.unwrap(), vec![7, 8, 9, 10, 11]);
+    assert_eq!(
+        migrations::run(&db).await.unwrap(),
+        vec![7, 8, 9, 10, 11, 13]
+    );
 
     let stored: Vec<(i64, Vec<u8>, i64, String, String, String)> = sqlx::query_as(
         "SELECT report_id, body, n_values, updated_at, updated_by, doc FROM report_values ORDER BY report_id",

@@ -261,7 +261,11 @@ async fn signers_register_and_templates() {
     let (s, _) = commune
         .send_json(Method::PUT, &format!("{t}?unit=11"), body.clone())
         .await;
-    assert_eq!(s, StatusCode::NOT_FOUND, "a commune does not see its province");
+    assert_eq!(
+        s,
+        StatusCode::NOT_FOUND,
+        "a commune does not see its province"
+    );
     let (s, e) = police
         .send_json(Method::PUT, &format!("{t}?unit=03325"), body.clone())
         .await;

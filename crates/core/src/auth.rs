@@ -117,6 +117,10 @@ pub enum Action {
     /// office of neither side (the people's committee), whose decisions
     /// either side may record.
     DecideAward(Role),
+    /// Approve the text of the unit's review for one side (`Police` or
+    /// `Front`): the unit's own officers of that side sign their report, so
+    /// a grant on the unit itself is enough (not strictly above).
+    ApproveReview(Role),
 }
 
 impl Action {
@@ -138,11 +142,13 @@ impl Action {
             Action::ManageUsers | Action::ReadAudit | Action::EditUnits | Action::EditCatalogue => {
                 &[Role::Admin]
             }
-            Action::EnterData(role) | Action::Approve(role) => match role {
-                Role::Police => &[Role::Police],
-                Role::Front => &[Role::Front],
-                Role::Admin | Role::Viewer => &[],
-            },
+            Action::EnterData(role) | Action::Approve(role) | Action::ApproveReview(role) => {
+                match role {
+                    Role::Police => &[Role::Police],
+                    Role::Front => &[Role::Front],
+                    Role::Admin | Role::Viewer => &[],
+                }
+            }
         }
     }
 
@@ -298,6 +304,10 @@ mod tests {
         assert!(!Action::EnterData(Role::Police).permitted_by(Role::Admin));
         assert!(Action::Approve(Role::Police).strictly_above());
         assert!(!Action::EnterData(Role::Police).strictly_above());
+        assert!(Action::ApproveReview(Role::Front).permitted_by(Role::Front));
+        assert!(!Action::ApproveReview(Role::Front).permitted_by(Role::Police));
+        assert!(!Action::ApproveReview(Role::Police).permitted_by(Role::Admin));
+        assert!(!Action::ApproveReview(Role::Police).strictly_above());
     }
 
     #[test]

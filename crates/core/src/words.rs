@@ -38,6 +38,41 @@ pub static AUDIT_ACTIONS: &[Word] = &[
         "Gắn báo cáo tổng kết với hội nghị",
         "Review linked to a conference",
     ),
+    (
+        "review.document",
+        "Sửa tên, các mục, người ký, nơi nhận của báo cáo tổng kết",
+        "Review document changed",
+    ),
+    (
+        "review.approve",
+        "Duyệt nội dung báo cáo tổng kết",
+        "Review approved",
+    ),
+    (
+        "review.unapprove",
+        "Bỏ duyệt báo cáo tổng kết do nội dung thay đổi",
+        "Review approvals removed (text changed)",
+    ),
+    (
+        "review_template.save",
+        "Lưu mẫu báo cáo tổng kết",
+        "Review template saved",
+    ),
+    (
+        "review_template.reset",
+        "Trả mẫu báo cáo của tỉnh về mẫu chung",
+        "Province review template reset",
+    ),
+    (
+        "review_signer.add",
+        "Thêm người ký báo cáo",
+        "Review signer added",
+    ),
+    (
+        "review_signer.update",
+        "Sửa người ký báo cáo",
+        "Review signer changed",
+    ),
     ("document.create", "Thêm văn bản", "Document added"),
     ("document.update", "Sửa văn bản", "Document changed"),
     (

@@ -551,6 +551,14 @@ JOIN indicators i ON i.id = CAST(e.v ->> 0 AS BIGINT);"#,
         postgres: "",
         convert: Convert::None,
     },
+    Migration {
+        version: 13,
+        name: "reviews: the whole report (sections, signers, approvals, templates)",
+        portable: include_str!("reviews/schema_v13.sql"),
+        sqlite: "",
+        postgres: "",
+        convert: Convert::None,
+    },
 ];
 
 /// A `data_values` row of schema 6: report, indicator, option, thousandths,

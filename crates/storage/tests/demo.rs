@@ -836,14 +836,23 @@ async fn review(db: &Db) {
 /// has the 2023 figures, from the register.
 async fn dien_bien_review(db: &Db, r: &antq_storage::reviews::Review) {
     use antq_core::reviews::FigureSource;
-    let title =
-        antq_core::reviews::header(&r.snapshot, r.owner, parse_date(&r.issue_date).unwrap()).title;
+    let title = antq_core::reviews::header(
+        &r.snapshot,
+        r.owner,
+        parse_date(&r.issue_date).unwrap(),
+        &r.choices(),
+    )
+    .title;
     assert!(
         title.starts_with(
             "Tổng kết 10 năm thực hiện Chương trình phối hợp số 09/CTr-BCA-MTTW ngày 01/8/2013"
         ),
         "{title}"
     );
+    // A Front review, signed by the demo register's block (a placeholder name).
+    let signed: Vec<_> = r.signers.iter().map(|s| s.title_lines()).collect();
+    assert_eq!(signed, [vec!["TM. BAN THƯỜNG TRỰC", "CHỦ TỊCH"]]);
+    assert_eq!(r.signers[0].signed_name(), "Trần Thị B");
     let awards = r
         .narrative
         .iter()

@@ -127,7 +127,7 @@ async fn values_move_into_one_row_per_report(t: TestDb) {
     // `antq_values` view.
     assert_eq!(
         migrations::run(&db).await.unwrap(),
-        vec![7, 8, 9, 10, 11, 12]
+        vec![7, 8, 9, 10, 11, 12, 13]
     );
 
     let stored: Vec<(i64, Vec<u8>, i64, String, String, String)> = sqlx::query_as(

@@ -72,7 +72,13 @@ async fn review(
 }
 
 fn title(r: &reviews::Review) -> String {
-    antq_core::reviews::header(&r.snapshot, r.owner, parse_date(&r.issue_date).unwrap()).title
+    antq_core::reviews::header(
+        &r.snapshot,
+        r.owner,
+        parse_date(&r.issue_date).unwrap(),
+        &r.choices(),
+    )
+    .title
 }
 
 async fn story(db: Db) {

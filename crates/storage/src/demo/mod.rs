@@ -10,6 +10,7 @@ mod programme_events;
 pub mod programmes;
 mod registers;
 pub mod reviews;
+mod signers;
 pub mod synthetic;
 
 use antq_core::auth::{NewPassword, Role, Username};
@@ -194,6 +195,8 @@ pub async fn load(db: &Db, password: Option<&str>) -> StorageResult<DemoLoaded> 
     }
     let statistics = crate::demo::demo_data::load(db).await?;
     let programmes = crate::demo::programmes::load(db).await?;
+    // Signers first: the demo's reviews take theirs from the register.
+    crate::demo::signers::load(db).await?;
     let reviews = crate::demo::reviews::load(db).await?;
     // One year of safety recognition and of classification for both provinces.
     crate::registries::recognitions::demo(db).await?;

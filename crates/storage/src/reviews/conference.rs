@@ -50,6 +50,7 @@ pub async fn link_conference(
     } else {
         generated(&snap)
     };
+    let changed = snap != review.snapshot || narrative != review.narrative;
     let now = dates::timestamp(dates::now_utc());
     let (snap, narrative, now, unit_id) = (&snap, &narrative, &now, review.unit_id);
     db.write(|mut tx| async move {
@@ -78,6 +79,16 @@ pub async fn link_conference(
         .bind(id)
         .execute(tx.conn())
         .await?;
+        if changed {
+            super::approvals::clear_audited(
+                &mut tx,
+                who,
+                id,
+                unit_id,
+                "Số liệu khen thưởng tại hội nghị đã thay đổi",
+            )
+            .await?;
+        }
         audit::append(
             &mut tx,
             Change {

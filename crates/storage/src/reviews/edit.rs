@@ -52,6 +52,7 @@ pub async fn edit_narrative(
             .bind(id)
             .execute(tx.conn())
             .await?;
+        super::approvals::clear_audited(&mut tx, who, id, unit_id, "Lời văn đã thay đổi").await?;
         audit::append(
             &mut tx,
             Change {

@@ -5,20 +5,42 @@
 //! the award register's counts; the programme named comes from
 //! `programmes::coverage`.
 
+mod approvals;
 mod conference;
+mod document;
+mod drafting;
 mod edit;
 mod figures;
+mod signers;
+mod templates;
 
+pub use approvals::{approve, Approval};
 pub use conference::{link_conference, refresh_conference};
+pub use document::{save_document, DocumentChange};
+pub use drafting::{citations, coverage};
 pub use edit::edit_narrative;
+pub use signers::{
+    add_signer, register, registered, update_signer, RegisteredSigner, SignerInput, MAX_REGISTERED,
+    MAX_SORT,
+};
+pub use templates::{
+    national_template, province_of, reset_template, save_template, template_for, Template,
+    TemplateSource,
+};
 
 use std::collections::BTreeMap;
 
 use antq_core::dates::{self, Date};
 use antq_core::indicators::GROUPS;
 use antq_core::periods::YearRange;
+use antq_core::reviews::document::{
+    default_template, draft_reason, DataCoverage, Section, TemplateKind,
+};
+use antq_core::reviews::signing::{Side, Signer};
 pub use antq_core::reviews::Paragraph;
-use antq_core::reviews::{self, Difference, Figure, Line, Owner, Pending, Snapshot, Stage};
+use antq_core::reviews::{
+    self, Choices, Difference, Figure, Line, Owner, Pending, Snapshot, Stage,
+};
 use antq_core::units::Level;
 use antq_core::DomainError;
 use serde::Serialize;
@@ -51,6 +73,44 @@ pub struct Review {
     pub created_by: String,
     pub created_at: String,
     pub updated_at: String,
+    /// The title (trích yếu) an officer chose; none: the stage's default.
+    pub title: Option<String>,
+    /// The sections in order (a review built before they existed: the
+    /// national default of its kind).
+    pub sections: Vec<Section>,
+    /// The signature blocks: as kept with the review, else (an older
+    /// review) from the register as it is today.
+    pub signers: Vec<Signer>,
+    /// The "Nơi nhận" lines an officer chose; none: the default.
+    pub recipients: Option<Vec<String>>,
+    /// How complete the data was when the review was built (none for
+    /// reviews built before this was recorded).
+    pub coverage: Option<DataCoverage>,
+    /// The sides that approved the text as it is.
+    pub approvals: Vec<Approval>,
+}
+
+impl Review {
+    /// The officer's choices for the header (title, signers, recipients).
+    pub fn choices(&self) -> Choices {
+        Choices {
+            title: self.title.clone(),
+            signers: Some(self.signers.clone()),
+            recipients: self.recipients.clone(),
+        }
+    }
+
+    /// Why the review is still a draft (its data was not complete), if it is.
+    pub fn draft(&self) -> Option<String> {
+        self.coverage.as_ref().and_then(draft_reason)
+    }
+
+    /// Has every side that issues it approved the text?
+    pub fn is_final(&self) -> bool {
+        Side::of(self.owner)
+            .iter()
+            .all(|s| self.approvals.iter().any(|a| a.side == *s))
+    }
 }
 
 /// A review in a list.
@@ -371,13 +431,22 @@ pub async fn create_with(
     snap.programme = coverage::chosen(db, &n.unit, n.stage.from, n.stage.to, choice).await?;
     let conference = conference_for(db, &n.unit, &snap).await?;
     let narrative = generated(&snap);
+    let sections = drafting::sections_for(db, &n.unit, &n.stage).await?;
+    let signers = signers::for_owner(db, n.unit.id, n.owner, &snap).await?;
+    let coverage = drafting::coverage(db, &n.unit, &n.stage, n.unit.valid_to.is_none()).await?;
+    let contents = (
+        serde_json::to_string(&sections).map_err(json_err)?,
+        serde_json::to_string(&signers).map_err(json_err)?,
+        serde_json::to_string(&coverage).map_err(json_err)?,
+    );
     let now = dates::timestamp(dates::now_utc());
-    let (n, snap, narrative, now) = (&n, &snap, &narrative, &now);
+    let (n, snap, narrative, now, contents) = (&n, &snap, &narrative, &now, &contents);
     let id = db
         .write(|mut tx| async move {
             let id: i64 = sqlx::query_scalar(
             "INSERT INTO reviews (unit_id, owner, period_from, period_to, half, issue_date, snapshot, narrative, edited, \
-             created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $10, $5, $6, $7, 0, $8, $9, $9) RETURNING id",
+             created_by, created_at, updated_at, sections, signers, coverage) \
+             VALUES ($1, $2, $3, $4, $10, $5, $6, $7, 0, $8, $9, $9, $11, $12, $13) RETURNING id",
             )
             .bind(n.unit.id)
             .bind(n.owner.as_str())
@@ -389,6 +458,9 @@ pub async fn create_with(
             .bind(&who.name)
             .bind(now)
             .bind(n.stage.half.map(i64::from))
+            .bind(&contents.0)
+            .bind(&contents.1)
+            .bind(&contents.2)
             .fetch_one(tx.conn())
             .await?;
             if let Some(c) = conference {
@@ -411,7 +483,8 @@ pub async fn create_with(
                                    "from": n.stage.from, "to": n.stage.to, "half": n.stage.half,
                                    "issue_date": dates::iso(n.issue_date),
                                    "programme": snap.programme.as_ref().map(|p| p.id),
-                                   "conference": conference})),
+                                   "conference": conference,
+                                   "coverage": coverage})),
             },
             )
             .await?;
@@ -435,8 +508,8 @@ async fn conference_for(db: &Db, unit: &Unit, s: &Snapshot) -> StorageResult<Opt
 /// A stored review, exactly as it was built.
 pub async fn get(db: &Db, id: i64) -> StorageResult<Review> {
     let r = sqlx::query(
-        "SELECT id, unit_id, owner, issue_date, snapshot, narrative, edited, created_by, created_at, updated_at \
-         FROM reviews WHERE id = $1",
+        "SELECT id, unit_id, owner, issue_date, snapshot, narrative, edited, created_by, created_at, updated_at, \
+         title, sections, signers, recipients, coverage FROM reviews WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(db.pool())
@@ -444,17 +517,43 @@ pub async fn get(db: &Db, id: i64) -> StorageResult<Review> {
     .ok_or_else(|| StorageError::not_found(format!("báo cáo tổng kết số {id}")))?;
     let snap: String = r.get(4);
     let narrative: String = r.get(5);
+    let snapshot: Snapshot = serde_json::from_str(&snap).map_err(json_err)?;
+    let owner: Owner = r.get::<String, _>(2).parse()?;
+    let unit_id: i64 = r.get(1);
+    let json = |i: usize| r.get::<Option<String>, _>(i);
+    let sections = match json(11) {
+        Some(t) => serde_json::from_str(&t).map_err(json_err)?,
+        None => default_template(TemplateKind::of(&snapshot.stage())),
+    };
+    let signers = match json(12) {
+        Some(t) => serde_json::from_str(&t).map_err(json_err)?,
+        None => signers::for_owner(db, unit_id, owner, &snapshot).await?,
+    };
+    let recipients = match json(13) {
+        Some(t) => Some(serde_json::from_str(&t).map_err(json_err)?),
+        None => None,
+    };
+    let coverage = match json(14) {
+        Some(t) => Some(serde_json::from_str(&t).map_err(json_err)?),
+        None => None,
+    };
     Ok(Review {
         id: r.get(0),
-        unit_id: r.get(1),
-        owner: r.get::<String, _>(2).parse()?,
+        unit_id,
+        owner,
         issue_date: r.get(3),
-        snapshot: serde_json::from_str(&snap).map_err(json_err)?,
+        snapshot,
         narrative: serde_json::from_str(&narrative).map_err(json_err)?,
         edited: r.get::<i64, _>(6) != 0,
         created_by: r.get(7),
         created_at: r.get(8),
         updated_at: r.get(9),
+        title: r.get(10),
+        sections,
+        signers,
+        recipients,
+        coverage,
+        approvals: approvals::of_review(db, id).await?,
     })
 }
 

@@ -65,6 +65,8 @@ pub struct Run {
     pub bold: bool,
     pub italic: bool,
     pub size: f32,
+    /// A footnote mark (the footnote's id) instead of text.
+    pub footnote: Option<u32>,
 }
 
 impl Run {
@@ -74,6 +76,14 @@ impl Run {
             bold: false,
             italic: false,
             size,
+            footnote: None,
+        }
+    }
+    /// The superscript mark of footnote `id` (from [`Docx::footnote`]).
+    pub fn footnote_ref(id: u32, size: f32) -> Run {
+        Run {
+            footnote: Some(id),
+            ..Run::new("", size)
         }
     }
     pub fn bold(mut self) -> Run {
@@ -86,6 +96,11 @@ impl Run {
     }
 
     fn xml(&self) -> String {
+        if let Some(id) = self.footnote {
+            return format!(
+                "<w:r><w:rPr><w:rStyle w:val=\"FootnoteReference\"/><w:vertAlign w:val=\"superscript\"/></w:rPr><w:footnoteReference w:id=\"{id}\"/></w:r>"
+            );
+        }
         let mut rpr = String::new();
         if self.bold {
             rpr.push_str("<w:b/><w:bCs/>");
@@ -100,10 +115,18 @@ impl Run {
             if i > 0 {
                 out.push_str(&format!("<w:r><w:rPr>{rpr}</w:rPr><w:br/></w:r>"));
             }
-            out.push_str(&format!(
-                "<w:r><w:rPr>{rpr}</w:rPr><w:t xml:space=\"preserve\">{}</w:t></w:r>",
-                esc(line)
-            ));
+            // A tab is Word's own element, not a character of the text.
+            for (j, piece) in line.split('\t').enumerate() {
+                if j > 0 {
+                    out.push_str(&format!("<w:r><w:rPr>{rpr}</w:rPr><w:tab/></w:r>"));
+                }
+                if !piece.is_empty() || j == 0 {
+                    out.push_str(&format!(
+                        "<w:r><w:rPr>{rpr}</w:rPr><w:t xml:space=\"preserve\">{}</w:t></w:r>",
+                        esc(piece)
+                    ));
+                }
+            }
         }
         out
     }
@@ -121,6 +144,13 @@ pub struct Para {
     /// A rule under the paragraph, this many twips wide (centred).
     pub rule: Option<u32>,
     pub keep_next: bool,
+    /// A paragraph style of styles.xml ("Heading1", "Heading2").
+    pub style: Option<&'static str>,
+    /// (left, hanging) indent in twips, with a tab stop at `left`: a list item.
+    pub hanging: Option<(u32, u32)>,
+    /// A box around the paragraph, this many twips wide (centred); adjacent
+    /// boxed paragraphs share one box.
+    pub boxed: Option<u32>,
 }
 
 impl Para {
@@ -134,6 +164,9 @@ impl Para {
             line: 288,
             rule: None,
             keep_next: false,
+            style: None,
+            hanging: None,
+            boxed: None,
         }
     }
     pub fn centred() -> Para {
@@ -145,6 +178,9 @@ impl Para {
             line: 240,
             rule: None,
             keep_next: false,
+            style: None,
+            hanging: None,
+            boxed: None,
         }
     }
     pub fn left() -> Para {
@@ -160,6 +196,34 @@ impl Para {
             ..Para::body()
         }
     }
+    /// A heading of the outline (`level` 1 or 2): the style Heading1 or
+    /// Heading2, so Word's navigation pane lists it.
+    pub fn outline(level: u8) -> Para {
+        Para {
+            style: Some(if level <= 1 { "Heading1" } else { "Heading2" }),
+            ..Para::heading()
+        }
+    }
+    /// A list item: "-" then a tab, the text wrapped under itself.
+    pub fn item() -> Para {
+        Para {
+            hanging: Some((1077, 357)),
+            first_line: 0,
+            ..Para::body()
+        }
+    }
+    pub fn keep_next(mut self) -> Para {
+        self.keep_next = true;
+        self
+    }
+    pub fn styled(mut self, style: &'static str) -> Para {
+        self.style = Some(style);
+        self
+    }
+    pub fn boxed(mut self, width: u32) -> Para {
+        self.boxed = Some(width);
+        self
+    }
     pub fn with_rule(mut self, width: u32) -> Para {
         self.rule = Some(width);
         self
@@ -173,22 +237,48 @@ impl Para {
         self
     }
 
+    /// The paragraph properties, in the schema's order.
     fn xml(&self, available: u32) -> String {
         let mut p = String::new();
+        if let Some(style) = self.style {
+            p.push_str(&format!("<w:pStyle w:val=\"{style}\"/>"));
+        }
         if self.keep_next {
             p.push_str("<w:keepNext/>");
         }
-        if let Some(w) = self.rule {
+        let mut ind = String::new();
+        if let Some(w) = self.boxed {
+            let line = |side: &str| {
+                format!("<w:{side} w:val=\"single\" w:sz=\"12\" w:space=\"4\" w:color=\"000000\"/>")
+            };
+            p.push_str(&format!(
+                "<w:pBdr>{}{}{}{}</w:pBdr>",
+                line("top"),
+                line("left"),
+                line("bottom"),
+                line("right")
+            ));
+            let side = available.saturating_sub(w) / 2;
+            ind = format!("<w:ind w:left=\"{side}\" w:right=\"{side}\"/>");
+        } else if let Some(w) = self.rule {
             p.push_str("<w:pBdr><w:bottom w:val=\"single\" w:sz=\"6\" w:space=\"1\" w:color=\"000000\"/></w:pBdr>");
             let side = available.saturating_sub(w) / 2;
-            p.push_str(&format!("<w:ind w:left=\"{side}\" w:right=\"{side}\"/>"));
+            ind = format!("<w:ind w:left=\"{side}\" w:right=\"{side}\"/>");
+        } else if let Some((left, hanging)) = self.hanging {
+            p.push_str(&format!(
+                "<w:tabs><w:tab w:val=\"left\" w:pos=\"{left}\"/></w:tabs>"
+            ));
+            ind = format!("<w:ind w:left=\"{left}\" w:hanging=\"{hanging}\"/>");
         } else if self.first_line > 0 {
-            p.push_str(&format!("<w:ind w:firstLine=\"{}\"/>", self.first_line));
+            ind = format!("<w:ind w:firstLine=\"{}\"/>", self.first_line);
+        } else if self.style.is_some() {
+            ind = "<w:ind w:firstLine=\"0\"/>".into();
         }
         p.push_str(&format!(
             "<w:spacing w:before=\"{}\" w:after=\"{}\" w:line=\"{}\" w:lineRule=\"auto\"/>",
             self.before, self.after, self.line
         ));
+        p.push_str(&ind);
         p.push_str(&format!("<w:jc w:val=\"{}\"/>", self.align.xml()));
         p
     }
@@ -218,12 +308,31 @@ impl TableCell {
     }
 }
 
+/// How a table is laid out: ruled or not, heading rows repeated on each
+/// page, cells centred or top-aligned vertically.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TableLayout {
+    /// Ruled (a data table) or not (a layout table: the header block).
+    pub borders: bool,
+    /// The first rows, repeated on each page.
+    pub header_rows: usize,
+    /// Cells top-aligned (signature blocks) rather than centred.
+    pub top: bool,
+}
+
+/// The landscape text width (A4 turned, same margins).
+pub const LANDSCAPE_TEXT_W: u32 = PAGE_H - MARGIN_LEFT - MARGIN_RIGHT;
+
 /// A document being written.
 pub struct Docx {
     body: String,
     images: Vec<Vec<u8>>,
     title: String,
     tables: usize,
+    /// Footnote texts; footnote n has id n + 1 (ids -1 and 0 are the separators).
+    footnotes: Vec<String>,
+    /// The pages from here on are landscape (see [`Docx::landscape_from_here`]).
+    landscape: bool,
 }
 
 impl Docx {
@@ -233,11 +342,41 @@ impl Docx {
             images: Vec::new(),
             title: title.to_string(),
             tables: 0,
+            footnotes: Vec::new(),
+            landscape: false,
+        }
+    }
+
+    /// The width between the margins of the current pages.
+    pub fn text_width(&self) -> u32 {
+        if self.landscape {
+            LANDSCAPE_TEXT_W
+        } else {
+            TEXT_W
         }
     }
 
     pub fn paragraph(&mut self, para: Para, runs: &[Run]) {
-        self.body.push_str(&para_xml(para, runs, TEXT_W));
+        self.body.push_str(&para_xml(para, runs, self.text_width()));
+    }
+
+    /// A footnote with this text; returns its id for [`Run::footnote_ref`].
+    pub fn footnote(&mut self, text: &str) -> u32 {
+        self.footnotes.push(text.to_string());
+        self.footnotes.len() as u32
+    }
+
+    /// End the portrait pages: what follows starts on a new landscape page
+    /// (A4 turned, the same margins), page numbers running on.
+    pub fn landscape_from_here(&mut self) {
+        if self.landscape {
+            return;
+        }
+        self.body.push_str(&format!(
+            "<w:p><w:pPr><w:sectPr>{}</w:sectPr></w:pPr></w:p>",
+            section_props(false)
+        ));
+        self.landscape = true;
     }
 
     /// A table: `widths` in twips; `borders` false for a layout table (the header block).
@@ -248,6 +387,21 @@ impl Docx {
         borders: bool,
         header_rows: usize,
     ) {
+        self.table_with(
+            widths,
+            rows,
+            TableLayout {
+                borders,
+                header_rows,
+                top: false,
+            },
+        );
+    }
+
+    /// A table laid out as `layout` says; rows never split across pages.
+    pub fn table_with(&mut self, widths: &[u32], rows: &[Vec<TableCell>], layout: TableLayout) {
+        let (borders, header_rows) = (layout.borders, layout.header_rows);
+        let valign = if layout.top { "top" } else { "center" };
         self.tables += 1;
         let total: u32 = widths.iter().sum();
         let border = if borders {
@@ -281,7 +435,7 @@ impl Docx {
                 if cell.shade {
                     x.push_str("<w:shd w:val=\"clear\" w:color=\"auto\" w:fill=\"E7E9EC\"/>");
                 }
-                x.push_str("<w:vAlign w:val=\"center\"/></w:tcPr>");
+                x.push_str(&format!("<w:vAlign w:val=\"{valign}\"/></w:tcPr>"));
                 if cell.paras.is_empty() {
                     x.push_str("<w:p/>");
                 }
@@ -329,11 +483,12 @@ impl Docx {
             zip.start_file(name, opts).map_err(|e| e.to_string())?;
             zip.write_all(bytes).map_err(|e| e.to_string())
         };
-        put("[Content_Types].xml", CONTENT_TYPES.as_bytes())?;
+        let notes = !self.footnotes.is_empty();
+        put("[Content_Types].xml", content_types(notes).as_bytes())?;
         put("_rels/.rels", ROOT_RELS.as_bytes())?;
         put("docProps/core.xml", core_xml(&self.title).as_bytes())?;
         put("word/styles.xml", styles_xml().as_bytes())?;
-        put("word/settings.xml", SETTINGS.as_bytes())?;
+        put("word/settings.xml", settings_xml(notes).as_bytes())?;
         put("word/header1.xml", header_xml().as_bytes())?;
         put("word/header2.xml", EMPTY_HEADER.as_bytes())?;
         let mut rels = String::from(
@@ -344,6 +499,13 @@ impl Docx {
              <Relationship Id=\"rIdHeader1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/header\" Target=\"header1.xml\"/>\
              <Relationship Id=\"rIdHeader2\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/header\" Target=\"header2.xml\"/>",
         );
+        if notes {
+            rels.push_str("<Relationship Id=\"rIdFootnotes\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes\" Target=\"footnotes.xml\"/>");
+            put(
+                "word/footnotes.xml",
+                footnotes_xml(&self.footnotes).as_bytes(),
+            )?;
+        }
         for i in 1..=self.images.len() {
             rels.push_str(&format!(
                 "<Relationship Id=\"rIdImg{i}\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/image\" Target=\"media/chart{i}.png\"/>"
@@ -361,17 +523,59 @@ impl Docx {
              xmlns:wp=\"http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing\" \
              xmlns:a=\"http://schemas.openxmlformats.org/drawingml/2006/main\" \
              xmlns:pic=\"http://schemas.openxmlformats.org/drawingml/2006/picture\"><w:body>{}\
-             <w:sectPr><w:headerReference w:type=\"default\" r:id=\"rIdHeader1\"/>\
-             <w:headerReference w:type=\"first\" r:id=\"rIdHeader2\"/>\
-             <w:pgSz w:w=\"{PAGE_W}\" w:h=\"{PAGE_H}\"/>\
-             <w:pgMar w:top=\"{MARGIN_TOP}\" w:right=\"{MARGIN_RIGHT}\" w:bottom=\"{MARGIN_BOTTOM}\" w:left=\"{MARGIN_LEFT}\" \
-             w:header=\"567\" w:footer=\"567\" w:gutter=\"0\"/><w:pgNumType w:start=\"1\"/><w:titlePg/></w:sectPr></w:body></w:document>",
-            self.body
+             <w:sectPr>{}</w:sectPr></w:body></w:document>",
+            self.body,
+            section_props(self.landscape)
         );
         put("word/document.xml", doc.as_bytes())?;
         let cursor = zip.finish().map_err(|e| e.to_string())?;
         Ok(cursor.into_inner())
     }
+}
+
+/// A section's page: portrait (the first section: no page number on page
+/// 1, numbering from 1) or landscape (A4 turned, the same margins, the page
+/// number on every page, numbering running on).
+fn section_props(landscape: bool) -> String {
+    let margins = format!(
+        "<w:pgMar w:top=\"{MARGIN_TOP}\" w:right=\"{MARGIN_RIGHT}\" w:bottom=\"{MARGIN_BOTTOM}\" w:left=\"{MARGIN_LEFT}\" \
+         w:header=\"567\" w:footer=\"567\" w:gutter=\"0\"/>"
+    );
+    if landscape {
+        format!(
+            "<w:headerReference w:type=\"default\" r:id=\"rIdHeader1\"/><w:type w:val=\"nextPage\"/>\
+             <w:pgSz w:w=\"{PAGE_H}\" w:h=\"{PAGE_W}\" w:orient=\"landscape\"/>{margins}"
+        )
+    } else {
+        format!(
+            "<w:headerReference w:type=\"default\" r:id=\"rIdHeader1\"/>\
+             <w:headerReference w:type=\"first\" r:id=\"rIdHeader2\"/>\
+             <w:pgSz w:w=\"{PAGE_W}\" w:h=\"{PAGE_H}\"/>{margins}<w:pgNumType w:start=\"1\"/><w:titlePg/>"
+        )
+    }
+}
+
+/// The footnotes part: the two separators Word expects, then each note
+/// (footnote text style, 12 pt).
+fn footnotes_xml(notes: &[String]) -> String {
+    let mut x = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\
+         <w:footnotes xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\" \
+         xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">\
+         <w:footnote w:type=\"separator\" w:id=\"-1\"><w:p><w:pPr><w:spacing w:after=\"0\" w:line=\"240\" w:lineRule=\"auto\"/></w:pPr><w:r><w:separator/></w:r></w:p></w:footnote>\
+         <w:footnote w:type=\"continuationSeparator\" w:id=\"0\"><w:p><w:pPr><w:spacing w:after=\"0\" w:line=\"240\" w:lineRule=\"auto\"/></w:pPr><w:r><w:continuationSeparator/></w:r></w:p></w:footnote>",
+    );
+    for (i, text) in notes.iter().enumerate() {
+        x.push_str(&format!(
+            "<w:footnote w:id=\"{}\"><w:p><w:pPr><w:pStyle w:val=\"FootnoteText\"/><w:jc w:val=\"both\"/></w:pPr>\
+             <w:r><w:rPr><w:rStyle w:val=\"FootnoteReference\"/><w:vertAlign w:val=\"superscript\"/></w:rPr><w:footnoteRef/></w:r>\
+             <w:r><w:t xml:space=\"preserve\"> {}</w:t></w:r></w:p></w:footnote>",
+            i + 1,
+            esc(text)
+        ));
+    }
+    x.push_str("</w:footnotes>");
+    x
 }
 
 fn para_xml(para: Para, runs: &[Run], available: u32) -> String {
@@ -383,7 +587,13 @@ fn para_xml(para: Para, runs: &[Run], available: u32) -> String {
     x
 }
 
-const CONTENT_TYPES: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\
+fn content_types(footnotes: bool) -> String {
+    let notes = if footnotes {
+        "<Override PartName=\"/word/footnotes.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml\"/>"
+    } else {
+        ""
+    };
+    format!("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\
 <Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">\
 <Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>\
 <Default Extension=\"xml\" ContentType=\"application/xml\"/>\
@@ -393,8 +603,10 @@ const CONTENT_TYPES: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone
 <Override PartName=\"/word/settings.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml\"/>\
 <Override PartName=\"/word/header1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml\"/>\
 <Override PartName=\"/word/header2.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml\"/>\
+{notes}\
 <Override PartName=\"/docProps/core.xml\" ContentType=\"application/vnd.openxmlformats-package.core-properties+xml\"/>\
-</Types>";
+</Types>")
+}
 
 const ROOT_RELS: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\
 <Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">\
@@ -402,11 +614,18 @@ const ROOT_RELS: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"y
 <Relationship Id=\"rId2\" Type=\"http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties\" Target=\"docProps/core.xml\"/>\
 </Relationships>";
 
-const SETTINGS: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\
+fn settings_xml(footnotes: bool) -> String {
+    let notes = if footnotes {
+        "<w:footnotePr><w:footnote w:id=\"-1\"/><w:footnote w:id=\"0\"/></w:footnotePr>"
+    } else {
+        ""
+    };
+    format!("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\
 <w:settings xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">\
-<w:defaultTabStop w:val=\"720\"/><w:characterSpacingControl w:val=\"doNotCompress\"/>\
+<w:defaultTabStop w:val=\"720\"/><w:characterSpacingControl w:val=\"doNotCompress\"/>{notes}\
 <w:compat><w:compatSetting w:name=\"compatibilityMode\" w:uri=\"http://schemas.microsoft.com/office/word\" w:val=\"15\"/></w:compat>\
-</w:settings>";
+</w:settings>")
+}
 
 const EMPTY_HEADER: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\
 <w:hdr xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:p/></w:hdr>";
@@ -432,6 +651,13 @@ fn styles_xml() -> String {
 <w:color w:val=\"000000\"/><w:sz w:val=\"28\"/><w:szCs w:val=\"28\"/><w:lang w:val=\"vi-VN\"/></w:rPr></w:rPrDefault>\
 <w:pPrDefault><w:pPr><w:spacing w:after=\"0\" w:line=\"240\" w:lineRule=\"auto\"/></w:pPr></w:pPrDefault></w:docDefaults>\
 <w:style w:type=\"paragraph\" w:default=\"1\" w:styleId=\"Normal\"><w:name w:val=\"Normal\"/><w:qFormat/></w:style>\
+<w:style w:type=\"paragraph\" w:styleId=\"Heading1\"><w:name w:val=\"heading 1\"/><w:basedOn w:val=\"Normal\"/><w:next w:val=\"Normal\"/><w:qFormat/>\
+<w:pPr><w:keepNext/><w:spacing w:before=\"120\" w:after=\"120\"/><w:outlineLvl w:val=\"0\"/></w:pPr><w:rPr><w:b/><w:bCs/><w:sz w:val=\"28\"/><w:szCs w:val=\"28\"/></w:rPr></w:style>\
+<w:style w:type=\"paragraph\" w:styleId=\"Heading2\"><w:name w:val=\"heading 2\"/><w:basedOn w:val=\"Normal\"/><w:next w:val=\"Normal\"/><w:qFormat/>\
+<w:pPr><w:keepNext/><w:spacing w:before=\"120\" w:after=\"120\"/><w:outlineLvl w:val=\"1\"/></w:pPr><w:rPr><w:b/><w:bCs/><w:sz w:val=\"28\"/><w:szCs w:val=\"28\"/></w:rPr></w:style>\
+<w:style w:type=\"paragraph\" w:styleId=\"FootnoteText\"><w:name w:val=\"footnote text\"/><w:basedOn w:val=\"Normal\"/>\
+<w:rPr><w:sz w:val=\"24\"/><w:szCs w:val=\"24\"/></w:rPr></w:style>\
+<w:style w:type=\"character\" w:styleId=\"FootnoteReference\"><w:name w:val=\"footnote reference\"/><w:rPr><w:vertAlign w:val=\"superscript\"/></w:rPr></w:style>\
 <w:style w:type=\"table\" w:default=\"1\" w:styleId=\"TableNormal\"><w:name w:val=\"Normal Table\"/>\
 <w:tblPr><w:tblInd w:w=\"0\" w:type=\"dxa\"/><w:tblCellMar><w:top w:w=\"0\" w:type=\"dxa\"/><w:left w:w=\"108\" w:type=\"dxa\"/>\
 <w:bottom w:w=\"0\" w:type=\"dxa\"/><w:right w:w=\"108\" w:type=\"dxa\"/></w:tblCellMar></w:tblPr></w:style>\

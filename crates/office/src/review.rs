@@ -6,12 +6,8 @@ use antq_core::indicators::GROUPS;
 use antq_core::reviews::document::Section;
 use antq_core::reviews::{Figure, Header, Paragraph, Snapshot};
 use antq_core::text::{format_decimal, format_int, format_percent};
-use rust_xlsxwriter::{Format, FormatAlign, Workbook};
 
 use crate::chart;
-use crate::chart_png::svg_to_png;
-use crate::docx::{Align, Docx, Para, Run, TableCell, TEXT_W};
-use crate::xlsx::write_text;
 
 /// A value as the tables show it: exact, Vietnamese format, with its qualifier.
 pub fn cell_text(f: Option<&Figure>, unit: &str) -> String {
@@ -39,6 +35,8 @@ pub struct ReviewTable {
     pub heads: Vec<String>,
     pub rows: Vec<(String, Vec<Option<Figure>>, String)>,
     pub units: Vec<String>,
+    /// A table by child unit: printed in the annex (phụ lục), not the body.
+    pub annex: bool,
 }
 
 /// One group of results: its narrative, tables and charts (SVG).
@@ -118,6 +116,7 @@ pub fn parts(s: &Snapshot, narrative: &[Paragraph]) -> Vec<GroupPart> {
                 heads,
                 rows,
                 units: chunk.iter().map(|l| l.unit.clone()).collect(),
+                annex: false,
             });
         }
         let child_lines: Vec<_> = lines
@@ -176,6 +175,7 @@ pub fn parts(s: &Snapshot, narrative: &[Paragraph]) -> Vec<GroupPart> {
                 heads,
                 rows,
                 units: child_lines.iter().map(|l| l.unit.clone()).collect(),
+                annex: true,
             });
         }
         let mut charts = Vec::new();
@@ -371,11 +371,11 @@ pub fn data_note(s: &Snapshot) -> Vec<String> {
     out
 }
 
-fn roman(n: usize) -> &'static str {
-    ["I", "II", "III", "IV", "V", "VI"]
-        .get(n - 1)
-        .copied()
-        .unwrap_or("")
+/// "I" … "XX": the numeral of a section (a review has at most 20).
+pub fn roman(n: usize) -> String {
+    const ONES: [&str; 10] = ["", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX"];
+    let tens = "X".repeat(n / 10 % 10);
+    format!("{tens}{}", ONES[n % 10])
 }
 
 /// Everything a review prints: its header texts (issuers, title, signers,
@@ -389,260 +389,26 @@ pub struct ReviewDoc<'a> {
     pub narrative: &'a [Paragraph],
 }
 
-/// The review as a .docx in the layout of Nghị định 30/2020/NĐ-CP.
+/// The review as a .docx in the layout of Nghị định 30/2020/NĐ-CP: the
+/// header, the sections, the closing, the signatures and "Nơi nhận", then
+/// the annex (phụ lục) in landscape.
 pub fn docx(doc: &ReviewDoc) -> Result<Vec<u8>, String> {
-    let (h, s, narrative) = (doc.header, doc.snapshot, doc.narrative);
-    let mut d = Docx::new(&format!("{} {}", h.kind, h.title));
-    // The header block: issuer (left), national title and motto (right).
-    let left_w = TEXT_W * 40 / 100;
-    let right_w = TEXT_W - left_w;
-    let mut left = Vec::new();
-    for issuer in &h.issuers {
-        if !issuer.parent.is_empty() {
-            left.push((Para::centred(), vec![Run::new(&issuer.parent, 13.0)]));
-        }
-        for line in &issuer.name {
-            left.push((Para::centred(), vec![Run::new(line, 13.0).bold()]));
-        }
-        left.push((Para::centred().with_rule(1200), vec![]));
-    }
-    left.push((Para::centred().before(120), vec![Run::new(&h.number, 13.0)]));
-    let right = vec![
-        (
-            Para::centred(),
-            vec![Run::new("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 12.0).bold()],
-        ),
-        (
-            Para::centred(),
-            vec![Run::new("Độc lập - Tự do - Hạnh phúc", 13.0).bold()],
-        ),
-        (Para::centred().with_rule(3000), vec![]),
-        (
-            Para::centred().before(120),
-            vec![Run::new(&h.place_date, 13.0).italic()],
-        ),
-    ];
-    d.table(
-        &[left_w, right_w],
-        &[vec![
-            TableCell {
-                paras: left,
-                shade: false,
-            },
-            TableCell {
-                paras: right,
-                shade: false,
-            },
-        ]],
-        false,
-        0,
-    );
-    d.paragraph(
-        Para::centred().before(360),
-        &[Run::new(&h.kind, 14.0).bold()],
-    );
-    d.paragraph(Para::centred(), &[Run::new(&h.title, 14.0).bold()]);
-    d.paragraph(Para::centred().with_rule(2000).after(240), &[]);
-
-    d.paragraph(
-        Para::heading(),
-        &[Run::new(format!("{}. KẾT QUẢ ĐẠT ĐƯỢC", roman(1)), 14.0).bold()],
-    );
-    for part in parts(s, narrative) {
-        d.paragraph(
-            Para::heading(),
-            &[Run::new(format!("{}. {}", part.number, part.heading), 14.0).bold()],
-        );
-        for line in part.text.split('\n').filter(|l| !l.trim().is_empty()) {
-            d.paragraph(Para::body(), &[Run::new(line, 14.0)]);
-        }
-        for t in &part.tables {
-            write_table(&mut d, t);
-        }
-        for (caption, svg) in &part.charts {
-            let (png, w, hgt) = svg_to_png(svg, 2.0)?;
-            d.image(png, w, hgt, TEXT_W * 90 / 100, caption);
-        }
-    }
-    d.paragraph(
-        Para::heading(),
-        &[Run::new(format!("{}. GHI CHÚ VỀ SỐ LIỆU", roman(2)), 14.0).bold()],
-    );
-    for line in data_note(s) {
-        d.paragraph(Para::body(), &[Run::new(line, 14.0)]);
-    }
-    // Signature block(s) and "Nơi nhận".
-    let mut recipients = vec![(
-        Para::left(),
-        vec![Run::new("Nơi nhận:", 12.0).bold().italic()],
-    )];
-    for r in &h.recipients {
-        recipients.push((Para::left(), vec![Run::new(format!("- {r}"), 11.0)]));
-    }
-    let sign = |s: &antq_core::reviews::signing::Signer| -> Vec<(Para, Vec<Run>)> {
-        let mut v = Vec::new();
-        for line in s.title_lines() {
-            v.push((Para::centred(), vec![Run::new(line, 14.0).bold()]));
-        }
-        v.push((
-            Para::centred().before(1400),
-            vec![Run::new("(ký, ghi rõ họ tên, đóng dấu)", 12.0).italic()],
-        ));
-        v
-    };
-    let mut cells = vec![TableCell {
-        paras: recipients,
-        shade: false,
-    }];
-    let widths: Vec<u32> = if h.signers.len() > 1 {
-        cells = h
-            .signers
-            .iter()
-            .map(|s| TableCell {
-                paras: sign(s),
-                shade: false,
-            })
-            .collect();
-        vec![TEXT_W / 2, TEXT_W - TEXT_W / 2]
-    } else {
-        if let Some(s) = h.signers.first() {
-            cells.push(TableCell {
-                paras: sign(s),
-                shade: false,
-            });
-        }
-        vec![TEXT_W * 45 / 100, TEXT_W - TEXT_W * 45 / 100]
-    };
-    d.paragraph(Para::left().after(240), &[]);
-    d.table(&widths, &[cells], false, 0);
-    if h.signers.len() > 1 {
-        let mut rec = vec![TableCell {
-            paras: vec![(
-                Para::left(),
-                vec![Run::new("Nơi nhận:", 12.0).bold().italic()],
-            )],
-            shade: false,
-        }];
-        for r in &h.recipients {
-            rec[0]
-                .paras
-                .push((Para::left(), vec![Run::new(format!("- {r}"), 11.0)]));
-        }
-        d.paragraph(Para::left().after(120), &[]);
-        d.table(&[TEXT_W], &[rec], false, 0);
-    }
-    d.finish()
+    body::write(doc)
 }
 
-fn write_table(d: &mut Docx, t: &ReviewTable) {
-    d.paragraph(
-        Para::centred().before(120).after(60),
-        &[Run::new(&t.title, 12.0).bold()],
-    );
-    let n = t.heads.len().max(2) as u32;
-    let size = 11.0;
-    let first = if n > 4 {
-        TEXT_W * 30 / 100
-    } else {
-        TEXT_W * 40 / 100
-    };
-    let rest = (TEXT_W - first) / (n - 1);
-    let mut widths = vec![first];
-    widths.extend(std::iter::repeat_n(rest, (n - 1) as usize));
-    let mut rows = vec![t
-        .heads
-        .iter()
-        .map(|h| {
-            let mut c = TableCell::text(h, size, Align::Center, true);
-            c.shade = true;
-            c
-        })
-        .collect::<Vec<_>>()];
-    for (label, cells, _) in &t.rows {
-        let mut row = vec![TableCell::text(label, size, Align::Left, false)];
-        for (i, c) in cells.iter().enumerate() {
-            let unit = t.units.get(i).map(String::as_str).unwrap_or("");
-            row.push(TableCell::text(
-                cell_text(c.as_ref(), unit),
-                size,
-                Align::Right,
-                false,
-            ));
-        }
-        rows.push(row);
-    }
-    d.table(&widths, &rows, true, 1);
-}
-
-/// The review's tables as an Excel annex: one sheet per table, numbers as
-/// numbers with a thousands format, qualifiers in a note column.
+/// The review's tables as an Excel annex (phụ lục): one sheet per table.
 pub fn xlsx(doc: &ReviewDoc) -> Result<Vec<u8>, String> {
-    let (h, s, narrative) = (doc.header, doc.snapshot, doc.narrative);
-    let mut wb = Workbook::new();
-    let bold = Format::new().set_bold();
-    let head = Format::new()
-        .set_bold()
-        .set_align(FormatAlign::Center)
-        .set_text_wrap()
-        .set_background_color(0xE7E9EC);
-    let int = Format::new().set_num_format("#,##0");
-    let dec = Format::new().set_num_format("#,##0.0");
-    let e = |x: rust_xlsxwriter::XlsxError| format!("không ghi được Excel: {x}");
-    {
-        let ws = wb.add_worksheet().set_name("Tong hop").map_err(e)?;
-        write_text(ws, 0, 0, &format!("{} {}", h.kind, h.title), Some(&bold)).map_err(e)?;
-        write_text(ws, 1, 0, &h.place_date, None).map_err(e)?;
-        write_text(ws, 3, 0, "Chỉ tiêu", Some(&head)).map_err(e)?;
-        write_text(ws, 3, 1, "Đơn vị tính", Some(&head)).map_err(e)?;
-        write_text(ws, 3, 2, &stage_label(s), Some(&head)).map_err(e)?;
-        write_text(ws, 3, 3, "Ghi chú", Some(&head)).map_err(e)?;
-        let mut r = 4;
-        for l in &s.lines {
-            let Some(f) = s.totals.get(&l.key) else {
-                continue;
-            };
-            write_text(ws, r, 0, &l.name, None).map_err(e)?;
-            write_text(ws, r, 1, &l.unit, None).map_err(e)?;
-            let fmt = if f.value.fract() == 0.0 { &int } else { &dec };
-            ws.write_number_with_format(r, 2, f.value, fmt).map_err(e)?;
-            if let Some(q) = f.qualifier {
-                write_text(ws, r, 3, q.word_vi(), None).map_err(e)?;
-            }
-            r += 1;
-        }
-        ws.set_column_width(0, 60).map_err(e)?;
-        ws.set_column_width(1, 14).map_err(e)?;
-        ws.set_column_width(2, 16).map_err(e)?;
-        r += 1;
-        for line in data_note(s) {
-            write_text(ws, r, 0, &line, None).map_err(e)?;
-            r += 1;
-        }
-    }
-    for (pi, part) in parts(s, narrative).iter().enumerate() {
-        for (ti, t) in part.tables.iter().enumerate() {
-            let name = format!("Bang {}.{}", pi + 1, ti + 1);
-            let ws = wb.add_worksheet().set_name(&name).map_err(e)?;
-            write_text(ws, 0, 0, &t.title, Some(&bold)).map_err(e)?;
-            for (c, hd) in t.heads.iter().enumerate() {
-                write_text(ws, 2, c as u16, hd, Some(&head)).map_err(e)?;
-            }
-            for (ri, (label, cells, _)) in t.rows.iter().enumerate() {
-                let r = 3 + ri as u32;
-                write_text(ws, r, 0, label, None).map_err(e)?;
-                for (ci, c) in cells.iter().enumerate() {
-                    if let Some(f) = c {
-                        let fmt = if f.value.fract() == 0.0 { &int } else { &dec };
-                        ws.write_number_with_format(r, 1 + ci as u16, f.value, fmt)
-                            .map_err(e)?;
-                    }
-                }
-            }
-            ws.set_column_width(0, 48).map_err(e)?;
-        }
-    }
-    wb.save_to_buffer().map_err(e)
+    workbook::write(doc)
 }
+
+#[path = "review_annex.rs"]
+mod annex;
+#[path = "review_docx.rs"]
+mod body;
+#[path = "review_frame.rs"]
+mod frame;
+#[path = "review_xlsx.rs"]
+mod workbook;
 
 #[cfg(test)]
 #[path = "review_tests.rs"]

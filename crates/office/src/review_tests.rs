@@ -100,24 +100,45 @@ fn entry(zip: &[u8], name: &str) -> Vec<u8> {
     out
 }
 
-fn build() -> (Vec<u8>, Snapshot) {
-    let s = snapshot();
-    let narrative: Vec<Paragraph> = s
-        .narrative(&[("tuyen_truyen", "Tuyên truyền"), ("giao_duc", "Giáo dục")])
+fn text_of(zip: &[u8], name: &str) -> String {
+    String::from_utf8(entry(zip, name)).unwrap()
+}
+
+fn narrative_of(s: &Snapshot) -> Vec<Paragraph> {
+    s.narrative(&[("tuyen_truyen", "Tuyên truyền"), ("giao_duc", "Giáo dục")])
         .into_iter()
         .map(|(group, heading, text)| Paragraph {
             group,
             heading,
             text,
         })
-        .collect();
-    let h = reviews::header(
-        &s,
-        Owner::Joint,
+        .collect()
+}
+
+fn header_of(s: &Snapshot, owner: Owner) -> Header {
+    reviews::header(
+        s,
+        owner,
         antq_core::dates::parse_date("2023-05-18").unwrap(),
         &reviews::Choices::default(),
-    );
-    (docx(&doc(&h, &s, &narrative)).unwrap(), s)
+    )
+}
+
+/// The ten-year template with the situation typed (bold, a list, a table)
+/// and the leadership section left unwritten.
+fn sections() -> Vec<Section> {
+    use antq_core::reviews::document::{default_template, TemplateKind};
+    let mut v = default_template(TemplateKind::Ten);
+    v[0].text = "Tỉnh có **34** xã, phường.\n\n- Địa bàn rộng\n- Dân cư *phân tán*\n\n\
+                 | Năm | Số vụ |\n|---|---|\n| 2023 | 12 |"
+        .into();
+    v
+}
+
+fn build() -> (Vec<u8>, Snapshot) {
+    let s = snapshot();
+    let h = header_of(&s, Owner::Joint);
+    (docx(&doc(&h, &s, &narrative_of(&s))).unwrap(), s)
 }
 
 fn doc<'a>(h: &'a Header, s: &'a Snapshot, narrative: &'a [Paragraph]) -> ReviewDoc<'a> {
@@ -129,49 +150,316 @@ fn doc<'a>(h: &'a Header, s: &'a Snapshot, narrative: &'a [Paragraph]) -> Review
     }
 }
 
+/// A joint review with the template's sections, signers named, maybe a draft.
+fn full(owner: Owner, draft: Option<&str>) -> String {
+    let s = snapshot();
+    let mut h = header_of(&s, owner);
+    h.draft = draft.map(str::to_string);
+    h.signers[0].authority = reviews::signing::Authority::Deputy;
+    h.signers[0].for_whom = "GIÁM ĐỐC".into();
+    h.signers[0].position = "PHÓ GIÁM ĐỐC".into();
+    h.signers[0].rank = "Đại tá".into();
+    h.signers[0].name = "Nguyễn Thanh Hải".into();
+    let sections = sections();
+    let narrative = narrative_of(&s);
+    let bytes = docx(&ReviewDoc {
+        header: &h,
+        sections: &sections,
+        snapshot: &s,
+        narrative: &narrative,
+    })
+    .unwrap();
+    text_of(&bytes, "word/document.xml")
+}
+
+/// Where `needle` first occurs, or a failure naming it.
+fn at(hay: &str, needle: &str) -> usize {
+    hay.find(needle)
+        .unwrap_or_else(|| panic!("{needle} missing"))
+}
+
+/// The paragraph (`<w:p>…</w:p>`) that holds `needle`.
+fn para_of<'a>(xml: &'a str, needle: &str) -> &'a str {
+    let i = at(xml, needle);
+    let start = xml[..i].rfind("<w:p>").unwrap();
+    let end = i + xml[i..].find("</w:p>").unwrap();
+    &xml[start..end]
+}
+
+/// The run (`<w:r>…</w:r>`) that holds `needle`.
+fn run_of<'a>(xml: &'a str, needle: &str) -> &'a str {
+    let i = at(xml, needle);
+    let start = xml[..i].rfind("<w:r>").unwrap();
+    &xml[start..i]
+}
+
 #[test]
 fn the_docx_has_the_decree_layout_and_the_figures() {
     let (bytes, _) = build();
-    let doc = String::from_utf8(entry(&bytes, "word/document.xml")).unwrap();
+    let doc = text_of(&bytes, "word/document.xml");
     // A4, margins 20/20/30/20 mm, page numbers from page 2 (title page header is empty).
     assert!(doc.contains("<w:pgSz w:w=\"11906\" w:h=\"16838\"/>"));
     assert!(doc.contains("w:top=\"1134\" w:right=\"1134\" w:bottom=\"1134\" w:left=\"1701\""));
     assert!(doc.contains("<w:titlePg/>"));
-    let header = String::from_utf8(entry(&bytes, "word/header1.xml")).unwrap();
+    let header = text_of(&bytes, "word/header1.xml");
     assert!(header.contains("PAGE"));
-    let styles = String::from_utf8(entry(&bytes, "word/styles.xml")).unwrap();
+    let styles = text_of(&bytes, "word/styles.xml");
     assert!(styles.contains("w:ascii=\"Times New Roman\""));
     assert!(styles.contains("<w:sz w:val=\"28\"/>"), "14 pt body");
+    for (id, level) in [("Heading1", 0), ("Heading2", 1)] {
+        let style = &styles[at(&styles, &format!("w:styleId=\"{id}\""))..];
+        let style = &style[..at(style, "</w:style>")];
+        assert!(
+            style.contains(&format!("<w:outlineLvl w:val=\"{level}\"/>")),
+            "{id}"
+        );
+    }
     for text in [
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "Độc lập - Tự do - Hạnh phúc",
         "Đồng Tháp, ngày 18 tháng 5 năm 2023",
         "BÁO CÁO",
         "Tổng kết 10 năm thực hiện phong trào \u{201C}Toàn dân bảo vệ an ninh Tổ quốc\u{201D}, giai đoạn 2013 – 2023",
-        "Số:        /BC-CAT-MTTQ",
+        "<w:t xml:space=\"preserve\">Số:        /BC-CAT-MTTQ</w:t>",
         "Nơi nhận:",
         "TM. BAN THƯỜNG TRỰC",
         "32.146",
         "hơn 3.048.210",
         "được 32.146 buổi, với hơn 3 triệu lượt người tham dự",
         "Huyện Cao Lãnh",
-        "GHI CHÚ VỀ SỐ LIỆU",
+        "I. KẾT QUẢ ĐẠT ĐƯỢC",
     ] {
         assert!(doc.contains(text), "{text} missing");
     }
-    assert!(doc.contains("<w:jc w:val=\"both\"/>") && doc.contains("w:firstLine=\"720\""));
-    // Tables: the header block, the year table, the child table, the signature block.
-    assert_eq!(
-        doc.matches("<w:tbl>").count(),
-        6,
-        "header, propaganda by year and by district, education by year, two signatures, recipients"
+    assert!(
+        !doc.contains("II. GHI CHÚ VỀ SỐ LIỆU"),
+        "the data note left the body"
     );
+    assert!(doc.contains("<w:jc w:val=\"both\"/>") && doc.contains("w:firstLine=\"720\""));
+    // Tables: the header block, propaganda by year, education by year, the
+    // signatures, then in the annex propaganda by district.
+    assert_eq!(doc.matches("<w:tbl>").count(), 5);
     // Two charts for propaganda (years, districts); education has no yearly figures, so none.
     assert_eq!(doc.matches("<pic:pic>").count(), 2);
     let png = entry(&bytes, "word/media/chart1.png");
     assert_eq!(&png[..4], b"\x89PNG");
     // Built twice, the file is the same byte for byte.
     assert_eq!(build().0, bytes);
+}
+
+#[test]
+fn co_issuers_are_equals_and_a_single_issuer_has_its_parent() {
+    let doc = full(Owner::Joint, None);
+    let head = &doc[..at(&doc, "</w:tbl>")];
+    assert_eq!(
+        head.matches("<w:tr>").count(),
+        2,
+        "issuers and title, then Số and date"
+    );
+    for name in [
+        "CÔNG AN TỈNH ĐỒNG THÁP",
+        "BAN THƯỜNG TRỰC",
+        "ỦY BAN MTTQ VIỆT NAM",
+        "TỈNH ĐỒNG THÁP",
+    ] {
+        assert!(run_of(head, name).contains("<w:b/>"), "{name} bold");
+    }
+    // Each issuer has its own rule; the motto has the third.
+    assert_eq!(head.matches("<w:pBdr><w:bottom").count(), 3);
+    assert!(
+        at(head, "CÔNG AN TỈNH ĐỒNG THÁP") < at(head, "BAN THƯỜNG TRỰC"),
+        "the leading body first"
+    );
+    // "Số:" and the place and date share the second row.
+    let row2 = &head[head.rfind("<w:tr>").unwrap()..];
+    assert!(
+        row2.contains("Số:        /BC-CAT-MTTQ")
+            && row2.contains("Đồng Tháp, ngày 18 tháng 5 năm 2023")
+    );
+    assert!(run_of(row2, "Đồng Tháp, ngày").contains("<w:i/>"));
+
+    let single = full(Owner::Police, None);
+    let head = &single[..at(&single, "</w:tbl>")];
+    assert!(
+        !run_of(head, "BỘ CÔNG AN").contains("<w:b/>"),
+        "the parent upright"
+    );
+    assert!(run_of(head, "CÔNG AN TỈNH ĐỒNG THÁP").contains("<w:b/>"));
+    assert_eq!(head.matches("<w:pBdr><w:bottom").count(), 2);
+}
+
+#[test]
+fn sections_follow_the_template_with_heading_styles() {
+    let doc = full(Owner::Joint, None);
+    let headings = [
+        "I. ĐẶC ĐIỂM TÌNH HÌNH",
+        "II. CÔNG TÁC LÃNH ĐẠO, CHỈ ĐẠO, TRIỂN KHAI",
+        "III. KẾT QUẢ ĐẠT ĐƯỢC",
+        "IV. ĐÁNH GIÁ CHUNG",
+        "V. BÀI HỌC KINH NGHIỆM",
+        "VI. PHƯƠNG HƯỚNG, NHIỆM VỤ GIAI ĐOẠN TỚI",
+        "VII. ĐỀ XUẤT, KIẾN NGHỊ",
+    ];
+    let mut last = 0;
+    for h in headings {
+        let i = at(&doc, h);
+        assert!(i > last, "{h} out of order");
+        assert!(
+            para_of(&doc, h).contains("<w:pStyle w:val=\"Heading1\"/>"),
+            "{h}"
+        );
+        last = i;
+    }
+    assert!(para_of(&doc, "1. Tuyên truyền").contains("<w:pStyle w:val=\"Heading2\"/>"));
+    assert!(
+        para_of(&doc, "1. Ưu điểm").contains("Heading2"),
+        "a bold typed line is a sub-heading"
+    );
+    // The typed situation: bold and italic runs, a list item, a ruled table.
+    assert!(run_of(&doc, ">34<").contains("<w:b/>"));
+    assert!(run_of(&doc, ">phân tán<").contains("<w:i/>"));
+    let item = para_of(&doc, "Địa bàn rộng");
+    assert!(
+        item.contains("w:hanging=\"357\"") && item.contains("<w:tab/>"),
+        "{item}"
+    );
+    let situation = &doc[at(&doc, "I. ĐẶC ĐIỂM")..at(&doc, "II. CÔNG TÁC")];
+    assert!(
+        situation.contains("<w:insideH w:val=\"single\""),
+        "a ruled table"
+    );
+    assert!(run_of(situation, ">Số vụ<").contains("<w:b/>"));
+    assert!(
+        situation.contains("w:fill=\"E7E9EC\""),
+        "the first row shaded"
+    );
+    // Unwritten: a line of dots, for a paper draft.
+    let leadership = &doc[at(&doc, "II. CÔNG TÁC")..at(&doc, "III. KẾT QUẢ")];
+    assert!(leadership.contains(super::body::DOTS));
+}
+
+#[test]
+fn the_closing_signatures_and_recipients_close_the_body() {
+    let doc = full(Owner::Joint, None);
+    let closing = "Trên đây là Báo cáo tổng kết 10 năm thực hiện phong trào";
+    assert!(
+        para_of(&doc, closing).contains("<w:keepNext/>"),
+        "kept with the signatures"
+    );
+    let after = &doc[at(&doc, closing)..at(&doc, "PHỤ LỤC")];
+    for (line, bold) in [
+        ("KT. GIÁM ĐỐC", true),
+        ("PHÓ GIÁM ĐỐC", true),
+        ("Đại tá Nguyễn Thanh Hải", true),
+        ("TM. BAN THƯỜNG TRỰC", true),
+        ("CHỦ TỊCH", true),
+        ("Nơi nhận:", true),
+    ] {
+        assert_eq!(run_of(after, line).contains("<w:b/>"), bold, "{line}");
+    }
+    // Side by side, top-aligned, not split; the leading body (police) on the right.
+    let table = &after[at(after, "<w:tbl>")..at(after, "</w:tbl>")];
+    assert!(table.contains("<w:cantSplit/>") && table.contains("<w:vAlign w:val=\"top\"/>"));
+    assert!(at(table, "TM. BAN THƯỜNG TRỰC") < at(table, "KT. GIÁM ĐỐC"));
+    assert_eq!(
+        table.matches("<w:gridCol w:w=\"4535\"/>").count(),
+        2,
+        "equal columns"
+    );
+    assert!(table.contains("w:before=\"1400\""), "room to sign");
+    assert!(
+        at(after, "</w:tbl>") < at(after, "Nơi nhận:"),
+        "recipients below"
+    );
+    assert!(after.contains("Cục Xây dựng phong trào bảo vệ ANTQ – Bộ Công an;"));
+
+    // One issuer: "Nơi nhận" left, the signature right, in one row.
+    let single = full(Owner::Police, None);
+    let after = &single[at(&single, "Trên đây là Báo cáo")..at(&single, "PHỤ LỤC")];
+    let table = &after[at(after, "<w:tbl>")..at(after, "</w:tbl>")];
+    assert!(at(table, "Nơi nhận:") < at(table, "KT. GIÁM ĐỐC"));
+}
+
+#[test]
+fn the_data_note_is_a_footnote_and_ends_the_annex() {
+    let s = snapshot();
+    let h = header_of(&s, Owner::Joint);
+    let narrative = narrative_of(&s);
+    let bytes = docx(&doc(&h, &s, &narrative)).unwrap();
+    let doc = text_of(&bytes, "word/document.xml");
+    let notes = text_of(&bytes, "word/footnotes.xml");
+    assert!(notes.contains("w:type=\"separator\"") && notes.contains("continuationSeparator"));
+    assert!(notes.contains("<w:footnote w:id=\"1\">"));
+    assert!(notes.contains("Số liệu tổng hợp đến ngày 17/05/2023 từ các báo cáo đã được duyệt (9 trên 10 báo cáo) của tỉnh Đồng Tháp"), "{notes}");
+    assert!(para_of(&doc, "I. KẾT QUẢ ĐẠT ĐƯỢC").contains("<w:footnoteReference w:id=\"1\"/>"));
+    assert!(text_of(&bytes, "word/_rels/document.xml.rels")
+        .contains("relationships/footnotes\" Target=\"footnotes.xml\""));
+    assert!(text_of(&bytes, "[Content_Types].xml").contains("/word/footnotes.xml"));
+    assert!(text_of(&bytes, "word/settings.xml").contains("<w:footnotePr>"));
+    let annex = &doc[at(&doc, "PHỤ LỤC")..];
+    assert!(at(annex, "Ghi chú về số liệu") > at(annex, "Huyện Cao Lãnh"));
+    assert!(annex.contains("Đã duyệt 9 trên 10 báo cáo (90%)."));
+}
+
+#[test]
+fn the_annex_is_landscape_after_the_signatures() {
+    let doc = full(Owner::Joint, None);
+    let break_at = at(&doc, "<w:p><w:pPr><w:sectPr>");
+    assert!(
+        break_at > at(&doc, "Đại tá Nguyễn Thanh Hải"),
+        "after the signatures"
+    );
+    assert!(break_at < at(&doc, "PHỤ LỤC"));
+    // The portrait section ends at the break; the last section is landscape.
+    let last = &doc[doc.rfind("<w:sectPr>").unwrap()..];
+    assert!(last.contains("<w:pgSz w:w=\"16838\" w:h=\"11906\" w:orient=\"landscape\"/>"));
+    assert!(
+        last.contains("w:left=\"1701\"") && last.contains("rIdHeader1"),
+        "margins, page numbers"
+    );
+    assert!(!last.contains("w:start="), "numbering runs on");
+    let annex = &doc[at(&doc, "PHỤ LỤC")..];
+    assert!(annex.contains("SỐ LIỆU THEO ĐƠN VỊ TRỰC THUỘC VÀ GHI CHÚ VỀ SỐ LIỆU"));
+    assert!(annex.contains(
+        "(Kèm theo Báo cáo số        /BC-CAT-MTTQ ngày 18 tháng 5 năm 2023 của Công an tỉnh và Ban Thường trực Ủy ban MTTQ Việt Nam tỉnh Đồng Tháp)"
+    ));
+    assert!(annex.contains("Bảng 1.2. Tuyên truyền, phát động phong trào theo đơn vị trực thuộc"));
+    let body = &doc[..break_at];
+    assert!(
+        !body.contains("Thành phố Sa Đéc</w:t></w:r></w:p></w:tc>"),
+        "child tables left the body"
+    );
+    assert!(body.contains("xem Phụ lục, Bảng 1.2."));
+}
+
+#[test]
+fn a_draft_says_so_at_the_top() {
+    let draft = full(
+        Owner::Joint,
+        Some("Mới có 12 trên 163 đơn vị phải báo cáo có đủ số liệu được duyệt (7,4%)."),
+    );
+    let stamp = para_of(&draft, reviews::document::DRAFT_STAMP);
+    assert!(
+        stamp.contains("<w:b/>") && stamp.contains("<w:pBdr><w:top"),
+        "bold, boxed"
+    );
+    assert!(
+        at(&draft, reviews::document::DRAFT_STAMP) < at(&draft, "<w:tbl>"),
+        "at the top"
+    );
+    assert!(run_of(&draft, "Mới có 12 trên 163").contains("<w:i/>"));
+    let final_ = full(Owner::Joint, None);
+    assert!(!final_.contains(reviews::document::DRAFT_STAMP));
+}
+
+#[test]
+fn sections_are_numbered_to_twenty() {
+    let all: Vec<String> = (1..=20).map(roman).collect();
+    assert_eq!(all[..4], ["I", "II", "III", "IV"]);
+    assert_eq!(all[8], "IX");
+    assert_eq!(all[13], "XIV");
+    assert_eq!(all[18], "XIX");
+    assert_eq!(all[19], "XX");
 }
 
 #[test]
@@ -223,22 +511,69 @@ fn the_docx_names_the_programme_and_says_the_awards_by_issuer() {
 }
 
 #[test]
-fn the_excel_annex_holds_numbers() {
+fn the_excel_annex_is_a_real_annex() {
     use calamine::{DataType, Reader, Xlsx};
-    let s = snapshot();
-    let h = reviews::header(
-        &s,
-        Owner::Police,
-        antq_core::dates::parse_date("2023-05-18").unwrap(),
-        &reviews::Choices::default(),
-    );
+    let mut s = snapshot();
+    s.lines.push(Line {
+        key: "tl_kdc".into(),
+        name: "Tỷ lệ khu dân cư đạt chuẩn".into(),
+        unit: "%".into(),
+        group: "tuyen_truyen".into(),
+    });
+    s.totals.insert("tl_kdc".into(), f(36.0));
+    let h = header_of(&s, Owner::Police);
     let bytes = xlsx(&doc(&h, &s, &[])).unwrap();
-    let mut wb: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let mut wb: Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.clone())).unwrap();
     let names = wb.sheet_names();
-    assert!(names.len() >= 3, "{names:?}");
-    let sheet = wb.worksheet_range("Tong hop").unwrap();
+    assert_eq!(
+        names[..3],
+        ["Tổng hợp", "Bảng 1.1", "Bảng 1.2"],
+        "{names:?}"
+    );
+    assert!(names.iter().all(|n| n.chars().count() <= 31));
+    let sheet = wb.worksheet_range("Tổng hợp").unwrap();
+    let col_a: Vec<String> = sheet.rows().map(|r| r[0].to_string()).collect();
+    assert_eq!(col_a[..2], ["BỘ CÔNG AN", "CÔNG AN TỈNH ĐỒNG THÁP"]);
+    assert!(col_a.contains(&"PHỤ LỤC".to_string()));
+    assert!(col_a.contains(&h.title));
+    assert!(col_a.iter().any(|l| l.starts_with("(Kèm theo Báo cáo số        /BC-CAT ngày 18 tháng 5 năm 2023 của Công an tỉnh Đồng Tháp)")), "{col_a:?}");
     let row = sheet.rows().find(|r| r[0] == "Buổi tuyên truyền").unwrap();
     assert_eq!(row[2].get_float(), Some(32_146.0));
+    let ratio = sheet
+        .rows()
+        .find(|r| r[0] == "Tỷ lệ khu dân cư đạt chuẩn")
+        .unwrap();
+    assert_eq!(ratio[2].get_float(), Some(0.36), "a ratio is value/100");
+    let by_year = wb.worksheet_range("Bảng 1.1").unwrap();
+    assert!(by_year
+        .rows()
+        .any(|r| r[0].to_string().starts_with("(Kèm theo Báo cáo")));
+    // Formats: Times New Roman, thin borders, #,##0 and 0.0%.
+    let styles = text_of(&bytes, "xl/styles.xml");
+    for needle in [
+        "Times New Roman",
+        "formatCode=\"0.0%\"",
+        "formatCode=\"#,##0\"",
+        "<left style=\"thin\">",
+    ] {
+        assert!(styles.contains(needle), "{needle}");
+    }
+    // Every sheet prints A4 landscape, one page wide, its table heading repeated.
+    for n in 1..=names.len() {
+        let ws = text_of(&bytes, &format!("xl/worksheets/sheet{n}.xml"));
+        assert!(ws.contains("<pageSetUpPr fitToPage=\"1\"/>"), "sheet{n}");
+        let setup = &ws[at(&ws, "<pageSetup")..];
+        for needle in [
+            "paperSize=\"9\"",
+            "orientation=\"landscape\"",
+            "fitToHeight=\"0\"",
+        ] {
+            assert!(setup.contains(needle), "sheet{n}: {needle}");
+        }
+    }
+    let workbook = text_of(&bytes, "xl/workbook.xml");
+    assert_eq!(workbook.matches("_xlnm.Print_Titles").count(), names.len());
 }
 
 /// Where LibreOffice is installed, the .docx converts to a PDF of A4 pages.
@@ -256,7 +591,18 @@ fn libreoffice_renders_the_docx() {
     let dir = std::env::temp_dir().join(format!("antq-docx-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("review.docx");
-    std::fs::write(&path, build().0).unwrap();
+    let s = snapshot();
+    let h = header_of(&s, Owner::Joint);
+    let sections = sections();
+    let narrative = narrative_of(&s);
+    let bytes = docx(&ReviewDoc {
+        header: &h,
+        sections: &sections,
+        snapshot: &s,
+        narrative: &narrative,
+    })
+    .unwrap();
+    std::fs::write(&path, bytes).unwrap();
     let out = std::process::Command::new(soffice)
         .args(["--headless", "--convert-to", "pdf", "--outdir"])
         .arg(&dir)
@@ -270,5 +616,25 @@ fn libreoffice_renders_the_docx() {
     assert!(text.starts_with("%PDF"));
     let compact = text.replace(' ', "");
     assert!(compact.contains("/MediaBox[00595.3"), "A4 pages");
+    assert!(
+        compact.contains("/MediaBox[00841.889763779528595.3"),
+        "the annex's landscape pages"
+    );
+    // Where pdftotext is installed: the header's long lines do not wrap.
+    if let Ok(out) = std::process::Command::new("pdftotext")
+        .args(["-layout"])
+        .arg(dir.join("review.pdf"))
+        .arg("-")
+        .output()
+    {
+        let text = String::from_utf8_lossy(&out.stdout);
+        for line in [
+            "CÔNG AN TỈNH ĐỒNG THÁP",
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+            "ỦY BAN MTTQ VIỆT NAM",
+        ] {
+            assert!(text.contains(line), "{line} wraps:\n{text}");
+        }
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }

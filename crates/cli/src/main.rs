@@ -146,6 +146,9 @@ enum Command {
         /// The programme the title names: its id, "none", or nothing (the one covering the stage).
         #[arg(long)]
         programme: Option<String>,
+        /// The review's own title (trích yếu), instead of the stage's default.
+        #[arg(long)]
+        title: Option<String>,
         /// docx, xlsx or html.
         #[arg(long, default_value = "docx")]
         format: String,
@@ -608,26 +611,29 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             owner,
             date,
             programme,
+            title,
             format,
             output,
         } => {
             let db = open(&settings).await?;
             let started = std::time::Instant::now();
-            let (review, d) = antq_web::reviews::create_file_choosing(
-                &db,
-                antq_web::reviews::ReviewParams {
-                    unit: &unit,
-                    at: at.as_deref(),
-                    from: &from,
-                    to: to.as_deref(),
-                    owner: &owner,
-                    issue_date: date.as_deref(),
-                },
-                programme.as_deref(),
-                &format,
-            )
-            .await
-            .map_err(|f| anyhow::anyhow!(f.message))?;
+            let params = antq_web::reviews::ReviewParams {
+                unit: &unit,
+                at: at.as_deref(),
+                from: &from,
+                to: to.as_deref(),
+                owner: &owner,
+                issue_date: date.as_deref(),
+            };
+            let (review, d) =
+                review_file(&db, params, programme.as_deref(), title, &format).await?;
+            // What keeps it a draft, and a date before the data's end, in words.
+            if let Some(reason) = review.draft() {
+                eprintln!("{}: {reason}", antq_core::reviews::document::DRAFT_STAMP);
+            }
+            if let Some(w) = antq_web::reviews::date_warning(&review) {
+                eprintln!("Cảnh báo: {w}");
+            }
             write_out(Some(&output), &d.bytes)?;
             println!(
                 "Đã lập báo cáo số {} ({} {}–{}) và ghi vào {} trong {} ms",
@@ -726,4 +732,41 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Build a review (with the officer's title, if given), keep it and render it.
+async fn review_file(
+    db: &antq_storage::Db,
+    params: antq_web::reviews::ReviewParams<'_>,
+    programme: Option<&str>,
+    title: Option<String>,
+    format: &str,
+) -> anyhow::Result<(
+    antq_storage::reviews::Review,
+    antq_web::statistics::Download,
+)> {
+    let failed = |f: antq_web::error::Failure| anyhow::anyhow!(f.message);
+    let Some(title) = title else {
+        return antq_web::reviews::create_file_choosing(db, params, programme, format)
+            .await
+            .map_err(failed);
+    };
+    // Refused before anything is built.
+    antq_core::text::check_len(
+        "Tên báo cáo (trích yếu)",
+        &antq_core::text::clean(&title),
+        antq_core::reviews::document::MAX_HEADING_CHARS,
+    )?;
+    let id = antq_web::reviews::create_choosing(db, None, params, programme)
+        .await
+        .map_err(failed)?;
+    let change = antq_storage::reviews::DocumentChange {
+        title: Some(title),
+        ..Default::default()
+    };
+    let review = antq_storage::reviews::save_document(db, &Who::system(), id, change)
+        .await
+        .map_err(|e| anyhow::anyhow!(e.to_string()))?;
+    let d = antq_web::reviews::render(&review, format).map_err(failed)?;
+    Ok((review, d))
 }

@@ -808,6 +808,10 @@ async fn dien_bien_review(db: &Db, r: &antq_storage::reviews::Review) {
         ),
         "{title}"
     );
+    // A Front review, signed by the demo register's block (a placeholder name).
+    let signed: Vec<_> = r.signers.iter().map(|s| s.title_lines()).collect();
+    assert_eq!(signed, [vec!["TM. BAN THƯỜNG TRỰC", "CHỦ TỊCH"]]);
+    assert_eq!(r.signers[0].signed_name(), "Trần Thị B");
     let awards = r
         .narrative
         .iter()

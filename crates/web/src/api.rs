@@ -22,7 +22,8 @@ pub fn openapi_doc() -> &'static serde_json::Value {
             serde_json::from_str(include_str!("openapi.json")).expect("openapi.json is JSON");
         let parts = crate::programmes::OPENAPI_PARTS
             .iter()
-            .chain(crate::registries::OPENAPI_PARTS.iter());
+            .chain(crate::registries::OPENAPI_PARTS.iter())
+            .chain(std::iter::once(&crate::reviews::DOCUMENT_OPENAPI));
         for part in parts {
             let part: serde_json::Value =
                 serde_json::from_str(part).expect("an OpenAPI fragment is JSON");
@@ -164,6 +165,7 @@ pub fn routes(upload_limit: usize) -> Router<AppState> {
             "/templates/{form}/{unit}/{period}",
             get(statistics::api::template),
         )
+        .merge(reviews::document_api_routes())
         .merge(programmes::api_routes(upload_limit))
         .merge(registries::api_routes(upload_limit))
         .fallback(not_found)

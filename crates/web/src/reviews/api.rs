@@ -1,5 +1,7 @@
 //! Reviews over the API: build, read, edit the narrative, compare with
-//! today's data, download as Word, Excel or HTML.
+//! today's data, download as Word, Excel or HTML. The document around the
+//! figures (title, sections, signers, approvals) and the registers behind
+//! it are in `api_document`.
 
 use std::collections::BTreeMap;
 
@@ -70,9 +72,24 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(review_json(&r))))
 }
 
-fn review_json(r: &antq_storage::reviews::Review) -> Value {
+/// A review as the API gives it: as stored, with its header, and its
+/// title, signers and recipients resolved (the officer's or the default),
+/// its state (draft, approvals, final) and warnings.
+pub(super) fn review_json(r: &antq_storage::reviews::Review) -> Value {
+    let h = reviews::header(r);
     let mut v = json!(r);
-    v["header"] = json!(reviews::header(r));
+    v["chosen"] = json!({"title": r.title.is_some(), "recipients": r.recipients.is_some()});
+    v["title"] = json!(h.title);
+    v["signers"] = json!(h.signers);
+    v["recipients"] = json!(h.recipients);
+    v["state"] = json!({
+        "draft": r.draft().is_some(),
+        "approvals": r.approvals,
+        "final": r.is_final(),
+    });
+    v["draft_reason"] = json!(r.draft());
+    v["date_warning"] = json!(reviews::date_warning(r));
+    v["header"] = json!(h);
     v
 }
 

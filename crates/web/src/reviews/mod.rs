@@ -4,18 +4,28 @@
 //! Each checks access through the one policy; the CLI passes no actor.
 
 pub mod api;
+mod api_document;
 pub mod pages;
+pub mod registers;
 
 use antq_core::auth::Action;
 use antq_core::dates::{self, Date};
+use antq_core::reviews::signing::Side;
 use antq_core::reviews::{self, Difference, Header, Owner, Snapshot, Stage};
 use antq_core::units::UnitCode;
 use antq_storage::accounts::access::{self, Actor};
-use antq_storage::reviews::{self as store, NewReview, ProgrammeChoice, Review, Summary};
+use antq_storage::reviews::{
+    self as store, DocumentChange, NewReview, ProgrammeChoice, Review, Summary,
+};
 use antq_storage::{units, Db};
 
 use crate::error::Failure;
 use crate::statistics::{Download, XLSX};
+
+pub use api_document::routes as document_api_routes;
+
+/// The OpenAPI fragment of the document routes, merged into `openapi.json`.
+pub const DOCUMENT_OPENAPI: &str = include_str!("document.openapi.json");
 
 pub const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
@@ -152,21 +162,28 @@ pub async fn list(db: &Db, actor: &Actor) -> Result<Vec<Summary>, Failure> {
     Ok(store::list(db, &actor.scope_sql(Action::Read, "unit_id")).await?)
 }
 
-/// The header texts of a stored review.
+/// The header texts of a stored review: the officer's title, signers and
+/// recipients where chosen, and the draft stamp's reason while its data
+/// was not complete.
 pub fn header(r: &Review) -> Header {
     let date = dates::parse_date(&r.issue_date).unwrap_or_else(|_| dates::today());
-    reviews::header(&r.snapshot, r.owner, date, &reviews::Choices::default())
+    let mut h = reviews::header(&r.snapshot, r.owner, date, &r.choices());
+    h.draft = r.draft();
+    h
+}
+
+/// A warning when the review is dated before its data's period ends.
+pub fn date_warning(r: &Review) -> Option<String> {
+    let date = dates::parse_date(&r.issue_date).ok()?;
+    reviews::document::date_warning(&r.snapshot.stage(), date)
 }
 
 /// The review as a file: docx, xlsx or html.
 pub fn render(r: &Review, format: &str) -> Result<Download, Failure> {
     let h = header(r);
-    let sections = antq_core::reviews::document::default_template(
-        antq_core::reviews::document::TemplateKind::of(&r.snapshot.stage()),
-    );
     let doc = antq_office::review::ReviewDoc {
         header: &h,
-        sections: &sections,
+        sections: &r.sections,
         snapshot: &r.snapshot,
         narrative: &r.narrative,
     };
@@ -221,4 +238,43 @@ pub async fn changes(
     let r = get(db, actor, id).await?;
     let (now, diff) = store::changes_since(db, &r).await?;
     Ok((r, now, diff))
+}
+
+/// Save the title, sections, signers and recipients of a review (one who
+/// may issue it; audited). The approvals given to the old text go.
+pub async fn save_document(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    change: DocumentChange,
+) -> Result<Review, Failure> {
+    let r = get(db, Some(actor), id).await?;
+    require_issuer(db, actor, r.owner, r.unit_id).await?;
+    Ok(store::save_document(db, &actor.who(), id, change).await?)
+}
+
+/// The role whose grant approves a side's text.
+fn role_of(side: Side) -> antq_core::auth::Role {
+    match side {
+        Side::Police => antq_core::auth::Role::Police,
+        Side::Front => antq_core::auth::Role::Front,
+    }
+}
+
+/// May the caller approve this side of the review (a grant of that side
+/// over its unit)?
+pub async fn may_approve(db: &Db, actor: &Actor, r: &Review, side: Side) -> Result<bool, Failure> {
+    Ok(Side::of(r.owner).contains(&side)
+        && access::can(db, actor, Action::ApproveReview(role_of(side)), r.unit_id).await?)
+}
+
+/// Approve the review's text for one side: the police by a police grant over
+/// its unit, the Front by a Front grant (audited). A joint review is final
+/// once both have; a draft is refused with the reason.
+pub async fn approve(db: &Db, actor: &Actor, id: i64, side: Side) -> Result<Review, Failure> {
+    let r = get(db, Some(actor), id).await?;
+    if Side::of(r.owner).contains(&side) {
+        access::require(db, actor, Action::ApproveReview(role_of(side)), r.unit_id).await?;
+    }
+    Ok(store::approve(db, &actor.who(), id, side).await?)
 }

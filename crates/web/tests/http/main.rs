@@ -23,6 +23,7 @@ mod pages;
 mod picker;
 mod recognitions;
 mod registries;
+mod review_document;
 mod review_titles;
 mod reviews;
 mod teams;

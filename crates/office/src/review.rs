@@ -402,6 +402,9 @@ pub fn xlsx(doc: &ReviewDoc) -> Result<Vec<u8>, String> {
     workbook::write(doc)
 }
 
+pub use annex::{reference as annex_reference, title as annex_title};
+pub use body::note_line;
+
 #[path = "review_annex.rs"]
 mod annex;
 #[path = "review_docx.rs"]

@@ -136,7 +136,7 @@ fn typed_table(d: &mut Docx, rows: &[Vec<Vec<Span>>]) {
 
 /// "Số liệu tổng hợp đến ngày 17/05/2023 từ các báo cáo đã được duyệt …":
 /// the footnote on the results' heading; the full note is in the annex.
-pub(super) fn note_line(s: &Snapshot) -> String {
+pub fn note_line(s: &Snapshot) -> String {
     let day = s.built_at.get(..10).unwrap_or_default();
     let date: Vec<&str> = day.split('-').collect();
     let date = match date.as_slice() {

@@ -58,6 +58,7 @@ pub fn entries() -> impl Iterator<Item = &'static (&'static str, &'static str, &
     ]
     .into_iter()
     .chain(crate::registries::WORDS)
+    .chain([crate::reviews::words::WORDS])
     .flat_map(|t| t.iter())
 }
 

@@ -132,8 +132,26 @@ pub fn routes(upload_limit: usize) -> Router<AppState> {
             "/bao-cao",
             get(reviews::pages::list).post(reviews::pages::create),
         )
+        .route(
+            "/bao-cao/nguoi-ky",
+            get(reviews::register_pages::signers).post(reviews::register_pages::add_signer),
+        )
+        .route(
+            "/bao-cao/nguoi-ky/{id}",
+            post(reviews::register_pages::update_signer),
+        )
+        .route(
+            "/bao-cao/mau",
+            get(reviews::register_pages::templates).post(reviews::register_pages::save_template),
+        )
+        .route(
+            "/bao-cao/mau/dat-lai",
+            post(reviews::register_pages::reset_template),
+        )
         .route("/bao-cao/{id}", get(reviews::pages::show))
         .route("/bao-cao/{id}/sua", post(reviews::pages::edit))
+        .route("/bao-cao/{id}/soan", post(reviews::pages::compose_save))
+        .route("/bao-cao/{id}/duyet", post(reviews::pages::approve))
         .route("/bao-cao/{id}/doi-chieu", get(reviews::pages::diff))
         .route("/bao-cao/{id}/{file}", get(reviews::pages::download))
         .route("/phan-tich", get(statistics::analysis::page))

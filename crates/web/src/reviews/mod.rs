@@ -5,8 +5,12 @@
 
 pub mod api;
 mod api_document;
+pub mod compose;
+pub mod document_view;
 pub mod pages;
+pub mod register_pages;
 pub mod registers;
+pub mod words;
 
 use antq_core::auth::Action;
 use antq_core::dates::{self, Date};

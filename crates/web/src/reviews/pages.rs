@@ -5,112 +5,33 @@
 use std::collections::BTreeMap;
 
 use antq_core::dates;
-use antq_core::reviews::{source_words, Header, Paragraph, Snapshot};
+use antq_core::reviews::signing::Side;
 use antq_core::text::{format_decimal, format_int};
-use antq_office::review::{cell_text, data_note, parts as review_parts};
+use antq_storage::reviews::{DocumentChange, Review};
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::Form as FormBody;
 use serde::Deserialize;
 
 use crate::auth::PageUser;
 use crate::error::{Failure, PageResult};
 use crate::pages::{render, Chrome};
+use crate::reviews::compose::{self, ApprovalView, ComposeView};
+use crate::reviews::document_view::{doc_view, part_views, DocView, PartView};
 use crate::reviews::{self, ReviewParams};
 use crate::state::AppState;
-
-pub struct PartView {
-    pub number: usize,
-    pub group: String,
-    pub heading: String,
-    pub text: String,
-    pub lines: Vec<String>,
-    pub tables: Vec<TableView>,
-    pub charts: Vec<(String, String)>,
-}
-
-pub struct TableView {
-    pub title: String,
-    pub heads: Vec<String>,
-    /// (label, cells as (figure, where it came from in words)).
-    pub rows: Vec<(String, Vec<(String, &'static str)>)>,
-}
-
-fn part_views(s: &Snapshot, narrative: &[Paragraph]) -> Vec<PartView> {
-    review_parts(s, narrative)
-        .into_iter()
-        .map(|p| {
-            let group = antq_core::indicators::GROUPS
-                .iter()
-                .find(|g| g.1 == p.heading)
-                .map(|g| g.0.to_string())
-                .unwrap_or_default();
-            PartView {
-                number: p.number,
-                lines: p
-                    .text
-                    .split('\n')
-                    .filter(|l| !l.trim().is_empty())
-                    .map(str::to_string)
-                    .collect(),
-                text: p.text,
-                heading: p.heading,
-                group,
-                tables: p
-                    .tables
-                    .into_iter()
-                    .map(|t| TableView {
-                        title: t.title.clone(),
-                        heads: t.heads.clone(),
-                        rows: t
-                            .rows
-                            .clone()
-                            .into_iter()
-                            .map(|(label, cells, _)| {
-                                (
-                                    label,
-                                    cells
-                                        .iter()
-                                        .enumerate()
-                                        .map(|(i, c)| {
-                                            (
-                                                cell_text(
-                                                    c.as_ref(),
-                                                    t.units
-                                                        .get(i)
-                                                        .map(String::as_str)
-                                                        .unwrap_or(""),
-                                                ),
-                                                c.map(|f| source_words(f.source)).unwrap_or(""),
-                                            )
-                                        })
-                                        .collect(),
-                                )
-                            })
-                            .collect(),
-                    })
-                    .collect(),
-                charts: p.charts,
-            }
-        })
-        .collect()
-}
 
 #[derive(Template)]
 #[template(path = "reviews/standalone.html")]
 struct Standalone {
-    h: Header,
-    parts: Vec<PartView>,
-    note: Vec<String>,
+    d: DocView,
 }
 
 /// The review as a standalone, printable HTML file.
 pub fn review_html(r: &antq_storage::reviews::Review) -> Result<String, askama::Error> {
     Standalone {
-        h: reviews::header(r),
-        parts: part_views(&r.snapshot, &r.narrative),
-        note: data_note(&r.snapshot),
+        d: doc_view(r, reviews::header(r)),
     }
     .render()
 }
@@ -322,14 +243,104 @@ async fn build(
 struct ShowPage {
     c: Chrome,
     id: i64,
-    h: Header,
+    d: DocView,
+    /// The groups of the results, for the narrative editor.
     parts: Vec<PartView>,
-    note: Vec<String>,
     editable: bool,
     edited: bool,
     built: String,
     press_title: String,
     press_body: String,
+    /// "Soạn báo cáo" (for one who may edit it).
+    compose: Option<ComposeView>,
+    state: String,
+    approvals: Vec<ApprovalView>,
+    /// What keeps the review from being signed: draft data, an early
+    /// issue date, sections not yet written.
+    warnings: Vec<String>,
+}
+
+/// What keeps a review from being signed, in words.
+fn warnings(r: &Review) -> Vec<String> {
+    let mut v = Vec::new();
+    if let Some(reason) = r.draft() {
+        v.push(format!(
+            "Báo cáo còn là dự thảo vì chưa đủ số liệu: {reason}"
+        ));
+    }
+    if let Ok(d) = dates::parse_date(&r.issue_date) {
+        v.extend(antq_core::reviews::document::date_warning(
+            &r.snapshot.stage(),
+            d,
+        ));
+    }
+    let unwritten: Vec<&str> = r
+        .sections
+        .iter()
+        .filter(|s| s.unwritten())
+        .map(|s| s.heading.as_str())
+        .collect();
+    if !unwritten.is_empty() {
+        v.push(format!(
+            "Còn {} mục chưa viết: {}.",
+            unwritten.len(),
+            unwritten.join("; ")
+        ));
+    }
+    v
+}
+
+/// The review page, with the editor filled from `posted` after a refused save.
+async fn show_page(
+    state: &AppState,
+    c: Chrome,
+    actor: &antq_storage::accounts::access::Actor,
+    id: i64,
+    posted: Option<(DocumentChange, String)>,
+) -> Result<ShowPage, Failure> {
+    let r = reviews::get(&state.db, Some(actor), id).await?;
+    let editable = reviews::may_edit(&state.db, actor, &r).await?;
+    let narrative: Vec<(String, String, String)> = r
+        .narrative
+        .iter()
+        .map(|p| (p.group.clone(), p.heading.clone(), p.text.clone()))
+        .collect();
+    let (press_title, press_body) =
+        antq_core::reviews::press_summary(&r.snapshot, r.owner, &narrative);
+    let h = reviews::header(&r);
+    let compose = if editable {
+        let register = antq_storage::reviews::register(&state.db, r.unit_id).await?;
+        Some(compose::view(
+            &r,
+            &h.signers,
+            &h.recipients,
+            &register,
+            posted,
+        ))
+    } else {
+        None
+    };
+    let mut may = Vec::new();
+    for side in Side::of(r.owner) {
+        if reviews::may_approve(&state.db, actor, &r, *side).await? {
+            may.push(*side);
+        }
+    }
+    Ok(ShowPage {
+        id,
+        d: doc_view(&r, h),
+        parts: part_views(&r.snapshot, &r.narrative),
+        editable,
+        edited: r.edited,
+        built: dates::format_timestamp_vi(&r.snapshot.built_at),
+        press_title,
+        press_body,
+        compose,
+        state: compose::state_words(&r),
+        approvals: compose::approvals(&r, &may),
+        warnings: warnings(&r),
+        c,
+    })
 }
 
 pub async fn show(
@@ -338,27 +349,70 @@ pub async fn show(
     PageUser(ctx): PageUser,
     Path(id): Path<i64>,
 ) -> PageResult<Response> {
+    render(show_page(&state, c, &ctx.actor, id, None).await?)
+}
+
+/// Save the editor ("Soạn báo cáo"): the step asked (move, add, remove a
+/// section) and everything typed, in one change. A refused change shows
+/// the page again with what was typed and why (422).
+pub async fn compose_save(
+    State(state): State<AppState>,
+    c: Chrome,
+    PageUser(ctx): PageUser,
+    Path(id): Path<i64>,
+    FormBody(fields): FormBody<Vec<(String, String)>>,
+) -> PageResult<Response> {
+    let to = format!("/bao-cao/{id}#soan");
+    let posted = compose::parse(&fields)
+        .map_err(|m| Failure::new(axum::http::StatusCode::UNPROCESSABLE_ENTITY, m))?;
     let r = reviews::get(&state.db, Some(&ctx.actor), id).await?;
-    let editable = reviews::may_edit(&state.db, &ctx.actor, &r).await?;
-    let narrative: Vec<(String, String, String)> = r
-        .narrative
-        .iter()
-        .map(|p| (p.group.clone(), p.heading.clone(), p.text.clone()))
-        .collect();
-    let (press_title, press_body) =
-        antq_core::reviews::press_summary(&r.snapshot, r.owner, &narrative);
-    render(ShowPage {
-        id,
-        h: reviews::header(&r),
-        parts: part_views(&r.snapshot, &r.narrative),
-        note: data_note(&r.snapshot),
-        editable,
-        edited: r.edited,
-        built: dates::format_timestamp_vi(&r.snapshot.built_at),
-        press_title,
-        press_body,
-        c,
-    })
+    let register = antq_storage::reviews::register(&state.db, r.unit_id).await?;
+    let step = posted.op;
+    let change = posted.change(&register);
+    match reviews::save_document(&state.db, &ctx.actor, id, change.clone()).await {
+        Ok(_) if step == compose::Op::Save => Ok(crate::pages::done(&to, "msg.saved")),
+        Ok(_) => Ok(axum::response::Redirect::to(&to).into_response()),
+        Err(e) if e.status == axum::http::StatusCode::UNPROCESSABLE_ENTITY => {
+            let page = show_page(&state, c, &ctx.actor, id, Some((change, e.message))).await?;
+            let mut res = render(page)?;
+            *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(res)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ApproveForm {
+    side: String,
+}
+
+/// One side approves the text as it is.
+pub async fn approve(
+    State(state): State<AppState>,
+    PageUser(ctx): PageUser,
+    Path(id): Path<i64>,
+    FormBody(f): FormBody<ApproveForm>,
+) -> Response {
+    let to = format!("/bao-cao/{id}");
+    let side = match Side::parse(&f.side) {
+        Ok(s) => s,
+        Err(e) => return crate::pages::failed(&to, e.into()),
+    };
+    match reviews::approve(&state.db, &ctx.actor, id, side).await {
+        Ok(r) => {
+            let text = if r.is_final() {
+                "Đã duyệt. Báo cáo đã hoàn thành, có thể ký ban hành.".to_string()
+            } else {
+                format!(
+                    "Đã duyệt phần của {}. Báo cáo chờ bên còn lại duyệt.",
+                    side.label_vi()
+                )
+            };
+            crate::pages::done_text(&to, &text)
+        }
+        Err(e) => crate::pages::failed(&to, e),
+    }
 }
 
 pub async fn download(

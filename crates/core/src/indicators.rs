@@ -705,6 +705,17 @@ pub const INDICATORS: &[IndicatorSeed] = &[
     ),
 ];
 
+/// Counts that belong to their year (the sites where the year's Ngày hội
+/// was held): a stage of several years says them year by year or as a
+/// range, never as one sum across the years.
+pub const COUNTED_PER_YEAR: &[&str] = &["ngay_hoi"];
+
+/// Is this key (an indicator or one of its options) counted per year?
+pub fn counted_per_year(key: &str) -> bool {
+    let code = key.split('.').next().unwrap_or(key);
+    COUNTED_PER_YEAR.contains(&code)
+}
+
 /// Indicators computed from a register only, never typed on a form (the
 /// distinct count of model types, the recognition and classification
 /// figures; ratios are never typed either).

@@ -55,6 +55,20 @@ const CHART_CHILDREN_ALL: usize = 35;
 /// Beyond that, the chart shows this many of the largest values.
 const CHART_CHILDREN: usize = 15;
 
+/// Does the stage span several whole years?
+fn several_years(s: &Snapshot) -> bool {
+    s.half.is_none() && s.from != s.to
+}
+
+/// A figure of the whole stage, or none where adding the years would say
+/// something false (the sites of each year's Ngày hội are not "sites").
+pub fn stage_figure(s: &Snapshot, key: &str) -> Option<Figure> {
+    if several_years(s) && antq_core::indicators::counted_per_year(key) {
+        return None;
+    }
+    s.totals.get(key).copied()
+}
+
 /// The groups of a review with figures, each with its tables and charts.
 pub fn parts(s: &Snapshot, narrative: &[Paragraph]) -> Vec<GroupPart> {
     let mut out = Vec::new();
@@ -97,10 +111,7 @@ pub fn parts(s: &Snapshot, narrative: &[Paragraph]) -> Vec<GroupPart> {
                 .collect();
             rows.push((
                 stage_label(s),
-                chunk
-                    .iter()
-                    .map(|l| s.totals.get(&l.key).copied())
-                    .collect(),
+                chunk.iter().map(|l| stage_figure(s, &l.key)).collect(),
                 String::new(),
             ));
             let suffix = if lines.len() > 5 {
@@ -123,7 +134,7 @@ pub fn parts(s: &Snapshot, narrative: &[Paragraph]) -> Vec<GroupPart> {
         }
         let child_lines: Vec<_> = lines
             .iter()
-            .filter(|l| s.by_child.contains_key(&l.key))
+            .filter(|l| s.by_child.contains_key(&l.key) && stage_figure(s, &l.key).is_some())
             .take(5)
             .collect();
         if !s.children.is_empty() && !child_lines.is_empty() {

@@ -639,3 +639,66 @@ fn libreoffice_renders_the_docx() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn sites_of_each_years_ngay_hoi_are_never_added_across_the_years() {
+    let mut s = snapshot();
+    s.lines.push(Line {
+        key: "ngay_hoi".into(),
+        name: "Điểm tổ chức Ngày hội toàn dân bảo vệ ANTQ".into(),
+        unit: "điểm".into(),
+        group: "tuyen_truyen".into(),
+    });
+    s.totals.insert("ngay_hoi".into(), f(1_540.0));
+    s.by_year.insert(
+        "ngay_hoi".into(),
+        (2013..=2023).map(|y| (y, f(140.0))).collect(),
+    );
+    s.by_child.insert(
+        "ngay_hoi".into(),
+        [("01".to_string(), f(900.0))].into_iter().collect(),
+    );
+    let parts = parts(&s, &[]);
+    let by_year = &parts[0].tables[0];
+    let col = by_year
+        .heads
+        .iter()
+        .position(|h| h.starts_with("Điểm tổ chức Ngày hội"))
+        .unwrap()
+        - 1;
+    let (label, cells, _) = by_year.rows.last().unwrap();
+    assert_eq!(label, "2013 – 2023");
+    assert_eq!(cells[col], None, "no sum of ten years of sites");
+    assert_eq!(by_year.rows[0].1[col].map(|f| f.value), Some(140.0));
+    assert!(
+        parts[0]
+            .tables
+            .iter()
+            .filter(|t| t.annex)
+            .all(|t| !t.heads.iter().any(|h| h.starts_with("Điểm tổ chức"))),
+        "no ten-year sum by child unit either"
+    );
+    // One year: that year's sites are the figure.
+    let mut one = s.clone();
+    one.from = 2023;
+    assert_eq!(
+        stage_figure(&one, "ngay_hoi").map(|f| f.value),
+        Some(1_540.0)
+    );
+    // The Excel summary says why there is no figure.
+    let h = header_of(&s, Owner::Police);
+    let bytes = xlsx(&doc(&h, &s, &[])).unwrap();
+    use calamine::Reader;
+    let mut wb: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let sheet = wb.worksheet_range("Tổng hợp").unwrap();
+    let row = sheet
+        .rows()
+        .find(|r| r[0].to_string().starts_with("Điểm tổ chức Ngày hội"))
+        .unwrap();
+    assert_eq!(row[2].to_string(), "–");
+    assert_eq!(
+        row[3].to_string(),
+        "Tính theo từng năm, không cộng qua các năm"
+    );
+}

@@ -10,6 +10,9 @@ use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet, Xl
 use super::{annex, data_note, parts, stage_label, ReviewDoc};
 use crate::xlsx::write_text;
 
+/// Why a count of each year has no figure for the whole stage.
+const PER_YEAR_NOTE: &str = "Tính theo từng năm, không cộng qua các năm";
+
 const FONT: &str = "Times New Roman";
 
 /// The formats of the annex.
@@ -107,15 +110,23 @@ pub(super) fn write(doc: &ReviewDoc) -> Result<Vec<u8>, String> {
         }
         let mut r = head + 1;
         for l in &s.lines {
-            let Some(fig) = s.totals.get(&l.key) else {
+            if !s.totals.contains_key(&l.key) {
                 continue;
-            };
+            }
             write_text(ws, r, 0, &l.name, Some(&f.cell)).map_err(err)?;
             write_text(ws, r, 1, &l.unit, Some(&f.cell)).map_err(err)?;
-            let (v, fmt) = f.number(fig, &l.unit);
-            ws.write_number_with_format(r, 2, v, fmt).map_err(err)?;
-            let q = fig.qualifier.map(|q| q.word_vi()).unwrap_or("");
-            write_text(ws, r, 3, q, Some(&f.cell)).map_err(err)?;
+            match super::stage_figure(s, &l.key) {
+                Some(fig) => {
+                    let (v, fmt) = f.number(&fig, &l.unit);
+                    ws.write_number_with_format(r, 2, v, fmt).map_err(err)?;
+                    let q = fig.qualifier.map(|q| q.word_vi()).unwrap_or("");
+                    write_text(ws, r, 3, q, Some(&f.cell)).map_err(err)?;
+                }
+                None => {
+                    write_text(ws, r, 2, "–", Some(&f.cell)).map_err(err)?;
+                    write_text(ws, r, 3, PER_YEAR_NOTE, Some(&f.cell)).map_err(err)?;
+                }
+            }
             r += 1;
         }
         ws.set_column_width(0, 60).map_err(err)?;

@@ -224,7 +224,7 @@ async fn weapons_come_by_unit_of_measure(t: TestDb) {
     ] {
         sqlx::query(sql).execute(db.pool()).await.unwrap();
     }
-    assert_eq!(migrations::run(&db).await.unwrap(), vec![12]);
+    assert_eq!(migrations::run(&db).await.unwrap(), vec![12, 13]);
     for form in ["antq-nam", "antq-6t"] {
         let codes = form_codes(&db, form).await;
         let at = codes.iter().position(|c| c == "vk_giao_nop").unwrap();

@@ -4,8 +4,11 @@
 //! (`GET/POST /api/v1/units/{code}/signers`, `PUT /api/v1/review-signers/{id}`)
 //! and the templates (`GET/PUT/DELETE /api/v1/review-templates/{kind}?unit=`).
 
-use antq_core::reviews::document::Section;
-use antq_core::reviews::signing::{Authority, Side, Signer};
+use antq_core::reviews::document::{Section, MAX_HEADING_CHARS, MAX_SECTIONS};
+use antq_core::reviews::rich::MAX_SECTION_CHARS;
+use antq_core::reviews::signing::{Authority, Side, Signer, MAX_RECIPIENTS};
+use antq_core::text::limits;
+use antq_core::DomainError;
 use antq_storage::reviews::{DocumentChange, SignerInput};
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -17,7 +20,7 @@ use serde_json::{json, Value};
 use super::api::review_json;
 use super::registers;
 use crate::auth::ApiUser;
-use crate::error::ApiResult;
+use crate::error::{ApiResult, Failure};
 use crate::extract::{Json, Path, Query};
 use crate::state::AppState;
 
@@ -54,6 +57,7 @@ pub async fn save_document(
     Path(id): Path<i64>,
     Json(b): Json<DocumentBody>,
 ) -> ApiResult<Json<Value>> {
+    b.check_bounds()?;
     let change = DocumentChange {
         title: b.title,
         sections: b.sections,
@@ -62,6 +66,72 @@ pub async fn save_document(
     };
     let r = super::save_document(&state.db, &ctx.actor, id, change).await?;
     Ok(Json(review_json(&r)))
+}
+
+/// The bounds the API documents, checked on the text as sent: cleaning
+/// (spaces, NFC) may shorten a text, so a body longer than documented
+/// would otherwise pass.
+fn within(label: &str, text: &str, max: usize) -> Result<(), Failure> {
+    Ok(antq_core::text::check_len(label, text, max)?)
+}
+
+fn sections_within(sections: &[Section]) -> Result<(), Failure> {
+    if sections.len() > MAX_SECTIONS {
+        return Err(
+            DomainError::invalid(format!("Một báo cáo có tối đa {MAX_SECTIONS} mục")).into(),
+        );
+    }
+    for (i, s) in sections.iter().enumerate() {
+        within(
+            &format!("Tiêu đề mục thứ {}", i + 1),
+            &s.heading,
+            MAX_HEADING_CHARS,
+        )?;
+        within(
+            &format!("Nội dung mục thứ {}", i + 1),
+            &s.text,
+            MAX_SECTION_CHARS,
+        )?;
+    }
+    Ok(())
+}
+
+fn signer_within(s: &Signer) -> Result<(), Failure> {
+    within("Cấp ký thay", &s.for_whom, limits::NAME)?;
+    within("Chức vụ", &s.position, limits::NAME)?;
+    within("Cấp bậc", &s.rank, limits::NAME)?;
+    within("Họ tên", &s.name, limits::NAME)
+}
+
+impl DocumentBody {
+    fn check_bounds(&self) -> Result<(), Failure> {
+        if let Some(t) = &self.title {
+            within("Tên báo cáo (trích yếu)", t, MAX_HEADING_CHARS)?;
+        }
+        if let Some(s) = &self.sections {
+            sections_within(s)?;
+        }
+        if let Some(s) = &self.signers {
+            if s.len() > 2 {
+                return Err(
+                    DomainError::invalid("Mỗi bên ban hành một người ký (tối đa 2)").into(),
+                );
+            }
+            s.iter().try_for_each(signer_within)?;
+        }
+        if let Some(r) = &self.recipients {
+            if r.len() > MAX_RECIPIENTS {
+                return Err(DomainError::invalid(format!(
+                    "\u{201C}Nơi nhận\u{201D} có tối đa {MAX_RECIPIENTS} dòng"
+                ))
+                .into());
+            }
+            for l in r {
+                within("Một dòng \u{201C}Nơi nhận\u{201D}", l, limits::NAME)?;
+            }
+        }
+        Ok(())
+    }
 }
 
 #[derive(Deserialize)]
@@ -118,8 +188,8 @@ fn yes() -> bool {
 }
 
 impl SignerBody {
-    fn input(self) -> SignerInput {
-        SignerInput {
+    fn input(self) -> Result<SignerInput, Failure> {
+        let input = SignerInput {
             signer: Signer {
                 side: self.side,
                 authority: self.authority,
@@ -130,7 +200,9 @@ impl SignerBody {
             },
             sort: self.sort,
             active: self.active,
-        }
+        };
+        signer_within(&input.signer)?;
+        Ok(input)
     }
 }
 
@@ -141,7 +213,7 @@ pub async fn add_signer(
     Path(code): Path<String>,
     Json(b): Json<SignerBody>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
-    let s = registers::add_signer(&state.db, &ctx.actor, &code, b.input()).await?;
+    let s = registers::add_signer(&state.db, &ctx.actor, &code, b.input()?).await?;
     Ok((StatusCode::CREATED, Json(json!(s))))
 }
 
@@ -152,7 +224,7 @@ pub async fn update_signer(
     Path(id): Path<i64>,
     Json(b): Json<SignerBody>,
 ) -> ApiResult<Json<Value>> {
-    let s = registers::update_signer(&state.db, &ctx.actor, id, b.input()).await?;
+    let s = registers::update_signer(&state.db, &ctx.actor, id, b.input()?).await?;
     Ok(Json(json!(s)))
 }
 
@@ -188,6 +260,7 @@ pub async fn save_template(
     Query(p): Query<UnitParam>,
     Json(b): Json<TemplateBody>,
 ) -> ApiResult<Json<Value>> {
+    sections_within(&b.sections)?;
     let t = registers::save_template(&state.db, &ctx.actor, &kind, p.unit.as_deref(), b.sections)
         .await?;
     Ok(Json(json!(t)))

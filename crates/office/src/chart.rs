@@ -102,12 +102,15 @@ fn push_bar(svg: &mut String, (x, y, w, h): (f64, f64, f64, f64), tip: String) {
     }
 }
 
-fn open(h: f64, unit: &str) -> String {
+/// The picture's opening; `summary` names it for screen readers (every bar
+/// and its number, so the chart says what it shows without the eyes).
+fn open(h: f64, unit: &str, summary: &str) -> String {
     let h = h.ceil();
     let mut svg = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {W} {h}\" width=\"{W}\" height=\"{h}\" \
-         font-family=\"{FAMILY}\" font-size=\"{FONT}\" role=\"img\">\
-         <rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>"
+         font-family=\"{FAMILY}\" font-size=\"{FONT}\" role=\"img\"><title>{}</title>\
+         <rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>",
+        esc(summary)
     );
     if !unit.is_empty() {
         push_text(
@@ -153,6 +156,12 @@ struct Chart<'a> {
 }
 
 impl Chart<'_> {
+    /// "Biểu đồ cột: 2013: 2.357 buổi; 2014: 2.495 buổi; …".
+    fn summary(&self) -> String {
+        let bars: Vec<String> = (0..self.labels.len()).map(|i| self.tip(i)).collect();
+        format!("Biểu đồ cột: {}", bars.join("; "))
+    }
+
     fn tip(&self, i: usize) -> String {
         format!("{}: {} {}", self.labels[i], self.numbers[i], self.unit)
             .trim_end()
@@ -183,7 +192,7 @@ impl Chart<'_> {
         let top = if self.unit.is_empty() { 24.0 } else { 40.0 };
         let plot_h = 220.0;
         let base = top + plot_h;
-        let mut svg = open(base + 10.0 + lines * LINE + 4.0, self.unit);
+        let mut svg = open(base + 10.0 + lines * LINE + 4.0, self.unit, &self.summary());
         for (i, t) in ticks.iter().enumerate() {
             let y = base - plot_h * i as f64 / self.axis.ticks as f64;
             svg.push_str(&format!(
@@ -234,7 +243,7 @@ impl Chart<'_> {
             .map(|l| (l.len() as f64 * LINE + 7.0).max(22.0))
             .collect();
         let body: f64 = heights.iter().sum();
-        let mut svg = open(top + body + 24.0, self.unit);
+        let mut svg = open(top + body + 24.0, self.unit, &self.summary());
         for (i, t) in ticks.iter().enumerate() {
             let x = left + plot_w * i as f64 / self.axis.ticks as f64;
             svg.push_str(&format!(

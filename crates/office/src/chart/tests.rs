@@ -203,3 +203,15 @@ fn long_or_many_unit_names_are_wrapped_whole_inside_the_picture() {
         120
     );
 }
+
+#[test]
+fn a_chart_names_every_bar_for_screen_readers() {
+    let labels = vec!["2013".to_string(), "2014".to_string()];
+    let svg = bars(&labels, &[2_357.0, 2_495.0], "buổi").unwrap();
+    let start = svg.find("<title>").unwrap();
+    assert!(
+        start < svg.find("<rect").unwrap(),
+        "the svg's own title comes first"
+    );
+    assert!(svg.contains("<title>Biểu đồ cột: 2013: 2.357 buổi; 2014: 2.495 buổi</title>"));
+}

@@ -10,7 +10,7 @@ use antq_core::reviews::signing::{Authority, Side, Signer, MAX_RECIPIENTS};
 use antq_core::text::limits;
 use antq_core::DomainError;
 use antq_storage::reviews::{DocumentChange, SignerInput};
-use axum::extract::State;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post, put};
 use axum::Router;
@@ -24,16 +24,28 @@ use crate::error::{ApiResult, Failure};
 use crate::extract::{Json, Path, Query};
 use crate::state::AppState;
 
+/// The largest body of a document or a template: 20 sections of 40.000
+/// characters may take 12 bytes each as JSON escapes (about 9,6 MB), so
+/// the API's usual 2 MB would answer 413 to a body it documents as valid.
+pub const DOCUMENT_BODY_LIMIT: usize = 12 * 1024 * 1024;
+
 /// The API routes (under `/api/v1`).
 pub fn routes() -> Router<AppState> {
+    let documents = DefaultBodyLimit::max(DOCUMENT_BODY_LIMIT);
     Router::new()
-        .route("/reviews/{id}/document", put(save_document))
+        .route(
+            "/reviews/{id}/document",
+            put(save_document).layer(documents),
+        )
         .route("/reviews/{id}/approve", post(approve))
         .route("/units/{code}/signers", get(signers).post(add_signer))
         .route("/review-signers/{id}", put(update_signer))
         .route(
             "/review-templates/{kind}",
-            get(template).put(save_template).delete(reset_template),
+            get(template)
+                .put(save_template)
+                .delete(reset_template)
+                .layer(documents),
         )
 }
 

@@ -162,6 +162,35 @@ async fn a_joint_review_is_final_only_when_both_sides_approve() {
         .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
 
+    // The largest document the schema allows is more than the API's usual
+    // 2 MB (20 sections of 40.000 characters of 4 bytes): it is saved.
+    let long = "😀".repeat(40_000);
+    let mut big: Vec<Value> = (0..19)
+        .map(|i| json!({"kind": "other", "heading": format!("MỤC {i}"), "text": long}))
+        .collect();
+    big.push(json!({"kind": "results", "heading": "KẾT QUẢ ĐẠT ĐƯỢC"}));
+    let (s, e) = ca
+        .send_json(
+            Method::PUT,
+            &format!("{path}/document"),
+            json!({"sections": big}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{}", error(&e));
+    big[0]["text"] = json!(format!("{long}x"));
+    let (s, e) = ca
+        .send_json(
+            Method::PUT,
+            &format!("{path}/document"),
+            json!({"sections": big}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        error(&e),
+        "Nội dung mục thứ 1 dài 40.001 ký tự, vượt giới hạn 40.000 ký tự"
+    );
+
     // A police-only review has no Front side to approve.
     let p = build(&ca, "03325", "police").await;
     let (s, e) = ca

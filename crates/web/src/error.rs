@@ -214,6 +214,8 @@ pub struct UploadLimit(pub usize);
 fn body_limit(path: &str, upload_limit: usize) -> usize {
     if path.ends_with("/import") || path.ends_with("/dataValueSets") || path == "/nhap-tep" {
         upload_limit
+    } else if crate::reviews::api_document::takes_a_document(path) {
+        crate::reviews::api_document::DOCUMENT_BODY_LIMIT
     } else {
         crate::api::BODY_LIMIT
     }
@@ -323,3 +325,28 @@ pub fn escape(s: &str) -> String {
 
 pub type ApiResult<T> = Result<T, ApiError>;
 pub type PageResult<T> = Result<T, PageError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_413_names_the_limit_of_its_route() {
+        let upload = 50 * 1024 * 1024;
+        assert_eq!(
+            body_limit("/api/v1/reviews/1", upload),
+            crate::api::BODY_LIMIT
+        );
+        assert_eq!(body_limit("/api/v1/import", upload), upload);
+        for documents in ["/api/v1/reviews/7/document", "/api/v1/review-templates/ten"] {
+            assert_eq!(
+                body_limit(documents, upload),
+                crate::reviews::api_document::DOCUMENT_BODY_LIMIT
+            );
+        }
+        assert_eq!(
+            too_large_message(crate::reviews::api_document::DOCUMENT_BODY_LIMIT),
+            "Nội dung gửi lên quá lớn (giới hạn 12 MB)"
+        );
+    }
+}

@@ -29,6 +29,14 @@ use crate::state::AppState;
 /// the API's usual 2 MB would answer 413 to a body it documents as valid.
 pub const DOCUMENT_BODY_LIMIT: usize = 12 * 1024 * 1024;
 
+/// Does this path (as the request sees it) take a whole document or
+/// template, so that a 413 names [`DOCUMENT_BODY_LIMIT`]?
+pub fn takes_a_document(path: &str) -> bool {
+    let p = path.trim_end_matches('/');
+    (p.starts_with("/api/v1/reviews/") && p.ends_with("/document"))
+        || p.starts_with("/api/v1/review-templates/")
+}
+
 /// The API routes (under `/api/v1`).
 pub fn routes() -> Router<AppState> {
     let documents = DefaultBodyLimit::max(DOCUMENT_BODY_LIMIT);

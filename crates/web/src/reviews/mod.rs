@@ -4,7 +4,7 @@
 //! Each checks access through the one policy; the CLI passes no actor.
 
 pub mod api;
-mod api_document;
+pub mod api_document;
 pub mod compose;
 pub mod document_view;
 pub mod pages;

@@ -11,8 +11,13 @@ root="$(dirname "$here")"
 out="$here/reviews"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-cargo build --release -p antq --manifest-path "$root/Cargo.toml"
-antq="$root/target/release/antq"
+# ANTQ_BIN: a binary already built (any profile: the files are the same).
+if [ -n "${ANTQ_BIN:-}" ]; then
+  antq="$ANTQ_BIN"
+else
+  cargo build --release -p antq --manifest-path "$root/Cargo.toml"
+  antq="$root/target/release/antq"
+fi
 cd "$work"
 export ANTQ__DATA_DIR="$work/data"
 ANTQ__DEMO_PASSWORD="$(head -c 24 /dev/urandom | base64)" "$antq" demo >/dev/null

@@ -99,6 +99,7 @@ test("an empty half-year is a stamped draft that cannot be approved", async () =
   await Promise.all([police.waitForURL(/\/bao-cao\/\d+$/), police.click("#new-review button.primary")]);
   assert.match(await police.locator("#draft-stamp").textContent(), /DỰ THẢO – chưa đủ số liệu/);
   assert.match(await police.locator("#review-warnings").textContent(), /còn là dự thảo/);
+  assert.match(await police.locator("#no-results").textContent(), /Chưa có số liệu được duyệt/);
   await Promise.all([police.waitForLoadState("load"), police.click("#review-state button")]);
   assert.match(await police.locator(".flash").first().textContent(), /dự thảo|chưa đủ số liệu|Chưa có/i);
   assert.match(await police.locator("#review-state h2").textContent(), /chưa bên nào duyệt/);

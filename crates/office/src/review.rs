@@ -414,7 +414,7 @@ pub fn xlsx(doc: &ReviewDoc) -> Result<Vec<u8>, String> {
 }
 
 pub use annex::{reference as annex_reference, title as annex_title};
-pub use body::note_line;
+pub use body::{note_line, NO_RESULTS};
 
 #[path = "review_annex.rs"]
 mod annex;

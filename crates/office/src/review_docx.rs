@@ -13,6 +13,8 @@ use crate::docx::{Align, Docx, Para, Run, TableCell};
 
 /// Body text size (points).
 const BODY: f32 = 14.0;
+/// What the results say when no figure of the stage is approved yet.
+pub const NO_RESULTS: &str = "Chưa có số liệu được duyệt của kỳ báo cáo.";
 /// The dots that hold the place of text not written yet, on paper.
 pub(super) const DOTS: &str = "……………………………………………………………………………";
 
@@ -170,6 +172,9 @@ fn results(d: &mut Docx, heading: &str, parts: &[GroupPart], s: &Snapshot) -> Re
             Run::footnote_ref(note, BODY),
         ],
     );
+    if parts.is_empty() {
+        d.paragraph(Para::body(), &[Run::new(NO_RESULTS, BODY).italic()]);
+    }
     for part in parts {
         d.paragraph(
             Para::outline(2),

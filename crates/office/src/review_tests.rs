@@ -702,3 +702,27 @@ fn sites_of_each_years_ngay_hoi_are_never_added_across_the_years() {
         "Tính theo từng năm, không cộng qua các năm"
     );
 }
+
+#[test]
+fn an_empty_stage_says_it_has_no_approved_figures() {
+    let mut s = snapshot();
+    s.lines.clear();
+    s.totals.clear();
+    s.by_year.clear();
+    s.by_child.clear();
+    let mut h = header_of(&s, Owner::Police);
+    h.draft = reviews::document::draft_reason(&Default::default());
+    let sections = sections();
+    let bytes = docx(&ReviewDoc {
+        header: &h,
+        sections: &sections,
+        snapshot: &s,
+        narrative: &[],
+    })
+    .unwrap();
+    let xml = text_of(&bytes, "word/document.xml");
+    assert!(at(&xml, reviews::document::DRAFT_STAMP) < at(&xml, "KẾT QUẢ ĐẠT ĐƯỢC"));
+    assert!(at(&xml, "KẾT QUẢ ĐẠT ĐƯỢC") < at(&xml, NO_RESULTS));
+    let full = full(Owner::Joint, None);
+    assert!(!full.contains(NO_RESULTS), "a stage with figures says them");
+}

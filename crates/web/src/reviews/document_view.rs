@@ -67,6 +67,8 @@ pub struct DocView {
     pub annex_reference: String,
     pub annex_tables: Vec<TableView>,
     pub note: Vec<String>,
+    /// What the results say when nothing of the stage is approved.
+    pub no_results: &'static str,
 }
 
 fn spans(v: &[Span]) -> Vec<SpanView> {
@@ -202,6 +204,7 @@ pub fn doc_view(r: &Review, h: Header) -> DocView {
         parts: parts.iter().map(part_view).collect(),
         footnote: note_line(&r.snapshot),
         note: data_note(&r.snapshot),
+        no_results: antq_office::review::NO_RESULTS,
         h,
     }
 }

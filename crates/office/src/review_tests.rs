@@ -726,3 +726,45 @@ fn an_empty_stage_says_it_has_no_approved_figures() {
     let full = full(Owner::Joint, None);
     assert!(!full.contains(NO_RESULTS), "a stage with figures says them");
 }
+
+#[test]
+fn weapons_are_written_per_unit_of_measure_never_summed() {
+    let mut s = snapshot();
+    let line = |k: &str, n: &str, u: &str| Line {
+        key: k.into(),
+        name: n.into(),
+        unit: u.into(),
+        group: "vu_khi".into(),
+    };
+    s.lines.extend([
+        line("vk_sung", "Súng các loại do Nhân dân giao nộp", "khẩu"),
+        line("vk_dan", "Đạn do Nhân dân giao nộp", "viên"),
+        line("vk_vln", "Vật liệu nổ do Nhân dân giao nộp", "kg"),
+    ]);
+    s.totals.insert("vk_sung".into(), f(124.0));
+    s.totals.insert("vk_dan".into(), f(2_150.0));
+    s.totals.insert("vk_vln".into(), f(86.5));
+    let narrative: Vec<Paragraph> = s
+        .narrative(&[("vu_khi", "Vũ khí, vật liệu nổ")])
+        .into_iter()
+        .map(|(group, heading, text)| Paragraph {
+            group,
+            heading,
+            text,
+        })
+        .collect();
+    let h = header_of(&s, Owner::Police);
+    let xml = text_of(
+        &docx(&doc(&h, &s, &narrative)).unwrap(),
+        "word/document.xml",
+    );
+    assert!(
+        xml.contains("124 khẩu súng các loại, 2.150 viên đạn, 86,5 kg vật liệu nổ"),
+        "each figure with its own unit"
+    );
+    // 124 + 2.150 + 86,5 = 2.360,5: never one number of mixed units.
+    assert!(
+        !xml.contains("2.360"),
+        "no sum of guns, rounds and kilograms"
+    );
+}

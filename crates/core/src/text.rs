@@ -24,6 +24,31 @@ pub fn clean(s: &str) -> String {
     nfc.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Is this a character no document may carry: a control character other
+/// than a line break or tab, a Unicode noncharacter (U+FFFE, U+FFFF,
+/// U+FDD0–U+FDEF, …: Word refuses the file), or a bidirectional override
+/// that makes text read other than it is stored?
+pub fn unprintable(c: char) -> bool {
+    let u = c as u32;
+    (c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+        || (0xFDD0..=0xFDEF).contains(&u)
+        || (u & 0xFFFE) == 0xFFFE
+        || (0x202A..=0x202E).contains(&u)
+        || (0x2066..=0x2069).contains(&u)
+}
+
+/// Refuse a text that holds an [`unprintable`] character, naming the field
+/// ("Tiêu đề mục thứ 2 có ký tự không in được (U+FFFE)").
+pub fn check_printable(label: &str, s: &str) -> Result<(), crate::DomainError> {
+    match s.chars().find(|c| unprintable(*c)) {
+        None => Ok(()),
+        Some(c) => Err(crate::DomainError::invalid(format!(
+            "{label} có ký tự không in được (U+{:04X}): xin gõ lại đoạn đó",
+            c as u32
+        ))),
+    }
+}
+
 /// Text as stored, keeping line breaks (for comments and notes).
 pub fn nfc(s: &str) -> String {
     s.nfc().collect()

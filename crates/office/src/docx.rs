@@ -27,11 +27,14 @@ pub const TEXT_W: u32 = PAGE_W - MARGIN_LEFT - MARGIN_RIGHT;
 pub const FONT: &str = "Times New Roman";
 
 /// Escaped for XML; characters XML 1.0 forbids (control characters other
-/// than tab and newline, as pasted from other programs) are dropped.
+/// than tab and newline, as pasted from other programs, and the
+/// noncharacters U+FFFE and U+FFFF) are dropped.
 fn esc(s: &str) -> String {
     let s: String = s
         .chars()
-        .filter(|c| !c.is_control() || *c == '\t' || *c == '\n')
+        .filter(|c| {
+            (!c.is_control() || *c == '\t' || *c == '\n') && !matches!(c, '\u{FFFE}' | '\u{FFFF}')
+        })
         .collect();
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
@@ -687,6 +690,11 @@ mod tests {
             "ab &lt;c&gt; &amp; &quot;d&quot;"
         );
         assert_eq!(esc("dòng 1\ndòng 2\tx"), "dòng 1\ndòng 2\tx");
+        assert_eq!(
+            esc("A\u{FFFE}B\u{FFFF}C"),
+            "ABC",
+            "Word refuses noncharacters"
+        );
         assert_eq!(mm(20.0), 1134);
         assert_eq!(mm(30.0), 1701);
     }

@@ -332,6 +332,7 @@ async fn story(db: Db) {
         &ca,
         r.id,
         DocumentChange {
+            version: None,
             title: Some("Sơ kết 6 tháng đầu năm 2026 phong trào Toàn dân bảo vệ ANTQ".into()),
             sections: Some(sections.clone()),
             signers: Some(vec![front("Lò Thị E"), police("Cà Văn G")]),
@@ -372,6 +373,7 @@ async fn story(db: Db) {
         &ca,
         r.id,
         DocumentChange {
+            version: None,
             sections: Some(sections),
             ..Default::default()
         },
@@ -385,6 +387,7 @@ async fn story(db: Db) {
         &ca,
         r.id,
         DocumentChange {
+            version: None,
             title: Some(" ".into()),
             signers: Some(vec![]),
             recipients: Some(vec![]),
@@ -435,6 +438,133 @@ async fn story(db: Db) {
     assert!(edited.approvals.is_empty());
     let audited = actions(&db, &r.id.to_string()).await;
     assert!(audited.iter().any(|a| a.0 == "review.unapprove"));
+
+    // An approval is given to the text its approver read: a change made
+    // since is refused, and the approval does not land.
+    let read = reviews::get(&db, r.id).await.unwrap();
+    let stale = read.updated_at.clone();
+    let later = reviews::save_document(
+        &db,
+        &mt,
+        r.id,
+        DocumentChange {
+            version: Some(stale.clone()),
+            title: Some("Báo cáo sơ kết đã sửa".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let refused = reviews::approve_read(&db, &ca, r.id, Side::Police, Some(&stale))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(refused, antq_storage::StorageError::Conflict(_)),
+        "{refused:?}"
+    );
+    assert!(reviews::get(&db, r.id).await.unwrap().approvals.is_empty());
+    let lost_update = reviews::save_document(
+        &db,
+        &ca,
+        r.id,
+        DocumentChange {
+            version: Some(stale),
+            title: Some("Ghi đè".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(
+        lost_update,
+        antq_storage::StorageError::Conflict(_)
+    ));
+
+    // Posting back what the review shows changes nothing: approvals stay.
+    let approved = reviews::approve_read(&db, &ca, r.id, Side::Police, Some(&later.updated_at))
+        .await
+        .unwrap();
+    assert_eq!(approved.approvals.len(), 1);
+    let same = reviews::save_document(
+        &db,
+        &ca,
+        r.id,
+        DocumentChange {
+            version: Some(approved.updated_at.clone()),
+            title: approved.title.clone(),
+            sections: Some(approved.sections.clone()),
+            signers: Some(approved.signers.clone()),
+            recipients: Some(approved.recipients.clone().unwrap_or_else(|| {
+                antq_core::reviews::signing::default_recipients(&approved.snapshot, approved.owner)
+            })),
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        same.approvals.len(),
+        1,
+        "nothing changed, nothing to approve again"
+    );
+
+    // "Back to the register" takes the register's blocks as they are now and
+    // keeps them: a later change of the register never alters the review.
+    reviews::add_signer(
+        &db,
+        &ca,
+        r.unit_id,
+        SignerInput {
+            signer: police("Cà Văn Đăng Ký"),
+            sort: 0,
+            active: true,
+        },
+    )
+    .await
+    .unwrap();
+    let back = reviews::save_document(
+        &db,
+        &ca,
+        r.id,
+        DocumentChange {
+            signers: Some(vec![]),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let before: Vec<String> = back.signers.iter().map(|s| s.signed_name()).collect();
+    // The block a review of the unit takes from the register today, renamed.
+    let register = reviews::register(&db, r.unit_id).await.unwrap();
+    let used = register
+        .iter()
+        .find(|b| b.active && b.signer.side == Side::Police)
+        .expect("the unit registers a police signer");
+    let mut renamed = used.signer.clone();
+    renamed.name = "Người Khác".into();
+    reviews::update_signer(
+        &db,
+        &ca,
+        used.id,
+        SignerInput {
+            signer: renamed,
+            sort: used.sort,
+            active: true,
+        },
+    )
+    .await
+    .unwrap();
+    assert!(
+        before.iter().any(|n| n.contains(&used.signer.name)),
+        "{before:?}"
+    );
+    let after: Vec<String> = reviews::get(&db, r.id)
+        .await
+        .unwrap()
+        .signers
+        .iter()
+        .map(|s| s.signed_name())
+        .collect();
+    assert_eq!(before, after, "the register changed, the review did not");
 }
 
 #[tokio::test]

@@ -121,9 +121,16 @@ impl Section {
         })
     }
 
-    /// A typed section nobody has written yet (only the template's hints).
+    /// A typed section nobody has written yet: empty, or only the
+    /// template's bold sub-headings ("**1. Ưu điểm**" with nothing under it).
     pub fn unwritten(&self) -> bool {
-        !self.kind.generated() && self.text.trim().is_empty()
+        if self.kind.generated() {
+            return false;
+        }
+        self.blocks().iter().all(|b| match b {
+            Block::Paragraph { spans } => spans.iter().all(|s| s.bold || s.text.trim().is_empty()),
+            _ => false,
+        })
     }
 }
 
@@ -156,12 +163,11 @@ pub fn check_sections(sections: Vec<Section>) -> Result<Vec<Section>, DomainErro
                     i + 1
                 )));
             }
-            text::check_len(
-                &format!("Tiêu đề mục thứ {}", i + 1),
-                &heading,
-                MAX_HEADING_CHARS,
-            )?;
-            let body = text::nfc(&s.text);
+            let label = format!("Tiêu đề mục thứ {}", i + 1);
+            text::check_printable(&label, &s.heading)?;
+            text::check_len(&label, &heading, MAX_HEADING_CHARS)?;
+            // Browsers send CRLF; the text is kept with LF only.
+            let body = text::nfc(&s.text.replace("\r\n", "\n").replace('\r', "\n"));
             rich::parse(&body)
                 .map_err(|e| DomainError::invalid(format!("Mục \u{201C}{heading}\u{201D}: {e}")))?;
             let body = if s.kind.generated() {
@@ -413,6 +419,30 @@ mod tests {
         assert_eq!(ok[2].text, "", "the results section has no typed text");
         assert!(!ok[0].unwritten());
         assert!(ok[1].unwritten());
+        let hints_only = Section::new(SectionKind::Assessment, "ĐÁNH GIÁ CHUNG", ASSESSMENT_HINT);
+        assert!(
+            hints_only.unwritten(),
+            "the template's sub-headings alone are not written"
+        );
+        let written = Section::new(
+            SectionKind::Assessment,
+            "ĐÁNH GIÁ CHUNG",
+            format!("{ASSESSMENT_HINT}Phong trào phát triển rộng khắp."),
+        );
+        assert!(!written.unwritten());
+        let crlf = vec![
+            Section::new(SectionKind::Situation, "A", "một\r\nhai"),
+            Section::new(SectionKind::Results, "B", ""),
+        ];
+        assert_eq!(check_sections(crlf).unwrap()[0].text, "một\nhai");
+        let bad = vec![
+            Section::new(SectionKind::Situation, "A\u{FFFF}", ""),
+            Section::new(SectionKind::Results, "B", ""),
+        ];
+        assert!(check_sections(bad)
+            .unwrap_err()
+            .to_string()
+            .contains("U+FFFF"));
         let many = vec![Section::new(SectionKind::Other, "X", ""); MAX_SECTIONS + 1];
         assert!(check_sections(many).is_err());
     }

@@ -3,7 +3,7 @@
 //! people already write e-mails, and read into [`Block`]s that every format
 //! (Word, Excel, HTML) prints the same way.
 //!
-//! - A blank line separates paragraphs.
+//! - Each line is a paragraph (as in Word); blank lines only separate.
 //! - A line that starts with "- ", "+ " or "• " is an item of a bullet list.
 //! - Lines that start with "|" are the rows of a table, cells between "|";
 //!   the first row is the heading; a row of dashes ("|---|---|") is skipped.
@@ -67,7 +67,8 @@ pub fn parse(input: &str) -> Result<Vec<Block>, DomainError> {
             text::format_int(chars as i64)
         )));
     }
-    let input = text::nfc(input);
+    text::check_printable("Nội dung", input)?;
+    let input = text::nfc(&input.replace("\r\n", "\n").replace('\r', "\n"));
     let mut blocks = Vec::new();
     let mut para: Vec<&str> = Vec::new();
     let mut bullets: Vec<Inline> = Vec::new();
@@ -104,7 +105,9 @@ pub fn parse(input: &str) -> Result<Vec<Block>, DomainError> {
                 table.push(row);
             }
         } else if !line.is_empty() {
+            // Each line its own paragraph: "a) …", "b) …" keep their lines.
             para.push(line);
+            flush_para(&mut para, &mut blocks);
         }
     }
     flush_para(&mut para, &mut blocks);
@@ -214,7 +217,7 @@ mod tests {
 
     #[test]
     fn paragraphs_lists_tables_and_emphasis() {
-        let text = "Tỉnh có **34** xã, phường\nvà 2 đặc khu.\n\n\
+        let text = "Tỉnh có **34** xã, phường và 2 đặc khu.\n\n\
                     - Ưu điểm: *rõ ràng*\n- Hạn chế\n\
                     | Năm | Số vụ |\n|---|---|\n| 2023 | 12 |\n| 2024 |\n\
                     Đoạn cuối.";
@@ -249,6 +252,20 @@ mod tests {
             Block::Paragraph { spans } => spans.clone(),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn every_line_is_a_paragraph_and_unprintable_characters_are_refused() {
+        let b = parse("a) Tuyên truyền;\r\nb) Xây dựng mô hình;\rc) Khen thưởng.").unwrap();
+        assert_eq!(b.len(), 3, "{b:?}");
+        assert!(
+            matches!(&b[1], Block::Paragraph { spans } if plain(spans) == "b) Xây dựng mô hình;")
+        );
+        for bad in ["A\u{FFFE}B", "A\u{0}B", "x\u{202E}y", "\u{1}"] {
+            let e = parse(bad).unwrap_err().to_string();
+            assert!(e.contains("ký tự không in được"), "{e}");
+        }
+        assert!(parse("Tab\tvà xuống dòng\n").is_ok());
     }
 
     #[test]

@@ -168,6 +168,7 @@ impl Signer {
     /// Check a block as an administrator or officer types it.
     pub fn checked(self) -> Result<Signer, DomainError> {
         let clean = |label: &str, s: &str| -> Result<String, DomainError> {
+            text::check_printable(label, s)?;
             let s = text::clean(s);
             text::check_len(label, &s, text::limits::NAME)?;
             Ok(s)
@@ -247,6 +248,7 @@ pub fn check_recipients(lines: &[String]) -> Result<Vec<String>, DomainError> {
         )));
     }
     for l in &v {
+        text::check_printable("Một dòng \u{201C}Nơi nhận\u{201D}", l)?;
         text::check_len("Một dòng \u{201C}Nơi nhận\u{201D}", l, text::limits::NAME)?;
     }
     Ok(v)

@@ -13,7 +13,7 @@ use sqlx::Row as _;
 use super::{get, Review};
 use crate::audit::{self, Change, Who};
 use crate::db::{Db, WriteTx};
-use crate::error::StorageResult;
+use crate::error::{StorageError, StorageResult};
 
 /// One side's approval of a review's text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -69,6 +69,22 @@ pub(super) async fn clear(tx: &mut WriteTx, id: i64) -> StorageResult<Vec<String
 /// issue the review and for a draft, with the reason. Approving twice
 /// changes nothing.
 pub async fn approve(db: &Db, who: &Who, id: i64, side: Side) -> StorageResult<Review> {
+    approve_read(db, who, id, side, None).await
+}
+
+/// [`approve`] the text as the approver read it: `version` is the review's
+/// `updated_at` on their screen; a change made since is refused (409), so
+/// an approval never lands on a text its approver did not see. The
+/// signature blocks a review still takes from the register are kept with
+/// it from now on: a later change of the register never alters an
+/// approved text.
+pub async fn approve_read(
+    db: &Db,
+    who: &Who,
+    id: i64,
+    side: Side,
+    version: Option<&str>,
+) -> StorageResult<Review> {
     let review = get(db, id).await?;
     if !Side::of(review.owner).contains(&side) {
         return Err(DomainError::invalid(format!(
@@ -92,7 +108,27 @@ pub async fn approve(db: &Db, who: &Who, id: i64, side: Side) -> StorageResult<R
     let already: Vec<Side> = review.approvals.iter().map(|a| a.side).collect();
     let final_now = sides.iter().all(|s| *s == side || already.contains(s));
     let (now, unit_id) = (&now, review.unit_id);
+    let signers = serde_json::to_string(&review.signers).map_err(super::json_err)?;
+    let signers = &signers;
     db.write(|mut tx| async move {
+        let lock = match tx.backend() {
+            crate::db::Backend::Postgres => " FOR UPDATE",
+            crate::db::Backend::Sqlite => "",
+        };
+        let stored: Option<String> = sqlx::query_scalar(&format!(
+            "SELECT updated_at FROM reviews WHERE id = $1{lock}"
+        ))
+        .bind(id)
+        .fetch_optional(tx.conn())
+        .await?;
+        let stored =
+            stored.ok_or_else(|| StorageError::not_found(format!("báo cáo tổng kết số {id}")))?;
+        super::document::check_version(version, &stored)?;
+        sqlx::query("UPDATE reviews SET signers = $1 WHERE id = $2 AND signers IS NULL")
+            .bind(signers)
+            .bind(id)
+            .execute(tx.conn())
+            .await?;
         let done = sqlx::query(
             "INSERT INTO review_approvals (review_id, side, approved_by, approved_at) \
              VALUES ($1, $2, $3, $4) ON CONFLICT (review_id, side) DO NOTHING",

@@ -19,18 +19,22 @@ use crate::error::{StorageError, StorageResult};
 /// an empty list of signers or of recipients goes back to the default.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DocumentChange {
+    /// The `updated_at` of the review the officer read: a change made
+    /// since by someone else is not overwritten (409).
+    pub version: Option<String>,
     pub title: Option<String>,
     pub sections: Option<Vec<Section>>,
     pub signers: Option<Vec<Signer>>,
     pub recipients: Option<Vec<String>>,
 }
 
-/// The four columns as read: title, sections, signers, recipients.
+/// The columns as read: title, sections, signers, recipients, updated at.
 type Columns = (
     Option<String>,
     Option<String>,
     Option<String>,
     Option<String>,
+    String,
 );
 
 /// The four stored columns (JSON text, NULL for the default).
@@ -79,10 +83,27 @@ fn checked_signers(owner: Owner, signers: Vec<Signer>) -> StorageResult<Vec<Sign
     Ok(ordered)
 }
 
-/// The columns after the change, checked.
-fn next_columns(owner: Owner, before: &Stored, c: DocumentChange) -> StorageResult<Stored> {
+/// What "back to the default" and "as it was" mean for one review.
+struct Defaults {
+    /// The register's blocks today (or the decree's defaults).
+    signers: Vec<Signer>,
+    /// The "Nơi nhận" of the unit's level.
+    recipients: Vec<String>,
+}
+
+/// The columns after the change, checked. Posting back what the review
+/// already shows changes nothing (so no approval is lost); an empty list
+/// of signers takes the register's blocks as they are now, kept with the
+/// review so a later change of the register never alters it.
+fn next_columns(
+    owner: Owner,
+    before: &Stored,
+    c: DocumentChange,
+    defaults: &Defaults,
+) -> StorageResult<Stored> {
     let mut next = before.clone();
     if let Some(t) = c.title {
+        text::check_printable("Tên báo cáo (trích yếu)", &t)?;
         let t = text::clean(&t);
         text::check_len("Tên báo cáo (trích yếu)", &t, MAX_HEADING_CHARS)?;
         next.title = (!t.is_empty()).then_some(t);
@@ -91,21 +112,37 @@ fn next_columns(owner: Owner, before: &Stored, c: DocumentChange) -> StorageResu
         next.sections = Some(to_json(&check_sections(s)?)?);
     }
     if let Some(s) = c.signers {
-        next.signers = if s.is_empty() {
+        let s = if s.is_empty() {
+            defaults.signers.clone()
+        } else {
+            checked_signers(owner, s)?
+        };
+        next.signers = if before.signers.is_none() && s == defaults.signers {
             None
         } else {
-            Some(to_json(&checked_signers(owner, s)?)?)
+            Some(to_json(&s)?)
         };
     }
     if let Some(r) = c.recipients {
         let r = check_recipients(&r)?;
-        next.recipients = if r.is_empty() {
+        next.recipients = if r.is_empty() || r == defaults.recipients {
             None
         } else {
             Some(to_json(&r)?)
         };
     }
     Ok(next)
+}
+
+/// Refuse a change made on a text someone else has changed since.
+pub(super) fn check_version(expected: Option<&str>, stored: &str) -> StorageResult<()> {
+    match expected {
+        Some(v) if !v.is_empty() && v != stored => Err(StorageError::Conflict(format!(
+            "Báo cáo vừa được sửa lúc {} sau khi bạn mở: xin tải lại trang, đọc lại rồi làm tiếp",
+            dates::format_timestamp_vi(stored)
+        ))),
+        _ => Ok(()),
+    }
 }
 
 fn to_json<T: serde::Serialize>(v: &T) -> StorageResult<String> {
@@ -123,6 +160,11 @@ pub async fn save_document(
     // Checked before any transaction (not found, invalid) ...
     let review = get(db, id).await?;
     let (owner, unit_id) = (review.owner, review.unit_id);
+    let defaults = Defaults {
+        signers: super::signers::for_owner(db, unit_id, owner, &review.snapshot).await?,
+        recipients: antq_core::reviews::signing::default_recipients(&review.snapshot, owner),
+    };
+    let defaults = &defaults;
     let change = &change;
     let now = dates::timestamp(dates::now_utc());
     let now = &now;
@@ -134,20 +176,21 @@ pub async fn save_document(
         };
         let row: Option<Columns> =
             sqlx::query_as(&format!(
-                "SELECT title, sections, signers, recipients FROM reviews WHERE id = $1{lock}"
+                "SELECT title, sections, signers, recipients, updated_at FROM reviews WHERE id = $1{lock}"
             ))
             .bind(id)
             .fetch_optional(tx.conn())
             .await?;
-        let (title, sections, signers, recipients) =
+        let (title, sections, signers, recipients, updated_at) =
             row.ok_or_else(|| StorageError::not_found(format!("báo cáo tổng kết số {id}")))?;
+        check_version(change.version.as_deref(), &updated_at)?;
         let before = Stored {
             title,
             sections,
             signers,
             recipients,
         };
-        let next = next_columns(owner, &before, change.clone())?;
+        let next = next_columns(owner, &before, change.clone(), defaults)?;
         if next == before {
             return Ok(());
         }

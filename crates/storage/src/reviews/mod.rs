@@ -14,7 +14,7 @@ mod figures;
 mod signers;
 mod templates;
 
-pub use approvals::{approve, Approval};
+pub use approvals::{approve, approve_read, Approval};
 pub use conference::{link_conference, refresh_conference};
 pub use document::{save_document, DocumentChange};
 pub use drafting::{citations, coverage};

@@ -61,6 +61,8 @@ pub fn routes() -> Router<AppState> {
 #[serde(deny_unknown_fields)]
 pub struct DocumentBody {
     #[serde(default)]
+    version: Option<String>,
+    #[serde(default)]
     title: Option<String>,
     #[serde(default)]
     sections: Option<Vec<Section>>,
@@ -79,6 +81,7 @@ pub async fn save_document(
 ) -> ApiResult<Json<Value>> {
     b.check_bounds()?;
     let change = DocumentChange {
+        version: b.version,
         title: b.title,
         sections: b.sections,
         signers: b.signers,
@@ -157,6 +160,8 @@ impl DocumentBody {
 #[derive(Deserialize)]
 pub struct ApproveBody {
     side: Side,
+    #[serde(default)]
+    version: Option<String>,
 }
 
 /// `POST /api/v1/reviews/{id}/approve` {side}: one side approves the text.
@@ -166,7 +171,7 @@ pub async fn approve(
     Path(id): Path<i64>,
     Json(b): Json<ApproveBody>,
 ) -> ApiResult<Json<Value>> {
-    let r = super::approve(&state.db, &ctx.actor, id, b.side).await?;
+    let r = super::approve(&state.db, &ctx.actor, id, b.side, b.version.as_deref()).await?;
     Ok(Json(review_json(&r)))
 }
 

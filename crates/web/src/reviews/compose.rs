@@ -42,6 +42,9 @@ pub struct SignerForm {
 
 /// The editor's state: from the stored review, or as posted.
 pub struct ComposeView {
+    /// The review's `updated_at`, sent back so a save never overwrites a
+    /// change made meanwhile.
+    pub version: String,
     pub title: String,
     pub default_title: String,
     pub sections: Vec<SectionForm>,
@@ -56,6 +59,8 @@ pub struct ComposeView {
 
 /// What the posted editor asks: the change, and the step (save, move, add).
 pub struct Posted {
+    /// The review's `updated_at` when the editor was opened.
+    pub version: String,
     pub title: String,
     pub sections: Vec<Section>,
     pub signers: Vec<Signer>,
@@ -139,6 +144,7 @@ pub fn parse(fields: &[(String, String)]) -> Result<Posted, String> {
         _ => Op::Save,
     };
     Ok(Posted {
+        version: field(fields, "version").to_string(),
         title: field(fields, "title").to_string(),
         sections,
         signers,
@@ -189,6 +195,7 @@ impl Posted {
             .map(str::to_string)
             .collect();
         DocumentChange {
+            version: Some(self.version).filter(|v| !v.is_empty()),
             title: Some(self.title),
             sections: Some(self.sections),
             signers: Some(self.signers),
@@ -216,6 +223,7 @@ pub fn view(
     register: &[RegisteredSigner],
     posted: Option<(DocumentChange, String)>,
 ) -> ComposeView {
+    let version = r.updated_at.clone();
     let (title, sections, signers, recipients, error) = match posted {
         Some((c, error)) => (
             c.title.unwrap_or_default(),
@@ -234,6 +242,7 @@ pub fn view(
     };
     let n = sections.len();
     ComposeView {
+        version,
         title,
         default_title: default_title(&r.snapshot),
         sections: sections
@@ -306,7 +315,9 @@ pub fn approvals(r: &Review, may: &[Side]) -> Vec<ApprovalView> {
                 .find(|a| a.side == *side)
                 .map(|a| format!("{}, {}", a.by, antq_core::dates::format_timestamp_vi(&a.at)))
                 .unwrap_or_default(),
-            may: may.contains(side) && !r.approvals.iter().any(|a| a.side == *side),
+            may: may.contains(side)
+                && r.draft().is_none()
+                && !r.approvals.iter().any(|a| a.side == *side),
         })
         .collect()
 }

@@ -275,10 +275,16 @@ pub async fn may_approve(db: &Db, actor: &Actor, r: &Review, side: Side) -> Resu
 /// Approve the review's text for one side: the police by a police grant over
 /// its unit, the Front by a Front grant (audited). A joint review is final
 /// once both have; a draft is refused with the reason.
-pub async fn approve(db: &Db, actor: &Actor, id: i64, side: Side) -> Result<Review, Failure> {
+pub async fn approve(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    side: Side,
+    version: Option<&str>,
+) -> Result<Review, Failure> {
     let r = get(db, Some(actor), id).await?;
     if Side::of(r.owner).contains(&side) {
         access::require(db, actor, Action::ApproveReview(role_of(side)), r.unit_id).await?;
     }
-    Ok(store::approve(db, &actor.who(), id, side).await?)
+    Ok(store::approve_read(db, &actor.who(), id, side, version).await?)
 }

@@ -243,6 +243,8 @@ async fn build(
 struct ShowPage {
     c: Chrome,
     id: i64,
+    /// The review's `updated_at` as shown (sent back by the approve buttons).
+    version: String,
     d: DocView,
     /// The groups of the results, for the narrative editor.
     parts: Vec<PartView>,
@@ -272,6 +274,18 @@ fn warnings(r: &Review) -> Vec<String> {
         v.extend(antq_core::reviews::document::date_warning(
             &r.snapshot.stage(),
             d,
+        ));
+    }
+    let unnamed: Vec<&str> = r
+        .signers
+        .iter()
+        .filter(|s| s.name.trim().is_empty())
+        .map(|s| s.side.label_vi())
+        .collect();
+    if !unnamed.is_empty() {
+        v.push(format!(
+            "Chưa có họ tên người ký của {}: chọn trong danh sách người ký hoặc ghi ở mục “Soạn báo cáo”.",
+            unnamed.join(", ")
         ));
     }
     let unwritten: Vec<&str> = r
@@ -328,6 +342,7 @@ async fn show_page(
     }
     Ok(ShowPage {
         id,
+        version: r.updated_at.clone(),
         d: doc_view(&r, h),
         parts: part_views(&r.snapshot, &r.narrative),
         editable,
@@ -372,10 +387,16 @@ pub async fn compose_save(
     match reviews::save_document(&state.db, &ctx.actor, id, change.clone()).await {
         Ok(_) if step == compose::Op::Save => Ok(crate::pages::done(&to, "msg.saved")),
         Ok(_) => Ok(axum::response::Redirect::to(&to).into_response()),
-        Err(e) if e.status == axum::http::StatusCode::UNPROCESSABLE_ENTITY => {
+        // Refused (invalid, or changed meanwhile by someone else): the page
+        // again with what was typed and why.
+        Err(e)
+            if e.status == axum::http::StatusCode::UNPROCESSABLE_ENTITY
+                || e.status == axum::http::StatusCode::CONFLICT =>
+        {
+            let status = e.status;
             let page = show_page(&state, c, &ctx.actor, id, Some((change, e.message))).await?;
             let mut res = render(page)?;
-            *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            *res.status_mut() = status;
             Ok(res)
         }
         Err(e) => Err(e.into()),
@@ -385,6 +406,9 @@ pub async fn compose_save(
 #[derive(Deserialize)]
 pub struct ApproveForm {
     side: String,
+    /// The review's `updated_at` on the approver's screen.
+    #[serde(default)]
+    version: String,
 }
 
 /// One side approves the text as it is.
@@ -399,7 +423,8 @@ pub async fn approve(
         Ok(s) => s,
         Err(e) => return crate::pages::failed(&to, e.into()),
     };
-    match reviews::approve(&state.db, &ctx.actor, id, side).await {
+    let version = Some(f.version.as_str()).filter(|v| !v.is_empty());
+    match reviews::approve(&state.db, &ctx.actor, id, side, version).await {
         Ok(r) => {
             let text = if r.is_final() {
                 "Đã duyệt. Báo cáo đã hoàn thành, có thể ký ban hành.".to_string()

@@ -14,13 +14,13 @@ pub static WORDS: &[(&str, &str, &str)] = &[
     ("rvc.text", "Nội dung", "Text"),
     (
         "rvc.text_hint",
-        "Cách viết: để một dòng trống giữa hai đoạn; dòng bắt đầu bằng “- ” là một ý gạch đầu dòng; **chữ đậm**, *chữ nghiêng*; bảng: mỗi dòng “| cột 1 | cột 2 |”, dòng đầu là tiêu đề.",
-        "Leave a blank line between paragraphs; a line starting with “- ” is a bullet; **bold**, *italic*; a table: each line “| col 1 | col 2 |”, the first is the heading.",
+        "Cách viết: mỗi dòng là một đoạn; dòng bắt đầu bằng “- ” là một ý gạch đầu dòng; **chữ đậm**, *chữ nghiêng*; bảng: mỗi dòng “| cột 1 | cột 2 |”, dòng đầu là tiêu đề.",
+        "Each line is a paragraph; a line starting with “- ” is a bullet; **bold**, *italic*; a table: each line “| col 1 | col 2 |”, the first is the heading.",
     ),
     (
         "rvc.results_hint",
-        "Viết tự động từ số liệu đã duyệt (sửa lời văn ở mục “Sửa lời văn” bên dưới).",
-        "Written from the approved data (edit its wording under “Edit the narrative” below).",
+        "Viết tự động từ số liệu đã duyệt của báo cáo; lời văn của mục này sửa được ở “Sửa phần nhận định” trên trang báo cáo.",
+        "Written from the report's approved data; its wording can be edited under “Edit the narrative” on the review's page.",
     ),
     ("rvc.up", "Lên", "Up"),
     ("rvc.down", "Xuống", "Down"),

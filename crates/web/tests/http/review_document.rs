@@ -126,6 +126,25 @@ async fn a_joint_review_is_final_only_when_both_sides_approve() {
         saved["recipients"],
         json!(["Công an tỉnh Điện Biên;", "Lưu: VT."])
     );
+    // An approval or a change sent for a text read before this change is
+    // refused (409, in Vietnamese): it never lands on a text its sender did not read.
+    let stale = both["updated_at"].as_str().unwrap();
+    let (s, e) = mt
+        .post_json(
+            &format!("{path}/approve"),
+            json!({"side": "front", "version": stale}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT, "{e}");
+    assert!(error(&e).starts_with("Báo cáo vừa được sửa lúc"), "{e}");
+    let (s, e) = mt
+        .send_json(
+            Method::PUT,
+            &format!("{path}/document"),
+            json!({"version": stale, "title": "Ghi đè"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT, "{e}");
     let docx = ca.get(&format!("{path}/export?format=docx")).await;
     assert_eq!(docx.status(), StatusCode::OK);
 

@@ -204,6 +204,34 @@ impl Posted {
     }
 }
 
+/// The sections as the editor lists them (for a review or a template).
+pub fn section_forms(sections: Vec<Section>) -> Vec<SectionForm> {
+    let n = sections.len();
+    sections
+        .into_iter()
+        .enumerate()
+        .map(|(i, s)| SectionForm {
+            index: i,
+            kind: s.kind.code(),
+            kind_label: s.kind.label_vi(),
+            results: s.kind == SectionKind::Results,
+            heading: s.heading,
+            text: s.text,
+            first: i == 0,
+            last: i + 1 == n,
+        })
+        .collect()
+}
+
+/// The kinds a section the officer adds may be: (code, words).
+pub fn typed_kinds() -> Vec<(&'static str, &'static str)> {
+    SectionKind::ALL
+        .iter()
+        .filter(|k| **k != SectionKind::Results)
+        .map(|k| (k.code(), k.label_vi()))
+        .collect()
+}
+
 fn register_words(r: &RegisteredSigner) -> String {
     let lines = r.signer.title_lines().join(" / ");
     let name = r.signer.signed_name();
@@ -240,25 +268,11 @@ pub fn view(
             String::new(),
         ),
     };
-    let n = sections.len();
     ComposeView {
         version,
         title,
         default_title: default_title(&r.snapshot),
-        sections: sections
-            .into_iter()
-            .enumerate()
-            .map(|(i, s)| SectionForm {
-                index: i,
-                kind: s.kind.code(),
-                kind_label: s.kind.label_vi(),
-                results: s.kind == SectionKind::Results,
-                heading: s.heading,
-                text: s.text,
-                first: i == 0,
-                last: i + 1 == n,
-            })
-            .collect(),
+        sections: section_forms(sections),
         signers: signers
             .into_iter()
             .enumerate()
@@ -279,11 +293,7 @@ pub fn view(
             })
             .collect(),
         recipients: recipients.join("\n"),
-        kinds: SectionKind::ALL
-            .iter()
-            .filter(|k| **k != SectionKind::Results)
-            .map(|k| (k.code(), k.label_vi()))
-            .collect(),
+        kinds: typed_kinds(),
         authorities: Authority::ALL
             .iter()
             .map(|a| (a.code(), a.label_vi()))

@@ -2,7 +2,7 @@
 //! unit ("Người ký", kept by its administrators) and the templates of
 //! sections ("Mẫu báo cáo": the national one, a province's own copy).
 
-use antq_core::reviews::document::{SectionKind, TemplateKind};
+use antq_core::reviews::document::TemplateKind;
 use antq_core::reviews::signing::{Authority, Side, Signer};
 use antq_storage::reviews::{SignerInput, TemplateSource};
 use askama::Template;
@@ -278,7 +278,6 @@ pub async fn templates(
     if let Some(code) = &code {
         picker = picker.typed(code, code);
     }
-    let n = t.sections.len();
     render(TemplatesPage {
         picker,
         kind: kind.code(),
@@ -290,26 +289,8 @@ pub async fn templates(
         own_copy: t.source == TemplateSource::Province,
         source,
         f: SectionsEditor {
-            sections: t
-                .sections
-                .into_iter()
-                .enumerate()
-                .map(|(i, s)| SectionForm {
-                    index: i,
-                    kind: s.kind.code(),
-                    kind_label: s.kind.label_vi(),
-                    results: s.kind == SectionKind::Results,
-                    heading: s.heading,
-                    text: s.text,
-                    first: i == 0,
-                    last: i + 1 == n,
-                })
-                .collect(),
-            kinds: SectionKind::ALL
-                .iter()
-                .filter(|k| **k != SectionKind::Results)
-                .map(|k| (k.code(), k.label_vi()))
-                .collect(),
+            sections: compose::section_forms(t.sections),
+            kinds: compose::typed_kinds(),
         },
         may_edit,
         c,

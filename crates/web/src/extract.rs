@@ -155,9 +155,11 @@ where
             Ok(axum::extract::Path(v)) => Ok(Path(v)),
             Err(r) => {
                 let (status, message) = match &r {
+                    // "/models/None" names nothing there is: not found, like
+                    // a number that is no record's.
                     PathRejection::FailedToDeserializePathParams(_) => (
-                        StatusCode::BAD_REQUEST,
-                        "Đường dẫn có tham số không hợp lệ (mã số phải là số nguyên)",
+                        StatusCode::NOT_FOUND,
+                        "Không tìm thấy: mã số trong đường dẫn phải là số nguyên",
                     ),
                     _ => (
                         StatusCode::INTERNAL_SERVER_ERROR,

@@ -41,9 +41,9 @@ async fn the_api_answers_every_framework_error_as_json() {
     let csrf = a.csrf.clone().unwrap();
     let url = |p: &str| a.url(p);
 
-    // An id that is not a number: 400.
+    // An id that is not a number names nothing there is: 404.
     let res = c.get(url("/api/v1/users/abc")).send().await.unwrap();
-    let e = api_error(res, StatusCode::BAD_REQUEST).await;
+    let e = api_error(res, StatusCode::NOT_FOUND).await;
     assert!(e.get("detail").is_none(), "no English detail: {e}");
 
     // A query parameter of the wrong type, or given twice: 400.

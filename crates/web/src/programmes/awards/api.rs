@@ -42,6 +42,11 @@ pub async fn list(
     ApiUser(ctx): ApiUser,
     Query(q): Query<RegisterQuery>,
 ) -> ApiResult<Json<Value>> {
+    // On the API a state is named or left out: an empty one is no state
+    // (the page's "all" sends it empty; the page is not the API).
+    if let Some(s) = &q.state {
+        antq_core::programmes::awards::AwardState::parse(s)?;
+    }
     let items = super::list(&state.db, Some(&ctx.actor), &q).await?;
     Ok(Json(
         json!({"items": items.iter().map(award_json).collect::<Vec<_>>()}),

@@ -168,7 +168,8 @@ pub async fn programmes(
     let unit = super::optional_unit(&state, p.unit.as_deref().unwrap_or(""), "").await?;
     let q = PlanQuery {
         unit_id: unit.map(|u| u.id),
-        state: match p.state.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        // On the API a state is named or left out (an empty one is refused).
+        state: match p.state.as_deref() {
             Some(s) => Some(antq_core::programmes::documents::ProgrammeState::parse(s)?),
             None => None,
         },

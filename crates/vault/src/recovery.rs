@@ -81,7 +81,7 @@ impl RecoveryCode {
     /// The code as shown to the officer: 13 groups of 4 Crockford base32
     /// characters separated by `-`, for example `7K2M-…`.
     pub fn display(&self) -> String {
-        let mut symbols = Vec::with_capacity(CODE_CHARS);
+        let mut symbols = Zeroizing::new(Vec::with_capacity(CODE_CHARS));
         let mut acc: u32 = 0;
         let mut bits = 0u32;
         for byte in self.0 {

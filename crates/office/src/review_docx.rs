@@ -66,25 +66,21 @@ fn runs(spans: &[Span], size: f32) -> Vec<Run> {
         .collect()
 }
 
-/// A paragraph wholly in bold ("**1. Ưu điểm**"): a sub-heading.
-fn is_subheading(b: &Block) -> bool {
-    matches!(b, Block::Paragraph { spans } if !spans.is_empty() && spans.iter().all(|s| s.bold))
-}
-
 /// A section the officer writes: its blocks, or a line of dots while it is
-/// not written (a sub-heading with nothing under it also gets its dots).
+/// empty (a sub-heading with nothing under it keeps its place and gets its
+/// dots, so a draft shows the template's outline).
 fn typed(d: &mut Docx, heading: &str, section: &Section) {
     d.paragraph(Para::outline(1), &[Run::new(heading, BODY).bold()]);
-    if section.unwritten() {
+    let blocks = section.blocks();
+    if blocks.is_empty() {
         d.paragraph(Para::left().after(120), &[Run::new(DOTS, BODY)]);
         return;
     }
-    let blocks = section.blocks();
     for (i, block) in blocks.iter().enumerate() {
         match block {
-            Block::Paragraph { spans } if is_subheading(block) => {
+            Block::Paragraph { spans } if block.is_subheading() => {
                 d.paragraph(Para::outline(2), &runs(spans, BODY));
-                if blocks.get(i + 1).is_none_or(is_subheading) {
+                if blocks.get(i + 1).is_none_or(Block::is_subheading) {
                     d.paragraph(Para::left().after(120), &[Run::new(DOTS, BODY)]);
                 }
             }

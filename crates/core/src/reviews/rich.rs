@@ -52,6 +52,13 @@ pub enum Block {
     },
 }
 
+impl Block {
+    /// A paragraph wholly in bold ("**1. Ưu điểm**"): a sub-heading.
+    pub fn is_subheading(&self) -> bool {
+        matches!(self, Block::Paragraph { spans } if !spans.is_empty() && spans.iter().all(|s| s.bold))
+    }
+}
+
 /// The plain text of a line, without emphasis.
 pub fn plain(spans: &[Span]) -> String {
     spans.iter().map(|s| s.text.as_str()).collect()

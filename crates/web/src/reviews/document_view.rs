@@ -45,6 +45,8 @@ pub struct BlockView {
     pub spans: Vec<SpanView>,
     pub items: Vec<Vec<SpanView>>,
     pub rows: Vec<Vec<Vec<SpanView>>>,
+    /// A sub-heading with nothing typed under it: a line of dots follows.
+    pub dots_after: bool,
 }
 
 /// One section: "III. KẾT QUẢ ĐẠT ĐƯỢC".
@@ -52,8 +54,8 @@ pub struct SectionView {
     pub number: String,
     pub heading: String,
     pub results: bool,
+    /// Typed blocks; empty while nothing is typed (a line of dots).
     pub blocks: Vec<BlockView>,
-    pub unwritten: bool,
 }
 
 /// Everything the document template prints.
@@ -87,6 +89,7 @@ fn block_view(b: &Block) -> BlockView {
         spans: Vec::new(),
         items: Vec::new(),
         rows: Vec::new(),
+        dots_after: false,
     };
     match b {
         Block::Paragraph { spans: s } => BlockView {
@@ -109,6 +112,19 @@ fn block_view(b: &Block) -> BlockView {
     }
 }
 
+/// A typed section's blocks, as the Word file prints them: a wholly bold
+/// paragraph is a sub-heading, followed by dots while nothing is under it.
+fn typed_blocks(blocks: &[Block]) -> Vec<BlockView> {
+    blocks
+        .iter()
+        .enumerate()
+        .map(|(i, b)| BlockView {
+            dots_after: b.is_subheading() && blocks.get(i + 1).is_none_or(Block::is_subheading),
+            ..block_view(b)
+        })
+        .collect()
+}
+
 fn section_views(sections: &[Section]) -> Vec<SectionView> {
     sections
         .iter()
@@ -117,8 +133,7 @@ fn section_views(sections: &[Section]) -> Vec<SectionView> {
             number: roman(i + 1),
             heading: s.heading.to_uppercase(),
             results: s.kind == SectionKind::Results,
-            blocks: s.blocks().iter().map(block_view).collect(),
-            unwritten: s.unwritten(),
+            blocks: typed_blocks(&s.blocks()),
         })
         .collect()
 }

@@ -13,7 +13,8 @@ pub(crate) const NONCE_LEN: usize = 24;
 pub(crate) const TAG_LEN: usize = 16;
 
 /// The key of one tip: 32 random bytes, wiped from memory when dropped.
-/// Its `Debug` never shows the bytes.
+/// Its `Debug` never shows the bytes. A clone is wiped when dropped too.
+#[derive(Clone)]
 pub struct TipKey(pub(crate) [u8; 32]);
 
 impl TipKey {

@@ -45,6 +45,9 @@ impl fmt::Debug for PublicKey {
 /// memory when dropped; its `Debug` never shows them. The
 /// `crypto_box::SecretKey` it stands for is built only for the moment of an
 /// operation, because that type (0.9) does not wipe its copy of the bytes.
+/// A clone (an officer's key held for a session and used by one request)
+/// is wiped when dropped too.
+#[derive(Clone)]
 pub struct SecretKey(Zeroizing<[u8; 32]>);
 
 impl SecretKey {

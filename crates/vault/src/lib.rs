@@ -29,7 +29,7 @@ pub use challenge::Challenges;
 pub use content::{open, seal, TipKey};
 pub use keyed::Keyed;
 pub use keys::{generate_keypair, unwrap, wrap, PublicKey, SecretKey};
-pub use password::{protect_with_password, unlock_with_password};
+pub use password::{protect_tip_key, protect_with_password, unlock_tip_key, unlock_with_password};
 pub use recovery::{protect_with_recovery, unlock_with_recovery, RecoveryCode};
 
 use rand_core::{OsRng, RngCore};

@@ -6,7 +6,8 @@
 //! | bytes  | content                                        |
 //! |--------|------------------------------------------------|
 //! | 0      | format version, 1                              |
-//! | 1      | kind, 1 = password (Argon2id)                  |
+//! | 1      | kind, 1 = an officer's secret key under a password, |
+//! |        | 3 = a tip's key under the tipster's receipt    |
 //! | 2..6   | Argon2 memory in KiB, big-endian u32            |
 //! | 6..10  | Argon2 iterations, big-endian u32               |
 //! | 10..14 | Argon2 lanes, big-endian u32                    |
@@ -22,10 +23,11 @@ use unicode_normalization::UnicodeNormalization;
 use zeroize::Zeroizing;
 
 use crate::content::{open_with, seal_with};
-use crate::{fill_random, SecretKey, VaultError};
+use crate::{fill_random, SecretKey, TipKey, VaultError};
 
 const FORMAT_VERSION: u8 = 1;
 const KIND_PASSWORD: u8 = 1;
+const KIND_RECEIPT: u8 = 3;
 const HEADER_LEN: usize = 30;
 const TOTAL_LEN: usize = HEADER_LEN + 24 + 32 + 16;
 
@@ -58,9 +60,27 @@ fn derive(password: &str, salt: &[u8], params: Params) -> Zeroizing<[u8; 32]> {
 /// with XChaCha20-Poly1305. See the module documentation for the format.
 /// CPU- and memory-heavy: call it off the async runtime.
 pub fn protect_with_password(secret: &SecretKey, password: &str) -> Vec<u8> {
+    protect_bytes(KIND_PASSWORD, secret.bytes(), password)
+}
+
+/// Protect a tip's key with the tipster's receipt, the same way as an
+/// officer's key with a password (the receipt's 16 digits are the
+/// password), so the tipster can read the officers' replies. CPU- and
+/// memory-heavy: call it off the async runtime.
+pub fn protect_tip_key(key: &TipKey, receipt: &str) -> Vec<u8> {
+    protect_bytes(KIND_RECEIPT, &key.0, receipt)
+}
+
+/// Open a tip's key protected by [`protect_tip_key`]; a wrong receipt
+/// gives [`VaultError::WrongPassword`].
+pub fn unlock_tip_key(protected: &[u8], receipt: &str) -> Result<TipKey, VaultError> {
+    unlock_bytes(KIND_RECEIPT, protected, receipt).map(TipKey)
+}
+
+fn protect_bytes(kind: u8, bytes: &[u8; 32], password: &str) -> Vec<u8> {
     let mut header = [0u8; HEADER_LEN];
     header[0] = FORMAT_VERSION;
-    header[1] = KIND_PASSWORD;
+    header[1] = kind;
     header[2..6].copy_from_slice(&M_COST.to_be_bytes());
     header[6..10].copy_from_slice(&T_COST.to_be_bytes());
     header[10..14].copy_from_slice(&P_COST.to_be_bytes());
@@ -68,7 +88,7 @@ pub fn protect_with_password(secret: &SecretKey, password: &str) -> Vec<u8> {
     let params = Params::new(M_COST, T_COST, P_COST, Some(32)).expect("valid Argon2 parameters");
     let key = derive(password, &header[14..30], params);
     let mut out = header.to_vec();
-    out.extend_from_slice(&seal_with(&key, secret.bytes(), &header));
+    out.extend_from_slice(&seal_with(&key, bytes, &header));
     out
 }
 
@@ -89,10 +109,11 @@ fn read_params(header: &[u8]) -> Result<Params, VaultError> {
 /// does not open them (or they were altered).
 /// CPU- and memory-heavy: call it off the async runtime.
 pub fn unlock_with_password(protected: &[u8], password: &str) -> Result<SecretKey, VaultError> {
-    if protected.len() != TOTAL_LEN
-        || protected[0] != FORMAT_VERSION
-        || protected[1] != KIND_PASSWORD
-    {
+    unlock_bytes(KIND_PASSWORD, protected, password).map(SecretKey::from_bytes)
+}
+
+fn unlock_bytes(kind: u8, protected: &[u8], password: &str) -> Result<[u8; 32], VaultError> {
+    if protected.len() != TOTAL_LEN || protected[0] != FORMAT_VERSION || protected[1] != kind {
         return Err(VaultError::Corrupt);
     }
     let (header, sealed) = protected.split_at(HEADER_LEN);
@@ -102,11 +123,7 @@ pub fn unlock_with_password(protected: &[u8], password: &str) -> Result<SecretKe
     }
     let key = derive(password, &header[14..30], params);
     let bytes = Zeroizing::new(open_with(&key, sealed, header).ok_or(VaultError::WrongPassword)?);
-    let array: [u8; 32] = bytes
-        .as_slice()
-        .try_into()
-        .map_err(|_| VaultError::Corrupt)?;
-    Ok(SecretKey::from_bytes(array))
+    bytes.as_slice().try_into().map_err(|_| VaultError::Corrupt)
 }
 
 #[cfg(test)]
@@ -115,6 +132,25 @@ mod tests {
     use crate::generate_keypair;
 
     const PW: &str = "Mật khẩu rất dài 2026!";
+
+    #[test]
+    fn a_tip_key_opens_with_its_receipt_only() {
+        let key = TipKey::generate();
+        let sealed = crate::seal(&key, b"tin", b"aad");
+        let protected = protect_tip_key(&key, "1234567890123456");
+        assert_eq!(&protected[..2], &[1, 3]);
+        let back = unlock_tip_key(&protected, "1234567890123456").unwrap();
+        assert_eq!(crate::open(&back, &sealed, b"aad").unwrap(), b"tin");
+        assert_eq!(
+            unlock_tip_key(&protected, "1234567890123457").unwrap_err(),
+            VaultError::WrongPassword
+        );
+        // Neither kind opens as the other.
+        assert_eq!(
+            unlock_with_password(&protected, "1234567890123456").unwrap_err(),
+            VaultError::Corrupt
+        );
+    }
 
     #[test]
     fn round_trip() {

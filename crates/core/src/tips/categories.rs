@@ -117,11 +117,89 @@ fn cat(code: &str, name: &str, description: &str, questions: Vec<Question>) -> C
     }
 }
 
-/// The six categories antq starts with.
-pub fn default_categories() -> Vec<Category> {
+/// How often something was seen (shared by several questionnaires).
+const SEEN: [&str; 4] = ["Một lần", "Vài lần", "Thường xuyên", "Không rõ"];
+
+fn drugs() -> Category {
     use QuestionKind::*;
-    let seen = ["Một lần", "Vài lần", "Thường xuyên", "Không rõ"];
-    let mut scam = cat(
+    cat(
+        "ma_tuy",
+        "Tội phạm ma túy",
+        "Mua bán, tàng trữ, tổ chức sử dụng ma túy; điểm, tụ điểm sử dụng ma túy.",
+        vec![
+            required(q(
+                "hoat_dong",
+                "Bạn thấy hoạt động gì?",
+                "",
+                Choice,
+                &[
+                    "Mua bán",
+                    "Tàng trữ, vận chuyển",
+                    "Tổ chức sử dụng",
+                    "Sử dụng",
+                    "Trồng cây có chất ma túy",
+                    "Khác",
+                ],
+            )),
+            q(
+                "tan_suat",
+                "Bạn thấy việc này bao lâu một lần?",
+                "",
+                Choice,
+                &SEEN,
+            ),
+            q(
+                "dac_diem",
+                "Phương tiện, đặc điểm nhận dạng",
+                "Biển số xe, đặc điểm người, giờ thường xuất hiện.",
+                LongText,
+                &[],
+            ),
+        ],
+    )
+}
+
+fn loan_sharks() -> Category {
+    use QuestionKind::*;
+    cat(
+        "tin_dung_den",
+        "“Tín dụng đen”",
+        "Cho vay lãi nặng, đòi nợ bằng đe dọa, khủng bố, bôi bẩn nhà cửa.",
+        vec![
+            required(q(
+                "hanh_vi",
+                "Bạn biết việc gì?",
+                "",
+                Choice,
+                &[
+                    "Cho vay lãi nặng",
+                    "Đòi nợ bằng đe dọa, bạo lực",
+                    "Dán, rải tờ rơi cho vay",
+                    "Cho vay qua ứng dụng",
+                    "Khác",
+                ],
+            )),
+            q(
+                "lai_suat",
+                "Lãi suất hoặc số tiền phải trả",
+                "Ví dụ: vay 10 triệu, mỗi ngày trả 300 nghìn.",
+                Text,
+                &[],
+            ),
+            q(
+                "doi_tuong",
+                "Đặc điểm người cho vay, người đòi nợ",
+                "Tên gọi, số điện thoại trên tờ rơi, phương tiện.",
+                LongText,
+                &[],
+            ),
+        ],
+    )
+}
+
+fn online_scams() -> Category {
+    use QuestionKind::*;
+    let mut c = cat(
         "lua_dao_mang",
         "Lừa đảo trên không gian mạng",
         "Lừa đảo qua điện thoại, tin nhắn, mạng xã hội, trang web giả mạo; chiếm đoạt tiền qua tài khoản ngân hàng hoặc ví điện tử.",
@@ -133,73 +211,88 @@ pub fn default_categories() -> Vec<Category> {
             q("ngay_chuyen_tien", "Ngày chuyển tiền", "", Date, &[]),
         ],
     );
-    scam.scam = true;
-    let mut other = cat(
+    c.scam = true;
+    c
+}
+
+fn theft() -> Category {
+    use QuestionKind::*;
+    cat(
+        "trom_cap",
+        "Trộm cắp tài sản",
+        "Trộm cắp, tiêu thụ tài sản do trộm cắp mà có.",
+        vec![
+            required(q(
+                "tai_san",
+                "Tài sản bị trộm hoặc bị tiêu thụ",
+                "Ví dụ: xe máy, điện thoại, vật nuôi.",
+                Text,
+                &[],
+            )),
+            q("ngay_xay_ra", "Ngày xảy ra", "", Date, &[]),
+            q(
+                "dac_diem",
+                "Đặc điểm người, phương tiện nghi vấn",
+                "",
+                LongText,
+                &[],
+            ),
+        ],
+    )
+}
+
+fn neighbourhood() -> Category {
+    use QuestionKind::*;
+    cat(
+        "antt_khu_dan_cu",
+        "An ninh trật tự khu dân cư",
+        "Gây rối, đánh bạc, tụ tập đua xe, cư trú không khai báo và các việc khác làm mất an ninh trật tự nơi bạn ở.",
+        vec![
+            required(q("van_de", "Việc gì đang xảy ra?", "", Choice,
+                &["Gây rối, đánh nhau", "Đánh bạc", "Tụ tập, đua xe", "Người lạ cư trú không khai báo", "Khác"])),
+            q("tan_suat", "Bạn thấy việc này bao lâu một lần?", "", Choice, &SEEN),
+            q("thoi_gian", "Thường xảy ra vào giờ nào?", "", Text, &[]),
+        ],
+    )
+}
+
+fn other() -> Category {
+    use QuestionKind::*;
+    let mut c = cat(
         "khac",
         "Khác",
         "Thông tin khác về an ninh, trật tự mà các mục trên chưa có.",
-        vec![q(
-            "linh_vuc",
-            "Thông tin liên quan đến lĩnh vực nào?",
-            "",
-            Text,
-            &[],
-        )],
+        vec![
+            q(
+                "linh_vuc",
+                "Thông tin liên quan đến lĩnh vực nào?",
+                "",
+                Text,
+                &[],
+            ),
+            q(
+                "da_bao_truoc",
+                "Bạn đã báo việc này với cơ quan nào trước đây chưa?",
+                "",
+                Choice,
+                &["Chưa", "Đã báo", "Không nhớ"],
+            ),
+        ],
     );
-    other.retention_days = 730;
-    other.questions.push(q(
-        "da_bao_truoc",
-        "Bạn đã báo việc này với cơ quan nào trước đây chưa?",
-        "",
-        Choice,
-        &["Chưa", "Đã báo", "Không nhớ"],
-    ));
+    c.retention_days = 730;
+    c
+}
+
+/// The six categories antq starts with, in the order the public page
+/// offers them (retention: see the module documentation).
+pub fn default_categories() -> Vec<Category> {
     vec![
-        cat(
-            "ma_tuy",
-            "Tội phạm ma túy",
-            "Mua bán, tàng trữ, tổ chức sử dụng ma túy; điểm, tụ điểm sử dụng ma túy.",
-            vec![
-                required(q("hoat_dong", "Bạn thấy hoạt động gì?", "", Choice,
-                    &["Mua bán", "Tàng trữ, vận chuyển", "Tổ chức sử dụng", "Sử dụng", "Trồng cây có chất ma túy", "Khác"])),
-                q("tan_suat", "Bạn thấy việc này bao lâu một lần?", "", Choice, &seen),
-                q("dac_diem", "Phương tiện, đặc điểm nhận dạng", "Biển số xe, đặc điểm người, giờ thường xuất hiện.", LongText, &[]),
-            ],
-        ),
-        cat(
-            "tin_dung_den",
-            "“Tín dụng đen”",
-            "Cho vay lãi nặng, đòi nợ bằng đe dọa, khủng bố, bôi bẩn nhà cửa.",
-            vec![
-                required(q("hanh_vi", "Bạn biết việc gì?", "", Choice,
-                    &["Cho vay lãi nặng", "Đòi nợ bằng đe dọa, bạo lực", "Dán, rải tờ rơi cho vay", "Cho vay qua ứng dụng", "Khác"])),
-                q("lai_suat", "Lãi suất hoặc số tiền phải trả", "Ví dụ: vay 10 triệu, mỗi ngày trả 300 nghìn.", Text, &[]),
-                q("doi_tuong", "Đặc điểm người cho vay, người đòi nợ", "Tên gọi, số điện thoại trên tờ rơi, phương tiện.", LongText, &[]),
-            ],
-        ),
-        scam,
-        cat(
-            "trom_cap",
-            "Trộm cắp tài sản",
-            "Trộm cắp, tiêu thụ tài sản do trộm cắp mà có.",
-            vec![
-                required(q("tai_san", "Tài sản bị trộm hoặc bị tiêu thụ", "Ví dụ: xe máy, điện thoại, vật nuôi.", Text, &[])),
-                q("ngay_xay_ra", "Ngày xảy ra", "", Date, &[]),
-                q("dac_diem", "Đặc điểm người, phương tiện nghi vấn", "", LongText, &[]),
-            ],
-        ),
-        cat(
-            "antt_khu_dan_cu",
-            "An ninh trật tự khu dân cư",
-            "Gây rối, đánh bạc, tụ tập đua xe, cư trú không khai báo và các việc khác làm mất an ninh trật tự nơi bạn ở.",
-            vec![
-                required(q("van_de", "Việc gì đang xảy ra?", "", Choice,
-                    &["Gây rối, đánh nhau", "Đánh bạc", "Tụ tập, đua xe", "Người lạ cư trú không khai báo", "Khác"])),
-                q("tan_suat", "Bạn thấy việc này bao lâu một lần?", "", Choice, &seen),
-                q("thoi_gian", "Thường xảy ra vào giờ nào?", "", Text, &[]),
-            ],
-        ),
-        other,
+        drugs(),
+        loan_sharks(),
+        online_scams(),
+        theft(),
+        neighbourhood(),
+        other(),
     ]
 }
 

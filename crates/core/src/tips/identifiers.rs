@@ -311,20 +311,40 @@ fn handle(raw: &str) -> Result<String, DomainError> {
     }
 }
 
+/// The handle of a Facebook link: `id=N` for `profile.php?id=N` and
+/// `people/name/N`, `group=x` for `groups/x`, else the first path segment.
+fn facebook_handle(url: &Url) -> Result<String, DomainError> {
+    let segments: Vec<&str> = url.path.split('/').filter(|p| !p.is_empty()).collect();
+    let digits = |v: &&str| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit());
+    let query_id = url
+        .query
+        .split('&')
+        .find_map(|kv| kv.strip_prefix("id="))
+        .filter(digits);
+    match segments.as_slice() {
+        ["profile.php", ..] => match query_id {
+            Some(id) => Ok(format!("id={id}")),
+            None => Err(invalid(
+                IdentifierKind::Social,
+                "đường dẫn trang cá nhân Facebook thiếu mã số (id=…)",
+            )),
+        },
+        ["people", _, id, ..] if digits(id) => Ok(format!("id={id}")),
+        ["groups", group, ..] => Ok(format!("group={}", handle(group)?)),
+        [first, ..] => handle(first),
+        [] => handle(""),
+    }
+}
+
 /// `platform:handle` for a social account given as a link or as a platform
 /// name and a handle, in either order ("zalo 0912345678", "@abc tiktok").
 fn normalize_social(s: &str) -> Result<String, DomainError> {
     if let Ok(url) = split_url(s) {
         if let Some(platform) = providers::social_by_host(&url.host) {
-            let first = url.path.split('/').next().unwrap_or_default();
-            let id = url
-                .query
-                .split('&')
-                .find_map(|kv| kv.strip_prefix("id="))
-                .filter(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()));
-            let h = match (platform, first, id) {
-                ("facebook", "profile.php", Some(id)) => format!("id={id}"),
-                _ => handle(first)?,
+            let h = if platform == "facebook" {
+                facebook_handle(&url)?
+            } else {
+                handle(url.path.split('/').next().unwrap_or_default())?
             };
             return Ok(social_value(platform, h));
         }

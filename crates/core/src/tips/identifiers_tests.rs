@@ -133,6 +133,14 @@ fn social_accounts_as_platform_and_handle() {
         ("@abc tiktok", "tiktok:abc"),
         ("https://www.tiktok.com/@Abc", "tiktok:abc"),
         ("Facebook ten.nguoi", "facebook:ten.nguoi"),
+        (
+            "https://www.facebook.com/people/Ten-Nguoi/100012345/",
+            "facebook:id=100012345",
+        ),
+        (
+            "facebook.com/groups/vaytien24h",
+            "facebook:group=vaytien24h",
+        ),
     ];
     for (raw, want) in cases {
         assert_eq!(norm(Social, raw), want, "{raw}");
@@ -140,6 +148,7 @@ fn social_accounts_as_platform_and_handle() {
     assert!(err(Social, "ten.nguoi").contains("xin ghi rõ mạng xã hội"));
     assert!(err(Social, "facebook hai tên").contains("một tên tài khoản"));
     assert!(normalize(Social, "https://facebook.com/").is_err());
+    assert!(err(Social, "facebook.com/profile.php").contains("thiếu mã số"));
 }
 
 #[test]

@@ -123,6 +123,7 @@ fn check_identifiers(
 
 /// Check a citizen's tip against its category (`cat` is the category named
 /// by `tip.category`; the caller looks it up and refuses an inactive one).
+/// A unit code is given (at most 64 bytes; the caller looks it up).
 /// Text 10–20.000 characters; area and place at most 300, when at most 100,
 /// contact at most 500; at most 20 identifiers, for the scam category only
 /// (an empty one is dropped, a repeated one kept once); answers as
@@ -131,6 +132,12 @@ pub fn check_tip(cat: &Category, tip: NewTip, today: NaiveDate) -> Result<TipCon
     if tip.category != cat.code {
         return Err(DomainError::invalid(
             "Loại tin báo không khớp với bộ câu hỏi: xin tải lại trang",
+        ));
+    }
+    let unit = tip.unit_code.trim();
+    if unit.is_empty() || unit.len() > 64 || unit.chars().any(crate::text::unprintable) {
+        return Err(DomainError::invalid(
+            "Xin chọn nơi xảy ra việc (xã, phường, thị trấn)",
         ));
     }
     let area = optional("Khu dân cư", tip.area, 300)?;
@@ -251,6 +258,8 @@ mod tests {
         assert!(e(&|t| t.contact = Some("x".repeat(501))).starts_with("Thông tin liên lạc dài"));
         assert!(e(&|t| t.answers.clear()).starts_with("Xin trả lời câu hỏi"));
         assert!(e(&|t| t.category = "khac".into()).contains("không khớp"));
+        assert!(e(&|t| t.unit_code = " ".into()).starts_with("Xin chọn nơi xảy ra"));
+        assert!(e(&|t| t.unit_code = "x".repeat(65)).starts_with("Xin chọn nơi xảy ra"));
         assert_eq!(
             e(&|t| t.identifiers = vec![("phone".into(), "0123".into()); 21]),
             "Tin báo có 21 định danh, vượt giới hạn 20"

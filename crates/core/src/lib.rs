@@ -17,6 +17,7 @@ pub mod registries;
 pub mod reports;
 pub mod reviews;
 pub mod text;
+pub mod tips;
 pub mod units;
 pub mod validation;
 pub mod words;

@@ -121,6 +121,10 @@ pub enum Action {
     /// `Front`): the unit's own officers of that side sign their report, so
     /// a grant on the unit itself is enough (not strictly above).
     ApproveReview(Role),
+    /// Read and handle the citizen information (tin báo) a unit's police
+    /// handle: the police of the unit or above. Administrators configure
+    /// the channel but read no tip without a police grant.
+    HandleTips,
 }
 
 impl Action {
@@ -133,6 +137,7 @@ impl Action {
             Action::WriteReview => &[Role::Admin, Role::Police, Role::Front],
             Action::EditRecords => &[Role::Admin, Role::Police, Role::Front],
             Action::ProposeAward => &[Role::Police, Role::Front],
+            Action::HandleTips => &[Role::Police],
             Action::DecideAward(role) => match role {
                 Role::Police => &[Role::Police],
                 Role::Front => &[Role::Front],

@@ -15,6 +15,7 @@ pub mod registries;
 pub mod reviews;
 pub mod statistics;
 pub mod testing;
+pub mod tips;
 pub mod units;
 
 pub use db::{Backend, Db, WriteTx};

@@ -1,0 +1,21 @@
+//! Citizen information ("tin báo"): tips sent without an account, kept
+//! sealed, read only by the police officers of the unit that handles them
+//! (never by the unit a tip implicates), every opening audited.
+//!
+//! - [`receive`]: routing, sealing and the receipt.
+//! - [`tipster`]: the tipster's side, with the receipt.
+//! - [`keys`]: each officer's key pair, sealed by the password.
+//! - [`inbox`] and [`handling`]: the officers' lists, reading and acts.
+//! - [`clusters`]: scam identifiers seen together; [`figures`]: counts.
+//! - [`retention`]: destruction after the retention period.
+//! - [`categories`]: the questionnaires, data an administrator edits.
+
+pub mod categories;
+pub mod clusters;
+pub mod figures;
+pub mod handling;
+pub mod inbox;
+pub mod keys;
+pub mod receive;
+pub mod retention;
+pub mod tipster;

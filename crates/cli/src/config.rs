@@ -89,6 +89,17 @@ pub struct Settings {
     pub upload_max_mb: usize,
     /// Days before a period starts from which its report may be opened.
     pub early_entry_days: u32,
+    /// The server's secret for tips (64 hex digits): keyed hashes of
+    /// receipts and scam identifiers, challenge tokens. Empty: kept in
+    /// `data_dir/tips.secret` (made on first start, readable by the owner
+    /// only). Every node of one database needs the same secret.
+    pub tips_secret: Option<String>,
+    /// Leading zero bits of the browser's proof of work per tip.
+    pub tips_difficulty: u32,
+    /// Tips accepted per day about one unit, per day in all, per minute in all.
+    pub tips_per_unit_per_day: i64,
+    pub tips_per_day: i64,
+    pub tips_per_minute: u32,
 }
 
 impl Default for Settings {
@@ -113,6 +124,11 @@ impl Default for Settings {
             import_concurrency: 2,
             upload_max_mb: 20,
             early_entry_days: 15,
+            tips_secret: None,
+            tips_difficulty: 18,
+            tips_per_unit_per_day: 100,
+            tips_per_day: 5_000,
+            tips_per_minute: 60,
         }
     }
 }
@@ -178,9 +194,52 @@ impl Settings {
             import_concurrency: self.import_concurrency.max(1),
             upload_limit: self.upload_max_mb.max(1) * 1024 * 1024,
             early_entry_days: i64::from(self.early_entry_days.min(366)),
+            tips: antq_web::config::TipsConfig {
+                secret: self.tips_secret()?,
+                difficulty: self.tips_difficulty.clamp(8, 28),
+                per_unit_per_day: self.tips_per_unit_per_day.max(1),
+                per_day: self.tips_per_day.max(1),
+                per_minute: self.tips_per_minute.max(1),
+                ..Default::default()
+            },
             ..WebConfig::default()
         })
     }
+
+    /// The tips secret: from the configuration, else from
+    /// `data_dir/tips.secret`, made there (mode 0600) on first use.
+    fn tips_secret(&self) -> anyhow::Result<[u8; 32]> {
+        if let Some(hex) = self.tips_secret.as_deref().filter(|s| !s.trim().is_empty()) {
+            return antq_vault::secret_from_hex(hex).context("tips_secret");
+        }
+        let path = self.data_dir.join("tips.secret");
+        if let Ok(text) = std::fs::read_to_string(&path) {
+            return antq_vault::secret_from_hex(&text)
+                .with_context(|| format!("tệp {} hỏng", path.display()));
+        }
+        std::fs::create_dir_all(&self.data_dir).with_context(|| {
+            format!("không tạo được thư mục dữ liệu {}", self.data_dir.display())
+        })?;
+        let secret = antq_vault::random_secret();
+        write_private(&path, &antq_vault::secret_to_hex(&secret))
+            .with_context(|| format!("không ghi được {}", path.display()))?;
+        Ok(secret)
+    }
+}
+
+/// Write a file only its owner may read (created new: never overwrites).
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut f = options.open(path)?;
+    f.write_all(text.as_bytes())?;
+    f.sync_all()
 }
 
 #[cfg(test)]
@@ -248,6 +307,34 @@ mod tests {
             assert_eq!(web.import_limits.max_rows, 5_000);
             assert_eq!(web.import_concurrency, 1);
             assert_eq!(web.upload_limit, 5 * 1024 * 1024);
+            Ok(())
+        });
+    }
+
+    #[test]
+    #[allow(clippy::result_large_err)] // figment's Jail closure signature
+    fn the_tips_secret_lasts_across_starts_and_is_private() {
+        figment::Jail::expect_with(|jail| {
+            let first = Settings::load(None).expect("loads").web().expect("valid");
+            let again = Settings::load(None).expect("loads").web().expect("valid");
+            assert_eq!(
+                first.tips.secret, again.tips.secret,
+                "kept in the data directory"
+            );
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let mode = std::fs::metadata("antq-data/tips.secret")
+                    .expect("written")
+                    .permissions()
+                    .mode();
+                assert_eq!(mode & 0o777, 0o600);
+            }
+            jail.set_env("ANTQ__TIPS_SECRET", "ab".repeat(32));
+            let set = Settings::load(None).expect("loads").web().expect("valid");
+            assert_eq!(set.tips.secret, [0xab; 32]);
+            jail.set_env("ANTQ__TIPS_SECRET", "xyz");
+            assert!(Settings::load(None).expect("loads").web().is_err());
             Ok(())
         });
     }

@@ -54,6 +54,7 @@ pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
 pub fn routes(upload_limit: usize) -> Router<AppState> {
     Router::new()
         .route("/openapi.json", get(openapi))
+        .merge(crate::tips::api::routes())
         .route("/units", get(units::api::list))
         .route("/units/{code}", get(units::api::show))
         .route(

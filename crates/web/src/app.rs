@@ -69,7 +69,14 @@ pub fn router(state: AppState) -> Router {
         .layer(
             // One span per request with its id; the path is logged without its
             // query string, so nothing typed into a form reaches the logs.
-            TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+            // No event of its own (no time, status or latency per request):
+            // handlers log what goes wrong, and the tip routes log nothing
+            // (`tips::quiet`).
+            TraceLayer::new_for_http()
+                .on_request(())
+                .on_response(())
+                .on_failure(())
+                .make_span_with(|req: &Request<_>| {
                 let id = req
                     .headers()
                     .get(REQUEST_ID)
@@ -147,6 +154,10 @@ impl App {
             imports: Arc::new(tokio::sync::Semaphore::new(
                 config.import_concurrency.max(1),
             )),
+            tips: Arc::new(crate::tips::Desk::new(
+                config.tips.clone(),
+                config.session_idle,
+            )),
             config: config.clone(),
             throttle: Arc::new(Throttle::default()),
         };
@@ -221,7 +232,8 @@ impl App {
                 _ = &mut shutdown => break,
             };
             let Some(slot) = per_address.take(remote.ip()) else {
-                tracing::warn!(addr = %remote.ip(), "too many connections from one address: closed");
+                // No address in the log: a tipster's is never written down.
+                tracing::warn!("too many connections from one address: closed");
                 drop(stream);
                 continue;
             };

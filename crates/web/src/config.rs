@@ -50,6 +50,57 @@ pub struct WebConfig {
     /// A report may be opened this many days before its period starts
     /// (never earlier): `…/2099` is refused.
     pub early_entry_days: i64,
+    /// Citizen information: the server's secret, proof of work and limits.
+    pub tips: TipsConfig,
+}
+
+/// The citizen-information channel's settings.
+#[derive(Clone)]
+pub struct TipsConfig {
+    /// The server's 32-byte secret for keyed hashes (receipts, scam
+    /// identifiers) and challenge tokens. It must stay the same across
+    /// restarts and nodes (the binary keeps it in a file of the data
+    /// directory or takes it from the configuration).
+    pub secret: [u8; 32],
+    /// Leading zero bits of the proof of work a browser computes.
+    pub difficulty: u32,
+    /// A form sent without JavaScript waits this long instead.
+    pub no_script_wait: Duration,
+    /// How long a challenge may be used.
+    pub challenge_ttl: Duration,
+    /// Tips accepted per day about one unit, and in all.
+    pub per_unit_per_day: i64,
+    pub per_day: i64,
+    /// Tips (and receipt logins) accepted per minute in all.
+    pub per_minute: u32,
+}
+
+impl std::fmt::Debug for TipsConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TipsConfig")
+            .field("secret", &"***")
+            .field("difficulty", &self.difficulty)
+            .field("per_unit_per_day", &self.per_unit_per_day)
+            .field("per_day", &self.per_day)
+            .field("per_minute", &self.per_minute)
+            .finish()
+    }
+}
+
+impl Default for TipsConfig {
+    /// A random secret (tests; the binary always sets a lasting one),
+    /// GlobaLeaks-like limits.
+    fn default() -> Self {
+        TipsConfig {
+            secret: antq_vault::random_secret(),
+            difficulty: 18,
+            no_script_wait: Duration::from_secs(15),
+            challenge_ttl: Duration::from_secs(3600),
+            per_unit_per_day: 100,
+            per_day: 5_000,
+            per_minute: 60,
+        }
+    }
 }
 
 impl Default for WebConfig {
@@ -74,6 +125,7 @@ impl Default for WebConfig {
             import_wait: Duration::from_secs(3),
             upload_limit: 20 * 1024 * 1024,
             early_entry_days: 15,
+            tips: TipsConfig::default(),
         }
     }
 }

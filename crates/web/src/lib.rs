@@ -21,6 +21,7 @@ pub mod reviews;
 pub mod state;
 pub mod statistics;
 pub mod throttle;
+pub mod tips;
 pub mod units;
 
 pub use app::App;

@@ -13,4 +13,6 @@ pub struct AppState {
     pub throttle: Arc<Throttle>,
     /// Permits for imports running at once (`WebConfig::import_concurrency`).
     pub imports: Arc<tokio::sync::Semaphore>,
+    /// Citizen information: challenges, limits, keys held in memory.
+    pub tips: Arc<crate::tips::Desk>,
 }

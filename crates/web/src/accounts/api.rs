@@ -50,6 +50,7 @@ pub async fn logout(
 ) -> ApiResult<Response> {
     if let Some(id) = &ctx.session_id {
         sessions::delete(&state.db, &ctx.actor.who(), id).await?;
+        state.tips.keyring.drop_officer(id);
     }
     let secure = over_tls(&headers, &state.config);
     Ok((

@@ -153,6 +153,7 @@ pub async fn logout(
     if let Some(ctx) = user {
         if let Some(id) = &ctx.session_id {
             sessions::delete(&state.db, &ctx.actor.who(), id).await?;
+            state.tips.keyring.drop_officer(id);
         }
     }
     let secure = over_tls(&headers, &state.config);

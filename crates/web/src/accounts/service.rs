@@ -55,6 +55,9 @@ pub async fn login(
             let name = username.trim().to_ascii_lowercase();
             let session = sessions::create(&state.db, &audit::Who::user(id, &name)).await?;
             let device = attempt.succeeded();
+            if let Some(actor) = users::actor(&state.db, id).await? {
+                crate::tips::service::unlock_at_login(state, &actor, &session.id, password).await;
+            }
             Ok(LoggedIn { session, device })
         }
         _ => {

@@ -1,0 +1,216 @@
+//! What the web process keeps for the channel: the server's keyed hashes
+//! and challenge tokens, the keys in memory ([`Keyring`]), the proof-of-work
+//! challenges already used, and the per-minute count. Nothing here knows
+//! who a tipster is: no address, no agent, no cookie but the receipt
+//! session's.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use antq_core::tips::pow;
+use antq_vault::{Challenges, Keyed, VaultError};
+use axum::http::StatusCode;
+use serde::Serialize;
+
+use crate::config::TipsConfig;
+use crate::error::Failure;
+use crate::tips::keyring::Keyring;
+
+/// A challenge the client solves (or, without JavaScript, waits out).
+#[derive(Debug, Clone, Serialize)]
+pub struct Challenge {
+    pub token: String,
+    /// Leading zero bits SHA-256(`token:nonce`) must have; 0 = wait instead.
+    pub difficulty: u32,
+    pub algorithm: &'static str,
+    /// Seconds to wait before sending (the path without JavaScript).
+    pub wait_seconds: u64,
+}
+
+/// The channel's state in the web process.
+pub struct Desk {
+    pub keyed: Keyed,
+    challenges: Challenges,
+    pub keyring: Keyring,
+    pub config: TipsConfig,
+    /// Challenge tokens already used, with their expiry (each works once).
+    used: Mutex<HashMap<String, i64>>,
+    /// (minute, how many accepted in it).
+    minute: Mutex<(i64, u32)>,
+}
+
+/// The most used tokens remembered (more are refused until some expire).
+const MAX_USED: usize = 200_000;
+
+impl Desk {
+    pub fn new(config: TipsConfig, officer_idle: std::time::Duration) -> Desk {
+        Desk {
+            keyed: Keyed::new(config.secret),
+            challenges: Challenges::new(config.secret),
+            keyring: Keyring::new(officer_idle),
+            config,
+            used: Mutex::new(HashMap::new()),
+            minute: Mutex::new((0, 0)),
+        }
+    }
+
+    fn ttl(&self) -> i64 {
+        self.config.challenge_ttl.as_secs() as i64
+    }
+
+    /// A new challenge: proof of work for a script, or a wait for a form
+    /// sent without JavaScript (`scripted: false`).
+    pub fn challenge(&self, now: i64, scripted: bool) -> Challenge {
+        let difficulty = if scripted { self.config.difficulty } else { 0 };
+        Challenge {
+            token: self.challenges.issue(now, self.ttl(), difficulty),
+            difficulty,
+            algorithm: "sha256-leading-zero-bits",
+            wait_seconds: if scripted {
+                0
+            } else {
+                self.config.no_script_wait.as_secs()
+            },
+        }
+    }
+
+    /// Check a solved challenge and use it up.
+    pub fn spend(&self, token: &str, nonce: u64, now: i64) -> Result<(), Failure> {
+        let refuse = |m: &str| Failure::new(StatusCode::BAD_REQUEST, m);
+        let difficulty = match self.challenges.check(token, now) {
+            Ok(d) => d,
+            Err(VaultError::Expired) => {
+                return Err(refuse(
+                    "Phiên gửi tin đã quá hạn: xin tải lại trang và gửi lại (nội dung đã nhập vẫn còn trên trang)",
+                ))
+            }
+            Err(_) => return Err(refuse("Mã chống gửi tự động không hợp lệ: xin tải lại trang")),
+        };
+        if difficulty == 0 {
+            let issued = expires_of(token).unwrap_or(0) - self.ttl();
+            let wait = self.config.no_script_wait.as_secs() as i64;
+            if now < issued + wait {
+                return Err(Failure::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    format!(
+                        "Xin chờ thêm {} giây rồi bấm Gửi lại (trình duyệt không chạy JavaScript nên cần chờ để chống gửi tự động)",
+                        issued + wait - now
+                    ),
+                ));
+            }
+        } else if !pow::verify(token, nonce, difficulty) {
+            return Err(refuse(
+                "Kết quả chống gửi tự động không đúng: xin tải lại trang",
+            ));
+        }
+        let mut used = self.used.lock().expect("used tokens lock");
+        used.retain(|_, expires| *expires >= now);
+        if used.contains_key(token) {
+            return Err(refuse(
+                "Mã chống gửi tự động này đã được dùng: xin tải lại trang",
+            ));
+        }
+        if used.len() >= MAX_USED {
+            return Err(busy());
+        }
+        used.insert(token.to_string(), expires_of(token).unwrap_or(now));
+        Ok(())
+    }
+
+    /// Count one accepted act in the current minute, or refuse (429).
+    pub fn tick(&self, now: i64) -> Result<(), Failure> {
+        let mut m = self.minute.lock().expect("minute lock");
+        let this = now.div_euclid(60);
+        if m.0 != this {
+            *m = (this, 0);
+        }
+        if m.1 >= self.config.per_minute {
+            return Err(busy());
+        }
+        m.1 += 1;
+        Ok(())
+    }
+}
+
+fn busy() -> Failure {
+    Failure::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        "Hệ thống đang nhận quá nhiều tin báo cùng lúc: xin thử lại sau ít phút",
+    )
+}
+
+/// The expiry written in a token ("v1.{expires}.…").
+fn expires_of(token: &str) -> Option<i64> {
+    token.split('.').nth(1)?.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn desk() -> Desk {
+        Desk::new(
+            TipsConfig {
+                difficulty: 8,
+                per_minute: 2,
+                ..TipsConfig::default()
+            },
+            Duration::from_secs(60),
+        )
+    }
+
+    #[test]
+    fn a_solved_challenge_works_once() {
+        let d = desk();
+        let c = d.challenge(1_000, true);
+        assert_eq!(c.difficulty, 8);
+        let nonce = pow::solve(&c.token, c.difficulty);
+        d.spend(&c.token, nonce, 1_001).unwrap();
+        let again = d.spend(&c.token, nonce, 1_002).unwrap_err();
+        assert!(again.message.contains("đã được dùng"), "{}", again.message);
+    }
+
+    #[test]
+    fn a_wrong_nonce_is_refused() {
+        let d = desk();
+        let c = d.challenge(1_000, true);
+        let nonce = pow::solve(&c.token, c.difficulty);
+        // Some nonce below the solution fails (the solver returns the first).
+        if nonce > 0 {
+            assert!(d.spend(&c.token, nonce - 1, 1_001).is_err());
+        }
+        assert!(d.spend("v1.9999999999.8.00.00", 0, 1_001).is_err());
+    }
+
+    #[test]
+    fn without_javascript_the_form_waits() {
+        let d = desk();
+        let c = d.challenge(1_000, false);
+        assert_eq!(c.difficulty, 0);
+        let early = d.spend(&c.token, 0, 1_005).unwrap_err();
+        assert_eq!(early.status, StatusCode::TOO_MANY_REQUESTS);
+        d.spend(&c.token, 0, 1_000 + c.wait_seconds as i64).unwrap();
+    }
+
+    #[test]
+    fn an_expired_challenge_is_refused() {
+        let d = desk();
+        let c = d.challenge(1_000, true);
+        let nonce = pow::solve(&c.token, c.difficulty);
+        let e = d.spend(&c.token, nonce, 1_000 + 3_601).unwrap_err();
+        assert!(e.message.contains("quá hạn"));
+    }
+
+    #[test]
+    fn the_minute_limit_holds() {
+        let d = desk();
+        d.tick(60).unwrap();
+        d.tick(61).unwrap();
+        assert_eq!(
+            d.tick(62).unwrap_err().status,
+            StatusCode::TOO_MANY_REQUESTS
+        );
+        d.tick(120).unwrap();
+    }
+}

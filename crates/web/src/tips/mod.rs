@@ -1,0 +1,29 @@
+//! Citizen information ("tin báo"): the public channel (no account, a
+//! receipt, proof of work instead of a CAPTCHA, nothing kept about the
+//! sender) and the officers' side (inbox, a tip's page, clusters, the key).
+//!
+//! - [`desk`]: the channel's state in the process (challenges, limits, keys).
+//! - [`keyring`]: keys held in memory only.
+//! - [`service`]: the operations behind pages and API.
+//! - [`api`]: the JSON API.
+
+pub mod api;
+pub mod desk;
+pub mod keyring;
+pub mod service;
+
+pub use desk::Desk;
+
+/// Middleware for the public tip routes: nothing that happens while one is
+/// served reaches the logs (no time, address or content of a tipster's
+/// request is ever written down). The handlers answer every error in the
+/// one contract as usual.
+pub async fn quiet(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use tracing::instrument::WithSubscriber;
+    next.run(req)
+        .with_subscriber(tracing::subscriber::NoSubscriber::default())
+        .await
+}

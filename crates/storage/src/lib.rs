@@ -28,6 +28,7 @@ pub async fn prepare(db: &Db) -> StorageResult<()> {
     statistics::catalogue::seed_if_empty(db).await?;
     programmes::seed_if_empty(db).await?;
     registries::seed_if_empty(db).await?;
+    tips::categories::seed_if_empty(db).await?;
     units::ensure_data_map(db).await?;
     Ok(())
 }

@@ -37,6 +37,18 @@ pub async fn get(db: &Db, code: &str) -> StorageResult<Category> {
     parse(&body.ok_or_else(|| StorageError::not_found(format!("loại tin báo \"{code}\"")))?)
 }
 
+/// antq's default categories in a database that has none (at every
+/// start; an administrator's categories are never touched).
+pub async fn seed_if_empty(db: &Db) -> StorageResult<()> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM tip_categories")
+        .fetch_one(db.pool())
+        .await?;
+    if n == 0 {
+        seed(db).await?;
+    }
+    Ok(())
+}
+
 /// Add antq's default categories that are missing (a new database, the
 /// demo); never changes one an administrator edited.
 pub async fn seed(db: &Db) -> StorageResult<usize> {

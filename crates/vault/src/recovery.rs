@@ -36,6 +36,18 @@ const LABEL: &[u8] = b"antq recovery v1";
 pub struct RecoveryCode([u8; 32]);
 
 impl RecoveryCode {
+    /// A secret key written out as a code, to be kept offline (the escrow
+    /// key an administrator switches on): the same groups as a recovery
+    /// code. Read back with [`RecoveryCode::to_secret_key`].
+    pub fn from_secret_key(secret: &crate::SecretKey) -> RecoveryCode {
+        RecoveryCode(*secret.bytes())
+    }
+
+    /// The secret key a code written by [`RecoveryCode::from_secret_key`] holds.
+    pub fn to_secret_key(&self) -> crate::SecretKey {
+        crate::SecretKey::from_bytes(self.0)
+    }
+
     /// A fresh random code from the operating system's random source.
     pub fn generate() -> RecoveryCode {
         let mut bytes = [0u8; 32];
@@ -283,5 +295,13 @@ mod tests {
             format!("{:?}", RecoveryCode::generate()),
             "RecoveryCode([redacted])"
         );
+    }
+
+    #[test]
+    fn a_secret_key_written_as_a_code_reads_back() {
+        let (public, secret) = crate::generate_keypair();
+        let shown = RecoveryCode::from_secret_key(&secret).display();
+        let back = RecoveryCode::parse(&shown).unwrap().to_secret_key();
+        assert_eq!(back.public_key(), public);
     }
 }

@@ -9,9 +9,11 @@
 //! - [`clusters`]: scam identifiers seen together; [`figures`]: counts.
 //! - [`retention`]: destruction after the retention period.
 //! - [`categories`]: the questionnaires, data an administrator edits.
+//! - [`escrow`]: the optional escrow key an administrator switches on.
 
 pub mod categories;
 pub mod clusters;
+pub mod escrow;
 pub mod figures;
 pub mod handling;
 pub mod inbox;

@@ -79,16 +79,23 @@ pub async fn set_state(
     let who = actor.who();
     let (who, tip_ref, closed_on, destroy) = (&who, &tip, &closed_on, &destroy);
     db.write(|mut tx| async move {
+        // Judged valuable: counted so even once closed; judged of no
+        // value: no longer.
         sqlx::query(
-            "UPDATE tips SET state = $1, closed_on = $2, destroy_on = $3, version = version + 1 WHERE id = $4",
+            "UPDATE tips SET state = $1, closed_on = $2, destroy_on = $3, \
+             valued = CASE WHEN $1 = $5 THEN 1 WHEN $1 = $6 THEN 0 ELSE valued END, \
+             version = version + 1 WHERE id = $4",
         )
         .bind(to.as_str())
         .bind(closed_on)
         .bind(destroy)
         .bind(id)
+        .bind(TipState::Valuable.as_str())
+        .bind(TipState::NotValuable.as_str())
         .execute(tx.conn())
         .await?;
-        let after = json!({"from": tip_ref.state.as_str(), "to": to.as_str(), "destroy_on": destroy});
+        let after =
+            json!({"from": tip_ref.state.as_str(), "to": to.as_str(), "destroy_on": destroy});
         audit::append(&mut tx, act(who, "tip.state", id, tip_ref.unit_id, after)).await?;
         tx.commit().await?;
         Ok(())
@@ -268,7 +275,7 @@ pub async fn transfer(
         // The receiving unit works it from the start.
         sqlx::query(
             "UPDATE tips SET unit_id = $1, state = $2, assigned_to = NULL, closed_on = NULL, \
-             destroy_on = NULL, version = version + 1 WHERE id = $3",
+             destroy_on = NULL, valued = 0, version = version + 1 WHERE id = $3",
         )
         .bind(to_unit_id)
         .bind(TipState::New.as_str())

@@ -283,6 +283,7 @@ pub async fn transfer(
         .execute(tx.conn())
         .await?;
         let shared = share_key(&mut tx, id, to_unit_id, key).await?;
+        withdraw_key(&mut tx, id, to_unit_id).await?;
         let after = json!({"from_unit_id": from, "to_unit_id": to_unit_id, "new_readers": shared});
         // Audited on both units: the old one sees where it went.
         audit::append(&mut tx, act(who, "tip.transfer", id, from, after.clone())).await?;
@@ -291,6 +292,30 @@ pub async fn transfer(
         Ok(())
     })
     .await
+}
+
+/// After a transfer: only the new unit's readers keep the tip's key (the
+/// officers of the unit it left, who no longer see it, lose their copy).
+/// Refused when nobody there could read it.
+async fn withdraw_key(tx: &mut crate::db::WriteTx, id: i64, unit_id: i64) -> StorageResult<()> {
+    let readers: Vec<i64> = crate::tips::keys::readers_of(tx, unit_id)
+        .await?
+        .into_iter()
+        .map(|(user_id, _)| user_id)
+        .collect();
+    if readers.is_empty() {
+        return Err(StorageError::Conflict(
+            "Đơn vị nhận chưa có cán bộ Công an nào đọc được tin báo: chưa chuyển được".into(),
+        ));
+    }
+    sqlx::query(&format!(
+        "DELETE FROM tip_keys WHERE tip_id = $1 AND user_id NOT IN ({})",
+        crate::db::id_list(&readers)
+    ))
+    .bind(id)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
 }
 
 /// Put a legal hold on a tip (never destroyed while held) or lift it.

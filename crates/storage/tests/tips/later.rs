@@ -164,6 +164,15 @@ pub async fn transfer(w: &World) {
         .unwrap();
     assert_eq!((opened.tip.unit_id, opened.tip.state), (c2, TipState::New));
     not_found(inbox::visible(db, &w.c1.actor, id).await);
+    let sql = "SELECT user_id FROM tip_keys WHERE tip_id = $1 ORDER BY user_id";
+    let holders: Vec<i64> = sqlx::query_scalar(sql)
+        .bind(id)
+        .fetch_all(db.pool())
+        .await
+        .unwrap();
+    let mut expected = vec![w.c2.actor.user_id, w.province.actor.user_id];
+    expected.sort();
+    assert_eq!(holders, expected, "the unit it left keeps no key");
 
     // Never back to the unit a tip implicates.
     let mut local = new_tip("khac", C1, "Cán bộ công an xã bao che cho sòng bạc");

@@ -320,7 +320,25 @@ async fn tips_on_postgres() {
     main_story(t.ready().await, None).await;
 }
 
+#[path = "tips/demo.rs"]
+mod demo_tips;
 #[path = "tips/later.rs"]
 mod later;
 #[path = "tips/plaintext.rs"]
 mod plaintext;
+
+#[tokio::test]
+async fn demo_tips_on_sqlite() {
+    let t = TestDb::sqlite();
+    demo_tips::story(t.ready().await).await;
+}
+
+#[tokio::test]
+async fn demo_tips_on_postgres() {
+    let Some(server) = postgres_url() else {
+        eprintln!("skipped: ANTQ_TEST_DATABASE_URL is not set, so the PostgreSQL demo did not run");
+        return;
+    };
+    let t = TestDb::postgres(&server).await;
+    demo_tips::story(t.ready().await).await;
+}

@@ -116,3 +116,80 @@ fn a_refusal_gives_the_servers_words() {
     assert_eq!(refusal(status, body), "Nội dung tin báo quá ngắn");
     assert_eq!(refusal(status, b"<html>"), "máy chủ trả lời mã 429");
 }
+
+/// A stand-in for the server on loopback: a challenge of 8 bits, then 201
+/// with a receipt when the nonce solves it, 400 with a message otherwise.
+async fn fake_server(refuse: bool) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        loop {
+            let (mut s, _) = listener.accept().await.unwrap();
+            let mut buf = Vec::new();
+            let mut chunk = [0u8; 4096];
+            let (head, body) = loop {
+                let n = s.read(&mut chunk).await.unwrap();
+                buf.extend_from_slice(&chunk[..n]);
+                let text = String::from_utf8_lossy(&buf).to_string();
+                if let Some((head, body)) = text.split_once("\r\n\r\n") {
+                    let len = head
+                        .lines()
+                        .find_map(|l| {
+                            l.to_ascii_lowercase()
+                                .strip_prefix("content-length: ")
+                                .map(|v| v.trim().parse::<usize>().unwrap())
+                        })
+                        .unwrap_or(0);
+                    if body.len() >= len {
+                        break (head.to_string(), body.to_string());
+                    }
+                }
+                assert!(n > 0, "the client closed early");
+            };
+            let (status, answer) = if head.starts_with("GET /api/v1/public/tips/challenge ") {
+                ("200 OK", r#"{"token": "abc", "difficulty": 8}"#.to_string())
+            } else if head.starts_with("POST /api/v1/public/tips ") {
+                let v: Value = serde_json::from_str(&body).unwrap();
+                let nonce = v["nonce"].as_u64().unwrap();
+                let solved =
+                    v["challenge"] == "abc" && antq_core::tips::pow::verify("abc", nonce, 8);
+                assert_eq!(v["unit_code"], "30037", "the file's fields are sent");
+                if solved && !refuse {
+                    (
+                        "201 Created",
+                        r#"{"receipt": "1234 5678 9012 3456"}"#.to_string(),
+                    )
+                } else {
+                    (
+                        "400 Bad Request",
+                        r#"{"error": "invalid", "message": "Đơn vị không tồn tại"}"#.to_string(),
+                    )
+                }
+            } else {
+                ("404 Not Found", "{}".to_string())
+            };
+            let reply = format!(
+                "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{answer}",
+                answer.len()
+            );
+            s.write_all(reply.as_bytes()).await.unwrap();
+        }
+    });
+    format!("http://{addr}")
+}
+
+#[tokio::test]
+async fn a_tip_is_sent_as_a_browser_would() {
+    let tip = parse_tip(EXAMPLE.as_bytes()).unwrap();
+    let base = fake_server(false).await;
+    assert_eq!(
+        send(&base, tip.clone()).await.unwrap(),
+        Ok("1234 5678 9012 3456".to_string())
+    );
+    let base = fake_server(true).await;
+    assert_eq!(
+        send(&base, tip).await.unwrap(),
+        Err("Đơn vị không tồn tại".to_string())
+    );
+}

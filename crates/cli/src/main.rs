@@ -11,6 +11,7 @@ mod documents;
 mod models;
 mod recognitions;
 mod teams;
+mod tips;
 
 /// mimalloc instead of the system allocator: imports build and free millions
 /// of small strings, often on another thread than made them, where glibc's
@@ -189,6 +190,11 @@ enum Command {
     Recognitions {
         #[command(subcommand)]
         command: recognitions::Command,
+    },
+    /// Citizen information (tin báo): send a tip as the public page does.
+    Tip {
+        #[command(subcommand)]
+        command: tips::Command,
     },
     /// The movement classifications (Excel in and out).
     Classifications {
@@ -482,6 +488,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Awards { command } => awards::run(&open(&settings).await?, command).await,
         Command::Models { command } => models::run(&open(&settings).await?, command).await,
         Command::Teams { command } => teams::run(&open(&settings).await?, command).await,
+        Command::Tip { command } => tips::run(command).await,
         Command::Recognitions { command } => {
             recognitions::run(&open(&settings).await?, command).await
         }

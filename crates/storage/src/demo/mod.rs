@@ -12,6 +12,7 @@ mod registers;
 pub mod reviews;
 mod signers;
 pub mod synthetic;
+pub mod tips;
 
 use antq_core::auth::{NewPassword, Role, Username};
 use antq_core::dates;
@@ -131,6 +132,9 @@ pub struct DemoLoaded {
     pub programmes: Option<crate::demo::programmes::DemoProgrammes>,
     /// The 10-year reviews built now for the demo's conferences (0 when built before).
     pub reviews: usize,
+    /// The citizen information loaded now (none when loaded before, or when
+    /// no server secret for tips was given).
+    pub tips: Option<crate::demo::tips::DemoTips>,
 }
 
 /// A readable random password: four groups of four letters and digits.
@@ -156,8 +160,20 @@ fn hex_bytes(hex: &str) -> Vec<u8> {
         .collect()
 }
 
-/// Load (or refresh) the demo world.
+/// Load (or refresh) the demo world, without citizen information (which
+/// needs the server's secret for tips: see [`load_with_tips`]).
 pub async fn load(db: &Db, password: Option<&str>) -> StorageResult<DemoLoaded> {
+    load_with_tips(db, password, None).await
+}
+
+/// Load (or refresh) the demo world; with the server's keyed hashes for
+/// tips, the demo's citizen information too (receipts and scam identifiers
+/// are hashed under that secret, so they match what citizens send later).
+pub async fn load_with_tips(
+    db: &Db,
+    password: Option<&str>,
+    keyed: Option<&antq_vault::Keyed>,
+) -> StorageResult<DemoLoaded> {
     let password = password.map(str::to_string).unwrap_or_else(random_password);
     let parsed = NewPassword::parse(&password)?;
     let today = dates::today();
@@ -201,6 +217,10 @@ pub async fn load(db: &Db, password: Option<&str>) -> StorageResult<DemoLoaded> 
     // One year of safety recognition and of classification for both provinces.
     crate::registries::recognitions::demo(db).await?;
     crate::registries::classifications::demo(db).await?;
+    let tips = match keyed {
+        Some(keyed) => crate::demo::tips::load(db, keyed, &password).await?,
+        None => None,
+    };
     let mut tx = db.begin_write().await?;
     audit::append(
         &mut tx,
@@ -223,6 +243,7 @@ pub async fn load(db: &Db, password: Option<&str>) -> StorageResult<DemoLoaded> 
         statistics,
         programmes,
         reviews,
+        tips,
     })
 }
 

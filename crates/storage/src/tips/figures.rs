@@ -3,14 +3,14 @@
 //! counted from the tips its police handle (never from their content). A
 //! tip routed past the unit it implicates counts where it is handled.
 
-use antq_core::tips::states::TipState;
 use chrono::NaiveDate;
 
 use crate::db::Db;
 use crate::error::StorageResult;
 
 /// (received, valuable) tips handled in the unit's subtree, received
-/// between `from` and `to` (inclusive).
+/// between `from` and `to` (inclusive). A tip judged valuable counts as
+/// valuable also once closed (and after its content was destroyed).
 pub async fn counts(
     db: &Db,
     unit_id: i64,
@@ -18,14 +18,13 @@ pub async fn counts(
     to: NaiveDate,
 ) -> StorageResult<(i64, i64)> {
     let (all, valuable): (i64, i64) = sqlx::query_as(
-        "SELECT COUNT(*), CAST(COALESCE(SUM(CASE WHEN t.state = $4 THEN 1 ELSE 0 END), 0) AS BIGINT) \
+        "SELECT COUNT(*), CAST(COALESCE(SUM(t.valued), 0) AS BIGINT) \
          FROM tips t WHERE t.unit_id IN (SELECT descendant_id FROM unit_scope WHERE ancestor_id = $1) \
          AND t.received_on >= $2 AND t.received_on <= $3",
     )
     .bind(unit_id)
     .bind(from.to_string())
     .bind(to.to_string())
-    .bind(TipState::Valuable.as_str())
     .fetch_one(db.pool())
     .await?;
     Ok((all, valuable))

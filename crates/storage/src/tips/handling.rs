@@ -79,16 +79,23 @@ pub async fn set_state(
     let who = actor.who();
     let (who, tip_ref, closed_on, destroy) = (&who, &tip, &closed_on, &destroy);
     db.write(|mut tx| async move {
+        // Judged valuable: counted so even once closed; judged of no
+        // value: no longer.
         sqlx::query(
-            "UPDATE tips SET state = $1, closed_on = $2, destroy_on = $3, version = version + 1 WHERE id = $4",
+            "UPDATE tips SET state = $1, closed_on = $2, destroy_on = $3, \
+             valued = CASE WHEN $1 = $5 THEN 1 WHEN $1 = $6 THEN 0 ELSE valued END, \
+             version = version + 1 WHERE id = $4",
         )
         .bind(to.as_str())
         .bind(closed_on)
         .bind(destroy)
         .bind(id)
+        .bind(TipState::Valuable.as_str())
+        .bind(TipState::NotValuable.as_str())
         .execute(tx.conn())
         .await?;
-        let after = json!({"from": tip_ref.state.as_str(), "to": to.as_str(), "destroy_on": destroy});
+        let after =
+            json!({"from": tip_ref.state.as_str(), "to": to.as_str(), "destroy_on": destroy});
         audit::append(&mut tx, act(who, "tip.state", id, tip_ref.unit_id, after)).await?;
         tx.commit().await?;
         Ok(())
@@ -268,7 +275,7 @@ pub async fn transfer(
         // The receiving unit works it from the start.
         sqlx::query(
             "UPDATE tips SET unit_id = $1, state = $2, assigned_to = NULL, closed_on = NULL, \
-             destroy_on = NULL, version = version + 1 WHERE id = $3",
+             destroy_on = NULL, valued = 0, version = version + 1 WHERE id = $3",
         )
         .bind(to_unit_id)
         .bind(TipState::New.as_str())
@@ -276,6 +283,7 @@ pub async fn transfer(
         .execute(tx.conn())
         .await?;
         let shared = share_key(&mut tx, id, to_unit_id, key).await?;
+        withdraw_key(&mut tx, id, to_unit_id).await?;
         let after = json!({"from_unit_id": from, "to_unit_id": to_unit_id, "new_readers": shared});
         // Audited on both units: the old one sees where it went.
         audit::append(&mut tx, act(who, "tip.transfer", id, from, after.clone())).await?;
@@ -284,6 +292,30 @@ pub async fn transfer(
         Ok(())
     })
     .await
+}
+
+/// After a transfer: only the new unit's readers keep the tip's key (the
+/// officers of the unit it left, who no longer see it, lose their copy).
+/// Refused when nobody there could read it.
+async fn withdraw_key(tx: &mut crate::db::WriteTx, id: i64, unit_id: i64) -> StorageResult<()> {
+    let readers: Vec<i64> = crate::tips::keys::readers_of(tx, unit_id)
+        .await?
+        .into_iter()
+        .map(|(user_id, _)| user_id)
+        .collect();
+    if readers.is_empty() {
+        return Err(StorageError::Conflict(
+            "Đơn vị nhận chưa có cán bộ Công an nào đọc được tin báo: chưa chuyển được".into(),
+        ));
+    }
+    sqlx::query(&format!(
+        "DELETE FROM tip_keys WHERE tip_id = $1 AND user_id NOT IN ({})",
+        crate::db::id_list(&readers)
+    ))
+    .bind(id)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
 }
 
 /// Put a legal hold on a tip (never destroyed while held) or lift it.

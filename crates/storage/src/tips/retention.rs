@@ -23,9 +23,10 @@ pub async fn sweep(db: &Db, today: NaiveDate) -> StorageResult<usize> {
     .fetch_all(db.pool())
     .await?;
     let who = Who::system();
+    let mut destroyed = 0;
     for (id, unit_id) in &due {
         let (id, unit_id, who, day) = (*id, *unit_id, &who, &day);
-        db.write(|mut tx| async move {
+        let done = db.write(|mut tx| async move {
             for table in ["tip_keys", "tip_escrow_keys", "tip_attachments", "tip_identifiers"] {
                 sqlx::query(&format!("DELETE FROM {table} WHERE tip_id = $1"))
                     .bind(id)
@@ -47,13 +48,17 @@ pub async fn sweep(db: &Db, today: NaiveDate) -> StorageResult<usize> {
             .await?
             .rows_affected();
             if n == 0 {
-                return Ok(());
+                // Rolled back: held or postponed since the list was read.
+                return Ok(false);
             }
             audit::append(&mut tx, act(who, "tip.destroy", id, unit_id, json!({"on": day}))).await?;
             tx.commit().await?;
-            Ok(())
+            Ok(true)
         })
         .await?;
+        if done {
+            destroyed += 1;
+        }
     }
-    Ok(due.len())
+    Ok(destroyed)
 }

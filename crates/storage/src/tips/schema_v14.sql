@@ -44,7 +44,9 @@ CREATE TABLE tip_categories (
 -- handled above that unit, and that unit never sees it). `receipt_hash` is
 -- a keyed hash of the receipt digits; `tipster_key` the tip's key sealed
 -- by a key derived from the receipt (Argon2id), so the tipster reads the
--- replies. `content` and the keys are NULL once destroyed.
+-- replies. `content` and the keys are NULL once destroyed. `valued` is 1
+-- once an officer judged the tip valuable, and stays 1 when the tip is
+-- then closed (it counts in `nguon_tin_gia_tri` for good).
 CREATE TABLE tips (
     id {pk},
     receipt_hash {blob} NOT NULL UNIQUE,
@@ -61,6 +63,7 @@ CREATE TABLE tips (
     closed_on TEXT,
     destroy_on TEXT,
     legal_hold BIGINT NOT NULL DEFAULT 0,
+    valued BIGINT NOT NULL DEFAULT 0,
     destroyed_on TEXT,
     version BIGINT NOT NULL DEFAULT 1
 );

@@ -12,6 +12,7 @@ mod models;
 mod recognitions;
 mod teams;
 mod tips;
+mod tips_admin;
 
 /// mimalloc instead of the system allocator: imports build and free millions
 /// of small strings, often on another thread than made them, where glibc's
@@ -372,6 +373,20 @@ fn storage_error(e: StorageError) -> anyhow::Error {
     }
 }
 
+/// While serving: destroy the tips whose retention has passed, at start and
+/// every hour (each destruction audited).
+async fn sweep_tips_hourly(db: antq_storage::Db) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        every.tick().await;
+        match antq_storage::tips::retention::sweep(&db, antq_core::dates::today()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(destroyed = n, "tips past their retention destroyed"),
+            Err(e) => tracing::warn!(error = %e, "tip retention sweep failed"),
+        }
+    }
+}
+
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let mut settings = Settings::load(cli.config.as_deref())?;
     if let Some(url) = cli.database_url {
@@ -388,11 +403,14 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             let db = open(&settings).await?;
             if with_demo {
-                let loaded = demo::load(&db, settings.demo_password.as_deref())
-                    .await
-                    .map_err(storage_error)?;
+                let keyed = antq_vault::Keyed::new(settings.web()?.tips.secret);
+                let loaded =
+                    demo::load_with_tips(&db, settings.demo_password.as_deref(), Some(&keyed))
+                        .await
+                        .map_err(storage_error)?;
                 print_demo(&loaded);
             }
+            tokio::spawn(sweep_tips_hourly(db.clone()));
             let app = antq_web::App::build(settings.web()?, db.clone())
                 .await
                 .with_context(|| format!("không mở được địa chỉ {}", settings.addr))?;
@@ -410,7 +428,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Demo => {
             let db = open(&settings).await?;
-            let loaded = demo::load(&db, settings.demo_password.as_deref())
+            let keyed = antq_vault::Keyed::new(settings.web()?.tips.secret);
+            let loaded = demo::load_with_tips(&db, settings.demo_password.as_deref(), Some(&keyed))
                 .await
                 .map_err(storage_error)?;
             print_demo(&loaded);
@@ -488,7 +507,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Awards { command } => awards::run(&open(&settings).await?, command).await,
         Command::Models { command } => models::run(&open(&settings).await?, command).await,
         Command::Teams { command } => teams::run(&open(&settings).await?, command).await,
-        Command::Tip { command } => tips::run(command).await,
+        Command::Tip { command } => match command {
+            tips::Command::Send { .. } => tips::run(command, None).await,
+            other => tips::run(other, Some(&open(&settings).await?)).await,
+        },
         Command::Recognitions { command } => {
             recognitions::run(&open(&settings).await?, command).await
         }

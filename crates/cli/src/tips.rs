@@ -45,10 +45,24 @@ pub enum Command {
         #[arg(long)]
         file: PathBuf,
     },
+    /// The escrow key, which an administrator switches on knowingly: with
+    /// it, the tips that come while it is on can be read again by an
+    /// officer who lost both the password and the recovery code.
+    Escrow {
+        #[command(subcommand)]
+        command: crate::tips_admin::EscrowCommand,
+    },
+    /// Destroy the closed tips whose retention has passed (content and
+    /// keys; `serve` also does it every hour).
+    Sweep,
 }
 
-pub async fn run(command: Command) -> anyhow::Result<ExitCode> {
+pub async fn run(command: Command, db: Option<&antq_storage::Db>) -> anyhow::Result<ExitCode> {
     match command {
+        Command::Escrow { command } => {
+            crate::tips_admin::escrow(db.context("cần cơ sở dữ liệu")?, command).await
+        }
+        Command::Sweep => crate::tips_admin::sweep(db.context("cần cơ sở dữ liệu")?).await,
         Command::Send { server, file } => {
             let tip = read_tip(&file)?;
             let base = server_base(&server)?;

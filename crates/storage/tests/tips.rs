@@ -299,6 +299,7 @@ async fn main_story(db: Db, sqlite_file: Option<String>) {
     later::transfer(&w).await;
     later::clusters_of_one_number(&w).await;
     later::figures_counted(&w).await;
+    attachments::sealed_listed_opened(&w).await;
 }
 
 #[tokio::test]
@@ -320,6 +321,8 @@ async fn tips_on_postgres() {
     main_story(t.ready().await, None).await;
 }
 
+#[path = "tips/attachments.rs"]
+mod attachments;
 #[path = "tips/demo.rs"]
 mod demo_tips;
 #[path = "tips/later.rs"]

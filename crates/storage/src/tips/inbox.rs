@@ -151,6 +151,8 @@ pub struct OpenTip {
     pub tip: TipRow,
     pub content: TipContent,
     pub messages: Vec<Message>,
+    /// The pictures sent with it (opened one by one, each opening audited).
+    pub attachments: Vec<crate::tips::attachments::Listed>,
     pub readings: Vec<Reading>,
 }
 
@@ -212,10 +214,12 @@ pub async fn open(db: &Db, actor: &Actor, id: i64, secret: &SecretKey) -> Storag
     })
     .await?;
     let readings = readings(db, id).await?;
+    let attachments = crate::tips::attachments::list(db, id).await?;
     Ok(OpenTip {
         tip,
         content,
         messages,
+        attachments,
         readings,
     })
 }

@@ -11,6 +11,7 @@
 //! - [`categories`]: the questionnaires, data an administrator edits.
 //! - [`escrow`]: the optional escrow key an administrator switches on.
 
+pub mod attachments;
 pub mod categories;
 pub mod clusters;
 pub mod escrow;

@@ -100,6 +100,20 @@ pub async fn receive(
     route: Route,
     today: NaiveDate,
 ) -> StorageResult<(i64, Receipt)> {
+    receive_with(db, keyed, content, route, today, &[]).await
+}
+
+/// [`receive`] with pictures (their metadata already stripped), sealed
+/// with the tip's key in the same transaction.
+pub async fn receive_with(
+    db: &Db,
+    keyed: &Keyed,
+    content: &TipContent,
+    route: Route,
+    today: NaiveDate,
+    attachments: &[crate::tips::attachments::Attachment],
+) -> StorageResult<(i64, Receipt)> {
+    crate::tips::attachments::check(attachments)?;
     let key = TipKey::generate();
     let receipt = Receipt::generate();
     let receipt_hash = keyed.receipt(receipt.as_str()).to_vec();
@@ -160,6 +174,7 @@ pub async fn receive(
                 insert_wrap(&mut tx, id, *user_id, antq_vault::wrap(key, public)).await?;
             }
             wrap_for_escrow(&mut tx, id, key).await?;
+            crate::tips::attachments::insert(&mut tx, id, None, key, attachments).await?;
             for (kind, hash, masked) in identifiers {
                 sqlx::query(
                     "INSERT INTO tip_identifiers (tip_id, kind, hash, masked) VALUES ($1, $2, $3, $4) \

@@ -92,6 +92,18 @@ pub async fn view(db: &Db, id: i64, key: &TipKey) -> StorageResult<TipsterView> 
 /// `receive`); the tip records the day, and a closed tip's destruction
 /// is postponed by its retention period from today.
 pub async fn add(db: &Db, id: i64, key: &TipKey, text: &str) -> StorageResult<()> {
+    add_with(db, id, key, text, &[]).await
+}
+
+/// [`add`] with pictures (their metadata already stripped).
+pub async fn add_with(
+    db: &Db,
+    id: i64,
+    key: &TipKey,
+    text: &str,
+    attachments: &[crate::tips::attachments::Attachment],
+) -> StorageResult<()> {
+    crate::tips::attachments::check(attachments)?;
     let text = crate::tips::handling::check_message(text)?;
     let body = antq_vault::seal(key, text.as_bytes(), MESSAGE_AAD);
     let today = dates::now_utc().date_naive();
@@ -122,15 +134,16 @@ pub async fn add(db: &Db, id: i64, key: &TipKey, text: &str) -> StorageResult<()
                 "Mỗi tin báo nhận tối đa {MAX_TIPSTER_MESSAGES} lần bổ sung: xin gửi một tin báo mới"
             )));
         }
-        sqlx::query(
+        let mid: i64 = sqlx::query_scalar(
             "INSERT INTO tip_messages (tip_id, author, user_id, kind, body, on_day) \
-             VALUES ($1, 'tipster', NULL, 'message', $2, $3)",
+             VALUES ($1, 'tipster', NULL, 'message', $2, $3) RETURNING id",
         )
         .bind(id)
         .bind(body.clone())
         .bind(day)
-        .execute(tx.conn())
+        .fetch_one(tx.conn())
         .await?;
+        crate::tips::attachments::insert(&mut tx, id, Some(mid), key, attachments).await?;
         sqlx::query(
             "UPDATE tips SET tipster_on = $1, destroy_on = COALESCE($2, destroy_on), version = version + 1 WHERE id = $3",
         )

@@ -31,7 +31,12 @@ pub struct Attachment {
 /// Only the type and size: the bytes are tip content.
 impl std::fmt::Debug for Attachment {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Attachment({}, {} bytes)", self.media_type, self.bytes.len())
+        write!(
+            f,
+            "Attachment({}, {} bytes)",
+            self.media_type,
+            self.bytes.len()
+        )
     }
 }
 

@@ -113,15 +113,44 @@ pub async fn receive_with(
     today: NaiveDate,
     attachments: &[crate::tips::attachments::Attachment],
 ) -> StorageResult<(i64, Receipt)> {
+    store(db, keyed, content, route, today, attachments, true).await
+}
+
+/// A tip whose receipt nobody keeps (the demo's many tips: only the one
+/// with a conversation hands out its receipt), so the tipster's copy of
+/// its key is not made (the slow key derivation skipped).
+pub(crate) async fn receive_unreceipted(
+    db: &Db,
+    keyed: &Keyed,
+    content: &TipContent,
+    route: Route,
+    today: NaiveDate,
+) -> StorageResult<i64> {
+    Ok(store(db, keyed, content, route, today, &[], false).await?.0)
+}
+
+async fn store(
+    db: &Db,
+    keyed: &Keyed,
+    content: &TipContent,
+    route: Route,
+    today: NaiveDate,
+    attachments: &[crate::tips::attachments::Attachment],
+    tipster_copy: bool,
+) -> StorageResult<(i64, Receipt)> {
     crate::tips::attachments::check(attachments)?;
     let key = TipKey::generate();
     let receipt = Receipt::generate();
     let receipt_hash = keyed.receipt(receipt.as_str()).to_vec();
-    let sealed_key = {
+    let sealed_key = if tipster_copy {
         let (key, digits) = (key.clone(), receipt.as_str().to_string());
-        Argon2Slots::global()
-            .run(move || antq_vault::protect_tip_key(&key, &digits))
-            .await?
+        Some(
+            Argon2Slots::global()
+                .run(move || antq_vault::protect_tip_key(&key, &digits))
+                .await?,
+        )
+    } else {
+        None
     };
     let plain = serde_json::to_vec(content).map_err(|e| StorageError::Conflict(e.to_string()))?;
     let sealed = antq_vault::seal(&key, &plain, CONTENT_AAD);

@@ -346,6 +346,13 @@ fn print_demo(loaded: &demo::DemoLoaded) {
             loaded.reviews
         );
     }
+    if let Some(tips) = &loaded.tips {
+        println!(
+            "Đã nạp {} tin báo mẫu; mã biên nhận của tin báo có trao đổi (để thử trang /tin-bao/theo-doi): {}",
+            antq_core::text::format_int(tips.tips as i64),
+            tips.conversation_receipt
+        );
+    }
     println!(
         "Mật khẩu của mọi tài khoản mẫu (chỉ in ra lúc nạp): {}",
         loaded.password

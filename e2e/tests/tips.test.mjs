@@ -9,17 +9,23 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { start, login, axe, results } from "./lib/app.mjs";
 
 const phone = { viewport: { width: 390, height: 844 } };
 let env;
+// The server keeps its tips secret in its data directory: a temporary one.
+const dataDir = mkdtempSync(join(tmpdir(), "antq-e2e-tips-"));
 before(async () => {
+  process.env.ANTQ__DATA_DIR = dataDir;
   // A light proof of work keeps the test quick (the default is 18 bits).
   process.env.ANTQ__TIPS_DIFFICULTY = "10";
   env = await start();
 });
 after(async () => {
   await env?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
 });
 
 async function noViolations(page, what) {

@@ -10,10 +10,12 @@
 
 pub mod api;
 pub mod desk;
+pub mod form;
 pub mod keyring;
 pub mod officer_pages;
 pub mod pages;
 pub mod service;
+pub mod views;
 
 pub use desk::Desk;
 

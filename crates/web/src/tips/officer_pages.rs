@@ -14,8 +14,8 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
 
-use super::pages::{content_view, ContentView};
 use super::service;
+use super::views::{content_view, ContentView};
 use crate::auth::PageUser;
 use crate::error::{Failure, PageResult};
 use crate::pages::{date_vi, done_text, failed, render, Chrome};

@@ -4,11 +4,7 @@
 //! route is quiet (nothing logged), answered `Cache-Control: no-store`, and
 //! sets no cookie but the receipt session's.
 
-use std::collections::BTreeMap;
-
-use antq_core::tips::categories::{Category, QuestionKind};
-use antq_core::tips::identifiers::IdentifierKind;
-use antq_core::tips::submission::{NewTip, TipContent};
+use antq_core::tips::categories::Category;
 use antq_storage::tips::{categories, tipster};
 use askama::Template;
 use axum::extract::{DefaultBodyLimit, Query, Request, State};
@@ -22,17 +18,14 @@ use serde::Deserialize;
 
 use super::api::{tipster_cookie, PUBLIC_BODY_LIMIT, TIPSTER_COOKIE};
 use super::desk::Challenge;
+use super::form::{fields, kinds, new_tip, question_views, typed_of, QuestionView, Typed, ID_ROWS};
 use super::service::{self, Work};
+use super::views::{content_view, ContentView};
 use crate::auth::{cookie, over_tls};
 use crate::error::{Failure, PageResult};
 use crate::pages::{date_vi, Chrome};
 use crate::state::AppState;
 use crate::units::pages::UnitPicker;
-
-/// Rows of identifiers the scam questionnaire offers.
-pub const ID_ROWS: usize = 5;
-/// The most fields a tip form may carry.
-const MAX_FIELDS: usize = 120;
 
 /// The public routes, quiet and never cached.
 pub fn routes() -> Router<AppState> {
@@ -67,14 +60,6 @@ fn now() -> i64 {
     antq_core::dates::now_utc().timestamp()
 }
 
-/// The identifier kinds as (code, label), for the select.
-pub fn kinds() -> Vec<(&'static str, &'static str)> {
-    IdentifierKind::ALL
-        .iter()
-        .map(|k| (k.as_str(), k.label_vi()))
-        .collect()
-}
-
 #[derive(Template)]
 #[template(path = "tips/index.html")]
 struct IndexPage {
@@ -105,33 +90,6 @@ async fn index(
     )
 }
 
-/// A question as the form shows it.
-pub struct QuestionView {
-    pub name: String,
-    pub label: String,
-    pub help: String,
-    /// `text`, `long`, `choice` or `date`.
-    pub kind: &'static str,
-    pub required: bool,
-    pub options: Vec<String>,
-    pub value: String,
-}
-
-/// What the citizen typed (kept when the form comes back with an error).
-#[derive(Default)]
-struct Typed {
-    answers: BTreeMap<String, String>,
-    unit: String,
-    unit_pick: String,
-    area: String,
-    place: String,
-    happened: String,
-    text: String,
-    ids: Vec<(String, String)>,
-    concerns: bool,
-    contact: String,
-}
-
 #[derive(Template)]
 #[template(path = "tips/form.html")]
 struct FormPage {
@@ -144,26 +102,6 @@ struct FormPage {
     ch: Challenge,
     error: String,
     errors: Vec<String>,
-}
-
-fn question_views(cat: &Category, t: &Typed) -> Vec<QuestionView> {
-    cat.questions
-        .iter()
-        .map(|q| QuestionView {
-            name: format!("q_{}", q.key),
-            label: q.label.clone(),
-            help: q.help.clone(),
-            kind: match q.kind {
-                QuestionKind::Text => "text",
-                QuestionKind::LongText => "long",
-                QuestionKind::Choice => "choice",
-                QuestionKind::Date => "date",
-            },
-            required: q.required,
-            options: q.options.clone(),
-            value: t.answers.get(&q.key).cloned().unwrap_or_default(),
-        })
-        .collect()
 }
 
 fn form_page(
@@ -230,74 +168,6 @@ async fn form(
 ) -> PageResult<Response> {
     let cat = category(&state, q.loai.as_deref().unwrap_or_default()).await?;
     form_page(&state, c, cat, Typed::default(), None)
-}
-
-/// The fields of a form, by name (the last value of a repeated name).
-fn fields(raw: Vec<(String, String)>) -> Result<BTreeMap<String, String>, Failure> {
-    if raw.len() > MAX_FIELDS {
-        return Err(Failure::new(
-            StatusCode::BAD_REQUEST,
-            "Biểu mẫu có quá nhiều trường: xin tải lại trang",
-        ));
-    }
-    Ok(raw.into_iter().collect())
-}
-
-fn typed_of(cat: &Category, f: &BTreeMap<String, String>) -> Typed {
-    let get = |k: &str| f.get(k).cloned().unwrap_or_default();
-    let answers = cat
-        .questions
-        .iter()
-        .filter_map(|q| {
-            f.get(&format!("q_{}", q.key))
-                .map(|v| (q.key.clone(), v.clone()))
-        })
-        .collect();
-    let ids = (0..ID_ROWS)
-        .map(|i| (get(&format!("id_kind_{i}")), get(&format!("id_value_{i}"))))
-        .collect();
-    Typed {
-        answers,
-        unit: get("unit"),
-        unit_pick: get("unit_pick"),
-        area: get("area"),
-        place: get("place"),
-        happened: get("happened"),
-        text: get("text"),
-        ids,
-        concerns: f.contains_key("concerns_local_officers"),
-        contact: get("contact"),
-    }
-}
-
-fn some(s: &str) -> Option<String> {
-    let s = s.trim();
-    (!s.is_empty()).then(|| s.to_string())
-}
-
-fn new_tip(cat: &Category, t: &Typed, unit_code: String) -> NewTip {
-    NewTip {
-        category: cat.code.clone(),
-        unit_code,
-        area: some(&t.area),
-        place: some(&t.place),
-        happened: some(&t.happened),
-        text: t.text.clone(),
-        answers: t
-            .answers
-            .iter()
-            .filter(|(_, v)| !v.trim().is_empty())
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect(),
-        identifiers: t
-            .ids
-            .iter()
-            .filter(|(_, v)| !v.trim().is_empty())
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect(),
-        concerns_local_officers: t.concerns,
-        contact: some(&t.contact),
-    }
 }
 
 #[derive(Template)]
@@ -421,60 +291,6 @@ async fn follow_open(
                 .into_response())
         }
         Err(e) => follow_page(&state, c, receipt, Some(e)),
-    }
-}
-
-/// A tip's content in words, for the tipster and for officers.
-pub struct ContentView {
-    pub category: String,
-    pub answers: Vec<(String, String)>,
-    pub area: String,
-    pub place: String,
-    pub happened: String,
-    pub text: String,
-    pub identifiers: Vec<(&'static str, String)>,
-    pub contact: String,
-}
-
-/// The content with the category's name and the questions' labels.
-pub fn content_view(cats: &[Category], content: &TipContent) -> ContentView {
-    let cat = cats.iter().find(|c| c.code == content.category);
-    let answers = match cat {
-        Some(cat) => cat
-            .questions
-            .iter()
-            .filter_map(|q| {
-                content.answers.0.get(&q.key).map(|v| {
-                    let v = match q.kind {
-                        QuestionKind::Date => date_vi(Some(v)).unwrap_or_else(|| v.clone()),
-                        _ => v.clone(),
-                    };
-                    (q.label.clone(), v)
-                })
-            })
-            .collect(),
-        None => content
-            .answers
-            .0
-            .values()
-            .map(|v| ("Câu trả lời".to_string(), v.clone()))
-            .collect(),
-    };
-    ContentView {
-        category: cat
-            .map(|c| c.name.clone())
-            .unwrap_or_else(|| "Loại tin báo không còn dùng".into()),
-        answers,
-        area: content.area.clone().unwrap_or_default(),
-        place: content.place.clone().unwrap_or_default(),
-        happened: content.happened.clone().unwrap_or_default(),
-        text: content.text.clone(),
-        identifiers: content
-            .identifiers
-            .iter()
-            .map(|i| (i.kind.label_vi(), i.value.clone()))
-            .collect(),
-        contact: content.contact.clone().unwrap_or_default(),
     }
 }
 

@@ -126,6 +126,19 @@ test("a citizen's tip, the officer's question and the citizen's answer", async (
   await officer.goto(tipUrl);
   assert.match(await officer.locator("#tip-messages").textContent(), /Người báo tin gửi/);
   assert.match(await officer.locator("#tip-messages").textContent(), /Vietcombank/);
+
+  // The scam phone number as a cluster, masked; the officer's key page.
+  await officer.goto(base + "/tin-bao/cum");
+  const cluster = await officer.locator("#clusters-table tbody").textContent();
+  assert.match(cluster, /Số điện thoại/);
+  assert.doesNotMatch(cluster, /0912345678/, "masked");
+  await noViolations(officer, "clusters");
+  await officer.goto(base + "/tin-bao/khoa");
+  assert.match(await officer.locator("#key-status").textContent(), /Khóa đang mở trong phiên đăng nhập này/);
+  await Promise.all([officer.waitForLoadState("load"), officer.click("#key-new-recovery button")]);
+  await officer.locator("#key-recovery-code").waitFor();
+  assert.match(await officer.locator("main").textContent(), /Mã này chỉ hiện một lần và không thể lấy lại/);
+  await noViolations(officer, "key page");
   await citizenCtx.close();
   await officer.close();
 });

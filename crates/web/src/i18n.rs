@@ -175,6 +175,8 @@ pub static TABLE: &[(&str, &str, &str)] = &[
     ("nav.logout", "Đăng xuất", "Sign out"),
     ("nav.lang_switch", "English", "Tiếng Việt"),
     ("nav.menu", "Trình đơn", "Menu"),
+    ("nav.tips", "Tin báo", "Citizen tips"),
+    ("nav.send_tip", "Gửi tin báo", "Send a tip"),
     ("login.title", "Đăng nhập", "Sign in"),
     ("login.username", "Tên đăng nhập", "Username"),
     ("login.password", "Mật khẩu", "Password"),

@@ -164,6 +164,8 @@ pub fn routes(upload_limit: usize) -> Router<AppState> {
         )
         .merge(programmes::page_routes(upload_limit))
         .merge(registries::page_routes(upload_limit))
+        .merge(crate::tips::pages::routes())
+        .merge(crate::tips::officer_pages::routes())
         .layer(middleware::from_fn(clear_flash))
 }
 
@@ -173,6 +175,8 @@ pub struct NavUser {
     pub username: String,
     pub display_name: String,
     pub is_admin: bool,
+    /// A police officer (the "Tin báo" menu entry).
+    pub is_police: bool,
 }
 
 /// What every page's layout needs.
@@ -237,6 +241,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Chrome {
                 username: c.actor.username.clone(),
                 display_name: c.actor.display_name.clone(),
                 is_admin: c.actor.has_role(Role::Admin),
+                is_police: c.actor.has_role(Role::Police),
             }),
             csrf: ctx.and_then(|c| c.csrf_token.clone()).unwrap_or_default(),
             here: parts
@@ -398,6 +403,7 @@ const CSS: &[u8] = include_bytes!("../static/app.css");
 const APP_JS: &[u8] = include_bytes!("../static/app.js");
 const ENTRY_JS: &[u8] = include_bytes!("../static/entry.js");
 const PICKER_JS: &[u8] = include_bytes!("../static/picker.js");
+const TIPS_JS: &[u8] = include_bytes!("../static/tips.js");
 
 async fn static_file(Path(file): Path<String>) -> Response {
     let (body, mime) = match file.as_str() {
@@ -405,6 +411,7 @@ async fn static_file(Path(file): Path<String>) -> Response {
         "app.js" => (APP_JS, "text/javascript; charset=utf-8"),
         "entry.js" => (ENTRY_JS, "text/javascript; charset=utf-8"),
         "picker.js" => (PICKER_JS, "text/javascript; charset=utf-8"),
+        "tips.js" => (TIPS_JS, "text/javascript; charset=utf-8"),
         "app.css" => (CSS, "text/css; charset=utf-8"),
         "LiberationSerif-Regular.ttf" => (antq_office::chart_png::FONT_REGULAR, "font/ttf"),
         "LiberationSerif-Bold.ttf" => (antq_office::chart_png::FONT_BOLD, "font/ttf"),

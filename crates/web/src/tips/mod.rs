@@ -6,11 +6,16 @@
 //! - [`keyring`]: keys held in memory only.
 //! - [`service`]: the operations behind pages and API.
 //! - [`api`]: the JSON API.
+//! - [`pages`]: the public pages; [`officer_pages`]: the officers'.
 
 pub mod api;
 pub mod desk;
+pub mod form;
 pub mod keyring;
+pub mod officer_pages;
+pub mod pages;
 pub mod service;
+pub mod views;
 
 pub use desk::Desk;
 

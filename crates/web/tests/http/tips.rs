@@ -357,6 +357,28 @@ async fn open_session(a: &Agent, receipt: &str) -> (StatusCode, Value, Option<St
 }
 
 #[tokio::test]
+async fn a_wrong_receipt_answers_like_a_malformed_one() {
+    let app = app().await;
+    let _officer = app.logged_in("ca.xa", Role::Police, COMMUNE).await;
+    let tipster = app.agent();
+    sent(&tipster, tip(COMMUNE, "Một việc cần báo cho công an xã.")).await;
+    let (s, wrong, cookie) = open_session(&tipster, "0000 0000 0000 0000").await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "{wrong}");
+    assert!(cookie.is_none());
+    let (s, malformed, _) = open_session(&tipster, "không phải mã").await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "{malformed}");
+    assert_eq!(vietnamese_error(&wrong), vietnamese_error(&malformed));
+    // Without a session: 401, and no way to write.
+    let (s, v) = tipster.get_json("/api/v1/public/tips/messages").await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED, "{v}");
+    vietnamese_error(&v);
+    let (s, v) = tipster
+        .post_json("/api/v1/public/tips/messages", json!({"text": "Thêm tin."}))
+        .await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED, "{v}");
+}
+
+#[tokio::test]
 async fn the_tipster_comes_back_with_the_receipt() {
     let app = app().await;
     let officer = app.logged_in("ca.xa", Role::Police, COMMUNE).await;
@@ -377,19 +399,6 @@ async fn the_tipster_comes_back_with_the_receipt() {
     };
     write("question", "Bạn thấy việc này vào lúc mấy giờ?").await;
     write("note", "Ghi chú nội bộ: đã cử tổ công tác.").await;
-
-    // A wrong receipt and a malformed one answer alike.
-    let (s, wrong, cookie) = open_session(&tipster, "0000 0000 0000 0000").await;
-    assert_eq!(s, StatusCode::NOT_FOUND, "{wrong}");
-    assert!(cookie.is_none());
-    let (s, malformed, _) = open_session(&tipster, "không phải mã").await;
-    assert_eq!(s, StatusCode::NOT_FOUND, "{malformed}");
-    assert_eq!(vietnamese_error(&wrong), vietnamese_error(&malformed));
-
-    // Without a session: 401.
-    let (s, v) = tipster.get_json("/api/v1/public/tips/messages").await;
-    assert_eq!(s, StatusCode::UNAUTHORIZED, "{v}");
-    vietnamese_error(&v);
 
     let (s, v, cookie) = open_session(&tipster, &receipt).await;
     assert_eq!(s, StatusCode::OK, "{v}");

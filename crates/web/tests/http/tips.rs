@@ -186,6 +186,11 @@ async fn bad_proofs_of_work_are_refused() {
     assert_eq!(s, StatusCode::TOO_MANY_REQUESTS, "{v}");
     assert!(vietnamese_error(&v).starts_with("Xin chờ thêm"), "{v}");
 
+    // A body over 256 KB.
+    let (s, v) = send(&citizen, tip(COMMUNE, &"x".repeat(300 * 1024))).await;
+    assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE, "{v}");
+    vietnamese_error(&v);
+
     // Content checked after the work: too short a text.
     let (s, v) = send(&citizen, tip(COMMUNE, "ngắn")).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");

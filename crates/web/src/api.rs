@@ -23,7 +23,8 @@ pub fn openapi_doc() -> &'static serde_json::Value {
         let parts = crate::programmes::OPENAPI_PARTS
             .iter()
             .chain(crate::registries::OPENAPI_PARTS.iter())
-            .chain(std::iter::once(&crate::reviews::DOCUMENT_OPENAPI));
+            .chain(std::iter::once(&crate::reviews::DOCUMENT_OPENAPI))
+            .chain(std::iter::once(&crate::tips::OPENAPI));
         for part in parts {
             let part: serde_json::Value =
                 serde_json::from_str(part).expect("an OpenAPI fragment is JSON");

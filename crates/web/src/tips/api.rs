@@ -34,7 +34,8 @@ pub const PUBLIC_BODY_LIMIT: usize = 256 * 1024;
 
 pub fn routes() -> Router<AppState> {
     let small = axum::extract::DefaultBodyLimit::max(PUBLIC_BODY_LIMIT);
-    Router::new()
+    // Nothing a public tip route does reaches the logs.
+    let public = Router::new()
         .route("/public/tips/categories", get(public_categories))
         .route("/public/tips/challenge", get(challenge))
         .route("/public/tips", post(submit).layer(small))
@@ -46,6 +47,9 @@ pub fn routes() -> Router<AppState> {
             "/public/tips/messages",
             get(tipster_view).post(tipster_add).layer(small),
         )
+        .layer(axum::middleware::from_fn(super::quiet));
+    Router::new()
+        .merge(public)
         .route("/tips", get(list))
         .route("/tips/counts", get(counts))
         .route("/tips/clusters", get(cluster_list))

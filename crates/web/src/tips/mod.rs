@@ -19,6 +19,9 @@ pub mod views;
 
 pub use desk::Desk;
 
+/// The tips' part of the OpenAPI document (public and officers' routes).
+pub const OPENAPI: &str = include_str!("openapi.json");
+
 /// Middleware for the public tip routes: nothing that happens while one is
 /// served reaches the logs (no time, address or content of a tipster's
 /// request is ever written down). The handlers answer every error in the

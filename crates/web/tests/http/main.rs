@@ -28,4 +28,5 @@ mod review_titles;
 mod reviews;
 mod teams;
 mod text_limits;
+mod tips;
 mod worklist;

@@ -94,7 +94,7 @@ async fn world(db: Db) -> World {
     categories::seed(&db).await.unwrap();
     World {
         keyed: Keyed::new([7; 32]),
-        today: dates::now_utc().date_naive(),
+        today: dates::today(),
         c1: officer(&db, "ca.c1", C1).await,
         c2: officer(&db, "ca.c2", C2).await,
         c3: officer(&db, "ca.c3", C3).await,

@@ -26,7 +26,7 @@ fn refuse(req_is_api: bool, msg: &str) -> Response {
 }
 
 /// Compare without leaking the position of the first difference.
-fn same(a: &str, b: &str) -> bool {
+pub fn same(a: &str, b: &str) -> bool {
     a.len() == b.len()
         && a.bytes()
             .zip(b.bytes())

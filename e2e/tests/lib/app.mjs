@@ -37,6 +37,8 @@ export async function start() {
   const env = {
     ...process.env,
     ANTQ__DATABASE_URL: pg ? pg.url : `sqlite://${join(dataDir, "antq.db")}`,
+    // The tips secret (tips.secret) lives here too, never in the repository.
+    ANTQ__DATA_DIR: dataDir,
     ANTQ__DEMO_PASSWORD: password,
     ANTQ_LOG: "warn",
   };

@@ -39,7 +39,7 @@ fn change<'a>(who: &'a Who, action: &'a str, id: i64) -> Change<'a> {
 /// shown once and kept offline.
 pub async fn switch_on(db: &Db, who: &Who) -> StorageResult<SecretKey> {
     let (public, secret) = antq_vault::generate_keypair();
-    let day = dates::now_utc().date_naive().to_string();
+    let day = dates::today().to_string();
     let (public, day) = (&public, &day);
     db.write(|mut tx| async move {
         sqlx::query("UPDATE tip_escrow SET active = 0, switched_off = $1 WHERE active = 1")
@@ -69,7 +69,7 @@ pub async fn switch_off(db: &Db, who: &Who) -> StorageResult<bool> {
     let Some((id, _, _)) = active(db).await? else {
         return Ok(false);
     };
-    let day = dates::now_utc().date_naive().to_string();
+    let day = dates::today().to_string();
     let day = &day;
     db.write(|mut tx| async move {
         sqlx::query("UPDATE tip_escrow SET active = 0, switched_off = $1 WHERE id = $2")

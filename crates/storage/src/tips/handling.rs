@@ -21,7 +21,7 @@ use crate::tips::receive::MESSAGE_AAD;
 pub const MAX_MESSAGE: usize = 5_000;
 
 fn today() -> chrono::NaiveDate {
-    dates::now_utc().date_naive()
+    dates::today()
 }
 
 /// Refuse a change made on an older view of the tip (409).

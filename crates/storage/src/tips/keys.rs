@@ -24,7 +24,7 @@ pub enum Unlocked {
 }
 
 fn today() -> String {
-    dates::now_utc().date_naive().to_string()
+    dates::today().to_string()
 }
 
 async fn sealed_by_password(db: &Db, user_id: i64) -> StorageResult<Option<Vec<u8>>> {

@@ -106,7 +106,7 @@ pub async fn add_with(
     crate::tips::attachments::check(attachments)?;
     let text = crate::tips::handling::check_message(text)?;
     let body = antq_vault::seal(key, text.as_bytes(), MESSAGE_AAD);
-    let today = dates::now_utc().date_naive();
+    let today = dates::today();
     let (category, destroy): (String, Option<String>) =
         sqlx::query_as("SELECT category_code, destroy_on FROM tips WHERE id = $1")
             .bind(id)

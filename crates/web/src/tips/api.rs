@@ -210,7 +210,7 @@ async fn tipster_add(
         .get(crate::csrf::HEADER)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    if given != s.csrf {
+    if !crate::csrf::same(given, &s.csrf) {
         return Err(Failure::new(
             StatusCode::FORBIDDEN,
             "Mã chống giả mạo của phiên theo dõi không đúng",

@@ -407,7 +407,7 @@ async fn add(
         Err(e) => return follow_page(&state, c, String::new(), Some(e)),
     };
     let text: String = f.text.chars().take(20_000).collect();
-    if f.tip_token != s.csrf {
+    if !crate::csrf::same(&f.tip_token, &s.csrf) {
         return conversation_page(&state, c, &s, text, Some(wrong_token()), false).await;
     }
     match service::tipster_add(&state, &s, &text).await {
@@ -428,7 +428,7 @@ async fn leave(
 ) -> PageResult<Response> {
     if let Some(id) = cookie(&headers, TIPSTER_COOKIE) {
         if let Some(s) = state.tips.keyring.tipster(&id) {
-            if f.tip_token.as_deref() != Some(s.csrf.as_str()) {
+            if !crate::csrf::same(f.tip_token.as_deref().unwrap_or(""), &s.csrf) {
                 return Err(wrong_token().into());
             }
         }

@@ -173,18 +173,37 @@ pub async fn unlock(
         )
     })?;
     let actor = &ctx.actor;
+    // Guesses through a stolen session are counted like logins: a few per
+    // quarter of an hour for this account, on their own counters.
+    let attempt = state
+        .throttle
+        .reserve(
+            &format!("khoa-tin-bao:{}", actor.username),
+            "khoa-tin-bao",
+            None,
+        )
+        .map_err(|wait| Failure::new(StatusCode::TOO_MANY_REQUESTS, wait.message()))?;
     let hash = antq_storage::accounts::users::login_secret(&state.db, &actor.username)
         .await?
         .map(|(_, h)| h)
         .unwrap_or_default();
     if !antq_storage::accounts::users::verify_password(password.to_string(), hash).await? {
+        attempt.failed();
         return Err(Failure::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "Mật khẩu không đúng",
         ));
     }
     let secret = match recovery {
-        Some(with) => keys::recover(&state.db, &actor.who(), actor.user_id, with, password).await?,
+        Some(with) => {
+            match keys::recover(&state.db, &actor.who(), actor.user_id, with, password).await {
+                Ok(s) => s,
+                Err(e) => {
+                    attempt.failed();
+                    return Err(e.into());
+                }
+            }
+        }
         None => match keys::unlock_or_create(&state.db, &actor.who(), actor.user_id, password).await? {
             keys::Unlocked::Ready(s) => s,
             keys::Unlocked::Locked => {
@@ -195,6 +214,7 @@ pub async fn unlock(
             }
         },
     };
+    let _ = attempt.succeeded();
     state
         .tips
         .keyring

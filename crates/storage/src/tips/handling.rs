@@ -254,6 +254,9 @@ pub async fn transfer(
     if valid_to.is_some() {
         return Err(DomainError::invalid("Đơn vị nhận không còn (đã sáp nhập)").into());
     }
+    if to_unit_id == tip.unit_id {
+        return Err(DomainError::invalid("Tin báo đang do chính đơn vị này xử lý").into());
+    }
     if let Some(concerns) = concerns {
         let below: Option<i64> = sqlx::query_scalar(
             "SELECT descendant_id FROM unit_scope WHERE ancestor_id = $1 AND descendant_id = $2",

@@ -76,10 +76,13 @@ pub async fn route(db: &Db, place_unit_id: i64, concerns_local: bool) -> Storage
 }
 
 /// How many tips arrived today about a unit, and in all (for the limits).
+/// A tip about the unit's own officers is not counted for the unit: its
+/// officers could otherwise learn of it from where the limit starts.
 pub async fn received_on(db: &Db, place_unit_id: i64, day: NaiveDate) -> StorageResult<(i64, i64)> {
     let day = day.to_string();
     let here: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM tips WHERE place_unit_id = $1 AND received_on = $2",
+        "SELECT COUNT(*) FROM tips WHERE place_unit_id = $1 AND received_on = $2 \
+         AND concerns_unit_id IS NULL",
     )
     .bind(place_unit_id)
     .bind(&day)

@@ -234,6 +234,7 @@ async fn list(
     ApiUser(ctx): ApiUser,
     Query(q): Query<ListQuery>,
 ) -> ApiResult<Json<Value>> {
+    service::require_police(&ctx)?;
     let filter = inbox::TipFilter {
         state: service::state_param(q.state.as_deref())?,
         unit_id: service::unit_filter(&state, &ctx.actor, q.unit.as_deref()).await?,
@@ -245,6 +246,7 @@ async fn list(
 }
 
 async fn counts(State(state): State<AppState>, ApiUser(ctx): ApiUser) -> ApiResult<Json<Value>> {
+    service::require_police(&ctx)?;
     let counts = inbox::counts(&state.db, &ctx.actor).await?;
     let items: Vec<Value> = counts
         .into_iter()
@@ -264,6 +266,7 @@ async fn cluster_list(
     ApiUser(ctx): ApiUser,
     Query(q): Query<ClusterQuery>,
 ) -> ApiResult<Json<Value>> {
+    service::require_police(&ctx)?;
     let unit = service::unit_filter(&state, &ctx.actor, q.unit.as_deref()).await?;
     let items =
         clusters::clusters(&state.db, &ctx.actor, unit, q.min_tips.unwrap_or(1), 200).await?;

@@ -35,12 +35,16 @@ pub struct Desk {
     pub config: TipsConfig,
     /// Challenge tokens already used, with their expiry (each works once).
     used: Mutex<HashMap<String, i64>>,
-    /// (minute, how many accepted in it).
+    /// (minute, tips accepted in it).
     minute: Mutex<(i64, u32)>,
+    /// (minute, challenges without proof of work issued in it).
+    no_script: Mutex<(i64, u32)>,
 }
 
 /// The most used tokens remembered (more are refused until some expire).
 const MAX_USED: usize = 200_000;
+/// Expired tokens are dropped once this many are remembered.
+const PRUNE_AT: usize = 10_000;
 
 impl Desk {
     pub fn new(config: TipsConfig, officer_idle: std::time::Duration) -> Desk {
@@ -51,6 +55,7 @@ impl Desk {
             config,
             used: Mutex::new(HashMap::new()),
             minute: Mutex::new((0, 0)),
+            no_script: Mutex::new((0, 0)),
         }
     }
 
@@ -59,23 +64,54 @@ impl Desk {
     }
 
     /// A new challenge: proof of work for a script, or a wait for a form
-    /// sent without JavaScript (`scripted: false`).
+    /// sent without JavaScript (`scripted: false`). Waiting costs nothing,
+    /// so such tokens are counted when issued: past `per_minute` in a
+    /// minute, a form gets a proof of work too (it then needs JavaScript).
     pub fn challenge(&self, now: i64, scripted: bool) -> Challenge {
-        let difficulty = if scripted { self.config.difficulty } else { 0 };
+        let waits = !scripted && self.count(&self.no_script, now, self.config.per_minute);
+        let difficulty = if waits { 0 } else { self.config.difficulty };
         Challenge {
             token: self.challenges.issue(now, self.ttl(), difficulty),
             difficulty,
             algorithm: "sha256-leading-zero-bits",
-            wait_seconds: if scripted {
-                0
-            } else {
+            wait_seconds: if waits {
                 self.config.no_script_wait.as_secs()
+            } else {
+                0
             },
         }
     }
 
-    /// Check a solved challenge and use it up.
-    pub fn spend(&self, token: &str, nonce: u64, now: i64) -> Result<(), Failure> {
+    /// The challenge of a form sent back with an error, if its token is
+    /// still good (so a form without JavaScript does not wait again).
+    pub fn resume(&self, token: &str, now: i64) -> Option<Challenge> {
+        let difficulty = self.challenges.check(token, now).ok()?;
+        if self
+            .used
+            .lock()
+            .expect("used tokens lock")
+            .contains_key(token)
+        {
+            return None;
+        }
+        let wait = if difficulty == 0 {
+            let ready =
+                expires_of(token)? - self.ttl() + self.config.no_script_wait.as_secs() as i64;
+            (ready - now).max(0) as u64
+        } else {
+            0
+        };
+        Some(Challenge {
+            token: token.to_string(),
+            difficulty,
+            algorithm: "sha256-leading-zero-bits",
+            wait_seconds: wait,
+        })
+    }
+
+    /// Check a solved (or waited-out) challenge without using it up: a
+    /// request refused for its content keeps its token.
+    pub fn verify(&self, token: &str, nonce: u64, now: i64) -> Result<(), Failure> {
         let refuse = |m: &str| Failure::new(StatusCode::BAD_REQUEST, m);
         let difficulty = match self.challenges.check(token, now) {
             Ok(d) => d,
@@ -103,10 +139,28 @@ impl Desk {
                 "Kết quả chống gửi tự động không đúng: xin tải lại trang",
             ));
         }
-        let mut used = self.used.lock().expect("used tokens lock");
-        used.retain(|_, expires| *expires >= now);
-        if used.contains_key(token) {
+        if self
+            .used
+            .lock()
+            .expect("used tokens lock")
+            .contains_key(token)
+        {
             return Err(refuse(
+                "Mã chống gửi tự động này đã được dùng: xin tải lại trang",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Use a verified challenge up (once: a second use is refused).
+    pub fn mark_used(&self, token: &str, now: i64) -> Result<(), Failure> {
+        let mut used = self.used.lock().expect("used tokens lock");
+        if used.len() >= PRUNE_AT {
+            used.retain(|_, expires| *expires >= now);
+        }
+        if used.contains_key(token) {
+            return Err(Failure::new(
+                StatusCode::BAD_REQUEST,
                 "Mã chống gửi tự động này đã được dùng: xin tải lại trang",
             ));
         }
@@ -117,18 +171,33 @@ impl Desk {
         Ok(())
     }
 
-    /// Count one accepted act in the current minute, or refuse (429).
+    /// [`Desk::verify`] and [`Desk::mark_used`] at once.
+    pub fn spend(&self, token: &str, nonce: u64, now: i64) -> Result<(), Failure> {
+        self.verify(token, nonce, now)?;
+        self.mark_used(token, now)
+    }
+
+    /// Count one accepted tip in the current minute, or refuse (429).
     pub fn tick(&self, now: i64) -> Result<(), Failure> {
-        let mut m = self.minute.lock().expect("minute lock");
+        if self.count(&self.minute, now, self.config.per_minute) {
+            Ok(())
+        } else {
+            Err(busy())
+        }
+    }
+
+    /// Count one in this minute's counter if under `max`.
+    fn count(&self, counter: &Mutex<(i64, u32)>, now: i64, max: u32) -> bool {
+        let mut m = counter.lock().expect("minute lock");
         let this = now.div_euclid(60);
         if m.0 != this {
             *m = (this, 0);
         }
-        if m.1 >= self.config.per_minute {
-            return Err(busy());
+        if m.1 >= max {
+            return false;
         }
         m.1 += 1;
-        Ok(())
+        true
     }
 }
 
@@ -200,6 +269,40 @@ mod tests {
         let nonce = pow::solve(&c.token, c.difficulty);
         let e = d.spend(&c.token, nonce, 1_000 + 3_601).unwrap_err();
         assert!(e.message.contains("quá hạn"));
+    }
+
+    #[test]
+    fn a_refused_request_keeps_its_token() {
+        let d = desk();
+        let c = d.challenge(1_000, true);
+        let nonce = pow::solve(&c.token, c.difficulty);
+        d.verify(&c.token, nonce, 1_001).unwrap();
+        // Refused for its content: not marked; the same token works after.
+        d.spend(&c.token, nonce, 1_002).unwrap();
+        assert!(d.verify(&c.token, nonce, 1_003).is_err());
+        assert!(d.resume(&c.token, 1_003).is_none(), "used");
+    }
+
+    #[test]
+    fn tokens_without_work_are_rationed() {
+        let d = desk();
+        let a = d.challenge(60, false);
+        let b = d.challenge(61, false);
+        let c = d.challenge(62, false);
+        assert_eq!((a.difficulty, b.difficulty), (0, 0));
+        assert_eq!(c.difficulty, 8, "past the minute's ration, work is asked");
+        assert_eq!(c.wait_seconds, 0);
+        assert_eq!(d.challenge(120, false).difficulty, 0, "a new minute");
+    }
+
+    #[test]
+    fn a_form_sent_back_keeps_its_wait() {
+        let d = desk();
+        let c = d.challenge(1_000, false);
+        let back = d.resume(&c.token, 1_005).unwrap();
+        assert_eq!(back.token, c.token);
+        assert_eq!(back.wait_seconds, c.wait_seconds - 5);
+        assert!(d.resume("v1.1.0.00.00", 1_005).is_none());
     }
 
     #[test]

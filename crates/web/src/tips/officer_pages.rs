@@ -110,6 +110,7 @@ async fn inbox_page(
     c: Chrome,
     Query(q): Query<InboxQuery>,
 ) -> PageResult<Response> {
+    super::service::require_police(&ctx)?;
     let (text, pick) = (
         q.unit.clone().unwrap_or_default(),
         q.unit_pick.clone().unwrap_or_default(),
@@ -265,12 +266,14 @@ async fn tip_page(
     c: Chrome,
     Path(id): Path<i64>,
 ) -> PageResult<Response> {
+    super::service::require_police(&ctx)?;
     show_tip(
         &state,
         &ctx,
         c,
         id,
-        ("question".into(), String::new(), None),
+        // An internal note unless the officer chooses to write to the tipster.
+        ("note".into(), String::new(), None),
     )
     .await
 }
@@ -291,6 +294,7 @@ async fn set_state(
     Path(id): Path<i64>,
     Form(f): Form<StateForm>,
 ) -> PageResult<Response> {
+    super::service::require_police(&ctx)?;
     let to = match service::state_param(Some(&f.state)) {
         Ok(Some(s)) => s,
         Ok(None) => {
@@ -324,6 +328,7 @@ async fn assign(
     Path(id): Path<i64>,
     Form(f): Form<AssignForm>,
 ) -> PageResult<Response> {
+    super::service::require_police(&ctx)?;
     let name = f.username.unwrap_or_default();
     let user = match f.to.as_str() {
         "me" => Some(ctx.actor.user_id),
@@ -371,6 +376,7 @@ async fn write(
     Path(id): Path<i64>,
     Form(f): Form<WriteForm>,
 ) -> PageResult<Response> {
+    super::service::require_police(&ctx)?;
     let kind: String = f.kind.chars().take(20).collect();
     let text: String = f.text.chars().take(10_000).collect();
     match service::write(&state, &ctx, id, &kind, &text).await {
@@ -400,6 +406,7 @@ async fn transfer(
     Path(id): Path<i64>,
     Form(f): Form<TransferForm>,
 ) -> PageResult<Response> {
+    super::service::require_police(&ctx)?;
     let unit = match crate::units::service::resolve_unit(
         &state,
         &f.to,
@@ -433,6 +440,7 @@ async fn hold(
     Path(id): Path<i64>,
     Form(f): Form<HoldForm>,
 ) -> PageResult<Response> {
+    super::service::require_police(&ctx)?;
     let on = f.hold == "1";
     Ok(match handling::hold(&state.db, &ctx.actor, id, on).await {
         Ok(_) if on => done_text(
@@ -471,6 +479,7 @@ async fn clusters_page(
     PageUser(ctx): PageUser,
     c: Chrome,
 ) -> PageResult<Response> {
+    super::service::require_police(&ctx)?;
     use antq_core::text::format_int;
     let items = clusters::clusters(&state.db, &ctx.actor, None, 1, 200)
         .await?
@@ -527,6 +536,7 @@ async fn key_page(
     PageUser(ctx): PageUser,
     c: Chrome,
 ) -> PageResult<Response> {
+    super::service::require_police(&ctx)?;
     key_view(&state, &ctx, c, String::new(), None).await
 }
 
@@ -562,6 +572,7 @@ async fn unlock(
     c: Chrome,
     Form(f): Form<UnlockForm>,
 ) -> PageResult<Response> {
+    super::service::require_police(&ctx)?;
     let result = match recovery_of(&f) {
         Ok(r) => service::unlock(&state, &ctx, &f.password, r).await,
         Err(e) => Err(e),
@@ -580,6 +591,7 @@ async fn recovery_code(
     PageUser(ctx): PageUser,
     c: Chrome,
 ) -> PageResult<Response> {
+    super::service::require_police(&ctx)?;
     let made = match service::officer_key(&state, &ctx) {
         Ok(secret) => {
             keys::new_recovery_code(&state.db, &ctx.actor.who(), ctx.actor.user_id, &secret)

@@ -108,8 +108,21 @@ fn form_page(
     state: &AppState,
     c: Chrome,
     cat: Category,
+    t: Typed,
+    err: Option<Failure>,
+) -> PageResult<Response> {
+    form_page_with(state, c, cat, t, err, None)
+}
+
+/// The form, keeping the challenge it was sent with while that is still
+/// good (`token`): a form without JavaScript does not wait again.
+fn form_page_with(
+    state: &AppState,
+    c: Chrome,
+    cat: Category,
     mut t: Typed,
     err: Option<Failure>,
+    token: Option<&str>,
 ) -> PageResult<Response> {
     let picker = UnitPicker::new(
         &c,
@@ -127,7 +140,9 @@ fn form_page(
         status,
         FormPage {
             questions: question_views(&cat, &t),
-            ch: state.tips.challenge(now(), false),
+            ch: token
+                .and_then(|tk| state.tips.resume(tk, now()))
+                .unwrap_or_else(|| state.tips.challenge(now(), false)),
             c,
             cat,
             picker,
@@ -219,7 +234,7 @@ async fn submit(
                 unit_pick: unit.code.clone(),
                 ..t
             };
-            form_page(&state, c, cat, t, Some(e))
+            form_page_with(&state, c, cat, t, Some(e), Some(&token))
         }
     }
 }

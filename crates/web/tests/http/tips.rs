@@ -230,16 +230,32 @@ async fn only_the_police_of_the_unit_see_a_tip_and_never_the_accused_unit() {
     let id = listed(&commune).await[0];
     let path = format!("/api/v1/tips/{id}");
 
+    assert!(
+        listed(&other).await.is_empty(),
+        "the other commune lists it"
+    );
+    assert_eq!(counted(&other).await, 0, "the other commune counts it");
     for (who, a) in [
         ("other commune", &other),
         ("front", &front),
         ("admin", &admin),
     ] {
-        assert!(listed(a).await.is_empty(), "{who} lists it");
-        assert_eq!(counted(a).await, 0, "{who} counts it");
         let (s, v) = a.get_json(&path).await;
         assert_eq!(s, StatusCode::NOT_FOUND, "{who}: {v}");
         vietnamese_error(&v);
+    }
+    // Tips are the police's: the Front and administrators are told so,
+    // rather than shown an inbox that looks empty.
+    for (who, a) in [("front", &front), ("admin", &admin)] {
+        for list in [
+            "/api/v1/tips",
+            "/api/v1/tips/counts",
+            "/api/v1/tips/clusters",
+        ] {
+            let (s, v) = a.get_json(list).await;
+            assert_eq!(s, StatusCode::FORBIDDEN, "{who} {list}: {v}");
+            assert!(vietnamese_error(&v).contains("Công an"), "{v}");
+        }
     }
     // The province sees its communes' tips.
     assert_eq!(listed(&province).await, vec![id]);
@@ -567,4 +583,41 @@ async fn one_scam_number_written_three_ways_is_one_cluster() {
         !v.to_string().contains("912345678"),
         "no identifier in clear: {v}"
     );
+}
+
+/// A unit's daily limit never holds back a tip about that unit's own
+/// police (nor counts it: its officers could learn of it from where the
+/// limit starts), and a tip refused for its content keeps its challenge.
+#[tokio::test]
+async fn limits_never_silence_a_tip_about_the_local_police() {
+    let app = spawn_app_with(|c| {
+        c.tips.difficulty = 8;
+        c.tips.per_unit_per_day = 1;
+    })
+    .await;
+    app.logged_in("ca.tinh", Role::Police, PROVINCE).await;
+    app.logged_in("ca.xa", Role::Police, COMMUNE).await;
+    let citizen = app.agent();
+    sent(&citizen, tip(COMMUNE, "Tin thứ nhất về trật tự ở bản.")).await;
+    let (s, v) = send(&citizen, tip(COMMUNE, "Tin thứ hai về trật tự ở bản.")).await;
+    assert_eq!(s, StatusCode::TOO_MANY_REQUESTS, "{v}");
+    vietnamese_error(&v);
+    let mut about = tip(COMMUNE, "Cán bộ công an xã làm ngơ cho điểm bán ma túy.");
+    about["concerns_local_officers"] = json!(true);
+    sent(&citizen, about).await;
+
+    // Refused for its content (too short): the same challenge then works.
+    let (token, nonce) = solved(&citizen).await;
+    let mut short = tip(OTHER, "Ngắn");
+    short["challenge"] = json!(token);
+    short["nonce"] = json!(nonce);
+    let (s, v) = citizen.post_json("/api/v1/public/tips", short).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    let mut good = tip(OTHER, "Một tin đủ dài về trật tự ở phường.");
+    good["challenge"] = json!(token);
+    good["nonce"] = json!(nonce);
+    let (s, v) = citizen.post_json("/api/v1/public/tips", good.clone()).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let (s, v) = citizen.post_json("/api/v1/public/tips", good).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "used once: {v}");
 }

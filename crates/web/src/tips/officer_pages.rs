@@ -48,6 +48,8 @@ pub struct RowView {
     pub place: String,
     pub unit: String,
     pub received: String,
+    /// The day the tipster last added something, when after the tip came.
+    pub added: String,
     pub state: &'static str,
     pub assignee: String,
     pub past_place: bool,
@@ -64,6 +66,11 @@ fn row_view(cats: &[antq_core::tips::categories::Category], r: &inbox::TipRow) -
         place: r.place_unit.clone(),
         unit: r.unit.clone(),
         received: date_vi(Some(&r.received_on)).unwrap_or_default(),
+        added: if r.tipster_on > r.received_on {
+            date_vi(Some(&r.tipster_on)).unwrap_or_default()
+        } else {
+            String::new()
+        },
         state: r.state.label_vi(),
         assignee: r.assigned_to.clone().unwrap_or_default(),
         past_place: r.concerns_place,

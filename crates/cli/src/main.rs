@@ -380,20 +380,6 @@ fn storage_error(e: StorageError) -> anyhow::Error {
     }
 }
 
-/// While serving: destroy the tips whose retention has passed, at start and
-/// every hour (each destruction audited).
-async fn sweep_tips_hourly(db: antq_storage::Db) {
-    let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
-    loop {
-        every.tick().await;
-        match antq_storage::tips::retention::sweep(&db, antq_core::dates::today()).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(destroyed = n, "tips past their retention destroyed"),
-            Err(e) => tracing::warn!(error = %e, "tip retention sweep failed"),
-        }
-    }
-}
-
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let mut settings = Settings::load(cli.config.as_deref())?;
     if let Some(url) = cli.database_url {
@@ -417,7 +403,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         .map_err(storage_error)?;
                 print_demo(&loaded);
             }
-            tokio::spawn(sweep_tips_hourly(db.clone()));
+            tokio::spawn(tips_admin::sweep_hourly(db.clone()));
             let app = antq_web::App::build(settings.web()?, db.clone())
                 .await
                 .with_context(|| format!("không mở được địa chỉ {}", settings.addr))?;

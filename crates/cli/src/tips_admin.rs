@@ -79,3 +79,17 @@ pub async fn sweep(db: &Db) -> anyhow::Result<ExitCode> {
     println!("Đã hủy {n} tin báo hết thời hạn lưu giữ.");
     Ok(ExitCode::SUCCESS)
 }
+
+/// While serving: destroy the tips whose retention has passed, at start and
+/// every hour (each destruction audited).
+pub async fn sweep_hourly(db: Db) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        every.tick().await;
+        match antq_storage::tips::retention::sweep(&db, antq_core::dates::today()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(destroyed = n, "tips past their retention destroyed"),
+            Err(e) => tracing::warn!(error = %e, "tip retention sweep failed"),
+        }
+    }
+}

@@ -1,6 +1,6 @@
 // Citizen information ("tin báo"): a citizen sends a scam tip about Mường
 // Phăng from a phone (the browser computes the proof of work) and gets a
-// receipt; the commune police officer opens it and asks a question; the
+// receipt (a photo attached, its GPS position stripped); the commune police officer opens it and asks a question; the
 // citizen comes back with the receipt, reads the question and answers; the
 // officer reads the answer. axe finds nothing critical or serious on the
 // public form, the receipt, the tipster's page, the inbox and the tip at
@@ -14,6 +14,18 @@ import { tmpdir } from "node:os";
 import { start, login, axe, results } from "./lib/app.mjs";
 
 const phone = { viewport: { width: 390, height: 844 } };
+
+/** A tiny JPEG with an EXIF segment holding a GPS position, as a phone writes one. */
+function photoWithGps() {
+  const exif = Buffer.from("Exif\0\0GPSLatitude 21.3856 GPSLongitude 103.0169", "latin1");
+  const len = Buffer.alloc(2);
+  len.writeUInt16BE(exif.length + 2);
+  return Buffer.concat([
+    Buffer.from([0xff, 0xd8, 0xff, 0xe1]), len, exif,
+    Buffer.from([0xff, 0xc0, 0x00, 0x0b, 8, 0, 1, 0, 1, 1, 1, 0x11, 0]),
+    Buffer.from([0xff, 0xda, 0x00, 0x08, 1, 1, 0, 0, 0x3f, 0, 0x55, 0xff, 0xd9]),
+  ]);
+}
 let env;
 // The server keeps its tips secret in its data directory: a temporary one.
 const dataDir = mkdtempSync(join(tmpdir(), "antq-e2e-tips-"));
@@ -72,6 +84,8 @@ test("a citizen's tip, the officer's question and the citizen's answer", async (
   await citizen.fill("#tip-id-value-0", "0912 345 678");
   const text = "Có người gọi điện xưng là công an, yêu cầu chuyển tiền vào tài khoản để xác minh.";
   await citizen.fill("#tip-text", text);
+  // A photo from a phone, with where it was taken in its EXIF.
+  await citizen.setInputFiles("#tip-attachment", { name: "anh-chup.jpg", mimeType: "image/jpeg", buffer: photoWithGps() });
   await citizen.screenshot({ path: join(results, "tips-form.png"), fullPage: true });
   await Promise.all([citizen.waitForSelector("#tip-receipt", { timeout: 60_000 }), citizen.click("#tip-submit")]);
   assert.doesNotMatch(citizen.url(), /\d{16}/, "the receipt is never in a URL");
@@ -95,6 +109,16 @@ test("a citizen's tip, the officer's question and the citizen's answer", async (
   assert.match(await officer.locator(".tip-content").textContent(), /Số điện thoại\s*0912345678/);
   assert.match(await officer.locator("#tip-readings").textContent(), /ca\.muongphang|Công an/);
   await noViolations(officer, "tip page");
+  // The photo: listed, opened by the officer, without its position.
+  const picture = officer.locator("#tip-pictures a");
+  assert.equal(await picture.count(), 1);
+  assert.match(await officer.locator("#tip-pictures").textContent(), /gửi kèm tin báo/);
+  const got = await officer.request.get(new URL(await picture.getAttribute("href"), base).href);
+  assert.equal(got.status(), 200);
+  assert.equal(got.headers()["content-type"], "image/jpeg");
+  const bytes = await got.body();
+  assert.equal(bytes[0], 0xff);
+  assert.equal(bytes.includes("GPSLatitude"), false, "the position is gone");
   const tipUrl = officer.url();
   await officer.selectOption("#tip-write-kind", "question");
   const question = "Bạn còn nhớ số tài khoản mà đối tượng yêu cầu chuyển tiền không?";

@@ -199,6 +199,9 @@ pub fn status_message(status: StatusCode, is_api: bool) -> String {
 
 /// What a body over a limit is told, naming the limit.
 pub fn too_large_message(limit: usize) -> String {
+    if limit < 1024 * 1024 {
+        return format!("Nội dung gửi lên quá lớn (giới hạn {} KB)", limit / 1024);
+    }
     format!(
         "Nội dung gửi lên quá lớn (giới hạn {} MB)",
         limit / (1024 * 1024)
@@ -214,6 +217,15 @@ pub struct UploadLimit(pub usize);
 fn body_limit(path: &str, upload_limit: usize) -> usize {
     if path.ends_with("/import") || path.ends_with("/dataValueSets") || path == "/nhap-tep" {
         upload_limit
+    } else {
+        api_body_limit(path)
+    }
+}
+
+/// The body limit of a JSON route, or of a page's form that takes files.
+pub fn api_body_limit(path: &str) -> usize {
+    if let Some(limit) = crate::tips::uploads::body_limit(path) {
+        limit
     } else if crate::reviews::api_document::takes_a_document(path) {
         crate::reviews::api_document::DOCUMENT_BODY_LIMIT
     } else {

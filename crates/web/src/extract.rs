@@ -75,12 +75,18 @@ async fn read<T: DeserializeOwned, S: Send + Sync>(req: Request, state: &S) -> R
             NOT_JSON,
         )));
     }
+    // The whole path (a nested router sees only its part).
+    let path = req
+        .extensions()
+        .get::<axum::extract::OriginalUri>()
+        .map(|u| u.0.path().to_string())
+        .unwrap_or_else(|| req.uri().path().to_string());
     let bytes = match Bytes::from_request(req, state).await {
         Ok(b) => b,
         Err(r) if r.status() == StatusCode::PAYLOAD_TOO_LARGE => {
             return Err(ApiError(Failure::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
-                crate::error::too_large_message(crate::api::BODY_LIMIT),
+                crate::error::too_large_message(crate::error::api_body_limit(&path)),
             )))
         }
         Err(r) => {

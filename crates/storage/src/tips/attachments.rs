@@ -18,6 +18,8 @@ use crate::tips::receive::ATTACHMENT_AAD;
 pub const MAX_BYTES: usize = 5 * 1024 * 1024;
 /// The most attachments with one submission (the tip or a later message).
 pub const MAX_PER_SUBMISSION: usize = 5;
+/// The most bytes of attachments with one submission.
+pub const MAX_TOTAL_BYTES: usize = 15 * 1024 * 1024;
 /// The most attachments a tip keeps.
 pub const MAX_PER_TIP: i64 = 20;
 
@@ -47,10 +49,12 @@ pub fn check(attachments: &[Attachment]) -> Result<(), antq_core::DomainError> {
             "Mỗi lần gửi kèm tối đa {MAX_PER_SUBMISSION} ảnh"
         )));
     }
-    if attachments.iter().any(|a| a.bytes.len() > MAX_BYTES) {
+    let total: usize = attachments.iter().map(|a| a.bytes.len()).sum();
+    if attachments.iter().any(|a| a.bytes.len() > MAX_BYTES) || total > MAX_TOTAL_BYTES {
         return Err(antq_core::DomainError::invalid(format!(
-            "Mỗi ảnh tối đa {} MB",
-            MAX_BYTES / 1024 / 1024
+            "Mỗi ảnh tối đa {} MB, tổng cộng tối đa {} MB",
+            MAX_BYTES / 1024 / 1024,
+            MAX_TOTAL_BYTES / 1024 / 1024
         )));
     }
     Ok(())

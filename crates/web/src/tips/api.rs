@@ -21,6 +21,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::service::{self, Work};
+use super::uploads::AttachmentBody;
 use crate::auth::{cookie, over_tls, ApiUser};
 use crate::error::{ApiResult, Failure};
 use crate::extract::{Json, Path, Query};
@@ -29,23 +30,24 @@ use crate::state::AppState;
 /// The tipster's session cookie (the only cookie the public side sets).
 pub const TIPSTER_COOKIE: &str = "antq_tip";
 
-/// The largest body of a public tip (text, answers, identifiers).
+/// The largest body of a public tip without its pictures (text, answers,
+/// identifiers).
 pub const PUBLIC_BODY_LIMIT: usize = 256 * 1024;
 
 pub fn routes() -> Router<AppState> {
-    let small = axum::extract::DefaultBodyLimit::max(PUBLIC_BODY_LIMIT);
+    let with_pictures = axum::extract::DefaultBodyLimit::max(super::uploads::API_BODY_LIMIT);
     // Nothing a public tip route does reaches the logs.
     let public = Router::new()
         .route("/public/tips/categories", get(public_categories))
         .route("/public/tips/challenge", get(challenge))
-        .route("/public/tips", post(submit).layer(small))
+        .route("/public/tips", post(submit).layer(with_pictures))
         .route(
             "/public/tips/session",
             post(open_session).delete(close_session),
         )
         .route(
             "/public/tips/messages",
-            get(tipster_view).post(tipster_add).layer(small),
+            get(tipster_view).post(tipster_add).layer(with_pictures),
         )
         .layer(axum::middleware::from_fn(super::quiet));
     Router::new()
@@ -56,6 +58,7 @@ pub fn routes() -> Router<AppState> {
         .route("/tips/key", post(unlock_key))
         .route("/tips/key/recovery", post(recovery_code))
         .route("/tips/{id}", get(show))
+        .route("/tips/{id}/attachments/{picture}", get(picture))
         .route("/tips/{id}/state", post(set_state))
         .route("/tips/{id}/assign", post(assign))
         .route("/tips/{id}/messages", post(write))
@@ -108,6 +111,9 @@ struct TipBody {
     #[serde(default)]
     concerns_local_officers: bool,
     contact: Option<String>,
+    /// Pictures (JPEG or PNG, base64).
+    #[serde(default)]
+    attachments: Vec<AttachmentBody>,
 }
 
 async fn submit(State(state): State<AppState>, Json(b): Json<TipBody>) -> ApiResult<Response> {
@@ -131,7 +137,8 @@ async fn submit(State(state): State<AppState>, Json(b): Json<TipBody>) -> ApiRes
         token: &b.challenge,
         nonce: b.nonce,
     };
-    let receipt = service::submit(&state, tip, work).await?;
+    let files = super::uploads::decode(b.attachments)?;
+    let receipt = service::submit(&state, tip, files, work).await?;
     Ok((
         StatusCode::CREATED,
         [("cache-control", "no-store")],
@@ -198,6 +205,8 @@ async fn tipster_view(State(state): State<AppState>, headers: HeaderMap) -> ApiR
 #[derive(Deserialize)]
 struct TextBody {
     text: String,
+    #[serde(default)]
+    attachments: Vec<AttachmentBody>,
 }
 
 async fn tipster_add(
@@ -217,7 +226,8 @@ async fn tipster_add(
         )
         .into());
     }
-    service::tipster_add(&state, &s, &b.text).await?;
+    let files = super::uploads::decode(b.attachments)?;
+    service::tipster_add(&state, &s, &b.text, files).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -318,6 +328,15 @@ async fn show(
 ) -> ApiResult<Response> {
     let tip = service::open_tip(&state, &ctx, id).await?;
     Ok(([("cache-control", "no-store")], Json(tip)).into_response())
+}
+
+async fn picture(
+    State(state): State<AppState>,
+    ApiUser(ctx): ApiUser,
+    Path((id, picture)): Path<(i64, i64)>,
+) -> ApiResult<Response> {
+    let a = service::open_picture(&state, &ctx, id, picture).await?;
+    Ok(service::picture_response(a))
 }
 
 #[derive(Deserialize)]

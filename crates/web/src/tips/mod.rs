@@ -15,6 +15,7 @@ pub mod keyring;
 pub mod officer_pages;
 pub mod pages;
 pub mod service;
+pub mod uploads;
 pub mod views;
 
 pub use desk::Desk;

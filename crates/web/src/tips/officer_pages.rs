@@ -30,6 +30,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/tin-bao/quan-ly", get(inbox_page))
         .route("/tin-bao/quan-ly/{id}", get(tip_page))
+        .route("/tin-bao/quan-ly/{id}/anh/{picture}", get(picture))
         .route("/tin-bao/quan-ly/{id}/trang-thai", post(set_state))
         .route("/tin-bao/quan-ly/{id}/giao", post(assign))
         .route("/tin-bao/quan-ly/{id}/viet", post(write))
@@ -186,12 +187,59 @@ struct TipPage {
     destroy_on: String,
     content: ContentView,
     messages: Vec<OfficerMessage>,
+    pictures: Vec<PictureView>,
     readings: Vec<(String, String)>,
     moves: Vec<(&'static str, &'static str)>,
     picker: UnitPicker,
     kind: String,
     text: String,
     error: String,
+}
+
+/// A picture of a tip as listed (opened by its link, each opening audited).
+struct PictureView {
+    id: i64,
+    size: String,
+    /// When it came: with the tip, or with a later message (its day).
+    with: String,
+}
+
+fn picture_views(t: &inbox::OpenTip) -> Vec<PictureView> {
+    t.attachments
+        .iter()
+        .map(|a| PictureView {
+            id: a.id,
+            size: size_vi(a.size),
+            with: match a.message_id {
+                None => "gửi kèm tin báo".into(),
+                Some(m) => t
+                    .messages
+                    .iter()
+                    .find(|x| x.id == m)
+                    .and_then(|x| date_vi(Some(&x.on_day)))
+                    .map(|d| format!("gửi bổ sung ngày {d}"))
+                    .unwrap_or_else(|| "gửi bổ sung".into()),
+            },
+        })
+        .collect()
+}
+
+/// "350 KB", "1,2 MB".
+fn size_vi(bytes: i64) -> String {
+    if bytes < 1024 * 1024 {
+        format!("{} KB", (bytes + 1023) / 1024)
+    } else {
+        format!("{:.1} MB", bytes as f64 / 1024.0 / 1024.0).replace('.', ",")
+    }
+}
+
+async fn picture(
+    State(state): State<AppState>,
+    PageUser(ctx): PageUser,
+    Path((id, picture)): Path<(i64, i64)>,
+) -> PageResult<Response> {
+    let a = service::open_picture(&state, &ctx, id, picture).await?;
+    Ok(service::picture_response(a))
 }
 
 #[derive(Template)]
@@ -248,6 +296,7 @@ async fn show_tip(
         destroy_on: date_vi(tip.tip.destroy_on.as_deref()).unwrap_or_default(),
         content: content_view(&cats, &tip.content),
         messages: tip.messages.iter().map(message_view).collect(),
+        pictures: picture_views(&tip),
         readings: tip
             .readings
             .iter()

@@ -16,10 +16,11 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
 
-use super::api::{tipster_cookie, PUBLIC_BODY_LIMIT, TIPSTER_COOKIE};
+use super::api::{tipster_cookie, TIPSTER_COOKIE};
 use super::desk::Challenge;
 use super::form::{fields, kinds, new_tip, question_views, typed_of, QuestionView, Typed, ID_ROWS};
 use super::service::{self, Work};
+use super::uploads::{TipForm, FORM_BODY_LIMIT};
 use super::views::{content_view, ContentView};
 use crate::auth::{cookie, over_tls};
 use crate::error::{Failure, PageResult};
@@ -35,10 +36,15 @@ pub fn routes() -> Router<AppState> {
             "/tin-bao/gui",
             get(form)
                 .post(submit)
-                .layer(DefaultBodyLimit::max(PUBLIC_BODY_LIMIT)),
+                .layer(DefaultBodyLimit::max(FORM_BODY_LIMIT)),
         )
         .route("/tin-bao/theo-doi", get(follow).post(follow_open))
-        .route("/tin-bao/trao-doi", get(conversation).post(add))
+        .route(
+            "/tin-bao/trao-doi",
+            get(conversation)
+                .post(add)
+                .layer(DefaultBodyLimit::max(FORM_BODY_LIMIT)),
+        )
         .route("/tin-bao/thoat", post(leave))
         .route_layer(middleware::from_fn(no_store))
         .route_layer(middleware::from_fn(crate::tips::quiet))
@@ -102,6 +108,8 @@ struct FormPage {
     ch: Challenge,
     error: String,
     errors: Vec<String>,
+    max_files: usize,
+    max_mb: usize,
 }
 
 fn form_page(
@@ -150,6 +158,8 @@ fn form_page_with(
             kinds: kinds(),
             error,
             errors,
+            max_files: antq_storage::tips::attachments::MAX_PER_SUBMISSION,
+            max_mb: antq_storage::tips::attachments::MAX_BYTES / 1024 / 1024,
         },
     )
 }
@@ -193,12 +203,8 @@ struct ReceiptPage {
     digits: String,
 }
 
-async fn submit(
-    State(state): State<AppState>,
-    c: Chrome,
-    Form(raw): Form<Vec<(String, String)>>,
-) -> PageResult<Response> {
-    let f = fields(raw)?;
+async fn submit(State(state): State<AppState>, c: Chrome, sent: TipForm) -> PageResult<Response> {
+    let f = fields(sent.fields)?;
     let cat = category(&state, f.get("category").map(String::as_str).unwrap_or("")).await?;
     let t = typed_of(&cat, &f);
     let today = antq_core::dates::today();
@@ -218,7 +224,7 @@ async fn submit(
         token: &token,
         nonce,
     };
-    match service::submit(&state, tip, work).await {
+    match service::submit(&state, tip, sent.files, work).await {
         Ok(receipt) => {
             let digits = receipt.as_str().to_string();
             let groups = digits
@@ -398,12 +404,6 @@ async fn conversation(
     }
 }
 
-#[derive(Deserialize)]
-struct AddForm {
-    tip_token: String,
-    text: String,
-}
-
 fn wrong_token() -> Failure {
     Failure::new(
         StatusCode::FORBIDDEN,
@@ -415,17 +415,19 @@ async fn add(
     State(state): State<AppState>,
     c: Chrome,
     headers: HeaderMap,
-    Form(f): Form<AddForm>,
+    sent: TipForm,
 ) -> PageResult<Response> {
+    let f = fields(sent.fields)?;
+    let get = |k: &str| f.get(k).cloned().unwrap_or_default();
     let s = match service::tipster_session(&state, cookie(&headers, TIPSTER_COOKIE).as_deref()) {
         Ok(s) => s,
         Err(e) => return follow_page(&state, c, String::new(), Some(e)),
     };
-    let text: String = f.text.chars().take(20_000).collect();
-    if !crate::csrf::same(&f.tip_token, &s.csrf) {
+    let text: String = get("text").chars().take(20_000).collect();
+    if !crate::csrf::same(&get("tip_token"), &s.csrf) {
         return conversation_page(&state, c, &s, text, Some(wrong_token()), false).await;
     }
-    match service::tipster_add(&state, &s, &text).await {
+    match service::tipster_add(&state, &s, &text, sent.files).await {
         Ok(()) => Ok(Redirect::to("/tin-bao/trao-doi?da-gui=1").into_response()),
         Err(e) => conversation_page(&state, c, &s, text, Some(e), false).await,
     }

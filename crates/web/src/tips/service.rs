@@ -29,8 +29,14 @@ fn now() -> i64 {
     dates::now_utc().timestamp()
 }
 
-/// Accept a tip from a citizen: the receipt, shown once.
-pub async fn submit(state: &AppState, tip: NewTip, work: Work<'_>) -> Result<Receipt, Failure> {
+/// Accept a tip from a citizen, with the pictures sent with it (as sent:
+/// they are checked and stripped here): the receipt, shown once.
+pub async fn submit(
+    state: &AppState,
+    tip: NewTip,
+    files: Vec<Vec<u8>>,
+    work: Work<'_>,
+) -> Result<Receipt, Failure> {
     let desk = &state.tips;
     // The work first (cheap, changes nothing); the token is used up only
     // when the tip is accepted, so a tip refused for its content keeps it.
@@ -58,6 +64,7 @@ pub async fn submit(state: &AppState, tip: NewTip, work: Work<'_>) -> Result<Rec
         )
     })?;
     let content = check_tip(&category, tip, today)?;
+    let pictures = super::uploads::clean(files)?;
     let unit = units::get_at(&state.db, &code, today).await.map_err(|_| {
         Failure::new(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -76,7 +83,8 @@ pub async fn submit(state: &AppState, tip: NewTip, work: Work<'_>) -> Result<Rec
     }
     desk.tick(now())?;
     desk.mark_used(work.token, now())?;
-    let (_, receipt) = receive::receive(&state.db, &desk.keyed, &content, route, today).await?;
+    let (_, receipt) =
+        receive::receive_with(&state.db, &desk.keyed, &content, route, today, &pictures).await?;
     Ok(receipt)
 }
 
@@ -124,9 +132,16 @@ pub fn tipster_session(state: &AppState, id: Option<&str>) -> Result<TipsterSess
         })
 }
 
-/// The tipster adds information (limits per tip in storage, per minute here).
-pub async fn tipster_add(state: &AppState, s: &TipsterSession, text: &str) -> Result<(), Failure> {
-    tipster::add(&state.db, s.tip_id, &s.key, text).await?;
+/// The tipster adds information, with pictures as sent (limits per tip in
+/// storage).
+pub async fn tipster_add(
+    state: &AppState,
+    s: &TipsterSession,
+    text: &str,
+    files: Vec<Vec<u8>>,
+) -> Result<(), Failure> {
+    let pictures = super::uploads::clean(files)?;
+    tipster::add_with(&state.db, s.tip_id, &s.key, text, &pictures).await?;
     Ok(())
 }
 
@@ -291,6 +306,40 @@ pub async fn open_tip(
     inbox::visible(&state.db, &ctx.actor, id).await?;
     let secret = officer_key(state, ctx)?;
     Ok(inbox::open(&state.db, &ctx.actor, id, &secret).await?)
+}
+
+/// Open a picture of a tip (audited in storage).
+pub async fn open_picture(
+    state: &AppState,
+    ctx: &AuthContext,
+    id: i64,
+    picture: i64,
+) -> Result<antq_storage::tips::attachments::Attachment, Failure> {
+    inbox::visible(&state.db, &ctx.actor, id).await?;
+    let secret = officer_key(state, ctx)?;
+    Ok(antq_storage::tips::attachments::open(&state.db, &ctx.actor, id, picture, &secret).await?)
+}
+
+/// A picture as answered to an officer: its own type, never sniffed, never
+/// cached, nothing in it run.
+pub fn picture_response(
+    a: antq_storage::tips::attachments::Attachment,
+) -> axum::response::Response {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    (
+        [
+            (header::CONTENT_TYPE, a.media_type),
+            (header::CACHE_CONTROL, "no-store".to_string()),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'none'; sandbox".to_string(),
+            ),
+        ],
+        a.bytes,
+    )
+        .into_response()
 }
 
 /// Write on a tip (reply, question, note).

@@ -245,6 +245,7 @@ pub async fn distinct_rows(
                 source: FigureSource::Register,
                 form_value: None,
                 register_value: None,
+                channel_value: None,
             }
         })
         .collect();

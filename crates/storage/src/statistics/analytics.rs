@@ -101,6 +101,11 @@ pub struct Row {
     /// When both: the figure of the registers alone.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub register_value: Option<f64>,
+    /// Beside `nguon_tin` / `nguon_tin_gia_tri`: the tips received through
+    /// antq's channel by the same unit in the same period (the reported
+    /// figure also counts other channels, so it stays the figure).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_value: Option<f64>,
 }
 
 /// Where a fact comes from: a form, or a register (alone, or replacing the
@@ -591,6 +596,7 @@ pub async fn run_within(
 ) -> StorageResult<Vec<Row>> {
     let mut out = rollup(db, q, periods, Sources::All).await?;
     both_values(db, q, periods, &mut out).await?;
+    crate::tips::figures::beside(db, q, &mut out).await?;
     // Distinct counts (model types) come from the registers themselves.
     for ind in q.indicators {
         if crate::registries::figures::is_distinct_feed(ind) && periods.is_none() {
@@ -796,6 +802,7 @@ async fn rollup(
                     source,
                     form_value: None,
                     register_value: None,
+                    channel_value: None,
                 }
             } else {
                 let Some(acc) = accs.get(&(ind.id, label.clone(), *unit)) else {
@@ -824,6 +831,7 @@ async fn rollup(
                     source: crate::programmes::figures::source_of(&[Some(acc)]),
                     form_value: None,
                     register_value: None,
+                    channel_value: None,
                 }
             };
             out.push(row);

@@ -284,4 +284,76 @@ pub async fn figures_counted(w: &World) {
         figures::counts(db, p, yesterday, yesterday).await.unwrap(),
         (0, 0)
     );
+    channel_beside_the_report(w, c2).await;
+}
+
+/// A commune's reported `nguon_tin` stays its figure; the tips of the
+/// channel in the same reporting year stand beside it.
+async fn channel_beside_the_report(w: &World, c2: i64) {
+    use antq_core::indicators::Qualifier;
+    use antq_core::periods::{Calendar, Period, PeriodType, YearRange};
+    use antq_storage::statistics::analytics::{self, MapMode};
+    use antq_storage::statistics::catalogue;
+    use antq_storage::statistics::reports::{self, ValueInput};
+    let db = &w.db;
+    let year = Period::containing(w.today, PeriodType::Year, Calendar::Reporting).unwrap();
+    let (from, to) = year.dates(Calendar::Reporting).unwrap();
+    let (all, valuable) = figures::counts(db, c2, from, to).await.unwrap();
+    assert!(all >= 2 && valuable >= 1, "{all} {valuable}");
+    let commune = units::get_at(db, &UnitCode::parse(C2).unwrap(), w.today)
+        .await
+        .unwrap();
+    assert_eq!(commune.id, c2);
+    let form = catalogue::form(db, "antq-nam").await.unwrap();
+    let reported = |code: &str, n: i64| ValueInput {
+        indicator: code.into(),
+        option: String::new(),
+        value: Some((n * 1000, Qualifier::Exact, None)),
+    };
+    reports::put_values(
+        db,
+        &Who::system(),
+        &form,
+        &commune,
+        &year.code(),
+        vec![reported("nguon_tin", 40), reported("nguon_tin_gia_tri", 0)],
+    )
+    .await
+    .unwrap();
+    let cat = catalogue::indicators(db).await.unwrap();
+    let codes = ["nguon_tin".to_string(), "nguon_tin_gia_tri".to_string()];
+    let inds = catalogue::indicators_by_code(db, &codes).await.unwrap();
+    let q = analytics::Query {
+        indicators: &inds,
+        catalogue: &cat,
+        unit: &commune,
+        range: YearRange {
+            from: year.year,
+            to: year.year,
+        },
+        by: None,
+        map: MapMode::Historical,
+        approved_only: false,
+    };
+    let rows = analytics::run(db, &q).await.unwrap();
+    let row = |code: &str| rows.iter().find(|r| r.indicator == code).unwrap().clone();
+    let (n, v) = (row("nguon_tin"), row("nguon_tin_gia_tri"));
+    assert_eq!((n.value, n.channel_value), (Some(40.0), Some(all as f64)));
+    assert_eq!(
+        (v.value, v.channel_value),
+        (Some(0.0), Some(valuable as f64))
+    );
+    // Years before the channel's first tip say nothing of it.
+    let before = analytics::Query {
+        range: YearRange {
+            from: year.year - 3,
+            to: year.year - 3,
+        },
+        ..q
+    };
+    assert!(analytics::run(db, &before)
+        .await
+        .unwrap()
+        .iter()
+        .all(|r| r.channel_value.is_none()));
 }

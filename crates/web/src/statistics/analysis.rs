@@ -25,14 +25,15 @@ pub struct Choice {
     pub checked: bool,
 }
 
-/// Where a figure came from, and when from both sources, each one's own
-/// figure (forms, registers).
-type Origin = (FigureSource, Option<(f64, f64)>);
+/// Where a figure came from, when from both sources each one's own figure
+/// (forms, registers), and beside a count of information from citizens the
+/// tips received through antq's channel.
+type Origin = (FigureSource, Option<(f64, f64)>, Option<f64>);
 
 /// Where a figure came from, in words; when from both a form and a
 /// register, each one's own figure ("cả hai …: biểu báo cáo 4; sổ theo dõi 7").
 fn source_text(c: &Chrome, origin: Option<Origin>, percent: bool) -> String {
-    let Some((s, sides)) = origin else {
+    let Some((s, sides, _)) = origin else {
         return String::new();
     };
     let words = crate::programmes::figures::source_words(c, s);
@@ -52,7 +53,10 @@ fn source_text(c: &Chrome, origin: Option<Origin>, percent: bool) -> String {
 /// visibly under it ("biểu báo cáo 4 · sổ theo dõi 7"); empty otherwise.
 fn sides_text(c: &Chrome, origin: Option<Origin>, percent: bool) -> String {
     match origin {
-        Some((_, Some((form, register)))) if form != register => format!(
+        Some((_, _, Some(channel))) => {
+            format!("{} {}", c.t("figures.channel"), number(channel, false))
+        }
+        Some((_, Some((form, register)), _)) if form != register => format!(
             "{} {} · {} {}",
             c.t("figures.form_alone"),
             number(form, percent),
@@ -302,7 +306,7 @@ async fn pivot(
         let sides = row.form_value.zip(row.register_value);
         source
             .entry((key.0, key.1, row.indicator.as_str()))
-            .or_insert((row.source, sides));
+            .or_insert((row.source, sides, row.channel_value));
         unit_names
             .entry(row.unit.as_str())
             .or_insert(row.unit_name.as_str());
@@ -466,6 +470,7 @@ async fn pivot(
                 number(row.unapproved, false)
             ));
         }
+        notes.extend(crate::statistics::channel::note(lang, label, &when, row));
         let flag = |f: &str| row.flags.iter().any(|x| x == f);
         if flag(FLAG_DIFFERS) {
             notes.push(format!(

@@ -4,6 +4,7 @@
 
 pub mod analysis;
 pub mod api;
+pub mod channel;
 pub mod dhis2;
 pub mod entry;
 pub mod files;

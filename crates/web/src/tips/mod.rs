@@ -7,8 +7,12 @@
 //! - [`service`]: the operations behind pages and API.
 //! - [`api`]: the JSON API.
 //! - [`pages`]: the public pages; [`officer_pages`]: the officers'.
+//! - [`category_api`] and [`category_pages`]: the categories and their
+//!   questionnaires, edited by national administrators.
 
 pub mod api;
+pub mod category_api;
+pub mod category_pages;
 pub mod desk;
 pub mod form;
 pub mod keyring;

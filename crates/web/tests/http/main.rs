@@ -28,5 +28,6 @@ mod review_titles;
 mod reviews;
 mod teams;
 mod text_limits;
+mod tip_categories;
 mod tips;
 mod worklist;

@@ -29,5 +29,6 @@ mod reviews;
 mod teams;
 mod text_limits;
 mod tip_categories;
+mod tip_cluster_export;
 mod tips;
 mod worklist;

@@ -15,6 +15,7 @@ pub mod limits;
 pub mod register_rows;
 pub mod review;
 pub mod table;
+pub mod tip_cluster;
 pub mod xlsx;
 
 pub use table::{Cell, Table};

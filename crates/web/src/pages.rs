@@ -166,6 +166,7 @@ pub fn routes(upload_limit: usize) -> Router<AppState> {
         .merge(registries::page_routes(upload_limit))
         .merge(crate::tips::pages::routes())
         .merge(crate::tips::officer_pages::routes())
+        .merge(crate::tips::category_pages::routes())
         .layer(middleware::from_fn(clear_flash))
 }
 
@@ -177,6 +178,8 @@ pub struct NavUser {
     pub is_admin: bool,
     /// A police officer (the "Tin báo" menu entry).
     pub is_police: bool,
+    /// A national administrator (the categories of tips).
+    pub edits_tip_categories: bool,
 }
 
 /// What every page's layout needs.
@@ -242,6 +245,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Chrome {
                 display_name: c.actor.display_name.clone(),
                 is_admin: c.actor.has_role(Role::Admin),
                 is_police: c.actor.has_role(Role::Police),
+                edits_tip_categories: antq_storage::tips::categories::may_edit(&c.actor),
             }),
             csrf: ctx.and_then(|c| c.csrf_token.clone()).unwrap_or_default(),
             here: parts

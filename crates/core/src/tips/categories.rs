@@ -32,6 +32,29 @@ pub enum QuestionKind {
 }
 
 impl QuestionKind {
+    /// Every kind, in the order the category editor offers them.
+    pub const ALL: [QuestionKind; 4] = [
+        QuestionKind::Text,
+        QuestionKind::LongText,
+        QuestionKind::Choice,
+        QuestionKind::Date,
+    ];
+
+    /// The stored name (as in JSON): `text`, `longtext`, `choice`, `date`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QuestionKind::Text => "text",
+            QuestionKind::LongText => "longtext",
+            QuestionKind::Choice => "choice",
+            QuestionKind::Date => "date",
+        }
+    }
+
+    /// The kind of a stored name.
+    pub fn parse(s: &str) -> Option<QuestionKind> {
+        QuestionKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
     /// The Vietnamese label shown in the category editor.
     pub fn label_vi(self) -> &'static str {
         match self {
@@ -80,6 +103,27 @@ pub struct Category {
     pub scam: bool,
     /// Offered to citizens.
     pub active: bool,
+}
+
+/// A retention in words: "1.826 ngày (5 năm)", "730 ngày (2 năm)",
+/// "1.000 ngày (khoảng 2,7 năm)", "90 ngày (khoảng 3 tháng)", "45 ngày".
+pub fn retention_words(days: u32) -> String {
+    let n = text::format_int(i64::from(days));
+    let years = f64::from(days) / 365.25;
+    if days >= 365 {
+        let whole = years.round();
+        if (years - whole).abs() < 0.01 {
+            format!("{n} ngày ({whole} năm)")
+        } else {
+            let tenths = (years * 10.0).round() as i64;
+            format!("{n} ngày (khoảng {},{} năm)", tenths / 10, tenths % 10)
+        }
+    } else if days >= 60 {
+        let months = (f64::from(days) / 30.44).round();
+        format!("{n} ngày (khoảng {months} tháng)")
+    } else {
+        format!("{n} ngày")
+    }
 }
 
 /// Most questions in a questionnaire.

@@ -231,3 +231,25 @@ fn dates_in_either_form_not_in_the_future() {
         .contains("không phải ngày hợp lệ"));
     assert!(ok("hôm qua").is_err());
 }
+
+#[test]
+fn retention_reads_in_days_and_years() {
+    assert_eq!(retention_words(1826), "1.826 ngày (5 năm)");
+    assert_eq!(retention_words(730), "730 ngày (2 năm)");
+    assert_eq!(retention_words(3653), "3.653 ngày (10 năm)");
+    assert_eq!(retention_words(365), "365 ngày (1 năm)");
+    assert_eq!(retention_words(1000), "1.000 ngày (khoảng 2,7 năm)");
+    assert_eq!(retention_words(90), "90 ngày (khoảng 3 tháng)");
+    assert_eq!(retention_words(30), "30 ngày");
+}
+
+#[test]
+fn question_kinds_have_names_and_words() {
+    for k in QuestionKind::ALL {
+        assert_eq!(QuestionKind::parse(k.as_str()), Some(k));
+        let json = serde_json::to_string(&k).unwrap();
+        assert_eq!(json, format!("\"{}\"", k.as_str()));
+        assert!(!k.label_vi().is_ascii(), "{}", k.label_vi());
+    }
+    assert_eq!(QuestionKind::parse("long"), None);
+}

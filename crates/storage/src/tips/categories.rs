@@ -1,10 +1,12 @@
 //! The categories of tips and their questionnaires: data a national
 //! administrator edits (seeded with antq's defaults), audited.
 
+use antq_core::auth::Action;
 use antq_core::dates;
 use antq_core::tips::categories::{check_category, default_categories, Category};
 use serde_json::json;
 
+use crate::accounts::access::Actor;
 use crate::audit::{self, Change, Who};
 use crate::db::Db;
 use crate::error::{StorageError, StorageResult};
@@ -64,6 +66,32 @@ pub async fn seed(db: &Db) -> StorageResult<usize> {
         added += 1;
     }
     Ok(added)
+}
+
+/// May the actor edit the categories? National administrators, as for
+/// the other national settings (`Action::EditCatalogue` on the nation).
+pub fn may_edit(actor: &Actor) -> bool {
+    actor.is_national(Action::EditCatalogue)
+}
+
+/// An administrator's edit: `new` refuses a code already in use (the
+/// form for a new category), otherwise the category is added or changed.
+/// Forbidden unless [`may_edit`]; checked and audited as [`save`].
+pub async fn save_as(db: &Db, actor: &Actor, c: Category, new: bool) -> StorageResult<Category> {
+    if !may_edit(actor) {
+        return Err(StorageError::Forbidden);
+    }
+    if new {
+        let c = check_category(c)?;
+        if let Ok(old) = get(db, &c.code).await {
+            return Err(StorageError::Conflict(format!(
+                "Đã có loại tin báo mã \"{}\" ({}): chọn mã khác hoặc sửa loại đó",
+                c.code, old.name
+            )));
+        }
+        return save(db, &actor.who(), c).await;
+    }
+    save(db, &actor.who(), c).await
 }
 
 /// Add or change a category (checked, audited).

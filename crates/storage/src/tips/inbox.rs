@@ -90,6 +90,27 @@ pub async fn list(db: &Db, actor: &Actor, f: &TipFilter) -> StorageResult<Vec<Ti
     rows.iter().map(row).collect()
 }
 
+/// The tips the actor may handle that report the identifier with this
+/// hash, oldest first (at most `limit`).
+pub async fn listed_with_identifier(
+    db: &Db,
+    actor: &Actor,
+    hash: &[u8],
+    limit: i64,
+) -> StorageResult<Vec<TipRow>> {
+    let scope = actor.scope_sql(Action::HandleTips, "t.unit_id");
+    let rows = sqlx::query(&format!(
+        "SELECT {ROW} WHERE ({scope}) AND t.destroyed_on IS NULL \
+         AND t.id IN (SELECT tip_id FROM tip_identifiers WHERE hash = $1) \
+         ORDER BY t.received_on, t.id LIMIT $2"
+    ))
+    .bind(hash.to_vec())
+    .bind(limit.clamp(1, 10_000))
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter().map(row).collect()
+}
+
 /// How many tips the actor may handle are in each state.
 pub async fn counts(db: &Db, actor: &Actor) -> StorageResult<Vec<(TipState, i64)>> {
     let scope = actor.scope_sql(Action::HandleTips, "t.unit_id");

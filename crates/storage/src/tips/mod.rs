@@ -6,13 +6,15 @@
 //! - [`tipster`]: the tipster's side, with the receipt.
 //! - [`keys`]: each officer's key pair, sealed by the password.
 //! - [`inbox`] and [`handling`]: the officers' lists, reading and acts.
-//! - [`clusters`]: scam identifiers seen together; [`figures`]: counts.
+//! - [`clusters`]: scam identifiers seen together, [`cluster_export`]: one
+//!   of them taken out (audited); [`figures`]: counts.
 //! - [`retention`]: destruction after the retention period.
 //! - [`categories`]: the questionnaires, data an administrator edits.
 //! - [`escrow`]: the optional escrow key an administrator switches on.
 
 pub mod attachments;
 pub mod categories;
+pub mod cluster_export;
 pub mod clusters;
 pub mod escrow;
 pub mod figures;

@@ -4,8 +4,11 @@
 //! `POST|DELETE /public/tips/session` (the receipt session's cookie),
 //! `GET|POST /public/tips/messages`. Officers: `GET /tips`, `GET /tips/{id}`
 //! (a reading, audited), `POST /tips/{id}/state|assign|messages|transfer|hold`,
-//! `GET /tips/clusters`, `GET /tips/counts`, `POST /tips/key` (open the key),
-//! `POST /tips/key/recovery` (a recovery code, shown once).
+//! `GET /tips/clusters`, `GET /tips/clusters/{key}/export`
+//! ([`super::cluster_export`]), `GET /tips/counts`, `POST /tips/key` (open the key),
+//! `POST /tips/key/recovery` (a recovery code, shown once). National
+//! administrators: `GET /tips/categories`, `PUT /tips/categories/{code}`
+//! ([`super::category_api`]).
 
 use std::collections::BTreeMap;
 
@@ -52,6 +55,8 @@ pub fn routes() -> Router<AppState> {
         .layer(axum::middleware::from_fn(super::quiet));
     Router::new()
         .merge(public)
+        .merge(super::category_api::routes())
+        .merge(super::cluster_export::api_routes())
         .route("/tips", get(list))
         .route("/tips/counts", get(counts))
         .route("/tips/clusters", get(cluster_list))

@@ -7,8 +7,14 @@
 //! - [`service`]: the operations behind pages and API.
 //! - [`api`]: the JSON API.
 //! - [`pages`]: the public pages; [`officer_pages`]: the officers'.
+//! - [`category_api`] and [`category_pages`]: the categories and their
+//!   questionnaires, edited by national administrators.
+//! - [`cluster_export`]: one cluster of scam identifiers in Excel or CSV.
 
 pub mod api;
+pub mod category_api;
+pub mod category_pages;
+pub mod cluster_export;
 pub mod desk;
 pub mod form;
 pub mod keyring;

@@ -37,6 +37,7 @@ pub fn routes() -> Router<AppState> {
         .route("/tin-bao/quan-ly/{id}/chuyen", post(transfer))
         .route("/tin-bao/quan-ly/{id}/giu", post(hold))
         .route("/tin-bao/cum", get(clusters_page))
+        .merge(super::cluster_export::page_routes())
         .route("/tin-bao/khoa", get(key_page).post(unlock))
         .route("/tin-bao/khoa/khoi-phuc", post(recovery_code))
         .route_layer(axum::middleware::from_fn(super::pages::no_store))
@@ -521,6 +522,8 @@ pub struct ClusterView {
     pub provinces: String,
     pub first: String,
     pub last: String,
+    /// The cluster's address, for its export.
+    pub key: String,
 }
 
 #[derive(Template)]
@@ -549,6 +552,7 @@ async fn clusters_page(
             provinces: format_int(k.provinces),
             first: date_vi(Some(&k.first_seen)).unwrap_or_default(),
             last: date_vi(Some(&k.last_seen)).unwrap_or_default(),
+            key: k.key,
         })
         .collect();
     render(ClustersPage { c, items })

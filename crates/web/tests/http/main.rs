@@ -28,5 +28,7 @@ mod review_titles;
 mod reviews;
 mod teams;
 mod text_limits;
+mod tip_categories;
+mod tip_cluster_export;
 mod tips;
 mod worklist;

@@ -12,16 +12,16 @@ use serde_json::{json, Value};
 use crate::helpers::{spawn_app_with, Agent, TestApp, PASSWORD};
 
 /// Mường Phăng and Điện Biên Phủ, communes of Điện Biên (11).
-const COMMUNE: &str = "03325";
-const OTHER: &str = "03127";
-const PROVINCE: &str = "11";
+pub(crate) const COMMUNE: &str = "03325";
+pub(crate) const OTHER: &str = "03127";
+pub(crate) const PROVINCE: &str = "11";
 
-async fn app() -> TestApp {
+pub(crate) async fn app() -> TestApp {
     spawn_app_with(|c| c.tips.difficulty = 8).await
 }
 
 /// An error body: `{"error": "..."}`, in Vietnamese, starting with a capital.
-fn vietnamese_error(v: &Value) -> &str {
+pub(crate) fn vietnamese_error(v: &Value) -> &str {
     let e = v["error"]
         .as_str()
         .unwrap_or_else(|| panic!("no error in {v}"));
@@ -31,7 +31,7 @@ fn vietnamese_error(v: &Value) -> &str {
 }
 
 /// A fresh challenge, solved: (token, nonce).
-async fn solved(a: &Agent) -> (String, u64) {
+pub(crate) async fn solved(a: &Agent) -> (String, u64) {
     let (s, c) = a.get_json("/api/v1/public/tips/challenge").await;
     assert_eq!(s, StatusCode::OK, "{c}");
     assert_eq!(c["algorithm"], "sha256-leading-zero-bits");
@@ -42,12 +42,12 @@ async fn solved(a: &Agent) -> (String, u64) {
 }
 
 /// A tip of the "other" category about a unit.
-fn tip(unit: &str, text: &str) -> Value {
+pub(crate) fn tip(unit: &str, text: &str) -> Value {
     json!({"category": "khac", "unit_code": unit, "text": text})
 }
 
 /// Send a tip with a freshly solved challenge.
-async fn send(a: &Agent, mut body: Value) -> (StatusCode, Value) {
+pub(crate) async fn send(a: &Agent, mut body: Value) -> (StatusCode, Value) {
     let (token, nonce) = solved(a).await;
     body["challenge"] = json!(token);
     body["nonce"] = json!(nonce);
@@ -55,7 +55,7 @@ async fn send(a: &Agent, mut body: Value) -> (StatusCode, Value) {
 }
 
 /// Send a tip that must be accepted: its receipt.
-async fn sent(a: &Agent, body: Value) -> String {
+pub(crate) async fn sent(a: &Agent, body: Value) -> String {
     let (s, v) = send(a, body).await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     v["receipt"].as_str().unwrap().to_string()

@@ -726,3 +726,67 @@ async fn pictures_come_without_their_metadata_and_only_to_the_police_of_the_unit
     assert_eq!(pics.len(), 2, "the empty file input adds nothing: {open}");
     assert!(pics[1]["message_id"].as_i64().is_some());
 }
+
+/// A flood on loopback, bounded: 40 solved submissions, 8 at a time,
+/// against a limit of 10 a minute. Exactly 10 are kept, the others are
+/// told in Vietnamese to come back later, and the channel answers still.
+#[tokio::test]
+async fn a_flood_is_held_to_the_limit_and_the_channel_keeps_answering() {
+    let app = spawn_app_with(|c| {
+        c.tips.difficulty = 8;
+        c.tips.per_minute = 10;
+    })
+    .await;
+    let officer = app.logged_in("ca.xa", Role::Police, COMMUNE).await;
+    let citizen = app.agent();
+    let mut bodies = Vec::new();
+    for i in 0..40 {
+        let (token, nonce) = solved(&citizen).await;
+        let mut b = tip(COMMUNE, &format!("Tin báo thứ {i} về trật tự ở bản."));
+        b["challenge"] = json!(token);
+        b["nonce"] = json!(nonce);
+        bodies.push(b);
+    }
+    let mut statuses = Vec::new();
+    for wave in bodies.chunks(8) {
+        let url = citizen.url("/api/v1/public/tips");
+        let answers = futures_join(wave.iter().map(|b| {
+            let (client, url, body) = (citizen.client.clone(), url.clone(), b.clone());
+            async move {
+                let res = client.post(url).json(&body).send().await.unwrap();
+                let status = res.status();
+                (status, res.json::<Value>().await.unwrap_or(Value::Null))
+            }
+        }))
+        .await;
+        for (s, v) in answers {
+            if s != StatusCode::CREATED {
+                assert_eq!(s, StatusCode::TOO_MANY_REQUESTS, "{v}");
+                vietnamese_error(&v);
+            }
+            statuses.push(s);
+        }
+    }
+    let kept = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::CREATED)
+        .count();
+    assert_eq!(kept, 10, "{statuses:?}");
+    assert_eq!(counted(&officer).await, 10);
+    let (s, _) = citizen.get_json("/api/v1/public/tips/categories").await;
+    assert_eq!(s, StatusCode::OK, "the channel still answers");
+}
+
+/// Run requests together (the test crate has no futures dependency).
+async fn futures_join<F>(fs: impl Iterator<Item = F>) -> Vec<F::Output>
+where
+    F: std::future::Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    let handles: Vec<_> = fs.map(tokio::spawn).collect();
+    let mut out = Vec::new();
+    for h in handles {
+        out.push(h.await.unwrap());
+    }
+    out
+}

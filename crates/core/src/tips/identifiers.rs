@@ -435,6 +435,20 @@ fn mask_tail(s: &str) -> String {
 /// The identifier as shown to officers who may only know that a cluster
 /// exists: phone "09x xxx x678", bank "VCB ••••6789", web host (and "/…"
 /// when there is a path), social "facebook:te…", wallet "MoMo 09x xxx x678".
+/// The whole identifier as an officer reads it on a tip ("VCB 1012345678",
+/// "MoMo 0912345678"), never the stored "VCB:1012345678".
+pub fn shown(id: &Identifier) -> String {
+    match (id.kind, id.value.split_once(':')) {
+        (IdentifierKind::Wallet, Some((left, right))) => {
+            format!("{} {right}", providers::wallet_display(left))
+        }
+        (IdentifierKind::BankAccount | IdentifierKind::Social, Some((left, right))) => {
+            format!("{left} {right}")
+        }
+        _ => id.value.clone(),
+    }
+}
+
 pub fn mask(id: &Identifier) -> String {
     let (left, right) = id.value.split_once(':').unwrap_or(("", &id.value));
     match id.kind {

@@ -223,7 +223,15 @@ pub async fn unlock(
             "khoa-tin-bao",
             None,
         )
-        .map_err(|wait| Failure::new(StatusCode::TOO_MANY_REQUESTS, wait.message()))?;
+        .map_err(|wait| {
+            Failure::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                format!(
+                    "Đã nhập sai mật khẩu mở khóa đọc tin báo quá nhiều lần: xin chờ {} phút rồi thử lại",
+                    wait.minutes()
+                ),
+            )
+        })?;
     let hash = antq_storage::accounts::users::login_secret(&state.db, &actor.username)
         .await?
         .map(|(_, h)| h)

@@ -55,7 +55,7 @@ pub fn content_view(cats: &[Category], content: &TipContent) -> ContentView {
         identifiers: content
             .identifiers
             .iter()
-            .map(|i| (i.kind.label_vi(), i.value.clone()))
+            .map(|i| (i.kind.label_vi(), antq_core::tips::identifiers::shown(i)))
             .collect(),
         contact: content.contact.clone().unwrap_or_default(),
     }
@@ -85,10 +85,16 @@ mod tests {
             happened: None,
             text: "Dòng một\nDòng hai".into(),
             answers: antq_core::tips::categories::Answers(answers),
-            identifiers: vec![Identifier {
-                kind: IdentifierKind::Phone,
-                value: "0912345678".into(),
-            }],
+            identifiers: vec![
+                Identifier {
+                    kind: IdentifierKind::Phone,
+                    value: "0912345678".into(),
+                },
+                Identifier {
+                    kind: IdentifierKind::BankAccount,
+                    value: "VCB:1012345678".into(),
+                },
+            ],
             contact: None,
         };
         let v = content_view(&cats, &content);
@@ -99,7 +105,10 @@ mod tests {
         );
         assert_eq!(
             v.identifiers,
-            vec![("Số điện thoại", "0912345678".to_string())]
+            vec![
+                ("Số điện thoại", "0912345678".to_string()),
+                ("Tài khoản ngân hàng", "VCB 1012345678".to_string())
+            ]
         );
         assert_eq!(v.place, "Chợ trung tâm");
         assert!(v.area.is_empty() && v.contact.is_empty());

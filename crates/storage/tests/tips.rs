@@ -289,11 +289,11 @@ async fn officer_keys(w: &World) {
     assert!(opened.content.text.contains("Trộm xe máy"));
 }
 
-async fn main_story(db: Db, sqlite_file: Option<String>) {
+async fn main_story(db: Db, store: plaintext::Store) {
     let w = world(db).await;
     routing(&w).await;
     officer_keys(&w).await;
-    plaintext::never_stored(&w, sqlite_file).await;
+    plaintext::never_stored(&w, store).await;
     later::tipster_side(&w).await;
     later::retention_sweep(&w).await;
     later::transfer(&w).await;
@@ -306,7 +306,7 @@ async fn main_story(db: Db, sqlite_file: Option<String>) {
 async fn tips_on_sqlite() {
     let t = TestDb::sqlite();
     let file = t.url.trim_start_matches("sqlite://").to_string();
-    main_story(t.ready().await, Some(file)).await;
+    main_story(t.ready().await, plaintext::Store::SqliteFile(file)).await;
 }
 
 #[tokio::test]
@@ -318,7 +318,8 @@ async fn tips_on_postgres() {
         return;
     };
     let t = TestDb::postgres(&server).await;
-    main_story(t.ready().await, None).await;
+    let url = t.url.clone();
+    main_story(t.ready().await, plaintext::Store::Postgres(url)).await;
 }
 
 #[path = "tips/attachments.rs"]

@@ -1,5 +1,6 @@
 //! The plaintext of a tip appears nowhere: not in the SQLite file nor its
-//! WAL, not in any row of any table on PostgreSQL, not in the audit log.
+//! WAL nor a backup of it, not in any row of any table on PostgreSQL nor
+//! in its `pg_dump`, not in the audit log.
 
 use super::*;
 
@@ -48,7 +49,13 @@ async fn send_marked(w: &World) -> i64 {
     id
 }
 
-pub async fn never_stored(w: &World, sqlite_file: Option<String>) {
+/// Where the test database lives.
+pub enum Store {
+    SqliteFile(String),
+    Postgres(String),
+}
+
+pub async fn never_stored(w: &World, store: Store) {
     send_marked(w).await;
     let audit: Vec<String> = sqlx::query_scalar(
         "SELECT action || ' ' || entity_id || ' ' || COALESCE(before_json, '') || ' ' || COALESCE(after_json, '') FROM audit_log",
@@ -63,15 +70,55 @@ pub async fn never_stored(w: &World, sqlite_file: Option<String>) {
     for a in &audit {
         assert!(!a.contains("MARKER") && !a.contains(MARKER_PHONE), "{a}");
     }
-    match sqlite_file {
-        Some(file) => in_files(&file),
-        None => in_tables(&w.db).await,
+    match store {
+        Store::SqliteFile(file) => {
+            // A backup as SQLite makes one online.
+            let backup = format!("{file}.backup");
+            sqlx::query(&format!("VACUUM INTO '{backup}'"))
+                .execute(w.db.pool())
+                .await
+                .unwrap();
+            in_files(&[file.clone(), format!("{file}-wal"), backup]);
+        }
+        Store::Postgres(url) => {
+            in_tables(&w.db).await;
+            in_dump(&url);
+        }
     }
 }
 
-fn in_files(file: &str) {
+/// A `pg_dump` of the database holds none of it either (when the tool is
+/// installed; CI installs it with PostgreSQL).
+fn in_dump(url: &str) {
+    let out = match std::process::Command::new("pg_dump").arg(url).output() {
+        Ok(o) => o,
+        Err(_) => {
+            eprintln!("skipped: pg_dump is not installed, the dump was not searched");
+            return;
+        }
+    };
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let dump = out.stdout;
+    assert!(
+        contains(&dump, b"lua_dao_mang"),
+        "the dump is the database's"
+    );
+    for needle in ["MARKER-ZQX", MARKER_PHONE, "0983 771 246"] {
+        assert!(!contains(&dump, needle.as_bytes()), "{needle} in the dump");
+        assert!(
+            !contains(&dump, hex_of(needle).as_bytes()),
+            "{needle} (hex) in the dump"
+        );
+    }
+}
+
+fn in_files(files: &[String]) {
     let mut seen_control = false;
-    for path in [file.to_string(), format!("{file}-wal")] {
+    for path in files {
         let Ok(bytes) = std::fs::read(&path) else {
             continue;
         };

@@ -119,7 +119,7 @@ fn in_dump(url: &str) {
 fn in_files(files: &[String]) {
     let mut seen_control = false;
     for path in files {
-        let Ok(bytes) = std::fs::read(&path) else {
+        let Ok(bytes) = std::fs::read(path) else {
             continue;
         };
         seen_control |= contains(&bytes, "lua_dao_mang".as_bytes());

@@ -62,6 +62,50 @@ pub struct TipContent {
     pub contact: Option<String>,
 }
 
+/// Does a structured field of the tip (an answer of the questionnaire, the
+/// residential area or the place) name the police of the unit where it
+/// happened ("Công an xã Mường Phăng", "CA xã Mường Phăng", "công an Mường
+/// Phăng")? Then the tip concerns that unit's officers and is routed one
+/// level up even if the tipster did not tick the box. `unit_name` is the
+/// unit's full name ("Xã Mường Phăng"). The free text is not searched: a
+/// tip may well praise or mention the commune police without accusing them.
+/// A name that merely begins with the unit's ("… Mường Phăng Mới") also
+/// counts: an error that way sends the tip one level up, which is safe.
+pub fn names_local_police(content: &TipContent, unit_name: &str) -> bool {
+    let folded = text::fold(unit_name);
+    let base = LEVEL_WORDS
+        .iter()
+        .find_map(|w| folded.strip_prefix(w).map(str::trim))
+        .unwrap_or(&folded);
+    if base.is_empty() {
+        return false;
+    }
+    let fields = content
+        .answers
+        .0
+        .values()
+        .chain(content.area.iter())
+        .chain(content.place.iter());
+    fields.map(|f| text::fold(f)).any(|f| {
+        ["cong an ", "ca "].iter().any(|police| {
+            f.match_indices(police).any(|(at, p)| {
+                let after = &f[at + p.len()..];
+                let after = LEVEL_WORDS
+                    .iter()
+                    .find_map(|w| after.strip_prefix(w).map(str::trim_start))
+                    .unwrap_or(after);
+                let starts_word = at == 0 || !f[..at].ends_with(|c: char| c.is_alphanumeric());
+                starts_word
+                    && after.starts_with(base)
+                    && !after[base.len()..].starts_with(|c: char| c.is_alphanumeric())
+            })
+        })
+    })
+}
+
+/// The words that begin a unit's name, folded, longest first.
+const LEVEL_WORDS: [&str; 5] = ["thi tran ", "dac khu ", "phuong ", "xa ", "tinh "];
+
 /// An optional one-line field: bounded, printable, cleaned; empty → `None`.
 fn optional(label: &str, v: Option<String>, max: usize) -> Result<Option<String>, DomainError> {
     let Some(v) = v else { return Ok(None) };
@@ -284,5 +328,41 @@ mod tests {
         let c = check_tip(&cat("lua_dao_mang"), t, today()).unwrap();
         assert_eq!(c.text, "Dòng một.\nDòng hai rất dài.");
         assert_eq!(c.contact.as_deref(), Some("Gọi 0912345678\nsau 18 giờ"));
+    }
+
+    #[test]
+    fn a_structured_field_naming_the_commune_police_is_found() {
+        let with = |answer: &str, place: Option<&str>| TipContent {
+            category: "khac".into(),
+            area: None,
+            place: place.map(str::to_string),
+            happened: None,
+            text: "Công an xã Mường Phăng đã đến hiện trường.".into(),
+            answers: Answers([("doi_tuong".to_string(), answer.to_string())].into()),
+            identifiers: Vec::new(),
+            contact: None,
+        };
+        let unit = "Xã Mường Phăng";
+        for named in [
+            "Một cán bộ Công an xã Mường Phăng",
+            "CA XÃ MƯỜNG PHĂNG",
+            "cong an muong phang",
+            "Công an Mường Phăng, tổ tuần tra",
+        ] {
+            assert!(names_local_police(&with(named, None), unit), "{named}");
+        }
+        assert!(names_local_police(
+            &with("", Some("Trụ sở Công an xã Mường Phăng")),
+            unit
+        ));
+        for not in [
+            "Ông A ở bản Mường Phăng",
+            "Công an xã Nà Tấu",
+            "mica Mường Phăng",
+        ] {
+            assert!(!names_local_police(&with(not, None), unit), "{not}");
+        }
+        // The free text alone never routes the tip.
+        assert!(!names_local_police(&with("", None), unit));
     }
 }

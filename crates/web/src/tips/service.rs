@@ -71,6 +71,10 @@ pub async fn submit(
             "Không có xã, phường nào với mã này hiện nay: xin chọn lại nơi xảy ra vụ việc",
         )
     })?;
+    // A tip that names the commune's own police in a structured field
+    // concerns them, ticked or not.
+    let concerns_local =
+        concerns_local || antq_core::tips::submission::names_local_police(&content, &unit.name);
     let route = receive::route(&state.db, unit.id, concerns_local).await?;
     let (here, all) = receive::received_on(&state.db, unit.id, today).await?;
     // A tip about a commune's own police is never held back by that

@@ -285,6 +285,17 @@ async fn only_the_police_of_the_unit_see_a_tip_and_never_the_accused_unit() {
     assert_eq!(s, StatusCode::OK, "{open}");
     assert_eq!(open["content"]["text"], text);
     assert_eq!(open["tip"]["concerns_place"], true);
+
+    // Not ticked, but the place names the commune's police: the same.
+    let mut named = tip(COMMUNE, "Có người bị giữ qua đêm không lập biên bản.");
+    named["place"] = json!("Trụ sở Công an xã Mường Phăng");
+    sent(&citizen, named).await;
+    assert_eq!(listed(&province).await.len(), 3);
+    assert_eq!(
+        listed(&commune).await,
+        vec![id],
+        "the commune never sees it"
+    );
 }
 
 /// The session cookie's value of a logged-in agent.

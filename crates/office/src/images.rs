@@ -4,7 +4,8 @@
 //! JPEG's APP1 segment, XMP, IPTC; text chunks and `eXIf` in a PNG): none of
 //! it is kept. The picture data is copied unchanged (no re-encoding). What
 //! is kept: JFIF (APP0), the colour profile (APP2 ICC) and Adobe's colour
-//! transform (APP14) in a JPEG; in a PNG every chunk but text, time and EXIF.
+//! transform (APP14) in a JPEG, and nothing after its first end marker; in
+//! a PNG only the chunks that make the picture (an allowlist).
 //! Note: the EXIF orientation goes with the rest; a photo taken sideways
 //! shows sideways.
 
@@ -139,25 +140,54 @@ fn strip_jpeg(b: &[u8]) -> Result<Vec<u8>, String> {
         i += len;
         if marker == 0xDA {
             // Start of scan, after a frame header: the entropy-coded data
-            // and what follows (more scans) up to the last end marker are
-            // picture data, copied as they are; nothing after it is kept.
+            // is copied as it is, up to the next marker (stuffed 0xFF00 and
+            // restart markers are part of it); then the marker loop goes
+            // on, so segments between scans (EXIF, comments) are dropped
+            // too, and the first end marker ends the picture: whatever a
+            // camera appends after it (a second picture with its own EXIF,
+            // a motion photo's video) is never kept.
             if !framed {
                 return Err(bad());
             }
-            let rest = &b[i..];
-            let end = rest
-                .windows(2)
-                .rposition(|w| w == [0xFF, 0xD9])
-                .ok_or_else(bad)?;
-            out.extend_from_slice(&rest[..end + 2]);
-            return Ok(out);
+            let start = i;
+            loop {
+                let at = b[i..].iter().position(|x| *x == 0xFF).ok_or_else(bad)? + i;
+                match b.get(at + 1) {
+                    Some(0x00) | Some(0xD0..=0xD7) => i = at + 2,
+                    Some(_) => {
+                        out.extend_from_slice(&b[start..at]);
+                        i = at;
+                        break;
+                    }
+                    None => return Err(bad()),
+                }
+            }
         }
     }
 }
 
-/// PNG chunks that carry text, time or EXIF.
-fn drop_png_chunk(kind: &[u8]) -> bool {
-    matches!(kind, b"tEXt" | b"zTXt" | b"iTXt" | b"eXIf" | b"tIME")
+/// PNG chunks kept: those that make the picture and its colours (and an
+/// animation's frames). Everything else goes, text, time, EXIF in all its
+/// spellings, provenance manifests and private chunks alike.
+fn keep_png_chunk(kind: &[u8]) -> bool {
+    matches!(
+        kind,
+        b"IHDR"
+            | b"PLTE"
+            | b"IDAT"
+            | b"IEND"
+            | b"tRNS"
+            | b"gAMA"
+            | b"cHRM"
+            | b"sRGB"
+            | b"iCCP"
+            | b"sBIT"
+            | b"bKGD"
+            | b"pHYs"
+            | b"acTL"
+            | b"fcTL"
+            | b"fdAT"
+    )
 }
 
 fn strip_png(b: &[u8]) -> Result<Vec<u8>, String> {
@@ -194,7 +224,7 @@ fn strip_png(b: &[u8]) -> Result<Vec<u8>, String> {
             }
         }
         data |= kind == b"IDAT";
-        if !drop_png_chunk(kind) {
+        if keep_png_chunk(kind) {
             out.extend_from_slice(chunk);
         }
         i = end;

@@ -134,3 +134,50 @@ fn what_only_looks_like_a_picture_is_refused() {
     huge.extend(chunk(b"IEND", b""));
     assert!(strip_metadata(&huge).is_err());
 }
+
+#[test]
+fn what_a_camera_appends_or_puts_between_scans_is_never_kept() {
+    // A second picture after the first (a gain map, a motion photo's
+    // still) carrying its own EXIF with a position.
+    let mut twice = jpeg_with_metadata();
+    twice.extend(jpeg_with_metadata());
+    twice.extend_from_slice(b"ftypmp4 video GPS 21.38\xFF\xD9");
+    let (_, kept) = strip_metadata(&twice).unwrap();
+    assert_eq!(kept, strip_metadata(&jpeg_with_metadata()).unwrap().1);
+    assert!(!contains(&kept, b"GPS") && !contains(&kept, b"ftyp"));
+    // A progressive picture: EXIF and a comment between its two scans go,
+    // both scans stay.
+    let mut progressive = vec![0xFF, 0xD8];
+    progressive.extend(segment(0xC2, &[8, 0, 1, 0, 1, 1, 1, 0x11, 0]));
+    progressive.extend(segment(0xDA, &[1, 1, 0, 0, 0x3F, 0]));
+    progressive.extend_from_slice(&[0x21, 0xFF, 0x00]);
+    progressive.extend(segment(0xE1, b"Exif\0\0GPSLatitude 10.45"));
+    progressive.extend(segment(0xFE, b"Nguyen Van A"));
+    progressive.extend(segment(0xDA, &[1, 1, 0, 0, 0x3F, 0]));
+    progressive.extend_from_slice(&[0x43, 0xFF, 0xFF, 0xD9]);
+    let (_, kept) = strip_metadata(&progressive).unwrap();
+    assert!(!contains(&kept, b"GPS") && !contains(&kept, b"Nguyen"));
+    assert!(contains(&kept, &[0x21, 0xFF, 0x00]) && kept.ends_with(&[0x43, 0xFF, 0xD9]));
+    // Entropy data that never ends is damaged.
+    let mut endless = jpeg_with_metadata();
+    endless.truncate(endless.len() - 2);
+    assert!(strip_metadata(&endless).is_err());
+}
+
+#[test]
+fn png_keeps_only_the_chunks_that_make_the_picture() {
+    let mut b = PNG_SIGNATURE.to_vec();
+    b.extend(chunk(b"IHDR", &[0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0]));
+    b.extend(chunk(b"exIf", b"MM\0*GPS old spelling"));
+    b.extend(chunk(b"zxIf", b"GPS compressed"));
+    b.extend(chunk(b"caBX", b"c2pa manifest Nguyen"));
+    b.extend(chunk(b"prVt", b"private GPS"));
+    b.extend(chunk(b"pHYs", &[0, 0, 11, 19, 0, 0, 11, 19, 1]));
+    b.extend(chunk(b"IDAT", b"picture"));
+    b.extend(chunk(b"IEND", b""));
+    let (_, out) = strip_metadata(&b).unwrap();
+    for gone in [&b"exIf"[..], b"zxIf", b"caBX", b"prVt", b"GPS", b"Nguyen"] {
+        assert!(!contains(&out, gone), "{}", String::from_utf8_lossy(gone));
+    }
+    assert!(contains(&out, b"pHYs") && contains(&out, b"IDATpicture"));
+}

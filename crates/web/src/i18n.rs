@@ -802,7 +802,7 @@ pub static FIGURES: &[(&str, &str, &str)] = &[
     ("figures.source_both", "cả hai (dùng số của sổ)", "both (the register's figure is used)"),
     ("figures.form_alone", "biểu báo cáo", "forms"),
     ("figures.register_alone", "sổ theo dõi", "registers"),
-    ("figures.channel", "qua kênh tin báo antq", "through antq's tip channel"),
+    ("figures.channel", "Tin báo nhận qua antq:", "Tips received through antq:"),
     ("figures.source_label", "Nguồn", "Source"),
     ("figures.rule", "Số khen thưởng theo sổ tính theo năm của quyết định, chỉ gồm quyết định đã ban hành và người nhận được chấp nhận; số báo cáo theo biểu đã duyệt (trừ khi xem một xã).", "Register counts belong to the year of the decision and include only decided awards and accepted recipients; reported figures come from approved reports (all reports for a commune)."),
     ("figures.link", "Đối chiếu số khen thưởng theo sổ với biểu báo cáo", "Compare the award register with the reported figures"),

@@ -13,14 +13,19 @@ pub fn note(lang: Lang, label: &str, when: &str, row: &Row) -> Option<String> {
     let channel = row.channel_value?;
     let n = antq_core::text::format_int(channel as i64);
     let reported = row.value.unwrap_or(0.0);
+    let r = antq_core::text::format_int(reported as i64);
     Some(match (lang, reported < channel) {
-        (Lang::Vi, false) => format!("{label}, {when}: trong đó {n} tin nhận qua kênh tin báo của antq"),
-        (Lang::Vi, true) => format!(
-            "{label}, {when}: số báo cáo ít hơn {n} tin đã nhận qua kênh tin báo của antq; xin kiểm tra lại báo cáo"
+        (Lang::Vi, false) => format!(
+            "{label}, {when}: báo cáo {r}; cùng kỳ, kênh tin báo của antq nhận {n} (chỉ để đối chiếu, số báo cáo gồm cả tin nhận qua điện thoại, thư, trực tiếp)"
         ),
-        (Lang::En, false) => format!("{label}, {when}: of which {n} received through antq's tip channel"),
+        (Lang::Vi, true) => format!(
+            "{label}, {when}: báo cáo {r}, ít hơn {n} tin đã nhận qua kênh tin báo của antq; xin kiểm tra lại báo cáo"
+        ),
+        (Lang::En, false) => format!(
+            "{label}, {when}: reported {r}; in the same period antq's tip channel received {n} (for comparison: the report also counts other channels)"
+        ),
         (Lang::En, true) => format!(
-            "{label}, {when}: the report counts fewer than the {n} tips received through antq's tip channel; please check it"
+            "{label}, {when}: reported {r}, fewer than the {n} tips received through antq's tip channel; please check the report"
         ),
     })
 }
@@ -61,9 +66,9 @@ mod tests {
                 &row(1200.0, Some(1041.0))
             )
             .unwrap(),
-            "Nguồn tin, năm 2026: trong đó 1.041 tin nhận qua kênh tin báo của antq"
+            "Nguồn tin, năm 2026: báo cáo 1.200; cùng kỳ, kênh tin báo của antq nhận 1.041 (chỉ để đối chiếu, số báo cáo gồm cả tin nhận qua điện thoại, thư, trực tiếp)"
         );
         let short = note(Lang::Vi, "Nguồn tin", "năm 2026", &row(12.0, Some(30.0))).unwrap();
-        assert!(short.contains("ít hơn 30 tin"), "{short}");
+        assert!(short.contains("báo cáo 12, ít hơn 30 tin"), "{short}");
     }
 }

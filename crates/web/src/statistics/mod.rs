@@ -343,7 +343,14 @@ pub async fn rollup(state: &AppState, actor: &Actor, p: &RollupParams) -> Result
     };
     // The size of the answer is known before any value is read.
     analytics::check_size(&state.db, &query).await?;
-    let rows = analytics::run(&state.db, &query).await?;
+    let mut rows = analytics::run(&state.db, &query).await?;
+    // How many tips came (and how many were judged valuable) is the
+    // police's to know, as the tips themselves are.
+    if !actor.has_role(antq_core::auth::Role::Police) {
+        for r in &mut rows {
+            r.channel_value = None;
+        }
+    }
     Ok(Rollup {
         unit,
         range,

@@ -171,3 +171,53 @@ where
     }
     out
 }
+
+/// Beside a reported `nguon_tin`, the police see how many tips came through
+/// antq; the Front, reading the same figures, does not.
+#[tokio::test]
+async fn only_the_police_see_the_channel_beside_the_report() {
+    use antq_core::indicators::Qualifier;
+    use antq_core::periods::{Calendar, Period, PeriodType};
+    use antq_storage::statistics::{catalogue, reports};
+    let app = app().await;
+    let police = app.logged_in("ca.xa", Role::Police, COMMUNE).await;
+    let front = app.logged_in("mt.xa", Role::Front, COMMUNE).await;
+    let citizen = app.agent();
+    sent(&citizen, tip(COMMUNE, "Một việc cần báo cho công an xã.")).await;
+    let today = antq_core::dates::today();
+    let year = Period::containing(today, PeriodType::Year, Calendar::Reporting).unwrap();
+    let unit = antq_storage::units::get_at(
+        &app.db,
+        &antq_core::units::UnitCode::parse(COMMUNE).unwrap(),
+        today,
+    )
+    .await
+    .unwrap();
+    let form = catalogue::form(&app.db, "antq-nam").await.unwrap();
+    reports::put_values(
+        &app.db,
+        &antq_storage::audit::Who::system(),
+        &form,
+        &unit,
+        &year.code(),
+        vec![reports::ValueInput {
+            indicator: "nguon_tin".into(),
+            option: String::new(),
+            value: Some((7000, Qualifier::Exact, None)),
+        }],
+    )
+    .await
+    .unwrap();
+    let url = format!(
+        "/api/v1/analytics?indicators=nguon_tin&unit={COMMUNE}&from={y}&to={y}",
+        y = year.year
+    );
+    let (s, v) = police.get_json(&url).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["rows"][0]["value"], 7.0, "{v}");
+    assert_eq!(v["rows"][0]["channel_value"], 1.0, "{v}");
+    let (s, v) = front.get_json(&url).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["rows"][0]["value"], 7.0, "{v}");
+    assert!(v["rows"][0].get("channel_value").is_none(), "{v}");
+}

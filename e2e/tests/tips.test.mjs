@@ -84,6 +84,11 @@ test("a citizen's tip, the officer's question and the citizen's answer", async (
   await citizen.fill("#tip-id-value-0", "0912 345 678");
   const text = "Có người gọi điện xưng là công an, yêu cầu chuyển tiền vào tài khoản để xác minh.";
   await citizen.fill("#tip-text", text);
+  // Six photos are too many: said at once, the choice cleared.
+  const six = Array.from({ length: 6 }, (_, i) => ({ name: `anh-${i}.jpg`, mimeType: "image/jpeg", buffer: photoWithGps() }));
+  await citizen.setInputFiles("#tip-attachment", six);
+  assert.match(await citizen.locator("#tip-attachment-check").textContent(), /tối đa 5 ảnh/);
+  assert.equal(await citizen.locator("#tip-attachment").evaluate((i) => i.files.length), 0);
   // A photo from a phone, with where it was taken in its EXIF.
   await citizen.setInputFiles("#tip-attachment", { name: "anh-chup.jpg", mimeType: "image/jpeg", buffer: photoWithGps() });
   await citizen.screenshot({ path: join(results, "tips-form.png"), fullPage: true });

@@ -81,8 +81,25 @@
     });
   }
 
+  // Pictures checked when chosen (the server checks again): too many or
+  // too large are said at once, and the choice is cleared.
+  function pictures(input) {
+    var max = Number(input.dataset.maxFiles), maxMb = Number(input.dataset.maxMb);
+    var say = document.getElementById(input.id + "-check");
+    input.addEventListener("change", function () {
+      var files = Array.prototype.slice.call(input.files || []);
+      var big = files.filter(function (f) { return f.size > maxMb * 1024 * 1024; });
+      var msg = "";
+      if (files.length > max) msg = "Chỉ gửi được tối đa " + max + " ảnh mỗi lần: xin chọn lại.";
+      else if (big.length) msg = "Ảnh \u201c" + big[0].name + "\u201d lớn hơn " + maxMb + " MB: xin chọn ảnh nhỏ hơn.";
+      if (msg) input.value = "";
+      if (say) say.textContent = msg;
+    });
+  }
+
   function init() {
     document.querySelectorAll("form[data-pow]").forEach(setup);
+    document.querySelectorAll("input[type=file][data-max-files]").forEach(pictures);
     var b = document.getElementById("tip-copy");
     if (b) copy(b);
   }

@@ -43,14 +43,22 @@ pub fn routes() -> Router<AppState> {
     let public = Router::new()
         .route("/public/tips/categories", get(public_categories))
         .route("/public/tips/challenge", get(challenge))
-        .route("/public/tips", post(submit).layer(with_pictures))
+        .route(
+            "/public/tips",
+            post(submit)
+                .layer(with_pictures)
+                .layer(axum::middleware::from_fn(super::uploads::bounded)),
+        )
         .route(
             "/public/tips/session",
             post(open_session).delete(close_session),
         )
         .route(
             "/public/tips/messages",
-            get(tipster_view).post(tipster_add).layer(with_pictures),
+            get(tipster_view)
+                .post(tipster_add)
+                .layer(with_pictures)
+                .layer(axum::middleware::from_fn(super::uploads::bounded)),
         )
         .layer(axum::middleware::from_fn(super::quiet));
     Router::new()
@@ -142,6 +150,12 @@ async fn submit(State(state): State<AppState>, Json(b): Json<TipBody>) -> ApiRes
         token: &b.challenge,
         nonce: b.nonce,
     };
+    // The work is checked before any picture is decoded.
+    state.tips.verify(
+        work.token,
+        work.nonce,
+        antq_core::dates::now_utc().timestamp(),
+    )?;
     let files = super::uploads::decode(b.attachments)?;
     let receipt = service::submit(&state, tip, files, work).await?;
     Ok((

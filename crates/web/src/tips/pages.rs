@@ -36,14 +36,16 @@ pub fn routes() -> Router<AppState> {
             "/tin-bao/gui",
             get(form)
                 .post(submit)
-                .layer(DefaultBodyLimit::max(FORM_BODY_LIMIT)),
+                .layer(DefaultBodyLimit::max(FORM_BODY_LIMIT))
+                .layer(middleware::from_fn(super::uploads::bounded)),
         )
         .route("/tin-bao/theo-doi", get(follow).post(follow_open))
         .route(
             "/tin-bao/trao-doi",
             get(conversation)
                 .post(add)
-                .layer(DefaultBodyLimit::max(FORM_BODY_LIMIT)),
+                .layer(DefaultBodyLimit::max(FORM_BODY_LIMIT))
+                .layer(middleware::from_fn(super::uploads::bounded)),
         )
         .route("/tin-bao/thoat", post(leave))
         .route_layer(middleware::from_fn(no_store))
@@ -207,6 +209,10 @@ async fn submit(State(state): State<AppState>, c: Chrome, sent: TipForm) -> Page
     let f = fields(sent.fields)?;
     let cat = category(&state, f.get("category").map(String::as_str).unwrap_or("")).await?;
     let t = typed_of(&cat, &f);
+    if let Some(e) = sent.refused {
+        let token = f.get("challenge").cloned().unwrap_or_default();
+        return form_page_with(&state, c, cat, t, Some(e), Some(&token));
+    }
     let today = antq_core::dates::today();
     let unit = match crate::units::service::resolve_unit(&state, &t.unit, Some(&t.unit_pick), today)
         .await
@@ -426,6 +432,9 @@ async fn add(
     let text: String = get("text").chars().take(20_000).collect();
     if !crate::csrf::same(&get("tip_token"), &s.csrf) {
         return conversation_page(&state, c, &s, text, Some(wrong_token()), false).await;
+    }
+    if let Some(e) = sent.refused {
+        return conversation_page(&state, c, &s, text, Some(e), false).await;
     }
     match service::tipster_add(&state, &s, &text, sent.files).await {
         Ok(()) => Ok(Redirect::to("/tin-bao/trao-doi?da-gui=1").into_response()),

@@ -33,6 +33,49 @@ pub fn body_limit(path: &str) -> Option<usize> {
     }
 }
 
+/// Bodies with pictures read at once, across the public tip routes: each
+/// may hold about 20 MB (and its decoded copy) in memory, so a flood of
+/// large bodies, proof of work or not, is held to a bounded amount.
+pub const UPLOADS_AT_ONCE: usize = 4;
+
+static UPLOADS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(UPLOADS_AT_ONCE);
+
+/// Middleware of the routes that take pictures: a body larger than a
+/// tip's text (or of unknown length) waits for none; it takes one of the
+/// [`UPLOADS_AT_ONCE`] places or is answered 503 at once, before it is read.
+pub async fn bounded(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let small = req
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok())
+        .is_some_and(|n| n <= PUBLIC_BODY_LIMIT);
+    if req.method() != axum::http::Method::POST || small {
+        return next.run(req).await;
+    }
+    let Ok(_place) = UPLOADS.try_acquire() else {
+        let busy = Failure::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Hệ thống đang nhận nhiều ảnh cùng lúc: xin chờ một phút rồi gửi lại",
+        );
+        let api = req.uri().path().starts_with("/api/")
+            || req
+                .extensions()
+                .get::<axum::extract::OriginalUri>()
+                .is_some_and(|u| u.0.path().starts_with("/api/"));
+        return if api {
+            crate::error::ApiError(busy).into_response()
+        } else {
+            crate::error::PageError(busy).into_response()
+        };
+    };
+    next.run(req).await
+}
+
 /// The name of the file fields of the public forms.
 const FILE_FIELD: &str = "attachment";
 
@@ -41,6 +84,9 @@ const FILE_FIELD: &str = "attachment";
 pub struct TipForm {
     pub fields: Vec<(String, String)>,
     pub files: Vec<Vec<u8>>,
+    /// Pictures refused while reading (too many, too large): the form comes
+    /// back with this message and what was typed, the pictures dropped.
+    pub refused: Option<Failure>,
 }
 
 fn too_many() -> Failure {
@@ -82,6 +128,7 @@ impl<S: Send + Sync> FromRequest<S> for TipForm {
             return Ok(TipForm {
                 fields,
                 files: Vec::new(),
+                refused: None,
             });
         }
         let mut m = Multipart::from_request(req, state).await.map_err(|_| {
@@ -94,12 +141,13 @@ impl<S: Send + Sync> FromRequest<S> for TipForm {
     }
 }
 
-/// The parts of a multipart form, each file read in chunks and refused as
-/// soon as it passes the limit.
+/// The parts of a multipart form, each file read in chunks: a file past
+/// the limits is read through and dropped (the form comes back with what
+/// was typed), a field past its length refused.
 async fn read_parts(m: &mut Multipart) -> Result<TipForm, Failure> {
-    let (mut fields, mut files) = (Vec::new(), Vec::new());
+    let (mut fields, mut files, mut refused) = (Vec::new(), Vec::new(), None);
     let mut total = 0usize;
-    while let Some(mut field) = m.next_field().await.map_err(|_| too_large())? {
+    while let Some(mut field) = m.next_field().await.map_err(|_| broken())? {
         let name = field.name().unwrap_or_default().to_string();
         let is_file = name == FILE_FIELD;
         let cap = if is_file {
@@ -107,27 +155,17 @@ async fn read_parts(m: &mut Multipart) -> Result<TipForm, Failure> {
         } else {
             PUBLIC_BODY_LIMIT
         };
-        let mut bytes = Vec::new();
-        while let Some(chunk) = field.chunk().await.map_err(|_| too_large())? {
-            if bytes.len() + chunk.len() > cap {
-                return Err(if is_file { too_large() } else { too_long() });
+        let (mut bytes, mut over) = (Vec::new(), false);
+        while let Some(chunk) = field.chunk().await.map_err(|_| broken())? {
+            over |= bytes.len() + chunk.len() > cap;
+            if !over {
+                bytes.extend_from_slice(&chunk);
             }
-            bytes.extend_from_slice(&chunk);
         }
-        if is_file {
-            // A file input left empty sends an empty part.
-            if bytes.is_empty() {
-                continue;
+        if !is_file {
+            if over {
+                return Err(too_long());
             }
-            total += bytes.len();
-            if files.len() == MAX_PER_SUBMISSION {
-                return Err(too_many());
-            }
-            if total > attachments::MAX_TOTAL_BYTES {
-                return Err(too_large());
-            }
-            files.push(bytes);
-        } else {
             let value = String::from_utf8(bytes).map_err(|_| {
                 Failure::new(
                     StatusCode::BAD_REQUEST,
@@ -135,9 +173,38 @@ async fn read_parts(m: &mut Multipart) -> Result<TipForm, Failure> {
                 )
             })?;
             fields.push((name, value));
+            continue;
+        }
+        // A file input left empty sends an empty part.
+        if bytes.is_empty() && !over {
+            continue;
+        }
+        total += bytes.len();
+        if over || total > attachments::MAX_TOTAL_BYTES {
+            refused.get_or_insert_with(too_large);
+        } else if files.len() == MAX_PER_SUBMISSION {
+            refused.get_or_insert_with(too_many);
+        } else {
+            files.push(bytes);
         }
     }
-    Ok(TipForm { fields, files })
+    if refused.is_some() {
+        files.clear();
+    }
+    Ok(TipForm {
+        fields,
+        files,
+        refused,
+    })
+}
+
+/// A body that ended before its end (a connection cut mid-upload) or is
+/// not a form at all.
+fn broken() -> Failure {
+    Failure::new(
+        StatusCode::BAD_REQUEST,
+        "Tải lên bị gián đoạn hoặc biểu mẫu gửi lên không đúng: xin gửi lại",
+    )
 }
 
 fn too_long() -> Failure {
@@ -175,7 +242,7 @@ pub fn decode(items: Vec<AttachmentBody>) -> Result<Vec<Vec<u8>>, Failure> {
             let bytes = engine.decode(a.data.trim()).map_err(|_| {
                 Failure::new(
                     StatusCode::UNPROCESSABLE_ENTITY,
-                    format!("Tệp đính kèm thứ {}: không phải dữ liệu base64", i + 1),
+                    format!("Tệp đính kèm thứ {}: Không phải dữ liệu base64", i + 1),
                 )
             })?;
             total += bytes.len();

@@ -106,6 +106,36 @@ async fn pictures_come_without_their_metadata_and_only_to_the_police_of_the_unit
     let pics = open["attachments"].as_array().unwrap();
     assert_eq!(pics.len(), 2, "the empty file input adds nothing: {open}");
     assert!(pics[1]["message_id"].as_i64().is_some());
+
+    // Six pictures through the form: it comes back with the words and
+    // what was typed, nothing kept.
+    let photo = photo_with_gps();
+    let six: Vec<(&str, &[u8])> = (0..6).map(|_| ("attachment", &photo[..])).collect();
+    let typed = "Nhóm thanh niên tụ tập đua xe mỗi tối thứ Bảy.";
+    let (ct, form) = crate::helpers::multipart_form(
+        &[
+            ("category", "khac"),
+            ("unit", "Xã Mường Phăng"),
+            ("unit_pick", COMMUNE),
+            ("text", typed),
+        ],
+        &six,
+    );
+    let res = citizen
+        .client
+        .post(citizen.url("/tin-bao/gui"))
+        .header("Content-Type", ct)
+        .body(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = res.text().await.unwrap();
+    assert!(
+        page.contains("tối đa 5 ảnh") && page.contains(typed),
+        "{page}"
+    );
+    assert_eq!(listed(&officer).await.len(), 1, "nothing kept");
 }
 
 /// A flood on loopback, bounded: 40 solved submissions, 8 at a time,

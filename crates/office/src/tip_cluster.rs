@@ -14,7 +14,7 @@ pub const SHEET: &str = "Cụm định danh";
 
 /// The headings of the tip rows.
 pub const TIP_HEADS: [&str; 6] = [
-    "Số tin báo",
+    "Tin báo số",
     "Ngày nhận",
     "Nơi xảy ra",
     "Đơn vị xử lý",
@@ -270,7 +270,7 @@ mod tests {
         assert!(csv.starts_with('\u{feff}'));
         assert!(csv.contains(&format!("{TIPS_LABEL},3")), "{csv}");
         assert!(
-            csv.contains("Số tin báo,Ngày nhận,Nơi xảy ra,Đơn vị xử lý,Loại tin báo,Trạng thái"),
+            csv.contains("Tin báo số,Ngày nhận,Nơi xảy ra,Đơn vị xử lý,Loại tin báo,Trạng thái"),
             "{csv}"
         );
         assert!(

@@ -351,8 +351,10 @@ fn is_key(s: &str, min: usize) -> bool {
 fn field(label: &str, s: &str, min: usize, max: usize) -> Result<String, DomainError> {
     text::check_len(label, s, max)?;
     text::check_printable(label, s)?;
-    let s = text::nfc(s.trim());
-    if s.chars().count() < min {
+    // One line, single spaces (an option with a line break would split in
+    // two the next time the page's editor saves it).
+    let s = text::clean(s);
+    if s.chars().count() < min || (min > 0 && !s.chars().any(char::is_alphanumeric)) {
         return Err(DomainError::invalid(format!("{label} còn trống")));
     }
     Ok(s)

@@ -253,3 +253,25 @@ fn question_kinds_have_names_and_words() {
     }
     assert_eq!(QuestionKind::parse("long"), None);
 }
+
+#[test]
+fn labels_and_options_are_one_line_and_never_only_invisible() {
+    let mut c = by_code("lua_dao_mang");
+    let q = c
+        .questions
+        .iter_mut()
+        .find(|q| q.kind == QuestionKind::Choice)
+        .unwrap();
+    q.options[0] = "Điện\nthoại".into();
+    let checked = check_category(c).unwrap();
+    let q = checked
+        .questions
+        .iter()
+        .find(|q| q.kind == QuestionKind::Choice)
+        .unwrap();
+    assert_eq!(q.options[0], "Điện thoại");
+    let mut c = by_code("khac");
+    c.name = "\u{200b}".into();
+    let e = check_category(c).unwrap_err();
+    assert!(e.to_string().contains("còn trống"), "{e}");
+}

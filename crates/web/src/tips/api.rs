@@ -355,7 +355,7 @@ async fn picture(
     Path((id, picture)): Path<(i64, i64)>,
 ) -> ApiResult<Response> {
     let a = service::open_picture(&state, &ctx, id, picture).await?;
-    Ok(service::picture_response(a))
+    Ok(service::picture_response(a, id, picture))
 }
 
 #[derive(Deserialize)]

@@ -240,7 +240,7 @@ async fn picture(
     Path((id, picture)): Path<(i64, i64)>,
 ) -> PageResult<Response> {
     let a = service::open_picture(&state, &ctx, id, picture).await?;
-    Ok(service::picture_response(a))
+    Ok(service::picture_response(a, id, picture))
 }
 
 #[derive(Template)]

@@ -336,11 +336,20 @@ pub async fn open_picture(
 /// cached, nothing in it run.
 pub fn picture_response(
     a: antq_storage::tips::attachments::Attachment,
+    tip: i64,
+    picture: i64,
 ) -> axum::response::Response {
     use axum::http::header;
     use axum::response::IntoResponse;
+    let ext = antq_office::images::ImageKind::from_media_type(&a.media_type)
+        .map(|k| k.extension())
+        .unwrap_or("bin");
     (
         [
+            (
+                header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"tin-bao-{tip}-anh-{picture}.{ext}\""),
+            ),
             (header::CONTENT_TYPE, a.media_type),
             (header::CACHE_CONTROL, "no-store".to_string()),
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),

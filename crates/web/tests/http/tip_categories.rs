@@ -196,7 +196,7 @@ async fn a_bad_category_is_refused_with_the_reason() {
     vietnamese_error(&v);
 
     let mut huge = khac.clone();
-    huge["description"] = json!("x".repeat(70 * 1024));
+    huge["description"] = json!("x".repeat(600 * 1024));
     let (s, v) = put(huge).await;
     assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE, "{v}");
 

@@ -63,6 +63,9 @@ pub struct Settings {
     pub cookie_secure: String,
     /// Trust `X-Forwarded-For` (only behind a reverse proxy).
     pub trust_proxy: bool,
+    /// The portal's public address, for feeds, the sitemap and canonical links.
+    #[serde(default)]
+    pub public_url: Option<String>,
     /// `text` or `json`.
     pub log_format: String,
     /// A password for the demo accounts instead of a random one.
@@ -112,6 +115,7 @@ impl Default for Settings {
             session_absolute_hours: 12,
             cookie_secure: "auto".into(),
             trust_proxy: false,
+            public_url: None,
             log_format: "text".into(),
             demo_password: None,
             header_read_timeout_secs: 10,
@@ -181,6 +185,11 @@ impl Settings {
             session_absolute: Duration::from_secs(self.session_absolute_hours.max(1) * 3600),
             cookie_secure,
             trust_proxy: self.trust_proxy,
+            public_url: self
+                .public_url
+                .as_deref()
+                .map(|u| u.trim().trim_end_matches('/').to_string())
+                .filter(|u| u.starts_with("https://") || u.starts_with("http://")),
             header_read_timeout: Duration::from_secs(self.header_read_timeout_secs.max(1)),
             request_timeout: Duration::from_secs(self.request_timeout_secs.max(1)),
             import_timeout: Duration::from_secs(self.import_timeout_secs.max(1)),
@@ -202,6 +211,7 @@ impl Settings {
                 per_minute: self.tips_per_minute.max(1),
                 ..Default::default()
             },
+            search_dir: Some(self.data_dir.join("search")),
             ..WebConfig::default()
         })
     }

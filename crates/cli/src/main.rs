@@ -5,11 +5,14 @@
 
 mod awards;
 mod bench;
+mod bench_portal;
 mod classifications;
 mod config;
 mod documents;
 mod models;
+mod news;
 mod recognitions;
+mod search;
 mod teams;
 mod tips;
 mod tips_admin;
@@ -157,6 +160,11 @@ enum Command {
         #[arg(short, long)]
         output: PathBuf,
     },
+    /// The public search's index.
+    Search {
+        #[command(subcommand)]
+        command: SearchCommand,
+    },
     /// Benchmarks: synthetic national data, and query timings (see BENCHMARKS.md).
     Bench {
         #[command(subcommand)]
@@ -239,7 +247,22 @@ enum UserCommand {
 }
 
 #[derive(Subcommand)]
+enum SearchCommand {
+    /// Rebuild the index (`data_dir/search`) from the database; run with the server stopped.
+    Reindex,
+}
+
+#[derive(Subcommand)]
 enum BenchCommand {
+    /// Time indexing and searching generated Vietnamese documents and
+    /// articles (an index on disk in a temporary directory; no database).
+    Search {
+        #[arg(long, default_value_t = 100_000)]
+        items: usize,
+        /// Rounds of the benchmark's queries.
+        #[arg(long, default_value_t = 30)]
+        rounds: usize,
+    },
     /// Load synthetic quarterly data for every commune, 2016–2026 (40 indicators).
     Generate {
         /// Take one commune in N (1 = all: about 15 million values).
@@ -254,6 +277,17 @@ enum BenchCommand {
         /// Today's provinces, comma-separated (VN: the whole country).
         #[arg(long, default_value = "01,79")]
         units: String,
+    },
+    /// Time the public news pages over loopback: article pages one after
+    /// another, then concurrent readers (makes synthetic articles first if
+    /// the database has fewer than `--articles`).
+    Portal {
+        #[arg(long, default_value_t = 2_000)]
+        articles: usize,
+        #[arg(long, default_value_t = 2_000)]
+        requests: usize,
+        #[arg(long, default_value_t = 8)]
+        concurrency: usize,
     },
     /// Time the rollups against a plain GROUP BY in the same database.
     Run {
@@ -297,8 +331,8 @@ enum UnitsCommand {
 
 fn init_logging(settings: &Settings) {
     use tracing_subscriber::EnvFilter;
-    let filter =
-        EnvFilter::try_from_env("ANTQ_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let filter = EnvFilter::try_from_env("ANTQ_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tantivy=warn"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);
@@ -404,6 +438,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 print_demo(&loaded);
             }
             tokio::spawn(tips_admin::sweep_hourly(db.clone()));
+            tokio::spawn(news::publish_due_every_minute(db.clone()));
             let app = antq_web::App::build(settings.web()?, db.clone())
                 .await
                 .with_context(|| format!("không mở được địa chỉ {}", settings.addr))?;
@@ -510,18 +545,45 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Classifications { command } => {
             classifications::run(&open(&settings).await?, command).await
         }
+        Command::Search {
+            command: SearchCommand::Reindex,
+        } => {
+            let db = open(&settings).await?;
+            search::reindex(&db, &settings.data_dir.join("search")).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench {
+            command: BenchCommand::Search { items, rounds },
+        } => {
+            search::bench(items.max(1), rounds.max(1))?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Bench { command } => {
             let db = open(&settings).await?;
             match command {
                 BenchCommand::Generate { every } => bench::generate(&db, every).await?,
                 BenchCommand::Run { iterations } => bench::run(&db, iterations.max(1)).await?,
                 BenchCommand::Import { units } => bench::import(&db, &units).await?,
+                BenchCommand::Portal {
+                    articles,
+                    requests,
+                    concurrency,
+                } => {
+                    bench_portal::portal(
+                        &db,
+                        articles,
+                        requests.clamp(1, 100_000),
+                        concurrency.clamp(1, 64),
+                    )
+                    .await?
+                }
                 BenchCommand::Review {
                     unit,
                     from,
                     to,
                     iterations,
                 } => bench::review(&db, &unit, &from, &to, iterations.max(1)).await?,
+                BenchCommand::Search { .. } => unreachable!("handled above"),
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -136,14 +136,14 @@ async fn nothing_a_citizen_writes_reaches_the_server_log() {
         .await
         .unwrap();
     assert!(login["csrf_token"].is_string(), "{login}");
-    let list: serde_json::Value = client
-        .get(url("/api/v1/tips?state=new"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let get = |path: String| {
+        let request = client.get(url(&path));
+        async move {
+            let answer = request.send().await.unwrap();
+            answer.json::<serde_json::Value>().await.unwrap()
+        }
+    };
+    let list = get("/api/v1/tips?state=new".into()).await;
     let ids: Vec<i64> = list["items"]
         .as_array()
         .unwrap()
@@ -152,14 +152,7 @@ async fn nothing_a_citizen_writes_reaches_the_server_log() {
         .collect();
     let mut found = false;
     for id in ids {
-        let open: serde_json::Value = client
-            .get(url(&format!("/api/v1/tips/{id}")))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let open = get(format!("/api/v1/tips/{id}")).await;
         if open["content"]["text"] == text.as_str() {
             found = true;
             break;

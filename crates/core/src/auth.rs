@@ -27,10 +27,23 @@ pub enum Role {
     Front,
     /// Reads, changes nothing.
     Viewer,
+    /// Writes the unit's news for the public portal and reads its editors'
+    /// inbox ("Gửi ban biên tập"); publishes nothing.
+    Editor,
+    /// Reviews the unit's news: publishes, returns, schedules and
+    /// unpublishes what editors submit (and edits it, as an editor).
+    Reviewer,
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [Role::Admin, Role::Police, Role::Front, Role::Viewer];
+    pub const ALL: [Role; 6] = [
+        Role::Admin,
+        Role::Police,
+        Role::Front,
+        Role::Viewer,
+        Role::Editor,
+        Role::Reviewer,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -38,6 +51,8 @@ impl Role {
             Role::Police => "police",
             Role::Front => "front",
             Role::Viewer => "viewer",
+            Role::Editor => "editor",
+            Role::Reviewer => "reviewer",
         }
     }
 
@@ -47,6 +62,8 @@ impl Role {
             Role::Police => "Công an",
             Role::Front => "Mặt trận",
             Role::Viewer => "Xem",
+            Role::Editor => "Biên tập",
+            Role::Reviewer => "Duyệt tin",
         }
     }
 
@@ -56,6 +73,8 @@ impl Role {
             Role::Police => "Police",
             Role::Front => "Front",
             Role::Viewer => "Viewer",
+            Role::Editor => "Editor",
+            Role::Reviewer => "News reviewer",
         }
     }
 }
@@ -68,7 +87,7 @@ impl FromStr for Role {
             .find(|r| r.as_str() == s.trim().to_ascii_lowercase())
             .ok_or_else(|| {
                 DomainError::invalid(format!(
-                    "Không có vai trò \"{s}\": chọn Quản trị (admin), Công an (police), Mặt trận (front) hoặc Xem (viewer)"
+                    "Không có vai trò \"{s}\": chọn Quản trị (admin), Công an (police), Mặt trận (front), Xem (viewer), Biên tập (editor) hoặc Duyệt tin (reviewer)"
                 ))
             })
     }
@@ -125,24 +144,41 @@ pub enum Action {
     /// handle: the police of the unit or above. Administrators configure
     /// the channel but read no tip without a police grant.
     HandleTips,
+    /// Write and submit the unit's news articles, read and answer its
+    /// editors' inbox (editors and reviewers of the unit or above).
+    EditArticles,
+    /// Publish, return, schedule and unpublish the unit's articles
+    /// (reviewers of the unit or above).
+    PublishArticles,
 }
 
 impl Action {
     /// The roles whose grant over a unit permits this action there.
     pub fn allowed_roles(self) -> &'static [Role] {
         match self {
-            Action::Read => &[Role::Admin, Role::Police, Role::Front, Role::Viewer],
+            // Editors and reviewers of news read their units' records (the
+            // figures and conferences they write about) and change none.
+            Action::Read => &[
+                Role::Admin,
+                Role::Police,
+                Role::Front,
+                Role::Viewer,
+                Role::Editor,
+                Role::Reviewer,
+            ],
             Action::EditAreas => &[Role::Admin, Role::Police, Role::Front],
             Action::Comment => &[Role::Police, Role::Front],
             Action::WriteReview => &[Role::Admin, Role::Police, Role::Front],
             Action::EditRecords => &[Role::Admin, Role::Police, Role::Front],
             Action::ProposeAward => &[Role::Police, Role::Front],
             Action::HandleTips => &[Role::Police],
+            Action::EditArticles => &[Role::Editor, Role::Reviewer],
+            Action::PublishArticles => &[Role::Reviewer],
             Action::DecideAward(role) => match role {
                 Role::Police => &[Role::Police],
                 Role::Front => &[Role::Front],
                 Role::Admin => &[Role::Police, Role::Front],
-                Role::Viewer => &[],
+                Role::Viewer | Role::Editor | Role::Reviewer => &[],
             },
             Action::ManageUsers | Action::ReadAudit | Action::EditUnits | Action::EditCatalogue => {
                 &[Role::Admin]
@@ -151,7 +187,7 @@ impl Action {
                 match role {
                     Role::Police => &[Role::Police],
                     Role::Front => &[Role::Front],
-                    Role::Admin | Role::Viewer => &[],
+                    Role::Admin | Role::Viewer | Role::Editor | Role::Reviewer => &[],
                 }
             }
         }

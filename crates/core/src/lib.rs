@@ -12,6 +12,7 @@ pub mod imports;
 pub mod indicators;
 pub mod machine_numbers;
 pub mod periods;
+pub mod portal;
 pub mod programmes;
 pub mod registries;
 pub mod reports;

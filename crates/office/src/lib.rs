@@ -13,6 +13,7 @@ pub mod images;
 pub mod legacy_text;
 pub mod limits;
 pub mod register_rows;
+pub mod resize;
 pub mod review;
 pub mod table;
 pub mod tip_cluster;

@@ -113,11 +113,7 @@ pub fn write_xlsx(c: &ClusterSheet) -> Result<Vec<u8>, String> {
     let ws = wb.add_worksheet();
     ws.set_name(SHEET).map_err(err)?;
     let bold = Format::new().set_bold();
-    let head = Format::new()
-        .set_bold()
-        .set_text_wrap()
-        .set_align(FormatAlign::Center)
-        .set_background_color("#FBF3DC");
+    let head = crate::xlsx::heading_format();
     let int = Format::new()
         .set_num_format("#,##0")
         .set_align(FormatAlign::Left);

@@ -22,6 +22,16 @@ fn err(e: XlsxError) -> String {
 }
 
 /// `A`, `B`, …, `Z`, `AA`, … for a 0-based column.
+/// The headings of antq's workbooks: bold, wrapped, centred, on the pale
+/// gold of the pages' table heads.
+pub fn heading_format() -> Format {
+    Format::new()
+        .set_bold()
+        .set_text_wrap()
+        .set_align(FormatAlign::Center)
+        .set_background_color("#FBF3DC")
+}
+
 pub fn column_name(mut col: u32) -> String {
     let mut s = Vec::new();
     loop {
@@ -69,11 +79,7 @@ pub fn write_table(sheet: &str, table: &Table) -> Result<Vec<u8>, String> {
     let ws = wb.add_worksheet();
     ws.set_name(sheet).map_err(err)?;
     let bold = Format::new().set_bold();
-    let head = Format::new()
-        .set_bold()
-        .set_text_wrap()
-        .set_align(FormatAlign::Center)
-        .set_background_color("#FBF3DC");
+    let head = heading_format();
     let int = Format::new().set_num_format("#,##0");
     let dec = Format::new().set_num_format("#,##0.0##");
     write_text(ws, 0, 0, &table.title, Some(&bold)).map_err(err)?;
@@ -128,12 +134,8 @@ pub fn write_people_table(sheet: &str, t: &PeopleTable) -> Result<Vec<u8>, Strin
     ws.set_name(sheet).map_err(err)?;
     let title = Format::new().set_bold().set_font_size(14);
     let muted = Format::new().set_font_color("#5D6773");
-    let head = Format::new()
-        .set_bold()
-        .set_text_wrap()
-        .set_align(FormatAlign::Center)
+    let head = heading_format()
         .set_align(FormatAlign::VerticalCenter)
-        .set_background_color("#FBF3DC")
         .set_border(rust_xlsxwriter::FormatBorder::Thin);
     let label = Format::new().set_border(rust_xlsxwriter::FormatBorder::Thin);
     let int = Format::new()
@@ -218,11 +220,7 @@ pub fn write_template(t: &Template) -> Result<Vec<u8>, String> {
     let ws = wb.add_worksheet();
     ws.set_name(TEMPLATE_SHEET).map_err(err)?;
     let bold = Format::new().set_bold();
-    let head = Format::new()
-        .set_bold()
-        .set_text_wrap()
-        .set_align(FormatAlign::Center)
-        .set_background_color("#FBF3DC");
+    let head = heading_format();
     let key = Format::new().set_font_color("#888888").set_italic();
     let int = Format::new().set_num_format("#,##0");
     write_text(ws, 0, 0, &t.title, Some(&bold)).map_err(err)?;

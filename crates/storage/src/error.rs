@@ -20,6 +20,9 @@ pub enum StorageError {
     /// free in time); the client should try again shortly.
     #[error("Máy chủ đang bận, xin thử lại sau ít giây")]
     Busy,
+    /// The search index failed (a disk error, a broken index).
+    #[error("lỗi chỉ mục tìm kiếm: {0}")]
+    Index(String),
 }
 
 pub type StorageResult<T> = Result<T, StorageError>;

@@ -150,6 +150,16 @@ async fn approval_matrix(db: &Db) {
                         matches!(role, Role::Police | Role::Front) && covers(g, t),
                     ),
                 ];
+                // News: editors and reviewers write their units' articles;
+                // only reviewers publish them.
+                expect.push((
+                    Action::EditArticles,
+                    matches!(role, Role::Editor | Role::Reviewer) && covers(g, t),
+                ));
+                expect.push((
+                    Action::PublishArticles,
+                    role == Role::Reviewer && covers(g, t),
+                ));
                 for owner in [Role::Police, Role::Front] {
                     expect.push((Action::EnterData(owner), role == owner && covers(g, t)));
                     expect.push((Action::Approve(owner), role == owner && decides(g, t)));
@@ -172,7 +182,7 @@ async fn approval_matrix(db: &Db) {
         wrong.len(),
         wrong.join("\n")
     );
-    assert_eq!(checked, GRANTS.len() * 4 * TARGETS.len() * 6);
+    assert_eq!(checked, GRANTS.len() * Role::ALL.len() * TARGETS.len() * 8);
 
     // `require` says the same, as an error.
     let merged_police = actor(Role::Police, u(MergedCommune));

@@ -24,7 +24,8 @@ pub fn openapi_doc() -> &'static serde_json::Value {
             .iter()
             .chain(crate::registries::OPENAPI_PARTS.iter())
             .chain(std::iter::once(&crate::reviews::DOCUMENT_OPENAPI))
-            .chain(std::iter::once(&crate::tips::OPENAPI));
+            .chain(std::iter::once(&crate::tips::OPENAPI))
+            .chain(crate::portal::OPENAPI_PARTS.iter());
         for part in parts {
             let part: serde_json::Value =
                 serde_json::from_str(part).expect("an OpenAPI fragment is JSON");
@@ -170,6 +171,7 @@ pub fn routes(upload_limit: usize) -> Router<AppState> {
         .merge(reviews::document_api_routes())
         .merge(programmes::api_routes(upload_limit))
         .merge(registries::api_routes(upload_limit))
+        .merge(crate::portal::api_routes())
         .fallback(not_found)
 }
 

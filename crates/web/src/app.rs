@@ -136,6 +136,24 @@ async fn time_limit(
     }
 }
 
+/// The search index: opened (or made), caught up with the database before
+/// the first request, then following the change log every second.
+async fn open_search(config: &WebConfig, db: &Db) -> std::io::Result<antq_storage::search::Search> {
+    use antq_storage::search::{indexer, Search};
+    let io = |e: antq_storage::StorageError| std::io::Error::other(e.to_string());
+    let search = match &config.search_dir {
+        Some(dir) => Search::open(dir).map_err(io)?,
+        None => Search::in_ram().map_err(io)?,
+    };
+    indexer::catch_up(db, &search).await.map_err(io)?;
+    tokio::spawn(indexer::follow(
+        db.clone(),
+        search.clone(),
+        Duration::from_secs(1),
+    ));
+    Ok(search)
+}
+
 /// A bound, not yet running server.
 pub struct App {
     listener: TcpListener,
@@ -149,7 +167,9 @@ impl App {
     pub async fn build(config: WebConfig, db: Db) -> std::io::Result<App> {
         let listener = TcpListener::bind(config.addr).await?;
         let config = Arc::new(config);
+        let search = open_search(&config, &db).await?;
         let state = AppState {
+            search,
             db,
             imports: Arc::new(tokio::sync::Semaphore::new(
                 config.import_concurrency.max(1),

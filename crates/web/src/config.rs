@@ -22,6 +22,9 @@ pub struct WebConfig {
     pub cookie_secure: CookieSecure,
     /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
     pub trust_proxy: bool,
+    /// The portal's public address ("https://antq.example.vn"), for feeds,
+    /// the sitemap and canonical links; without it, the request's host.
+    pub public_url: Option<String>,
     /// A connection whose request headers have not all arrived after this
     /// long is closed (slow clients, "slowloris"); also ends idle keep-alive.
     pub header_read_timeout: Duration,
@@ -52,6 +55,9 @@ pub struct WebConfig {
     pub early_entry_days: i64,
     /// Citizen information: the server's secret, proof of work and limits.
     pub tips: TipsConfig,
+    /// Where the public search keeps its index (`data_dir/search`); None:
+    /// in memory, rebuilt from the database at every start (tests).
+    pub search_dir: Option<std::path::PathBuf>,
 }
 
 /// The citizen-information channel's settings.
@@ -111,6 +117,7 @@ impl Default for WebConfig {
             session_absolute: Duration::from_secs(12 * 3600),
             cookie_secure: CookieSecure::Auto,
             trust_proxy: false,
+            public_url: None,
             header_read_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(120),
             import_timeout: Duration::from_secs(900),
@@ -126,6 +133,7 @@ impl Default for WebConfig {
             upload_limit: 20 * 1024 * 1024,
             early_entry_days: 15,
             tips: TipsConfig::default(),
+            search_dir: None,
         }
     }
 }

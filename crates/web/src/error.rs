@@ -76,6 +76,13 @@ impl From<StorageError> for Failure {
                 errors,
             },
             StorageError::Busy => Failure::new(StatusCode::SERVICE_UNAVAILABLE, e.to_string()),
+            StorageError::Index(e) => {
+                tracing::error!(error = %e, "search index error");
+                Failure::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Lỗi hệ thống, xin thử lại sau",
+                )
+            }
             StorageError::Database(e) => {
                 tracing::error!(error = %e, "database error");
                 Failure::new(

@@ -1,6 +1,6 @@
 //! The home page: what waits for this user (reports to enter or fix, with
 //! the reason of a return; reports waiting for their approval; deadlines in
-//! the next days), their units; or a public introduction.
+//! the next days), their units; for readers not logged in, the portal's news.
 
 use antq_core::dates;
 use antq_core::units::Level;
@@ -55,13 +55,17 @@ pub async fn home(
     State(state): State<AppState>,
     c: Chrome,
     MaybeUser(user): MaybeUser,
+    headers: axum::http::HeaderMap,
 ) -> PageResult<Response> {
+    // Readers who are not logged in get the public portal's news.
     let Some(ctx) = user else {
-        return render(HomePage {
+        return crate::portal::news::home(
+            State(state),
             c,
-            grants: Vec::new(),
-            waiting: Waiting::default(),
-        });
+            headers,
+            crate::extract::Query(crate::portal::news::PageQuery::default()),
+        )
+        .await;
     };
     let today = dates::today();
     let items =

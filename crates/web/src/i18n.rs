@@ -59,6 +59,7 @@ pub fn entries() -> impl Iterator<Item = &'static (&'static str, &'static str, &
     .into_iter()
     .chain(crate::registries::WORDS)
     .chain([crate::reviews::words::WORDS])
+    .chain([crate::portal::search::WORDS])
     .flat_map(|t| t.iter())
 }
 
@@ -177,6 +178,15 @@ pub static TABLE: &[(&str, &str, &str)] = &[
     ("nav.menu", "Trình đơn", "Menu"),
     ("nav.tips", "Tin báo", "Citizen tips"),
     ("nav.send_tip", "Gửi tin báo", "Send a tip"),
+    ("portal.name", "Cổng thông tin phong trào Toàn dân bảo vệ an ninh Tổ quốc", "Portal of the All People Protect National Security movement"),
+    ("portal.nav", "Cổng thông tin", "Portal"),
+    ("portal.nav.news", "Tin tức", "News"),
+    ("portal.nav.documents", "Tìm kiếm văn bản", "Search documents"),
+    ("portal.nav.figures", "Số liệu phong trào", "Movement figures"),
+    ("portal.nav.editors", "Gửi ban biên tập", "Write to the editors"),
+    ("portal.nav.work", "Trang làm việc", "Workspace"),
+    ("portal.feed", "Tin mới", "Latest news"),
+    ("portal.footer", "Thông tin do Công an và Mặt trận Tổ quốc Việt Nam các cấp cung cấp. Số liệu công khai là số liệu đã được duyệt.", "Published by the Police and the Vietnam Fatherland Front at every level. Public figures are approved figures only."),
     ("login.title", "Đăng nhập", "Sign in"),
     ("login.username", "Tên đăng nhập", "Username"),
     ("login.password", "Mật khẩu", "Password"),
@@ -192,6 +202,8 @@ pub static TABLE: &[(&str, &str, &str)] = &[
     ("role.police", "Công an", "Police"),
     ("role.front", "Mặt trận", "Front"),
     ("role.viewer", "Xem", "Viewer"),
+    ("role.editor", "Biên tập", "Editor"),
+    ("role.reviewer", "Duyệt tin", "News reviewer"),
     ("units.title", "Đơn vị hành chính", "Administrative units"),
     ("units.at", "Tại ngày", "As of"),
     ("units.search", "Tìm đơn vị", "Find a unit"),
@@ -296,6 +308,13 @@ pub static TABLE: &[(&str, &str, &str)] = &[
     ("tokens.never", "chưa dùng", "never"),
     ("msg.saved", "Đã lưu.", "Saved."),
     ("msg.created", "Đã tạo.", "Created."),
+    ("portal.submitted", "Đã gửi bài để duyệt.", "Sent for review."),
+    ("portal.published", "Đã duyệt đăng bài (hoặc hẹn giờ đăng).", "Published (or scheduled)."),
+    ("portal.returned", "Đã trả lại bài cho người viết.", "Returned to the writer."),
+    ("portal.unpublished", "Đã gỡ bài khỏi cổng thông tin; bài vẫn được lưu.", "Taken off the portal; the record is kept."),
+    ("portal.image_added", "Đã thêm ảnh.", "Picture added."),
+    ("portal.drafted", "Đã tạo bản nháp bài viết từ thông cáo của hội nghị.", "An article draft was made from the conference's press draft."),
+    ("nav.editors", "Biên tập", "Newsroom"),
     ("msg.deleted", "Đã xóa.", "Deleted."),
     ("msg.logged_out", "Đã đăng xuất.", "Signed out."),
     ("common.yes", "Có", "Yes"),

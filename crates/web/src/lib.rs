@@ -15,6 +15,7 @@ pub mod extract;
 pub mod home;
 pub mod i18n;
 pub mod pages;
+pub mod portal;
 pub mod programmes;
 pub mod registries;
 pub mod reviews;

@@ -164,6 +164,7 @@ pub fn routes(upload_limit: usize) -> Router<AppState> {
         )
         .merge(programmes::page_routes(upload_limit))
         .merge(registries::page_routes(upload_limit))
+        .merge(crate::portal::page_routes())
         .merge(crate::tips::pages::routes())
         .merge(crate::tips::officer_pages::routes())
         .merge(crate::tips::category_pages::routes())
@@ -180,6 +181,8 @@ pub struct NavUser {
     pub is_police: bool,
     /// A national administrator (the categories of tips).
     pub edits_tip_categories: bool,
+    /// An editor or reviewer of news (the "Biên tập" menu entry).
+    pub edits_news: bool,
 }
 
 /// What every page's layout needs.
@@ -220,6 +223,8 @@ impl Chrome {
             Role::Police => "role.police",
             Role::Front => "role.front",
             Role::Viewer => "role.viewer",
+            Role::Editor => "role.editor",
+            Role::Reviewer => "role.reviewer",
         })
     }
 }
@@ -246,6 +251,11 @@ impl<S: Send + Sync> FromRequestParts<S> for Chrome {
                 is_admin: c.actor.has_role(Role::Admin),
                 is_police: c.actor.has_role(Role::Police),
                 edits_tip_categories: antq_storage::tips::categories::may_edit(&c.actor),
+                edits_news: c
+                    .actor
+                    .grants
+                    .iter()
+                    .any(|g| antq_core::auth::Action::EditArticles.permitted_by(g.role)),
             }),
             csrf: ctx.and_then(|c| c.csrf_token.clone()).unwrap_or_default(),
             here: parts
@@ -404,10 +414,12 @@ async fn switch_language(Query(p): Query<LangParams>) -> Response {
 
 const HTMX: &[u8] = include_bytes!("../static/htmx.min.js");
 const CSS: &[u8] = include_bytes!("../static/app.css");
+const PORTAL_CSS: &[u8] = include_bytes!("../static/portal.css");
 const APP_JS: &[u8] = include_bytes!("../static/app.js");
 const ENTRY_JS: &[u8] = include_bytes!("../static/entry.js");
 const PICKER_JS: &[u8] = include_bytes!("../static/picker.js");
 const TIPS_JS: &[u8] = include_bytes!("../static/tips.js");
+const PORTAL_SEARCH_JS: &[u8] = include_bytes!("../static/portal-search.js");
 
 async fn static_file(Path(file): Path<String>) -> Response {
     let (body, mime) = match file.as_str() {
@@ -416,7 +428,9 @@ async fn static_file(Path(file): Path<String>) -> Response {
         "entry.js" => (ENTRY_JS, "text/javascript; charset=utf-8"),
         "picker.js" => (PICKER_JS, "text/javascript; charset=utf-8"),
         "tips.js" => (TIPS_JS, "text/javascript; charset=utf-8"),
+        "portal-search.js" => (PORTAL_SEARCH_JS, "text/javascript; charset=utf-8"),
         "app.css" => (CSS, "text/css; charset=utf-8"),
+        "portal.css" => (PORTAL_CSS, "text/css; charset=utf-8"),
         "LiberationSerif-Regular.ttf" => (antq_office::chart_png::FONT_REGULAR, "font/ttf"),
         "LiberationSerif-Bold.ttf" => (antq_office::chart_png::FONT_BOLD, "font/ttf"),
         _ => return StatusCode::NOT_FOUND.into_response(),

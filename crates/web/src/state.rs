@@ -15,4 +15,6 @@ pub struct AppState {
     pub imports: Arc<tokio::sync::Semaphore>,
     /// Citizen information: challenges, limits, keys held in memory.
     pub tips: Arc<crate::tips::Desk>,
+    /// The public search's index (kept current by `search::indexer::follow`).
+    pub search: antq_storage::search::Search,
 }

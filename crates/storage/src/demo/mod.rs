@@ -5,6 +5,8 @@
 //! password is ever built in.
 
 pub mod demo_data;
+pub mod library;
+pub mod portal;
 mod programme_awards;
 mod programme_events;
 pub mod programmes;
@@ -104,6 +106,18 @@ pub const DEMO_USERS: &[(&str, &str, Role, &str)] = &[
         "Lãnh đạo tỉnh Đồng Tháp (chỉ xem)",
         Role::Viewer,
         "82",
+    ),
+    (
+        "bientap.dienbien",
+        "Biên tập viên cổng thông tin tỉnh Điện Biên",
+        Role::Editor,
+        "11",
+    ),
+    (
+        "duyettin.dienbien",
+        "Người duyệt tin cổng thông tin tỉnh Điện Biên",
+        Role::Reviewer,
+        "11",
     ),
 ];
 
@@ -211,12 +225,18 @@ pub async fn load_with_tips(
     }
     let statistics = crate::demo::demo_data::load(db).await?;
     let programmes = crate::demo::programmes::load(db).await?;
+    // The instruments public, with generated full text, for the portal's search.
+    crate::demo::library::load(db).await?;
     // Signers first: the demo's reviews take theirs from the register.
     crate::demo::signers::load(db).await?;
     let reviews = crate::demo::reviews::load(db).await?;
     // One year of safety recognition and of classification for both provinces.
     crate::registries::recognitions::demo(db).await?;
     crate::registries::classifications::demo(db).await?;
+    // The portal's news, drafted from the conferences above.
+    crate::portal::demo::load(db).await?;
+    // The portal's open data and a few messages to the editors.
+    crate::demo::portal::load(db).await?;
     let tips = match keyed {
         Some(keyed) => crate::demo::tips::load(db, keyed, &password).await?,
         None => None,

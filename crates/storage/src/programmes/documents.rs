@@ -7,17 +7,26 @@
 //! those of units they may `Read`; editing needs `EditRecords` over the
 //! owning unit, or a national grant for national documents.
 
+#[path = "documents_text.rs"]
+pub mod file_text;
 #[path = "documents_files.rs"]
 mod files;
 #[path = "documents_import.rs"]
 mod import_impl;
+#[path = "documents_public.rs"]
+mod public;
 #[path = "documents_search.rs"]
 mod search_impl;
 #[path = "documents_seed.rs"]
 mod seed;
 
 pub use files::{attach, file, FileInfo};
+pub(crate) use files::{store as store_file, NewFile};
 pub use import_impl::{import, ImportSummary, MAX_ROWS};
+pub use public::{
+    add_relation, public_file, public_get, public_state, relations, remove_relation, set_public,
+    CitingArticle, PublicDocument, Related, RelationKind,
+};
 pub use search_impl::{search, DocPage, DocQuery};
 pub use seed::{seed_if_empty, PROGRAMME_09};
 
@@ -34,6 +43,7 @@ use crate::accounts::access::{self, Actor};
 use crate::audit::{self, Change, Who};
 use crate::db::{Db, WriteTx};
 use crate::error::{StorageError, StorageResult};
+use crate::portal::changes::{self, ItemKind};
 
 /// Who reads: which documents and programmes a search or a list shows.
 /// The default is antq itself (other registries, the CLI), which sees
@@ -397,6 +407,7 @@ pub(crate) async fn insert(tx: &mut WriteTx, who: &Who, input: &DocInput) -> Sto
     .fetch_one(tx.conn())
     .await?;
     write_lists(tx, id, input).await?;
+    changes::record(tx, ItemKind::Document, id).await?;
     audit::append(
         tx,
         Change {
@@ -486,6 +497,7 @@ pub async fn update(db: &Db, actor: &Actor, id: i64, input: DocInput) -> Storage
             .execute(tx.conn())
             .await?;
             write_lists(&mut tx, id, input).await?;
+            changes::record(&mut tx, ItemKind::Document, id).await?;
             audit::append(
                 &mut tx,
                 Change {

@@ -10,9 +10,10 @@ use serde_json::json;
 
 use super::{get, require_edit};
 use crate::accounts::access::Actor;
-use crate::audit::{self, Change};
-use crate::db::Db;
+use crate::audit::{self, Change, Who};
+use crate::db::{Db, WriteTx};
 use crate::error::{StorageError, StorageResult};
+use crate::portal::changes::{self, ItemKind};
 
 /// How many files one document may keep.
 pub const MAX_FILES: i64 = 20;
@@ -82,49 +83,23 @@ pub async fn attach(
     let sha = sha256_hex(bytes);
     let who = actor.who();
     let now = dates::timestamp(dates::now_utc());
+    let text = super::file_text::extract(media_type, bytes);
     let id = db
         .write(|mut tx| {
-            let (name, sha, who, now) = (&name, &sha, &who, &now);
+            let (name, sha, who, now, text) = (&name, &sha, &who, &now, &text);
             async move {
-                let count: i64 = sqlx::query_scalar(
-                    "SELECT COUNT(*) FROM document_files WHERE document_id = $1",
-                )
-                .bind(document_id)
-                .fetch_one(tx.conn())
-                .await?;
-                if count >= MAX_FILES {
-                    return Err(StorageError::Conflict(format!(
-                        "Văn bản đã có {MAX_FILES} tệp, không thêm được nữa"
-                    )));
-                }
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO document_files (document_id, name, media_type, size, sha256, \
-                     body, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
-                     RETURNING id",
-                )
-                .bind(document_id)
-                .bind(name)
-                .bind(media_type)
-                .bind(bytes.len() as i64)
-                .bind(sha)
-                .bind(bytes.to_vec())
-                .bind(&who.name)
-                .bind(now)
-                .fetch_one(tx.conn())
-                .await?;
-                audit::append(
+                let id = store(
                     &mut tx,
-                    Change {
-                        who,
-                        action: "document.attach",
-                        entity: "document",
-                        entity_id: document_id.to_string(),
+                    who,
+                    NewFile {
+                        document_id,
                         unit_id: doc.unit_id,
-                        before: None,
-                        after: Some(
-                            json!({"file_id": id, "name": name, "media_type": media_type,
-                            "size": bytes.len(), "sha256": sha}),
-                        ),
+                        name,
+                        media_type,
+                        sha,
+                        bytes,
+                        text: text.as_deref(),
+                        now,
                     },
                 )
                 .await?;
@@ -151,6 +126,15 @@ pub async fn file(
     file_id: i64,
 ) -> StorageResult<(FileInfo, Vec<u8>)> {
     get(db, actor, document_id).await?;
+    read(db, document_id, file_id).await
+}
+
+/// A file of a document with its bytes, without access checks.
+pub(crate) async fn read(
+    db: &Db,
+    document_id: i64,
+    file_id: i64,
+) -> StorageResult<(FileInfo, Vec<u8>)> {
     let row: Option<FileRow> = sqlx::query_as(
         "SELECT id, name, media_type, size, sha256, created_at, body FROM document_files \
          WHERE id = $1 AND document_id = $2",
@@ -172,4 +156,78 @@ pub async fn file(
         },
         body,
     ))
+}
+
+/// A file to keep, checked by the caller.
+pub(crate) struct NewFile<'a> {
+    pub document_id: i64,
+    pub unit_id: Option<i64>,
+    pub name: &'a str,
+    pub media_type: &'a str,
+    pub sha: &'a str,
+    pub bytes: &'a [u8],
+    /// Its extracted text, kept for the public search.
+    pub text: Option<&'a str>,
+    pub now: &'a str,
+}
+
+/// Keep a file (and its text) in the caller's transaction: audited, and
+/// recorded for the search index.
+pub(crate) async fn store(tx: &mut WriteTx, who: &Who, f: NewFile<'_>) -> StorageResult<i64> {
+    let count: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM document_files WHERE document_id = $1")
+            .bind(f.document_id)
+            .fetch_one(tx.conn())
+            .await?;
+    if count >= MAX_FILES {
+        return Err(StorageError::Conflict(format!(
+            "Văn bản đã có {MAX_FILES} tệp, không thêm được nữa"
+        )));
+    }
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO document_files (document_id, name, media_type, size, sha256, \
+         body, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+         RETURNING id",
+    )
+    .bind(f.document_id)
+    .bind(f.name)
+    .bind(f.media_type)
+    .bind(f.bytes.len() as i64)
+    .bind(f.sha)
+    .bind(f.bytes.to_vec())
+    .bind(&who.name)
+    .bind(f.now)
+    .fetch_one(tx.conn())
+    .await?;
+    if let Some(text) = f.text {
+        sqlx::query(
+            "INSERT INTO document_texts (file_id, document_id, body, extracted_at) \
+             VALUES ($1, $2, $3, $4)",
+        )
+        .bind(id)
+        .bind(f.document_id)
+        .bind(text)
+        .bind(f.now)
+        .execute(tx.conn())
+        .await?;
+    }
+    audit::append(
+        tx,
+        Change {
+            who,
+            action: "document.attach",
+            entity: "document",
+            entity_id: f.document_id.to_string(),
+            unit_id: f.unit_id,
+            before: None,
+            after: Some(
+                json!({"file_id": id, "name": f.name, "media_type": f.media_type,
+                "size": f.bytes.len(), "sha256": f.sha,
+                "text_chars": f.text.map(|t| t.chars().count())}),
+            ),
+        },
+    )
+    .await?;
+    changes::record(tx, ItemKind::Document, f.document_id).await?;
+    Ok(id)
 }

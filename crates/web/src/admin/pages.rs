@@ -64,10 +64,17 @@ fn user_row(c: &Chrome, u: antq_storage::accounts::users::User) -> UserRow {
 
 /// The roles from the least privileged (the default of a form) to the most.
 fn roles(c: &Chrome) -> Vec<(&'static str, &'static str)> {
-    [Role::Viewer, Role::Front, Role::Police, Role::Admin]
-        .iter()
-        .map(|r| (r.as_str(), c.role_label(*r)))
-        .collect()
+    [
+        Role::Viewer,
+        Role::Editor,
+        Role::Reviewer,
+        Role::Front,
+        Role::Police,
+        Role::Admin,
+    ]
+    .iter()
+    .map(|r| (r.as_str(), c.role_label(*r)))
+    .collect()
 }
 
 /// The role a new user or grant starts with: the least privileged.

@@ -31,8 +31,9 @@ pub fn api_routes(upload_limit: usize) -> Router<AppState> {
 }
 
 /// The OpenAPI fragments of the registries, merged into `openapi.json`.
-pub const OPENAPI_PARTS: [&str; 4] = [
+pub const OPENAPI_PARTS: [&str; 5] = [
     include_str!("documents/openapi.json"),
+    include_str!("documents/publish.openapi.json"),
     include_str!("conferences/openapi.json"),
     include_str!("awards/openapi.json"),
     include_str!("figures.openapi.json"),

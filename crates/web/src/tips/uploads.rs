@@ -24,11 +24,14 @@ const _: () = assert!(API_BODY_LIMIT > attachments::MAX_TOTAL_BYTES / 3 * 4);
 pub const API_BODY_LIMIT: usize =
     PUBLIC_BODY_LIMIT + attachments::MAX_TOTAL_BYTES / 3 * 4 + 64 * 1024;
 
-/// The public routes that take pictures, and their limits (for the 413's words).
+/// The public routes that take pictures (the tips', and "Gửi ban biên
+/// tập"'s), and their limits (for the 413's words).
 pub fn body_limit(path: &str) -> Option<usize> {
     match path {
-        "/tin-bao/gui" | "/tin-bao/trao-doi" => Some(FORM_BODY_LIMIT),
-        "/api/v1/public/tips" | "/api/v1/public/tips/messages" => Some(API_BODY_LIMIT),
+        "/tin-bao/gui" | "/tin-bao/trao-doi" | "/gui-ban-bien-tap" => Some(FORM_BODY_LIMIT),
+        "/api/v1/public/tips"
+        | "/api/v1/public/tips/messages"
+        | "/api/v1/public/editor-messages" => Some(API_BODY_LIMIT),
         _ => None,
     }
 }

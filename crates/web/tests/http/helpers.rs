@@ -179,6 +179,25 @@ impl Agent {
         self.send_json(reqwest::Method::POST, path, body).await
     }
 
+    /// A POST with a body as given (a multipart form), with the session's CSRF header.
+    pub async fn post_raw(&self, path: &str, content_type: &str, body: Vec<u8>) -> Response {
+        self.with_auth(self.client.post(self.url(path)), true)
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// A GET with one more header (a validator such as If-None-Match).
+    pub async fn client_get_with(&self, path: &str, name: &str, value: &str) -> Response {
+        self.with_auth(self.client.get(self.url(path)), false)
+            .header(name, value)
+            .send()
+            .await
+            .unwrap()
+    }
+
     pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> Response {
         let mut fields: Vec<(&str, &str)> = form.to_vec();
         if let Some(c) = &self.csrf {

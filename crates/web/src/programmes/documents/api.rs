@@ -25,6 +25,7 @@ pub fn routes(_upload_limit: usize) -> Router<AppState> {
     Router::new()
         .route("/documents", get(list).post(create))
         .route("/documents/{id}", get(show))
+        .merge(super::publish::api_routes())
         .route("/programmes", get(programmes).post(create_programme))
         .route("/programmes/{id}", get(programme))
 }

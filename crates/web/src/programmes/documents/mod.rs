@@ -9,6 +9,7 @@ pub mod api;
 pub mod pages;
 pub mod plan_pages;
 pub mod plans;
+pub mod publish;
 pub mod views;
 
 use antq_core::dates::{self, Date};

@@ -36,6 +36,7 @@ pub fn routes(upload_limit: usize) -> Router<AppState> {
         )
         .route("/van-ban/{id}/tep/{file}", get(download))
         .merge(super::plan_pages::routes())
+        .merge(super::publish::page_routes())
 }
 
 /// Rows of results shown per page.
@@ -197,6 +198,9 @@ struct ShowPage {
     programmes: Vec<ProgrammeLink>,
     may_edit: bool,
     files: Vec<(i64, String, String, String)>,
+    public: bool,
+    in_force: bool,
+    relations: Vec<documents::Related>,
 }
 
 /// `/van-ban/{id}`: everything kept about a document.
@@ -228,7 +232,12 @@ pub async fn show(
             )
         })
         .collect();
+    let (public, in_force) = documents::public_state(&state.db, id).await?;
+    let relations = documents::relations(&state.db, id).await?;
     render(ShowPage {
+        public,
+        in_force,
+        relations,
         title: d.title(),
         date: date_vi(d.issued_on.as_deref()).unwrap_or_default(),
         unit: d

@@ -304,6 +304,10 @@ fn exact_diacritics_rank_first_and_phrases_hold() {
     assert_eq!(ids("\"an ninh trật tự\""), [4]);
     assert_eq!(ids("duong dien bien"), [5]);
     assert_eq!(ids("ĐƯỜNG"), [5]);
+    // Only signs: nothing to look for, so nothing found (not every item).
+    assert!(ids("?!").is_empty());
+    assert!(ids("\"\" ...").is_empty());
+    assert_eq!(ids("").len(), 5);
     let r = s.search(q("dien bien")).unwrap();
     assert_eq!(
         r.hits[0].title_html,

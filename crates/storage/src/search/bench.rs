@@ -56,27 +56,41 @@ fn bench_in(dir: &Path, items: usize, rounds: usize) -> StorageResult<()> {
         fmt(index_s),
         antq_core::text::format_int((items as f64 / index_s) as i64)
     );
+    // A reference that exists, asked whole as readers type it from a letter.
+    let reference = generated
+        .iter()
+        .find_map(|i| i.references.first().cloned())
+        .unwrap_or_default();
     drop(generated);
-    let queries = generate::BENCH_QUERIES;
+    let mut queries: Vec<String> = generate::BENCH_QUERIES
+        .iter()
+        .map(|q| q.to_string())
+        .collect();
+    if !reference.is_empty() {
+        queries.push(reference);
+    }
     // Warm up: one round unmeasured.
-    for q in queries {
+    for q in &queries {
         search.search(SearchQuery {
-            q: q.to_string(),
+            q: q.clone(),
             ..SearchQuery::default()
         })?;
     }
     let mut times = Vec::new();
     let mut totals = Vec::new();
+    let mut per_query: Vec<Vec<f64>> = vec![Vec::new(); queries.len()];
     for round in 0..rounds {
         for (i, q) in queries.iter().enumerate() {
             let page = 1 + (round % 3);
             let t = Instant::now();
             let r = search.search(SearchQuery {
-                q: q.to_string(),
+                q: q.clone(),
                 page,
                 ..SearchQuery::default()
             })?;
-            times.push(t.elapsed().as_secs_f64() * 1000.0);
+            let ms = t.elapsed().as_secs_f64() * 1000.0;
+            times.push(ms);
+            per_query[i].push(ms);
             if round == 0 {
                 totals.push((i, r.total));
             }
@@ -93,10 +107,13 @@ fn bench_in(dir: &Path, items: usize, rounds: usize) -> StorageResult<()> {
     }
     suggest.sort_by(f64::total_cmp);
     for (i, total) in totals {
+        per_query[i].sort_by(f64::total_cmp);
         println!(
-            "  {:<40} {} kết quả",
+            "  {:<40} {:>9} kết quả, p50 {} ms, lâu nhất {} ms",
             queries[i],
-            antq_core::text::format_int(total as i64)
+            antq_core::text::format_int(total as i64),
+            fmt(percentile(&per_query[i], 0.5)),
+            fmt(*per_query[i].last().unwrap_or(&0.0))
         );
     }
     println!(

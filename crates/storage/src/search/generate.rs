@@ -336,7 +336,6 @@ pub const BENCH_QUERIES: &[&str] = &[
     "ngay hoi toan dan",
     "mô hình tự quản",
     "12/2019",
-    "45/2020/KH-UBND",
     "camera giam sat",
     "Lâm Đồng hòa giải",
     "chuong trinh phoi hop",

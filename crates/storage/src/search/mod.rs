@@ -44,6 +44,7 @@ pub(crate) struct Fields {
     body: Field,
     body_exact: Field,
     body_fold: Field,
+    body_pairs: Field,
     url: Field,
     date: Field,
     meta: Field,
@@ -73,6 +74,7 @@ fn schema() -> (Schema, Fields) {
         body: b.add_text_field("body", STORED),
         body_exact: b.add_text_field("body_exact", text(analyser::EXACT)),
         body_fold: b.add_text_field("body_fold", text(analyser::FOLD)),
+        body_pairs: b.add_text_field("body_pairs", text(analyser::PAIRS)),
         url: b.add_text_field("url", STORED),
         date: b.add_text_field("date", STORED),
         meta: b.add_text_field("meta", STORED),
@@ -130,8 +132,13 @@ impl Search {
         Search::with(Index::create(directory, schema, Default::default()).map_err(ix)?)
     }
 
-    fn with(index: Index) -> StorageResult<Search> {
+    fn with(mut index: Index) -> StorageResult<Search> {
         analyser::register(index.tokenizers());
+        // A large search reads its segments on every core (at most 4).
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+        if cores > 1 {
+            index.set_multithread_executor(cores).map_err(ix)?;
+        }
         let (_, fields) = schema();
         let writer: IndexWriter = index.writer_with_num_threads(1, 50_000_000).map_err(ix)?;
         let reader = index
@@ -240,6 +247,8 @@ impl Search {
         d.add_text(f.body, &body);
         d.add_text(f.body_exact, &body);
         d.add_text(f.body_fold, &body);
+        let folded = analyser::tokens(&mut analyser::folded(), &body);
+        d.add_text(f.body_pairs, analyser::pairs(&folded).join(" "));
         d.add_text(f.url, &item.url);
         d.add_text(f.date, item.date.as_deref().unwrap_or(""));
         d.add_text(f.meta, &item.meta);

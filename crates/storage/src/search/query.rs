@@ -167,7 +167,12 @@ fn word(f: &Fields, exact: &str, folded: &str) -> Q {
     ])
 }
 
-/// A phrase (two words or more), exact or folded.
+/// A phrase (two words or more): folded in the title or the text, the exact
+/// phrase in the title ranked higher, and the text's exact words (not their
+/// positions again: the folded phrase checked them) ranking it further.
+/// Checking positions is the costly part of a search, so in the text the
+/// phrase is looked for as its pairs of syllables (`body_pairs`): one term
+/// for two syllables, and far fewer positions to read for more.
 fn phrase(f: &Fields, exact: &[String], folded: &[String]) -> Q {
     let p = |field: Field, words: &[String], boost: f32| -> Q {
         boosted(
@@ -177,12 +182,28 @@ fn phrase(f: &Fields, exact: &[String], folded: &[String]) -> Q {
             boost,
         )
     };
-    any(vec![
+    let pairs = analyser::pairs(folded);
+    let in_text: Q = if pairs.len() == 1 {
+        term_q(f.body_pairs, &pairs[0], 1.0)
+    } else {
+        p(f.body_pairs, &pairs, 1.0)
+    };
+    let found = any(vec![
         p(f.title_exact, exact, TITLE * EXACT),
         p(f.title_fold, folded, TITLE),
-        p(f.body_exact, exact, EXACT),
-        p(f.body_fold, folded, 1.0),
-    ])
+        in_text,
+    ]);
+    let mut clauses: Vec<(Occur, Q)> = vec![(Occur::Must, found)];
+    if exact != folded {
+        clauses.extend(
+            exact
+                .iter()
+                .zip(folded)
+                .filter(|(e, fo)| e != fo)
+                .map(|(e, _)| (Occur::Should, term_q(f.body_exact, e, EXACT))),
+        );
+    }
+    Box::new(BooleanQuery::new(clauses))
 }
 
 /// Does this piece of a query look like a document reference ("09/CTr-BCA", "124/2021")?
@@ -267,6 +288,21 @@ impl Search {
         (!clauses.is_empty()).then(|| all(clauses))
     }
 
+    /// The words a passage marks: each folded syllable of the query, in the
+    /// folded title and text (a query for snippets only, never for matching).
+    fn marked_words(&self, q: &str) -> Q {
+        let f = &self.0.fields;
+        let mut fold_an = analyser::folded();
+        let mut clauses: Vec<Q> = Vec::new();
+        for (_, piece) in pieces(q) {
+            for w in analyser::tokens(&mut fold_an, &piece) {
+                clauses.push(term_q(f.title_fold, &w, 1.0));
+                clauses.push(term_q(f.body_fold, &w, 1.0));
+            }
+        }
+        any(clauses)
+    }
+
     fn filters(&self, sq: &SearchQuery) -> Vec<Q> {
         let f = &self.0.fields;
         let mut out: Vec<Q> = Vec::new();
@@ -300,6 +336,17 @@ impl Search {
         let sq = sq.check()?;
         let searcher = self.0.reader.searcher();
         let text = self.text_query(&sq.q);
+        if text.is_none() && !sq.q.is_empty() {
+            // Only punctuation or signs: nothing to look for, so nothing found
+            // (never every item).
+            return Ok(Results {
+                hits: Vec::new(),
+                total: 0,
+                page: sq.page,
+                pages: 0,
+                took_ms: start.elapsed().as_secs_f64() * 1000.0,
+            });
+        }
         let mut clauses = self.filters(&sq);
         let has_text = text.is_some();
         clauses.push(text.unwrap_or_else(|| Box::new(AllQuery)));
@@ -318,10 +365,14 @@ impl Search {
             .map_err(ix)?;
         let f = &self.0.fields;
         let snippets = if has_text {
-            let mut body = SnippetGenerator::create(&searcher, &*query, f.body_fold).map_err(ix)?;
+            // Every folded word asked is marked, phrases' words too (their
+            // text is matched through `body_pairs`, which no passage shows).
+            let marked = self.marked_words(&sq.q);
+            let mut body =
+                SnippetGenerator::create(&searcher, &*marked, f.body_fold).map_err(ix)?;
             body.set_max_num_chars(400);
             let mut title =
-                SnippetGenerator::create(&searcher, &*query, f.title_fold).map_err(ix)?;
+                SnippetGenerator::create(&searcher, &*marked, f.title_fold).map_err(ix)?;
             title.set_max_num_chars(2_000);
             Some((title, body))
         } else {

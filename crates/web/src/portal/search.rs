@@ -187,6 +187,7 @@ pub async fn page(
         p,
         c,
     };
+    let mut status = axum::http::StatusCode::OK;
     if page.searched {
         match run(&state, &page.p).await {
             Ok(r) => {
@@ -216,11 +217,17 @@ pub async fn page(
                     })
                     .collect();
             }
-            Err(f) if f.status.is_client_error() => page.error = f.message,
+            Err(f) if f.status.is_client_error() => {
+                // The form again with what was wrong, under the error's status.
+                status = f.status;
+                page.error = f.message;
+            }
             Err(f) => return Err(f.into()),
         }
     }
-    render(page)
+    let mut response = render(page)?;
+    *response.status_mut() = status;
+    Ok(response)
 }
 
 async fn run(state: &AppState, p: &Params) -> Result<Results, Failure> {

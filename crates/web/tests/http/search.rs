@@ -166,6 +166,16 @@ async fn the_api_answers_its_contract() {
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{path}: {v}");
         assert!(v["error"].as_str().unwrap().contains(words), "{path}: {v}");
     }
+    // Only signs: nothing found, never every item.
+    let (s, v) = a.get_json("/api/v1/public/search?q=%3F%21").await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["total"], 0, "{v}");
+    // The page shows the form again with the error, under the error's status.
+    let res = a.get("/tim-kiem-van-ban?q=a&nam=abc").await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = res.text().await.unwrap();
+    assert!(body.contains("không phải số"), "{body}");
+    assert!(body.contains("name=\"q\""), "{body}");
     // Described in the OpenAPI document.
     let (_, doc) = a.get_json("/api/v1/openapi.json").await;
     assert!(doc["paths"]["/public/search"]["get"].is_object());

@@ -37,11 +37,12 @@ test("a reader writes to the editors, with JavaScript", async () => {
   assert.equal(res.headers()["cache-control"], "no-store");
   assert.equal(await page.locator("#editor-wait").isHidden(), true);
   await noViolations(page, "editors' form");
-  await page.fill("#editor-unit", "");
-  await page.locator("#editor-unit").pressSequentially("dien bien", { delay: 20 });
-  const option = page.locator("#editor-unit-list [role=option][data-code='11']");
-  await option.waitFor();
-  await option.click();
+  // Only the nation's and the provinces' editors are offered, never a commune.
+  const offered = await page.locator("#editor-unit option").allTextContents();
+  assert.equal(offered[0], "Cả nước");
+  assert.ok(offered.includes("Tỉnh Điện Biên"), offered.join(", "));
+  assert.ok(!offered.some((o) => /^(Xã|Phường)/.test(o)), offered.join(", "));
+  await page.selectOption("#editor-unit", "11");
   await page.check("#editor-kind-story");
   await page.fill("#editor-subject", "Ngày hội toàn dân bảo vệ an ninh Tổ quốc ở bản Phăng");
   await page.fill("#editor-body", "Sáng Chủ nhật, bà con bản Phăng tổ chức ngày hội với nhiều hoạt động.");
@@ -59,7 +60,7 @@ test("without JavaScript the form asks to wait, keeps what was typed, then sends
   const page = await ctx.newPage();
   await page.goto(base + "/gui-ban-bien-tap");
   assert.match(await page.locator("#editor-wait").textContent(), /xin chờ khoảng \d+ giây/);
-  await page.fill("#editor-unit", "Tỉnh Điện Biên");
+  await page.selectOption("#editor-unit", "11");
   await page.check("#editor-kind-correction");
   const subject = "Đính chính tên bản trong bài về ngày hội";
   await page.fill("#editor-subject", subject);

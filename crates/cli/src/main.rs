@@ -444,6 +444,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .with_context(|| format!("không mở được địa chỉ {}", settings.addr))?;
             tracing::info!(addr = %app.local_addr(), database = %settings.database()?, "antq is serving");
             println!("antq đang chạy tại http://{}", app.local_addr());
+            if settings.public_url.is_none() {
+                tracing::warn!("public_url is not set: feeds, the sitemap and canonical links use the request's host");
+                println!(
+                    "Chưa đặt public_url (ví dụ ANTQ__PUBLIC_URL=https://antq.example.vn): tin RSS/Atom, sơ đồ trang và liên kết chính thức của cổng thông tin đang lấy tên máy chủ từ yêu cầu."
+                );
+            }
             app.run_until_stopped(antq_web::app::shutdown_signal())
                 .await?;
             db.close().await;

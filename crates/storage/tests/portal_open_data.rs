@@ -155,6 +155,26 @@ async fn scenario(db: &Db) {
         assert_eq!(u.level, Level::Commune, "{}", r.unit_name);
     }
     assert!(f.approved_at.is_some());
+    // The latest year is still being reported (some reports not approved):
+    // it says so, with how many units are in, and never a complete year.
+    assert!(
+        f.incomplete.iter().any(|(y, _)| *y == f.year),
+        "{} {:?}",
+        f.year,
+        f.incomplete
+    );
+    for (_, c) in &f.incomplete {
+        assert!(c.units_approved < c.units_expected, "{c:?}");
+        assert!(c.units_approved > 0, "{c:?}");
+    }
+    let older = open_data::figures(db, &dien_bien, Some(2018))
+        .await
+        .unwrap();
+    assert!(
+        older.incomplete.iter().all(|(y, _)| *y != 2018),
+        "{:?}",
+        older.incomplete
+    );
 
     // Province-level only: no commune breakdown at all.
     open_data::set(db, &admin, &[("nguon_tin".into(), Lowest::Province)])

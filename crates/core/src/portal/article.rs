@@ -100,7 +100,7 @@ impl ArticleText {
             lead: line("Sa-pô (đoạn mở đầu)", lead, MAX_LEAD)?,
             body: body_text(body)?,
             author_line: line("Tác giả", author_line, MAX_AUTHOR)?,
-            photo_credit: line("Nguồn ảnh", photo_credit, MAX_AUTHOR)?,
+            photo_credit: credit_of(&line("Nguồn ảnh", photo_credit, MAX_AUTHOR)?),
             tags: parse_tags(tags)?,
         })
     }
@@ -115,6 +115,25 @@ impl ArticleText {
             topic.label_vi()
         ))
     }
+}
+
+/// A photo credit without the "Ảnh:" the page prints before it (an editor
+/// typing "Ảnh: Minh Anh" must not get "Ảnh: Ảnh: Minh Anh").
+pub fn credit_of(typed: &str) -> String {
+    let t = typed.trim();
+    let mut chars = t.char_indices();
+    let word: String = chars.by_ref().take(3).map(|(_, c)| c).collect();
+    if fold(&word) == "anh" {
+        if let Some((i, _)) = chars.next() {
+            let rest = t[i..].trim_start();
+            if let Some(r) = rest.strip_prefix(':') {
+                return r.trim().to_string();
+            }
+        } else {
+            return String::new();
+        }
+    }
+    t.to_string()
 }
 
 /// A correction note on a published article.
@@ -206,6 +225,17 @@ pub fn key_words(headline: &str, tags: &[String]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_credit_loses_the_word_the_page_prints() {
+        assert_eq!(credit_of("Ảnh: Minh Anh"), "Minh Anh");
+        assert_eq!(credit_of("ảnh : Công an tỉnh"), "Công an tỉnh");
+        assert_eq!(credit_of("ANH:Tuấn"), "Tuấn");
+        assert_eq!(credit_of("Anh Tuấn"), "Anh Tuấn");
+        assert_eq!(credit_of("Ánh Dương"), "Ánh Dương");
+        assert_eq!(credit_of("Ảnh"), "");
+        assert_eq!(credit_of("TTXVN"), "TTXVN");
+    }
 
     #[test]
     fn slugs_fold_vietnamese_and_cut_at_a_word() {

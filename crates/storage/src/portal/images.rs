@@ -77,7 +77,7 @@ pub async fn add(
         return Err(DomainError::invalid("Ảnh sau khi thu nhỏ vẫn quá lớn (quá 8 MB)").into());
     }
     let caption = clean(img.caption);
-    let credit = clean(img.credit);
+    let credit = antq_core::portal::article::credit_of(&clean(img.credit));
     check_len("Chú thích ảnh", &caption, 1_000)?;
     check_len("Nguồn ảnh", &credit, 200)?;
     if caption.is_empty() {

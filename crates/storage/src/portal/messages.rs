@@ -176,6 +176,29 @@ pub fn check(m: NewMessage) -> Result<NewMessage, DomainError> {
 }
 
 /// Messages received on a day: for the unit, and for every unit.
+/// Whom a reader may write to: the nation's editors, then today's provinces
+/// in Vietnamese order, as (code, name).
+pub async fn recipients(db: &Db) -> StorageResult<Vec<(String, String)>> {
+    let rows: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT code, name, level FROM units \
+         WHERE level IN ('nation', 'province') AND valid_to IS NULL \
+         ORDER BY CASE WHEN level = 'nation' THEN 0 ELSE 1 END, sort_key",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(code, name, level)| {
+            let name = if level == "nation" {
+                "Cả nước".to_string()
+            } else {
+                name
+            };
+            (code, name)
+        })
+        .collect())
+}
+
 pub async fn received_on(db: &Db, unit_id: i64, day: dates::Date) -> StorageResult<(i64, i64)> {
     let r = sqlx::query(
         "SELECT CAST(COALESCE(SUM(CASE WHEN unit_id = $1 THEN 1 ELSE 0 END), 0) AS BIGINT), \

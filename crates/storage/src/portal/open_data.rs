@@ -193,6 +193,10 @@ pub struct OpenFigures {
     pub child_indicators: Vec<String>,
     /// The latest approval of a report counted here (ISO timestamp).
     pub approved_at: Option<String>,
+    /// The years shown whose data are not all approved yet (the latest year
+    /// with figures and the breakdown's year, when incomplete): units that
+    /// must report, and those whose reports are all approved.
+    pub incomplete: Vec<(i32, antq_core::reviews::document::DataCoverage)>,
 }
 
 /// Keep only what may be public: figures with a value, no part from an
@@ -252,6 +256,7 @@ pub async fn figures(db: &Db, unit: &Unit, year: Option<i32>) -> StorageResult<O
         by_child: Vec::new(),
         child_indicators: Vec::new(),
         approved_at: None,
+        incomplete: Vec::new(),
     };
     if indicators.is_empty() {
         return Ok(out);
@@ -372,6 +377,17 @@ pub async fn figures(db: &Db, unit: &Unit, year: Option<i32>) -> StorageResult<O
         .filter(|(_, l)| unit.level == Level::Nation || *l == Lowest::Commune)
         .map(|(i, _)| i.code.clone())
         .collect();
+    // A year still being reported must not read as complete.
+    let mut years = vec![out.year];
+    years.extend(latest.filter(|y| *y != out.year));
+    for y in years {
+        let c = crate::reviews::coverage(db, unit, &antq_core::reviews::Stage::years(y, y), true)
+            .await?;
+        if c.units_approved < c.units_expected {
+            out.incomplete.push((y, c));
+        }
+    }
+    out.incomplete.sort_by_key(|(y, _)| *y);
     out.approved_at = sqlx::query_scalar(
         "SELECT MAX(r.state_changed_at) FROM reports r WHERE r.state = 'approved' \
          AND r.unit_id IN (SELECT descendant_id FROM unit_scope WHERE ancestor_id = $1)",

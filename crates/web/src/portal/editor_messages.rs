@@ -28,7 +28,6 @@ use crate::state::AppState;
 use crate::tips::desk::Challenge;
 use crate::tips::service::Work;
 use crate::tips::uploads::{AttachmentBody, TipForm, FORM_BODY_LIMIT};
-use crate::units::pages::UnitPicker;
 
 /// The page and its thank-you, quiet and never cached.
 pub fn page_routes() -> Router<AppState> {
@@ -153,7 +152,8 @@ pub struct Typed {
 #[template(path = "portal/message_form.html")]
 struct FormPage {
     c: Chrome,
-    picker: UnitPicker,
+    /// The nation's editors and today's provinces', as (code, name).
+    recipients: Vec<(String, String)>,
     kinds: Vec<(&'static str, &'static str)>,
     t: Typed,
     ch: Challenge,
@@ -163,26 +163,20 @@ struct FormPage {
     max_body: usize,
 }
 
-fn form_page(
+async fn form_page(
     state: &AppState,
     c: Chrome,
     t: Typed,
     err: Option<Failure>,
     token: Option<&str>,
 ) -> PageResult<Response> {
-    let picker = UnitPicker::new(
-        &c,
-        "unit",
-        "editor-unit",
-        "Gửi đến ban biên tập (cả nước hoặc tỉnh, thành phố; gõ tên để chọn)",
-    )
-    .typed(&t.unit, &t.unit_pick);
+    let recipients = messages::recipients(&state.db).await?;
     let (status, error) = match err {
         Some(f) => (f.status, f.message),
         None => (StatusCode::OK, String::new()),
     };
     let page = FormPage {
-        picker,
+        recipients,
         kinds: Kind::ALL
             .iter()
             .map(|k| (k.as_str(), k.label_vi()))
@@ -200,14 +194,61 @@ fn form_page(
     Ok((status, Html(page.render()?)).into_response())
 }
 
-async fn form(State(state): State<AppState>, c: Chrome) -> PageResult<Response> {
-    let t = Typed {
+#[derive(Deserialize, Default)]
+struct FormParams {
+    /// The article a reader comments on ("/tin-tuc/{slug}"), from its page's link.
+    #[serde(default)]
+    bai: String,
+}
+
+/// `GET /gui-ban-bien-tap`: the form, addressed to the nation's editors, or,
+/// from an article's "Góp ý, đính chính bài này", to its editors as a
+/// correction about it.
+async fn form(
+    State(state): State<AppState>,
+    c: Chrome,
+    crate::extract::Query(p): crate::extract::Query<FormParams>,
+) -> PageResult<Response> {
+    let mut t = Typed {
         unit: "Cả nước".into(),
         unit_pick: "VN".into(),
         kind: "message".into(),
         ..Typed::default()
     };
-    form_page(&state, c, t, None, None)
+    if let Some((unit, headline)) = about_article(&state, &p.bai).await? {
+        t.unit = unit.name;
+        t.unit_pick = unit.code;
+        t.kind = Kind::Correction.as_str().into();
+        let subject = format!("Góp ý, đính chính bài \u{201C}{headline}\u{201D}");
+        t.subject = subject.chars().take(messages::MAX_SUBJECT).collect();
+    }
+    form_page(&state, c, t, None, None).await
+}
+
+/// The editors answering for a published article (its own if they are the
+/// nation's or a province's, else its province's), and its headline.
+async fn about_article(state: &AppState, path: &str) -> Result<Option<(Unit, String)>, Failure> {
+    let Some(slug) = path.trim().strip_prefix("/tin-tuc/") else {
+        return Ok(None);
+    };
+    let Some(a) = antq_storage::portal::public::by_slug(&state.db, slug).await? else {
+        return Ok(None);
+    };
+    let own = units::by_id(&state.db, a.unit_id).await?;
+    let unit = match editors_unit(own.clone()) {
+        Ok(u) => u,
+        Err(_) => {
+            let up = units::ancestors(&state.db, own.id).await?;
+            match up
+                .into_iter()
+                .find(|u| u.level == Level::Province && u.valid_to.is_none())
+            {
+                Some(u) => u,
+                None => return Ok(None),
+            }
+        }
+    };
+    Ok(Some((unit, a.headline)))
 }
 
 async fn submit(State(state): State<AppState>, c: Chrome, sent: TipForm) -> PageResult<Response> {
@@ -224,7 +265,7 @@ async fn submit(State(state): State<AppState>, c: Chrome, sent: TipForm) -> Page
     };
     let token = get("challenge");
     if let Some(e) = sent.refused {
-        return form_page(&state, c, t, Some(e), Some(&token));
+        return form_page(&state, c, t, Some(e), Some(&token)).await;
     }
     let today = dates::today();
     let unit = match crate::units::service::resolve_unit(&state, &t.unit, Some(&t.unit_pick), today)
@@ -232,11 +273,11 @@ async fn submit(State(state): State<AppState>, c: Chrome, sent: TipForm) -> Page
         .and_then(editors_unit)
     {
         Ok(u) => u,
-        Err(e) => return form_page(&state, c, t, Some(e), Some(&token)),
+        Err(e) => return form_page(&state, c, t, Some(e), Some(&token)).await,
     };
     let kind = match Kind::parse(&t.kind) {
         Ok(k) => k,
-        Err(e) => return form_page(&state, c, t, Some(e.into()), Some(&token)),
+        Err(e) => return form_page(&state, c, t, Some(e.into()), Some(&token)).await,
     };
     let m = NewMessage {
         unit_id: unit.id,
@@ -260,7 +301,7 @@ async fn submit(State(state): State<AppState>, c: Chrome, sent: TipForm) -> Page
                 unit_pick: unit.code.clone(),
                 ..t
             };
-            form_page(&state, c, t, Some(e), Some(&token))
+            form_page(&state, c, t, Some(e), Some(&token)).await
         }
     }
 }

@@ -34,7 +34,23 @@ pub fn origin(state: &AppState, headers: &HeaderMap) -> String {
                 })
         })
         .unwrap_or("localhost");
-    format!("http://{host}")
+    format!("{}://{host}", scheme(state, headers))
+}
+
+/// `https` when antq is reached over TLS: always (`cookie_secure = always`),
+/// or as the trusted proxy says (`trust_proxy` and `X-Forwarded-Proto`).
+fn scheme(state: &AppState, headers: &HeaderMap) -> &'static str {
+    use crate::config::CookieSecure;
+    let proxied_tls = state.config.trust_proxy
+        && headers
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("https"));
+    if state.config.cookie_secure == CookieSecure::Always || proxied_tls {
+        "https"
+    } else {
+        "http"
+    }
 }
 
 fn atom(origin: &str, title: &str, path: &str, items: &[NewsItem]) -> String {

@@ -146,7 +146,17 @@ struct MessagePage {
     answered_at: String,
     back: String,
     paragraphs: Vec<String>,
+    /// The answer recorded, a paragraph a line.
+    answer: Vec<String>,
     max_answer: usize,
+}
+
+/// A text as typed, a paragraph a line (blank lines dropped).
+fn paragraphs(text: &str) -> Vec<String> {
+    text.lines()
+        .map(|p| p.trim().to_string())
+        .filter(|p| !p.is_empty())
+        .collect()
 }
 
 async fn show(
@@ -164,12 +174,8 @@ async fn show(
         answered_at: date_vi(m.answered_at.as_deref().map(|s| &s[..s.len().min(10)]))
             .unwrap_or_default(),
         back: format!("/bien-tap/thu?trang-thai={}", slug(m.state)),
-        paragraphs: m
-            .body
-            .split("\n\n")
-            .map(|p| p.trim().to_string())
-            .filter(|p| !p.is_empty())
-            .collect(),
+        paragraphs: paragraphs(&m.body),
+        answer: paragraphs(&m.answer),
         max_answer: messages::MAX_ANSWER,
         m,
     })

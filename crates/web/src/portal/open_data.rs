@@ -95,6 +95,19 @@ struct FiguresPage {
     child_heads: Vec<String>,
     child_rows: Vec<ChildRow>,
     base: String,
+    /// "Năm 2026: 3 trên 103 đơn vị …" for each year not all approved yet.
+    incomplete: Vec<String>,
+    /// Is the breakdown's year one of them?
+    year_incomplete: bool,
+}
+
+/// "Năm 2026 chưa đủ số liệu: 3 trên 103 đơn vị phải báo cáo đã có báo cáo được duyệt."
+fn incomplete_words(year: i32, c: &antq_core::reviews::document::DataCoverage) -> String {
+    format!(
+        "Năm {year} chưa đủ số liệu: {} trên {} đơn vị phải báo cáo đã có báo cáo được duyệt; số liệu của năm này chỉ gồm các đơn vị đó.",
+        format_int(c.units_approved as i64),
+        format_int(c.units_expected as i64)
+    )
 }
 
 async fn nation(
@@ -185,7 +198,11 @@ async fn show(state: &AppState, c: Chrome, code: &str, q: PageQuery) -> PageResu
                 years: rows
                     .iter()
                     .map(|(y, v)| YearCell {
-                        year: y.clone(),
+                        year: if f.incomplete.iter().any(|(i, _)| &i.to_string() == y) {
+                            format!("{y} (chưa đủ)")
+                        } else {
+                            y.clone()
+                        },
                         value: figure(*v, &ind.unit),
                     })
                     .collect(),
@@ -253,6 +270,12 @@ async fn show(state: &AppState, c: Chrome, code: &str, q: PageQuery) -> PageResu
             .collect(),
         child_rows,
         base,
+        incomplete: f
+            .incomplete
+            .iter()
+            .map(|(y, c)| incomplete_words(*y, c))
+            .collect(),
+        year_incomplete: f.incomplete.iter().any(|(y, _)| *y == f.year),
     })
 }
 

@@ -254,7 +254,10 @@ async fn editors_handle_their_inbox_and_others_are_refused() {
     let res = editor
         .post_form(
             &format!("/bien-tap/thu/{id}/tra-loi"),
-            &[("answer", "Đã gọi điện cảm ơn bạn đọc.")],
+            &[(
+                "answer",
+                "Đã gọi điện cảm ơn bạn đọc.\r\nHẹn đăng bài vào tuần sau.",
+            )],
         )
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
@@ -264,7 +267,11 @@ async fn editors_handle_their_inbox_and_others_are_refused() {
         .text()
         .await
         .unwrap();
-    assert!(html.contains("Đã gọi điện cảm ơn bạn đọc."));
+    // Each line of the answer stays a paragraph.
+    assert!(
+        html.contains("<p>Đã gọi điện cảm ơn bạn đọc.</p>\n  <p>Hẹn đăng bài vào tuần sau.</p>"),
+        "{html}"
+    );
     for to in ["luu-tru", "rac", "da-xem"] {
         let res = editor
             .post_form(&format!("/bien-tap/thu/{id}/trang-thai"), &[("to", to)])

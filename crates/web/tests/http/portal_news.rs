@@ -127,6 +127,36 @@ async fn an_article_goes_from_draft_to_the_public_and_back() {
     assert!(html.contains("T.L tổng hợp"));
     assert!(html.contains("property=\"og:title\""));
     assert!(html.contains("rel=\"canonical\" href=\"http://127.0.0.1"));
+    // "Góp ý, đính chính bài này" opens the form addressed to the article's
+    // editors, as a correction about it.
+    let link = format!("/gui-ban-bien-tap?bai=/tin-tuc/{slug}");
+    assert!(html.contains(&link), "{html}");
+    let form = public.get(&link).await.text().await.unwrap();
+    assert!(
+        form.contains("<option value=\"11\" selected>Tỉnh Điện Biên</option>"),
+        "{form}"
+    );
+    assert!(
+        form.contains("value=\"correction\" id=\"editor-kind-correction\" checked"),
+        "{form}"
+    );
+    assert!(
+        form.contains(
+            "Góp ý, đính chính bài \u{201C}Điện Biên: Ra mắt mô hình Camera an ninh\u{201D}"
+        ),
+        "{form}"
+    );
+    // Not an article: the form for the nation's editors.
+    let form = public
+        .get("/gui-ban-bien-tap?bai=%2Fkhong-co")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        form.contains("<option value=\"VN\" selected>Cả nước</option>"),
+        "{form}"
+    );
     // The same copy again: 304 without a body.
     let again = public
         .client_get_with(&format!("/tin-tuc/{slug}"), "if-none-match", &etag)
@@ -512,4 +542,42 @@ async fn pictures_come_in_widths_without_their_metadata() {
         .await
         .unwrap();
     assert_eq!(n, 1);
+}
+
+/// Links readers and feed readers keep: the configured address, else the
+/// request's host, over https only when antq knows it is reached so.
+#[tokio::test]
+async fn public_links_use_the_public_address() {
+    let sitemap = |app: &TestApp, proto: Option<&'static str>| {
+        let a = app.agent();
+        async move {
+            let res = match proto {
+                Some(p) => {
+                    a.client_get_with("/sitemap.xml", "x-forwarded-proto", p)
+                        .await
+                }
+                None => a.get("/sitemap.xml").await,
+            };
+            assert_eq!(res.status(), StatusCode::OK);
+            res.text().await.unwrap()
+        }
+    };
+    let direct = spawn_app().await;
+    // A client cannot make antq print https links it is not reached by.
+    assert!(sitemap(&direct, Some("https"))
+        .await
+        .contains("<loc>http://127.0.0.1"));
+    let proxied = crate::helpers::spawn_app_with(|c| c.trust_proxy = true).await;
+    assert!(sitemap(&proxied, Some("https"))
+        .await
+        .contains("<loc>https://127.0.0.1"));
+    assert!(sitemap(&proxied, None)
+        .await
+        .contains("<loc>http://127.0.0.1"));
+    let named =
+        crate::helpers::spawn_app_with(|c| c.public_url = Some("https://antq.example.vn".into()))
+            .await;
+    let map = sitemap(&named, None).await;
+    assert!(map.contains("<loc>https://antq.example.vn/"), "{map}");
+    assert!(!map.contains("127.0.0.1"), "{map}");
 }

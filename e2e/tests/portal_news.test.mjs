@@ -43,6 +43,8 @@ test("a reader goes through the news with 'Xem thêm' and related news", async (
   await page.waitForFunction(() => document.querySelectorAll(".news-item").length > 10);
   assert.equal(await items.count(), 20);
   assert.equal(page.url(), url);
+  // The pager follows: it now says page 2.
+  assert.match(await page.locator("#news-pager span").textContent(), /^Trang 2\//);
 
   // An article of the 10-year review of Điện Biên, with related news.
   await page.goto(base + "/tin-tuc/chu-de/so-ket-tong-ket");
@@ -56,6 +58,14 @@ test("a reader goes through the news with 'Xem thêm' and related news", async (
   assert.ok((await related.count()) >= 3, "related news");
   await noViolations(page, "article");
   await fitsThePhone(page, "article");
+  // "Góp ý, đính chính bài này": the form addressed to Điện Biên's editors
+  // (the article was written by the province before 2025), as a correction.
+  const articleUrl = page.url();
+  await Promise.all([page.waitForURL(/gui-ban-bien-tap/), page.locator("a", { hasText: "Góp ý, đính chính bài này" }).click()]);
+  assert.equal(await page.locator("#editor-unit").inputValue(), "11");
+  assert.equal(await page.locator("#editor-kind-correction").isChecked(), true);
+  assert.ok((await page.locator("#editor-subject").inputValue()).includes(title.trim()));
+  await page.goto(articleUrl);
   // Related news leads to another article.
   const first = related.first().locator("a");
   const next = await first.textContent();

@@ -442,6 +442,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let app = antq_web::App::build(settings.web()?, db.clone())
                 .await
                 .with_context(|| format!("không mở được địa chỉ {}", settings.addr))?;
+            // The nation's open-data page takes seconds to compute: kept ready.
+            tokio::spawn(antq_web::portal::open_data_cache::keep_warm(
+                app.state().clone(),
+                std::time::Duration::from_secs(30),
+            ));
             tracing::info!(addr = %app.local_addr(), database = %settings.database()?, "antq is serving");
             println!("antq đang chạy tại http://{}", app.local_addr());
             if settings.public_url.is_none() {

@@ -180,7 +180,9 @@ impl App {
             )),
             config: config.clone(),
             throttle: Arc::new(Throttle::default()),
+            open_data: Arc::default(),
         };
+
         Ok(App {
             listener,
             router: router(state.clone()),

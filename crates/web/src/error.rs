@@ -56,6 +56,11 @@ impl Failure {
             format!("Không tìm thấy {}", what.into()),
         )
     }
+
+    /// 404 with a whole sentence ("Không có bài viết này …").
+    pub fn gone(sentence: impl Into<String>) -> Self {
+        Failure::new(StatusCode::NOT_FOUND, sentence)
+    }
 }
 
 impl From<StorageError> for Failure {

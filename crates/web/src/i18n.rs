@@ -313,6 +313,8 @@ pub static TABLE: &[(&str, &str, &str)] = &[
     ("portal.returned", "Đã trả lại bài cho người viết.", "Returned to the writer."),
     ("portal.unpublished", "Đã gỡ bài khỏi cổng thông tin; bài vẫn được lưu.", "Taken off the portal; the record is kept."),
     ("portal.image_added", "Đã thêm ảnh.", "Picture added."),
+    ("portal.image_changed", "Đã sửa chú thích ảnh.", "Caption changed."),
+    ("portal.image_removed", "Đã xóa ảnh khỏi bài.", "Picture removed from the article."),
     ("portal.drafted", "Đã tạo bản nháp bài viết từ thông cáo của hội nghị.", "An article draft was made from the conference's press draft."),
     ("nav.editors", "Biên tập", "Newsroom"),
     ("msg.deleted", "Đã xóa.", "Deleted."),

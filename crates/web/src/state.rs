@@ -17,4 +17,6 @@ pub struct AppState {
     pub tips: Arc<crate::tips::Desk>,
     /// The public search's index (kept current by `search::indexer::follow`).
     pub search: antq_storage::search::Search,
+    /// The open-data pages' figures, kept until the data move.
+    pub open_data: Arc<crate::portal::open_data_cache::OpenDataCache>,
 }

@@ -56,6 +56,135 @@ pub async fn list(db: &Db, article_id: i64) -> StorageResult<Vec<ImageInfo>> {
         .collect())
 }
 
+/// The article, when the actor may change its pictures: editors while it
+/// is a draft (or returned, unpublished), reviewers at any time.
+async fn changeable(
+    db: &Db,
+    actor: &Actor,
+    article_id: i64,
+    what: &str,
+) -> StorageResult<crate::portal::articles::Article> {
+    let a = get(db, actor, article_id).await?;
+    let reviewer = access::can(db, actor, Action::PublishArticles, a.unit_id).await?;
+    if !a.state.editable() && !reviewer {
+        return Err(DomainError::invalid(format!(
+            "Bài viết đang ở trạng thái \"{}\" nên không {what} được",
+            a.state.label_vi()
+        ))
+        .into());
+    }
+    Ok(a)
+}
+
+/// What to do with a picture already in an article.
+#[derive(Debug, Clone, Copy)]
+pub enum ImageChange<'a> {
+    /// A new caption and credit.
+    Caption { caption: &'a str, credit: &'a str },
+    /// Take it out of the article (its "[ảnh N]" in the text then shows nothing).
+    Remove,
+}
+
+/// Change a picture's caption and credit, or remove it (audited; the
+/// public side follows when the article is published).
+pub async fn change(
+    db: &Db,
+    actor: &Actor,
+    article_id: i64,
+    image_id: i64,
+    to: ImageChange<'_>,
+) -> StorageResult<()> {
+    // The article as the actor may see it, and the picture in it, first:
+    // another article's picture is not found, whatever the state.
+    get(db, actor, article_id).await?;
+    let before = list(db, article_id)
+        .await?
+        .into_iter()
+        .find(|i| i.id == image_id)
+        .ok_or_else(|| StorageError::NotFound(format!("ảnh số {image_id} của bài viết")))?;
+    let a = changeable(db, actor, article_id, "sửa ảnh").await?;
+    let after = match to {
+        ImageChange::Caption { caption, credit } => {
+            let caption = clean(caption);
+            let credit = antq_core::portal::article::credit_of(&clean(credit));
+            check_len("Chú thích ảnh", &caption, 1_000)?;
+            check_len("Nguồn ảnh", &credit, 200)?;
+            if caption.is_empty() {
+                return Err(DomainError::invalid(
+                    "Ảnh cần có chú thích (người đọc khiếm thị nghe chú thích này)",
+                )
+                .into());
+            }
+            Some((caption, credit))
+        }
+        ImageChange::Remove => None,
+    };
+    let who = actor.who();
+    let now = dates::timestamp(dates::now_utc());
+    let published = a.state == antq_core::portal::ArticleState::Published;
+    let ctx = (&who, &before, &after, &now);
+    db.write(|mut tx| async move {
+        let (who, before, after, now) = ctx;
+        match after {
+            Some((caption, credit)) => {
+                sqlx::query("UPDATE article_images SET caption = $1, credit = $2 WHERE id = $3")
+                    .bind(caption)
+                    .bind(credit)
+                    .bind(image_id)
+                    .execute(tx.conn())
+                    .await?;
+            }
+            None => {
+                sqlx::query("DELETE FROM article_image_sizes WHERE image_id = $1")
+                    .bind(image_id)
+                    .execute(tx.conn())
+                    .await?;
+                sqlx::query("DELETE FROM article_images WHERE id = $1")
+                    .bind(image_id)
+                    .execute(tx.conn())
+                    .await?;
+            }
+        }
+        audit::append(
+            &mut tx,
+            Change {
+                who,
+                action: if after.is_some() {
+                    "article.image_caption"
+                } else {
+                    "article.image_remove"
+                },
+                entity: "article",
+                entity_id: article_id.to_string(),
+                unit_id: Some(a.unit_id),
+                before: Some(json!({"image": image_id, "position": before.position,
+                    "caption": before.caption, "credit": before.credit})),
+                after: after.as_ref().map(|(caption, credit)| {
+                    json!({"image": image_id, "caption": caption, "credit": credit})
+                }),
+            },
+        )
+        .await?;
+        if published {
+            touch(&mut tx, article_id, now).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    })
+    .await
+}
+
+/// A published article's pictures changed: readers' copies are out of date
+/// (its Last-Modified moves) and the search follows.
+async fn touch(tx: &mut crate::db::WriteTx, article_id: i64, now: &str) -> StorageResult<()> {
+    sqlx::query("UPDATE articles SET updated_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(article_id)
+        .execute(tx.conn())
+        .await?;
+    changes::record(tx, ItemKind::Article, article_id).await
+}
+
 /// Add a picture to an article editors may still change (audited).
 pub async fn add(
     db: &Db,
@@ -63,15 +192,7 @@ pub async fn add(
     article_id: i64,
     img: NewImage<'_>,
 ) -> StorageResult<ImageInfo> {
-    let a = get(db, actor, article_id).await?;
-    let reviewer = access::can(db, actor, Action::PublishArticles, a.unit_id).await?;
-    if !a.state.editable() && !reviewer {
-        return Err(DomainError::invalid(format!(
-            "Bài viết đang ở trạng thái \"{}\" nên không thêm ảnh được",
-            a.state.label_vi()
-        ))
-        .into());
-    }
+    let a = changeable(db, actor, article_id, "thêm ảnh").await?;
     let total: usize = img.sizes.iter().map(|s| s.2.len()).sum();
     if total > MAX_BYTES || img.sizes.is_empty() {
         return Err(DomainError::invalid("Ảnh sau khi thu nhỏ vẫn quá lớn (quá 8 MB)").into());
@@ -144,7 +265,7 @@ pub async fn add(
             )
             .await?;
             if published {
-                changes::record(&mut tx, ItemKind::Article, article_id).await?;
+                touch(&mut tx, article_id, now).await?;
             }
             tx.commit().await?;
             Ok((id, position))

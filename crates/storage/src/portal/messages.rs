@@ -64,9 +64,7 @@ impl Kind {
             .into_iter()
             .find(|k| k.as_str() == s.trim())
             .ok_or_else(|| {
-                DomainError::invalid(
-                    "Chưa chọn loại thư: góp ý (message), đính chính (correction) hoặc gửi tin, bài (story)",
-                )
+                DomainError::invalid("Chưa chọn loại thư: góp ý, đính chính hoặc gửi tin, bài")
             })
     }
 }

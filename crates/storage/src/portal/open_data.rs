@@ -175,6 +175,48 @@ pub async fn set(db: &Db, actor: &Actor, choices: &[(String, Lowest)]) -> Storag
     .await
 }
 
+/// Entities whose audited changes never move an approved figure (logins,
+/// articles, tips, reviews, documents…); every other audited change may.
+const NOT_FIGURES: &str = "'user', 'grant', 'api_token', 'article', 'editor_message', 'tip', \
+     'tip_escrow', 'tip_cluster', 'tip_category', 'review', 'review_template', 'review_signer', \
+     'document', 'programme', 'area'";
+
+/// The audit log's last entry, and the last one after `after` that may move
+/// a public figure (an approval, a return, an import, a register change, the
+/// choice of public indicators…), if any: a cache of the figures is kept
+/// while the second does not move. Reads only the entries after `after`.
+/// Audit ids are taken under the chain head's lock, held to the commit
+/// (`audit::reserve`), so no entry below the last one seen can appear later.
+pub async fn changes_since(db: &Db, after: i64) -> StorageResult<(i64, Option<i64>)> {
+    let last: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM audit_log")
+        .fetch_one(db.pool())
+        .await?;
+    let last = last.unwrap_or(0);
+    if last <= after {
+        return Ok((last, None));
+    }
+    let moved: Option<i64> = sqlx::query_scalar(&format!(
+        "SELECT MAX(id) FROM audit_log WHERE id > $1 AND entity NOT IN ({NOT_FIGURES})"
+    ))
+    .bind(after)
+    .fetch_one(db.pool())
+    .await?;
+    Ok((last, moved))
+}
+
+/// The years the public pages show (a year asked outside them is refused).
+pub fn years() -> YearRange {
+    let this_year = dates::today()
+        .format("%Y")
+        .to_string()
+        .parse()
+        .unwrap_or(2026);
+    YearRange {
+        from: FIRST_YEAR,
+        to: this_year,
+    }
+}
+
 /// The public figures of the nation or of a province.
 #[derive(Debug, Clone)]
 pub struct OpenFigures {
@@ -193,9 +235,9 @@ pub struct OpenFigures {
     pub child_indicators: Vec<String>,
     /// The latest approval of a report counted here (ISO timestamp).
     pub approved_at: Option<String>,
-    /// The years shown whose data are not all approved yet (the latest year
-    /// with figures and the breakdown's year, when incomplete): units that
-    /// must report, and those whose reports are all approved.
+    /// The years shown (with figures, or the breakdown's) whose data are not
+    /// all approved: units that must report, and those whose reports are
+    /// all approved.
     pub incomplete: Vec<(i32, antq_core::reviews::document::DataCoverage)>,
 }
 
@@ -377,9 +419,16 @@ pub async fn figures(db: &Db, unit: &Unit, year: Option<i32>) -> StorageResult<O
         .filter(|(_, l)| unit.level == Level::Nation || *l == Lowest::Commune)
         .map(|(i, _)| i.code.clone())
         .collect();
-    // A year still being reported must not read as complete.
-    let mut years = vec![out.year];
-    years.extend(latest.filter(|y| *y != out.year));
+    // A year still being reported (or never wholly reported) must not read
+    // as complete: every year shown is checked.
+    let mut years: Vec<i32> = out
+        .by_year
+        .iter()
+        .filter_map(|r| r.period.parse::<i32>().ok())
+        .collect();
+    years.push(out.year);
+    years.sort_unstable();
+    years.dedup();
     for y in years {
         let c = crate::reviews::coverage(db, unit, &antq_core::reviews::Stage::years(y, y), true)
             .await?;

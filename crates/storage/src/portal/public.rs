@@ -74,16 +74,24 @@ pub async fn news(
     page: i64,
     size: i64,
 ) -> StorageResult<(Vec<NewsItem>, i64)> {
-    let size = size.clamp(1, MAX_PAGE_SIZE);
-    let page = page.clamp(1, MAX_PAGE);
     let mut binds = Vec::new();
     let cond = conditions(f, &mut binds);
     let count_sql = format!("SELECT COUNT(*) FROM articles a WHERE {cond}");
     let mut count = sqlx::query(&count_sql);
-    for b in binds.iter().cloned() {
+    for b in binds {
         count = bind_val(count, b);
     }
     let total: i64 = count.fetch_one(db.pool()).await?.get(0);
+    Ok((page_of(db, f, page, size).await?, total))
+}
+
+/// A page of the published news matching `f`, newest first, without counting
+/// them all (related news needs only the newest).
+async fn page_of(db: &Db, f: &NewsFilter, page: i64, size: i64) -> StorageResult<Vec<NewsItem>> {
+    let size = size.clamp(1, MAX_PAGE_SIZE);
+    let page = page.clamp(1, MAX_PAGE);
+    let mut binds = Vec::new();
+    let cond = conditions(f, &mut binds);
     let sql = format!(
         "SELECT a.id, a.slug, a.headline, a.lead, a.topic, a.province_code, p.name, a.published_at, \
          (SELECT MIN(i.id) FROM article_images i WHERE i.article_id = a.id) \
@@ -114,7 +122,7 @@ pub async fn news(
             })
         })
         .collect::<StorageResult<Vec<_>>>()?;
-    Ok((items, total))
+    Ok(items)
 }
 
 /// A published article by its address.
@@ -135,7 +143,7 @@ pub async fn by_slug(db: &Db, slug: &str) -> StorageResult<Option<Article>> {
 /// topic (3), the province (2), each tag (2) and each key word of the
 /// headline (1), best first, newest first among equals.
 pub async fn related(db: &Db, a: &Article, n: usize) -> StorageResult<Vec<NewsItem>> {
-    let (candidates, _) = news(db, &NewsFilter::default(), 1, MAX_PAGE_SIZE).await?;
+    let candidates = page_of(db, &NewsFilter::default(), 1, MAX_PAGE_SIZE).await?;
     let mut more = Vec::new();
     for f in [
         NewsFilter {
@@ -148,7 +156,7 @@ pub async fn related(db: &Db, a: &Article, n: usize) -> StorageResult<Vec<NewsIt
         },
     ] {
         if f.topic.is_some() || f.province.is_some() {
-            more.extend(news(db, &f, 1, MAX_PAGE_SIZE).await?.0);
+            more.extend(page_of(db, &f, 1, MAX_PAGE_SIZE).await?);
         }
     }
     let words = key_words(&a.headline, &a.tags);

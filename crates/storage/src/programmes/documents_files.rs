@@ -83,7 +83,11 @@ pub async fn attach(
     let sha = sha256_hex(bytes);
     let who = actor.who();
     let now = dates::timestamp(dates::now_utc());
-    let text = super::file_text::extract(media_type, bytes);
+    // Reading a PDF may take seconds: off the async workers.
+    let owned = bytes.to_vec();
+    let text = tokio::task::spawn_blocking(move || super::file_text::extract(media_type, &owned))
+        .await
+        .unwrap_or(None);
     let id = db
         .write(|mut tx| {
             let (name, sha, who, now, text) = (&name, &sha, &who, &now, &text);

@@ -58,9 +58,29 @@ pub fn folded() -> TextAnalyzer {
         .build()
 }
 
+/// The text without the invisible characters that split a word when
+/// pasted from a word processor or a web page (zero-width spaces and
+/// joiners, the byte-order mark, soft hyphens), NFC.
+pub fn visible(text: &str) -> String {
+    let text = antq_core::text::nfc(text);
+    if !text.contains([
+        '\u{200B}', '\u{200C}', '\u{200D}', '\u{2060}', '\u{FEFF}', '\u{AD}',
+    ]) {
+        return text;
+    }
+    text.chars()
+        .filter(|c| {
+            !matches!(
+                c,
+                '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{AD}'
+            )
+        })
+        .collect()
+}
+
 /// The syllables of a text as a field's analyser makes them (NFC first).
 pub fn tokens(analyser: &mut TextAnalyzer, text: &str) -> Vec<String> {
-    let text = antq_core::text::nfc(text);
+    let text = visible(text);
     let mut stream = analyser.token_stream(&text);
     let mut out = Vec::new();
     while stream.advance() {
@@ -148,6 +168,13 @@ mod tests {
             tokens(&mut e, "09/CTr-BCA-MTTW"),
             ["09", "ctr", "bca", "mttw"]
         );
+    }
+
+    #[test]
+    fn invisible_characters_do_not_split_words() {
+        let mut f = folded();
+        assert_eq!(tokens(&mut f, "ph\u{200B}ối h\u{AD}ợp"), ["phoi", "hop"]);
+        assert_eq!(visible("an\u{FEFF}ninh"), "anninh");
     }
 
     #[test]

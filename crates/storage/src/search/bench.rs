@@ -69,19 +69,21 @@ fn bench_in(dir: &Path, items: usize, rounds: usize) -> StorageResult<()> {
     if !reference.is_empty() {
         queries.push(reference);
     }
-    // Warm up: one round unmeasured.
+    // Warm up: one round unmeasured (it also tells each query's pages).
+    let mut pages = Vec::with_capacity(queries.len());
     for q in &queries {
-        search.search(SearchQuery {
+        let r = search.search(SearchQuery {
             q: q.clone(),
             ..SearchQuery::default()
         })?;
+        pages.push(r.pages.max(1));
     }
     let mut times = Vec::new();
     let mut totals = Vec::new();
     let mut per_query: Vec<Vec<f64>> = vec![Vec::new(); queries.len()];
     for round in 0..rounds {
         for (i, q) in queries.iter().enumerate() {
-            let page = 1 + (round % 3);
+            let page = (1 + (round % 3)).min(pages[i]);
             let t = Instant::now();
             let r = search.search(SearchQuery {
                 q: q.clone(),

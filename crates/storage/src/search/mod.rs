@@ -228,12 +228,12 @@ impl Search {
 
     fn document(&self, item: &Item) -> TantivyDocument {
         let f = &self.0.fields;
-        let title = antq_core::text::nfc(&item.title);
-        let lead = antq_core::text::nfc(&item.lead);
+        let title = analyser::visible(&item.title);
+        let lead = analyser::visible(&item.lead);
         let body = if item.body.is_empty() {
             lead.clone()
         } else {
-            format!("{lead}\n\n{}", antq_core::text::nfc(&item.body))
+            format!("{lead}\n\n{}", analyser::visible(&item.body))
         };
         // The lead weighs like the title; the stored body starts with it.
         let heading = format!("{title}\n{lead}");

@@ -3,6 +3,7 @@
 //! prefix ("124/2021" finds 124/2021/TT-BCA), filters, highlighted
 //! snippets, and suggestions as one types.
 
+use std::collections::HashSet;
 use std::time::Instant;
 
 use antq_core::programmes::documents::reference_key;
@@ -16,6 +17,7 @@ use tantivy::query::{
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
+use tantivy::tokenizer::TokenStream as _;
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
 use super::{analyser, ix, Fields, Search};
@@ -363,6 +365,16 @@ impl Search {
                 ),
             )
             .map_err(ix)?;
+        let pages = total.div_ceil(PER_PAGE).min(MAX_PAGE);
+        if sq.page > 1 && sq.page > pages {
+            return Err(DomainError::invalid(format!(
+                "Không có trang {} của kết quả: tìm thấy {} kết quả, {} trang",
+                sq.page,
+                text::format_int(total as i64),
+                text::format_int(pages as i64)
+            ))
+            .into());
+        }
         let f = &self.0.fields;
         let snippets = if has_text {
             // Every folded word asked is marked, phrases' words too (their
@@ -371,10 +383,7 @@ impl Search {
             let mut body =
                 SnippetGenerator::create(&searcher, &*marked, f.body_fold).map_err(ix)?;
             body.set_max_num_chars(400);
-            let mut title =
-                SnippetGenerator::create(&searcher, &*marked, f.title_fold).map_err(ix)?;
-            title.set_max_num_chars(2_000);
-            Some((title, body))
+            Some((folded_words(&sq.q), body))
         } else {
             None
         };
@@ -386,7 +395,7 @@ impl Search {
             hits,
             total,
             page: sq.page,
-            pages: total.div_ceil(PER_PAGE).min(MAX_PAGE),
+            pages,
             took_ms: start.elapsed().as_secs_f64() * 1000.0,
         })
     }
@@ -395,7 +404,7 @@ impl Search {
         &self,
         searcher: &Searcher,
         addr: DocAddress,
-        snippets: Option<&(SnippetGenerator, SnippetGenerator)>,
+        snippets: Option<&(HashSet<String>, SnippetGenerator)>,
     ) -> StorageResult<Hit> {
         let f = &self.0.fields;
         let doc: TantivyDocument = searcher.doc(addr).map_err(ix)?;
@@ -414,9 +423,12 @@ impl Search {
             sn.set_snippet_prefix_postfix("<mark>", "</mark>");
             Some(sn.to_html())
         };
-        let title_html = mark(snippets.map(|s| &s.0), &title)
-            .filter(|t| t.contains("<mark>"))
-            .unwrap_or_else(|| escape(&title));
+        // The whole title, its words asked marked (a passage generator
+        // would cut it after the last word found).
+        let title_html = match snippets {
+            Some((words, _)) => mark_words(&title, words),
+            None => escape(&title),
+        };
         let snippet = mark(snippets.map(|s| &s.1), &body).unwrap_or_else(|| {
             let mut start: String = body.chars().take(200).collect();
             if start.len() < body.len() {
@@ -499,6 +511,36 @@ impl Search {
 }
 
 /// Text made safe inside HTML.
+/// The folded syllables of a query (what a title marks).
+fn folded_words(q: &str) -> HashSet<String> {
+    let mut fold_an = analyser::folded();
+    pieces(q)
+        .into_iter()
+        .flat_map(|(_, piece)| analyser::tokens(&mut fold_an, &piece))
+        .collect()
+}
+
+/// `text` escaped, with each syllable whose folded form is in `words` in
+/// `<mark>` (accents and case as the text writes them).
+pub fn mark_words(text: &str, words: &HashSet<String>) -> String {
+    let mut analyser = analyser::folded();
+    let mut stream = analyser.token_stream(text);
+    let mut out = String::with_capacity(text.len() + 32);
+    let mut at = 0;
+    while stream.advance() {
+        let t = stream.token();
+        if words.contains(&t.text) && t.offset_from >= at && t.offset_to <= text.len() {
+            out.push_str(&escape(&text[at..t.offset_from]));
+            out.push_str("<mark>");
+            out.push_str(&escape(&text[t.offset_from..t.offset_to]));
+            out.push_str("</mark>");
+            at = t.offset_to;
+        }
+    }
+    out.push_str(&escape(&text[at..]));
+    out
+}
+
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -512,4 +554,22 @@ pub fn escape(s: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_title_is_marked_whole() {
+        let words = folded_words("diem an toàn");
+        assert_eq!(
+            mark_words("Khu dân cư an toàn năm 2026 (điểm 1)", &words),
+            "Khu dân cư <mark>an</mark> <mark>toàn</mark> năm 2026 (<mark>điểm</mark> 1)"
+        );
+        assert_eq!(
+            mark_words("<b>An</b> & Điểm", &words),
+            "&lt;b&gt;<mark>An</mark>&lt;/b&gt; &amp; <mark>Điểm</mark>"
+        );
+    }
 }

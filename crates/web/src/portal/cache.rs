@@ -37,7 +37,14 @@ pub fn cached(
     let matches_etag = headers
         .get(IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+        // Weak comparison (RFC 9110 §13.1.2): a proxy that compresses the
+        // page sends back `W/"…"`, which still names this copy.
+        .is_some_and(|v| {
+            v.split(',').any(|t| {
+                let t = t.trim();
+                t == "*" || t.strip_prefix("W/").unwrap_or(t) == etag
+            })
+        });
     let not_modified_since = headers.get(IF_NONE_MATCH).is_none()
         && match (
             headers.get(IF_MODIFIED_SINCE).and_then(|v| v.to_str().ok()),

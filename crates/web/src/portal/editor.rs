@@ -10,9 +10,9 @@ use antq_core::units::UnitCode;
 use antq_storage::portal::articles::{self, Article, ArticleInput, Listed};
 use antq_storage::portal::{images, workflow};
 use askama::Template;
-use axum::extract::{DefaultBodyLimit, Multipart, State};
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
@@ -24,9 +24,6 @@ use crate::extract::{Path, Query};
 use crate::pages::{done, failed, render, Chrome};
 use crate::state::AppState;
 
-/// The largest picture upload (before resizing).
-pub const MAX_UPLOAD: usize = 12 * 1024 * 1024;
-
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/bien-tap", get(list))
@@ -37,11 +34,7 @@ pub fn routes() -> Router<AppState> {
         .route("/bien-tap/bai/{id}/dang", post(publish))
         .route("/bien-tap/bai/{id}/tra-lai", post(send_back))
         .route("/bien-tap/bai/{id}/go", post(unpublish))
-        .route(
-            "/bien-tap/bai/{id}/anh",
-            post(add_image).layer(DefaultBodyLimit::max(MAX_UPLOAD + 64 * 1024)),
-        )
-        .route("/bien-tap/anh/{id}/{width}", get(preview_image))
+        .merge(super::editor_images::routes())
 }
 
 struct Row {
@@ -74,12 +67,21 @@ struct ListPage {
     tabs: Vec<(String, &'static str, i64, bool)>,
     all_href: String,
     all_current: bool,
+    /// "Trang 2/7" and the neighbours' addresses, when there is more than a page.
+    page_words: String,
+    previous: Option<String>,
+    next: Option<String>,
 }
+
+/// Articles a page of the editors' list shows.
+const LIST_PAGE: i64 = 50;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct ListQuery {
     #[serde(rename = "trang-thai")]
     pub state: Option<String>,
+    /// The page, from 1.
+    pub trang: Option<String>,
 }
 
 /// Whether the user edits any unit's news (else the desk is not theirs).
@@ -108,8 +110,38 @@ pub async fn list(
 ) -> PageResult<Response> {
     require_editor(&ctx)?;
     let chosen = q.state.as_deref().and_then(ArticleState::parse);
-    let (items, counts) = articles::list(&state.db, &ctx.actor, chosen, 200, 0).await?;
+    let page: i64 = q
+        .trang
+        .as_deref()
+        .and_then(|p| p.trim().parse().ok())
+        .filter(|p| (1..=100_000).contains(p))
+        .unwrap_or(1);
+    let (items, counts) = articles::list(
+        &state.db,
+        &ctx.actor,
+        chosen,
+        LIST_PAGE,
+        (page - 1) * LIST_PAGE,
+    )
+    .await?;
+    let total: i64 = counts
+        .iter()
+        .filter(|(s, _)| chosen.is_none_or(|c| c == *s))
+        .map(|(_, n)| n)
+        .sum();
+    let pages = (total + LIST_PAGE - 1) / LIST_PAGE;
+    let href = |p: i64| match chosen {
+        Some(s) => format!("/bien-tap?trang-thai={}&trang={p}", s.code()),
+        None => format!("/bien-tap?trang={p}"),
+    };
     render(ListPage {
+        page_words: if pages > 1 {
+            format!("Trang {page}/{pages}")
+        } else {
+            String::new()
+        },
+        previous: (page > 1).then(|| href(page - 1)),
+        next: (page < pages).then(|| href(page + 1)),
         rows: items.iter().map(row).collect(),
         tabs: counts
             .into_iter()
@@ -171,6 +203,7 @@ impl ArticleFields {
 }
 
 struct ImageRow {
+    id: i64,
     position: i64,
     src: String,
     caption: String,
@@ -206,6 +239,8 @@ struct ArticleView {
     may_return: bool,
     may_unpublish: bool,
     published: bool,
+    /// May this user add, re-caption or remove its pictures?
+    pictures: bool,
     history: String,
 }
 
@@ -392,6 +427,7 @@ async fn form_page(
         may_unpublish: may_publish
             && matches!(s, ArticleState::Published | ArticleState::Scheduled),
         published: s == ArticleState::Published,
+        pictures: s.editable() || may_publish,
         history: format!(
             "Tạo bởi {} lúc {}; sửa lần cuối bởi {} lúc {}",
             a.created_by,
@@ -411,6 +447,7 @@ async fn form_page(
         images: imgs
             .iter()
             .map(|i| ImageRow {
+                id: i.id,
                 position: i.position,
                 src: format!("/bien-tap/anh/{}/{}", i.id, IMAGE_WIDTHS[0]),
                 caption: i.caption.clone(),
@@ -472,7 +509,7 @@ pub async fn update(
     }
 }
 
-fn back(id: i64) -> String {
+pub(super) fn back(id: i64) -> String {
     format!("/bien-tap/bai/{id}")
 }
 
@@ -581,81 +618,6 @@ pub async fn unpublish(
         "portal.unpublished",
         &back(id),
     ))
-}
-
-/// `POST /bien-tap/bai/{id}/anh`: a picture, resized into the portal's
-/// widths (metadata gone with the re-encoding).
-pub async fn add_image(
-    State(state): State<AppState>,
-    PageUser(ctx): PageUser,
-    Path(id): Path<i64>,
-    mut multipart: Multipart,
-) -> PageResult<Response> {
-    articles::get(&state.db, &ctx.actor, id).await?;
-    let too_large = || {
-        Failure::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "Ảnh vượt giới hạn 12 MB; xin chọn ảnh nhỏ hơn",
-        )
-    };
-    let (mut bytes, mut caption, mut credit) = (Vec::new(), String::new(), String::new());
-    while let Some(field) = multipart.next_field().await.map_err(|_| too_large())? {
-        let name = field.name().unwrap_or_default().to_string();
-        let data = field.bytes().await.map_err(|_| too_large())?;
-        match name.as_str() {
-            "photo" => bytes = data.to_vec(),
-            "caption" => caption = String::from_utf8_lossy(&data).into_owned(),
-            "credit" => credit = String::from_utf8_lossy(&data).into_owned(),
-            _ => {}
-        }
-    }
-    let r = async {
-        if bytes.is_empty() {
-            return Err(Failure::bad_request("Chưa chọn ảnh"));
-        }
-        let (kind, sizes) =
-            tokio::task::spawn_blocking(move || antq_office::resize::widths(&bytes, &IMAGE_WIDTHS))
-                .await
-                .map_err(|_| {
-                    Failure::new(StatusCode::INTERNAL_SERVER_ERROR, "Không xử lý được ảnh")
-                })?
-                .map_err(|m| Failure::new(StatusCode::UNPROCESSABLE_ENTITY, m))?;
-        let img = images::NewImage {
-            media_type: kind.media_type(),
-            sizes: sizes
-                .into_iter()
-                .map(|s| (s.width, s.height, s.bytes))
-                .collect(),
-            caption: &caption,
-            credit: &credit,
-        };
-        Ok(images::add(&state.db, &ctx.actor, id, img).await?)
-    }
-    .await;
-    Ok(match r {
-        Ok(_) => done(&format!("{}#anh", back(id)), "portal.image_added"),
-        Err(e) => failed(&format!("{}#anh", back(id)), e),
-    })
-}
-
-/// `GET /bien-tap/anh/{id}/{width}`: a picture for the article's editors.
-pub async fn preview_image(
-    State(state): State<AppState>,
-    PageUser(ctx): PageUser,
-    Path((id, width)): Path<(i64, u32)>,
-) -> PageResult<Response> {
-    let (media, body) = images::officer_body(&state.db, &ctx.actor, id, width).await?;
-    Ok((
-        [
-            (axum::http::header::CONTENT_TYPE, media),
-            (
-                axum::http::header::CACHE_CONTROL,
-                "private, max-age=3600".to_string(),
-            ),
-        ],
-        body,
-    )
-        .into_response())
 }
 
 /// `POST /hoi-nghi/{id}/bai-viet`: the conference's press draft as a new

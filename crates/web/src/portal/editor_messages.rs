@@ -225,8 +225,9 @@ async fn form(
     form_page(&state, c, t, None, None).await
 }
 
-/// The editors answering for a published article (its own if they are the
-/// nation's or a province's, else its province's), and its headline.
+/// The editors answering for a published article (its own if they are
+/// today's nation's or a province's, else those of today's province it is
+/// filed under), and its headline.
 async fn about_article(state: &AppState, path: &str) -> Result<Option<(Unit, String)>, Failure> {
     let Some(slug) = path.trim().strip_prefix("/tin-tuc/") else {
         return Ok(None);
@@ -235,20 +236,22 @@ async fn about_article(state: &AppState, path: &str) -> Result<Option<(Unit, Str
         return Ok(None);
     };
     let own = units::by_id(&state.db, a.unit_id).await?;
-    let unit = match editors_unit(own.clone()) {
-        Ok(u) => u,
-        Err(_) => {
-            let up = units::ancestors(&state.db, own.id).await?;
-            match up
-                .into_iter()
-                .find(|u| u.level == Level::Province && u.valid_to.is_none())
-            {
-                Some(u) => u,
-                None => return Ok(None),
-            }
-        }
+    if let Ok(u) = editors_unit(own) {
+        return Ok(Some((u, a.headline)));
+    }
+    // A commune's article, or one written before 2025 by a province that
+    // no longer exists: today's province the article is filed under.
+    let Some(code) = a
+        .province_code
+        .as_deref()
+        .and_then(|c| UnitCode::parse(c).ok())
+    else {
+        return Ok(None);
     };
-    Ok(Some((unit, a.headline)))
+    Ok(units::find_at(&state.db, &code, dates::today())
+        .await?
+        .and_then(|u| editors_unit(u).ok())
+        .map(|u| (u, a.headline)))
 }
 
 async fn submit(State(state): State<AppState>, c: Chrome, sent: TipForm) -> PageResult<Response> {

@@ -114,7 +114,7 @@ pub async fn topic(
     headers: HeaderMap,
     Path(code): Path<String>,
 ) -> PageResult<Response> {
-    let t = Topic::parse(&code).ok_or_else(|| Failure::not_found("Không có chuyên mục này"))?;
+    let t = Topic::parse(&code).ok_or_else(|| Failure::gone("Không có chuyên mục này"))?;
     let f = NewsFilter {
         topic: Some(t),
         ..Default::default()
@@ -198,7 +198,7 @@ pub async fn image(
 ) -> PageResult<Response> {
     let (media, body) = antq_storage::portal::images::public_body(&state.db, id, width)
         .await?
-        .ok_or_else(|| Failure::not_found("Không có ảnh này"))?;
+        .ok_or_else(|| Failure::gone("Không có ảnh này"))?;
     Ok((
         [
             (CONTENT_TYPE, media),

@@ -10,12 +10,14 @@
 pub mod cache;
 pub mod documents;
 pub mod editor;
+pub mod editor_images;
 pub mod editor_messages;
 pub mod feeds;
 pub mod inbox;
 pub mod news;
 pub mod news_api;
 pub mod open_data;
+pub mod open_data_cache;
 pub mod search;
 pub mod views;
 

@@ -60,10 +60,9 @@ async fn list(state: &AppState, f: &NewsFilter, base: &str, page: i64) -> PageRe
     let (items, total) = public::news(&state.db, f, page, PAGE_SIZE).await?;
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
     if page > pages {
-        return Err(Failure::not_found(format!(
-            "Không có trang {page}: danh sách có {pages} trang"
-        ))
-        .into());
+        return Err(
+            Failure::gone(format!("Không có trang {page}: danh sách có {pages} trang")).into(),
+        );
     }
     let more = (page < pages).then(|| {
         (
@@ -185,7 +184,7 @@ pub async fn home(
 }
 
 fn topic_of(code: &str) -> Result<Topic, Failure> {
-    Topic::parse(code).ok_or_else(|| Failure::not_found("Không có chuyên mục này"))
+    Topic::parse(code).ok_or_else(|| Failure::gone("Không có chuyên mục này"))
 }
 
 /// `GET /tin-tuc/chu-de/{topic}`.
@@ -215,12 +214,12 @@ pub async fn topic(
 /// Today's province by its code, or 404.
 pub async fn province_name(state: &AppState, code: &str) -> Result<String, Failure> {
     if code.is_empty() || code.len() > 10 || !code.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(Failure::not_found("Không có tỉnh, thành phố này"));
+        return Err(Failure::gone("Không có tỉnh, thành phố này"));
     }
     let name: Option<String> = antq_storage::portal::public::today_province_name(&state.db, code)
         .await
         .map_err(Failure::from)?;
-    name.ok_or_else(|| Failure::not_found("Không có tỉnh, thành phố này"))
+    name.ok_or_else(|| Failure::gone("Không có tỉnh, thành phố này"))
 }
 
 /// `GET /tin-tuc/tinh/{code}`.
@@ -251,7 +250,7 @@ fn month_of(year: i32, month: u32) -> Result<(i32, u32), Failure> {
     if (2000..=2100).contains(&year) && (1..=12).contains(&month) {
         Ok((year, month))
     } else {
-        Err(Failure::not_found("Không có tháng này trong lưu trữ"))
+        Err(Failure::gone("Không có tháng này trong lưu trữ"))
     }
 }
 
@@ -366,7 +365,7 @@ pub async fn article(
 ) -> PageResult<Response> {
     let a = public::by_slug(&state.db, &slug)
         .await?
-        .ok_or_else(|| Failure::not_found("Không có bài viết này hoặc bài đã được gỡ"))?;
+        .ok_or_else(|| Failure::gone("Không có bài viết này hoặc bài đã được gỡ"))?;
     let related = public::related(&state.db, &a, 5).await?;
     let images = antq_storage::portal::images::list(&state.db, a.id).await?;
     let image_refs: Vec<(i64, String, String)> = images

@@ -66,7 +66,7 @@ pub async fn articles(
         .map(String::from);
     if let Some(p) = &province {
         if p.len() > 10 || public::today_province_name(&state.db, p).await?.is_none() {
-            return Err(Failure::not_found(format!(
+            return Err(Failure::gone(format!(
                 "Không có tỉnh, thành phố mã \"{}\"",
                 p.chars().take(10).collect::<String>()
             ))

@@ -103,11 +103,39 @@ struct FiguresPage {
 
 /// "Năm 2026 chưa đủ số liệu: 3 trên 103 đơn vị phải báo cáo đã có báo cáo được duyệt."
 fn incomplete_words(year: i32, c: &antq_core::reviews::document::DataCoverage) -> String {
+    if c.units_approved == 0 {
+        return format!(
+            "Năm {year} chưa có số liệu được duyệt: chưa đơn vị nào trong {} đơn vị phải báo cáo có báo cáo được duyệt.",
+            format_int(c.units_expected as i64)
+        );
+    }
     format!(
         "Năm {year} chưa đủ số liệu: {} trên {} đơn vị phải báo cáo đã có báo cáo được duyệt; số liệu của năm này chỉ gồm các đơn vị đó.",
         format_int(c.units_approved as i64),
         format_int(c.units_expected as i64)
     )
+}
+
+/// "Đủ", or "Chưa đủ: 43/46 đơn vị" for a year of the downloads.
+fn completeness(f: &OpenFigures, year: &str) -> String {
+    match f.incomplete.iter().find(|(y, _)| y.to_string() == year) {
+        Some((_, c)) => format!(
+            "Chưa đủ: {}/{} đơn vị",
+            format_int(c.units_approved as i64),
+            format_int(c.units_expected as i64)
+        ),
+        None => "Đủ".to_string(),
+    }
+}
+
+/// A year as the page and its charts label it: "2025 (chưa đủ)" when not
+/// every unit's reports are approved.
+fn year_label(f: &OpenFigures, year: &str) -> String {
+    if f.incomplete.iter().any(|(y, _)| y.to_string() == year) {
+        format!("{year} (chưa đủ)")
+    } else {
+        year.to_string()
+    }
 }
 
 async fn nation(
@@ -133,13 +161,35 @@ fn not_public() -> Failure {
     )
 }
 
-async fn figures_of(state: &AppState, code: &str, q: &PageQuery) -> Result<OpenFigures, Failure> {
+async fn figures_of(
+    state: &AppState,
+    code: &str,
+    q: &PageQuery,
+) -> Result<std::sync::Arc<OpenFigures>, Failure> {
     let code = UnitCode::parse(code.trim()).map_err(|_| not_public())?;
     let unit = units::find_at(&state.db, &code, antq_core::dates::today())
         .await?
         .ok_or_else(not_public)?;
-    let year = q.nam.as_deref().and_then(|y| y.trim().parse().ok());
-    open_data::figures(&state.db, &unit, year)
+    let range = open_data::years();
+    let year = match q.nam.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
+        None => None,
+        Some(y) => Some(
+            y.parse::<i32>()
+                .ok()
+                .filter(|y| (range.from..=range.to).contains(y))
+                .ok_or_else(|| {
+                    Failure::gone(format!(
+                        "Không có số liệu năm \u{201C}{}\u{201D}: trang này có số liệu từ năm {} đến năm {}",
+                        y.chars().take(10).collect::<String>(),
+                        range.from,
+                        range.to
+                    ))
+                })?,
+        ),
+    };
+    state
+        .open_data
+        .figures(&state.db, &unit, year)
         .await
         .map_err(|e| match e {
             antq_storage::StorageError::NotFound(_) => not_public(),
@@ -188,7 +238,7 @@ async fn show(state: &AppState, c: Chrome, code: &str, q: PageQuery) -> PageResu
                 .filter_map(|r| r.value.map(|v| (r.period.clone(), v)))
                 .collect();
             rows.sort_by(|a, b| a.0.cmp(&b.0));
-            let labels: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
+            let labels: Vec<String> = rows.iter().map(|r| year_label(&f, &r.0)).collect();
             let values: Vec<f64> = rows.iter().map(|r| r.1).collect();
             IndicatorView {
                 anchor: format!("chi-tieu-{}", ind.code.replace('_', "-")),
@@ -198,11 +248,7 @@ async fn show(state: &AppState, c: Chrome, code: &str, q: PageQuery) -> PageResu
                 years: rows
                     .iter()
                     .map(|(y, v)| YearCell {
-                        year: if f.incomplete.iter().any(|(i, _)| &i.to_string() == y) {
-                            format!("{y} (chưa đủ)")
-                        } else {
-                            y.clone()
-                        },
+                        year: year_label(&f, y),
                         value: figure(*v, &ind.unit),
                     })
                     .collect(),
@@ -290,17 +336,19 @@ fn download(f: &OpenFigures, xlsx: bool) -> Result<Download, Failure> {
                 continue;
             };
             let Some(v) = r.value else { continue };
+            let year = if by_child {
+                f.year.to_string()
+            } else {
+                r.period.clone()
+            };
             rows.push(vec![
                 Cell::Text(r.unit_name.clone()),
                 Cell::Text(r.unit.clone()),
                 Cell::Text(ind.name_vi.clone()),
                 Cell::Text(ind.unit.clone()),
-                Cell::Text(if by_child {
-                    f.year.to_string()
-                } else {
-                    r.period.clone()
-                }),
+                Cell::Text(year.clone()),
                 Cell::Number(v),
+                Cell::Text(completeness(f, &year)),
                 Cell::Text(source.clone()),
                 Cell::Text(updated.clone()),
             ]);
@@ -315,6 +363,7 @@ fn download(f: &OpenFigures, xlsx: bool) -> Result<Download, Failure> {
             "Đơn vị tính",
             "Năm",
             "Giá trị",
+            "Số liệu của năm",
             "Nguồn",
             "Cập nhật",
         ]

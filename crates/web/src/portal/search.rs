@@ -57,7 +57,7 @@ impl Params {
             "" => None,
             k => Some(ItemKind::parse(k).ok_or_else(|| {
                 bad(format!(
-                    "Loại kết quả \u{201C}{k}\u{201D} không có; chọn document hoặc article"
+                    "Loại kết quả \u{201C}{k}\u{201D} không có: chỉ tìm được văn bản hoặc tin bài"
                 ))
             })?),
         };
@@ -78,7 +78,7 @@ impl Params {
             "het" => Some(false),
             v => {
                 return Err(bad(format!(
-                    "Hiệu lực \u{201C}{v}\u{201D} không có; chọn \u{201C}con\u{201D} hoặc \u{201C}het\u{201D}"
+                    "Hiệu lực \u{201C}{v}\u{201D} không có: chọn còn hiệu lực hoặc hết hiệu lực"
                 )))
             }
         };

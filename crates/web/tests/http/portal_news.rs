@@ -162,6 +162,15 @@ async fn an_article_goes_from_draft_to_the_public_and_back() {
         .client_get_with(&format!("/tin-tuc/{slug}"), "if-none-match", &etag)
         .await;
     assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    // As a compressing proxy sends it back (weak): the same copy still.
+    let weak = public
+        .client_get_with(
+            &format!("/tin-tuc/{slug}"),
+            "if-none-match",
+            &format!("W/{etag}"),
+        )
+        .await;
+    assert_eq!(weak.status(), StatusCode::NOT_MODIFIED);
 
     // A correction needs a note, which readers see.
     let res = reviewer
@@ -542,6 +551,80 @@ async fn pictures_come_in_widths_without_their_metadata() {
         .await
         .unwrap();
     assert_eq!(n, 1);
+
+    // Published: the editor may no longer change the picture; the reviewer
+    // re-captions it (a credit typed with "Ảnh:" keeps the name only), then
+    // removes it; both audited, the public copy gone.
+    let change = format!("/bien-tap/bai/{id}/anh/{image_id}");
+    let caption = |who: &'static str| {
+        [
+            ("action", "sua"),
+            ("caption", who),
+            ("credit", "Ảnh: Minh Anh"),
+        ]
+    };
+    editor
+        .post_form(&change, &caption("Sửa bởi biên tập"))
+        .await;
+    reviewer
+        .post_form(&change, &caption("Lễ ra mắt mô hình Camera an ninh"))
+        .await;
+    let (cap, credit): (String, String) =
+        sqlx::query_as("SELECT caption, credit FROM article_images WHERE id = $1")
+            .bind(image_id)
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(
+        (cap.as_str(), credit.as_str()),
+        ("Lễ ra mắt mô hình Camera an ninh", "Minh Anh")
+    );
+    let article = public
+        .get(&format!("/tin-tuc/{slug}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        article.contains(
+            "Lễ ra mắt mô hình Camera an ninh <span class=\"muted\">(Ảnh: Minh Anh)</span>"
+        ),
+        "{article}"
+    );
+    // Another article's path for this picture: not found.
+    let other = draft(&editor, "11", "Bài khác", "").await;
+    let res = reviewer
+        .post_form(
+            &format!("/bien-tap/bai/{other}/anh/{image_id}"),
+            &[("action", "xoa")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let res = reviewer.post_form(&change, &[("action", "xoa")]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        public
+            .get(&format!("/tin-tuc/anh/{image_id}/480"))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    let actions: Vec<String> = sqlx::query_scalar(
+        "SELECT action FROM audit_log WHERE entity = 'article' AND entity_id = $1 \
+         AND action LIKE 'article.image%' ORDER BY id",
+    )
+    .bind(id.to_string())
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        actions,
+        [
+            "article.image_add",
+            "article.image_caption",
+            "article.image_remove"
+        ]
+    );
 }
 
 /// Links readers and feed readers keep: the configured address, else the

@@ -103,7 +103,8 @@ async fn open_data_shows_only_what_is_public_and_approved() {
     assert_eq!(xlsx.status(), StatusCode::OK);
     assert!(xlsx.bytes().await.unwrap().starts_with(b"PK"));
 
-    // Province level only: no commune table.
+    // Province level only: no commune table (the page kept before is
+    // computed again: the choice is audited, so its version moved).
     let (s, _) = national
         .send_json(
             reqwest::Method::PUT,

@@ -76,6 +76,21 @@ async fn changeable(
     Ok(a)
 }
 
+/// A picture's caption (required: screen readers read it) and credit, as
+/// typed, cleaned and bounded; the credit without a leading "Ảnh:".
+fn caption_and_credit(caption: &str, credit: &str) -> Result<(String, String), DomainError> {
+    let caption = clean(caption);
+    let credit = antq_core::portal::article::credit_of(&clean(credit));
+    check_len("Chú thích ảnh", &caption, 1_000)?;
+    check_len("Nguồn ảnh", &credit, 200)?;
+    if caption.is_empty() {
+        return Err(DomainError::invalid(
+            "Ảnh cần có chú thích (người đọc khiếm thị nghe chú thích này)",
+        ));
+    }
+    Ok((caption, credit))
+}
+
 /// What to do with a picture already in an article.
 #[derive(Debug, Clone, Copy)]
 pub enum ImageChange<'a> {
@@ -104,19 +119,7 @@ pub async fn change(
         .ok_or_else(|| StorageError::NotFound(format!("ảnh số {image_id} của bài viết")))?;
     let a = changeable(db, actor, article_id, "sửa ảnh").await?;
     let after = match to {
-        ImageChange::Caption { caption, credit } => {
-            let caption = clean(caption);
-            let credit = antq_core::portal::article::credit_of(&clean(credit));
-            check_len("Chú thích ảnh", &caption, 1_000)?;
-            check_len("Nguồn ảnh", &credit, 200)?;
-            if caption.is_empty() {
-                return Err(DomainError::invalid(
-                    "Ảnh cần có chú thích (người đọc khiếm thị nghe chú thích này)",
-                )
-                .into());
-            }
-            Some((caption, credit))
-        }
+        ImageChange::Caption { caption, credit } => Some(caption_and_credit(caption, credit)?),
         ImageChange::Remove => None,
     };
     let who = actor.who();
@@ -197,16 +200,7 @@ pub async fn add(
     if total > MAX_BYTES || img.sizes.is_empty() {
         return Err(DomainError::invalid("Ảnh sau khi thu nhỏ vẫn quá lớn (quá 8 MB)").into());
     }
-    let caption = clean(img.caption);
-    let credit = antq_core::portal::article::credit_of(&clean(img.credit));
-    check_len("Chú thích ảnh", &caption, 1_000)?;
-    check_len("Nguồn ảnh", &credit, 200)?;
-    if caption.is_empty() {
-        return Err(DomainError::invalid(
-            "Ảnh cần có chú thích (người đọc khiếm thị nghe chú thích này)",
-        )
-        .into());
-    }
+    let (caption, credit) = caption_and_credit(img.caption, img.credit)?;
     let who = actor.who();
     let now = dates::timestamp(dates::now_utc());
     let (who, now, caption, credit, sizes) = (&who, &now, &caption, &credit, &img.sizes);

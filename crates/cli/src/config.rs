@@ -103,6 +103,12 @@ pub struct Settings {
     pub tips_per_unit_per_day: i64,
     pub tips_per_day: i64,
     pub tips_per_minute: u32,
+    /// Client addresses or ranges that may read `/metrics`
+    /// ("127.0.0.1", "10.0.0.0/8"); loopback by default.
+    pub metrics_allow: Vec<String>,
+    /// A token that opens `/metrics` from anywhere
+    /// (`Authorization: Bearer …`); none by default.
+    pub metrics_token: Option<String>,
 }
 
 impl Default for Settings {
@@ -133,6 +139,8 @@ impl Default for Settings {
             tips_per_unit_per_day: 100,
             tips_per_day: 5_000,
             tips_per_minute: 60,
+            metrics_allow: vec!["127.0.0.0/8".into(), "::1/128".into()],
+            metrics_token: None,
         }
     }
 }
@@ -212,8 +220,26 @@ impl Settings {
                 ..Default::default()
             },
             search_dir: Some(self.data_dir.join("search")),
+            metrics_allow: self.metrics_nets()?,
+            metrics_token: self
+                .metrics_token
+                .as_deref()
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_string),
             ..WebConfig::default()
         })
+    }
+
+    fn metrics_nets(&self) -> anyhow::Result<Vec<antq_web::ops::Net>> {
+        self.metrics_allow
+            .iter()
+            .map(|s| {
+                antq_web::ops::Net::parse(s).with_context(|| {
+                    format!("metrics_allow: \"{s}\" không phải địa chỉ hay dải địa chỉ IP")
+                })
+            })
+            .collect()
     }
 
     /// The tips secret: from the configuration, else from

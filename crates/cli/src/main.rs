@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 
 mod awards;
+mod backup;
 mod bench;
 mod bench_portal;
 mod classifications;
@@ -69,6 +70,24 @@ enum Command {
     },
     /// Apply database migrations and load the official units.
     Migrate,
+    /// Back up the database while the server runs: `antq backup -o FILE`
+    /// (SQLite: VACUUM INTO; PostgreSQL: pg_dump), with FILE.sha256 beside it.
+    #[command(args_conflicts_with_subcommands = true)]
+    Backup {
+        #[command(subcommand)]
+        command: Option<BackupCommand>,
+        /// The backup file to write (never overwritten).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Restore a backup into the configured database (stop the server
+    /// first). Refuses a database that holds data unless --force.
+    Restore {
+        file: PathBuf,
+        /// Replace whatever the database holds.
+        #[arg(long)]
+        force: bool,
+    },
     /// Load the demo world and print the demo accounts' password.
     Demo,
     /// Manage users.
@@ -210,6 +229,14 @@ enum Command {
         #[command(subcommand)]
         command: classifications::Command,
     },
+}
+
+#[derive(Subcommand)]
+enum BackupCommand {
+    /// Check a backup: its checksum, then the copy opened, its schema and
+    /// its audit chain (a PostgreSQL dump is restored into a scratch
+    /// database on the configured server, then dropped).
+    Verify { file: PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -458,6 +485,25 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             app.run_until_stopped(antq_web::app::shutdown_signal())
                 .await?;
             db.close().await;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Backup {
+            command: Some(BackupCommand::Verify { file }),
+            ..
+        } => {
+            backup::verify(&settings, &file).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Backup {
+            command: None,
+            output,
+        } => {
+            let output = output.context("cần tên tệp sao lưu: antq backup -o TỆP")?;
+            backup::create(&settings, &output).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Restore { file, force } => {
+            backup::restore(&settings, &file, force).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Migrate => {

@@ -697,9 +697,56 @@ pub async fn run(db: &Db) -> StorageResult<Vec<i64>> {
     run_until(db, i64::MAX).await
 }
 
+/// Key of the PostgreSQL advisory lock taken by each migration's
+/// transaction: of two nodes starting at once, one migrates while the
+/// other waits, then finds the work done.
+const MIGRATION_LOCK: i64 = 0x616e_7471_6d69_67; // "antqmig"
+
+/// Hold the migration lock until `tx` ends (PostgreSQL); SQLite's
+/// transactions already take turns.
+async fn lock(tx: &mut crate::db::WriteTx) -> StorageResult<()> {
+    if tx.backend() == Backend::Postgres {
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(MIGRATION_LOCK)
+            .execute(tx.conn())
+            .await?;
+    }
+    Ok(())
+}
+
+/// The newest schema version this binary knows.
+pub fn latest() -> i64 {
+    MIGRATIONS.iter().map(|m| m.version).max().unwrap_or(0)
+}
+
+/// Versions this binary knows that the database has not applied (all of
+/// them for an empty database): `/readyz` is not ready while any remain.
+pub async fn pending(db: &Db) -> StorageResult<Vec<i64>> {
+    let applied: Vec<i64> = match sqlx::query("SELECT version FROM schema_migrations")
+        .fetch_all(db.pool())
+        .await
+    {
+        Ok(rows) => rows.iter().map(|r| r.get::<i64, _>(0)).collect(),
+        // No table yet: nothing applied.
+        Err(sqlx::Error::Database(_)) => Vec::new(),
+        Err(e) => return Err(e.into()),
+    };
+    Ok(MIGRATIONS
+        .iter()
+        .map(|m| m.version)
+        .filter(|v| !applied.contains(v))
+        .collect())
+}
+
 /// Apply the migrations not applied yet up to version `last` (tests of a
-/// migration start from the schema before it).
+/// migration start from the schema before it). Each runs in one
+/// transaction with its `schema_migrations` row: one interrupted (a crash,
+/// a power cut) leaves the database at the version before, and the next
+/// start runs it again. On PostgreSQL each takes [`MIGRATION_LOCK`], and
+/// skips a version another node applied while it waited.
 pub async fn run_until(db: &Db, last: i64) -> StorageResult<Vec<i64>> {
+    let mut tx = db.begin_unaudited().await?;
+    lock(&mut tx).await?;
     sqlx::raw_sql(
         "CREATE TABLE IF NOT EXISTS schema_migrations (
             version BIGINT PRIMARY KEY,
@@ -707,8 +754,9 @@ pub async fn run_until(db: &Db, last: i64) -> StorageResult<Vec<i64>> {
             applied_at TEXT NOT NULL
         )",
     )
-    .execute(db.pool())
+    .execute(tx.conn())
     .await?;
+    tx.commit().await?;
     let applied: Vec<i64> = sqlx::query("SELECT version FROM schema_migrations")
         .fetch_all(db.pool())
         .await?
@@ -721,6 +769,15 @@ pub async fn run_until(db: &Db, last: i64) -> StorageResult<Vec<i64>> {
         .filter(|m| !applied.contains(&m.version) && m.version <= last)
     {
         let mut tx = db.begin_unaudited().await?;
+        lock(&mut tx).await?;
+        let since = sqlx::query("SELECT 1 FROM schema_migrations WHERE version = $1")
+            .bind(m.version)
+            .fetch_optional(tx.conn())
+            .await?;
+        if since.is_some() {
+            // Another node applied it while this one waited for the lock.
+            continue;
+        }
         let specific = match db.backend() {
             Backend::Sqlite => m.sqlite,
             Backend::Postgres => m.postgres,

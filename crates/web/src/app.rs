@@ -36,6 +36,8 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::routes(state.config.upload_limit))
         .nest("/api/v1", api::routes(state.config.upload_limit))
         .route("/healthz", axum::routing::get(api::health))
+        .route("/readyz", axum::routing::get(crate::ops::ready))
+        .route("/metrics", axum::routing::get(crate::ops::metrics))
         .layer(middleware::from_fn(csrf::protect))
         // A panic inside becomes a 500 that the error contract answers as JSON or a page.
         .layer(CatchPanicLayer::new())
@@ -45,6 +47,10 @@ pub fn router(state: AppState) -> Router {
         )))
         .layer(middleware::from_fn_with_state(state.clone(), auth::resolve))
         .layer(middleware::from_fn_with_state(state.clone(), time_limit))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::ops::observe,
+        ))
         .layer(SetResponseHeaderLayer::if_not_present(
             HeaderName::from_static("x-content-type-options"),
             HeaderValue::from_static("nosniff"),
@@ -181,6 +187,7 @@ impl App {
             config: config.clone(),
             throttle: Arc::new(Throttle::default()),
             open_data: Arc::default(),
+            metrics: Arc::default(),
         };
 
         Ok(App {

@@ -58,6 +58,10 @@ pub struct WebConfig {
     /// Where the public search keeps its index (`data_dir/search`); None:
     /// in memory, rebuilt from the database at every start (tests).
     pub search_dir: Option<std::path::PathBuf>,
+    /// Client addresses that may read `/metrics` (loopback by default).
+    pub metrics_allow: Vec<crate::ops::Net>,
+    /// A bearer token that opens `/metrics` from anywhere.
+    pub metrics_token: Option<String>,
 }
 
 /// The citizen-information channel's settings.
@@ -134,6 +138,8 @@ impl Default for WebConfig {
             early_entry_days: 15,
             tips: TipsConfig::default(),
             search_dir: None,
+            metrics_allow: crate::ops::Net::loopback(),
+            metrics_token: None,
         }
     }
 }

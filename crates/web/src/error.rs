@@ -280,7 +280,7 @@ pub async fn contract(req: Request, next: Next) -> Response {
         .map_or(crate::config::WebConfig::default().upload_limit, |l| l.0);
     let limit = body_limit(path, upload_limit);
     let is_api = path == "/api" || path.starts_with("/api/");
-    let is_health = path == "/healthz";
+    let is_health = crate::ops::is_machine_path(path);
     let (mut parts, body) = req.into_parts();
     let chrome = if is_api || is_health || parts.method == Method::HEAD {
         None

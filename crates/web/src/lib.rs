@@ -14,6 +14,7 @@ pub mod error;
 pub mod extract;
 pub mod home;
 pub mod i18n;
+pub mod ops;
 pub mod pages;
 pub mod portal;
 pub mod programmes;

@@ -19,4 +19,6 @@ pub struct AppState {
     pub search: antq_storage::search::Search,
     /// The open-data pages' figures, kept until the data move.
     pub open_data: Arc<crate::portal::open_data_cache::OpenDataCache>,
+    /// Counters for `/metrics`.
+    pub metrics: Arc<crate::ops::metrics::Metrics>,
 }

@@ -36,6 +36,9 @@ pub async fn login(
         Ok(a) => a,
         Err(wait) => {
             tracing::warn!(addr, "login throttled");
+            state
+                .metrics
+                .count(crate::ops::metrics::Event::ThrottledLogin);
             return Err(Failure::new(StatusCode::TOO_MANY_REQUESTS, wait.message()));
         }
     };

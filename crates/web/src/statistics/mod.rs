@@ -30,6 +30,7 @@ use antq_storage::units::{self, Unit};
 use serde_json::Value;
 
 use crate::error::Failure;
+use crate::ops::metrics::Event;
 use crate::state::AppState;
 
 /// The form, and the unit that reports it for the period (the version valid
@@ -220,7 +221,9 @@ pub async fn put_checked(
     period: &str,
     inputs: Vec<ValueInput>,
 ) -> Result<ReportView, Failure> {
-    Ok(reports::put_values(&state.db, &actor.who(), form, unit, period, inputs).await?)
+    let view = reports::put_values(&state.db, &actor.who(), form, unit, period, inputs).await?;
+    state.metrics.count(Event::Save);
+    Ok(view)
 }
 
 /// Save every valid value (access checked by [`entry_target`]); the others
@@ -233,7 +236,10 @@ pub async fn put_partial(
     period: &str,
     inputs: Vec<ValueInput>,
 ) -> Result<reports::PartialSave, Failure> {
-    Ok(reports::put_valid_values(&state.db, &actor.who(), form, unit, period, inputs).await?)
+    let saved =
+        reports::put_valid_values(&state.db, &actor.who(), form, unit, period, inputs).await?;
+    state.metrics.count(Event::Save);
+    Ok(saved)
 }
 
 /// A report's steps (read access is checked by [`view`] first).
@@ -262,7 +268,14 @@ pub async fn transition(
         Action::EnterData(form.owner_role)
     };
     access::require(&state.db, actor, action, unit.id).await?;
-    Ok(reports::transition(&state.db, &actor.who(), &form, &unit, period, t, comment).await?)
+    let view =
+        reports::transition(&state.db, &actor.who(), &form, &unit, period, t, comment).await?;
+    match t {
+        Transition::Submit => state.metrics.count(Event::Submission),
+        Transition::Approve => state.metrics.count(Event::Approval),
+        Transition::Return | Transition::Reopen => {}
+    }
+    Ok(view)
 }
 
 pub async fn completeness(

@@ -183,6 +183,9 @@ pub async fn import_upload(
     let opens_until = dates::today() + chrono::Duration::days(state.config.early_entry_days.max(0));
     let out = import_rows(&state.db, Some(actor), rows, dry_run, Some(opens_until)).await;
     drop(permit);
+    if out.is_ok() && !dry_run {
+        state.metrics.count(crate::ops::metrics::Event::Import);
+    }
     out
 }
 

@@ -59,6 +59,10 @@ fn bearer(headers: &HeaderMap) -> Option<String> {
 /// into its extensions. A bearer token that is not valid is refused at
 /// once (scripts should hear about it); a stale cookie is simply ignored.
 pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    if crate::ops::is_machine_path(req.uri().path()) {
+        // No user there: `/metrics` reads its own token.
+        return next.run(req).await;
+    }
     let headers = req.headers();
     if let Some(token) = bearer(headers) {
         let actor = match sessions::user_for_token(&state.db, &token).await {

@@ -19,6 +19,7 @@ mod files;
 mod limits;
 mod machine;
 mod models;
+mod operations;
 mod pages;
 mod picker;
 mod portal_inbox;

@@ -6,6 +6,7 @@
 mod awards;
 mod backup;
 mod bench;
+mod bench_load;
 mod bench_portal;
 mod classifications;
 mod config;
@@ -316,6 +317,19 @@ enum BenchCommand {
         #[arg(long, default_value_t = 8)]
         concurrency: usize,
     },
+    /// The period-end rush over loopback: N commune officers log in, open
+    /// their entry page, save again and again, submit; provinces approve.
+    /// The server runs as its own process; its memory is sampled.
+    Load {
+        #[arg(long, default_value_t = 200)]
+        officers: usize,
+        /// Stop saving after this long.
+        #[arg(long, default_value_t = 30)]
+        seconds: u64,
+        /// Saves per officer at most.
+        #[arg(long, default_value_t = 50)]
+        saves: usize,
+    },
     /// Time the rollups against a plain GROUP BY in the same database.
     Run {
         #[arg(long, default_value_t = 50)]
@@ -620,6 +634,20 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             match command {
                 BenchCommand::Generate { every } => bench::generate(&db, every).await?,
                 BenchCommand::Run { iterations } => bench::run(&db, iterations.max(1)).await?,
+                BenchCommand::Load {
+                    officers,
+                    seconds,
+                    saves,
+                } => {
+                    bench_load::load(
+                        &db,
+                        &settings,
+                        officers.clamp(1, 3_321),
+                        seconds.clamp(1, 600),
+                        saves.clamp(1, 10_000),
+                    )
+                    .await?
+                }
                 BenchCommand::Import { units } => bench::import(&db, &units).await?,
                 BenchCommand::Portal {
                     articles,

@@ -28,7 +28,13 @@ const WRITERS: usize = 5;
 /// The commune whose report goes round the workflow.
 const CYCLER: &str = COMMUNES[5];
 /// The communes the province's imports write, all at once.
-const IMPORTED: [&str; 5] = [COMMUNES[6], COMMUNES[7], COMMUNES[8], COMMUNES[9], COMMUNES[10]];
+const IMPORTED: [&str; 5] = [
+    COMMUNES[6],
+    COMMUNES[7],
+    COMMUNES[8],
+    COMMUNES[9],
+    COMMUNES[10],
+];
 
 fn rounds() -> usize {
     std::env::var("ANTQ_CRASH_ROUNDS")
@@ -101,7 +107,12 @@ fn after(step: &str) -> &'static str {
     }
 }
 
-async fn cycle(commune: Client, province: Client, ledger: Arc<Mutex<Ledger>>, stop: Arc<AtomicBool>) {
+async fn cycle(
+    commune: Client,
+    province: Client,
+    ledger: Arc<Mutex<Ledger>>,
+    stop: Arc<AtomicBool>,
+) {
     let path = report_path(CYCLER);
     while !stop.load(Ordering::Relaxed) {
         let state = ledger.lock().unwrap().state.0.clone();
@@ -115,8 +126,12 @@ async fn cycle(commune: Client, province: Client, ledger: Arc<Mutex<Ledger>>, st
         let sent = if step == "save" {
             who.save(CYCLER, 1).await
         } else {
-            who.send(Method::POST, &format!("{path}/{step}"), Some(serde_json::json!({})))
-                .await
+            who.send(
+                Method::POST,
+                &format!("{path}/{step}"),
+                Some(serde_json::json!({})),
+            )
+            .await
         };
         match sent {
             Ok((200, v)) => {
@@ -130,7 +145,12 @@ async fn cycle(commune: Client, province: Client, ledger: Arc<Mutex<Ledger>>, st
     }
 }
 
-async fn save_loop(client: Client, unit: &'static str, ledger: Arc<Mutex<Ledger>>, stop: Arc<AtomicBool>) {
+async fn save_loop(
+    client: Client,
+    unit: &'static str,
+    ledger: Arc<Mutex<Ledger>>,
+    stop: Arc<AtomicBool>,
+) {
     let mut n = ledger.lock().unwrap().saved.get(unit).map_or(0, |s| s.0);
     while !stop.load(Ordering::Relaxed) {
         n += 1;
@@ -145,7 +165,13 @@ async fn save_loop(client: Client, unit: &'static str, ledger: Arc<Mutex<Ledger>
     }
 }
 
-async fn import_loop(province: Client, base: String, token: String, ledger: Arc<Mutex<Ledger>>, stop: Arc<AtomicBool>) {
+async fn import_loop(
+    province: Client,
+    base: String,
+    token: String,
+    ledger: Arc<Mutex<Ledger>>,
+    stop: Arc<AtomicBool>,
+) {
     let http = reqwest::Client::new();
     let mut n = ledger.lock().unwrap().imported.0;
     while !stop.load(Ordering::Relaxed) {
@@ -168,7 +194,10 @@ async fn import_loop(province: Client, base: String, token: String, ledger: Arc<
             }
             Ok(r) => {
                 let s = r.status();
-                panic!("import refused with {s}: {}", r.text().await.unwrap_or_default())
+                panic!(
+                    "import refused with {s}: {}",
+                    r.text().await.unwrap_or_default()
+                )
             }
             Err(_) => return,
         }
@@ -177,8 +206,9 @@ async fn import_loop(province: Client, base: String, token: String, ledger: Arc<
 }
 
 /// After a restart: every acknowledged write there, nothing half-done.
-async fn check_after_restart(server: &Server, reader: &Client, ledger: &Mutex<Ledger>) {
-    let _ = server;
+/// The ledger then holds what the server holds (a write in flight may
+/// have been applied without its answer), for the next round to go on from.
+async fn check_after_restart(reader: &Client, ledger: &Mutex<Ledger>) {
     let (saved, state, imported) = {
         let l = ledger.lock().unwrap();
         (l.saved.clone(), l.state.clone(), l.imported)
@@ -189,15 +219,21 @@ async fn check_after_restart(server: &Server, reader: &Client, ledger: &Mutex<Le
             got == *acked || Some(got) == *pending,
             "commune {unit}: {got} after the crash, {acked} acknowledged (in flight: {pending:?})"
         );
+        ledger.lock().unwrap().saved.insert(*unit, (got, None));
     }
     let report = reader.report(CYCLER).await;
     let got = report["state"].as_str().unwrap().to_string();
-    let acked = if state.0.is_empty() { "not_started".to_string() } else { state.0.clone() };
+    let acked = if state.0.is_empty() {
+        "not_started".to_string()
+    } else {
+        state.0.clone()
+    };
     assert!(
         got == acked || Some(&got) == state.1.as_ref(),
         "workflow report: {got} after the crash, {acked} acknowledged (in flight: {:?})",
         state.1
     );
+    ledger.lock().unwrap().state = (got, None);
     let mut values = Vec::new();
     for c in IMPORTED {
         let r = reader.report(c).await;
@@ -214,6 +250,7 @@ async fn check_after_restart(server: &Server, reader: &Client, ledger: &Mutex<Le
         imported.0,
         imported.1
     );
+    ledger.lock().unwrap().imported = (values[0], None);
 }
 
 async fn harness(t: TestDb) {
@@ -234,7 +271,7 @@ async fn harness(t: TestDb) {
         let server = Server::start(&url, &dir);
         let province = Client::new(&server.base, &province_token);
         if round > 1 {
-            check_after_restart(&server, &province, &ledger).await;
+            check_after_restart(&province, &ledger).await;
         }
         let stop = Arc::new(AtomicBool::new(false));
         let mut tasks = Vec::new();
@@ -273,9 +310,15 @@ async fn harness(t: TestDb) {
         let db = Db::connect(&url).await.unwrap();
         let maintained = rollup_rows(&db).await;
         let mut tx = db.begin_write().await.unwrap();
-        antq_storage::statistics::rollups::rebuild(&mut tx).await.unwrap();
+        antq_storage::statistics::rollups::rebuild(&mut tx)
+            .await
+            .unwrap();
         tx.commit().await.unwrap();
-        assert_eq!(rollup_rows(&db).await, maintained, "round {round}: rollups = rebuild");
+        assert_eq!(
+            rollup_rows(&db).await,
+            maintained,
+            "round {round}: rollups = rebuild"
+        );
         db.close().await;
         let verified = antq_ok(&url, &dir, &["audit", "verify"], None);
         assert!(verified.contains("nguyên vẹn"), "round {round}: {verified}");
@@ -283,7 +326,7 @@ async fn harness(t: TestDb) {
     // The last crash, checked by a last restart.
     let server = Server::start(&url, &dir);
     let province = Client::new(&server.base, &province_token);
-    check_after_restart(&server, &province, &ledger).await;
+    check_after_restart(&province, &ledger).await;
     let l = ledger.lock().unwrap();
     let saves: i64 = l.saved.values().map(|s| s.0).sum();
     eprintln!(
@@ -331,7 +374,10 @@ async fn interrupted_migrations(t: TestDb) {
     }
     antq_ok(&t.url, &dir, &["migrate"], None);
     let db = Db::connect(&t.url).await.unwrap();
-    assert!(antq_storage::migrations::pending(&db).await.unwrap().is_empty());
+    assert!(antq_storage::migrations::pending(&db)
+        .await
+        .unwrap()
+        .is_empty());
     let units: i64 = sqlx::query("SELECT COUNT(*) FROM units")
         .fetch_one(db.pool())
         .await
@@ -357,15 +403,28 @@ async fn failed_migration(t: TestDb) {
         .unwrap();
     assert!(antq_storage::migrations::run(&db).await.is_err());
     let pending = antq_storage::migrations::pending(&db).await.unwrap();
-    assert_eq!(pending.first(), Some(&15), "version 15 not recorded: {pending:?}");
+    assert_eq!(
+        pending.first(),
+        Some(&15),
+        "version 15 not recorded: {pending:?}"
+    );
     let first_table = sqlx::query("SELECT COUNT(*) FROM document_relations")
         .fetch_one(db.pool())
         .await;
-    assert!(first_table.is_err(), "the table created before the failure was rolled back");
-    sqlx::raw_sql("DROP TABLE articles").execute(db.pool()).await.unwrap();
+    assert!(
+        first_table.is_err(),
+        "the table created before the failure was rolled back"
+    );
+    sqlx::raw_sql("DROP TABLE articles")
+        .execute(db.pool())
+        .await
+        .unwrap();
     let applied = antq_storage::migrations::run(&db).await.unwrap();
     assert_eq!(applied.last(), Some(&last));
-    assert!(antq_storage::migrations::pending(&db).await.unwrap().is_empty());
+    assert!(antq_storage::migrations::pending(&db)
+        .await
+        .unwrap()
+        .is_empty());
     db.close().await;
 }
 

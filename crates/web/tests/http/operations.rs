@@ -38,7 +38,10 @@ async fn ready_until_the_schema_falls_behind() {
     assert_eq!(r["schema"]["pending"], 1);
     let problems: Vec<Value> = r["problems"].as_array().unwrap().clone();
     assert!(
-        problems[0].as_str().unwrap().starts_with("Cơ sở dữ liệu chưa được nâng cấp"),
+        problems[0]
+            .as_str()
+            .unwrap()
+            .starts_with("Cơ sở dữ liệu chưa được nâng cấp"),
         "{r}"
     );
     // Liveness is another question: the process still answers.
@@ -91,7 +94,10 @@ async fn metrics_count_routes_saves_and_throttled_logins() {
     }
     assert!(throttled);
     let (_, text) = metrics(&app.base, &[]).await;
-    assert!(!text.contains("\nantq_throttled_logins_total 0\n"), "{text}");
+    assert!(
+        !text.contains("\nantq_throttled_logins_total 0\n"),
+        "{text}"
+    );
 }
 
 #[tokio::test]

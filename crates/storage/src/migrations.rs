@@ -575,6 +575,14 @@ JOIN indicators i ON i.id = CAST(e.v ->> 0 AS BIGINT);"#,
         postgres: "",
         convert: Convert::None,
     },
+    Migration {
+        version: 16,
+        name: "failed logins shared by the nodes of one database",
+        portable: include_str!("accounts/schema_v16.sql"),
+        sqlite: "",
+        postgres: "",
+        convert: Convert::None,
+    },
 ];
 
 /// A `data_values` row of schema 6: report, indicator, option, thousandths,
@@ -700,7 +708,7 @@ pub async fn run(db: &Db) -> StorageResult<Vec<i64>> {
 /// Key of the PostgreSQL advisory lock taken by each migration's
 /// transaction: of two nodes starting at once, one migrates while the
 /// other waits, then finds the work done.
-const MIGRATION_LOCK: i64 = 0x616e_7471_6d69_67; // "antqmig"
+const MIGRATION_LOCK: i64 = 0x0061_6e74_716d_6967; // "antqmig"
 
 /// Hold the migration lock until `tx` ends (PostgreSQL); SQLite's
 /// transactions already take turns.

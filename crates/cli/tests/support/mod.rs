@@ -94,6 +94,11 @@ pub struct Server {
 
 impl Server {
     pub fn start(db_url: &str, data_dir: &Path) -> Server {
+        Server::start_with(db_url, data_dir, &[])
+    }
+
+    /// With more settings in the environment (`ANTQ__TRUST_PROXY`, …).
+    pub fn start_with(db_url: &str, data_dir: &Path, env: &[(&str, &str)]) -> Server {
         let log = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
@@ -104,6 +109,7 @@ impl Server {
             .env("ANTQ__DATABASE_URL", db_url)
             .env("ANTQ__DATA_DIR", data_dir)
             .env("ANTQ_LOG", "warn")
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(log)

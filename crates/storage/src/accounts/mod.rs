@@ -2,5 +2,6 @@
 //! one access policy (who may do what on which units).
 
 pub mod access;
+pub mod login_failures;
 pub mod sessions;
 pub mod users;

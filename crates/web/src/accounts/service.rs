@@ -4,6 +4,7 @@
 
 use antq_core::auth::{self as core_auth, Action, NewPassword, Role, Username};
 use antq_storage::accounts::access::{self, Actor};
+use antq_storage::accounts::login_failures;
 use antq_storage::accounts::sessions::{self, NewSession};
 use antq_storage::accounts::users;
 use antq_storage::audit::{self};
@@ -42,6 +43,22 @@ pub async fn login(
             return Err(Failure::new(StatusCode::TOO_MANY_REQUESTS, wait.message()));
         }
     };
+    // Guesses at this account through every node of the database: a
+    // stranger past the shared limit waits like one past this node's.
+    let shared = SharedFailures::new(state, username);
+    if attempt.source() == crate::throttle::Source::Unknown && shared.exceeded().await? {
+        tracing::warn!(
+            addr,
+            "login throttled: failures of the account on all nodes"
+        );
+        state
+            .metrics
+            .count(crate::ops::metrics::Event::ThrottledLogin);
+        return Err(Failure::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            crate::throttle::Wait(state.throttle.limits().window).message(),
+        ));
+    }
     // A name that cannot be a username is not looked up (it may be huge),
     // but costs the same check as any other.
     let secret = match Username::parse(username) {
@@ -66,12 +83,54 @@ pub async fn login(
         _ => {
             let source = attempt.source();
             attempt.failed();
+            shared.record().await?;
             tracing::info!(addr, ?source, "login failed");
             Err(Failure::new(
                 StatusCode::UNAUTHORIZED,
                 "tên đăng nhập hoặc mật khẩu không đúng",
             ))
         }
+    }
+}
+
+/// An account's failed logins as every node sees them (the database's
+/// `login_failures`), under the throttle's `per_account_global` limit.
+struct SharedFailures<'a> {
+    state: &'a AppState,
+    /// A keyed hash of the username as typed (trimmed, lower case, at most
+    /// 64 characters): the same on every node that shares the tips secret.
+    account: String,
+}
+
+impl<'a> SharedFailures<'a> {
+    fn new(state: &'a AppState, username: &str) -> Self {
+        use sha2::{Digest, Sha256};
+        let name: String = username.trim().to_lowercase().chars().take(64).collect();
+        let mut h = Sha256::new();
+        h.update(b"antq login failures\0");
+        h.update(state.config.tips.secret);
+        h.update(name.as_bytes());
+        SharedFailures {
+            state,
+            account: hex::encode(&h.finalize()[..16]),
+        }
+    }
+
+    fn since(&self) -> String {
+        let window = self.state.throttle.limits().window;
+        let since = antq_core::dates::now_utc()
+            - chrono::Duration::from_std(window).unwrap_or(chrono::Duration::minutes(15));
+        antq_core::dates::timestamp(since)
+    }
+
+    async fn exceeded(&self) -> Result<bool, Failure> {
+        let n = login_failures::count_since(&self.state.db, &self.account, &self.since()).await?;
+        Ok(n >= i64::from(self.state.throttle.limits().per_account_global))
+    }
+
+    async fn record(&self) -> Result<(), Failure> {
+        login_failures::record(&self.state.db, &self.account, &self.since()).await?;
+        Ok(())
     }
 }
 

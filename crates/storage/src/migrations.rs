@@ -577,7 +577,7 @@ JOIN indicators i ON i.id = CAST(e.v ->> 0 AS BIGINT);"#,
     },
     Migration {
         version: 16,
-        name: "failed logins shared by the nodes of one database",
+        name: "failed logins and used challenges shared by the nodes of one database",
         portable: include_str!("accounts/schema_v16.sql"),
         sqlite: "",
         postgres: "",

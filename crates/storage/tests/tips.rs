@@ -346,3 +346,41 @@ async fn demo_tips_on_postgres() {
     let t = TestDb::postgres(&server).await;
     demo_tips::story(t.ready().await).await;
 }
+
+/// A proof-of-work challenge is spent once in the database, whichever
+/// node (here: two pools on one database) spends it; expired ones go.
+async fn challenges_spent_once(url: &str) {
+    use antq_storage::tips::challenges::spend;
+    let a = Db::connect(url).await.unwrap();
+    let b = Db::connect(url).await.unwrap();
+    assert!(spend(&a, "v1.2000.18.aa.bb", 2_000, 1_000).await.unwrap());
+    assert!(!spend(&b, "v1.2000.18.aa.bb", 2_000, 1_000).await.unwrap());
+    assert!(spend(&b, "v1.2000.18.aa.cc", 2_000, 1_000).await.unwrap());
+    // Once expired, its row is deleted by the next spend.
+    assert!(spend(&a, "v1.9000.18.dd.ee", 9_000, 2_001).await.unwrap());
+    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM used_challenges")
+        .fetch_one(a.pool())
+        .await
+        .unwrap();
+    assert_eq!(left, 1);
+    a.close().await;
+    b.close().await;
+}
+
+#[tokio::test]
+async fn challenges_on_sqlite() {
+    let t = TestDb::sqlite();
+    t.ready().await.close().await;
+    challenges_spent_once(&t.url).await;
+}
+
+#[tokio::test]
+async fn challenges_on_postgres() {
+    let Some(server) = postgres_url() else {
+        eprintln!("skipped: ANTQ_TEST_DATABASE_URL is not set, so the PostgreSQL challenges test did not run");
+        return;
+    };
+    let t = TestDb::postgres(&server).await;
+    t.ready().await.close().await;
+    challenges_spent_once(&t.url).await;
+}

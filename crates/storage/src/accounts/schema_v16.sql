@@ -7,3 +7,11 @@ CREATE TABLE login_failures (
     at TEXT NOT NULL
 );
 CREATE INDEX login_failures_account_at ON login_failures (account, at);
+-- Proof-of-work challenges used up (tips, messages to the editors), shared by
+-- every node: a challenge is spent once whichever node answers. `challenge`
+-- is a hash of the token; rows are deleted once the token has expired.
+CREATE TABLE used_challenges (
+    challenge TEXT PRIMARY KEY,
+    expires_at BIGINT NOT NULL
+);
+CREATE INDEX used_challenges_expires ON used_challenges (expires_at);

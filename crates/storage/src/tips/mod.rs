@@ -14,6 +14,7 @@
 
 pub mod attachments;
 pub mod categories;
+pub mod challenges;
 pub mod cluster_export;
 pub mod clusters;
 pub mod escrow;

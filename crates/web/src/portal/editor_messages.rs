@@ -131,7 +131,7 @@ pub async fn send(
         ));
     }
     desk.tick(now())?;
-    desk.mark_used(work.token, now())?;
+    desk.use_up(&state.db, work.token, now()).await?;
     messages::receive(&state.db, &m, today).await?;
     Ok(())
 }

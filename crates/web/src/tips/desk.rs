@@ -171,6 +171,37 @@ impl Desk {
         Ok(())
     }
 
+    /// [`Desk::mark_used`], then the same in the database, so that a
+    /// challenge is spent once whichever node of the database answers.
+    pub async fn use_up(
+        &self,
+        db: &antq_storage::Db,
+        token: &str,
+        now: i64,
+    ) -> Result<(), Failure> {
+        self.mark_used(token, now)?;
+        let expires = expires_of(token).unwrap_or(now);
+        if !antq_storage::tips::challenges::spend(db, token, expires, now).await? {
+            return Err(Failure::new(
+                StatusCode::BAD_REQUEST,
+                "Mã chống gửi tự động này đã được dùng: xin tải lại trang",
+            ));
+        }
+        Ok(())
+    }
+
+    /// [`Desk::verify`] and [`Desk::use_up`] at once.
+    pub async fn spend_everywhere(
+        &self,
+        db: &antq_storage::Db,
+        token: &str,
+        nonce: u64,
+        now: i64,
+    ) -> Result<(), Failure> {
+        self.verify(token, nonce, now)?;
+        self.use_up(db, token, now).await
+    }
+
     /// [`Desk::verify`] and [`Desk::mark_used`] at once.
     pub fn spend(&self, token: &str, nonce: u64, now: i64) -> Result<(), Failure> {
         self.verify(token, nonce, now)?;

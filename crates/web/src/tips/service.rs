@@ -86,7 +86,7 @@ pub async fn submit(
         ));
     }
     desk.tick(now())?;
-    desk.mark_used(work.token, now())?;
+    desk.use_up(&state.db, work.token, now()).await?;
     let (_, receipt) =
         receive::receive_with(&state.db, &desk.keyed, &content, route, today, &pictures).await?;
     Ok(receipt)
@@ -104,7 +104,8 @@ pub async fn open_session(
     // Every attempt costs a proof of work and uses it up; wrong receipts
     // do not count against the tips' per-minute limit (which they would
     // otherwise let anyone exhaust).
-    desk.spend(work.token, work.nonce, now())?;
+    desk.spend_everywhere(&state.db, work.token, work.nonce, now())
+        .await?;
     let wrong = || {
         Failure::new(
             StatusCode::NOT_FOUND,

@@ -54,6 +54,10 @@ impl fmt::Display for DatabaseUrl {
 pub struct Settings {
     /// `sqlite://...` or `postgres://...`; empty means SQLite in `data_dir`.
     pub database_url: Option<DatabaseUrl>,
+    /// A streaming replica for read-only analytics and public pages
+    /// (`postgres://...`); empty: everything reads the primary.
+    #[serde(default)]
+    pub read_database_url: Option<DatabaseUrl>,
     /// Where the embedded database lives.
     pub data_dir: PathBuf,
     pub addr: SocketAddr,
@@ -115,6 +119,7 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             database_url: None,
+            read_database_url: None,
             data_dir: PathBuf::from("antq-data"),
             addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
             session_idle_minutes: 30,

@@ -480,7 +480,21 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             tokio::spawn(tips_admin::sweep_hourly(db.clone()));
             tokio::spawn(news::publish_due_every_minute(db.clone()));
-            let app = antq_web::App::build(settings.web()?, db.clone())
+            let reader = match settings
+                .read_database_url
+                .as_ref()
+                .filter(|u| !u.0.trim().is_empty())
+            {
+                Some(url) => {
+                    let reader = Db::connect(url.expose()).await.with_context(|| {
+                        format!("không kết nối được cơ sở dữ liệu chỉ đọc {url}")
+                    })?;
+                    tracing::info!(read_database = %url, "analytics and public pages read the replica");
+                    reader
+                }
+                None => db.clone(),
+            };
+            let app = antq_web::App::build_with_reader(settings.web()?, db.clone(), reader)
                 .await
                 .with_context(|| format!("không mở được địa chỉ {}", settings.addr))?;
             // The nation's open-data page takes seconds to compute: kept ready.

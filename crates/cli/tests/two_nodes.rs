@@ -1,4 +1,5 @@
-//! Two `antq serve` processes on one PostgreSQL database, as behind a
+//! Two `antq serve` processes on one PostgreSQL database (the second
+//! reading analytics and public pages through `read_database_url`), as behind a
 //! load balancer: both start at once on an empty database (one migrates,
 //! the other waits for it), a session made on one works on the other, a
 //! save on one is in the other's analytics at once, and a document made
@@ -35,8 +36,16 @@ async fn two_nodes_share_one_postgresql() {
     // Behind one proxy, with the secret every node of a database shares.
     let secret: &'static str = Box::leak("5a".repeat(32).into_boxed_str());
     let env = [("ANTQ__TRUST_PROXY", "true"), ("ANTQ__TIPS_SECRET", secret)];
+    // Node B reads analytics and public pages from a "replica": here the
+    // primary itself, as the README allows for a test.
+    let replica: &'static str = Box::leak(t.url.clone().into_boxed_str());
+    let env_b = [
+        ("ANTQ__TRUST_PROXY", "true"),
+        ("ANTQ__TIPS_SECRET", secret),
+        ("ANTQ__READ_DATABASE_URL", replica),
+    ];
     let a = std::thread::spawn(move || Server::start_with(&url_a, &da, &env));
-    let b = std::thread::spawn(move || Server::start_with(&url_b, &db_, &env));
+    let b = std::thread::spawn(move || Server::start_with(&url_b, &db_, &env_b));
     let (a, b) = (a.join().unwrap(), b.join().unwrap());
     let db = Db::connect(&t.url).await.unwrap();
     assert!(antq_storage::migrations::pending(&db)

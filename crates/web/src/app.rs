@@ -171,12 +171,20 @@ pub struct App {
 impl App {
     /// Bind the listen address (port 0 picks a free port) over a migrated database.
     pub async fn build(config: WebConfig, db: Db) -> std::io::Result<App> {
+        let reader = db.clone();
+        App::build_with_reader(config, db, reader).await
+    }
+
+    /// The same, with read-only analytics and public pages read from
+    /// `reader` (a streaming replica of `db`).
+    pub async fn build_with_reader(config: WebConfig, db: Db, reader: Db) -> std::io::Result<App> {
         let listener = TcpListener::bind(config.addr).await?;
         let config = Arc::new(config);
         let search = open_search(&config, &db).await?;
         let state = AppState {
             search,
             db,
+            reader,
             imports: Arc::new(tokio::sync::Semaphore::new(
                 config.import_concurrency.max(1),
             )),

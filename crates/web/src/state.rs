@@ -9,6 +9,10 @@ use crate::throttle::Throttle;
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
+    /// Where read-only analytics and public pages read: a streaming
+    /// replica when `read_database_url` is set, else `db` itself. Never
+    /// for a read that a write depends on.
+    pub reader: Db,
     pub config: Arc<WebConfig>,
     pub throttle: Arc<Throttle>,
     /// Permits for imports running at once (`WebConfig::import_concurrency`).

@@ -110,6 +110,9 @@ pub async fn ready(State(state): State<AppState>) -> Response {
     if database.is_err() {
         problems.push("Cơ sở dữ liệu không trả lời".to_string());
     }
+    if state.reader.ping().await.is_err() {
+        problems.push("Cơ sở dữ liệu chỉ đọc (read_database_url) không trả lời".to_string());
+    }
     match &pending {
         Some(p) if !p.is_empty() => problems.push(format!(
             "Cơ sở dữ liệu chưa được nâng cấp: còn {} bước (antq migrate)",

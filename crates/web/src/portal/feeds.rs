@@ -90,8 +90,8 @@ async fn feed(
     title: &str,
     path: &str,
 ) -> PageResult<Response> {
-    let (items, _) = public::news(&state.db, &f, 1, FEED_SIZE).await?;
-    let last = public::last_change(&state.db).await?;
+    let (items, _) = public::news(&state.reader, &f, 1, FEED_SIZE).await?;
+    let last = public::last_change(&state.reader).await?;
     let body = atom(&origin(state, headers), title, path, &items);
     Ok(cached(true, headers, ATOM, last.as_deref(), body))
 }
@@ -141,8 +141,13 @@ pub async fn province(
 /// `GET /sitemap.xml`: the portal's lists and its newest articles.
 pub async fn sitemap(State(state): State<AppState>, headers: HeaderMap) -> PageResult<Response> {
     let origin = origin(&state, &headers);
-    let (items, _) =
-        public::news(&state.db, &NewsFilter::default(), 1, public::MAX_PAGE_SIZE).await?;
+    let (items, _) = public::news(
+        &state.reader,
+        &NewsFilter::default(),
+        1,
+        public::MAX_PAGE_SIZE,
+    )
+    .await?;
     let mut x = String::from(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
@@ -178,7 +183,7 @@ pub async fn sitemap(State(state): State<AppState>, headers: HeaderMap) -> PageR
         }
         page += 1;
         batch = public::news(
-            &state.db,
+            &state.reader,
             &NewsFilter::default(),
             page,
             public::MAX_PAGE_SIZE,
@@ -187,7 +192,7 @@ pub async fn sitemap(State(state): State<AppState>, headers: HeaderMap) -> PageR
         .0;
     }
     x.push_str("</urlset>\n");
-    let last = public::last_change(&state.db).await?;
+    let last = public::last_change(&state.reader).await?;
     Ok(cached(true, &headers, XML, last.as_deref(), x))
 }
 
@@ -196,7 +201,7 @@ pub async fn image(
     State(state): State<AppState>,
     Path((id, width)): Path<(i64, u32)>,
 ) -> PageResult<Response> {
-    let (media, body) = antq_storage::portal::images::public_body(&state.db, id, width)
+    let (media, body) = antq_storage::portal::images::public_body(&state.reader, id, width)
         .await?
         .ok_or_else(|| Failure::gone("Không có ảnh này"))?;
     Ok((

@@ -57,7 +57,7 @@ pub struct NewsList {
 
 /// `base`: the list's address ("/tin-tuc/chu-de/khen-thuong").
 async fn list(state: &AppState, f: &NewsFilter, base: &str, page: i64) -> PageResult<NewsList> {
-    let (items, total) = public::news(&state.db, f, page, PAGE_SIZE).await?;
+    let (items, total) = public::news(&state.reader, f, page, PAGE_SIZE).await?;
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
     if page > pages {
         return Err(
@@ -127,8 +127,8 @@ async fn news_page(
     } = spec;
     let base = base.as_str();
     let list = list(state, &f, base, page).await?;
-    let provinces = public::provinces(&state.db).await?;
-    let months = public::months(&state.db)
+    let provinces = public::provinces(&state.reader).await?;
+    let months = public::months(&state.reader)
         .await?
         .into_iter()
         .take(24)
@@ -140,7 +140,7 @@ async fn news_page(
             )
         })
         .collect();
-    let last = public::last_change(&state.db).await?;
+    let last = public::last_change(&state.reader).await?;
     let shared = c.user.is_none();
     let origin = super::feeds::origin(state, headers);
     let page_html = NewsPage {
@@ -216,9 +216,10 @@ pub async fn province_name(state: &AppState, code: &str) -> Result<String, Failu
     if code.is_empty() || code.len() > 10 || !code.bytes().all(|b| b.is_ascii_digit()) {
         return Err(Failure::gone("Không có tỉnh, thành phố này"));
     }
-    let name: Option<String> = antq_storage::portal::public::today_province_name(&state.db, code)
-        .await
-        .map_err(Failure::from)?;
+    let name: Option<String> =
+        antq_storage::portal::public::today_province_name(&state.reader, code)
+            .await
+            .map_err(Failure::from)?;
     name.ok_or_else(|| Failure::gone("Không có tỉnh, thành phố này"))
 }
 
@@ -363,16 +364,16 @@ pub async fn article(
     headers: HeaderMap,
     Path(slug): Path<String>,
 ) -> PageResult<Response> {
-    let a = public::by_slug(&state.db, &slug)
+    let a = public::by_slug(&state.reader, &slug)
         .await?
         .ok_or_else(|| Failure::gone("Không có bài viết này hoặc bài đã được gỡ"))?;
-    let related = public::related(&state.db, &a, 5).await?;
-    let images = antq_storage::portal::images::list(&state.db, a.id).await?;
+    let related = public::related(&state.reader, &a, 5).await?;
+    let images = antq_storage::portal::images::list(&state.reader, a.id).await?;
     let image_refs: Vec<(i64, String, String)> = images
         .iter()
         .map(|i| (i.id, i.caption.clone(), i.credit.clone()))
         .collect();
-    let documents = antq_storage::portal::public::cited_documents(&state.db, a.id)
+    let documents = antq_storage::portal::public::cited_documents(&state.reader, a.id)
         .await?
         .into_iter()
         .map(|(id, title)| (format!("/van-ban-cong-khai/{id}"), title))

@@ -189,7 +189,7 @@ async fn figures_of(
     };
     state
         .open_data
-        .figures(&state.db, &unit, year)
+        .figures(&state.reader, &unit, year)
         .await
         .map_err(|e| match e {
             antq_storage::StorageError::NotFound(_) => not_public(),

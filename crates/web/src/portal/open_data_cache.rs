@@ -103,7 +103,7 @@ pub async fn keep_warm(state: AppState, every: Duration) {
         let today = antq_core::dates::today();
         match units::find_at(&state.db, &nation, today).await {
             Ok(Some(vn)) => {
-                if let Err(e) = state.open_data.figures(&state.db, &vn, None).await {
+                if let Err(e) = state.open_data.figures(&state.reader, &vn, None).await {
                     tracing::warn!(error = %e, "the nation's open data could not be computed");
                 }
             }

@@ -355,8 +355,8 @@ pub async fn rollup(state: &AppState, actor: &Actor, p: &RollupParams) -> Result
         approved_only,
     };
     // The size of the answer is known before any value is read.
-    analytics::check_size(&state.db, &query).await?;
-    let mut rows = analytics::run(&state.db, &query).await?;
+    analytics::check_size(&state.reader, &query).await?;
+    let mut rows = analytics::run(&state.reader, &query).await?;
     // How many tips came (and how many were judged valuable) is the
     // police's to know, as the tips themselves are.
     if !actor.has_role(antq_core::auth::Role::Police) {

@@ -71,15 +71,6 @@ fn sha256_of(path: &Path) -> anyhow::Result<String> {
     Ok(hex::encode(h.finalize()))
 }
 
-/// Write `bytes` to `path` and flush them to disk.
-fn write_synced(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let mut f = std::fs::File::create(path)
-        .with_context(|| format!("không ghi được tệp {}", path.display()))?;
-    f.write_all(bytes)?;
-    f.sync_all()?;
-    Ok(())
-}
-
 fn sync_file(path: &Path) -> anyhow::Result<()> {
     std::fs::File::open(path)?.sync_all()?;
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -164,8 +155,10 @@ fn pg_tool(tool: &str, url: &str, args: &[&str]) -> anyhow::Result<String> {
 /// `antq backup -o FILE`: a consistent copy of the database while it
 /// serves, then its checksum. An existing file is never overwritten.
 pub async fn create(settings: &Settings, output: &Path) -> anyhow::Result<()> {
-    if output.exists() {
-        bail!("tệp {} đã có; hãy chọn tên khác", output.display());
+    for f in [output.to_path_buf(), sidecar(output)] {
+        if f.symlink_metadata().is_ok() {
+            bail!("tệp {} đã có; hãy chọn tên khác", f.display());
+        }
     }
     let url = settings.database()?;
     let partial = {
@@ -175,30 +168,11 @@ pub async fn create(settings: &Settings, output: &Path) -> anyhow::Result<()> {
     };
     let _ = std::fs::remove_file(&partial);
     let started = std::time::Instant::now();
-    match Backend::from_url(url.expose()) {
-        Some(Backend::Sqlite) => {
-            let db = Db::connect(url.expose())
-                .await
-                .with_context(|| format!("không kết nối được cơ sở dữ liệu {url}"))?;
-            backup::sqlite_copy(&db, &partial)
-                .await
-                .context("không sao lưu được")?;
-            db.close().await;
-        }
-        Some(Backend::Postgres) => {
-            let file = partial.to_str().context("đường dẫn tệp phải là UTF-8")?;
-            pg_tool(
-                "pg_dump",
-                url.expose(),
-                &[
-                    "--format=custom",
-                    "--no-password",
-                    &format!("--file={file}"),
-                ],
-            )?;
-        }
-        None => bail!("địa chỉ cơ sở dữ liệu phải bắt đầu bằng sqlite: hoặc postgres://"),
+    if let Err(e) = copy_out(&url, &partial).await {
+        let _ = std::fs::remove_file(&partial);
+        return Err(e);
     }
+    private(&partial)?;
     sync_file(&partial)?;
     let sum = sha256_of(&partial)?;
     std::fs::rename(&partial, output)?;
@@ -207,7 +181,7 @@ pub async fn create(settings: &Settings, output: &Path) -> anyhow::Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    write_synced(&sidecar(output), format!("{sum}  {name}\n").as_bytes())?;
+    write_new(&sidecar(output), format!("{sum}  {name}\n").as_bytes())?;
     let size = std::fs::metadata(output)?.len();
     println!(
         "Đã sao lưu {} vào {} ({}, {} giây).",
@@ -222,6 +196,74 @@ pub async fn create(settings: &Settings, output: &Path) -> anyhow::Result<()> {
         settings.data_dir.join("tips.secret").display()
     );
     Ok(())
+}
+
+/// The configured database, which must exist and be antq's, copied into `to`.
+async fn copy_out(url: &DatabaseUrl, to: &Path) -> anyhow::Result<()> {
+    let backend = Backend::from_url(url.expose())
+        .context("địa chỉ cơ sở dữ liệu phải bắt đầu bằng sqlite: hoặc postgres://")?;
+    if backend == Backend::Sqlite {
+        let path = sqlite_path(url.expose())?;
+        if !path.exists() {
+            bail!(
+                "không có cơ sở dữ liệu {}: kiểm tra database_url hoặc data_dir (ví dụ --config /etc/antq/antq.toml)",
+                path.display()
+            );
+        }
+    }
+    let db = Db::connect(url.expose())
+        .await
+        .with_context(|| format!("không kết nối được cơ sở dữ liệu {url}"))?;
+    let pending = antq_storage::migrations::pending(&db).await;
+    let antq_database =
+        pending.is_ok_and(|p| p.len() < antq_storage::migrations::latest() as usize);
+    if !antq_database {
+        db.close().await;
+        bail!("{url} không phải cơ sở dữ liệu của antq (không có bảng phiên bản): không sao lưu");
+    }
+    let done = match backend {
+        Backend::Sqlite => backup::sqlite_copy(&db, to)
+            .await
+            .map_err(|e| anyhow::anyhow!("không sao lưu được: {e}")),
+        Backend::Postgres => {
+            let file = to.to_str().context("đường dẫn tệp phải là UTF-8")?;
+            pg_tool(
+                "pg_dump",
+                url.expose(),
+                &[
+                    "--format=custom",
+                    "--no-password",
+                    &format!("--file={file}"),
+                ],
+            )
+            .map(|_| ())
+        }
+    };
+    db.close().await;
+    done
+}
+
+/// Readable by its owner only (a backup holds everything antq keeps).
+fn private(path: &Path) -> anyhow::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+    }
+    let _ = path;
+    Ok(())
+}
+
+/// Write a new file (never through an existing one or a link), synced.
+fn write_new(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .with_context(|| format!("không ghi được tệp {} (đã có?)", path.display()))?;
+    f.write_all(bytes)?;
+    f.sync_all()?;
+    private(path)
 }
 
 fn human_size(bytes: u64) -> String {
@@ -290,6 +332,7 @@ pub async fn verify(settings: &Settings, file: &Path) -> anyhow::Result<Fingerpr
             if Backend::from_url(url.expose()) != Some(Backend::Postgres) {
                 bail!("muốn kiểm tra trọn bản sao lưu PostgreSQL, hãy đặt database_url là một máy chủ PostgreSQL (antq tạo ở đó một cơ sở dữ liệu tạm rồi xóa)");
             }
+            check_dump(file)?;
             let scratch = ScratchPg::create(url.expose()).await?;
             let result = async {
                 restore_pg(&scratch.url, file, false)?;
@@ -317,6 +360,17 @@ async fn checked(db: &Db) -> anyhow::Result<Fingerprint> {
     if pending.len() == antq_storage::migrations::latest() as usize {
         bail!("tệp không chứa cơ sở dữ liệu antq (không có bảng phiên bản)");
     }
+    let newer: Vec<i64> =
+        sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version > $1")
+            .bind(antq_storage::migrations::latest())
+            .fetch_all(db.pool())
+            .await?;
+    if !newer.is_empty() {
+        bail!(
+            "bản sao lưu có lược đồ mới hơn chương trình này (phiên bản {}): hãy dùng antq cùng bản hoặc mới hơn",
+            newer.iter().max().copied().unwrap_or_default()
+        );
+    }
     if !pending.is_empty() {
         println!(
             "Bản sao lưu có lược đồ cũ hơn chương trình ({} bước nâng cấp): được nâng cấp khi khôi phục.",
@@ -337,11 +391,20 @@ async fn checked(db: &Db) -> anyhow::Result<Fingerprint> {
 /// server first. Afterwards the schema is brought up to date and the
 /// audit chain checked; the search index is rebuilt at the next start.
 pub async fn restore(settings: &Settings, file: &Path, force: bool) -> anyhow::Result<Fingerprint> {
+    if !file.is_file() {
+        bail!("không có tệp {}", file.display());
+    }
     check_sum(file)?;
     let kind = kind_of(file)?;
     let url = settings.database()?;
     let backend = Backend::from_url(url.expose())
         .context("địa chỉ cơ sở dữ liệu phải bắt đầu bằng sqlite: hoặc postgres://")?;
+    let _serving = crate::serving_lock::try_take(&settings.data_dir)?.ok_or_else(|| {
+        anyhow::anyhow!(
+            "máy chủ antq đang chạy với thư mục dữ liệu {}: dừng nó trước khi khôi phục",
+            settings.data_dir.display()
+        )
+    })?;
     match (kind, backend) {
         (Kind::Sqlite, Backend::Sqlite) => {
             let target = sqlite_path(url.expose())?;
@@ -353,7 +416,21 @@ pub async fn restore(settings: &Settings, file: &Path, force: bool) -> anyhow::R
             let tmp = PathBuf::from(tmp);
             std::fs::copy(file, &tmp)
                 .with_context(|| format!("không ghi được {}", tmp.display()))?;
+            private(&tmp)?;
             sync_file(&tmp)?;
+            // The copy is checked before it replaces anything.
+            let copy = Db::connect(&format!("sqlite://{}", tmp.display())).await?;
+            let fine = checked(&copy).await;
+            copy.close().await;
+            if let Err(e) = fine {
+                let _ = std::fs::remove_file(&tmp);
+                for ext in ["-wal", "-shm"] {
+                    let mut side = tmp.as_os_str().to_owned();
+                    side.push(ext);
+                    let _ = std::fs::remove_file(PathBuf::from(side));
+                }
+                return Err(e);
+            }
             for ext in ["-wal", "-shm", "-journal"] {
                 let mut side = target.as_os_str().to_owned();
                 side.push(ext);
@@ -363,16 +440,37 @@ pub async fn restore(settings: &Settings, file: &Path, force: bool) -> anyhow::R
             sync_file(&target)?;
         }
         (Kind::PgDump, Backend::Postgres) => {
+            check_dump(file)?;
+            // Other sessions, counted on a connection of our own (the pool
+            // may hold more than one).
+            let others: i64 = {
+                use sqlx::Connection;
+                sqlx::any::install_default_drivers();
+                let mut conn = sqlx::AnyConnection::connect(url.expose()).await?;
+                let n = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() \
+                     AND pid <> pg_backend_pid() AND backend_type = 'client backend'",
+                )
+                .fetch_one(&mut conn)
+                .await?;
+                conn.close().await?;
+                n
+            };
             let db = Db::connect(url.expose()).await?;
             let empty = backup::is_empty(&db).await?;
             db.close().await;
             if !empty && !force {
                 refuse(&url)?;
             }
+            if others > 0 {
+                bail!(
+                    "có {others} kết nối khác tới {url} (máy chủ antq đang chạy?): dừng mọi máy chủ dùng cơ sở dữ liệu này trước khi khôi phục"
+                );
+            }
             restore_pg(url.expose(), file, !empty)?;
         }
         (Kind::Sqlite, Backend::Postgres) => bail!(
-            "đây là bản sao lưu SQLite, còn database_url là PostgreSQL: khôi phục vào SQLite, rồi chuyển bằng antq export/import"
+            "đây là bản sao lưu SQLite, còn database_url là PostgreSQL: bản sao lưu SQLite chỉ khôi phục vào SQLite"
         ),
         (Kind::PgDump, Backend::Sqlite) => bail!(
             "đây là bản sao lưu PostgreSQL (pg_dump), còn database_url là SQLite: hãy đặt database_url là máy chủ PostgreSQL"
@@ -438,6 +536,7 @@ fn restore_pg(url: &str, file: &Path, wipe: bool) -> anyhow::Result<()> {
         "--output=/dev/null",
     ])
     .arg(format!("--dbname={target}"))
+    .env("PGOPTIONS", "-c client_min_messages=warning")
     .stdin(Stdio::piped())
     .stdout(Stdio::null())
     .stderr(Stdio::piped());
@@ -494,12 +593,50 @@ fn restore_pg(url: &str, file: &Path, wipe: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A dump antq can restore in one transaction: antq's tables, and no large
+/// objects (pg_restore commits those on its own).
+fn check_dump(file: &Path) -> anyhow::Result<()> {
+    let out = Command::new("pg_restore")
+        .arg("--list")
+        .arg(file)
+        .output()
+        .context("không chạy được pg_restore: cần cài công cụ PostgreSQL (gói postgresql-client) cùng phiên bản với máy chủ")?;
+    if !out.status.success() {
+        bail!(
+            "pg_restore không đọc được {}: {}",
+            file.display(),
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+    }
+    let list = String::from_utf8_lossy(&out.stdout);
+    if !list.contains(" TABLE public schema_migrations ")
+        || !list.contains(" TABLE public audit_log ")
+    {
+        bail!(
+            "{} không phải bản sao lưu cơ sở dữ liệu của antq",
+            file.display()
+        );
+    }
+    if list.contains(" BLOB ") || list.contains("LARGE OBJECT") || list.contains(" BLOBS ") {
+        bail!(
+            "{} có large object, antq không dùng và không khôi phục được trong một giao dịch",
+            file.display()
+        );
+    }
+    Ok(())
+}
+
 fn scratch_dir() -> anyhow::Result<PathBuf> {
     let dir = std::env::temp_dir().join(format!(
         "antq-verify-{}",
         &antq_core::auth::random_secret()[..12]
     ));
     std::fs::create_dir_all(&dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700))?;
+    }
     Ok(dir)
 }
 

@@ -20,7 +20,6 @@ use sqlx::Row;
 
 use crate::config::Settings;
 
-const PASSWORD: &str = "Bench-load-2026!";
 /// The yearly report of this year: open in December.
 const PERIOD: &str = "2026";
 
@@ -45,9 +44,17 @@ async fn communes(db: &Db, n: usize) -> anyhow::Result<Vec<(String, String)>> {
     Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
 }
 
-/// An account for the bench, made once (the password is the bench's own).
-async fn account(db: &Db, username: &str, role: Role, unit: &str) -> anyhow::Result<()> {
-    if users::find_by_username(db, username).await?.is_some() {
+/// An account for the bench, made once; its password is this run's
+/// (random, never written down).
+async fn account(
+    db: &Db,
+    username: &str,
+    role: Role,
+    unit: &str,
+    password: &str,
+) -> anyhow::Result<()> {
+    if let Some(id) = users::find_by_username(db, username).await? {
+        users::set_password(db, &Who::system(), id, NewPassword::parse(password)?).await?;
         return Ok(());
     }
     let unit = antq_storage::units::get_at(
@@ -62,7 +69,7 @@ async fn account(db: &Db, username: &str, role: Role, unit: &str) -> anyhow::Res
         users::NewUser {
             username: Username::parse(username)?,
             display_name: String::new(),
-            password: NewPassword::parse(PASSWORD)?,
+            password: NewPassword::parse(password)?,
             grants: vec![(role, unit.id)],
         },
     )
@@ -76,14 +83,14 @@ struct Officer {
     csrf: String,
 }
 
-async fn login(base: &str, username: &str) -> anyhow::Result<Officer> {
+async fn login(base: &str, username: &str, password: &str) -> anyhow::Result<Officer> {
     let http = reqwest::Client::builder()
         .cookie_store(true)
         .timeout(Duration::from_secs(60))
         .build()?;
     let res = http
         .post(format!("{base}/api/v1/session"))
-        .json(&json!({"username": username, "password": PASSWORD}))
+        .json(&json!({"username": username, "password": password}))
         .send()
         .await?;
     anyhow::ensure!(
@@ -169,6 +176,16 @@ pub async fn load(
     seconds: u64,
     saves_each: usize,
 ) -> anyhow::Result<()> {
+    // Only on a database made for measuring: it adds accounts and reopens,
+    // overwrites and approves the reports of 2026.
+    let others: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE username NOT LIKE 'tai.%'")
+            .fetch_one(db.pool())
+            .await?;
+    anyhow::ensure!(
+        others == 0,
+        "cơ sở dữ liệu này có {others} người dùng thật: antq bench load chỉ chạy trên cơ sở dữ liệu dành để đo (antq migrate vào một tệp hay cơ sở dữ liệu mới)"
+    );
     let units = communes(db, officers).await?;
     anyhow::ensure!(
         !units.is_empty(),
@@ -178,11 +195,12 @@ pub async fn load(
     let mut provinces: Vec<String> = units.iter().map(|(_, p)| p.clone()).collect();
     provinces.sort();
     provinces.dedup();
+    let password = format!("Do-tai-{}", &antq_core::auth::random_secret()[..20]);
     for (c, _) in &units {
-        account(db, &format!("tai.{c}"), Role::Police, c).await?;
+        account(db, &format!("tai.{c}"), Role::Police, c, &password).await?;
     }
     for p in &provinces {
-        account(db, &format!("tai.tinh{p}"), Role::Police, p).await?;
+        account(db, &format!("tai.tinh{p}"), Role::Police, p, &password).await?;
     }
     println!(
         "{} cán bộ xã, {} cán bộ tỉnh (tạo tài khoản trong {} giây)",
@@ -193,7 +211,10 @@ pub async fn load(
     let mut server = start_server(settings, units.len())?;
     let base = server.base.clone();
     let pid = server.child.id();
-    let result = run(&base, pid, &units, &provinces, seconds, saves_each).await;
+    let result = run(
+        &base, pid, &units, &provinces, &password, seconds, saves_each,
+    )
+    .await;
     let _ = server.child.kill();
     let _ = server.child.wait();
     result
@@ -204,6 +225,7 @@ async fn run(
     pid: u32,
     units: &[(String, String)],
     provinces: &[String],
+    password: &str,
     seconds: u64,
     saves_each: usize,
 ) -> anyhow::Result<()> {
@@ -211,11 +233,14 @@ async fn run(
     let t = Instant::now();
     let mut commune_officers = Vec::new();
     for (c, _) in units {
-        commune_officers.push((c.clone(), login(base, &format!("tai.{c}")).await?));
+        commune_officers.push((c.clone(), login(base, &format!("tai.{c}"), password).await?));
     }
     let mut province_officers = Vec::new();
     for p in provinces {
-        province_officers.push((p.clone(), login(base, &format!("tai.tinh{p}")).await?));
+        province_officers.push((
+            p.clone(),
+            login(base, &format!("tai.tinh{p}"), password).await?,
+        ));
     }
     println!(
         "Đăng nhập: {} lượt trong {} giây (mỗi lượt một phép băm Argon2)",

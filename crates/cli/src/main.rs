@@ -6,6 +6,7 @@
 mod awards;
 mod backup;
 mod bench;
+mod bench_command;
 mod bench_load;
 mod bench_portal;
 mod classifications;
@@ -15,6 +16,7 @@ mod models;
 mod news;
 mod recognitions;
 mod search;
+mod serving_lock;
 mod teams;
 mod tips;
 mod tips_admin;
@@ -188,7 +190,7 @@ enum Command {
     /// Benchmarks: synthetic national data, and query timings (see BENCHMARKS.md).
     Bench {
         #[command(subcommand)]
-        command: BenchCommand,
+        command: bench_command::Command,
     },
     /// Administrative units.
     Units {
@@ -278,74 +280,6 @@ enum UserCommand {
 enum SearchCommand {
     /// Rebuild the index (`data_dir/search`) from the database; run with the server stopped.
     Reindex,
-}
-
-#[derive(Subcommand)]
-enum BenchCommand {
-    /// Time indexing and searching generated Vietnamese documents and
-    /// articles (an index on disk in a temporary directory; no database).
-    Search {
-        #[arg(long, default_value_t = 100_000)]
-        items: usize,
-        /// Rounds of the benchmark's queries.
-        #[arg(long, default_value_t = 30)]
-        rounds: usize,
-    },
-    /// Load synthetic quarterly data for every commune, 2016–2026 (40 indicators).
-    Generate {
-        /// Take one commune in N (1 = all: about 15 million values).
-        #[arg(long, default_value_t = 1)]
-        every: usize,
-    },
-    /// Time importing the synthetic quarterly values of whole provinces
-    /// (all their communes, legacy and current, 2016–2026) from a long CSV,
-    /// through `antq import`'s code: parsing, checking, writing the values,
-    /// rollups and audit rows. Use a database without the benchmark's data.
-    Import {
-        /// Today's provinces, comma-separated (VN: the whole country).
-        #[arg(long, default_value = "01,79")]
-        units: String,
-    },
-    /// Time the public news pages over loopback: article pages one after
-    /// another, then concurrent readers (makes synthetic articles first if
-    /// the database has fewer than `--articles`).
-    Portal {
-        #[arg(long, default_value_t = 2_000)]
-        articles: usize,
-        #[arg(long, default_value_t = 2_000)]
-        requests: usize,
-        #[arg(long, default_value_t = 8)]
-        concurrency: usize,
-    },
-    /// The period-end rush over loopback: N commune officers log in, open
-    /// their entry page, save again and again, submit; provinces approve.
-    /// The server runs as its own process; its memory is sampled.
-    Load {
-        #[arg(long, default_value_t = 200)]
-        officers: usize,
-        /// Stop saving after this long.
-        #[arg(long, default_value_t = 30)]
-        seconds: u64,
-        /// Saves per officer at most.
-        #[arg(long, default_value_t = 50)]
-        saves: usize,
-    },
-    /// Time the rollups against a plain GROUP BY in the same database.
-    Run {
-        #[arg(long, default_value_t = 50)]
-        iterations: usize,
-    },
-    /// Time building a province's review (figures, narrative, charts) as .docx.
-    Review {
-        #[arg(long, default_value = "01")]
-        unit: String,
-        #[arg(long, default_value = "2016")]
-        from: String,
-        #[arg(long, default_value = "2025")]
-        to: String,
-        #[arg(long, default_value_t = 10)]
-        iterations: usize,
-    },
 }
 
 #[derive(Subcommand)]
@@ -468,6 +402,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => {
             if let Some(addr) = addr {
                 settings.addr = addr;
+            }
+            // Held while serving: `antq restore` refuses to run meanwhile.
+            let _serving = serving_lock::try_take(&settings.data_dir)?;
+            if _serving.is_none() {
+                tracing::warn!(data_dir = %settings.data_dir.display(), "another antq serve holds this data_dir");
             }
             let db = open(&settings).await?;
             if with_demo {
@@ -637,55 +576,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             search::reindex(&db, &settings.data_dir.join("search")).await?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Bench {
-            command: BenchCommand::Search { items, rounds },
-        } => {
-            search::bench(items.max(1), rounds.max(1))?;
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Bench { command } => {
-            let db = open(&settings).await?;
-            match command {
-                BenchCommand::Generate { every } => bench::generate(&db, every).await?,
-                BenchCommand::Run { iterations } => bench::run(&db, iterations.max(1)).await?,
-                BenchCommand::Load {
-                    officers,
-                    seconds,
-                    saves,
-                } => {
-                    bench_load::load(
-                        &db,
-                        &settings,
-                        officers.clamp(1, 3_321),
-                        seconds.clamp(1, 600),
-                        saves.clamp(1, 10_000),
-                    )
-                    .await?
-                }
-                BenchCommand::Import { units } => bench::import(&db, &units).await?,
-                BenchCommand::Portal {
-                    articles,
-                    requests,
-                    concurrency,
-                } => {
-                    bench_portal::portal(
-                        &db,
-                        articles,
-                        requests.clamp(1, 100_000),
-                        concurrency.clamp(1, 64),
-                    )
-                    .await?
-                }
-                BenchCommand::Review {
-                    unit,
-                    from,
-                    to,
-                    iterations,
-                } => bench::review(&db, &unit, &from, &to, iterations.max(1)).await?,
-                BenchCommand::Search { .. } => unreachable!("handled above"),
-            }
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Bench { command } => bench_command::run(&settings, command).await,
         Command::Audit {
             command: AuditCommand::Verify,
         } => {

@@ -79,6 +79,15 @@ async fn story(source: TestDb, target: TestDb) {
         saved_after.iter().all(|n| *n > 2),
         "the officers kept saving: {saved_after:?}"
     );
+    // Not while the server runs, even with --force.
+    let busy = antq(
+        &url,
+        &dir,
+        &["restore", "--force", file.to_str().unwrap()],
+        None,
+    );
+    assert!(!busy.status.success());
+    assert!(text(&busy).contains("đang chạy"), "{}", text(&busy));
     server.kill();
 
     // The file checks out, and a second backup never overwrites it.
@@ -264,5 +273,68 @@ async fn a_damaged_backup_is_refused() {
         None,
     );
     assert!(text(&out).contains("thiếu tệp tổng kiểm"), "{}", text(&out));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// No database where the configuration points (a cron job without its
+/// configuration): refused, nothing made there. A SQLite file that is not
+/// antq's is never restored over a database.
+#[tokio::test]
+async fn foreign_or_missing_databases_are_refused() {
+    let dir = temp_dir("foreign");
+    let empty = dir.join("nowhere");
+    let out = antq(
+        &format!("sqlite://{}/antq.db", empty.display()),
+        &empty,
+        &["backup", "-o", dir.join("x.db").to_str().unwrap()],
+        None,
+    );
+    assert!(!out.status.success());
+    assert!(
+        text(&out).contains("không có cơ sở dữ liệu"),
+        "{}",
+        text(&out)
+    );
+    assert!(!empty.join("antq.db").exists());
+    assert!(!dir.join("x.db").exists() && !dir.join("x.db.partial").exists());
+
+    // A SQLite file of something else, with a right checksum.
+    let other = dir.join("other.db");
+    let db = Db::connect(&format!("sqlite://{}", other.display()))
+        .await
+        .unwrap();
+    sqlx::raw_sql("CREATE TABLE t (x BIGINT); INSERT INTO t VALUES (1)")
+        .execute(db.pool())
+        .await
+        .unwrap();
+    sqlx::raw_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        .execute(db.pool())
+        .await
+        .unwrap();
+    db.close().await;
+    let sum = std::process::Command::new("sha256sum")
+        .arg(&other)
+        .output()
+        .unwrap();
+    std::fs::write(dir.join("other.db.sha256"), &sum.stdout).unwrap();
+    let target = TestDb::sqlite();
+    antq_ok(&target.url, &dir, &["migrate"], None);
+    let out = antq(
+        &target.url,
+        &dir,
+        &["restore", "--force", other.to_str().unwrap()],
+        None,
+    );
+    assert!(!out.status.success());
+    assert!(
+        text(&out).contains("không chứa cơ sở dữ liệu antq"),
+        "{}",
+        text(&out)
+    );
+    let verified = antq_ok(&target.url, &dir, &["audit", "verify"], None);
+    assert!(
+        verified.contains("nguyên vẹn"),
+        "the target kept its data: {verified}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -127,7 +127,7 @@ async fn values_move_into_one_row_per_report(t: TestDb) {
     // `antq_values` view.
     assert_eq!(
         migrations::run(&db).await.unwrap(),
-        vec![7, 8, 9, 10, 11, 12, 13, 14, 15]
+        (7..=migrations::latest()).collect::<Vec<i64>>()
     );
 
     let stored: Vec<(i64, Vec<u8>, i64, String, String, String)> = sqlx::query_as(
@@ -224,7 +224,10 @@ async fn weapons_come_by_unit_of_measure(t: TestDb) {
     ] {
         sqlx::query(sql).execute(db.pool()).await.unwrap();
     }
-    assert_eq!(migrations::run(&db).await.unwrap(), vec![12, 13, 14, 15]);
+    assert_eq!(
+        migrations::run(&db).await.unwrap(),
+        (12..=migrations::latest()).collect::<Vec<i64>>()
+    );
     for form in ["antq-nam", "antq-6t"] {
         let codes = form_codes(&db, form).await;
         let at = codes.iter().position(|c| c == "vk_giao_nop").unwrap();

@@ -18,16 +18,15 @@ pub async fn count_since(db: &Db, account: &str, since: &str) -> StorageResult<i
     )
 }
 
-/// Record one failure of `account` now, and forget this account's failures
-/// older than `since`.
+/// Record one failure of `account` now, and forget every account's
+/// failures older than `since`.
 pub async fn record(db: &Db, account: &str, since: &str) -> StorageResult<()> {
     let account = account.to_string();
     let since = since.to_string();
     db.write_unaudited(|mut tx| {
         let (account, since) = (account.clone(), since.clone());
         async move {
-            sqlx::query("DELETE FROM login_failures WHERE account = $1 AND at < $2")
-                .bind(&account)
+            sqlx::query("DELETE FROM login_failures WHERE at < $1")
                 .bind(&since)
                 .execute(tx.conn())
                 .await?;

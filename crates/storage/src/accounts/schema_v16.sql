@@ -7,6 +7,7 @@ CREATE TABLE login_failures (
     at TEXT NOT NULL
 );
 CREATE INDEX login_failures_account_at ON login_failures (account, at);
+CREATE INDEX login_failures_at ON login_failures (at);
 -- Proof-of-work challenges used up (tips, messages to the editors), shared by
 -- every node: a challenge is spent once whichever node answers. `challenge`
 -- is a hash of the token; rows are deleted once the token has expired.

@@ -77,7 +77,18 @@ impl Net {
 /// Middleware: count every answer by method, route template and status.
 pub async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let started = Instant::now();
-    let method = req.method().as_str().to_string();
+    // Standard methods by name; anything a client invents is "OTHER", so
+    // no request adds a label of its own.
+    let method: &'static str = match req.method().as_str() {
+        "GET" => "GET",
+        "HEAD" => "HEAD",
+        "POST" => "POST",
+        "PUT" => "PUT",
+        "PATCH" => "PATCH",
+        "DELETE" => "DELETE",
+        "OPTIONS" => "OPTIONS",
+        _ => "OTHER",
+    };
     let route = req
         .extensions()
         .get::<MatchedPath>()
@@ -85,7 +96,7 @@ pub async fn observe(State(state): State<AppState>, req: Request, next: Next) ->
     let res = next.run(req).await;
     state
         .metrics
-        .request(&method, &route, res.status().as_u16(), started.elapsed());
+        .request(method, &route, res.status().as_u16(), started.elapsed());
     res
 }
 
@@ -216,10 +227,17 @@ fn may_read_metrics(state: &AppState, peer: Option<IpAddr>, headers: &HeaderMap)
             return true;
         }
     }
+    let forwarded = headers.contains_key("x-forwarded-for");
     let client = crate::auth::client_address(headers, peer, state.config.trust_proxy);
-    client
-        .parse::<IpAddr>()
-        .is_ok_and(|ip| state.config.metrics_allow.iter().any(|n| n.contains(ip)))
+    let Ok(ip) = client.parse::<IpAddr>() else {
+        return false;
+    };
+    // Behind the proxy, a forwarded request whose client could not be read
+    // is not the proxy's own.
+    if state.config.trust_proxy && forwarded && Some(ip) == peer {
+        return false;
+    }
+    state.config.metrics_allow.iter().any(|n| n.contains(ip))
 }
 
 /// Equal bytes, compared in a time that does not depend on where they differ.

@@ -122,3 +122,34 @@ async fn metrics_open_only_to_allowed_addresses_or_the_token() {
     let (s, _) = metrics(&app.base, &[("x-forwarded-for", "203.0.113.9")]).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
 }
+
+/// Behind a trusted proxy on the same machine, loopback is the proxy: a
+/// forwarded client is judged by its own address, even an unreadable one.
+#[tokio::test]
+async fn behind_a_local_proxy_forwarded_clients_are_not_loopback() {
+    let app = spawn_app_with(|c| c.trust_proxy = true).await;
+    let (s, _) = metrics(&app.base, &[]).await;
+    assert_eq!(s, StatusCode::OK, "the proxy's host itself may read");
+    let (s, _) = metrics(&app.base, &[("x-forwarded-for", "203.0.113.9")]).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _) = metrics(&app.base, &[("x-forwarded-for", "203.0.113.9, unknown")]).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+}
+
+/// Methods a client invents are counted together: no request adds a label.
+#[tokio::test]
+async fn invented_methods_add_no_label() {
+    let app = spawn_app().await;
+    let client = reqwest::Client::new();
+    for i in 0..20 {
+        let m = Method::from_bytes(format!("ZZ{i}").as_bytes()).unwrap();
+        client
+            .request(m, format!("{}/", app.base))
+            .send()
+            .await
+            .unwrap();
+    }
+    let (_, text) = metrics(&app.base, &[]).await;
+    assert!(!text.contains("ZZ"), "{text}");
+    assert!(text.contains("method=\"OTHER\""));
+}

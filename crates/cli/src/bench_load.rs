@@ -119,6 +119,18 @@ impl Officer {
     }
 }
 
+/// The logged-in officer of province `code`.
+fn province_officer<'a>(
+    officers: &'a [(String, Officer)],
+    code: &str,
+) -> anyhow::Result<&'a Officer> {
+    officers
+        .iter()
+        .find(|(c, _)| c == code)
+        .map(|(_, o)| o)
+        .context("province officer")
+}
+
 /// Resident memory of a process, in bytes.
 fn rss_of(pid: u32) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
@@ -250,11 +262,7 @@ async fn run(
 
     // A second run finds last run's reports approved: opened again first.
     for (c, p) in units {
-        let officer = &province_officers
-            .iter()
-            .find(|(code, _)| code == p)
-            .context("province officer")?
-            .1;
+        let officer = province_officer(&province_officers, p)?;
         let url = format!("{base}/api/v1/data/antq-nam/{c}/{PERIOD}");
         let state: Value = officer.http.get(&url).send().await?.json().await?;
         let step = match state["state"].as_str() {
@@ -329,11 +337,7 @@ async fn run(
     let t = Instant::now();
     let mut approvals = 0;
     for (c, p) in units {
-        let officer = &province_officers
-            .iter()
-            .find(|(code, _)| code == p)
-            .context("province officer")?
-            .1;
+        let officer = province_officer(&province_officers, p)?;
         officer
             .send(
                 reqwest::Method::POST,

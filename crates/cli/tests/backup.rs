@@ -141,33 +141,7 @@ async fn story(source: TestDb, target: TestDb) {
         antq_storage::audit::Verification::Intact { .. }
     ));
     // … and its rollups equal a rebuild from its reports.
-    let rollups = |db: Db| async move {
-        sqlx::query(
-            "SELECT indicator_id, node_id, map_kind, period_year, approved, sum_milli, n_values \
-             FROM rollup_year WHERE n_values <> 0 OR sum_milli <> 0 \
-             ORDER BY node_id, map_kind, indicator_id, period_year, approved",
-        )
-        .fetch_all(db.pool())
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| {
-            let map_kind: String = r.get(2);
-            let numbers: Vec<i64> = [0, 1, 3, 4, 5, 6]
-                .iter()
-                .map(|&i| r.get::<i64, _>(i))
-                .collect();
-            (map_kind, numbers)
-        })
-        .collect::<Vec<_>>()
-    };
-    let kept = rollups(restored.clone()).await;
-    let mut tx = restored.begin_write().await.unwrap();
-    antq_storage::statistics::rollups::rebuild(&mut tx)
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
-    assert_eq!(rollups(restored.clone()).await, kept);
+    assert_rollups_equal_rebuild(&restored, "the restored database").await;
 
     // The restored database serves; each report holds the figure its
     // audit log ends with (saves of 1, 2, 3, …: as many value.set rows as

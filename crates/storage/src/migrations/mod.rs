@@ -4,6 +4,8 @@
 //! in one dialect (triggers). Applied in order, each in its own transaction,
 //! and recorded in `schema_migrations`.
 
+mod convert;
+
 use sqlx::Row;
 
 use crate::db::{Backend, Db};
@@ -518,7 +520,7 @@ JOIN indicators i ON i.id = CAST(e.v ->> 0 AS BIGINT);"#,
     Migration {
         version: 10,
         name: "documents, programmes, conferences, awards",
-        portable: include_str!("programmes/schema_v10.sql"),
+        portable: include_str!("../programmes/schema_v10.sql"),
         sqlite: "",
         postgres: "",
         convert: Convert::None,
@@ -528,11 +530,11 @@ JOIN indicators i ON i.id = CAST(e.v ->> 0 AS BIGINT);"#,
         name: "registries: models, teams, recognitions, classifications",
         // One file per registry (each owned by its module), applied as one version.
         portable: concat!(
-            include_str!("registries/schema_v11_settings.sql"),
-            include_str!("registries/schema_v11_models.sql"),
-            include_str!("registries/schema_v11_teams.sql"),
-            include_str!("registries/schema_v11_recognitions.sql"),
-            include_str!("registries/schema_v11_classifications.sql"),
+            include_str!("../registries/schema_v11_settings.sql"),
+            include_str!("../registries/schema_v11_models.sql"),
+            include_str!("../registries/schema_v11_teams.sql"),
+            include_str!("../registries/schema_v11_recognitions.sql"),
+            include_str!("../registries/schema_v11_classifications.sql"),
         ),
         sqlite: "",
         postgres: "",
@@ -546,7 +548,7 @@ JOIN indicators i ON i.id = CAST(e.v ->> 0 AS BIGINT);"#,
         // `vk_giao_nop` (kept for the data typed before), in the catalogue
         // and in every form that has it. A new database gets them from the
         // seed (its catalogue is empty here, so nothing is inserted).
-        portable: include_str!("statistics/schema_v12_weapons.sql"),
+        portable: include_str!("../statistics/schema_v12_weapons.sql"),
         sqlite: "",
         postgres: "",
         convert: Convert::None,
@@ -554,7 +556,7 @@ JOIN indicators i ON i.id = CAST(e.v ->> 0 AS BIGINT);"#,
     Migration {
         version: 13,
         name: "reviews: the whole report (sections, signers, approvals, templates)",
-        portable: include_str!("reviews/schema_v13.sql"),
+        portable: include_str!("../reviews/schema_v13.sql"),
         sqlite: "",
         postgres: "",
         convert: Convert::None,
@@ -562,7 +564,7 @@ JOIN indicators i ON i.id = CAST(e.v ->> 0 AS BIGINT);"#,
     Migration {
         version: 14,
         name: "citizen information (tin báo), sealed",
-        portable: include_str!("tips/schema_v14.sql"),
+        portable: include_str!("../tips/schema_v14.sql"),
         sqlite: "",
         postgres: "",
         convert: Convert::None,
@@ -570,7 +572,7 @@ JOIN indicators i ON i.id = CAST(e.v ->> 0 AS BIGINT);"#,
     Migration {
         version: 15,
         name: "public portal: articles, editors' inbox, public documents, open data, search changes",
-        portable: include_str!("portal/schema_v15.sql"),
+        portable: include_str!("../portal/schema_v15.sql"),
         sqlite: "",
         postgres: "",
         convert: Convert::None,
@@ -578,119 +580,12 @@ JOIN indicators i ON i.id = CAST(e.v ->> 0 AS BIGINT);"#,
     Migration {
         version: 16,
         name: "failed logins and used challenges shared by the nodes of one database",
-        portable: include_str!("accounts/schema_v16.sql"),
+        portable: include_str!("../accounts/schema_v16.sql"),
         sqlite: "",
         postgres: "",
         convert: Convert::None,
     },
 ];
-
-/// A `data_values` row of schema 6: report, indicator, option, thousandths,
-/// qualifier, comment, updated at, updated by.
-type OldValueRow = (
-    i64,
-    i64,
-    String,
-    i64,
-    String,
-    Option<String>,
-    String,
-    String,
-);
-
-/// v7: every report's `data_values` rows become its `report_values` row
-/// (the time and author of its latest value), then `data_values` goes.
-async fn pack_values(tx: &mut crate::WriteTx) -> StorageResult<()> {
-    use crate::statistics::report_values::{row, StoredValue};
-    let mut after = 0i64;
-    loop {
-        let ids: Vec<i64> = sqlx::query_scalar(
-            "SELECT DISTINCT report_id FROM data_values WHERE report_id > $1 ORDER BY report_id LIMIT 2000",
-        )
-        .bind(after)
-        .fetch_all(tx.conn())
-        .await?;
-        let (Some(first), Some(last)) = (ids.first(), ids.last()) else {
-            break;
-        };
-        let rows: Vec<OldValueRow> =
-            sqlx::query_as(
-                "SELECT report_id, indicator_id, option_code, value_milli, qualifier, comment, updated_at, updated_by \
-                 FROM data_values WHERE report_id BETWEEN $1 AND $2 ORDER BY report_id",
-            )
-            .bind(first)
-            .bind(last)
-            .fetch_all(tx.conn())
-            .await?;
-        let mut out = Vec::new();
-        let mut current: Option<(i64, Vec<StoredValue>, String, String)> = None;
-        for (report, ind, option, milli, q, comment, at, by) in rows {
-            if current.as_ref().is_some_and(|c| c.0 != report) {
-                let (id, mut values, at, by) = current.take().expect("checked");
-                out.push(v7_row(row(id, &mut values, &at, &by)));
-            }
-            let c = current.get_or_insert_with(|| (report, Vec::new(), at.clone(), by.clone()));
-            if at > c.2 {
-                (c.2, c.3) = (at, by);
-            }
-            c.1.push(StoredValue {
-                indicator_id: ind,
-                option,
-                milli,
-                qualifier: q.parse()?,
-                comment,
-            });
-        }
-        if let Some((id, mut values, at, by)) = current {
-            out.push(v7_row(row(id, &mut values, &at, &by)));
-        }
-        crate::batch::insert_rows(
-            tx,
-            "report_values",
-            crate::statistics::report_values::COLUMNS_V7,
-            out,
-        )
-        .await?;
-        after = *last;
-    }
-    sqlx::query("DROP TABLE data_values")
-        .execute(tx.conn())
-        .await?;
-    Ok(())
-}
-
-/// A `report_values` row as schema 7 had it (without `doc`).
-fn v7_row(mut row: Vec<crate::batch::Val>) -> Vec<crate::batch::Val> {
-    row.truncate(crate::statistics::report_values::COLUMNS_V7.len());
-    row
-}
-
-/// v8: the `doc` of every existing `report_values` row, from its bytes,
-/// a page of reports at a time.
-async fn values_doc(tx: &mut crate::WriteTx) -> StorageResult<()> {
-    use crate::statistics::report_values::{decode, doc};
-    let mut after = 0i64;
-    loop {
-        let rows: Vec<(i64, Vec<u8>)> = sqlx::query_as(
-            "SELECT report_id, body FROM report_values WHERE report_id > $1 ORDER BY report_id LIMIT 2000",
-        )
-        .bind(after)
-        .fetch_all(tx.conn())
-        .await?;
-        let Some(last) = rows.last().map(|r| r.0) else {
-            break;
-        };
-        for (id, body) in rows {
-            sqlx::query("UPDATE report_values SET doc = $1 WHERE report_id = $2")
-                .bind(doc(&decode(&body)?))
-                .bind(id)
-                .execute(tx.conn())
-                .await?;
-        }
-        after = last;
-    }
-    Ok(())
-}
 
 fn render(sql: &str, backend: Backend) -> String {
     let (pk, blob) = match backend {
@@ -799,8 +694,8 @@ pub async fn run_until(db: &Db, last: i64) -> StorageResult<Vec<i64>> {
         }
         match m.convert {
             Convert::None => {}
-            Convert::PackValues => pack_values(&mut tx).await?,
-            Convert::ValuesDoc => values_doc(&mut tx).await?,
+            Convert::PackValues => convert::pack_values(&mut tx).await?,
+            Convert::ValuesDoc => convert::values_doc(&mut tx).await?,
         }
         sqlx::query(
             "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",

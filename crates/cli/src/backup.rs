@@ -16,14 +16,38 @@
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::Command as Process;
 
 use antq_storage::backup::{self, Fingerprint};
 use antq_storage::{Backend, Db};
 use anyhow::{bail, Context};
+use clap::Subcommand;
 use sha2::{Digest, Sha256};
 
 use crate::config::{DatabaseUrl, Settings};
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Check a backup: its checksum, then the copy opened, its schema and
+    /// its audit chain (a PostgreSQL dump is restored into a scratch
+    /// database on the configured server, then dropped).
+    Verify { file: PathBuf },
+}
+
+/// `antq backup -o FILE` or `antq backup verify FILE`.
+pub async fn run(
+    settings: &Settings,
+    command: Option<Command>,
+    output: Option<PathBuf>,
+) -> anyhow::Result<()> {
+    match command {
+        Some(Command::Verify { file }) => verify(settings, &file).await.map(|_| ()),
+        None => {
+            let output = output.context("cần tên tệp sao lưu: antq backup -o TỆP")?;
+            create(settings, &output).await
+        }
+    }
+}
 
 /// What a backup file holds, from its first bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -135,7 +159,7 @@ fn percent_decode(s: &str) -> String {
 /// Run a PostgreSQL client tool against `url`; its own messages on failure.
 fn pg_tool(tool: &str, url: &str, args: &[&str]) -> anyhow::Result<String> {
     let (target, password) = pg_target(url);
-    let mut cmd = Command::new(tool);
+    let mut cmd = Process::new(tool);
     cmd.args(args).arg(format!("--dbname={target}"));
     if let Some(p) = password {
         cmd.env("PGPASSWORD", p);
@@ -515,7 +539,7 @@ fn restore_pg(url: &str, file: &Path, wipe: bool) -> anyhow::Result<()> {
     let tool_missing = |tool: &str| {
         format!("không chạy được {tool}: cần cài công cụ PostgreSQL (gói postgresql-client) cùng phiên bản với máy chủ")
     };
-    let mut dump = Command::new("pg_restore")
+    let mut dump = Process::new("pg_restore")
         .args([
             "--no-owner",
             "--no-privileges",
@@ -527,7 +551,7 @@ fn restore_pg(url: &str, file: &Path, wipe: bool) -> anyhow::Result<()> {
         .stderr(Stdio::piped())
         .spawn()
         .with_context(|| tool_missing("pg_restore"))?;
-    let mut psql = Command::new("psql");
+    let mut psql = Process::new("psql");
     psql.args([
         "--no-password",
         "--quiet",
@@ -596,7 +620,7 @@ fn restore_pg(url: &str, file: &Path, wipe: bool) -> anyhow::Result<()> {
 /// A dump antq can restore in one transaction: antq's tables, and no large
 /// objects (pg_restore commits those on its own).
 fn check_dump(file: &Path) -> anyhow::Result<()> {
-    let out = Command::new("pg_restore")
+    let out = Process::new("pg_restore")
         .arg("--list")
         .arg(file)
         .output()

@@ -78,7 +78,7 @@ enum Command {
     #[command(args_conflicts_with_subcommands = true)]
     Backup {
         #[command(subcommand)]
-        command: Option<BackupCommand>,
+        command: Option<backup::Command>,
         /// The backup file to write (never overwritten).
         #[arg(short, long)]
         output: Option<PathBuf>,
@@ -232,14 +232,6 @@ enum Command {
         #[command(subcommand)]
         command: classifications::Command,
     },
-}
-
-#[derive(Subcommand)]
-enum BackupCommand {
-    /// Check a backup: its checksum, then the copy opened, its schema and
-    /// its audit chain (a PostgreSQL dump is restored into a scratch
-    /// database on the configured server, then dropped).
-    Verify { file: PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -454,19 +446,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             db.close().await;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Backup {
-            command: Some(BackupCommand::Verify { file }),
-            ..
-        } => {
-            backup::verify(&settings, &file).await?;
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Backup {
-            command: None,
-            output,
-        } => {
-            let output = output.context("cần tên tệp sao lưu: antq backup -o TỆP")?;
-            backup::create(&settings, &output).await?;
+        Command::Backup { command, output } => {
+            backup::run(&settings, command, output).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Restore { file, force } => {

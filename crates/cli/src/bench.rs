@@ -172,6 +172,22 @@ pub async fn run(db: &Db, iterations: usize) -> anyhow::Result<()> {
         rows_nation.len()
     );
 
+    // The nation by quarter and by month: every figure adds up to the
+    // same total as by province × year.
+    let national: f64 = rows_nation.iter().filter_map(|r| r.value).sum();
+    for (by, words) in [(By::Quarter, "quarter"), (By::Month, "month")] {
+        let (m, p, rows) = time(iterations, || query(nation.clone(), by)).await?;
+        let total: f64 = rows.iter().filter_map(|r| r.value).sum();
+        anyhow::ensure!(
+            (total - national).abs() < 0.5,
+            "nation by {words}: {total} vs {national} by province × year"
+        );
+        println!(
+            "| nation 2016–2025, 20 indicators by {words} | {m:.2} ms | {p:.2} ms | – | – | {} |",
+            rows.len()
+        );
+    }
+
     // Saving one form of 40 values, with the rollups current right after.
     let commune = units::list(
         db,

@@ -36,13 +36,28 @@ fn v(code: &str, n: i64) -> ValueInput {
     }
 }
 
-type RollupRow = (i64, i64, String, i64, i64, i64, i64, i64, i64, i64, i64);
+type RollupRow = (
+    i64,
+    i64,
+    String,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+);
 
 async fn rollup_rows(db: &Db) -> Vec<RollupRow> {
     sqlx::query_as(
         "SELECT indicator_id, node_id, map_kind, period_year, approved, sum_milli, n_values, n_more, \
-         n_nearly, n_about, n_split FROM rollup_year WHERE n_values <> 0 OR sum_milli <> 0 \
-         ORDER BY node_id, map_kind, indicator_id, period_year, approved",
+         n_nearly, n_about, n_split, 0 FROM rollup_year WHERE n_values <> 0 OR sum_milli <> 0 \
+         UNION ALL SELECT indicator_id, node_id, map_kind, period_year, approved, sum_milli, n_values, n_more, \
+         n_nearly, n_about, n_split, period_part FROM rollup_part WHERE n_values <> 0 OR sum_milli <> 0 \
+         ORDER BY 2, 3, 1, 4, 12, 5",
     )
     .fetch_all(db.pool())
     .await

@@ -29,6 +29,8 @@ pub enum Convert {
     PackValues,
     /// v8: every `report_values` row's `doc` written from its bytes.
     ValuesDoc,
+    /// v17: the rollups built again from the reports (`rollup_part` filled).
+    RebuildRollups,
 }
 
 pub const MIGRATIONS: &[Migration] = &[
@@ -585,6 +587,49 @@ JOIN indicators i ON i.id = CAST(e.v ->> 0 AS BIGINT);"#,
         postgres: "",
         convert: Convert::None,
     },
+    Migration {
+        version: 17,
+        name: "rollups by half, quarter and month",
+        // `rollup_year`'s sums again by the reports' period within the year
+        // (`rollups::part_of`), so quarters and months answer national
+        // queries from a few thousand rows instead of every report.
+        portable: "",
+        sqlite: r#"
+CREATE TABLE rollup_part (
+    indicator_id BIGINT NOT NULL REFERENCES indicators(id),
+    node_id BIGINT NOT NULL REFERENCES units(id),
+    map_kind TEXT NOT NULL,
+    period_year BIGINT NOT NULL,
+    period_part BIGINT NOT NULL,
+    approved BIGINT NOT NULL,
+    sum_milli BIGINT NOT NULL,
+    n_values BIGINT NOT NULL,
+    n_more BIGINT NOT NULL,
+    n_nearly BIGINT NOT NULL,
+    n_about BIGINT NOT NULL,
+    n_split BIGINT NOT NULL,
+    PRIMARY KEY (node_id, map_kind, indicator_id, period_year, period_part, approved)
+) WITHOUT ROWID;
+"#,
+        postgres: r#"
+CREATE TABLE rollup_part (
+    indicator_id BIGINT NOT NULL REFERENCES indicators(id),
+    node_id BIGINT NOT NULL REFERENCES units(id),
+    map_kind TEXT NOT NULL,
+    period_year BIGINT NOT NULL,
+    period_part BIGINT NOT NULL,
+    approved BIGINT NOT NULL,
+    sum_milli BIGINT NOT NULL,
+    n_values BIGINT NOT NULL,
+    n_more BIGINT NOT NULL,
+    n_nearly BIGINT NOT NULL,
+    n_about BIGINT NOT NULL,
+    n_split BIGINT NOT NULL,
+    PRIMARY KEY (node_id, map_kind, indicator_id, period_year, period_part, approved)
+) WITH (fillfactor = 70);
+"#,
+        convert: Convert::RebuildRollups,
+    },
 ];
 
 fn render(sql: &str, backend: Backend) -> String {
@@ -696,6 +741,7 @@ pub async fn run_until(db: &Db, last: i64) -> StorageResult<Vec<i64>> {
             Convert::None => {}
             Convert::PackValues => convert::pack_values(&mut tx).await?,
             Convert::ValuesDoc => convert::values_doc(&mut tx).await?,
+            Convert::RebuildRollups => crate::statistics::rollups::rebuild(&mut tx).await?,
         }
         sqlx::query(
             "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",

@@ -458,16 +458,26 @@ async fn from_rollups(
             },
         ));
     }
+    let labelled: Vec<(String, bool, RollupRow)> =
+        if matches!(q.by, Some(By::Half) | Some(By::Quarter) | Some(By::Month)) {
+            by_part(db, q, &id_list, kind, approved, &node_ids, rows).await?
+        } else {
+            rows.into_iter()
+                .map(|r| {
+                    let label = match q.by {
+                        Some(By::Year) | Some(By::ChildYear) => r.2.to_string(),
+                        _ => q.range.code(),
+                    };
+                    (label, false, r)
+                })
+                .collect()
+        };
     // By child: the unit's own reports are what its node holds beyond its children.
     let mut own: BTreeMap<(i64, String, bool), [i64; 6]> = BTreeMap::new();
-    for (ind, node, year, appr, sum, n, more, nearly, about, split) in rows {
+    for (label, coarser, (ind, node, _, appr, sum, n, more, nearly, about, split)) in labelled {
         if n == 0 && sum == 0 {
             continue;
         }
-        let label = match q.by {
-            Some(By::Year) | Some(By::ChildYear) => year.to_string(),
-            _ => q.range.code(),
-        };
         if by_child {
             let sign = if node == q.unit.id { 1 } else { -1 };
             let e = own.entry((ind, label.clone(), appr != 0)).or_insert([0; 6]);
@@ -478,13 +488,9 @@ async fn from_rollups(
                 continue;
             }
         }
-        accs.entry((ind, label, node)).or_default().add_sum(
-            sum,
-            n,
-            appr != 0,
-            [more, nearly, about],
-            split,
-        );
+        let acc = accs.entry((ind, label, node)).or_default();
+        acc.add_sum(sum, n, appr != 0, [more, nearly, about], split);
+        acc.coarser |= coarser;
     }
     for ((ind, label, appr), [sum, n, more, nearly, about, split]) in own {
         if n != 0 || sum != 0 {
@@ -500,21 +506,97 @@ async fn from_rollups(
     Ok(accs)
 }
 
+/// The sums of the nodes by half, quarter or month: the rows of
+/// `rollup_part` in their group, and what the year holds beyond its parts
+/// (yearly reports, or halves when quarters are asked) in the year's group,
+/// marked coarser than asked.
+async fn by_part(
+    db: &Db,
+    q: &Query<'_>,
+    id_list: &str,
+    kind: &str,
+    approved: &str,
+    node_ids: &[i64],
+    years: Vec<RollupRow>,
+) -> StorageResult<Vec<(String, bool, RollupRow)>> {
+    if node_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT indicator_id, node_id, period_year, approved, period_part, CAST(SUM(sum_milli) AS BIGINT), \
+                CAST(SUM(n_values) AS BIGINT), CAST(SUM(n_more) AS BIGINT), CAST(SUM(n_nearly) AS BIGINT), \
+                CAST(SUM(n_about) AS BIGINT), CAST(SUM(n_split) AS BIGINT) \
+         FROM rollup_part WHERE map_kind = '{kind}' AND indicator_id IN ({id_list}) \
+           AND period_year BETWEEN $1 AND $2 {approved} AND node_id IN ({nodes}) \
+         GROUP BY indicator_id, node_id, period_year, approved, period_part",
+        nodes = crate::db::id_list(node_ids)
+    );
+    type PartRow = (i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64);
+    let parts: Vec<PartRow> = sqlx::query_as(&sql)
+        .bind(i64::from(q.range.from))
+        .bind(i64::from(q.range.to))
+        .fetch_all(db.pool())
+        .await?;
+    // (indicator, node, year, approved) → the year's sums less its parts
+    let mut rest: BTreeMap<(i64, i64, i64, i64), [i64; 6]> = years
+        .into_iter()
+        .map(|(i, n, y, a, sum, nv, more, nearly, about, split)| {
+            ((i, n, y, a), [sum, nv, more, nearly, about, split])
+        })
+        .collect();
+    let mut out = Vec::with_capacity(parts.len() + rest.len());
+    for (ind, node, year, appr, part, sum, n, more, nearly, about, split) in parts {
+        let numbers = [sum, n, more, nearly, about, split];
+        let e = rest.entry((ind, node, year, appr)).or_default();
+        for (slot, v) in e.iter_mut().zip(numbers) {
+            *slot -= v;
+        }
+        let year = i32::try_from(year).unwrap_or_default();
+        let Some(period) = crate::statistics::rollups::period_of_part(year, part) else {
+            continue;
+        };
+        let (label, coarser) = label_of(&period, q.by, &q.range);
+        let row = (
+            ind,
+            node,
+            i64::from(year),
+            appr,
+            sum,
+            n,
+            more,
+            nearly,
+            about,
+            split,
+        );
+        out.push((label, coarser, row));
+    }
+    for ((ind, node, year, appr), [sum, n, more, nearly, about, split]) in rest {
+        let row = (ind, node, year, appr, sum, n, more, nearly, about, split);
+        out.push((year.to_string(), true, row));
+    }
+    Ok(out)
+}
+
 /// The group a fact falls in, and whether its period is coarser than asked.
 pub(crate) fn group_of(f: &Fact, by: Option<By>, range: &YearRange) -> (String, bool) {
-    let y = f.period.year;
+    label_of(&f.period, by, range)
+}
+
+/// The group a period falls in, and whether it is coarser than asked.
+fn label_of(period: &Period, by: Option<By>, range: &YearRange) -> (String, bool) {
+    let y = period.year;
     match by {
         None => (range.code(), false),
         Some(By::Year) => (y.to_string(), false),
-        Some(By::Half) => match f.period.half() {
+        Some(By::Half) => match period.half() {
             Some(h) => (format!("{y}S{h}"), false),
             None => (y.to_string(), true),
         },
-        Some(By::Quarter) => match f.period.quarter() {
+        Some(By::Quarter) => match period.quarter() {
             Some(qn) => (format!("{y}Q{qn}"), false),
             None => (y.to_string(), true),
         },
-        Some(By::Month) => match f.period.month() {
+        Some(By::Month) => match period.month() {
             Some(m) => (format!("{y}{m:02}"), false),
             None => (y.to_string(), true),
         },
@@ -708,13 +790,14 @@ async fn rollup(
     }
     needed.sort_by_key(|i| i.id);
     needed.dedup_by_key(|i| i.id);
-    // Flows by year, in total or by child come from the rollups; stocks and
-    // finer periods from the values themselves.
+    // Flows come from the rollups; stocks from the values themselves.
+    // Halves, quarters and months come from the rollups too, except for a
+    // commune (no node of its own: its few hundred reports are read).
     let fast_by = periods.is_none()
-        && matches!(
-            q.by,
-            None | Some(By::Year) | Some(By::Child) | Some(By::ChildYear)
-        );
+        && match q.by {
+            None | Some(By::Year) | Some(By::Child) | Some(By::ChildYear) => true,
+            Some(By::Half) | Some(By::Quarter) | Some(By::Month) => q.unit.level != Level::Commune,
+        };
     let (fast, raw): (Vec<&Indicator>, Vec<&Indicator>) = needed
         .iter()
         .partition(|i| fast_by && i.aggregation == Aggregation::Sum);

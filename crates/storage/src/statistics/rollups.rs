@@ -1,10 +1,13 @@
 //! Rollups maintained on write: `rollup_year` holds, for every ancestor of
 //! every reporting unit (as it was, and in today's map), the yearly sums of
-//! each indicator split by approval. Every value change and every approval
-//! moves the sums in the same transaction, so a query reads a few hundred
-//! pre-added rows instead of every value, and is never stale.
+//! each indicator split by approval; `rollup_part` the same sums by the
+//! reports' own period within the year (half, quarter or month; a yearly
+//! report's share is the year's sum less its parts). Every value change and
+//! every approval moves the sums in the same transaction, so a query reads
+//! a few hundred pre-added rows instead of every value, and is never stale.
 
 use antq_core::indicators::Qualifier;
+use antq_core::periods::{Period, PeriodType};
 
 use crate::batch::{upsert_rows, Val};
 use crate::db::WriteTx;
@@ -50,6 +53,30 @@ impl Contribution {
     }
 }
 
+/// A report's period within its year as `rollup_part` keys it: month `m`
+/// is `m` (1–12), quarter `q` is `20 + q`, half `h` is `30 + h`; a whole
+/// year is 0 and has no part row.
+pub fn part_of(p: &Period) -> i64 {
+    let i = i64::from(p.index);
+    match p.kind {
+        PeriodType::Year => 0,
+        PeriodType::Month => i,
+        PeriodType::Quarter => 20 + i,
+        PeriodType::Half => 30 + i,
+    }
+}
+
+/// The period a `rollup_part` key stands for (None for 0 or an unknown part).
+pub fn period_of_part(year: i32, part: i64) -> Option<Period> {
+    let (kind, index) = match part {
+        1..=12 => (PeriodType::Month, part),
+        21..=24 => (PeriodType::Quarter, part - 20),
+        31..=32 => (PeriodType::Half, part - 30),
+        _ => return None,
+    };
+    Period::new(year, kind, index as u8).ok()
+}
+
 /// Which ancestors `t` of a unit hold its sums (as it was, or in today's
 /// map): all but communes. A commune's yearly sums are its own reports'
 /// values, and in today's map those of the older units mapped into it (a
@@ -76,14 +103,16 @@ async fn nodes(tx: &mut WriteTx, unit_id: i64) -> StorageResult<Vec<(i64, &'stat
         .collect())
 }
 
-/// Add the changes of several indicators of one unit and year in one statement.
+/// Add the changes of several indicators of one unit and period: one
+/// statement for the year's sums, one for the part's (see [`part_of`]).
 pub async fn add_many(
     tx: &mut WriteTx,
     unit_id: i64,
-    year: i64,
+    period: &Period,
     approved: bool,
     changes: &[(i64, Contribution)],
 ) -> StorageResult<()> {
+    let (year, part) = (i64::from(period.year), part_of(period));
     let changes: Vec<&(i64, Contribution)> = changes.iter().filter(|(_, c)| !c.is_zero()).collect();
     if changes.is_empty() {
         return Ok(());
@@ -97,24 +126,33 @@ pub async fn add_many(
         }
     }
     keyed.sort_unstable_by_key(|(k, _, _)| *k);
-    let rows = keyed
-        .into_iter()
-        .map(|((node, kind, ind), split, c)| {
-            vec![
-                Val::Int(ind),
-                Val::Int(node),
-                Val::Str(kind),
-                Val::Int(year),
-                Val::Int(i64::from(approved)),
-                Val::Int(c.milli),
-                Val::Int(c.n),
-                Val::Int(c.more),
-                Val::Int(c.nearly),
-                Val::Int(c.about),
-                Val::Int(if split != 0 { c.n } else { 0 }),
-            ]
-        })
-        .collect();
+    let row = |((node, kind, ind), split, c): &((i64, &'static str, i64), i64, Contribution)| {
+        vec![
+            Val::Int(*ind),
+            Val::Int(*node),
+            Val::Str(kind),
+            Val::Int(year),
+            Val::Int(i64::from(approved)),
+            Val::Int(c.milli),
+            Val::Int(c.n),
+            Val::Int(c.more),
+            Val::Int(c.nearly),
+            Val::Int(c.about),
+            Val::Int(if *split != 0 { c.n } else { 0 }),
+        ]
+    };
+    if part != 0 {
+        let rows = keyed
+            .iter()
+            .map(|k| {
+                let mut r = row(k);
+                r.push(Val::Int(part));
+                r
+            })
+            .collect();
+        upsert_rows(tx, "rollup_part", PART_COLUMNS, rows, PART_ON_CONFLICT).await?;
+    }
+    let rows = keyed.iter().map(row).collect();
     upsert_rows(tx, "rollup_year", COLUMNS, rows, ON_CONFLICT).await
 }
 
@@ -137,13 +175,34 @@ const ON_CONFLICT: &str = "ON CONFLICT (node_id, map_kind, indicator_id, period_
      n_more = rollup_year.n_more + excluded.n_more, n_nearly = rollup_year.n_nearly + excluded.n_nearly, \
      n_about = rollup_year.n_about + excluded.n_about, n_split = rollup_year.n_split + excluded.n_split";
 
+const PART_COLUMNS: &[&str] = &[
+    "indicator_id",
+    "node_id",
+    "map_kind",
+    "period_year",
+    "approved",
+    "sum_milli",
+    "n_values",
+    "n_more",
+    "n_nearly",
+    "n_about",
+    "n_split",
+    "period_part",
+];
+
+const PART_ON_CONFLICT: &str = "ON CONFLICT (node_id, map_kind, indicator_id, period_year, period_part, approved) DO UPDATE SET \
+     sum_milli = rollup_part.sum_milli + excluded.sum_milli, n_values = rollup_part.n_values + excluded.n_values, \
+     n_more = rollup_part.n_more + excluded.n_more, n_nearly = rollup_part.n_nearly + excluded.n_nearly, \
+     n_about = rollup_part.n_about + excluded.n_about, n_split = rollup_part.n_split + excluded.n_split";
+
 /// Move all of a report's values between the approved and unapproved sums.
 pub async fn move_report(tx: &mut WriteTx, report_id: i64, to_approved: bool) -> StorageResult<()> {
-    let (unit_id, year): (i64, i64) =
-        sqlx::query_as("SELECT unit_id, period_year FROM reports WHERE id = $1")
+    let (unit_id, period): (i64, String) =
+        sqlx::query_as("SELECT unit_id, period FROM reports WHERE id = $1")
             .bind(report_id)
             .fetch_one(tx.conn())
             .await?;
+    let period = Period::parse(&period)?;
     let values = crate::statistics::report_values::read(tx.conn(), report_id).await?;
     // One contribution per indicator: the options of a breakdown
     // (`kt_bang_khen.tap_the`, `.ca_nhan`) share their indicator's rollup
@@ -156,22 +215,24 @@ pub async fn move_report(tx: &mut WriteTx, report_id: i64, to_approved: bool) ->
     }
     let moved: Vec<(i64, Contribution)> = by_indicator.into_iter().collect();
     let removed: Vec<(i64, Contribution)> = moved.iter().map(|(i, c)| (*i, c.negate())).collect();
-    add_many(tx, unit_id, year, !to_approved, &removed).await?;
-    add_many(tx, unit_id, year, to_approved, &moved).await
+    add_many(tx, unit_id, &period, !to_approved, &removed).await?;
+    add_many(tx, unit_id, &period, to_approved, &moved).await
 }
 
 /// Recompute every rollup from the stored values (after a bulk load, or to
 /// repair): the reports are read a few thousand at a time and their values
 /// summed per node in memory (a few hundred thousand sums at national scale).
 pub async fn rebuild(tx: &mut WriteTx) -> StorageResult<()> {
-    sqlx::query("DELETE FROM rollup_year")
-        .execute(tx.conn())
-        .await?;
+    for table in ["rollup_year", "rollup_part"] {
+        sqlx::query(&format!("DELETE FROM {table}"))
+            .execute(tx.conn())
+            .await?;
+    }
     let mut sums = Sums::default();
     let mut after = 0i64;
     loop {
-        let rows: Vec<(i64, i64, i64, String, Vec<u8>)> = sqlx::query_as(
-            "SELECT r.id, r.unit_id, r.period_year, r.state, b.body FROM reports r \
+        let rows: Vec<(i64, i64, String, String, Vec<u8>)> = sqlx::query_as(
+            "SELECT r.id, r.unit_id, r.period, r.state, b.body FROM reports r \
              JOIN report_values b ON b.report_id = r.id WHERE r.id > $1 ORDER BY r.id LIMIT 5000",
         )
         .bind(after)
@@ -182,7 +243,8 @@ pub async fn rebuild(tx: &mut WriteTx) -> StorageResult<()> {
         };
         after = last.0;
         let mut items = Vec::with_capacity(rows.len());
-        for (_, unit_id, year, state, body) in &rows {
+        for (_, unit_id, period, state, body) in &rows {
+            let period = Period::parse(period)?;
             let mut changes = Vec::new();
             for e in crate::statistics::report_values::entries(body)? {
                 let e = e?;
@@ -190,7 +252,8 @@ pub async fn rebuild(tx: &mut WriteTx) -> StorageResult<()> {
             }
             items.push(UnitYearChanges {
                 unit_id: *unit_id,
-                year: *year,
+                year: i64::from(period.year),
+                part: part_of(&period),
                 approved: state == "approved",
                 changes,
             });
@@ -202,17 +265,19 @@ pub async fn rebuild(tx: &mut WriteTx) -> StorageResult<()> {
     write_bulk(tx, rows_of(sums)).await
 }
 
-/// The changes of one unit and year (a report's values).
+/// The changes of one unit and period (a report's values).
 pub struct UnitYearChanges {
     pub unit_id: i64,
     pub year: i64,
+    /// The report's period within the year ([`part_of`]; 0 for a year).
+    pub part: i64,
     /// Whether the report is approved (an import writes drafts).
     pub approved: bool,
     pub changes: Vec<(i64, Contribution)>,
 }
 
 /// Add the changes of many reports at once (imports): the changes are first
-/// summed per unit, year and indicator (a year's quarters become one entry),
+/// summed per unit, period and indicator,
 /// the nodes of every unit read in a few queries, the sums spread over the
 /// nodes in memory, and written in multi-row upserts.
 pub async fn add_bulk(tx: &mut WriteTx, items: &[UnitYearChanges]) -> StorageResult<()> {
@@ -255,12 +320,13 @@ pub(crate) async fn bulk_nodes(
     Ok(nodes_of)
 }
 
-/// A rollup row's key: node, historical?, indicator, year, approved.
-type NodeKey = (i64, bool, i64, i64, bool);
+/// A rollup row's key: node, historical?, indicator, year, approved, part
+/// (approval before part: a year's rows are then next to each other).
+type NodeKey = (i64, bool, i64, i64, bool, i64);
 
 /// The rollup rows the items add (pure computation: an import runs it
 /// beside the writing of its values).
-pub(crate) fn bulk_rows(items: &[UnitYearChanges], nodes_of: &Nodes) -> Vec<Vec<Val>> {
+pub(crate) fn bulk_rows(items: &[UnitYearChanges], nodes_of: &Nodes) -> BulkRows {
     let mut sums = Sums::default();
     add_to_sums(items, nodes_of, &mut sums);
     rows_of(sums)
@@ -272,24 +338,24 @@ type Sums = rustc_hash::FxHashMap<NodeKey, (Contribution, i64)>;
 /// Spread the items' changes over their units' nodes, into `sums`.
 fn add_to_sums(items: &[UnitYearChanges], nodes_of: &Nodes, sums: &mut Sums) {
     use rustc_hash::FxHashMap;
-    // (unit, year, approved, indicator) → sum
-    let mut by_unit: FxHashMap<(i64, i64, bool, i64), Contribution> = FxHashMap::default();
+    // (unit, year, part, approved, indicator) → sum
+    let mut by_unit: FxHashMap<(i64, i64, i64, bool, i64), Contribution> = FxHashMap::default();
     for item in items {
         for (ind, c) in &item.changes {
             if c.is_zero() {
                 continue;
             }
             let e = by_unit
-                .entry((item.unit_id, item.year, item.approved, *ind))
+                .entry((item.unit_id, item.year, item.part, item.approved, *ind))
                 .or_default();
             *e = e.minus(c.negate());
         }
     }
     sums.reserve(by_unit.len());
-    for ((unit, year, approved, ind), c) in by_unit {
+    for ((unit, year, part, approved, ind), c) in by_unit {
         for (node, hist, split) in nodes_of.get(&unit).into_iter().flatten() {
             let e = sums
-                .entry((*node, *hist, ind, year, approved))
+                .entry((*node, *hist, ind, year, approved, part))
                 .or_insert((Contribution::default(), 0));
             e.0 = e.0.minus(c.negate());
             if *split != 0 {
@@ -299,35 +365,83 @@ fn add_to_sums(items: &[UnitYearChanges], nodes_of: &Nodes, sums: &mut Sums) {
     }
 }
 
-/// The rows to write for `sums`, in key order.
-fn rows_of(sums: Sums) -> Vec<Vec<Val>> {
+/// The rows a bulk write adds to `rollup_year` and to `rollup_part`.
+#[derive(Default)]
+pub(crate) struct BulkRows {
+    year: Vec<Vec<Val>>,
+    part: Vec<Vec<Val>>,
+}
+
+/// One row's values, in [`COLUMNS`] order (then the part, for `rollup_part`).
+fn row_values(
+    node: i64,
+    hist: bool,
+    ind: i64,
+    year: i64,
+    approved: bool,
+    c: Contribution,
+    split: i64,
+) -> Vec<Val> {
+    vec![
+        Val::Int(ind),
+        Val::Int(node),
+        Val::Str(if hist { "h" } else { "c" }),
+        Val::Int(year),
+        Val::Int(i64::from(approved)),
+        Val::Int(c.milli),
+        Val::Int(c.n),
+        Val::Int(c.more),
+        Val::Int(c.nearly),
+        Val::Int(c.about),
+        Val::Int(split),
+    ]
+}
+
+/// The rows to write for `sums`, in key order: the parts as they are, and
+/// the years as the sum of their parts and whole-year reports.
+fn rows_of(sums: Sums) -> BulkRows {
     let mut keys: Vec<NodeKey> = sums.keys().copied().collect();
     // In key order: the upserts then walk the B-tree forwards.
     keys.sort_unstable();
-    keys.into_iter()
-        .filter_map(|k| {
-            let (c, split) = sums[&k];
-            let (node, hist, ind, year, approved) = k;
-            (!c.is_zero() || split != 0).then(|| {
-                vec![
-                    Val::Int(ind),
-                    Val::Int(node),
-                    Val::Str(if hist { "h" } else { "c" }),
-                    Val::Int(year),
-                    Val::Int(i64::from(approved)),
-                    Val::Int(c.milli),
-                    Val::Int(c.n),
-                    Val::Int(c.more),
-                    Val::Int(c.nearly),
-                    Val::Int(c.about),
-                    Val::Int(split),
-                ]
-            })
-        })
-        .collect()
+    let mut out = BulkRows::default();
+    // The year row being summed: its key (node, historical?, indicator,
+    // year, approved) and (sum, split).
+    type YearSum = ((i64, bool, i64, i64, bool), (Contribution, i64));
+    let mut year: Option<YearSum> = None;
+    let flush = |year: Option<YearSum>, out: &mut BulkRows| {
+        if let Some(((node, hist, ind, y, approved), (c, split))) = year {
+            if !c.is_zero() || split != 0 {
+                out.year
+                    .push(row_values(node, hist, ind, y, approved, c, split));
+            }
+        }
+    };
+    for k in keys {
+        let (c, split) = sums[&k];
+        let (node, hist, ind, y, approved, part) = k;
+        let year_key = (node, hist, ind, y, approved);
+        match &mut year {
+            Some((key, (sum, s))) if *key == year_key => {
+                *sum = sum.minus(c.negate());
+                *s += split;
+            }
+            _ => {
+                flush(year.take(), &mut out);
+                year = Some((year_key, (c, split)));
+            }
+        }
+        if part != 0 && (!c.is_zero() || split != 0) {
+            let mut r = row_values(node, hist, ind, y, approved, c, split);
+            r.push(Val::Int(part));
+            out.part.push(r);
+        }
+    }
+    flush(year, &mut out);
+    out
 }
 
 /// Write rows made by [`bulk_rows`].
-pub(crate) async fn write_bulk(tx: &mut WriteTx, rows: Vec<Vec<Val>>) -> StorageResult<()> {
-    upsert_rows(tx, "rollup_year", COLUMNS, rows, ON_CONFLICT).await
+pub(crate) async fn write_bulk(tx: &mut WriteTx, rows: BulkRows) -> StorageResult<()> {
+    upsert_rows(tx, "rollup_part", PART_COLUMNS, rows.part, PART_ON_CONFLICT).await?;
+    upsert_rows(tx, "rollup_year", COLUMNS, rows.year, ON_CONFLICT).await
 }

@@ -250,6 +250,7 @@ pub(crate) async fn apply_many(
             approved: false,
             unit_id: it.unit.id,
             year: i64::from(p.year),
+            part: crate::statistics::rollups::part_of(&p),
             changes: std::mem::take(&mut plan.deltas),
         });
         match create_row.get(id) {

@@ -157,8 +157,7 @@ pub(crate) async fn apply_values(
     }
     let body = plan.body(old);
     crate::statistics::report_values::write(tx, vec![body], fresh, &now, &who.name).await?;
-    crate::statistics::rollups::add_many(tx, unit.id, i64::from(p.year), false, &plan.deltas)
-        .await?;
+    crate::statistics::rollups::add_many(tx, unit.id, &p, false, &plan.deltas).await?;
     audit::append_text_many(tx, vec![plan.audit(who, unit)]).await?;
     Ok(changes)
 }

@@ -224,6 +224,33 @@ async fn two_nodes_share_one_postgresql() {
             "a stranger waits on every node, even with the right password"
         );
     }
+
+    // 20 wrong passwords from one address for 20 names, half on each node:
+    // neither node alone reached its limit of 20 for an address, together
+    // they did; the address's next attempt waits on both nodes.
+    let stranger = |node: &str, username: String, password: &'static str| {
+        let url = format!("{node}/api/v1/session");
+        async move {
+            reqwest::Client::new()
+                .post(url)
+                .header("x-forwarded-for", "192.0.2.99")
+                .json(&json!({"username": username, "password": password}))
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    for i in 0..20 {
+        let node = if i % 2 == 0 { &a.base } else { &b.base };
+        let s = stranger(node, format!("khach.{i}"), "doan-sai-mat-khau").await;
+        assert_eq!(s, 401, "guess {i} from one address");
+    }
+    for node in [&a.base, &b.base] {
+        let s = stranger(node, "ca.03151".into(), PASSWORD).await;
+        assert_eq!(s, 429, "the address waits on every node");
+    }
     db.close().await;
     a.kill();
     b.kill();

@@ -37,10 +37,12 @@
 //! successful logins; the oldest go first). Keys are keyed 64-bit hashes, a
 //! few bytes whatever was typed.
 //!
-//! Limitation: all of this is in the memory of one process. A restart forgets
-//! known devices and addresses (users fall back to the limits for strangers
-//! until their next login), and several nodes behind a balancer each count on
-//! their own.
+//! Several nodes: these counters are in the memory of one process, so each
+//! node counts on its own; the two limits strangers meet across nodes are
+//! also kept in the database (`login_failures`: the account from anywhere,
+//! and the address whatever the account) and checked by `accounts::service`.
+//! A restart forgets known devices and addresses (users fall back to the
+//! limits for strangers until their next login).
 
 use std::collections::HashMap;
 use std::hash::{BuildHasher, BuildHasherDefault, Hasher, RandomState};

@@ -630,6 +630,14 @@ CREATE TABLE rollup_part (
 "#,
         convert: Convert::RebuildRollups,
     },
+    Migration {
+        version: 18,
+        name: "login limits by address and tips per minute shared by the nodes",
+        portable: include_str!("../accounts/schema_v18.sql"),
+        sqlite: "",
+        postgres: "",
+        convert: Convert::None,
+    },
 ];
 
 fn render(sql: &str, backend: Backend) -> String {

@@ -22,6 +22,7 @@ pub mod figures;
 pub mod handling;
 pub mod inbox;
 pub mod keys;
+pub mod rate;
 pub mod receive;
 pub mod retention;
 pub mod tipster;

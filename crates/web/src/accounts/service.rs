@@ -43,13 +43,14 @@ pub async fn login(
             return Err(Failure::new(StatusCode::TOO_MANY_REQUESTS, wait.message()));
         }
     };
-    // Guesses at this account through every node of the database: a
-    // stranger past the shared limit waits like one past this node's.
-    let shared = SharedFailures::new(state, username);
+    // Guesses at this account, and strangers' guesses from this address,
+    // through every node of the database: a stranger past a shared limit
+    // waits like one past this node's.
+    let shared = SharedFailures::new(state, username, addr);
     if attempt.source() == crate::throttle::Source::Unknown && shared.exceeded().await? {
         tracing::warn!(
             addr,
-            "login throttled: failures of the account on all nodes"
+            "login throttled: failures of the account or address on all nodes"
         );
         state
             .metrics
@@ -83,7 +84,9 @@ pub async fn login(
         _ => {
             let source = attempt.source();
             attempt.failed();
-            shared.record().await?;
+            shared
+                .record(source == crate::throttle::Source::Unknown)
+                .await?;
             tracing::info!(addr, ?source, "login failed");
             Err(Failure::new(
                 StatusCode::UNAUTHORIZED,
@@ -93,27 +96,37 @@ pub async fn login(
     }
 }
 
-/// An account's failed logins as every node sees them (the database's
-/// `login_failures`), under the throttle's `per_account_global` limit.
+/// Failed logins as every node sees them (the database's
+/// `login_failures`): of the account, under the throttle's
+/// `per_account_global` limit, and strangers' from the address, under its
+/// `per_address` limit.
 struct SharedFailures<'a> {
     state: &'a AppState,
-    /// A keyed hash of the username as typed (trimmed, lower case, at most
-    /// 64 characters): the same on every node that shares the tips secret.
+    /// Keyed hashes of the username as typed (trimmed, lower case, at most
+    /// 64 characters) and of the address: the same on every node that
+    /// shares the tips secret.
     account: String,
+    address: String,
 }
 
 impl<'a> SharedFailures<'a> {
-    fn new(state: &'a AppState, username: &str) -> Self {
-        use sha2::{Digest, Sha256};
+    fn new(state: &'a AppState, username: &str, addr: &str) -> Self {
         let name: String = username.trim().to_lowercase().chars().take(64).collect();
-        let mut h = Sha256::new();
-        h.update(b"antq login failures\0");
-        h.update(state.config.tips.secret);
-        h.update(name.as_bytes());
+        let addr: String = addr.chars().take(64).collect();
         SharedFailures {
             state,
-            account: hex::encode(&h.finalize()[..16]),
+            account: Self::keyed(state, b"antq login failures\0", &name),
+            address: Self::keyed(state, b"antq login failures by address\0", &addr),
         }
+    }
+
+    fn keyed(state: &AppState, tag: &[u8], what: &str) -> String {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        h.update(tag);
+        h.update(state.config.tips.secret);
+        h.update(what.as_bytes());
+        hex::encode(&h.finalize()[..16])
     }
 
     fn since(&self) -> String {
@@ -124,12 +137,23 @@ impl<'a> SharedFailures<'a> {
     }
 
     async fn exceeded(&self) -> Result<bool, Failure> {
-        let n = login_failures::count_since(&self.state.db, &self.account, &self.since()).await?;
-        Ok(n >= i64::from(self.state.throttle.limits().per_account_global))
+        let (account, address) = login_failures::counts_since(
+            &self.state.db,
+            &self.account,
+            Some(&self.address),
+            &self.since(),
+        )
+        .await?;
+        let limits = self.state.throttle.limits();
+        Ok(account >= i64::from(limits.per_account_global)
+            || address >= i64::from(limits.per_address))
     }
 
-    async fn record(&self) -> Result<(), Failure> {
-        login_failures::record(&self.state.db, &self.account, &self.since()).await?;
+    /// Record a failure; a stranger's (`from_stranger`) counts against the
+    /// address too.
+    async fn record(&self, from_stranger: bool) -> Result<(), Failure> {
+        let address = from_stranger.then_some(self.address.as_str());
+        login_failures::record(&self.state.db, &self.account, address, &self.since()).await?;
         Ok(())
     }
 }

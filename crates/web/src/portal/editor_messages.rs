@@ -130,7 +130,7 @@ pub async fn send(
             "Hôm nay ban biên tập đã nhận quá nhiều thư: xin gửi lại vào ngày mai",
         ));
     }
-    desk.tick(now())?;
+    desk.tick(&state.db, now()).await?;
     desk.use_up(&state.db, work.token, now()).await?;
     messages::receive(&state.db, &m, today).await?;
     Ok(())

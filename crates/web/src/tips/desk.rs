@@ -1,8 +1,8 @@
 //! What the web process keeps for the channel: the server's keyed hashes
-//! and challenge tokens, the keys in memory ([`Keyring`]), the proof-of-work
-//! challenges already used, and the per-minute count. Nothing here knows
-//! who a tipster is: no address, no agent, no cookie but the receipt
-//! session's.
+//! and challenge tokens, the keys in memory ([`Keyring`]) and the
+//! proof-of-work challenges already used (also in the database, with the
+//! per-minute count, for every node). Nothing here knows who a tipster is:
+//! no address, no agent, no cookie but the receipt session's.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -35,8 +35,6 @@ pub struct Desk {
     pub config: TipsConfig,
     /// Challenge tokens already used, with their expiry (each works once).
     used: Mutex<HashMap<String, i64>>,
-    /// (minute, tips accepted in it).
-    minute: Mutex<(i64, u32)>,
     /// (minute, challenges without proof of work issued in it).
     no_script: Mutex<(i64, u32)>,
 }
@@ -54,7 +52,6 @@ impl Desk {
             keyring: Keyring::new(officer_idle),
             config,
             used: Mutex::new(HashMap::new()),
-            minute: Mutex::new((0, 0)),
             no_script: Mutex::new((0, 0)),
         }
     }
@@ -208,9 +205,13 @@ impl Desk {
         self.mark_used(token, now)
     }
 
-    /// Count one accepted tip in the current minute, or refuse (429).
-    pub fn tick(&self, now: i64) -> Result<(), Failure> {
-        if self.count(&self.minute, now, self.config.per_minute) {
+    /// Count one accepted tip (or message to the editors) in the current
+    /// minute, for the whole system (`tips::rate`, shared by the nodes), or
+    /// refuse (429).
+    pub async fn tick(&self, db: &antq_storage::Db, now: i64) -> Result<(), Failure> {
+        let minute = now.div_euclid(60) * 60;
+        if antq_storage::tips::rate::take(db, "tips.minute", minute, self.config.per_minute).await?
+        {
             Ok(())
         } else {
             Err(busy())
@@ -336,15 +337,19 @@ mod tests {
         assert!(d.resume("v1.1.0.00.00", 1_005).is_none());
     }
 
-    #[test]
-    fn the_minute_limit_holds() {
-        let d = desk();
-        d.tick(60).unwrap();
-        d.tick(61).unwrap();
+    #[tokio::test]
+    async fn the_minute_limit_holds_for_every_desk_of_one_database() {
+        let t = antq_storage::testing::TestDb::sqlite();
+        let db = t.ready().await;
+        // Two nodes: two desks, one database.
+        let (a, b) = (desk(), desk());
+        a.tick(&db, 60).await.unwrap();
+        b.tick(&db, 61).await.unwrap();
         assert_eq!(
-            d.tick(62).unwrap_err().status,
+            a.tick(&db, 62).await.unwrap_err().status,
             StatusCode::TOO_MANY_REQUESTS
         );
-        d.tick(120).unwrap();
+        assert!(b.tick(&db, 119).await.is_err(), "the same minute");
+        b.tick(&db, 120).await.unwrap();
     }
 }

@@ -85,7 +85,7 @@ pub async fn submit(
             "Hôm nay hệ thống đã nhận quá nhiều tin báo về nơi này: xin gửi lại vào ngày mai hoặc gọi đường dây nóng của Công an địa phương",
         ));
     }
-    desk.tick(now())?;
+    desk.tick(&state.db, now()).await?;
     desk.use_up(&state.db, work.token, now()).await?;
     let (_, receipt) =
         receive::receive_with(&state.db, &desk.keyed, &content, route, today, &pictures).await?;

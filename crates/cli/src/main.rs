@@ -410,6 +410,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 print_demo(&loaded);
             }
             tokio::spawn(tips_admin::sweep_hourly(db.clone()));
+            tokio::spawn(tips_admin::forget_past_minutes(db.clone()));
             tokio::spawn(news::publish_due_every_minute(db.clone()));
             let reader = match settings
                 .read_database_url

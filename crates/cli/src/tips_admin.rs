@@ -93,3 +93,16 @@ pub async fn sweep_hourly(db: Db) {
         }
     }
 }
+
+/// While serving: forget the per-minute tip counts of past minutes, every
+/// minute (`tips::rate`), so the database does not keep when tips came.
+pub async fn forget_past_minutes(db: Db) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
+    loop {
+        every.tick().await;
+        let minute = antq_core::dates::now_utc().timestamp().div_euclid(60) * 60;
+        if let Err(e) = antq_storage::tips::rate::forget_before(&db, minute).await {
+            tracing::warn!(error = %e, "forgetting past minutes' tip counts failed");
+        }
+    }
+}

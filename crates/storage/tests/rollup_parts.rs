@@ -5,6 +5,7 @@
 //! SQLite always, PostgreSQL when ANTQ_TEST_DATABASE_URL is set.
 
 use antq_core::dates::parse_date;
+use antq_core::imports::{ImportRow, Place, RawValue};
 use antq_core::indicators::Qualifier;
 use antq_core::periods::YearRange;
 use antq_core::reports::Transition;
@@ -13,6 +14,7 @@ use antq_storage::audit::Who;
 use antq_storage::statistics::analytics::{self, By, MapMode, Row};
 use antq_storage::statistics::catalogue::{self, Form};
 use antq_storage::statistics::catalogue_edit::{self, NewForm};
+use antq_storage::statistics::import;
 use antq_storage::statistics::reports::{self, ValueInput};
 use antq_storage::testing::{postgres_url, TestDb};
 use antq_storage::units::{self, Unit, UnitQuery};
@@ -175,8 +177,78 @@ async fn story(db: Db) {
             report(&db, form, c, period, seed, seed % 2 == 0).await;
         }
     }
-    // A value changed after approval was reopened, and one removed by a change.
+    // A draft changed again; an approved report reopened, one value
+    // cleared and the other changed.
     report(&db, &quarterly, &old_communes[0], "2023Q1", 999, false).await;
+    let who = Who::system();
+    let (unit_id, period): (i64, String) = sqlx::query_as(
+        "SELECT unit_id, period FROM reports WHERE form_id = $1 AND state = 'approved' ORDER BY id LIMIT 1",
+    )
+    .bind(quarterly.id)
+    .fetch_one(db.pool())
+    .await
+    .unwrap();
+    let reopened = old_communes.iter().find(|c| c.id == unit_id).unwrap();
+    reports::transition(
+        &db,
+        &who,
+        &quarterly,
+        reopened,
+        &period,
+        Transition::Reopen,
+        Some("Sửa lại".into()),
+    )
+    .await
+    .unwrap();
+    reports::put_values(
+        &db,
+        &who,
+        &quarterly,
+        reopened,
+        &period,
+        vec![
+            ValueInput {
+                indicator: "tt_buoi".into(),
+                option: String::new(),
+                value: None,
+            },
+            v("tt_luot", 4242, Qualifier::Nearly),
+        ],
+    )
+    .await
+    .unwrap();
+    // An import of quarters and months (the bulk path), new and changed reports.
+    let mut rows = Vec::new();
+    for (n, (c, period, value)) in [
+        (&old_communes[1], "2024Q3", "31"),
+        (&old_communes[2], "2023Q1", "17"),
+        (&new_communes[0], "2026Q1", "55"),
+        (&new_communes[1], "202511", "8"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        for key in INDICATORS {
+            rows.push(ImportRow {
+                place: Place::Line(n + 2),
+                form: Some(
+                    if period.contains('Q') {
+                        "thu-quy"
+                    } else {
+                        "thu-thang"
+                    }
+                    .into(),
+                ),
+                unit: c.code.clone(),
+                period: period.into(),
+                key: key.into(),
+                value: RawValue::Text(value.into()),
+                qualifier: String::new(),
+                comment: String::new(),
+            });
+        }
+    }
+    import::run(&db, None, &who, rows, false).await.unwrap();
 
     let cat = catalogue::indicators(&db).await.unwrap();
     let wanted: Vec<String> = INDICATORS.iter().map(|s| s.to_string()).collect();

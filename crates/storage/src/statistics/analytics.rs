@@ -386,8 +386,11 @@ async fn from_rollups(
             }
         }
     }
+    // Halves, quarters and months: the years and their parts in one
+    // statement (`by_part`), so both come from one snapshot.
+    let fine = matches!(q.by, Some(By::Half) | Some(By::Quarter) | Some(By::Month));
     let mut rows: Vec<RollupRow> = Vec::new();
-    if !node_ids.is_empty() {
+    if !node_ids.is_empty() && !fine {
         let sql = format!(
             "SELECT indicator_id, node_id, period_year, approved, CAST(SUM(sum_milli) AS BIGINT), \
                     CAST(SUM(n_values) AS BIGINT), CAST(SUM(n_more) AS BIGINT), CAST(SUM(n_nearly) AS BIGINT), \
@@ -458,20 +461,18 @@ async fn from_rollups(
             },
         ));
     }
-    let labelled: Vec<(String, bool, RollupRow)> =
-        if matches!(q.by, Some(By::Half) | Some(By::Quarter) | Some(By::Month)) {
-            by_part(db, q, &id_list, kind, approved, &node_ids, rows).await?
-        } else {
-            rows.into_iter()
-                .map(|r| {
-                    let label = match q.by {
-                        Some(By::Year) | Some(By::ChildYear) => r.2.to_string(),
-                        _ => q.range.code(),
-                    };
-                    (label, false, r)
-                })
-                .collect()
+    let mut labelled: Vec<(String, bool, RollupRow)> = if fine {
+        by_part(db, q, &id_list, kind, approved, &node_ids).await?
+    } else {
+        Vec::new()
+    };
+    labelled.extend(rows.into_iter().map(|r| {
+        let label = match q.by {
+            Some(By::Year) | Some(By::ChildYear) => r.2.to_string(),
+            _ => q.range.code(),
         };
+        (label, false, r)
+    }));
     // By child: the unit's own reports are what its node holds beyond its children.
     let mut own: BTreeMap<(i64, String, bool), [i64; 6]> = BTreeMap::new();
     for (label, coarser, (ind, node, _, appr, sum, n, more, nearly, about, split)) in labelled {
@@ -509,7 +510,8 @@ async fn from_rollups(
 /// The sums of the nodes by half, quarter or month: the rows of
 /// `rollup_part` in their group, and what the year holds beyond its parts
 /// (yearly reports, or halves when quarters are asked) in the year's group,
-/// marked coarser than asked.
+/// marked coarser than asked. Years and parts are read in one statement:
+/// a save committed between two reads would make the difference wrong.
 async fn by_part(
     db: &Db,
     q: &Query<'_>,
@@ -517,57 +519,51 @@ async fn by_part(
     kind: &str,
     approved: &str,
     node_ids: &[i64],
-    years: Vec<RollupRow>,
 ) -> StorageResult<Vec<(String, bool, RollupRow)>> {
     if node_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let sql = format!(
-        "SELECT indicator_id, node_id, period_year, approved, period_part, CAST(SUM(sum_milli) AS BIGINT), \
-                CAST(SUM(n_values) AS BIGINT), CAST(SUM(n_more) AS BIGINT), CAST(SUM(n_nearly) AS BIGINT), \
-                CAST(SUM(n_about) AS BIGINT), CAST(SUM(n_split) AS BIGINT) \
-         FROM rollup_part WHERE map_kind = '{kind}' AND indicator_id IN ({id_list}) \
-           AND period_year BETWEEN $1 AND $2 {approved} AND node_id IN ({nodes}) \
-         GROUP BY indicator_id, node_id, period_year, approved, period_part",
+    let sums = "CAST(SUM(sum_milli) AS BIGINT), CAST(SUM(n_values) AS BIGINT), CAST(SUM(n_more) AS BIGINT), \
+                CAST(SUM(n_nearly) AS BIGINT), CAST(SUM(n_about) AS BIGINT), CAST(SUM(n_split) AS BIGINT)";
+    let filter = format!(
+        "map_kind = '{kind}' AND indicator_id IN ({id_list}) AND period_year BETWEEN $1 AND $2 {approved} \
+         AND node_id IN ({nodes})",
         nodes = crate::db::id_list(node_ids)
     );
+    let sql = format!(
+        "SELECT indicator_id, node_id, period_year, approved, CAST(0 AS BIGINT), {sums} \
+         FROM rollup_year WHERE {filter} GROUP BY indicator_id, node_id, period_year, approved \
+         UNION ALL \
+         SELECT indicator_id, node_id, period_year, approved, period_part, {sums} \
+         FROM rollup_part WHERE {filter} GROUP BY indicator_id, node_id, period_year, approved, period_part"
+    );
     type PartRow = (i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64);
-    let parts: Vec<PartRow> = sqlx::query_as(&sql)
+    let rows: Vec<PartRow> = sqlx::query_as(&sql)
         .bind(i64::from(q.range.from))
         .bind(i64::from(q.range.to))
         .fetch_all(db.pool())
         .await?;
     // (indicator, node, year, approved) → the year's sums less its parts
-    let mut rest: BTreeMap<(i64, i64, i64, i64), [i64; 6]> = years
-        .into_iter()
-        .map(|(i, n, y, a, sum, nv, more, nearly, about, split)| {
-            ((i, n, y, a), [sum, nv, more, nearly, about, split])
-        })
-        .collect();
-    let mut out = Vec::with_capacity(parts.len() + rest.len());
-    for (ind, node, year, appr, part, sum, n, more, nearly, about, split) in parts {
+    let mut rest: BTreeMap<(i64, i64, i64, i64), [i64; 6]> = BTreeMap::new();
+    let mut out = Vec::with_capacity(rows.len());
+    for (ind, node, year, appr, part, sum, n, more, nearly, about, split) in rows {
         let numbers = [sum, n, more, nearly, about, split];
         let e = rest.entry((ind, node, year, appr)).or_default();
+        let sign = if part == 0 { 1 } else { -1 };
         for (slot, v) in e.iter_mut().zip(numbers) {
-            *slot -= v;
+            *slot += sign * v;
         }
-        let year = i32::try_from(year).unwrap_or_default();
-        let Some(period) = crate::statistics::rollups::period_of_part(year, part) else {
+        if part == 0 {
+            continue;
+        }
+        let Some(period) = i32::try_from(year)
+            .ok()
+            .and_then(|y| crate::statistics::rollups::period_of_part(y, part))
+        else {
             continue;
         };
         let (label, coarser) = label_of(&period, q.by, &q.range);
-        let row = (
-            ind,
-            node,
-            i64::from(year),
-            appr,
-            sum,
-            n,
-            more,
-            nearly,
-            about,
-            split,
-        );
+        let row = (ind, node, year, appr, sum, n, more, nearly, about, split);
         out.push((label, coarser, row));
     }
     for ((ind, node, year, appr), [sum, n, more, nearly, about, split]) in rest {

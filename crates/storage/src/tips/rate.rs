@@ -38,3 +38,17 @@ pub async fn take(db: &Db, name: &str, window_start: i64, max: u32) -> StorageRe
     })
     .await
 }
+
+/// Forget every count of a window that started before `window_start`
+/// (while serving, each minute: what is kept says nothing of when the
+/// tips came beyond the current minute).
+pub async fn forget_before(db: &Db, window_start: i64) -> StorageResult<()> {
+    db.write_unaudited(|mut tx| async move {
+        sqlx::query("DELETE FROM window_counts WHERE window_start < $1")
+            .bind(window_start)
+            .execute(tx.conn())
+            .await?;
+        tx.commit().await
+    })
+    .await
+}

@@ -112,7 +112,15 @@ struct SharedFailures<'a> {
 impl<'a> SharedFailures<'a> {
     fn new(state: &'a AppState, username: &str, addr: &str) -> Self {
         let name: String = username.trim().to_lowercase().chars().take(64).collect();
-        let addr: String = addr.chars().take(64).collect();
+        // An IPv6 client is counted by its /64 (one subscriber's block:
+        // the addresses inside it are free to rotate).
+        let addr: String = match addr.parse::<std::net::IpAddr>() {
+            Ok(std::net::IpAddr::V6(v6)) => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+            _ => addr.chars().take(64).collect(),
+        };
         SharedFailures {
             state,
             account: Self::keyed(state, b"antq login failures\0", &name),

@@ -130,8 +130,10 @@ pub async fn send(
             "Hôm nay ban biên tập đã nhận quá nhiều thư: xin gửi lại vào ngày mai",
         ));
     }
-    desk.tick(&state.db, now()).await?;
+    // The token is spent before the minute's count is taken: one solved
+    // challenge takes at most one place, on whichever node.
     desk.use_up(&state.db, work.token, now()).await?;
+    desk.tick(&state.db, now()).await?;
     messages::receive(&state.db, &m, today).await?;
     Ok(())
 }

@@ -351,5 +351,14 @@ mod tests {
         );
         assert!(b.tick(&db, 119).await.is_err(), "the same minute");
         b.tick(&db, 120).await.unwrap();
+        // Past minutes are forgotten; the current one is kept.
+        antq_storage::tips::rate::forget_before(&db, 120)
+            .await
+            .unwrap();
+        let windows: Vec<i64> = sqlx::query_scalar("SELECT window_start FROM window_counts")
+            .fetch_all(db.pool())
+            .await
+            .unwrap();
+        assert_eq!(windows, [120]);
     }
 }

@@ -85,8 +85,10 @@ pub async fn submit(
             "Hôm nay hệ thống đã nhận quá nhiều tin báo về nơi này: xin gửi lại vào ngày mai hoặc gọi đường dây nóng của Công an địa phương",
         ));
     }
-    desk.tick(&state.db, now()).await?;
+    // The token is spent before the minute's count is taken: one solved
+    // challenge takes at most one place, on whichever node.
     desk.use_up(&state.db, work.token, now()).await?;
+    desk.tick(&state.db, now()).await?;
     let (_, receipt) =
         receive::receive_with(&state.db, &desk.keyed, &content, route, today, &pictures).await?;
     Ok(receipt)

@@ -80,6 +80,55 @@ impl TestDb {
     }
 }
 
+/// One rollup row: node, indicator, map kind, year, part (0 for the year's
+/// own row), approved, then the sum, values, "more than", "nearly",
+/// "about" and split counts.
+pub type RollupRow = (
+    i64,
+    i64,
+    String,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+);
+
+/// Every rollup row that holds anything, years and parts, in key order.
+pub async fn rollup_rows(db: &Db) -> Vec<RollupRow> {
+    let columns = "node_id, indicator_id, map_kind, period_year";
+    let sums = "approved, sum_milli, n_values, n_more, n_nearly, n_about, n_split";
+    sqlx::query_as(&format!(
+        "SELECT {columns}, 0, {sums} FROM rollup_year WHERE n_values <> 0 OR sum_milli <> 0 \
+         UNION ALL SELECT {columns}, period_part, {sums} FROM rollup_part \
+         WHERE n_values <> 0 OR sum_milli <> 0 ORDER BY 1, 2, 3, 4, 5, 6"
+    ))
+    .fetch_all(db.pool())
+    .await
+    .expect("read the rollups")
+}
+
+/// The rollups maintained on write equal a rebuild from the reports
+/// (`what` names the database in the failure); returns the rows compared.
+pub async fn assert_rollups_equal_rebuild(db: &Db, what: &str) -> Vec<RollupRow> {
+    let maintained = rollup_rows(db).await;
+    let mut tx = db.begin_write().await.expect("a write transaction");
+    crate::statistics::rollups::rebuild(&mut tx)
+        .await
+        .expect("rebuild the rollups");
+    tx.commit().await.expect("commit the rebuild");
+    assert_eq!(
+        rollup_rows(db).await,
+        maintained,
+        "{what}: rollups = rebuild"
+    );
+    maintained
+}
+
 impl Drop for TestDb {
     fn drop(&mut self) {
         if let Some(dir) = &self.dir {

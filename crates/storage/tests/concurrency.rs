@@ -18,7 +18,7 @@ use antq_storage::statistics::catalogue::{self, Form};
 use antq_storage::statistics::reports::{self, ValueInput};
 use antq_storage::testing::{postgres_url, TestDb};
 use antq_storage::units::{self, Unit, UnitQuery};
-use antq_storage::{audit, statistics::import, statistics::rollups, Db};
+use antq_storage::{audit, statistics::import, Db};
 
 /// Savers, saves each, workflow tasks, rounds of each workflow task.
 const SAVERS: usize = 16;
@@ -34,34 +34,6 @@ fn v(code: &str, n: i64) -> ValueInput {
         option: String::new(),
         value: Some((n * 1000, Qualifier::Exact, None)),
     }
-}
-
-type RollupRow = (
-    i64,
-    i64,
-    String,
-    i64,
-    i64,
-    i64,
-    i64,
-    i64,
-    i64,
-    i64,
-    i64,
-    i64,
-);
-
-async fn rollup_rows(db: &Db) -> Vec<RollupRow> {
-    sqlx::query_as(
-        "SELECT indicator_id, node_id, map_kind, period_year, approved, sum_milli, n_values, n_more, \
-         n_nearly, n_about, n_split, 0 FROM rollup_year WHERE n_values <> 0 OR sum_milli <> 0 \
-         UNION ALL SELECT indicator_id, node_id, map_kind, period_year, approved, sum_milli, n_values, n_more, \
-         n_nearly, n_about, n_split, period_part FROM rollup_part WHERE n_values <> 0 OR sum_milli <> 0 \
-         ORDER BY 2, 3, 1, 4, 12, 5",
-    )
-    .fetch_all(db.pool())
-    .await
-    .unwrap()
 }
 
 async fn communes(db: &Db) -> Vec<Unit> {
@@ -249,12 +221,10 @@ async fn story(db: Db) {
     );
 
     // The rollups moved by all those writers equal a rebuild.
-    let maintained = rollup_rows(&db).await;
+    let maintained =
+        antq_storage::testing::assert_rollups_equal_rebuild(&db, "after the concurrent writers")
+            .await;
     assert!(!maintained.is_empty());
-    let mut tx = db.begin_write().await.unwrap();
-    rollups::rebuild(&mut tx).await.unwrap();
-    tx.commit().await.unwrap();
-    assert_eq!(rollup_rows(&db).await, maintained);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -248,42 +248,7 @@ pub fn wait_until(limit: Duration, mut f: impl FnMut() -> bool) -> bool {
     false
 }
 
-/// The rollup rows that hold anything (years, then parts), in key order: compared before and
-/// after `rollups::rebuild` (map kind, then the numbers).
-pub async fn rollup_rows(db: &antq_storage::Db) -> Vec<(String, Vec<i64>)> {
-    use sqlx::Row;
-    sqlx::query(
-        "SELECT indicator_id, node_id, map_kind, period_year, approved, sum_milli, n_values, 0 \
-         FROM rollup_year WHERE n_values <> 0 OR sum_milli <> 0 \
-         UNION ALL SELECT indicator_id, node_id, map_kind, period_year, approved, sum_milli, n_values, \
-         period_part FROM rollup_part WHERE n_values <> 0 OR sum_milli <> 0 \
-         ORDER BY 2, 3, 1, 4, 8, 5",
-    )
-    .fetch_all(db.pool())
-    .await
-    .unwrap()
-    .iter()
-    .map(|r| {
-        let numbers = [0, 1, 3, 7, 4, 5, 6]
-            .iter()
-            .map(|&i| r.get::<i64, _>(i))
-            .collect();
-        (r.get::<String, _>(2), numbers)
-    })
-    .collect()
-}
-
 /// The rollups maintained on write equal a rebuild from the reports.
 pub async fn assert_rollups_equal_rebuild(db: &antq_storage::Db, what: &str) {
-    let maintained = rollup_rows(db).await;
-    let mut tx = db.begin_write().await.unwrap();
-    antq_storage::statistics::rollups::rebuild(&mut tx)
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
-    assert_eq!(
-        rollup_rows(db).await,
-        maintained,
-        "{what}: rollups = rebuild"
-    );
+    antq_storage::testing::assert_rollups_equal_rebuild(db, what).await;
 }

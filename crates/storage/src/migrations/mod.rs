@@ -593,8 +593,7 @@ JOIN indicators i ON i.id = CAST(e.v ->> 0 AS BIGINT);"#,
         // `rollup_year`'s sums again by the reports' period within the year
         // (`rollups::part_of`), so quarters and months answer national
         // queries from a few thousand rows instead of every report.
-        portable: "",
-        sqlite: r#"
+        portable: r#"
 CREATE TABLE rollup_part (
     indicator_id BIGINT NOT NULL REFERENCES indicators(id),
     node_id BIGINT NOT NULL REFERENCES units(id),
@@ -609,25 +608,10 @@ CREATE TABLE rollup_part (
     n_about BIGINT NOT NULL,
     n_split BIGINT NOT NULL,
     PRIMARY KEY (node_id, map_kind, indicator_id, period_year, period_part, approved)
-) WITHOUT ROWID;
+) {rollup_storage};
 "#,
-        postgres: r#"
-CREATE TABLE rollup_part (
-    indicator_id BIGINT NOT NULL REFERENCES indicators(id),
-    node_id BIGINT NOT NULL REFERENCES units(id),
-    map_kind TEXT NOT NULL,
-    period_year BIGINT NOT NULL,
-    period_part BIGINT NOT NULL,
-    approved BIGINT NOT NULL,
-    sum_milli BIGINT NOT NULL,
-    n_values BIGINT NOT NULL,
-    n_more BIGINT NOT NULL,
-    n_nearly BIGINT NOT NULL,
-    n_about BIGINT NOT NULL,
-    n_split BIGINT NOT NULL,
-    PRIMARY KEY (node_id, map_kind, indicator_id, period_year, period_part, approved)
-) WITH (fillfactor = 70);
-"#,
+        sqlite: "",
+        postgres: "",
         convert: Convert::RebuildRollups,
     },
     Migration {
@@ -641,11 +625,15 @@ CREATE TABLE rollup_part (
 ];
 
 fn render(sql: &str, backend: Backend) -> String {
-    let (pk, blob) = match backend {
-        Backend::Sqlite => ("INTEGER PRIMARY KEY AUTOINCREMENT", "BLOB"),
-        Backend::Postgres => ("BIGSERIAL PRIMARY KEY", "BYTEA"),
+    // A rollup table: SQLite keeps it as the B-tree of its key; PostgreSQL
+    // leaves room in each page so its many updates stay in place.
+    let (pk, blob, rollup_storage) = match backend {
+        Backend::Sqlite => ("INTEGER PRIMARY KEY AUTOINCREMENT", "BLOB", "WITHOUT ROWID"),
+        Backend::Postgres => ("BIGSERIAL PRIMARY KEY", "BYTEA", "WITH (fillfactor = 70)"),
     };
-    sql.replace("{pk}", pk).replace("{blob}", blob)
+    sql.replace("{pk}", pk)
+        .replace("{blob}", blob)
+        .replace("{rollup_storage}", rollup_storage)
 }
 
 /// Apply every migration not applied yet. Returns the versions applied.

@@ -126,55 +126,21 @@ pub async fn add_many(
         }
     }
     keyed.sort_unstable_by_key(|(k, _, _)| *k);
-    let row = |((node, kind, ind), split, c): &((i64, &'static str, i64), i64, Contribution)| {
-        vec![
-            Val::Int(*ind),
-            Val::Int(*node),
-            Val::Str(kind),
-            Val::Int(year),
-            Val::Int(i64::from(approved)),
-            Val::Int(c.milli),
-            Val::Int(c.n),
-            Val::Int(c.more),
-            Val::Int(c.nearly),
-            Val::Int(c.about),
-            Val::Int(if *split != 0 { c.n } else { 0 }),
-        ]
-    };
-    if part != 0 {
-        let rows = keyed
-            .iter()
-            .map(|k| {
-                let mut r = row(k);
-                r.push(Val::Int(part));
-                r
-            })
-            .collect();
-        upsert_rows(tx, "rollup_part", PART_COLUMNS, rows, PART_ON_CONFLICT).await?;
+    let mut rows = BulkRows::default();
+    for ((node, kind, ind), split, c) in keyed {
+        let split = if split != 0 { c.n } else { 0 };
+        let r = row_values(node, kind == "h", ind, year, approved, c, split);
+        if part != 0 {
+            let mut with_part = r.clone();
+            with_part.push(Val::Int(part));
+            rows.part.push(with_part);
+        }
+        rows.year.push(r);
     }
-    let rows = keyed.iter().map(row).collect();
-    upsert_rows(tx, "rollup_year", COLUMNS, rows, ON_CONFLICT).await
+    write_bulk(tx, rows).await
 }
 
-const COLUMNS: &[&str] = &[
-    "indicator_id",
-    "node_id",
-    "map_kind",
-    "period_year",
-    "approved",
-    "sum_milli",
-    "n_values",
-    "n_more",
-    "n_nearly",
-    "n_about",
-    "n_split",
-];
-
-const ON_CONFLICT: &str = "ON CONFLICT (node_id, map_kind, indicator_id, period_year, approved) DO UPDATE SET \
-     sum_milli = rollup_year.sum_milli + excluded.sum_milli, n_values = rollup_year.n_values + excluded.n_values, \
-     n_more = rollup_year.n_more + excluded.n_more, n_nearly = rollup_year.n_nearly + excluded.n_nearly, \
-     n_about = rollup_year.n_about + excluded.n_about, n_split = rollup_year.n_split + excluded.n_split";
-
+/// The columns of `rollup_part`; those of `rollup_year` are the same but the part.
 const PART_COLUMNS: &[&str] = &[
     "indicator_id",
     "node_id",
@@ -190,10 +156,22 @@ const PART_COLUMNS: &[&str] = &[
     "period_part",
 ];
 
-const PART_ON_CONFLICT: &str = "ON CONFLICT (node_id, map_kind, indicator_id, period_year, period_part, approved) DO UPDATE SET \
-     sum_milli = rollup_part.sum_milli + excluded.sum_milli, n_values = rollup_part.n_values + excluded.n_values, \
-     n_more = rollup_part.n_more + excluded.n_more, n_nearly = rollup_part.n_nearly + excluded.n_nearly, \
-     n_about = rollup_part.n_about + excluded.n_about, n_split = rollup_part.n_split + excluded.n_split";
+const COLUMNS: &[&str] = PART_COLUMNS.split_at(PART_COLUMNS.len() - 1).0;
+
+/// Add the rows' sums to those already in `table` (keyed by `key`).
+fn on_conflict(table: &str, key: &str) -> String {
+    let add = [
+        "sum_milli",
+        "n_values",
+        "n_more",
+        "n_nearly",
+        "n_about",
+        "n_split",
+    ]
+    .map(|c| format!("{c} = {table}.{c} + excluded.{c}"))
+    .join(", ");
+    format!("ON CONFLICT ({key}) DO UPDATE SET {add}")
+}
 
 /// Move all of a report's values between the approved and unapproved sums.
 pub async fn move_report(tx: &mut WriteTx, report_id: i64, to_approved: bool) -> StorageResult<()> {
@@ -442,6 +420,12 @@ fn rows_of(sums: Sums) -> BulkRows {
 
 /// Write rows made by [`bulk_rows`].
 pub(crate) async fn write_bulk(tx: &mut WriteTx, rows: BulkRows) -> StorageResult<()> {
-    upsert_rows(tx, "rollup_part", PART_COLUMNS, rows.part, PART_ON_CONFLICT).await?;
-    upsert_rows(tx, "rollup_year", COLUMNS, rows.year, ON_CONFLICT).await
+    let part_key = "node_id, map_kind, indicator_id, period_year, period_part, approved";
+    let year_key = "node_id, map_kind, indicator_id, period_year, approved";
+    let (part_conflict, year_conflict) = (
+        on_conflict("rollup_part", part_key),
+        on_conflict("rollup_year", year_key),
+    );
+    upsert_rows(tx, "rollup_part", PART_COLUMNS, rows.part, &part_conflict).await?;
+    upsert_rows(tx, "rollup_year", COLUMNS, rows.year, &year_conflict).await
 }

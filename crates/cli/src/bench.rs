@@ -58,7 +58,8 @@ pub async fn generate(db: &Db, every: usize) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub async fn import(db: &Db, units_arg: &str) -> anyhow::Result<()> {
+/// Today's units named in `--units`.
+async fn unit_ids(db: &Db, units_arg: &str) -> anyhow::Result<Vec<i64>> {
     let today = dates::today();
     let mut ids = Vec::new();
     for code in units_arg
@@ -68,6 +69,54 @@ pub async fn import(db: &Db, units_arg: &str) -> anyhow::Result<()> {
     {
         ids.push(units::get_at(db, &UnitCode::parse(code)?, today).await?.id);
     }
+    Ok(ids)
+}
+
+/// Peak resident memory of this process since the last reset, in MB.
+fn peak_mb() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .unwrap_or(0)
+        / 1024
+}
+
+/// The import of a file as `antq import` runs it: the CSV written to
+/// `path`, then streamed from it; time and peak memory of the import alone.
+pub async fn import_file(db: &Db, units_arg: &str, path: &std::path::Path) -> anyhow::Result<()> {
+    let ids = unit_ids(db, units_arg).await?;
+    let mut out = std::io::BufWriter::new(
+        std::fs::File::create(path).with_context(|| format!("{}", path.display()))?,
+    );
+    let values = synthetic::write_csv(db, &ids, &mut out).await?;
+    std::io::Write::flush(&mut out)?;
+    drop(out);
+    let bytes = std::fs::metadata(path)?.len();
+    // The peak from here on (Linux `clear_refs` 5).
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+    let started = Instant::now();
+    let summary = crate::import_file::import_csv(db, path, false).await?;
+    let total = started.elapsed();
+    anyhow::ensure!(
+        summary.changes.values_new == values,
+        "{} values imported, {values} expected: use a database without the benchmark's data",
+        summary.changes.values_new
+    );
+    println!(
+        "| import {units_arg} from a file ({} MB CSV, streamed) | {values} values, {} reports | {:.1} s | {:.0} values/s | peak RSS {} MB |",
+        bytes / 1_000_000,
+        summary.reports,
+        total.as_secs_f64(),
+        values as f64 / total.as_secs_f64(),
+        peak_mb()
+    );
+    Ok(())
+}
+
+pub async fn import(db: &Db, units_arg: &str) -> anyhow::Result<()> {
+    let ids = unit_ids(db, units_arg).await?;
     let (csv, values) = synthetic::import_csv(db, &ids).await?;
     let started = Instant::now();
     let rows = antq_office::files::read(antq_office::files::Format::Csv, &csv)

@@ -33,6 +33,11 @@ pub enum Command {
         /// Today's provinces, comma-separated (VN: the whole country).
         #[arg(long, default_value = "01,79")]
         units: String,
+        /// Write the CSV to this file, then import it from the file as
+        /// `antq import` does (streamed), with the peak resident memory of
+        /// the import (the national file is about 600 MB).
+        #[arg(long)]
+        file: Option<std::path::PathBuf>,
     },
     /// Time the public news pages over loopback: article pages one after
     /// another, then concurrent readers (makes synthetic articles first if
@@ -99,7 +104,10 @@ pub async fn run(settings: &Settings, command: Command) -> anyhow::Result<ExitCo
             )
             .await?
         }
-        Command::Import { units } => bench::import(&db, &units).await?,
+        Command::Import { units, file } => match file {
+            Some(file) => bench::import_file(&db, &units, &file).await?,
+            None => bench::import(&db, &units).await?,
+        },
         Command::Portal {
             articles,
             requests,

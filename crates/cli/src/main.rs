@@ -12,6 +12,7 @@ mod bench_portal;
 mod classifications;
 mod config;
 mod documents;
+mod import_file;
 mod models;
 mod news;
 mod recognitions;
@@ -310,7 +311,7 @@ fn init_logging(settings: &Settings) {
     }
 }
 
-async fn open(settings: &Settings) -> anyhow::Result<Db> {
+pub(crate) async fn open(settings: &Settings) -> anyhow::Result<Db> {
     let url: DatabaseUrl = settings.database()?;
     let db = Db::connect(url.expose())
         .await
@@ -590,50 +591,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             file,
             dry_run,
             format,
-        } => {
-            let fmt = antq_office::files::Format::guess(
-                format.as_deref().unwrap_or(&file.to_string_lossy()),
-            )
-            .with_context(|| {
-                format!(
-                    "không nhận ra định dạng của {} (dùng --format csv|xlsx|dhis2)",
-                    file.display()
-                )
-            })?;
-            let bar = indicatif::ProgressBar::new_spinner();
-            bar.enable_steady_tick(std::time::Duration::from_millis(120));
-            bar.set_message(format!("đọc {}", file.display()));
-            let bytes = std::fs::read(&file)
-                .with_context(|| format!("không đọc được {}", file.display()))?;
-            let db = open(&settings).await?;
-            bar.set_message("kiểm tra và ghi số liệu...");
-            let result = antq_web::statistics::import(&db, None, fmt, &bytes, dry_run).await;
-            bar.finish_and_clear();
-            match result {
-                Ok(s) => {
-                    println!(
-                        "{} {} giá trị trong {} báo cáo ({} báo cáo mới): {} mới, {} thay đổi, {} xóa, {} không đổi.{}",
-                        if s.dry_run { "Chạy thử:" } else { "Đã nhập" },
-                        s.rows,
-                        s.reports,
-                        s.changes.reports_created,
-                        s.changes.values_new,
-                        s.changes.values_changed,
-                        s.changes.values_cleared,
-                        s.changes.values_unchanged,
-                        if s.dry_run { " Không có gì được ghi." } else { "" }
-                    );
-                    Ok(ExitCode::SUCCESS)
-                }
-                Err(f) => {
-                    eprintln!("Lỗi: {}", f.message);
-                    for e in &f.errors {
-                        eprintln!("  - {e}");
-                    }
-                    Ok(ExitCode::from(2))
-                }
-            }
-        }
+        } => import_file::command(&settings, &file, dry_run, format.as_deref()).await,
         Command::Export {
             form,
             unit,

@@ -419,6 +419,16 @@ pub struct ExportValue {
     pub comment: Option<String>,
 }
 
+/// A part of a file read as a stream (`antq import` of a large CSV file):
+/// its rows, and what was wrong in reading them, each error with its place.
+/// The import checks and writes one chunk after another in one transaction,
+/// so memory follows the chunk, not the file.
+#[derive(Debug, Default)]
+pub struct Chunk {
+    pub rows: ImportRows,
+    pub errors: ErrorList,
+}
+
 /// At most this many errors of one file are listed; the rest are counted.
 pub const MAX_LISTED_ERRORS: usize = 1_000;
 
@@ -486,6 +496,14 @@ impl ErrorList {
 
     pub fn listed(&self) -> &[String] {
         &self.listed
+    }
+
+    /// Add another list's errors after these (the cap is this list's).
+    pub fn extend(&mut self, other: ErrorList) {
+        for message in other.listed {
+            self.push(message);
+        }
+        self.more += other.more;
     }
 
     /// The listed messages, then "… và 2.611.204 lỗi khác" if some were not listed.

@@ -186,26 +186,11 @@ fn read_part(
         .flexible(true)
         .has_headers(first)
         .from_reader(text.as_bytes());
-    let mut vietnamese = false;
-    if first {
-        let cols: Vec<String> = rdr
-            .headers()
-            .map(|h| h.iter().map(|c| c.trim().to_lowercase()).collect())
-            .unwrap_or_default();
-        vietnamese = cols.get(3).is_some_and(|c| c == VALUE_VI);
-        let header_ok = cols.len() >= 4
-            && cols
-                .iter()
-                .zip(HEADER)
-                .enumerate()
-                .all(|(i, (a, b))| a == b || (i == 3 && vietnamese));
-        if !header_ok {
-            return Err(vec![format!(
-                "dòng 1: tiêu đề phải là \"{}\" (cột value ghi số dạng thuần như 1328 hoặc 2.5; đặt tên {VALUE_VI} nếu tệp ghi số kiểu Việt Nam như 4.378 hoặc 64,5)",
-                HEADER.join(",")
-            )]);
-        }
-    }
+    let vietnamese = if first {
+        header_style(&mut rdr)?
+    } else {
+        false
+    };
     let mut part = Part {
         rows: if text.is_empty() {
             ImportRows::new()
@@ -240,46 +225,184 @@ fn read_part(
                 continue;
             }
         }
-        if rec.iter().all(|c| c.trim().is_empty()) {
-            i += 1;
-            continue;
-        }
-        // Text cells may carry the quote that protects them from spreadsheets;
-        // a cell already clean (nearly all) is not copied on its way in.
-        let get = |k: usize| clean(unprotect(rec.get(k).unwrap_or_default()));
-        let comment = get(5);
-        if let Some(enc) = crate::legacy_text::detect(&comment) {
-            error(&mut part, i, &|| {
-                format!("ghi chú \"{comment}\" dùng bảng mã cũ {enc}; hãy chuyển sang Unicode")
-            });
-        }
-        if part.errors.is_empty() {
-            // A cell of plain digits is a number already (most cells of a large
-            // file); anything else is read in the file's number style when checked.
-            let raw = rec.get(3).unwrap_or_default().trim();
-            let text_value;
-            let value =
-                if !raw.is_empty() && raw.len() <= 12 && raw.bytes().all(|b| b.is_ascii_digit()) {
-                    ValueRef::Number(raw.parse::<u64>().unwrap_or_default() as f64)
-                } else {
-                    text_value = clean(raw);
-                    ValueRef::Text(&text_value)
-                };
-            part.rows.push(RowRef {
-                place: PlaceRef::Line(if first { i + 2 } else { i }),
-                form: None,
-                unit: &get(0),
-                period: &get(1),
-                key: &get(2),
-                value,
-                qualifier: &get(4),
-                comment: &comment,
-            });
+        let line = if first { i + 2 } else { i };
+        let keep = part.errors.is_empty();
+        if let Err(e) = take_record(&rec, line, keep.then_some(&mut part.rows)) {
+            error(&mut part, i, &|| e.clone());
         }
         i += 1;
     }
     part.lines = i;
     Ok(part)
+}
+
+/// Whether the header is right, and whether it names the value column
+/// `value_vi` (the file writes Vietnamese figures).
+fn header_style<R: std::io::Read>(rdr: &mut csv::Reader<R>) -> Result<bool, Vec<String>> {
+    let cols: Vec<String> = rdr
+        .headers()
+        .map(|h| h.iter().map(|c| c.trim().to_lowercase()).collect())
+        .unwrap_or_default();
+    let vietnamese = cols.get(3).is_some_and(|c| c == VALUE_VI);
+    let header_ok = cols.len() >= 4
+        && cols
+            .iter()
+            .zip(HEADER)
+            .enumerate()
+            .all(|(i, (a, b))| a == b || (i == 3 && vietnamese));
+    if !header_ok {
+        return Err(vec![format!(
+            "dòng 1: tiêu đề phải là \"{}\" (cột value ghi số dạng thuần như 1328 hoặc 2.5; đặt tên {VALUE_VI} nếu tệp ghi số kiểu Việt Nam như 4.378 hoặc 64,5)",
+            HEADER.join(",")
+        )]);
+    }
+    Ok(vietnamese)
+}
+
+/// One record as a row of `rows` (when given; a file already refused keeps
+/// none) at line `line`: `Ok(false)` for a blank line, `Err` with why the
+/// record is refused.
+fn take_record(
+    rec: &csv::StringRecord,
+    line: usize,
+    rows: Option<&mut ImportRows>,
+) -> Result<bool, String> {
+    if rec.iter().all(|c| c.trim().is_empty()) {
+        return Ok(false);
+    }
+    // Text cells may carry the quote that protects them from spreadsheets;
+    // a cell already clean (nearly all) is not copied on its way in.
+    let get = |k: usize| clean(unprotect(rec.get(k).unwrap_or_default()));
+    let comment = get(5);
+    if let Some(enc) = crate::legacy_text::detect(&comment) {
+        return Err(format!(
+            "ghi chú \"{comment}\" dùng bảng mã cũ {enc}; hãy chuyển sang Unicode"
+        ));
+    }
+    let Some(rows) = rows else {
+        return Ok(true);
+    };
+    // A cell of plain digits is a number already (most cells of a large
+    // file); anything else is read in the file's number style when checked.
+    let raw = rec.get(3).unwrap_or_default().trim();
+    let text_value;
+    let value = if !raw.is_empty() && raw.len() <= 12 && raw.bytes().all(|b| b.is_ascii_digit()) {
+        ValueRef::Number(raw.parse::<u64>().unwrap_or_default() as f64)
+    } else {
+        text_value = clean(raw);
+        ValueRef::Text(&text_value)
+    };
+    rows.push(RowRef {
+        place: PlaceRef::Line(line),
+        form: None,
+        unit: &get(0),
+        period: &get(1),
+        key: &get(2),
+        value,
+        qualifier: &get(4),
+        comment: &comment,
+    });
+    Ok(true)
+}
+
+/// A long CSV file read as a stream, `chunk_rows` records at a time, for
+/// `antq import` of files of any size: memory follows the chunk. Errors are
+/// those of [`read`], with the same lines; a record in a legacy encoding
+/// or not in UTF-8 is refused with its line.
+pub struct LongStream<R: std::io::Read> {
+    rdr: csv::Reader<R>,
+    numbers: NumberStyle,
+    chunk_rows: usize,
+    /// Records read (the next record's line is this plus 2).
+    read: usize,
+    done: bool,
+}
+
+/// Start reading a long CSV from `input` (a UTF-8 byte-order mark is
+/// skipped): `Err` when its header is wrong.
+pub fn stream<R: std::io::BufRead>(
+    mut input: R,
+    chunk_rows: usize,
+) -> Result<LongStream<R>, Vec<String>> {
+    let bom = input
+        .fill_buf()
+        .map(|b| b.starts_with(&[0xEF, 0xBB, 0xBF]))
+        .unwrap_or(false);
+    if bom {
+        input.consume(3);
+    }
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .has_headers(true)
+        .from_reader(input);
+    let vietnamese = header_style(&mut rdr)?;
+    Ok(LongStream {
+        rdr,
+        numbers: if vietnamese {
+            NumberStyle::Vietnamese
+        } else {
+            NumberStyle::Machine
+        },
+        chunk_rows: chunk_rows.max(1),
+        read: 0,
+        done: false,
+    })
+}
+
+impl<R: std::io::Read> Iterator for LongStream<R> {
+    type Item = antq_core::imports::Chunk;
+
+    /// The next `chunk_rows` records (blank lines are not counted), or
+    /// `None` at the end of the file.
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        let mut chunk = antq_core::imports::Chunk {
+            rows: ImportRows::with_capacity(self.chunk_rows, self.chunk_rows * 32),
+            errors: ErrorList::new(),
+        };
+        chunk.rows.set_numbers(self.numbers);
+        let mut rec = csv::StringRecord::new();
+        let mut taken = 0;
+        while taken < self.chunk_rows {
+            let line = self.read + 2;
+            let next = self.rdr.read_record(&mut rec);
+            self.read += 1;
+            match next {
+                Ok(false) => {
+                    self.done = true;
+                    break;
+                }
+                Ok(true) => match take_record(&rec, line, Some(&mut chunk.rows)) {
+                    Ok(true) => taken += 1,
+                    Ok(false) => {}
+                    Err(e) => {
+                        chunk.errors.push_with(|| format!("dòng {line}: {e}"));
+                        taken += 1;
+                    }
+                },
+                Err(e) => {
+                    chunk.errors.push_with(|| match e.kind() {
+                        csv::ErrorKind::Utf8 { .. } => format!(
+                            "dòng {line}: không phải UTF-8; hãy lưu lại tệp với mã hóa UTF-8 (Unicode)"
+                        ),
+                        csv::ErrorKind::Io(io) => format!("dòng {line}: không đọc được tệp ({io})"),
+                        _ => format!("dòng {line}: {e}"),
+                    });
+                    if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                        self.done = true;
+                        break;
+                    }
+                    taken += 1;
+                }
+            }
+        }
+        if self.done && chunk.rows.is_empty() && chunk.errors.is_empty() {
+            return None;
+        }
+        Some(chunk)
+    }
 }
 
 /// [`antq_core::text::clean`] without a copy when the text is clean already.
@@ -381,6 +504,66 @@ mod tests {
         .unwrap();
         assert_eq!(vi.numbers(), NumberStyle::Vietnamese);
         assert!(read(b"unit,period,indicator,gia_tri\n").unwrap_err()[0].contains("value_vi"));
+    }
+
+    /// Every row of the chunks of a stream, as owned rows, and the errors.
+    fn streamed(bytes: &[u8], size: usize) -> (Vec<antq_core::imports::ImportRow>, Vec<String>) {
+        let (mut rows, mut errors) = (Vec::new(), Vec::new());
+        let chunks: Vec<_> = stream(bytes, size).unwrap().collect();
+        for c in &chunks {
+            assert!(c.rows.len() <= size);
+            assert_eq!(c.rows.numbers(), chunks[0].rows.numbers());
+            rows.extend(c.rows.iter().map(|r| r.to_owned()));
+            errors.extend(c.errors.clone().into_vec());
+        }
+        (rows, errors)
+    }
+
+    #[test]
+    fn a_stream_reads_the_rows_read_whole_chunk_by_chunk() {
+        // A byte-order mark, a blank line, a comment over two lines, a
+        // quoted value, Vietnamese figures.
+        let text = "\u{feff}unit,period,indicator,value_vi,qualifier,comment\n\
+                    03325,2026,tt_buoi,4.378,,\n\
+                    \n\
+                    03325,2026,tt_luot,\"1.328,5\",more_than,\"dòng một\ndòng hai\"\n\
+                    03127,2019,tt_buoi,12,exact,Ghi chú\n\
+                    03127,2019,tt_luot,7,,\n";
+        let whole = read(text.as_bytes()).unwrap();
+        let whole: Vec<_> = whole.iter().map(|r| r.to_owned()).collect();
+        assert_eq!(whole.len(), 4);
+        for size in [1, 2, 3, 100] {
+            let (rows, errors) = streamed(text.as_bytes(), size);
+            assert!(errors.is_empty(), "{errors:?}");
+            assert_eq!(rows, whole, "chunks of {size}");
+        }
+        let first = stream(text.as_bytes(), 2).unwrap().next().unwrap();
+        assert_eq!(first.rows.numbers(), NumberStyle::Vietnamese);
+
+        // Errors carry the lines `read` gives them; a line not in UTF-8 is
+        // named, and the lines after it still read.
+        let mut bad = b"unit,period,indicator,value,qualifier,comment\n03325,2026,tt_buoi,1,,\n03325,2026,tt_luot,1,,\xff\xfe\n03325,2026,dd_so,2,,\xa7i\xd6n Bi\xaan\n".to_vec();
+        bad.extend_from_slice("03325,2026,tt_buoi,1,,§iÖn Biªn\n03325,2026,kt,3,,\n".as_bytes());
+        let (rows, errors) = streamed(&bad, 2);
+        assert_eq!(rows.len(), 2, "{rows:?}");
+        assert_eq!(errors.len(), 3, "{errors:?}");
+        assert!(
+            errors[0].starts_with("dòng 3: không phải UTF-8"),
+            "{errors:?}"
+        );
+        assert!(
+            errors[1].starts_with("dòng 4: không phải UTF-8"),
+            "{errors:?}"
+        );
+        assert!(
+            errors[2].starts_with("dòng 5: ") && errors[2].contains("TCVN3"),
+            "{errors:?}"
+        );
+        assert_eq!(rows[1].place, antq_core::imports::Place::Line(6));
+
+        // A wrong header is refused before any chunk.
+        assert!(stream(&b"a,b,c\n1,2,3\n"[..], 10).err().unwrap()[0].contains("dòng 1"));
+        assert!(stream(&b""[..], 10).is_err());
     }
 
     #[test]

@@ -14,7 +14,7 @@ use antq_core::indicators::Qualifier;
 
 use crate::batch::Val;
 use crate::db::{id_list, Db};
-use crate::error::StorageResult;
+use crate::error::{StorageError, StorageResult};
 use crate::statistics::report_values::StoredValue;
 use crate::units::{next_id, sync_sequence};
 
@@ -225,6 +225,18 @@ pub async fn generate(
 /// provinces keep the real shape of the data (several legacy communes per
 /// commune of today). Returns the file and its number of values.
 pub async fn import_csv(db: &Db, units: &[i64]) -> StorageResult<(Vec<u8>, usize)> {
+    let mut out = Vec::new();
+    let n = write_csv(db, units, &mut out).await?;
+    Ok((out, n))
+}
+
+/// [`import_csv`] written to `out` as it is made (the national file is
+/// about 600 MB): the number of values.
+pub async fn write_csv<W: std::io::Write>(
+    db: &Db,
+    units: &[i64],
+    out: &mut W,
+) -> StorageResult<usize> {
     let (_, indicators) = ensure_form(db).await?;
     let codes: Vec<String> = sqlx::query_scalar(&format!(
         "SELECT code FROM indicators WHERE id IN ({}) ORDER BY position",
@@ -248,10 +260,10 @@ pub async fn import_csv(db: &Db, units: &[i64]) -> StorageResult<(Vec<u8>, usize
     .bind(Level::Commune.as_str())
     .fetch_all(db.pool())
     .await?;
-    let mut out = Vec::with_capacity((legacy.len() * 38 + current.len() * 6) * 40 * 32);
-    out.extend_from_slice(b"unit,period,indicator,value,qualifier,comment\n");
+    let io = |e: std::io::Error| StorageError::Conflict(format!("không ghi được tệp: {e}"));
+    out.write_all(b"unit,period,indicator,value,qualifier,comment\n")
+        .map_err(io)?;
     let mut n = 0usize;
-    use std::io::Write;
     for year in 2016..=2026 {
         for q in 1..=4u8 {
             let p = Period::new(year, PeriodType::Quarter, q)?;
@@ -262,14 +274,13 @@ pub async fn import_csv(db: &Db, units: &[i64]) -> StorageResult<(Vec<u8>, usize
                 for (k, ind) in codes.iter().enumerate() {
                     let r =
                         rng((*unit as u64) << 20 ^ (year as u64) << 8 ^ (q as u64) << 4 ^ k as u64);
-                    writeln!(out, "{unit_code},{code},{ind},{},exact,", r % 200)
-                        .expect("writing to memory");
+                    writeln!(out, "{unit_code},{code},{ind},{},exact,", r % 200).map_err(io)?;
                     n += 1;
                 }
             }
         }
     }
-    Ok((out, n))
+    Ok(n)
 }
 
 /// The number of stored values.

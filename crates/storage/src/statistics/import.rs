@@ -9,7 +9,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use antq_core::auth::Action;
 use antq_core::dates::{self, Date};
-use antq_core::imports::NumberStyle;
+use antq_core::imports::{Chunk, NumberStyle};
 use antq_core::indicators::{Qualifier, SCALE};
 use antq_core::periods::{Period, PeriodType};
 use antq_core::units::UnitCode;
@@ -21,7 +21,9 @@ use crate::db::Db;
 use crate::error::{StorageError, StorageResult};
 use crate::statistics::catalogue::{self, Form};
 use crate::statistics::reports::{self, Changes, ValueInput};
+use crate::statistics::rollups::PendingSums;
 use crate::units::{self, Unit};
+use crate::WriteTx;
 
 pub use antq_core::imports::{ErrorList, ImportRow, ImportRows, RawValue, RowRef, ValueRef};
 
@@ -33,6 +35,11 @@ pub struct ImportSummary {
     #[serde(flatten)]
     pub changes: Changes,
 }
+
+/// Rollup rows a streamed import gathers before writing them (about 100
+/// bytes each): a national file sorted by period touches the same
+/// provincial and national rows chunk after chunk.
+const PENDING_ROLLUP_ROWS: usize = 50_000;
 
 /// Rows between two yields to the runtime while checking a file.
 const YIELD_EVERY: usize = 8_192;
@@ -91,7 +98,12 @@ struct Target {
     form_ix: usize,
     unit: Unit,
     period: String,
+    /// The period, parsed (the report's key in [`Given`]).
+    parsed: Period,
 }
+
+/// The groups of rows one chunk of a file writes: a report, its values.
+type Groups = Vec<(Target, Vec<ValueInput>)>;
 
 /// Check every row, then (unless `dry_run`) write them all in one transaction.
 /// With an actor, each unit must be one the actor enters data for.
@@ -137,30 +149,20 @@ async fn run_rows(
     let started = std::time::Instant::now();
     let forms = load_forms(db).await?;
     let n = rows.len();
-    let Resolved { resolved, wanted } = resolve_rows(&rows, &forms, opens_until).await;
-    let units_at = units_at_ends(db, &wanted).await?;
-    drop(wanted);
-    let mut grouping = Grouping::default();
-    for (row_no, (row, res)) in rows.iter().zip(resolved).enumerate() {
-        if row_no % YIELD_EVERY == YIELD_EVERY - 1 {
-            tokio::task::yield_now().await;
-        }
-        grouping
-            .add(db, actor, &forms, &units_at, &rows, row_no, row, res)
-            .await?;
-    }
-    let Grouping {
-        errors,
-        groups,
-        seen,
-        index,
-        unit_errors,
-        ..
-    } = grouping;
-    drop((seen, index, unit_errors, units_at));
+    let mut file = FileCheck::new(&forms, opens_until);
+    let groups = file.check(db, actor, &rows).await?;
     let checked = started.elapsed();
-    let (changes, written) =
-        write_groups(db, who, &forms, &groups, errors, rows, dry_run, started).await?;
+    let (changes, written) = write_groups(
+        db,
+        who,
+        &forms,
+        &groups,
+        file.errors,
+        rows,
+        dry_run,
+        started,
+    )
+    .await?;
     tracing::info!(
         rows = n,
         reports = groups.len(),
@@ -178,6 +180,242 @@ async fn run_rows(
         reports,
         changes,
     })
+}
+
+/// [`run`] for a file of any size read as a stream (`antq import` of a
+/// long CSV file): each chunk is checked, then written, in one transaction
+/// for the whole file, so memory follows the chunk and not the file. Still
+/// all or nothing: once a chunk has an error nothing more is written, the
+/// rest of the file is still checked (every error listed with its place),
+/// and the transaction is rolled back. A key given twice for one report is
+/// refused even when the two rows are in different chunks.
+///
+/// `open` starts reading the file and hands its chunks over a channel; it
+/// is called again if PostgreSQL rolls the transaction back for a deadlock
+/// and the import is run again from the start. No actor: the trusted
+/// command line.
+pub async fn run_stream<F>(
+    db: &Db,
+    who: &Who,
+    mut open: F,
+    dry_run: bool,
+) -> StorageResult<ImportSummary>
+where
+    F: FnMut() -> tokio::sync::mpsc::Receiver<Chunk>,
+{
+    let started = std::time::Instant::now();
+    let forms = load_forms(db).await?;
+    let forms = &forms;
+    let summary = db
+        .write(|mut tx| {
+            let mut chunks = open();
+            async move {
+                let (file, changes) = stream_chunks(&mut tx, db, who, forms, &mut chunks).await?;
+                if !file.errors.is_empty() {
+                    return Err(StorageError::Rejected(file.errors.into_vec()));
+                }
+                if file.rows == 0 {
+                    return Err(StorageError::Rejected(vec![
+                        "Tệp không có giá trị nào để nhập".into(),
+                    ]));
+                }
+                if !dry_run {
+                    tx.commit().await?;
+                }
+                Ok(ImportSummary {
+                    dry_run,
+                    rows: file.rows,
+                    reports: file.given.reports.len(),
+                    changes,
+                })
+            }
+        })
+        .await?;
+    tracing::info!(
+        rows = summary.rows,
+        reports = summary.reports,
+        total_ms = started.elapsed().as_millis() as u64,
+        dry_run,
+        "import (streamed)"
+    );
+    Ok(summary)
+}
+
+/// The chunks of a streamed file, each checked while the one before it is
+/// written (the writing mostly waits for the database, the checking is
+/// work for this thread). Once the file has an error nothing more is
+/// written, but every chunk is still checked. Returns the check (its
+/// errors, rows, reports) and what was written.
+async fn stream_chunks<'f>(
+    tx: &mut WriteTx,
+    db: &Db,
+    who: &Who,
+    forms: &'f [Form],
+    chunks: &mut tokio::sync::mpsc::Receiver<Chunk>,
+) -> StorageResult<(FileCheck<'f>, Changes)> {
+    let mut file = FileCheck::new(forms, None);
+    let mut changes = Changes::default();
+    let mut sums = PendingSums::default();
+    let (mut waited, started) = (std::time::Duration::ZERO, std::time::Instant::now());
+    // The chunk checked last, to write.
+    let mut checked: Option<(Groups, ImportRows)> = None;
+    loop {
+        let at = std::time::Instant::now();
+        let next = chunks.recv().await;
+        waited += at.elapsed();
+        if next.is_none() && checked.is_none() {
+            break;
+        }
+        // Whether every chunk up to the one to write is clean.
+        let clean = file.errors.is_empty();
+        let mut locked = ErrorList::new();
+        let to_write = checked.take();
+        let (check, write) = tokio::join!(
+            async {
+                let Some(chunk) = next else {
+                    return Ok(None);
+                };
+                file.errors.extend(chunk.errors);
+                let groups = file.check(db, None, &chunk.rows).await?;
+                Ok::<_, StorageError>(Some((groups, chunk.rows)))
+            },
+            async {
+                let Some((groups, rows)) = to_write else {
+                    return Ok(Changes::default());
+                };
+                let (items, found) = refuse_locked(tx, forms, &groups, &mut locked).await?;
+                if !clean || !locked.is_empty() || items.is_empty() {
+                    return Ok(Changes::default());
+                }
+                let changes =
+                    reports::apply_many(tx, who, &items, found, Box::new(rows), Some(&mut sums))
+                        .await?;
+                if sums.len() > PENDING_ROLLUP_ROWS {
+                    sums.write(tx).await?;
+                }
+                Ok::<_, StorageError>(changes)
+            }
+        );
+        checked = check?;
+        changes.add(write?);
+        file.errors.extend(locked);
+    }
+    sums.write(tx).await?;
+    tracing::info!(
+        waited_ms = waited.as_millis() as u64,
+        total_ms = started.elapsed().as_millis() as u64,
+        "import chunks"
+    );
+    Ok((file, changes))
+}
+
+/// What the check of a file keeps from one chunk to the next: the errors,
+/// the units looked up, the keys each report was given.
+struct FileCheck<'f> {
+    forms: &'f [Form],
+    opens_until: Option<Date>,
+    errors: ErrorList,
+    /// Unit code → its versions (none: no such code), looked up once.
+    versions: HashMap<String, Vec<Unit>>,
+    given: Given,
+    rows: usize,
+}
+
+impl<'f> FileCheck<'f> {
+    fn new(forms: &'f [Form], opens_until: Option<Date>) -> FileCheck<'f> {
+        FileCheck {
+            forms,
+            opens_until,
+            errors: ErrorList::new(),
+            versions: HashMap::new(),
+            given: Given::default(),
+            rows: 0,
+        }
+    }
+
+    /// Check the rows of one chunk: the reports they write with their
+    /// values; every problem is added to the errors.
+    async fn check(
+        &mut self,
+        db: &Db,
+        actor: Option<&Actor>,
+        rows: &ImportRows,
+    ) -> StorageResult<Groups> {
+        self.rows += rows.len();
+        let Resolved { resolved, wanted } = resolve_rows(rows, self.forms, self.opens_until).await;
+        let units_at = units_at_ends(db, &wanted, &mut self.versions).await?;
+        drop(wanted);
+        let mut grouping = Grouping {
+            errors: std::mem::take(&mut self.errors),
+            ..Grouping::default()
+        };
+        for (row_no, (row, res)) in rows.iter().zip(resolved).enumerate() {
+            if row_no % YIELD_EVERY == YIELD_EVERY - 1 {
+                tokio::task::yield_now().await;
+            }
+            grouping
+                .add(
+                    db,
+                    actor,
+                    self.forms,
+                    &units_at,
+                    rows,
+                    row_no,
+                    row,
+                    res,
+                    &mut self.given,
+                )
+                .await?;
+        }
+        let Grouping { errors, groups, .. } = grouping;
+        self.errors = errors;
+        Ok(groups)
+    }
+}
+
+/// The keys each report of a file was given so far, one bit a key by its
+/// place in the form (a few bytes a report): a key given twice is refused
+/// even when the two rows are far apart in a streamed file.
+#[derive(Default)]
+struct Given {
+    /// Per form: key ("code", or "code.option" for a breakdown) → bit.
+    bits: FxHashMap<usize, FxHashMap<String, u32>>,
+    /// (form, unit id, period) → the bits set.
+    reports: FxHashMap<(usize, i64, Period), Box<[u64]>>,
+}
+
+impl Given {
+    /// Mark `key` given in the report; `false` if it already was. A key
+    /// the form does not have is refused by the form's check, not here.
+    fn mark(&mut self, form_ix: usize, form: &Form, unit: i64, period: Period, key: &str) -> bool {
+        let bits = self.bits.entry(form_ix).or_insert_with(|| key_bits(form));
+        let Some(&bit) = bits.get(key) else {
+            return true;
+        };
+        let words = bits.len().div_ceil(64);
+        let set = self
+            .reports
+            .entry((form_ix, unit, period))
+            .or_insert_with(|| vec![0; words].into_boxed_slice());
+        let (word, mask) = ((bit / 64) as usize, 1u64 << (bit % 64));
+        let was = set[word] & mask != 0;
+        set[word] |= mask;
+        !was
+    }
+}
+
+/// Every key of a form, numbered.
+fn key_bits(form: &Form) -> FxHashMap<String, u32> {
+    let mut keys = FxHashMap::default();
+    for ind in &form.indicators {
+        if ind.options.is_empty() {
+            keys.insert(ind.code.clone(), keys.len() as u32);
+        }
+        for o in &ind.options {
+            keys.insert(format!("{}.{}", ind.code, o.code), keys.len() as u32);
+        }
+    }
+    keys
 }
 
 /// Every form of the catalogue, with its indicators and rules.
@@ -290,13 +528,15 @@ fn form_of<'r>(
     }
 }
 
-/// Every unit looked up once, a few hundred codes per query: the version
-/// valid on the last day of each row's period. Only distinct codes get a
+/// Every unit looked up once (for a streamed file, once for the whole
+/// file: `versions` remembers them), a few hundred codes per query: the
+/// version valid on the last day of each row's period. Only distinct codes get a
 /// string of their own (a code has at most five digits, so a file of
 /// garbage cannot make many), and only units found are kept per day.
 async fn units_at_ends(
     db: &Db,
     wanted: &FxHashSet<(&str, Date)>,
+    versions: &mut HashMap<String, Vec<Unit>>,
 ) -> StorageResult<HashMap<Date, HashMap<String, Unit>>> {
     let mut distinct: Vec<UnitCode> = wanted
         .iter()
@@ -304,11 +544,16 @@ async fn units_at_ends(
         .collect::<FxHashSet<&str>>()
         .into_iter()
         .filter_map(|c| UnitCode::parse(c).ok())
+        .filter(|c| !versions.contains_key(c.as_str()))
         .collect();
     distinct.sort_by(|a, b| a.as_str().cmp(b.as_str()));
     distinct.dedup_by(|a, b| a.as_str() == b.as_str());
-    let versions = units::versions_many(db, &distinct).await?;
-    drop(distinct);
+    let mut found = units::versions_many(db, &distinct).await?;
+    for code in distinct {
+        let v = found.remove(code.as_str()).unwrap_or_default();
+        versions.insert(code.as_str().to_string(), v);
+    }
+    let versions = &*versions;
     let mut units_at: HashMap<Date, HashMap<String, Unit>> = HashMap::new();
     for &(unit, end) in wanted {
         let Ok(code) = UnitCode::parse(unit) else {
@@ -333,7 +578,7 @@ struct Grouping<'r> {
     unit_errors: FxHashMap<(&'r str, Date), String>,
     unit_checks: FxHashMap<(usize, i64), Result<(), String>>,
     allowed: HashMap<(i64, usize), bool>,
-    groups: Vec<(Target, Vec<ValueInput>)>,
+    groups: Groups,
     /// (form, unit id, period) → group.
     index: FxHashMap<(usize, i64, Period), usize>,
     /// Per group: key → first row (a small map each, sized for the form).
@@ -356,6 +601,7 @@ impl<'r> Grouping<'r> {
         row_no: usize,
         row: RowRef<'r>,
         res: Result<(u32, Period, Date), Unresolved>,
+        given: &mut Given,
     ) -> StorageResult<()> {
         let here = &row.place;
         let (form_ix, period, end) = match res {
@@ -380,7 +626,7 @@ impl<'r> Grouping<'r> {
                 None => return Ok(()),
             },
         };
-        self.value(&forms[form_ix], rows, row_no, row, gi);
+        self.value(&forms[form_ix], rows, row_no, row, gi, given);
         Ok(())
     }
 
@@ -439,6 +685,7 @@ impl<'r> Grouping<'r> {
                         form_ix,
                         unit: unit.clone(),
                         period: period.code(),
+                        parsed: period,
                     },
                     Vec::new(),
                 ));
@@ -509,7 +756,15 @@ impl<'r> Grouping<'r> {
 
     /// A row's value in its report: its key (once per report), qualifier
     /// and figure, checked against the form.
-    fn value(&mut self, form: &Form, rows: &ImportRows, row_no: usize, row: RowRef<'r>, gi: usize) {
+    fn value(
+        &mut self,
+        form: &Form,
+        rows: &ImportRows,
+        row_no: usize,
+        row: RowRef<'r>,
+        gi: usize,
+        given: &mut Given,
+    ) {
         let here = &row.place;
         let key = row.key.trim();
         let (indicator, option) = match key.split_once('.') {
@@ -538,6 +793,14 @@ impl<'r> Grouping<'r> {
             return;
         }
         self.seen[gi].insert(key, row_no);
+        let target = &self.groups[gi].0;
+        if !given.mark(target.form_ix, form, target.unit.id, target.parsed, key) {
+            // Given in an earlier chunk of a streamed file.
+            self.errors.push_with(|| {
+                format!("{here}: trùng với một dòng trước đó của tệp (cùng đơn vị, kỳ và chỉ tiêu)")
+            });
+            return;
+        }
         let Some((qualifier_given, value)) = self.figure(&row, rows.numbers()) else {
             return;
         };
@@ -610,6 +873,54 @@ async fn write_groups(
     dry_run: bool,
     started: std::time::Instant,
 ) -> StorageResult<(Changes, std::time::Duration)> {
+    let mut leftovers: Option<Box<dyn std::any::Any + Send>> = Some(Box::new(rows));
+    let errors_ref = &errors;
+    db.write(|mut tx| {
+        let leftovers = leftovers.take().unwrap_or_else(|| Box::new(()));
+        async move {
+            let mut errors = errors_ref.clone();
+            let changes = write_chunk(&mut tx, who, forms, groups, &mut errors, leftovers).await?;
+            if !errors.is_empty() {
+                return Err(StorageError::Rejected(errors.into_vec()));
+            }
+            let written = started.elapsed();
+            if !dry_run {
+                tx.commit().await?;
+            }
+            Ok((changes, written))
+        }
+    })
+    .await
+}
+
+/// Write the reports of a file in the import's transaction. A locked
+/// report is added to the errors; once the file has an error nothing is
+/// written (the transaction will be rolled back), but locked reports are
+/// still named. `leftovers` (the parsed rows) are freed on another thread
+/// while the values are written.
+async fn write_chunk(
+    tx: &mut WriteTx,
+    who: &Who,
+    forms: &[Form],
+    groups: &[(Target, Vec<ValueInput>)],
+    errors: &mut ErrorList,
+    leftovers: Box<dyn std::any::Any + Send>,
+) -> StorageResult<Changes> {
+    let (items, found) = refuse_locked(tx, forms, groups, errors).await?;
+    if !errors.is_empty() || items.is_empty() {
+        return Ok(Changes::default());
+    }
+    reports::apply_many(tx, who, &items, found, leftovers, None).await
+}
+
+/// The reports of `groups` as items to write, and those that exist; each
+/// one locked (submitted or approved) is named in `errors`.
+async fn refuse_locked<'g>(
+    tx: &mut WriteTx,
+    forms: &'g [Form],
+    groups: &'g [(Target, Vec<ValueInput>)],
+    errors: &mut ErrorList,
+) -> StorageResult<(Vec<reports::Item<'g>>, reports::Found)> {
     let items: Vec<reports::Item<'_>> = groups
         .iter()
         .map(|(t, inputs)| reports::Item {
@@ -619,39 +930,25 @@ async fn write_groups(
             inputs,
         })
         .collect();
-    let mut leftovers: Option<Box<dyn std::any::Any + Send>> = Some(Box::new(rows));
-    let (items_ref, errors_ref) = (&items, &errors);
-    db.write(|mut tx| {
-        let leftovers = leftovers.take().unwrap_or_else(|| Box::new(()));
-        async move {
-            let mut errors = errors_ref.clone();
-            let found = reports::existing(&mut tx, items_ref).await?;
-            for (t, _) in groups {
-                let form = &forms[t.form_ix];
-                if let Some((_, state)) = found.get(&(form.id, t.unit.id, t.period.clone())) {
-                    if !state.editable() {
-                        errors.push_with(|| format!(
-                            "Báo cáo \"{}\" {} của {} đang ở trạng thái \"{}\": các giá trị của nó không được ghi",
-                            form.name_vi,
-                            antq_core::periods::Period::parse(&t.period)
-                                .map(|p| p.words_vi().to_lowercase())
-                                .unwrap_or_else(|_| t.period.clone()),
-                            t.unit.name,
-                            state.label_vi()
-                        ));
-                    }
-                }
+    if items.is_empty() {
+        return Ok((items, Default::default()));
+    }
+    let found = reports::existing(tx, &items).await?;
+    for (t, _) in groups {
+        let form = &forms[t.form_ix];
+        if let Some((_, state)) = found.get(&(form.id, t.unit.id, t.period.clone())) {
+            if !state.editable() {
+                errors.push_with(|| {
+                    format!(
+                        "Báo cáo \"{}\" {} của {} đang ở trạng thái \"{}\": các giá trị của nó không được ghi",
+                        form.name_vi,
+                        t.parsed.words_vi().to_lowercase(),
+                        t.unit.name,
+                        state.label_vi()
+                    )
+                });
             }
-            if !errors.is_empty() {
-                return Err(StorageError::Rejected(errors.into_vec()));
-            }
-            let changes = reports::apply_many(&mut tx, who, items_ref, found, leftovers).await?;
-            let written = started.elapsed();
-            if !dry_run {
-                tx.commit().await?;
-            }
-            Ok((changes, written))
         }
-    })
-    .await
+    }
+    Ok((items, found))
 }

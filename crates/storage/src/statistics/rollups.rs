@@ -313,6 +313,43 @@ pub(crate) fn bulk_rows(items: &[UnitYearChanges], nodes_of: &Nodes) -> BulkRows
 /// Sums per rollup row: (sum, count of values from split units).
 type Sums = rustc_hash::FxHashMap<NodeKey, (Contribution, i64)>;
 
+/// Rollup sums gathered over several bulk writes of one transaction (the
+/// chunks of a streamed import) and written now and then: the national
+/// and provincial rows that every chunk of a file touches are then written
+/// once per [`PendingSums::write`], not once per chunk.
+#[derive(Default)]
+pub(crate) struct PendingSums(Sums);
+
+impl PendingSums {
+    pub(crate) fn add(&mut self, items: &[UnitYearChanges], nodes_of: &Nodes) {
+        add_to_sums(items, nodes_of, &mut self.0);
+    }
+
+    /// Rollup rows waiting.
+    pub(crate) fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Write the sums gathered (in the transaction they were gathered in).
+    pub(crate) async fn write(&mut self, tx: &mut WriteTx) -> StorageResult<()> {
+        let sums = std::mem::take(&mut self.0);
+        if sums.is_empty() {
+            return Ok(());
+        }
+        let (n, at) = (sums.len(), std::time::Instant::now());
+        let rows = tokio::task::spawn_blocking(move || rows_of(sums))
+            .await
+            .expect("rollup rows computation");
+        write_bulk(tx, rows).await?;
+        tracing::debug!(
+            rows = n,
+            ms = at.elapsed().as_millis() as u64,
+            "rollup sums written"
+        );
+        Ok(())
+    }
+}
+
 /// Spread the items' changes over their units' nodes, into `sums`.
 fn add_to_sums(items: &[UnitYearChanges], nodes_of: &Nodes, sums: &mut Sums) {
     use rustc_hash::FxHashMap;

@@ -75,27 +75,39 @@ pub(crate) struct Item<'a> {
     pub inputs: &'a [ValueInput],
 }
 
-/// The reports that exist among the items: (form, unit, period) → (id, state).
-pub(crate) async fn existing(
-    tx: &mut crate::WriteTx,
-    items: &[Item<'_>],
-) -> StorageResult<HashMap<(i64, i64, String), (i64, ReportState)>> {
-    let mut by_form: HashMap<i64, Vec<String>> = HashMap::new();
+/// The reports that exist among some items: (form, unit, period) → (id, state).
+pub(crate) type Found = HashMap<(i64, i64, String), (i64, ReportState)>;
+
+/// The reports that exist among the items. A form's reports are asked
+/// by period, and by unit too when the items name a few hundred units (a
+/// chunk of a streamed file), so a chunk does not read every report of its
+/// periods.
+pub(crate) async fn existing(tx: &mut crate::WriteTx, items: &[Item<'_>]) -> StorageResult<Found> {
+    let mut by_form: HashMap<i64, (Vec<String>, Vec<i64>)> = HashMap::new();
     for it in items {
-        let periods = by_form.entry(it.form.id).or_default();
+        let (periods, units) = by_form.entry(it.form.id).or_default();
         if !periods.iter().any(|p| p == it.period) {
             periods.push(it.period.to_string());
         }
+        units.push(it.unit.id);
     }
     let mut out = HashMap::new();
-    for (form_id, periods) in by_form {
+    for (form_id, (periods, mut units)) in by_form {
+        units.sort_unstable();
+        units.dedup();
+        let by_unit = units.len() <= 1_000;
         for chunk in periods.chunks(200) {
             let marks = (0..chunk.len())
                 .map(|i| format!("${}", i + 2))
                 .collect::<Vec<_>>()
                 .join(", ");
+            let unit_filter = if by_unit {
+                format!("AND unit_id IN ({})", crate::db::id_list(&units))
+            } else {
+                String::new()
+            };
             let sql = format!(
-                "SELECT id, unit_id, period, state FROM reports WHERE form_id = $1 AND period IN ({marks})"
+                "SELECT id, unit_id, period, state FROM reports WHERE form_id = $1 AND period IN ({marks}) {unit_filter}"
             );
             let mut q = sqlx::query_as::<_, (i64, i64, String, String)>(&sql).bind(form_id);
             for p in chunk {
@@ -116,12 +128,15 @@ pub(crate) async fn existing(
 /// `found` is what [`existing`] said of the items, in this transaction.
 /// `leftovers` (the caller's parsed file) is freed on the side thread while
 /// the values are written: millions of small strings take a while to free.
+/// With `pending`, the rollup sums are added to it for the caller to write
+/// before the transaction ends, instead of being written here.
 pub(crate) async fn apply_many(
     tx: &mut crate::WriteTx,
     who: &Who,
     items: &[Item<'_>],
     mut found: HashMap<(i64, i64, String), (i64, ReportState)>,
     leftovers: Box<dyn std::any::Any + Send>,
+    mut pending: Option<&mut crate::statistics::rollups::PendingSums>,
 ) -> StorageResult<Changes> {
     let now = dates::timestamp(dates::now_utc());
     let mut changes = Changes::default();
@@ -270,8 +285,15 @@ pub(crate) async fn apply_many(
     let nodes = crate::statistics::rollups::bulk_nodes(tx, &rollups).await?;
     let head = audit::reserve(tx, audits.len()).await?;
     let records = head.records(audits);
+    let gathered = pending.as_deref_mut().map(std::mem::take);
     let side = tokio::task::spawn_blocking(move || {
-        let rollup_rows = crate::statistics::rollups::bulk_rows(&rollups, &nodes);
+        let rollup_rows = match gathered {
+            Some(mut sums) => {
+                sums.add(&rollups, &nodes);
+                Err(sums)
+            }
+            None => Ok(crate::statistics::rollups::bulk_rows(&rollups, &nodes)),
+        };
         let chained = audit::chain(records);
         drop(leftovers);
         (rollup_rows, chained)
@@ -281,7 +303,10 @@ pub(crate) async fn apply_many(
     phases.lap("values");
     let (rollup_rows, audit_rows) = side.await.expect("rollup and audit computation");
     phases.lap("side");
-    crate::statistics::rollups::write_bulk(tx, rollup_rows).await?;
+    match rollup_rows {
+        Ok(rows) => crate::statistics::rollups::write_bulk(tx, rows).await?,
+        Err(sums) => *pending.expect("sums gathered for the caller") = sums,
+    }
     phases.lap("rollups");
     audit::write_chained(tx, audit_rows).await?;
     phases.lap("audit");

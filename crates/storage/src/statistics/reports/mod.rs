@@ -10,7 +10,7 @@ mod completeness;
 mod workflow;
 mod write;
 
-pub(crate) use bulk::{apply_many, existing, Item};
+pub(crate) use bulk::{apply_many, existing, Found, Item};
 pub use completeness::{completeness, reporting_units, Completeness, UnitStatus};
 pub use workflow::{history, transition, HistoryEvent};
 pub(crate) use write::state_in;

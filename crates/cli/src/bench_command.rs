@@ -35,7 +35,7 @@ pub enum Command {
         units: String,
         /// Write the CSV to this file, then import it from the file as
         /// `antq import` does (streamed), with the peak resident memory of
-        /// the import (the national file is about 600 MB).
+        /// the import (the national file is about 520 MB).
         #[arg(long)]
         file: Option<std::path::PathBuf>,
     },

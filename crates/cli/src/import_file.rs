@@ -14,9 +14,9 @@ use antq_storage::audit::Who;
 use antq_storage::statistics::import::{self, ImportSummary};
 use antq_storage::{Db, StorageError};
 
-/// Records of one chunk. Two chunks are in hand at once (one written while
-/// the next is checked): the national file (16 million values) peaks at
-/// about 280 MB (BENCHMARKS.md).
+/// Records of one chunk. Up to five chunks are in hand at once (two waiting
+/// on the channel, one being read, one checked, one written): the national
+/// file (16 million values) peaks at about 280 MB (BENCHMARKS.md).
 pub const CHUNK_ROWS: usize = 25_000;
 
 /// `antq import FILE`: a long CSV file streamed, an Excel template or a
@@ -86,7 +86,9 @@ pub async fn import_csv(
 }
 
 /// Start reading the file on its own thread; its chunks come over the
-/// channel (two at most wait, so a slow write holds the reader back).
+/// channel (two at most wait, so a slow write holds the reader back), the
+/// last one marked. If the thread fails, the channel closes without the
+/// last chunk and the import refuses the file.
 fn read(path: PathBuf) -> tokio::sync::mpsc::Receiver<Chunk> {
     let (tx, rx) = tokio::sync::mpsc::channel(2);
     std::thread::spawn(move || {
@@ -106,11 +108,19 @@ fn read(path: PathBuf) -> tokio::sync::mpsc::Receiver<Chunk> {
                 let _ = tx.blocking_send(refused(errors));
             }
             Ok(chunks) => {
+                let mut ended = false;
                 for chunk in chunks {
+                    ended = chunk.last;
                     if tx.blocking_send(chunk).is_err() {
                         // The import stopped (an error it could not go on from).
                         return;
                     }
+                }
+                if !ended {
+                    let _ = tx.blocking_send(Chunk {
+                        last: true,
+                        ..Chunk::default()
+                    });
                 }
             }
         }
@@ -127,5 +137,6 @@ fn refused(messages: Vec<String>) -> Chunk {
     Chunk {
         rows: Default::default(),
         errors,
+        last: true,
     }
 }

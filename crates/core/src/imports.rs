@@ -427,6 +427,9 @@ pub struct ExportValue {
 pub struct Chunk {
     pub rows: ImportRows,
     pub errors: ErrorList,
+    /// The file ends with this chunk. A reader that stops without sending
+    /// it (it failed) makes the import refuse the file, never write part.
+    pub last: bool,
 }
 
 /// At most this many errors of one file are listed; the rest are counted.

@@ -310,7 +310,9 @@ fn take_record(
 /// those of [`read`], with the same lines; a record in a legacy encoding
 /// or not in UTF-8 is refused with its line.
 pub struct LongStream<R: std::io::Read> {
-    rdr: csv::Reader<R>,
+    rdr: csv::Reader<Capped<R>>,
+    /// Where the record being read starts, for [`Capped`].
+    record_start: std::sync::Arc<std::sync::atomic::AtomicU64>,
     numbers: NumberStyle,
     chunk_rows: usize,
     /// Records read (the next record's line is this plus 2).
@@ -331,13 +333,20 @@ pub fn stream<R: std::io::BufRead>(
     if bom {
         input.consume(3);
     }
+    let record_start = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let capped = Capped {
+        inner: input,
+        read: 0,
+        record_start: record_start.clone(),
+    };
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(true)
         .has_headers(true)
-        .from_reader(input);
+        .from_reader(capped);
     let vietnamese = header_style(&mut rdr)?;
     Ok(LongStream {
         rdr,
+        record_start,
         numbers: if vietnamese {
             NumberStyle::Vietnamese
         } else {
@@ -353,7 +362,9 @@ impl<R: std::io::Read> Iterator for LongStream<R> {
     type Item = antq_core::imports::Chunk;
 
     /// The next `chunk_rows` records (blank lines are not counted), or
-    /// `None` at the end of the file.
+    /// `None` at the end of the file. The chunk that reaches the end says
+    /// so (`last`); when the file ends just after a full chunk, the next
+    /// call gives `None` and the caller says it.
     fn next(&mut self) -> Option<Self::Item> {
         if self.done {
             return None;
@@ -361,12 +372,17 @@ impl<R: std::io::Read> Iterator for LongStream<R> {
         let mut chunk = antq_core::imports::Chunk {
             rows: ImportRows::with_capacity(self.chunk_rows, self.chunk_rows * 32),
             errors: ErrorList::new(),
+            last: false,
         };
         chunk.rows.set_numbers(self.numbers);
         let mut rec = csv::StringRecord::new();
         let mut taken = 0;
         while taken < self.chunk_rows {
             let line = self.read + 2;
+            self.record_start.store(
+                self.rdr.position().byte(),
+                std::sync::atomic::Ordering::Relaxed,
+            );
             let next = self.rdr.read_record(&mut rec);
             self.read += 1;
             match next {
@@ -387,7 +403,7 @@ impl<R: std::io::Read> Iterator for LongStream<R> {
                         csv::ErrorKind::Utf8 { .. } => format!(
                             "dòng {line}: không phải UTF-8; hãy lưu lại tệp với mã hóa UTF-8 (Unicode)"
                         ),
-                        csv::ErrorKind::Io(io) => format!("dòng {line}: không đọc được tệp ({io})"),
+                        csv::ErrorKind::Io(io) => format!("dòng {line}: không đọc được tiếp tệp: {io}"),
                         _ => format!("dòng {line}: {e}"),
                     });
                     if matches!(e.kind(), csv::ErrorKind::Io(_)) {
@@ -401,7 +417,35 @@ impl<R: std::io::Read> Iterator for LongStream<R> {
         if self.done && chunk.rows.is_empty() && chunk.errors.is_empty() {
             return None;
         }
+        chunk.last = self.done;
         Some(chunk)
+    }
+}
+
+/// The longest record a streamed file may have. A quote left open would
+/// otherwise make the rest of the file one record, held in memory.
+pub const MAX_RECORD_BYTES: u64 = 1 << 20;
+
+/// The input of a [`LongStream`], refusing to read on once the record being
+/// read passes [`MAX_RECORD_BYTES`] (its start is set before each record).
+struct Capped<R> {
+    inner: R,
+    read: u64,
+    record_start: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl<R: std::io::Read> std::io::Read for Capped<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let start = self.record_start.load(std::sync::atomic::Ordering::Relaxed);
+        if self.read.saturating_sub(start) > MAX_RECORD_BYTES {
+            return Err(std::io::Error::other(format!(
+                "một dòng dài quá {} (có thể thiếu dấu ngoặc kép đóng)",
+                crate::limits::megabytes(MAX_RECORD_BYTES)
+            )));
+        }
+        let n = self.inner.read(buf)?;
+        self.read += n as u64;
+        Ok(n)
     }
 }
 
@@ -510,6 +554,10 @@ mod tests {
     fn streamed(bytes: &[u8], size: usize) -> (Vec<antq_core::imports::ImportRow>, Vec<String>) {
         let (mut rows, mut errors) = (Vec::new(), Vec::new());
         let chunks: Vec<_> = stream(bytes, size).unwrap().collect();
+        // Only the chunk that reaches the end says so (none may, when the
+        // file ends just after a full chunk).
+        let marked = chunks.iter().filter(|c| c.last).count();
+        assert!(marked <= 1 && chunks[..chunks.len() - 1].iter().all(|c| !c.last));
         for c in &chunks {
             assert!(c.rows.len() <= size);
             assert_eq!(c.rows.numbers(), chunks[0].rows.numbers());
@@ -560,6 +608,21 @@ mod tests {
             "{errors:?}"
         );
         assert_eq!(rows[1].place, antq_core::imports::Place::Line(6));
+
+        // A quote left open: the record stops at its limit, said by its line.
+        let mut open = String::from(
+            "unit,period,indicator,value,qualifier,comment\n03325,2026,tt_buoi,1,,\"mở\n",
+        );
+        while open.len() < 3 << 20 {
+            open.push_str("03325,2026,tt_buoi,1,,\n");
+        }
+        let (rows, errors) = streamed(open.as_bytes(), 1000);
+        assert!(rows.is_empty(), "{}", rows.len());
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(
+            errors[0].starts_with("dòng 2: không đọc được tiếp tệp: một dòng dài quá 1 MB"),
+            "{errors:?}"
+        );
 
         // A wrong header is refused before any chunk.
         assert!(stream(&b"a,b,c\n1,2,3\n"[..], 10).err().unwrap()[0].contains("dòng 1"));

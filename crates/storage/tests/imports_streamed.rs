@@ -36,10 +36,18 @@ fn chunks(
 ) -> tokio::sync::mpsc::Receiver<Chunk> {
     let parts: Vec<&[ImportRow]> = rows.chunks(size).collect();
     let (tx, rx) = tokio::sync::mpsc::channel(parts.len() + 1);
+    if parts.is_empty() {
+        tx.try_send(Chunk {
+            last: true,
+            ..Chunk::default()
+        })
+        .unwrap();
+    }
     for (i, part) in parts.iter().enumerate() {
         let mut chunk = Chunk {
             rows: ImportRows::new(),
             errors: ErrorList::new(),
+            last: i + 1 == parts.len(),
         };
         for r in part.iter() {
             chunk.rows.push(r.as_ref());
@@ -207,6 +215,35 @@ async fn story(streamed: Db, whole: Db) {
     assert!(
         errors.iter().any(|e| e.contains("không được ghi")),
         "{errors:?}"
+    );
+    assert_eq!(
+        stored(&streamed).await,
+        values,
+        "nothing of the file written"
+    );
+
+    // A reader that stops before the last chunk (it failed): refused,
+    // though every chunk it sent was clean.
+    let errors = refused(
+        import::run_stream(
+            &streamed,
+            &who,
+            || {
+                let (tx, rx) = tokio::sync::mpsc::channel(4);
+                let mut whole = chunks(&late[..12], 4, &[]);
+                while let Ok(mut c) = whole.try_recv() {
+                    c.last = false;
+                    tx.try_send(c).unwrap();
+                }
+                rx
+            },
+            false,
+        )
+        .await,
+    );
+    assert_eq!(
+        errors,
+        ["Tệp không đọc được đến hết nên không có gì được ghi; xin thử lại"]
     );
     assert_eq!(
         stored(&streamed).await,

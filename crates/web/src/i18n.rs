@@ -829,6 +829,7 @@ pub static FIGURES: &[(&str, &str, &str)] = &[
     ("figures.link", "Đối chiếu số khen thưởng theo sổ với biểu báo cáo", "Compare the award register with the reported figures"),
     ("figures.note_differs", "số theo sổ khác số báo cáo trong biểu; bảng dùng số của sổ", "the register differs from the reported figure; the register's is used"),
     ("figures.note_both", "có cả số báo cáo và số theo sổ; bảng dùng số của sổ, không cộng hai số", "both reported and in the register; the register's is used, never the sum"),
+    ("figures.note_not_broken_down", "gồm số liệu của báo cáo theo kỳ dài hơn kỳ đã chọn (không chia nhỏ được), ghi cho cả năm", "includes figures reported for periods longer than the one chosen (they cannot be broken down), shown for the whole year"),
 ];
 
 #[cfg(test)]

@@ -231,7 +231,7 @@ pub async fn import_csv(db: &Db, units: &[i64]) -> StorageResult<(Vec<u8>, usize
 }
 
 /// [`import_csv`] written to `out` as it is made (the national file is
-/// about 600 MB): the number of values.
+/// about 520 MB): the number of values.
 pub async fn write_csv<W: std::io::Write>(
     db: &Db,
     units: &[i64],

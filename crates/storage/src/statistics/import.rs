@@ -192,8 +192,9 @@ async fn run_rows(
 ///
 /// `open` starts reading the file and hands its chunks over a channel; it
 /// is called again if PostgreSQL rolls the transaction back for a deadlock
-/// and the import is run again from the start. No actor: the trusted
-/// command line.
+/// and the import is run again from the start. The last chunk is marked
+/// (`Chunk::last`): a channel closed before it (the reader failed) refuses
+/// the file. No actor: the trusted command line.
 pub async fn run_stream<F>(
     db: &Db,
     who: &Who,
@@ -259,10 +260,21 @@ async fn stream_chunks<'f>(
     let (mut waited, started) = (std::time::Duration::ZERO, std::time::Instant::now());
     // The chunk checked last, to write.
     let mut checked: Option<(Groups, ImportRows)> = None;
+    let mut ended = false;
     loop {
         let at = std::time::Instant::now();
-        let next = chunks.recv().await;
+        let next = if ended { None } else { chunks.recv().await };
         waited += at.elapsed();
+        match &next {
+            Some(chunk) => ended = chunk.last,
+            None if !ended => {
+                // The reader stopped before the end of the file.
+                return Err(StorageError::Rejected(vec![
+                    "Tệp không đọc được đến hết nên không có gì được ghi; xin thử lại".into(),
+                ]));
+            }
+            None => {}
+        }
         if next.is_none() && checked.is_none() {
             break;
         }
@@ -300,7 +312,9 @@ async fn stream_chunks<'f>(
         changes.add(write?);
         file.errors.extend(locked);
     }
-    sums.write(tx).await?;
+    if file.errors.is_empty() {
+        sums.write(tx).await?;
+    }
     tracing::info!(
         waited_ms = waited.as_millis() as u64,
         total_ms = started.elapsed().as_millis() as u64,

@@ -472,6 +472,12 @@ async fn pivot(
         }
         notes.extend(crate::statistics::channel::note(lang, label, &when, row));
         let flag = |f: &str| row.flags.iter().any(|x| x == f);
+        if flag("period_not_broken_down") {
+            notes.push(format!(
+                "{label}, {when}: {}",
+                i18n::t(lang, "figures.note_not_broken_down")
+            ));
+        }
         if flag(FLAG_DIFFERS) {
             notes.push(format!(
                 "{label}, {when}: {}",

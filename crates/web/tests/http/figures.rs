@@ -207,4 +207,20 @@ async fn analytics_say_where_each_figure_came_from_and_the_reconciliation_lists_
     );
     assert!(html.contains("/phan-tich/doi-chieu-khen-thuong?unit=11&amp;from=2023&amp;to=2023&amp;approved_only=0&amp;map=current"));
     assert!(html.contains("số theo sổ khác số báo cáo trong biểu"));
+
+    // Asked by quarter, a yearly report's figure stays in the year's row,
+    // and the page says why in words.
+    let res = province
+        .get("/phan-tich?i=tt_buoi&unit=11&unit_pick=11&from=2023&to=2023&approved_only=0&by=quarter")
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("gồm số liệu của báo cáo theo kỳ dài hơn kỳ đã chọn (không chia nhỏ được), ghi cho cả năm"),
+        "{html}"
+    );
+    assert!(
+        !html.contains("period_not_broken_down"),
+        "no codes on the page"
+    );
 }

@@ -58,6 +58,19 @@ pub async fn generate(db: &Db, every: usize) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Every value of the benchmark's file was new to the database.
+fn all_new(
+    summary: &antq_storage::statistics::import::ImportSummary,
+    values: usize,
+) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        summary.changes.values_new == values,
+        "{} values imported, {values} expected: use a database without the benchmark's data",
+        summary.changes.values_new
+    );
+    Ok(())
+}
+
 /// Today's units named in `--units`.
 async fn unit_ids(db: &Db, units_arg: &str) -> anyhow::Result<Vec<i64>> {
     let today = dates::today();
@@ -99,11 +112,7 @@ pub async fn import_file(db: &Db, units_arg: &str, path: &std::path::Path) -> an
     let started = Instant::now();
     let summary = crate::import_file::import_csv(db, path, false).await?;
     let total = started.elapsed();
-    anyhow::ensure!(
-        summary.changes.values_new == values,
-        "{} values imported, {values} expected: use a database without the benchmark's data",
-        summary.changes.values_new
-    );
+    all_new(&summary, values)?;
     println!(
         "| import {units_arg} from a file ({} MB CSV, streamed) | {values} values, {} reports | {:.1} s | {:.0} values/s | peak RSS {} MB |",
         bytes / 1_000_000,
@@ -125,11 +134,7 @@ pub async fn import(db: &Db, units_arg: &str) -> anyhow::Result<()> {
     let summary =
         antq_storage::statistics::import::run(db, None, &Who::system(), rows, false).await?;
     let total = started.elapsed();
-    anyhow::ensure!(
-        summary.changes.values_new == values,
-        "{} values imported, {values} expected: use a database without the benchmark's data",
-        summary.changes.values_new
-    );
+    all_new(&summary, values)?;
     println!(
         "| import {units_arg} ({} MB CSV) | {values} values, {} reports | parse {:.2} s, check and write {:.2} s | {:.2} s | {:.0} values/s |",
         csv.len() / 1_000_000,

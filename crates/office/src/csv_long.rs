@@ -105,22 +105,22 @@ pub fn read_with(bytes: &[u8], limits: &ImportLimits) -> Result<ImportRows, Vec<
     } else {
         NumberStyle::Machine
     });
-    let count = a.lines;
+    // The second part's rows are counted from its own start, which follows
+    // the first part's last row (its lines less those inside its cells).
+    let first_lines = lines - second_lines - a.rows_seen.folded();
     if !a.errors.is_empty() || !b.errors.is_empty() {
         let mut errors = ErrorList::with_cap(cap);
-        for (i, e) in a.errors {
-            errors.push_with(|| format!("dòng {}: {e}", i + 2));
+        for (line, e) in a.errors {
+            errors.push_with(|| format!("dòng {line}: {e}"));
         }
         errors.add_unlisted(a.more_errors);
-        for (i, e) in b.errors {
-            errors.push_with(|| format!("dòng {}: {e}", count + i + 2));
+        for (line, e) in b.errors {
+            errors.push_with(|| format!("dòng {}: {e}", first_lines + line));
         }
         errors.add_unlisted(b.more_errors);
         return Err(errors.into_vec());
     }
-    // The second part's records follow the first's: "dòng 2" is the first
-    // record after the header.
-    a.rows.append(b.rows, count + 2);
+    a.rows.append(b.rows, first_lines);
     a.rows.shrink_to_fit();
     Ok(a.rows)
 }
@@ -161,15 +161,15 @@ fn split_point(bytes: &[u8]) -> Option<usize> {
 
 /// One part of a file as read.
 struct Part {
-    /// Its rows; the first part's carry their lines, the second's their
-    /// index in the part (the caller numbers them). Empty once an error is found.
+    /// Its rows, each with the line it starts on, counted from the part's
+    /// start (the caller shifts the second part's). Empty once an error is found.
     rows: ImportRows,
-    /// The first errors (at most the cap), each with its index in the part.
+    /// The first errors (at most the cap), each with its line in the part.
     errors: Vec<(usize, String)>,
     /// Errors past the cap.
     more_errors: usize,
-    /// Lines read.
-    lines: usize,
+    /// How its lines are numbered: the line ends inside its cells, so far.
+    rows_seen: Rows,
     /// The header names the value column `value_vi`: Vietnamese figures.
     vietnamese: bool,
 }
@@ -199,7 +199,7 @@ fn read_part(
         },
         errors: Vec::new(),
         more_errors: 0,
-        lines: 0,
+        rows_seen: Rows::default(),
         vietnamese,
     };
     let error = |part: &mut Part, i: usize, e: &dyn Fn() -> String| {
@@ -214,26 +214,81 @@ fn read_part(
         }
     };
     let mut rec = csv::StringRecord::new();
-    let mut i = 0usize;
     loop {
+        let next_line = line_of(rdr.position());
         match rdr.read_record(&mut rec) {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                error(&mut part, i, &|| e.to_string());
-                i += 1;
+                let line = part.rows_seen.of_error(&e, next_line);
+                error(&mut part, line, &|| e.to_string());
                 continue;
             }
         }
-        let line = if first { i + 2 } else { i };
+        let end = rdr.position();
+        let ended = usize::try_from(end.byte())
+            .ok()
+            .and_then(|b| b.checked_sub(1))
+            .and_then(|b| text.as_bytes().get(b))
+            == Some(&b'\n');
+        let line = part.rows_seen.of_record(end, ended, &rec);
         let keep = part.errors.is_empty();
         if let Err(e) = take_record(&rec, line, keep.then_some(&mut part.rows)) {
-            error(&mut part, i, &|| e.clone());
+            error(&mut part, line, &|| e.clone());
         }
-        i += 1;
     }
-    part.lines = i;
     Ok(part)
+}
+
+/// A reader's position as a line number (from 1).
+fn line_of(p: &csv::Position) -> usize {
+    usize::try_from(p.line()).unwrap_or(usize::MAX)
+}
+
+/// Numbers records as the rows a spreadsheet shows for the file: the
+/// header is row 1, a blank line is a row, and a cell over several lines
+/// stays in its record's row. (A record's own position is where the reader
+/// started looking, before the blank lines it skipped, so its first line is
+/// counted back from where it ends: the line ends inside its quoted cells,
+/// and its own if the reader has passed it — not at the end of a file
+/// without a last line end, nor between the two bytes of a CR LF.)
+#[derive(Debug, Default)]
+struct Rows {
+    /// Line ends inside the cells of the records read so far.
+    folded: usize,
+}
+
+impl Rows {
+    /// The row of a record just read.
+    /// `end`: the reader's position after it; `ended`: whether the byte
+    /// before that position is a line end.
+    fn of_record(&mut self, end: &csv::Position, ended: bool, rec: &csv::StringRecord) -> usize {
+        let cells = rec.as_slice();
+        let inside = if cells.contains('\n') {
+            cells.matches('\n').count()
+        } else {
+            0
+        };
+        let own_end = usize::from(ended);
+        let first_line = line_of(end).saturating_sub(inside + own_end).max(1);
+        let row = first_line.saturating_sub(self.folded).max(1);
+        self.folded += inside;
+        row
+    }
+
+    /// The row of a record that could not be read (`next_line`: where the
+    /// reader stood before it).
+    fn of_error(&self, e: &csv::Error, next_line: usize) -> usize {
+        e.position()
+            .map_or(next_line, line_of)
+            .saturating_sub(self.folded)
+            .max(1)
+    }
+
+    /// Line ends inside cells so far.
+    fn folded(&self) -> usize {
+        self.folded
+    }
 }
 
 /// Whether the header is right, and whether it names the value column
@@ -315,8 +370,7 @@ pub struct LongStream<R: std::io::Read> {
     record_start: std::sync::Arc<std::sync::atomic::AtomicU64>,
     numbers: NumberStyle,
     chunk_rows: usize,
-    /// Records read (the next record's line is this plus 2).
-    read: usize,
+    rows_seen: Rows,
     done: bool,
 }
 
@@ -334,11 +388,7 @@ pub fn stream<R: std::io::BufRead>(
         input.consume(3);
     }
     let record_start = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
-    let capped = Capped {
-        inner: input,
-        read: 0,
-        record_start: record_start.clone(),
-    };
+    let capped = Capped::new(input, record_start.clone());
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(true)
         .has_headers(true)
@@ -353,7 +403,7 @@ pub fn stream<R: std::io::BufRead>(
             NumberStyle::Machine
         },
         chunk_rows: chunk_rows.max(1),
-        read: 0,
+        rows_seen: Rows::default(),
         done: false,
     })
 }
@@ -378,13 +428,22 @@ impl<R: std::io::Read> Iterator for LongStream<R> {
         let mut rec = csv::StringRecord::new();
         let mut taken = 0;
         while taken < self.chunk_rows {
-            let line = self.read + 2;
+            let next_line = line_of(self.rdr.position());
             self.record_start.store(
                 self.rdr.position().byte(),
                 std::sync::atomic::Ordering::Relaxed,
             );
             let next = self.rdr.read_record(&mut rec);
-            self.read += 1;
+            // The record's row, as a spreadsheet shows the file (as the
+            // whole-file reader numbers it).
+            let line = match &next {
+                Ok(_) => {
+                    let end = self.rdr.position();
+                    let ended = self.rdr.get_ref().byte_before(end.byte()) == Some(b'\n');
+                    self.rows_seen.of_record(end, ended, &rec)
+                }
+                Err(e) => self.rows_seen.of_error(e, next_line),
+            };
             match next {
                 Ok(false) => {
                     self.done = true;
@@ -432,6 +491,30 @@ struct Capped<R> {
     inner: R,
     read: u64,
     record_start: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    /// The last two reads (where each starts, its bytes): the byte before
+    /// the CSV reader's position is in one of them (its buffer holds at
+    /// most one read), for [`Rows`].
+    recent: [(u64, Vec<u8>); 2],
+}
+
+impl<R> Capped<R> {
+    fn new(inner: R, record_start: std::sync::Arc<std::sync::atomic::AtomicU64>) -> Capped<R> {
+        Capped {
+            inner,
+            read: 0,
+            record_start,
+            recent: Default::default(),
+        }
+    }
+
+    /// The byte just before offset `at`, if it was read lately.
+    fn byte_before(&self, at: u64) -> Option<u8> {
+        let at = at.checked_sub(1)?;
+        self.recent.iter().find_map(|(start, bytes)| {
+            let i = usize::try_from(at.checked_sub(*start)?).ok()?;
+            bytes.get(i).copied()
+        })
+    }
 }
 
 impl<R: std::io::Read> std::io::Read for Capped<R> {
@@ -444,6 +527,13 @@ impl<R: std::io::Read> std::io::Read for Capped<R> {
             )));
         }
         let n = self.inner.read(buf)?;
+        if n > 0 {
+            self.recent.swap(0, 1);
+            let (start, bytes) = &mut self.recent[1];
+            *start = self.read;
+            bytes.clear();
+            bytes.extend_from_slice(&buf[..n]);
+        }
         self.read += n as u64;
         Ok(n)
     }
@@ -630,6 +720,50 @@ mod tests {
     }
 
     #[test]
+    fn errors_name_the_row_a_spreadsheet_shows_after_blank_lines_and_cells_over_two_lines() {
+        let text = "unit,period,indicator,value,qualifier,comment\n\
+                    03325,2026,tt_buoi,1,,\n\
+                    \n\
+                    \n\
+                    03325,2026,tt_luot,2,,\"dòng một\ndòng hai\"\n\
+                    03325,2026,dd_so,3,,\"§iÖn Biªn\"\n";
+        // Rows 3 and 4 are blank; the comment over two lines is in row 5.
+        let errors = read(text.as_bytes()).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].starts_with("dòng 6: "), "{}", errors[0]);
+        for size in [1, 2, 100] {
+            assert_eq!(
+                streamed(text.as_bytes(), size).1,
+                errors,
+                "chunks of {size}"
+            );
+        }
+        let good = text.replace("§iÖn Biªn", "Điện Biên");
+        let rows = read(good.as_bytes()).unwrap();
+        let lines: Vec<_> = rows.iter().map(|r| r.place).collect();
+        assert_eq!(
+            lines,
+            [PlaceRef::Line(2), PlaceRef::Line(5), PlaceRef::Line(6)]
+        );
+        // The same when the last line has no line end, and with CR LF line
+        // ends (both readers, in chunks of every size).
+        let unended = text.trim_end().to_string();
+        let crlf = text.replace('\n', "\r\n");
+        for t in [&unended, &crlf] {
+            assert!(read(t.as_bytes()).unwrap_err()[0].starts_with("dòng 6: "));
+            for size in [1, 2, 100] {
+                assert!(streamed(t.as_bytes(), size).1[0].starts_with("dòng 6: "));
+            }
+        }
+        let rows = read(good.replace('\n', "\r\n").as_bytes()).unwrap();
+        let lines: Vec<_> = rows.iter().map(|r| r.place).collect();
+        assert_eq!(
+            lines,
+            [PlaceRef::Line(2), PlaceRef::Line(5), PlaceRef::Line(6)]
+        );
+    }
+
+    #[test]
     fn a_large_file_read_in_two_parts_keeps_its_lines() {
         // Over 1 MB, with a quoted comment spanning two lines near the middle
         // and a bad row in each half.
@@ -648,6 +782,8 @@ mod tests {
         assert!(split_point(text.as_bytes()).is_some());
         let errors = read(text.as_bytes()).unwrap_err();
         assert_eq!(errors.len(), 2, "{errors:?}");
+        // Rows as a spreadsheet shows them: the 21 comments over two lines
+        // before record 39.000 stay in their rows.
         assert!(errors[0].starts_with("dòng 102: "), "{}", errors[0]);
         assert!(errors[1].starts_with("dòng 39002: "), "{}", errors[1]);
         let clean = text.replace("§iÖn Biªn", "Điện Biên");
@@ -656,6 +792,9 @@ mod tests {
         for (i, r) in records.iter().enumerate() {
             assert_eq!(r.place, PlaceRef::Line(i + 2));
         }
+        // The streamed reader names the same lines.
+        let (_, streamed_errors) = streamed(text.as_bytes(), 7_000);
+        assert_eq!(streamed_errors, errors);
         assert_eq!(records.get(20_000).comment, "dòng một dòng hai");
         assert_eq!(records.get(0).value, ValueRef::Number(12.0));
     }

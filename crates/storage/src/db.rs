@@ -42,6 +42,8 @@ pub struct Db {
     /// SQLite allows one writer; taking writes in turn inside the process
     /// avoids "database is locked" when two read-then-write transactions meet.
     write_lock: Arc<Mutex<()>>,
+    /// The catalogue as this process last read it (shared by the clones).
+    catalogue: Arc<crate::statistics::catalogue_cache::CatalogueCache>,
 }
 
 impl std::fmt::Debug for Db {
@@ -122,6 +124,7 @@ impl Db {
             pool,
             backend,
             write_lock: Arc::new(Mutex::new(())),
+            catalogue: Arc::default(),
         })
     }
 
@@ -131,6 +134,10 @@ impl Db {
 
     pub fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    pub(crate) fn catalogue_cache(&self) -> &crate::statistics::catalogue_cache::CatalogueCache {
+        &self.catalogue
     }
 
     /// Run a write transaction: begun by [`Db::begin_write`] (the audit

@@ -328,6 +328,64 @@ async fn story(db: Db) {
     }
 }
 
+/// Two nodes on one database: a change to the catalogue made through one
+/// (or by hand, by any program) is what the other works from at its next
+/// read, though it keeps the catalogue it read.
+async fn a_change_reaches_the_other_node(t: &TestDb) {
+    let a = t.ready().await;
+    let b = Db::connect(&t.url).await.unwrap();
+    let name = |f: &catalogue::Form| {
+        f.indicators
+            .iter()
+            .find(|i| i.code == "tt_buoi")
+            .unwrap()
+            .name_vi
+            .clone()
+    };
+    let before = catalogue::form(&a, "antq-nam").await.unwrap();
+    assert_eq!(
+        name(&catalogue::form(&a, "antq-nam").await.unwrap()),
+        name(&before)
+    );
+    sqlx::query(
+        "UPDATE indicators SET name_vi = 'Số buổi tuyên truyền (đổi tên)' WHERE code = 'tt_buoi'",
+    )
+    .execute(b.pool())
+    .await
+    .unwrap();
+    let after = catalogue::form(&a, "antq-nam").await.unwrap();
+    assert_eq!(name(&after), "Số buổi tuyên truyền (đổi tên)");
+    let all = catalogue::indicators(&a).await.unwrap();
+    assert!(all
+        .iter()
+        .any(|i| i.name_vi == "Số buổi tuyên truyền (đổi tên)"));
+    // A rule dropped on the other node is no longer checked here.
+    assert!(!after.rules.is_empty());
+    sqlx::query("DELETE FROM validation_rules")
+        .execute(b.pool())
+        .await
+        .unwrap();
+    assert!(catalogue::form(&a, "antq-nam")
+        .await
+        .unwrap()
+        .rules
+        .is_empty());
+}
+
+#[tokio::test]
+async fn a_catalogue_change_reaches_the_other_node_on_sqlite() {
+    a_change_reaches_the_other_node(&TestDb::sqlite()).await;
+}
+
+#[tokio::test]
+async fn a_catalogue_change_reaches_the_other_node_on_postgres() {
+    let Some(server) = postgres_url() else {
+        eprintln!("skipped: ANTQ_TEST_DATABASE_URL is not set, so the PostgreSQL catalogue test did not run");
+        return;
+    };
+    a_change_reaches_the_other_node(&TestDb::postgres(&server).await).await;
+}
+
 #[tokio::test]
 async fn catalogue_and_comments_on_sqlite() {
     let t = TestDb::sqlite();

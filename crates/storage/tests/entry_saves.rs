@@ -9,8 +9,8 @@ use antq_core::reports::Transition;
 use antq_core::units::UnitCode;
 use antq_storage::accounts::users;
 use antq_storage::audit::Who;
-use antq_storage::statistics::catalogue;
 use antq_storage::statistics::reports::{self, ValueInput};
+use antq_storage::statistics::{catalogue, comments};
 use antq_storage::testing::{postgres_url, TestDb};
 use antq_storage::units;
 use antq_storage::{Db, StorageError};
@@ -21,6 +21,15 @@ fn v(code: &str, n: i64) -> ValueInput {
         option: String::new(),
         value: Some((n * 1000, Qualifier::Exact, None)),
     }
+}
+
+fn json(view: &reports::ReportView) -> serde_json::Value {
+    serde_json::to_value(view).unwrap()
+}
+
+/// The 2026 report as read afresh.
+async fn fresh(db: &Db, form: &catalogue::Form, unit: &units::Unit) -> serde_json::Value {
+    json(&reports::view(db, form, unit, "2026").await.unwrap())
 }
 
 async fn story(db: Db) {
@@ -94,6 +103,9 @@ async fn story(db: Db) {
         broken.message
     );
     assert!(!broken.message.contains("gd_tien_bo") && !broken.message.contains("<="));
+    // The answer of a save is built from what the save wrote, not read
+    // again: it is the report as a fresh read gives it.
+    assert_eq!(json(&saved.view), fresh(&db, &form, &unit).await);
 
     // Nothing valid: nothing written, every problem listed, a repeat named.
     let again = reports::put_valid_values(
@@ -110,6 +122,7 @@ async fn story(db: Db) {
     assert_eq!(again.view.values["tt_buoi"].milli, 13_000);
     let keys: Vec<&str> = again.problems.iter().map(|p| p.key.as_str()).collect();
     assert_eq!(keys, ["tt_buoi", "khong_co"]);
+    assert_eq!(json(&again.view), fresh(&db, &form, &unit).await);
 
     // Fix, submit, return with a reason, resubmit, approve: the history tells it.
     reports::put_values(&db, &who, &form, &unit, "2026", vec![v("gd_tien_bo", 7)])
@@ -137,6 +150,19 @@ async fn story(db: Db) {
     )
     .await
     .unwrap();
+    // Saved again while returned, with a remark on it: the answer keeps the
+    // state, the reason and the remark.
+    let officer = users::actor(&db, user_id).await.unwrap().unwrap();
+    comments::add(&db, &officer, &form, &unit, "2026", "Đã bổ sung")
+        .await
+        .unwrap();
+    let fixed = reports::put_values(&db, &who, &form, &unit, "2026", vec![v("dd_so", 2)])
+        .await
+        .unwrap();
+    assert_eq!(fixed.state, "returned");
+    assert_eq!(fixed.return_comment.as_deref(), Some("Bổ sung số diễn đàn"));
+    assert_eq!(fixed.comments.len(), 1);
+    assert_eq!(json(&fixed), fresh(&db, &form, &unit).await);
     reports::transition(&db, &who, &form, &unit, "2026", Transition::Submit, None)
         .await
         .unwrap();

@@ -93,8 +93,8 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
         let absolute =
             Duration::from_std(state.config.session_absolute).unwrap_or(Duration::hours(12));
         match sessions::load(&state.db, &id, idle, absolute).await {
-            Ok(Some(session)) => match users::actor(&state.db, session.user_id).await {
-                Ok(Some(actor)) => {
+            Ok(Some(session)) => match users::actor_of_session(&state.db, &session).await {
+                Ok(actor) => {
                     req.extensions_mut().insert(AuthContext {
                         actor,
                         via: Via::Cookie,
@@ -102,7 +102,6 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
                         session_id: Some(id),
                     });
                 }
-                Ok(None) => {}
                 Err(e) => return ApiError::from(e).into_response(),
             },
             Ok(None) => {}

@@ -19,11 +19,13 @@ pub struct NewSession {
     pub csrf_token: String,
 }
 
-/// A live session.
+/// A live session, with the name of its user (read with it: one statement).
 #[derive(Debug, Clone)]
 pub struct Session {
     pub user_id: i64,
     pub csrf_token: String,
+    pub username: String,
+    pub display_name: String,
 }
 
 /// Start a session for a user who just proved their password (audited).
@@ -66,8 +68,9 @@ fn parse_ts(s: &str) -> Option<DateTime<Utc>> {
         .map(|t| t.with_timezone(&Utc))
 }
 
-/// The session behind a cookie value, if it is live. A session ends after
-/// `idle` without requests, and after `absolute` in any case.
+/// The session behind a cookie value, if it is live and its user is not
+/// disabled. A session ends after `idle` without requests, and after
+/// `absolute` in any case.
 pub async fn load(
     db: &Db,
     id: &str,
@@ -76,7 +79,8 @@ pub async fn load(
 ) -> StorageResult<Option<Session>> {
     let digest = secret_digest(id);
     let row = sqlx::query(
-        "SELECT user_id, csrf_token, created_at, last_seen_at FROM sessions WHERE id_hash = $1",
+        "SELECT s.user_id, s.csrf_token, s.created_at, s.last_seen_at, u.username, u.display_name \
+         FROM sessions s JOIN users u ON u.id = s.user_id AND u.disabled = 0 WHERE s.id_hash = $1",
     )
     .bind(&digest)
     .fetch_optional(db.pool())
@@ -110,6 +114,8 @@ pub async fn load(
     Ok(Some(Session {
         user_id: row.get(0),
         csrf_token: row.get(1),
+        username: row.get(4),
+        display_name: row.get(5),
     }))
 }
 

@@ -248,6 +248,16 @@ pub async fn actor(db: &Db, user_id: i64) -> StorageResult<Option<Actor>> {
     }))
 }
 
+/// The actor of a live session (its user read with it: only the grants are read here).
+pub async fn actor_of_session(db: &Db, session: &super::sessions::Session) -> StorageResult<Actor> {
+    Ok(Actor {
+        user_id: session.user_id,
+        username: session.username.clone(),
+        display_name: session.display_name.clone(),
+        grants: grants_of(db, session.user_id).await?,
+    })
+}
+
 pub async fn find_by_username(db: &Db, username: &str) -> StorageResult<Option<i64>> {
     Ok(
         sqlx::query_scalar("SELECT id FROM users WHERE username = $1")

@@ -622,6 +622,18 @@ CREATE TABLE rollup_part (
         postgres: "",
         convert: Convert::None,
     },
+    Migration {
+        version: 19,
+        name: "a version number of the catalogue, moved by every change to it",
+        // Each node keeps the catalogue it read (`statistics::catalogue_cache`)
+        // with this number, and reads it again when the number has moved:
+        // triggers move it whoever changes the catalogue (a node, the
+        // command line, a later migration).
+        portable: include_str!("../statistics/schema_v19_catalogue_version.sql"),
+        sqlite: include_str!("../statistics/schema_v19_triggers_sqlite.sql"),
+        postgres: include_str!("../statistics/schema_v19_triggers_postgres.sql"),
+        convert: Convert::None,
+    },
 ];
 
 fn render(sql: &str, backend: Backend) -> String {

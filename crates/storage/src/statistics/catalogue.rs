@@ -2,6 +2,7 @@
 //! seeded on first start from `antq_core::indicators` and `::validation`.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use antq_core::auth::Role;
 use antq_core::indicators::{self, Aggregation, ValueType};
@@ -15,6 +16,7 @@ use sqlx::Row;
 use crate::audit::{self, Change, Who};
 use crate::db::Db;
 use crate::error::{StorageError, StorageResult};
+use crate::statistics::catalogue_cache;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct CategoryOption {
@@ -207,6 +209,25 @@ pub async fn seed_if_empty(db: &Db) -> StorageResult<bool> {
 
 /// Every indicator, in catalogue order.
 pub async fn indicators(db: &Db) -> StorageResult<Vec<Indicator>> {
+    Ok(indicators_now(db, catalogue_cache::version(db).await)
+        .await?
+        .as_ref()
+        .clone())
+}
+
+/// The indicators at the catalogue's `version` (kept, or read and kept).
+async fn indicators_now(db: &Db, version: Option<i64>) -> StorageResult<Arc<Vec<Indicator>>> {
+    if let Some(all) = version.and_then(|v| db.catalogue_cache().indicators(v)) {
+        return Ok(all);
+    }
+    let all = Arc::new(read_indicators(db).await?);
+    if let Some(v) = version {
+        db.catalogue_cache().keep_indicators(v, all.clone());
+    }
+    Ok(all)
+}
+
+async fn read_indicators(db: &Db) -> StorageResult<Vec<Indicator>> {
     let options = sqlx::query(
         "SELECT s.id, o.code, o.name_vi, o.name_en FROM category_options o JOIN category_sets s ON s.id = o.set_id \
          ORDER BY o.position",
@@ -274,6 +295,18 @@ pub async fn indicators_by_code(db: &Db, codes: &[String]) -> StorageResult<Vec<
 }
 
 pub async fn form(db: &Db, code: &str) -> StorageResult<Form> {
+    let version = catalogue_cache::version(db).await;
+    if let Some(form) = version.and_then(|v| db.catalogue_cache().form(v, code)) {
+        return Ok(form.as_ref().clone());
+    }
+    let form = read_form(db, code, version).await?;
+    if let Some(v) = version {
+        db.catalogue_cache().keep_form(v, Arc::new(form.clone()));
+    }
+    Ok(form)
+}
+
+async fn read_form(db: &Db, code: &str, version: Option<i64>) -> StorageResult<Form> {
     let row = sqlx::query(
         "SELECT id, code, name_vi, name_en, period_type, calendar, owner_role, levels, deadline_days FROM forms WHERE code = $1",
     )
@@ -288,7 +321,7 @@ pub async fn form(db: &Db, code: &str) -> StorageResult<Form> {
     .bind(id)
     .fetch_all(db.pool())
     .await?;
-    let all = indicators(db).await?;
+    let all = indicators_now(db, version).await?;
     let form_indicators = member_ids
         .iter()
         .filter_map(|mid| all.iter().find(|i| i.id == *mid).cloned())

@@ -3,6 +3,7 @@
 
 pub mod analytics;
 pub mod catalogue;
+pub mod catalogue_cache;
 pub mod catalogue_edit;
 pub mod comments;
 pub mod export;

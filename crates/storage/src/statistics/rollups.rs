@@ -197,23 +197,42 @@ pub async fn move_report(tx: &mut WriteTx, report_id: i64, to_approved: bool) ->
     add_many(tx, unit_id, &period, to_approved, &moved).await
 }
 
-/// Recompute every rollup from the stored values (after a bulk load, or to
-/// repair): the reports are read a few thousand at a time and their values
-/// summed per node in memory (a few hundred thousand sums at national scale).
+/// Recompute every rollup from the stored values (after a bulk load, a
+/// change to the units, or to repair), one year at a time: the year's
+/// reports are read a few thousand at a time, their values summed per node
+/// in memory, and the year's rows written before the next year is read. So
+/// memory holds one year's sums (every node, indicator and part of it), not
+/// the whole history's.
 pub async fn rebuild(tx: &mut WriteTx) -> StorageResult<()> {
     for table in ["rollup_year", "rollup_part"] {
         sqlx::query(&format!("DELETE FROM {table}"))
             .execute(tx.conn())
             .await?;
     }
+    let years: Vec<i64> =
+        sqlx::query_scalar("SELECT DISTINCT period_year FROM reports ORDER BY period_year")
+            .fetch_all(tx.conn())
+            .await?;
+    for year in years {
+        let sums = sums_of_year(tx, year).await?;
+        // Each row inserted once, never updated.
+        write_bulk(tx, rows_of(sums)).await?;
+    }
+    Ok(())
+}
+
+/// The sums of one year's reports, per node.
+async fn sums_of_year(tx: &mut WriteTx, year: i64) -> StorageResult<Sums> {
     let mut sums = Sums::default();
     let mut after = 0i64;
     loop {
         let rows: Vec<(i64, i64, String, String, Vec<u8>)> = sqlx::query_as(
             "SELECT r.id, r.unit_id, r.period, r.state, b.body FROM reports r \
-             JOIN report_values b ON b.report_id = r.id WHERE r.id > $1 ORDER BY r.id LIMIT 5000",
+             JOIN report_values b ON b.report_id = r.id \
+             WHERE r.id > $1 AND r.period_year = $2 ORDER BY r.id LIMIT 5000",
         )
         .bind(after)
+        .bind(year)
         .fetch_all(tx.conn())
         .await?;
         let Some(last) = rows.last() else {
@@ -239,8 +258,7 @@ pub async fn rebuild(tx: &mut WriteTx) -> StorageResult<()> {
         let nodes = bulk_nodes(tx, &items).await?;
         add_to_sums(&items, &nodes, &mut sums);
     }
-    // Written once at the end: each row inserted, never updated.
-    write_bulk(tx, rows_of(sums)).await
+    Ok(sums)
 }
 
 /// The changes of one unit and period (a report's values).

@@ -81,7 +81,7 @@ fn key(indicator: &str, option: &str) -> String {
     }
 }
 
-struct ReportRow {
+pub(crate) struct ReportRow {
     id: i64,
     state: ReportState,
     return_comment: Option<String>,
@@ -187,18 +187,43 @@ async fn values_in(
     report_id: i64,
 ) -> StorageResult<HashMap<String, Value>> {
     let stored = crate::statistics::report_values::read(&mut *conn, report_id).await?;
-    let mut codes: HashMap<i64, String> = form
-        .indicators
+    let codes = if left_the_form(form, &stored) {
+        every_code(&mut *conn).await?
+    } else {
+        form_codes(form)
+    };
+    keyed(stored, &codes)
+}
+
+/// The codes of the form's indicators, by id.
+fn form_codes(form: &Form) -> HashMap<i64, String> {
+    form.indicators
         .iter()
         .map(|i| (i.id, i.code.clone()))
-        .collect();
-    if stored.iter().any(|v| !codes.contains_key(&v.indicator_id)) {
-        codes = sqlx::query_as("SELECT id, code FROM indicators")
-            .fetch_all(&mut *conn)
-            .await?
-            .into_iter()
-            .collect();
-    }
+        .collect()
+}
+
+/// Whether a stored value belongs to an indicator no longer in the form.
+fn left_the_form(form: &Form, stored: &[crate::statistics::report_values::StoredValue]) -> bool {
+    stored
+        .iter()
+        .any(|v| !form.indicators.iter().any(|i| i.id == v.indicator_id))
+}
+
+/// The codes of every indicator in the catalogue, by id.
+async fn every_code(conn: &mut sqlx::AnyConnection) -> StorageResult<HashMap<i64, String>> {
+    Ok(sqlx::query_as("SELECT id, code FROM indicators")
+        .fetch_all(conn)
+        .await?
+        .into_iter()
+        .collect())
+}
+
+/// Stored values by key (`code`, or `code.option`).
+fn keyed(
+    stored: Vec<crate::statistics::report_values::StoredValue>,
+    codes: &HashMap<i64, String>,
+) -> StorageResult<HashMap<String, Value>> {
     stored
         .into_iter()
         .map(|v| {
@@ -244,17 +269,60 @@ pub fn validate(form: &Form, values: &HashMap<String, Value>) -> Vec<Violation> 
 
 /// The report of a form for a unit and period (an empty one if not started).
 pub async fn view(db: &Db, form: &Form, unit: &Unit, period: &str) -> StorageResult<ReportView> {
-    let (p, start, end) = check_period(form, period)?;
-    let row = find(db, form, unit, &p).await?;
+    let dated = check_period(form, period)?;
+    let row = find(db, form, unit, &dated.0).await?;
     let values = match &row {
         Some(r) => values_of(db, form, r.id).await?,
         None => HashMap::new(),
     };
-    let validation = validate(form, &values);
     let comments = match &row {
         Some(r) => crate::statistics::comments::of_report(db, r.id).await?,
         None => Vec::new(),
     };
+    view_of(form, unit, dated, row, values, comments)
+}
+
+/// The view of a report a save has just written, from what the save read
+/// and wrote in its transaction: only the report's comments are read (none
+/// when the save created the report).
+pub(super) async fn view_written(
+    db: &Db,
+    form: &Form,
+    unit: &Unit,
+    period: &str,
+    written: write::Written,
+) -> StorageResult<ReportView> {
+    let codes = if left_the_form(form, &written.values) {
+        let mut conn = db.pool().acquire().await?;
+        every_code(&mut conn).await?
+    } else {
+        form_codes(form)
+    };
+    let values = keyed(written.values, &codes)?;
+    let comments = if written.created {
+        Vec::new()
+    } else {
+        crate::statistics::comments::of_report(db, written.row.id).await?
+    };
+    view_of(
+        form,
+        unit,
+        check_period(form, period)?,
+        Some(written.row),
+        values,
+        comments,
+    )
+}
+
+fn view_of(
+    form: &Form,
+    unit: &Unit,
+    (p, start, end): (Period, Date, Date),
+    row: Option<ReportRow>,
+    values: HashMap<String, Value>,
+    comments: Vec<crate::statistics::comments::Comment>,
+) -> StorageResult<ReportView> {
+    let validation = validate(form, &values);
     Ok(ReportView {
         form: form.code.clone(),
         unit: unit.code.clone(),
@@ -269,7 +337,7 @@ pub async fn view(db: &Db, form: &Form, unit: &Unit, period: &str) -> StorageRes
             .to_string(),
         return_comment: row.as_ref().and_then(|r| r.return_comment.clone()),
         state_changed_at: row.as_ref().map(|r| r.changed_at.clone()),
-        state_changed_by: row.as_ref().map(|r| r.changed_by.clone()),
+        state_changed_by: row.map(|r| r.changed_by),
         values,
         validation,
         deadline: dates::iso(end + chrono::Duration::days(form.deadline_days)),

@@ -57,7 +57,7 @@ pub async fn transition(
     db.write(|mut tx| async move {
         // The state again, inside the transaction (locked on PostgreSQL):
         // two approvers acting at once must not both move the rollups.
-        let state_now = state_in(&mut tx, form, unit, &p).await?.map(|(_, s)| s);
+        let state_now = state_in(&mut tx, form, unit, &p).await?.map(|r| r.state);
         if state_now != Some(row.state) {
             return Err(StorageError::Conflict(format!(
                 "Báo cáo \"{}\" {} của {} vừa được chuyển sang trạng thái \"{}\": hãy tải lại",

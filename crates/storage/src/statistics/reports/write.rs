@@ -41,13 +41,13 @@ impl Changes {
     }
 }
 
-/// The state of a report, if it exists (inside a transaction).
+/// A report's row, if it exists (inside a transaction).
 pub(crate) async fn state_in(
     tx: &mut crate::WriteTx,
     form: &Form,
     unit: &Unit,
     period: &Period,
-) -> StorageResult<Option<(i64, ReportState)>> {
+) -> StorageResult<Option<ReportRow>> {
     // PostgreSQL: the report row stays locked until the transaction ends, so
     // a value written and a concurrent approval cannot cross.
     let lock = match tx.backend() {
@@ -55,15 +55,64 @@ pub(crate) async fn state_in(
         crate::db::Backend::Sqlite => "",
     };
     let row = sqlx::query(&format!(
-        "SELECT id, state FROM reports WHERE form_id = $1 AND unit_id = $2 AND period = $3{lock}"
+        "SELECT id, state, return_comment, state_changed_at, state_changed_by FROM reports \
+         WHERE form_id = $1 AND unit_id = $2 AND period = $3{lock}"
     ))
     .bind(form.id)
     .bind(unit.id)
     .bind(period.code())
     .fetch_optional(tx.conn())
     .await?;
-    row.map(|r| Ok((r.get::<i64, _>(0), r.get::<String, _>(1).parse()?)))
-        .transpose()
+    row.map(|r| {
+        Ok(ReportRow {
+            id: r.get(0),
+            state: r.get::<String, _>(1).parse()?,
+            return_comment: r.get(2),
+            changed_at: r.get(3),
+            changed_by: r.get(4),
+        })
+    })
+    .transpose()
+}
+
+/// A report's row and its values, if it exists (inside a transaction; one
+/// statement: this is the path of every save). Locked as [`state_in`] locks it.
+async fn row_and_values_in(
+    tx: &mut crate::WriteTx,
+    form: &Form,
+    unit: &Unit,
+    period: &Period,
+) -> StorageResult<Option<(ReportRow, Vec<StoredValue>)>> {
+    let lock = match tx.backend() {
+        crate::db::Backend::Postgres => " FOR UPDATE OF r",
+        crate::db::Backend::Sqlite => "",
+    };
+    let row = sqlx::query(&format!(
+        "SELECT r.id, r.state, r.return_comment, r.state_changed_at, r.state_changed_by, v.body \
+         FROM reports r LEFT JOIN report_values v ON v.report_id = r.id \
+         WHERE r.form_id = $1 AND r.unit_id = $2 AND r.period = $3{lock}"
+    ))
+    .bind(form.id)
+    .bind(unit.id)
+    .bind(period.code())
+    .fetch_optional(tx.conn())
+    .await?;
+    row.map(|r| {
+        let body: Option<Vec<u8>> = r.get(5);
+        Ok((
+            ReportRow {
+                id: r.get(0),
+                state: r.get::<String, _>(1).parse()?,
+                return_comment: r.get(2),
+                changed_at: r.get(3),
+                changed_by: r.get(4),
+            },
+            body.map_or(Ok(Vec::new()), |b| {
+                crate::statistics::report_values::decode(&b)
+            })?,
+        ))
+    })
+    .transpose()
 }
 
 pub(super) fn locked_message(
@@ -96,18 +145,18 @@ pub(crate) async fn apply_values(
     unit: &Unit,
     period: &str,
     inputs: &[ValueInput],
-) -> StorageResult<Changes> {
+) -> StorageResult<Written> {
     let (p, start, end) = check_period(form, period)?;
     let mut changes = Changes::default();
     let now = dates::timestamp(dates::now_utc());
-    let report_id = match state_in(tx, form, unit, &p).await? {
-        Some((id, state)) => {
-            if !state.editable() {
+    let (row, old) = match row_and_values_in(tx, form, unit, &p).await? {
+        Some((row, values)) => {
+            if !row.state.editable() {
                 return Err(StorageError::Conflict(locked_message(
-                    form, unit, &p, state,
+                    form, unit, &p, row.state,
                 )));
             }
-            id
+            (row, old_values(values))
         }
         None => {
             let id: i64 = sqlx::query_scalar(
@@ -138,28 +187,67 @@ pub(crate) async fn apply_values(
             )
             .await?;
             changes.reports_created += 1;
-            id
+            let row = ReportRow {
+                id,
+                state: ReportState::Draft,
+                return_comment: None,
+                changed_at: now.clone(),
+                changed_by: who.name.clone(),
+            };
+            (row, OldValues::default())
         }
     };
-    // Read the report's values once, compute every change, then write them
-    // in a few statements: the values, the rollups, one audit row.
+    // The report's values were read with it; compute every change, then
+    // write them in a few statements: the values, the rollups, one audit row.
     let fresh = changes.reports_created > 0;
-    let old = if fresh {
-        OldValues::default()
-    } else {
-        old_values(crate::statistics::report_values::read(tx.conn(), report_id).await?)
-    };
     let index = IndicatorIndex::of(form);
-    let mut plan = plan(&index, report_id, &old, inputs)?;
+    let mut plan = plan(&index, row.id, &old, inputs)?;
     changes.add(plan.changes);
     if plan.is_empty() {
-        return Ok(changes);
+        return Ok(Written {
+            row,
+            values: stored(old),
+            created: fresh,
+            changes,
+        });
     }
     let body = plan.body(old);
+    let values = body.values.clone();
     crate::statistics::report_values::write(tx, vec![body], fresh, &now, &who.name).await?;
     crate::statistics::rollups::add_many(tx, unit.id, &p, false, &plan.deltas).await?;
     audit::append_text_many(tx, vec![plan.audit(who, unit)]).await?;
-    Ok(changes)
+    Ok(Written {
+        row,
+        values,
+        created: fresh,
+        changes,
+    })
+}
+
+/// What a save wrote: the report's row and all its values after the save
+/// (the answer is built from them, not read again), whether the save
+/// created the report, and what changed.
+pub(crate) struct Written {
+    pub(super) row: ReportRow,
+    pub(super) values: Vec<StoredValue>,
+    pub(super) created: bool,
+    pub(crate) changes: Changes,
+}
+
+/// Values by key back into their stored form.
+fn stored(values: OldValues) -> Vec<StoredValue> {
+    values
+        .into_iter()
+        .map(
+            |((indicator_id, option), (milli, qualifier, comment))| StoredValue {
+                indicator_id,
+                option,
+                milli,
+                qualifier,
+                comment,
+            },
+        )
+        .collect()
 }
 
 /// A report's values by (indicator, option): (thousandths, qualifier, comment).
@@ -213,17 +301,7 @@ impl Plan {
                     (v.milli, v.qualifier, v.comment),
                 );
             }
-            old.into_iter()
-                .map(
-                    |((indicator_id, option), (milli, qualifier, comment))| StoredValue {
-                        indicator_id,
-                        option,
-                        milli,
-                        qualifier,
-                        comment,
-                    },
-                )
-                .collect()
+            stored(old)
         };
         crate::statistics::report_values::Body {
             report_id: self.report_id,
@@ -445,12 +523,14 @@ pub async fn put_values(
         return Err(StorageError::Rejected(errors));
     }
     let inputs = &inputs[..];
-    db.write(|mut tx| async move {
-        apply_values(&mut tx, who, form, unit, period, inputs).await?;
-        tx.commit().await
-    })
-    .await?;
-    view(db, form, unit, period).await
+    let written = db
+        .write(|mut tx| async move {
+            let written = apply_values(&mut tx, who, form, unit, period, inputs).await?;
+            tx.commit().await?;
+            Ok(written)
+        })
+        .await?;
+    view_written(db, form, unit, period, written).await
 }
 
 /// A value that could not be saved: its key (`code`, or `code.option` for a
@@ -525,19 +605,24 @@ pub async fn put_valid_values(
             None => valid.push(input),
         }
     }
-    let mut changes = Changes::default();
-    if !valid.is_empty() {
-        let valid = &valid[..];
-        changes = db
-            .write(|mut tx| async move {
-                let changes = apply_values(&mut tx, who, form, unit, period, valid).await?;
-                tx.commit().await?;
-                Ok(changes)
-            })
-            .await?;
+    if valid.is_empty() {
+        return Ok(PartialSave {
+            view: view(db, form, unit, period).await?,
+            changes: Changes::default(),
+            problems,
+        });
     }
+    let valid = &valid[..];
+    let written = db
+        .write(|mut tx| async move {
+            let written = apply_values(&mut tx, who, form, unit, period, valid).await?;
+            tx.commit().await?;
+            Ok(written)
+        })
+        .await?;
+    let changes = written.changes;
     Ok(PartialSave {
-        view: view(db, form, unit, period).await?,
+        view: view_written(db, form, unit, period, written).await?,
         changes,
         problems,
     })

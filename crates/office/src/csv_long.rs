@@ -199,7 +199,11 @@ fn read_part(
         },
         errors: Vec::new(),
         more_errors: 0,
-        rows_seen: Rows::default(),
+        rows_seen: if first {
+            Rows::after_header()
+        } else {
+            Rows::default()
+        },
         vietnamese,
     };
     let error = |part: &mut Part, i: usize, e: &dyn Fn() -> String| {
@@ -231,7 +235,9 @@ fn read_part(
             .and_then(|b| b.checked_sub(1))
             .and_then(|b| text.as_bytes().get(b))
             == Some(&b'\n');
-        let line = part.rows_seen.of_record(end, ended, &rec);
+        let line = part
+            .rows_seen
+            .of_record(end, ended, rec.as_slice().as_bytes());
         let keep = part.errors.is_empty();
         if let Err(e) = take_record(&rec, line, keep.then_some(&mut part.rows)) {
             error(&mut part, line, &|| e.clone());
@@ -251,29 +257,39 @@ fn line_of(p: &csv::Position) -> usize {
 /// started looking, before the blank lines it skipped, so its first line is
 /// counted back from where it ends: the line ends inside its quoted cells,
 /// and its own if the reader has passed it — not at the end of a file
-/// without a last line end, nor between the two bytes of a CR LF.)
+/// without a last line end, nor between the two bytes of a CR LF.) Rows
+/// only go forward: a file whose lines end in a lone CR (old Macintosh),
+/// which the parser does not count as lines, gets one row per record.
 #[derive(Debug, Default)]
 struct Rows {
     /// Line ends inside the cells of the records read so far.
     folded: usize,
+    /// The last row given (1 after a header).
+    last: usize,
 }
 
 impl Rows {
     /// The row of a record just read.
     /// `end`: the reader's position after it; `ended`: whether the byte
     /// before that position is a line end.
-    fn of_record(&mut self, end: &csv::Position, ended: bool, rec: &csv::StringRecord) -> usize {
-        let cells = rec.as_slice();
-        let inside = if cells.contains('\n') {
-            cells.matches('\n').count()
+    /// `cells`: its cells' bytes, one after the other.
+    fn of_record(&mut self, end: &csv::Position, ended: bool, cells: &[u8]) -> usize {
+        let inside = if cells.contains(&b'\n') {
+            cells.iter().filter(|b| **b == b'\n').count()
         } else {
             0
         };
         let own_end = usize::from(ended);
         let first_line = line_of(end).saturating_sub(inside + own_end).max(1);
-        let row = first_line.saturating_sub(self.folded).max(1);
+        let row = first_line.saturating_sub(self.folded).max(self.last + 1);
         self.folded += inside;
+        self.last = row;
         row
+    }
+
+    /// Rows of a reader that has read the header (row 1).
+    fn after_header() -> Rows {
+        Rows { folded: 0, last: 1 }
     }
 
     /// The row of a record that could not be read (`next_line`: where the
@@ -403,7 +419,7 @@ pub fn stream<R: std::io::BufRead>(
             NumberStyle::Machine
         },
         chunk_rows: chunk_rows.max(1),
-        rows_seen: Rows::default(),
+        rows_seen: Rows::after_header(),
         done: false,
     })
 }
@@ -425,44 +441,54 @@ impl<R: std::io::Read> Iterator for LongStream<R> {
             last: false,
         };
         chunk.rows.set_numbers(self.numbers);
-        let mut rec = csv::StringRecord::new();
+        let mut bytes = csv::ByteRecord::new();
         let mut taken = 0;
         while taken < self.chunk_rows {
-            let next_line = line_of(self.rdr.position());
-            self.record_start.store(
-                self.rdr.position().byte(),
-                std::sync::atomic::Ordering::Relaxed,
-            );
-            let next = self.rdr.read_record(&mut rec);
-            // The record's row, as a spreadsheet shows the file (as the
-            // whole-file reader numbers it).
-            let line = match &next {
-                Ok(_) => {
-                    let end = self.rdr.position();
-                    let ended = self.rdr.get_ref().byte_before(end.byte()) == Some(b'\n');
-                    self.rows_seen.of_record(end, ended, &rec)
-                }
-                Err(e) => self.rows_seen.of_error(e, next_line),
-            };
-            match next {
+            let before = self.rdr.position().byte();
+            // Between the CR and the LF of a line end, the line is not counted yet.
+            let cr = self.rdr.get_ref().byte_before(before) == Some(b'\r');
+            let next_line = line_of(self.rdr.position()) + usize::from(cr);
+            self.record_start
+                .store(before, std::sync::atomic::Ordering::Relaxed);
+            let read = self.rdr.read_byte_record(&mut bytes);
+            match read {
                 Ok(false) => {
                     self.done = true;
                     break;
                 }
-                Ok(true) => match take_record(&rec, line, Some(&mut chunk.rows)) {
-                    Ok(true) => taken += 1,
-                    Ok(false) => {}
-                    Err(e) => {
-                        chunk.errors.push_with(|| format!("dòng {line}: {e}"));
-                        taken += 1;
+                Ok(true) => {
+                    // The record's row, as a spreadsheet shows the file (as
+                    // the whole-file reader numbers it), then its text.
+                    let end = self.rdr.position();
+                    let ended = self.rdr.get_ref().byte_before(end.byte()) == Some(b'\n');
+                    let line = self.rows_seen.of_record(end, ended, bytes.as_slice());
+                    match csv::StringRecord::from_byte_record(std::mem::take(&mut bytes)) {
+                        Ok(rec) => {
+                            match take_record(&rec, line, Some(&mut chunk.rows)) {
+                                Ok(true) => taken += 1,
+                                Ok(false) => {}
+                                Err(e) => {
+                                    chunk.errors.push_with(|| format!("dòng {line}: {e}"));
+                                    taken += 1;
+                                }
+                            }
+                            bytes = rec.into_byte_record();
+                        }
+                        Err(e) => {
+                            chunk.errors.push_with(|| format!(
+                                "dòng {line}: không phải UTF-8; hãy lưu lại tệp với mã hóa UTF-8 (Unicode)"
+                            ));
+                            bytes = e.into_byte_record();
+                            taken += 1;
+                        }
                     }
-                },
+                }
                 Err(e) => {
+                    let line = next_line.saturating_sub(self.rows_seen.folded()).max(1);
                     chunk.errors.push_with(|| match e.kind() {
-                        csv::ErrorKind::Utf8 { .. } => format!(
-                            "dòng {line}: không phải UTF-8; hãy lưu lại tệp với mã hóa UTF-8 (Unicode)"
-                        ),
-                        csv::ErrorKind::Io(io) => format!("dòng {line}: không đọc được tiếp tệp: {io}"),
+                        csv::ErrorKind::Io(io) => {
+                            format!("dòng {line}: không đọc được tiếp tệp: {io}")
+                        }
                         _ => format!("dòng {line}: {e}"),
                     });
                     if matches!(e.kind(), csv::ErrorKind::Io(_)) {
@@ -760,6 +786,36 @@ mod tests {
         assert_eq!(
             lines,
             [PlaceRef::Line(2), PlaceRef::Line(5), PlaceRef::Line(6)]
+        );
+        // The streamed reader, its input given one byte at a time (every
+        // record crosses reads), numbers the rows as the whole-file one.
+        for t in [good.clone(), good.replace('\n', "\r\n")] {
+            let one_by_one = std::io::BufReader::with_capacity(1, t.as_bytes());
+            let chunk = stream(one_by_one, 100).unwrap().next().unwrap();
+            let lines: Vec<_> = chunk.rows.iter().map(|r| r.place).collect();
+            assert_eq!(
+                lines,
+                [PlaceRef::Line(2), PlaceRef::Line(5), PlaceRef::Line(6)]
+            );
+        }
+        // A record not in UTF-8, after blank lines, with CR LF: its row.
+        let mut bad = crlf.replace("\"§iÖn Biªn\"", "x").into_bytes();
+        let at = bad.len() - 3;
+        bad.insert(at, 0xff);
+        let (_, errors) = streamed(&bad, 2);
+        assert!(
+            errors[0].starts_with("dòng 6: không phải UTF-8"),
+            "{errors:?}"
+        );
+        // Lines ending in a lone CR (old Macintosh files): a row a record.
+        let mac = good
+            .replace('\n', "\r")
+            .replace("dòng một\rdòng hai", "một dòng");
+        let rows = read(mac.as_bytes()).unwrap();
+        let lines: Vec<_> = rows.iter().map(|r| r.place).collect();
+        assert_eq!(
+            lines,
+            [PlaceRef::Line(2), PlaceRef::Line(3), PlaceRef::Line(4)]
         );
     }
 

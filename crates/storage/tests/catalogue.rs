@@ -334,6 +334,24 @@ async fn story(db: Db) {
 async fn a_change_reaches_the_other_node(t: &TestDb) {
     let a = t.ready().await;
     let b = Db::connect(&t.url).await.unwrap();
+    // Every catalogue table moves the version, on either database.
+    let triggers: i64 = match a.backend() {
+        antq_storage::db::Backend::Sqlite => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'catalogue_changed_%'",
+        ),
+        antq_storage::db::Backend::Postgres => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM pg_trigger WHERE tgname LIKE 'catalogue_changed_%'",
+        ),
+    }
+    .fetch_one(a.pool())
+    .await
+    .unwrap();
+    let tables = 6;
+    let expected = match a.backend() {
+        antq_storage::db::Backend::Sqlite => tables * 3,
+        antq_storage::db::Backend::Postgres => tables,
+    };
+    assert_eq!(triggers, expected);
     let name = |f: &catalogue::Form| {
         f.indicators
             .iter()

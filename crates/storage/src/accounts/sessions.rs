@@ -20,7 +20,9 @@ pub struct NewSession {
 }
 
 /// A live session, with the name of its user (read with it: one statement).
+/// Only [`load`] makes one (after the checks it stands for).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Session {
     pub user_id: i64,
     pub csrf_token: String,

@@ -221,7 +221,7 @@ async fn indicators_now(db: &Db, version: Option<i64>) -> StorageResult<Arc<Vec<
         return Ok(all);
     }
     let all = Arc::new(read_indicators(db).await?);
-    if let Some(v) = version {
+    if let Some(v) = unchanged(db, version).await {
         db.catalogue_cache().keep_indicators(v, all.clone());
     }
     Ok(all)
@@ -300,10 +300,17 @@ pub async fn form(db: &Db, code: &str) -> StorageResult<Form> {
         return Ok(form.as_ref().clone());
     }
     let form = read_form(db, code, version).await?;
-    if let Some(v) = version {
+    if let Some(v) = unchanged(db, version).await {
         db.catalogue_cache().keep_form(v, Arc::new(form.clone()));
     }
     Ok(form)
+}
+
+/// The version read before reading the catalogue, if it has not moved
+/// since: what was read in between is that version whole, and may be kept.
+async fn unchanged(db: &Db, before: Option<i64>) -> Option<i64> {
+    let v = before?;
+    (catalogue_cache::version(db).await == Some(v)).then_some(v)
 }
 
 async fn read_form(db: &Db, code: &str, version: Option<i64>) -> StorageResult<Form> {

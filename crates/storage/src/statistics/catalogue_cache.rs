@@ -2,9 +2,11 @@
 //! this process last read it, kept with the catalogue's version number at
 //! that moment. Every change to the catalogue's tables moves the number
 //! (triggers of migration 19, whoever writes: this node, another node on the
-//! same database, the command line, a migration), so a save reads one small
-//! row instead of the whole catalogue, and never works from a catalogue that
-//! has changed since.
+//! same database, the command line, a migration), so a request reads one
+//! small row instead of the whole catalogue, and works from the catalogue as
+//! it was when the request read it (as when it read the whole catalogue).
+//! What is kept was read between two readings of the same number, so it is
+//! that version whole.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -27,16 +29,16 @@ struct Kept {
 }
 
 impl Kept {
-    /// Make room for what was read at `version`: false if it is older than
-    /// what is kept (read before a change another request has already seen).
-    fn at(&mut self, version: i64) -> bool {
-        if version > self.version {
+    /// Make room for what was read at `version`: what was kept at another
+    /// number is dropped (a number that went down too: a database restored
+    /// under a running node).
+    fn at(&mut self, version: i64) {
+        if version != self.version {
             *self = Kept {
                 version,
                 ..Kept::default()
             };
         }
-        version == self.version
     }
 }
 
@@ -63,16 +65,14 @@ impl CatalogueCache {
 
     pub(crate) fn keep_indicators(&self, version: i64, all: Arc<Vec<Indicator>>) {
         let mut kept = self.kept();
-        if kept.at(version) {
-            kept.indicators = Some(all);
-        }
+        kept.at(version);
+        kept.indicators = Some(all);
     }
 
     pub(crate) fn keep_form(&self, version: i64, form: Arc<Form>) {
         let mut kept = self.kept();
-        if kept.at(version) {
-            kept.forms.insert(form.code.clone(), form);
-        }
+        kept.at(version);
+        kept.forms.insert(form.code.clone(), form);
     }
 }
 
@@ -117,12 +117,12 @@ mod tests {
         cache.keep_form(4, form("b"));
         assert!(cache.form(4, "a").is_none());
         assert!(cache.form(4, "b").is_some());
-        // A late reader of version 3 keeps nothing.
+        // A number that went down (a database restored) starts over too.
         cache.keep_form(3, form("a"));
+        assert!(cache.form(4, "b").is_none());
+        assert!(cache.form(3, "a").is_some());
+        assert!(cache.indicators(3).is_none());
         cache.keep_indicators(3, Arc::new(Vec::new()));
-        assert!(cache.form(3, "a").is_none());
-        assert!(cache.indicators(4).is_none());
-        cache.keep_indicators(4, Arc::new(Vec::new()));
-        assert!(cache.indicators(4).is_some());
+        assert!(cache.indicators(3).is_some());
     }
 }

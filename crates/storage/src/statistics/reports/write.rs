@@ -76,7 +76,13 @@ pub(crate) async fn state_in(
 }
 
 /// A report's row and its values, if it exists (inside a transaction; one
-/// statement: this is the path of every save). Locked as [`state_in`] locks it.
+/// statement: this is the path of every save). On PostgreSQL the report row
+/// is locked as [`state_in`] locks it, but the values come from the
+/// statement's snapshot, taken before any wait for that lock: they are
+/// current only because every writer of `report_values` audits, and so
+/// takes the audit head first (`Db::begin_write`), which orders the saves
+/// of one report one after the other. A writer of values that did not take
+/// the head would have to read the values after the lock.
 async fn row_and_values_in(
     tx: &mut crate::WriteTx,
     form: &Form,

@@ -104,7 +104,13 @@ async fn find(
     .bind(period.code())
     .fetch_optional(db.pool())
     .await?;
-    row.map(|r| {
+    row.as_ref().map(ReportRow::from_row).transpose()
+}
+
+impl ReportRow {
+    /// A row whose first columns are `id, state, return_comment,
+    /// state_changed_at, state_changed_by`.
+    pub(super) fn from_row(r: &sqlx::any::AnyRow) -> StorageResult<ReportRow> {
         Ok(ReportRow {
             id: r.get(0),
             state: r.get::<String, _>(1).parse()?,
@@ -112,8 +118,7 @@ async fn find(
             changed_at: r.get(3),
             changed_by: r.get(4),
         })
-    })
-    .transpose()
+    }
 }
 
 /// The id of a started report.

@@ -63,16 +63,7 @@ pub(crate) async fn state_in(
     .bind(period.code())
     .fetch_optional(tx.conn())
     .await?;
-    row.map(|r| {
-        Ok(ReportRow {
-            id: r.get(0),
-            state: r.get::<String, _>(1).parse()?,
-            return_comment: r.get(2),
-            changed_at: r.get(3),
-            changed_by: r.get(4),
-        })
-    })
-    .transpose()
+    row.as_ref().map(ReportRow::from_row).transpose()
 }
 
 /// A report's row and its values, if it exists (inside a transaction; one
@@ -106,13 +97,7 @@ async fn row_and_values_in(
     row.map(|r| {
         let body: Option<Vec<u8>> = r.get(5);
         Ok((
-            ReportRow {
-                id: r.get(0),
-                state: r.get::<String, _>(1).parse()?,
-                return_comment: r.get(2),
-                changed_at: r.get(3),
-                changed_by: r.get(4),
-            },
+            ReportRow::from_row(&r)?,
             body.map_or(Ok(Vec::new()), |b| {
                 crate::statistics::report_values::decode(&b)
             })?,
@@ -228,6 +213,23 @@ pub(crate) async fn apply_values(
         created: fresh,
         changes,
     })
+}
+
+/// [`apply_values`] in a transaction of its own, committed.
+async fn write_values(
+    db: &Db,
+    who: &Who,
+    form: &Form,
+    unit: &Unit,
+    period: &str,
+    inputs: &[ValueInput],
+) -> StorageResult<Written> {
+    db.write(|mut tx| async move {
+        let written = apply_values(&mut tx, who, form, unit, period, inputs).await?;
+        tx.commit().await?;
+        Ok(written)
+    })
+    .await
 }
 
 /// What a save wrote: the report's row and all its values after the save
@@ -529,13 +531,7 @@ pub async fn put_values(
         return Err(StorageError::Rejected(errors));
     }
     let inputs = &inputs[..];
-    let written = db
-        .write(|mut tx| async move {
-            let written = apply_values(&mut tx, who, form, unit, period, inputs).await?;
-            tx.commit().await?;
-            Ok(written)
-        })
-        .await?;
+    let written = write_values(db, who, form, unit, period, inputs).await?;
     view_written(db, form, unit, period, written).await
 }
 
@@ -619,13 +615,7 @@ pub async fn put_valid_values(
         });
     }
     let valid = &valid[..];
-    let written = db
-        .write(|mut tx| async move {
-            let written = apply_values(&mut tx, who, form, unit, period, valid).await?;
-            tx.commit().await?;
-            Ok(written)
-        })
-        .await?;
+    let written = write_values(db, who, form, unit, period, valid).await?;
     let changes = written.changes;
     Ok(PartialSave {
         view: view_written(db, form, unit, period, written).await?,

@@ -6,7 +6,10 @@
 
 pub mod api;
 pub mod excel;
+pub mod excel_pages;
 pub mod pages;
+pub mod sheet;
+pub mod templates;
 pub mod words;
 
 use antq_core::dates::{self, Date};

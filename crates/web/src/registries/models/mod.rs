@@ -6,8 +6,11 @@
 //! operations.
 
 pub mod api;
+pub mod cases;
 pub mod excel;
+pub mod excel_pages;
 pub mod pages;
+pub mod taxonomy;
 pub mod words;
 
 use antq_core::dates::{self, Date};

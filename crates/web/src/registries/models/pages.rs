@@ -3,20 +3,25 @@
 //! (`/mo-hinh/moi`), a model's page with its history, sites, replications
 //! and forms (`/mo-hinh/{id}`), the taxonomy (`/mo-hinh/loai`), exemplary
 //! cases (`/mo-hinh/dien-hinh`), and the register in Excel.
+//!
+//! The taxonomy, the exemplary cases and the Excel pages are in `taxonomy`,
+//! `cases` and `excel_pages`; their routes are here.
 
-use antq_core::auth::Action;
 use antq_core::dates;
-use antq_core::registries::models::{CaseKind, Count, ModelState};
+use antq_core::registries::models::{Count, ModelState};
 use antq_core::text::format_int;
 use antq_storage::registries::models::{self as store, Model};
 use askama::Template;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form as FormBody, Router};
 use serde::Deserialize;
 
-use super::{CaseIn, ListQuery, ModelIn, ReplicaIn, StateIn};
+use super::cases::{cases_create, cases_page};
+use super::excel_pages::{export, import_upload, template};
+use super::taxonomy::{types_page, types_save};
+use super::{ListQuery, ModelIn, ReplicaIn, StateIn};
 use crate::auth::PageUser;
 use crate::error::{Failure, PageResult};
 use crate::pages::{date_vi, render, Chrome};
@@ -25,7 +30,7 @@ use crate::units::pages::UnitPicker;
 use crate::units::service::resolve_unit;
 
 /// Models one list page shows.
-const PAGE: usize = 50;
+pub(super) const PAGE: usize = 50;
 
 pub fn routes(upload_limit: usize) -> Router<AppState> {
     Router::new()
@@ -52,13 +57,6 @@ fn state_word(c: &Chrome, s: ModelState) -> &'static str {
         ModelState::CungCo => "mod.state_cung_co",
         ModelState::NhanRong => "mod.state_nhan_rong",
         ModelState::GiaiThe => "mod.state_giai_the",
-    })
-}
-
-fn kind_word(c: &Chrome, k: CaseKind) -> &'static str {
-    c.t(match k {
-        CaseKind::TapThe => "mod.tap_the",
-        CaseKind::CaNhan => "mod.ca_nhan",
     })
 }
 
@@ -171,7 +169,7 @@ struct ListPage {
     export_href: String,
 }
 
-fn enc(s: &str) -> String {
+pub(super) fn enc(s: &str) -> String {
     crate::auth::urlencode(s.trim())
 }
 
@@ -369,7 +367,7 @@ fn opt_year(s: &str) -> Result<Option<i64>, Failure> {
     }
 }
 
-fn opt_text(s: &str) -> Option<String> {
+pub(super) fn opt_text(s: &str) -> Option<String> {
     Some(s.to_string()).filter(|s| !s.trim().is_empty())
 }
 
@@ -654,323 +652,4 @@ pub async fn add_site(
     }
     .await;
     crate::pages::outcome(r, &to, "msg.saved", &to)
-}
-
-pub struct TypeLine {
-    pub id: i64,
-    pub name: String,
-    pub description: String,
-    pub active: bool,
-}
-
-#[derive(Template)]
-#[template(path = "registries/models/types.html")]
-struct TypesPage {
-    c: Chrome,
-    types: Vec<TypeLine>,
-    can_edit: bool,
-}
-
-/// `GET /mo-hinh/loai`: the national taxonomy (editable by national administrators).
-pub async fn types_page(
-    State(state): State<AppState>,
-    c: Chrome,
-    PageUser(ctx): PageUser,
-) -> PageResult<Response> {
-    let types = store::list_types(&state.db, true)
-        .await?
-        .into_iter()
-        .map(|t| TypeLine {
-            id: t.id,
-            name: t.name,
-            description: t.description,
-            active: t.active,
-        })
-        .collect();
-    render(TypesPage {
-        types,
-        can_edit: ctx.actor.is_national(Action::EditCatalogue),
-        c,
-    })
-}
-
-#[derive(Deserialize)]
-pub struct TypeForm {
-    #[serde(default)]
-    id: String,
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    description: String,
-    #[serde(default)]
-    active: String,
-}
-
-/// `POST /mo-hinh/loai`: add (no id) or change a type.
-pub async fn types_save(
-    State(state): State<AppState>,
-    PageUser(ctx): PageUser,
-    FormBody(f): FormBody<TypeForm>,
-) -> Response {
-    let to = "/mo-hinh/loai";
-    let r = async {
-        let id = match f.id.trim() {
-            "" => None,
-            s => Some(
-                s.parse::<i64>()
-                    .map_err(|_| Failure::bad_request("Mã loại mô hình không hợp lệ"))?,
-            ),
-        };
-        let active = id.is_none() || !f.active.trim().is_empty();
-        Ok::<_, Failure>(
-            store::save_type(&state.db, &ctx.actor, id, &f.name, &f.description, active).await?,
-        )
-    }
-    .await;
-    crate::pages::outcome(r, to, "msg.saved", to)
-}
-
-pub struct CaseRow {
-    pub kind: &'static str,
-    pub name: String,
-    pub unit: String,
-    pub model: Option<(i64, String)>,
-    pub date: String,
-    pub recognition: String,
-}
-
-#[derive(Deserialize, Default)]
-pub struct CaseParams {
-    #[serde(default)]
-    unit: String,
-    #[serde(default)]
-    unit_pick: String,
-    #[serde(default)]
-    trang: String,
-}
-
-#[derive(Template)]
-#[template(path = "registries/models/cases.html")]
-struct CasesPage {
-    c: Chrome,
-    filter_picker: UnitPicker,
-    picker: UnitPicker,
-    rows: Vec<CaseRow>,
-    total: String,
-    error: String,
-    next_href: String,
-    prev_href: String,
-}
-
-/// `GET /mo-hinh/dien-hinh`: the exemplary cases and the form to record one.
-pub async fn cases_page(
-    State(state): State<AppState>,
-    c: Chrome,
-    PageUser(ctx): PageUser,
-    Query(p): Query<CaseParams>,
-) -> PageResult<Response> {
-    let page: usize = p.trang.trim().parse().unwrap_or(1).clamp(1, 10_000);
-    let found = async {
-        let unit = match p.unit.trim() {
-            "" => None,
-            t => Some(
-                resolve_unit(&state, t, Some(&p.unit_pick), dates::today())
-                    .await?
-                    .code,
-            ),
-        };
-        let q = super::CaseQuery {
-            unit,
-            kind: None,
-            limit: Some(PAGE as i64),
-            offset: Some(((page - 1) * PAGE) as i64),
-        };
-        super::list_cases(&state.db, Some(&ctx.actor), &q).await
-    }
-    .await;
-    let filter_picker = UnitPicker::new(&c, "unit", "case-filter-unit", c.t("mod.unit"))
-        .optional()
-        .typed(&p.unit, &p.unit_pick);
-    let picker = UnitPicker::own(
-        &state,
-        &c,
-        &ctx.actor,
-        "case_unit",
-        "case-unit",
-        c.t("mod.unit"),
-    )
-    .await?;
-    let base = format!(
-        "/mo-hinh/dien-hinh?unit={}&unit_pick={}",
-        enc(&p.unit),
-        enc(&p.unit_pick)
-    );
-    let (rows, total, error, prev_href, next_href) = match found {
-        Ok((items, total)) => {
-            let pages = (total as usize).div_ceil(PAGE).max(1);
-            (
-                items
-                    .iter()
-                    .map(|x| CaseRow {
-                        kind: kind_word(&c, x.kind),
-                        name: x.name.clone(),
-                        unit: x.unit.name.clone(),
-                        model: x
-                            .model_id
-                            .map(|m| (m, x.model_name.clone().unwrap_or_default())),
-                        date: date_vi(x.recognised_on.as_deref()).unwrap_or_default(),
-                        recognition: x.recognition.clone(),
-                    })
-                    .collect(),
-                format_int(total),
-                String::new(),
-                if page > 1 {
-                    format!("{base}&trang={}", page - 1)
-                } else {
-                    String::new()
-                },
-                if page < pages {
-                    format!("{base}&trang={}", page + 1)
-                } else {
-                    String::new()
-                },
-            )
-        }
-        Err(e) => (
-            Vec::new(),
-            String::new(),
-            crate::error::capitalised(&e.message),
-            String::new(),
-            String::new(),
-        ),
-    };
-    render(CasesPage {
-        filter_picker,
-        picker,
-        rows,
-        total,
-        error,
-        next_href,
-        prev_href,
-        c,
-    })
-}
-
-#[derive(Deserialize)]
-pub struct CaseForm {
-    #[serde(default)]
-    case_unit: String,
-    #[serde(default)]
-    case_unit_pick: String,
-    #[serde(default)]
-    kind: String,
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    model_id: String,
-    #[serde(default)]
-    recognised_on: String,
-    #[serde(default)]
-    recognition: String,
-}
-
-/// `POST /mo-hinh/dien-hinh`.
-pub async fn cases_create(
-    State(state): State<AppState>,
-    PageUser(ctx): PageUser,
-    FormBody(f): FormBody<CaseForm>,
-) -> Response {
-    let to = "/mo-hinh/dien-hinh";
-    let r = async {
-        let at = match f.recognised_on.trim() {
-            "" => dates::today(),
-            s => dates::parse_input_date(s)?,
-        };
-        let unit = resolve_unit(&state, &f.case_unit, Some(&f.case_unit_pick), at).await?;
-        let model_id = match f.model_id.trim() {
-            "" => None,
-            s => Some(s.parse::<i64>().map_err(|_| {
-                super::unprocessable(format!("Số mô hình \u{201C}{s}\u{201D} không hợp lệ"))
-            })?),
-        };
-        let b = CaseIn {
-            unit: unit.code,
-            kind: f.kind.clone(),
-            name: f.name.clone(),
-            model_id,
-            recognised_on: opt_text(&f.recognised_on),
-            recognition: Some(f.recognition.clone()),
-            notes: None,
-        };
-        super::create_case(&state.db, Some(&ctx.actor), &b).await
-    }
-    .await;
-    crate::pages::outcome(r, to, "msg.created", to)
-}
-
-/// `GET /mo-hinh/mau.xlsx`: the template to fill.
-pub async fn template(PageUser(_): PageUser) -> PageResult<Response> {
-    Ok(crate::statistics::Download {
-        bytes: super::excel::template()?,
-        content_type: crate::statistics::XLSX,
-        filename: "mau-so-mo-hinh.xlsx".into(),
-    }
-    .into_response())
-}
-
-#[derive(Deserialize)]
-pub struct ExportParams {
-    unit: String,
-}
-
-/// `GET /mo-hinh/xuat?unit=CODE`: a unit's models as Excel.
-pub async fn export(
-    State(state): State<AppState>,
-    PageUser(ctx): PageUser,
-    Query(p): Query<ExportParams>,
-) -> PageResult<Response> {
-    let bytes = super::excel::export(&state.db, Some(&ctx.actor), &p.unit).await?;
-    let unit: String = p
-        .unit
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .take(12)
-        .collect();
-    Ok(crate::statistics::Download {
-        bytes,
-        content_type: crate::statistics::XLSX,
-        filename: format!("so-mo-hinh-{unit}.xlsx"),
-    }
-    .into_response())
-}
-
-#[derive(Template)]
-#[template(path = "registries/models/import.html")]
-struct ImportPage {
-    c: Chrome,
-    done: String,
-    message: String,
-    errors: Vec<String>,
-}
-
-/// `POST /mo-hinh/nhap` (multipart: file, dry_run): all or nothing.
-pub async fn import_upload(
-    State(state): State<AppState>,
-    c: Chrome,
-    PageUser(ctx): PageUser,
-    multipart: Multipart,
-) -> PageResult<Response> {
-    let file = crate::registries::upload::read(&state, multipart).await?;
-    let outcome = crate::registries::upload::Outcome::of(
-        super::excel::import(&state.db, Some(&ctx.actor), &file.bytes, file.dry_run).await,
-        file.dry_run,
-        |n| format!("{} mô hình", format_int(*n as i64)),
-    );
-    let page = render(ImportPage {
-        c,
-        done: outcome.done.clone(),
-        message: outcome.message.clone(),
-        errors: outcome.errors.clone(),
-    })?;
-    Ok(outcome.respond(page))
 }

@@ -22,7 +22,7 @@ fn stats(mut xs: Vec<Duration>) -> (f64, f64) {
     (median, p95)
 }
 
-async fn time<F, Fut, T>(n: usize, mut f: F) -> anyhow::Result<(f64, f64, T)>
+pub(crate) async fn time<F, Fut, T>(n: usize, mut f: F) -> anyhow::Result<(f64, f64, T)>
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = anyhow::Result<T>>,
@@ -241,6 +241,8 @@ pub async fn run(db: &Db, iterations: usize) -> anyhow::Result<()> {
             rows.len()
         );
     }
+
+    crate::bench_options::options(db, iterations, &nation).await?;
 
     // Saving one form of 40 values, with the rollups current right after.
     let commune = units::list(

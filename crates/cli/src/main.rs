@@ -8,6 +8,7 @@ mod backup;
 mod bench;
 mod bench_command;
 mod bench_load;
+mod bench_options;
 mod bench_portal;
 mod classifications;
 mod config;

@@ -112,10 +112,28 @@ pub async fn rollup_rows(db: &Db) -> Vec<RollupRow> {
     .expect("read the rollups")
 }
 
-/// The rollups maintained on write equal a rebuild from the reports
-/// (`what` names the database in the failure); returns the rows compared.
+/// A breakdown option's rollup row: node, indicator, map kind, year,
+/// approved, option, sum, values, "more than", "nearly" and "about" counts.
+pub type OptionRollupRow = (i64, i64, String, i64, i64, String, i64, i64, i64, i64, i64);
+
+/// Every row of `rollup_option` that holds anything, in key order.
+pub async fn option_rollup_rows(db: &Db) -> Vec<OptionRollupRow> {
+    sqlx::query_as(
+        "SELECT node_id, indicator_id, map_kind, period_year, approved, option_code, \
+         sum_milli, n_values, n_more, n_nearly, n_about FROM rollup_option \
+         WHERE n_values <> 0 OR sum_milli <> 0 ORDER BY 1, 2, 3, 4, 5, 6",
+    )
+    .fetch_all(db.pool())
+    .await
+    .expect("read the options' rollups")
+}
+
+/// The rollups maintained on write (years, parts and options) equal a
+/// rebuild from the reports (`what` names the database in the failure);
+/// returns the rows of years and parts compared.
 pub async fn assert_rollups_equal_rebuild(db: &Db, what: &str) -> Vec<RollupRow> {
     let maintained = rollup_rows(db).await;
+    let options = option_rollup_rows(db).await;
     let mut tx = db.begin_write().await.expect("a write transaction");
     crate::statistics::rollups::rebuild(&mut tx)
         .await
@@ -125,6 +143,11 @@ pub async fn assert_rollups_equal_rebuild(db: &Db, what: &str) -> Vec<RollupRow>
         rollup_rows(db).await,
         maintained,
         "{what}: rollups = rebuild"
+    );
+    assert_eq!(
+        option_rollup_rows(db).await,
+        options,
+        "{what}: options' rollups = rebuild"
     );
     maintained
 }

@@ -31,6 +31,8 @@ pub enum Convert {
     ValuesDoc,
     /// v17: the rollups built again from the reports (`rollup_part` filled).
     RebuildRollups,
+    /// v21: `rollup_option` filled from the reports.
+    RebuildOptionRollups,
 }
 
 pub const MIGRATIONS: &[Migration] = &[
@@ -646,6 +648,32 @@ CREATE TABLE rollup_part (
         postgres: "",
         convert: Convert::None,
     },
+    Migration {
+        version: 21,
+        name: "rollups by breakdown option",
+        // The yearly sums of each breakdown option (`kt_bang_khen.tap_the`)
+        // for the nodes of `rollup_year`, so a review of the nation lists
+        // its options from a few hundred rows instead of every report.
+        portable: r#"
+CREATE TABLE rollup_option (
+    indicator_id BIGINT NOT NULL REFERENCES indicators(id),
+    node_id BIGINT NOT NULL REFERENCES units(id),
+    map_kind TEXT NOT NULL,
+    period_year BIGINT NOT NULL,
+    approved BIGINT NOT NULL,
+    option_code TEXT NOT NULL,
+    sum_milli BIGINT NOT NULL,
+    n_values BIGINT NOT NULL,
+    n_more BIGINT NOT NULL,
+    n_nearly BIGINT NOT NULL,
+    n_about BIGINT NOT NULL,
+    PRIMARY KEY (node_id, map_kind, indicator_id, period_year, approved, option_code)
+) {rollup_storage};
+"#,
+        sqlite: "",
+        postgres: "",
+        convert: Convert::RebuildOptionRollups,
+    },
 ];
 
 fn render(sql: &str, backend: Backend) -> String {
@@ -761,7 +789,15 @@ pub async fn run_until(db: &Db, last: i64) -> StorageResult<Vec<i64>> {
             Convert::None => {}
             Convert::PackValues => convert::pack_values(&mut tx).await?,
             Convert::ValuesDoc => convert::values_doc(&mut tx).await?,
-            Convert::RebuildRollups => crate::statistics::rollups::rebuild(&mut tx).await?,
+            // Only the tables that exist at that version: a database
+            // migrated from before v17 gets `rollup_option` at v21.
+            Convert::RebuildRollups => {
+                crate::statistics::rollups::rebuild_tables(&mut tx, &["rollup_year", "rollup_part"])
+                    .await?
+            }
+            Convert::RebuildOptionRollups => {
+                crate::statistics::rollups::rebuild_tables(&mut tx, &["rollup_option"]).await?
+            }
         }
         sqlx::query(
             "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",

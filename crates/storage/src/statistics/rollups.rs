@@ -5,6 +5,8 @@
 //! report's share is the year's sum less its parts). Every value change and
 //! every approval moves the sums in the same transaction, so a query reads
 //! a few hundred pre-added rows instead of every value, and is never stale.
+//! `rollup_option` keeps the yearly sums of each breakdown option
+//! (`kt_bang_khen.tap_the`) for the same nodes (reviews list them).
 
 use antq_core::indicators::Qualifier;
 use antq_core::periods::{Period, PeriodType};
@@ -103,24 +105,60 @@ async fn nodes(tx: &mut WriteTx, unit_id: i64) -> StorageResult<Vec<(i64, &'stat
         .collect())
 }
 
+/// A breakdown option's change in a report: indicator, option code, and
+/// the change (a value of `kt_bang_khen.tap_the` also counts in its
+/// indicator's change).
+pub type OptionChange = (i64, String, Contribution);
+
+/// Add `add` to the option's change in `changes` (one entry per indicator
+/// and option: PostgreSQL refuses an upsert that touches one row twice).
+pub fn add_option_change(
+    changes: &mut Vec<OptionChange>,
+    ind: i64,
+    option: &str,
+    add: Contribution,
+) {
+    match changes
+        .iter_mut()
+        .find(|(i, o, _)| *i == ind && o == option)
+    {
+        Some((_, _, c)) => *c = c.minus(add.negate()),
+        None => changes.push((ind, option.to_string(), add)),
+    }
+}
+
 /// Add the changes of several indicators of one unit and period: one
-/// statement for the year's sums, one for the part's (see [`part_of`]).
+/// statement for the year's sums, one for the part's (see [`part_of`]),
+/// one for the options' when a breakdown option changed.
 pub async fn add_many(
     tx: &mut WriteTx,
     unit_id: i64,
     period: &Period,
     approved: bool,
     changes: &[(i64, Contribution)],
+    options: &[OptionChange],
 ) -> StorageResult<()> {
     let (year, part) = (i64::from(period.year), part_of(period));
     let changes: Vec<&(i64, Contribution)> = changes.iter().filter(|(_, c)| !c.is_zero()).collect();
     if changes.is_empty() {
         return Ok(());
     }
+    let nodes = nodes(tx, unit_id).await?;
+    // The options' rows, one per key (a unit split between two of today's
+    // units reaches their shared ancestors twice).
+    let mut option_sums: std::collections::BTreeMap<OptionKey, Contribution> = Default::default();
+    for (node, kind, _) in &nodes {
+        for (ind, option, c) in options.iter().filter(|(_, _, c)| !c.is_zero()) {
+            let e = option_sums
+                .entry((*node, *kind == "h", *ind, year, approved, option.clone()))
+                .or_default();
+            *e = e.minus(c.negate());
+        }
+    }
     // In key order (node, map kind, indicator), as every writer of rollup
     // rows takes them: two writers then lock shared rows in the same order.
     let mut keyed = Vec::new();
-    for (node, kind, split) in nodes(tx, unit_id).await? {
+    for (node, kind, split) in nodes {
         for (ind, c) in &changes {
             keyed.push(((node, kind, *ind), split, *c));
         }
@@ -137,6 +175,7 @@ pub async fn add_many(
         }
         rows.year.push(r);
     }
+    rows.option = option_rows(option_sums);
     write_bulk(tx, rows).await
 }
 
@@ -158,18 +197,40 @@ const PART_COLUMNS: &[&str] = &[
 
 const COLUMNS: &[&str] = PART_COLUMNS.split_at(PART_COLUMNS.len() - 1).0;
 
+/// The columns of `rollup_option`.
+const OPTION_COLUMNS: &[&str] = &[
+    "indicator_id",
+    "node_id",
+    "map_kind",
+    "period_year",
+    "approved",
+    "option_code",
+    "sum_milli",
+    "n_values",
+    "n_more",
+    "n_nearly",
+    "n_about",
+];
+
 /// Add the rows' sums to those already in `table` (keyed by `key`).
 fn on_conflict(table: &str, key: &str) -> String {
-    let add = [
-        "sum_milli",
-        "n_values",
-        "n_more",
-        "n_nearly",
-        "n_about",
-        "n_split",
-    ]
-    .map(|c| format!("{c} = {table}.{c} + excluded.{c}"))
-    .join(", ");
+    let sums: &[&str] = if table == "rollup_option" {
+        &["sum_milli", "n_values", "n_more", "n_nearly", "n_about"]
+    } else {
+        &[
+            "sum_milli",
+            "n_values",
+            "n_more",
+            "n_nearly",
+            "n_about",
+            "n_split",
+        ]
+    };
+    let add = sums
+        .iter()
+        .map(|c| format!("{c} = {table}.{c} + excluded.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
     format!("ON CONFLICT ({key}) DO UPDATE SET {add}")
 }
 
@@ -186,15 +247,31 @@ pub async fn move_report(tx: &mut WriteTx, report_id: i64, to_approved: bool) ->
     // (`kt_bang_khen.tap_the`, `.ca_nhan`) share their indicator's rollup
     // row, and PostgreSQL refuses an upsert that touches one row twice.
     let mut by_indicator: std::collections::BTreeMap<i64, Contribution> = Default::default();
+    let mut options = Vec::new();
     for v in values {
         let c = Contribution::of(v.milli, v.qualifier);
         let e = by_indicator.entry(v.indicator_id).or_default();
         *e = e.minus(c.negate());
+        if !v.option.is_empty() {
+            add_option_change(&mut options, v.indicator_id, &v.option, c);
+        }
     }
     let moved: Vec<(i64, Contribution)> = by_indicator.into_iter().collect();
     let removed: Vec<(i64, Contribution)> = moved.iter().map(|(i, c)| (*i, c.negate())).collect();
-    add_many(tx, unit_id, &period, !to_approved, &removed).await?;
-    add_many(tx, unit_id, &period, to_approved, &moved).await
+    let options_removed: Vec<OptionChange> = options
+        .iter()
+        .map(|(i, o, c)| (*i, o.clone(), c.negate()))
+        .collect();
+    add_many(
+        tx,
+        unit_id,
+        &period,
+        !to_approved,
+        &removed,
+        &options_removed,
+    )
+    .await?;
+    add_many(tx, unit_id, &period, to_approved, &moved, &options).await
 }
 
 /// Recompute every rollup from the stored values (after a bulk load, a
@@ -204,7 +281,14 @@ pub async fn move_report(tx: &mut WriteTx, report_id: i64, to_approved: bool) ->
 /// memory holds one year's sums (every node, indicator and part of it), not
 /// the whole history's.
 pub async fn rebuild(tx: &mut WriteTx) -> StorageResult<()> {
-    for table in ["rollup_year", "rollup_part"] {
+    rebuild_tables(tx, &["rollup_year", "rollup_part", "rollup_option"]).await
+}
+
+/// [`rebuild`] of some of the rollup tables only: migration 17 made
+/// `rollup_part` before `rollup_option` existed (migration 21), which
+/// rebuilds only its own.
+pub(crate) async fn rebuild_tables(tx: &mut WriteTx, tables: &[&str]) -> StorageResult<()> {
+    for table in tables {
         sqlx::query(&format!("DELETE FROM {table}"))
             .execute(tx.conn())
             .await?;
@@ -216,7 +300,17 @@ pub async fn rebuild(tx: &mut WriteTx) -> StorageResult<()> {
     for year in years {
         let sums = sums_of_year(tx, year).await?;
         // Each row inserted once, never updated.
-        write_bulk(tx, rows_of(sums)).await?;
+        let mut rows = rows_of(sums);
+        for (table, kept) in [
+            ("rollup_year", &mut rows.year),
+            ("rollup_part", &mut rows.part),
+            ("rollup_option", &mut rows.option),
+        ] {
+            if !tables.contains(&table) {
+                kept.clear();
+            }
+        }
+        write_bulk(tx, rows).await?;
     }
     Ok(())
 }
@@ -242,10 +336,14 @@ async fn sums_of_year(tx: &mut WriteTx, year: i64) -> StorageResult<Sums> {
         let mut items = Vec::with_capacity(rows.len());
         for (_, unit_id, period, state, body) in &rows {
             let period = Period::parse(period)?;
-            let mut changes = Vec::new();
+            let (mut changes, mut options) = (Vec::new(), Vec::new());
             for e in crate::statistics::report_values::entries(body)? {
                 let e = e?;
-                changes.push((e.indicator_id, Contribution::of(e.milli, e.qualifier)));
+                let c = Contribution::of(e.milli, e.qualifier);
+                changes.push((e.indicator_id, c));
+                if !e.option.is_empty() {
+                    options.push((e.indicator_id, e.option.to_string(), c));
+                }
             }
             items.push(UnitYearChanges {
                 unit_id: *unit_id,
@@ -253,6 +351,7 @@ async fn sums_of_year(tx: &mut WriteTx, year: i64) -> StorageResult<Sums> {
                 part: part_of(&period),
                 approved: state == "approved",
                 changes,
+                options,
             });
         }
         let nodes = bulk_nodes(tx, &items).await?;
@@ -270,6 +369,8 @@ pub struct UnitYearChanges {
     /// Whether the report is approved (an import writes drafts).
     pub approved: bool,
     pub changes: Vec<(i64, Contribution)>,
+    /// The breakdown options' changes (also counted in `changes`).
+    pub options: Vec<OptionChange>,
 }
 
 /// Add the changes of many reports at once (imports): the changes are first
@@ -328,8 +429,23 @@ pub(crate) fn bulk_rows(items: &[UnitYearChanges], nodes_of: &Nodes) -> BulkRows
     rows_of(sums)
 }
 
-/// Sums per rollup row: (sum, count of values from split units).
-type Sums = rustc_hash::FxHashMap<NodeKey, (Contribution, i64)>;
+/// An option's rollup row's key: node, historical?, indicator, year,
+/// approved, option.
+type OptionKey = (i64, bool, i64, i64, bool, String);
+
+/// Sums per rollup row: (sum, count of values from split units), and per
+/// option's row.
+#[derive(Default)]
+struct Sums {
+    parts: rustc_hash::FxHashMap<NodeKey, (Contribution, i64)>,
+    options: rustc_hash::FxHashMap<OptionKey, Contribution>,
+}
+
+impl Sums {
+    fn len(&self) -> usize {
+        self.parts.len() + self.options.len()
+    }
+}
 
 /// Rollup sums gathered over several bulk writes of one transaction (the
 /// chunks of a streamed import) and written now and then: the national
@@ -351,7 +467,7 @@ impl PendingSums {
     /// Write the sums gathered (in the transaction they were gathered in).
     pub(crate) async fn write(&mut self, tx: &mut WriteTx) -> StorageResult<()> {
         let sums = std::mem::take(&mut self.0);
-        if sums.is_empty() {
+        if sums.len() == 0 {
             return Ok(());
         }
         let (n, at) = (sums.len(), std::time::Instant::now());
@@ -384,10 +500,25 @@ fn add_to_sums(items: &[UnitYearChanges], nodes_of: &Nodes, sums: &mut Sums) {
             *e = e.minus(c.negate());
         }
     }
-    sums.reserve(by_unit.len());
+    sums.parts.reserve(by_unit.len());
+    for item in items {
+        for (ind, option, c) in &item.options {
+            if c.is_zero() {
+                continue;
+            }
+            for (node, hist, _) in nodes_of.get(&item.unit_id).into_iter().flatten() {
+                let e = sums
+                    .options
+                    .entry((*node, *hist, *ind, item.year, item.approved, option.clone()))
+                    .or_default();
+                *e = e.minus(c.negate());
+            }
+        }
+    }
     for ((unit, year, part, approved, ind), c) in by_unit {
         for (node, hist, split) in nodes_of.get(&unit).into_iter().flatten() {
             let e = sums
+                .parts
                 .entry((*node, *hist, ind, year, approved, part))
                 .or_insert((Contribution::default(), 0));
             e.0 = e.0.minus(c.negate());
@@ -403,6 +534,7 @@ fn add_to_sums(items: &[UnitYearChanges], nodes_of: &Nodes, sums: &mut Sums) {
 pub(crate) struct BulkRows {
     year: Vec<Vec<Val>>,
     part: Vec<Vec<Val>>,
+    option: Vec<Vec<Val>>,
 }
 
 /// One row's values, in [`COLUMNS`] order (then the part, for `rollup_part`).
@@ -433,10 +565,17 @@ fn row_values(
 /// The rows to write for `sums`, in key order: the parts as they are, and
 /// the years as the sum of their parts and whole-year reports.
 fn rows_of(sums: Sums) -> BulkRows {
+    let Sums {
+        parts: sums,
+        options,
+    } = sums;
     let mut keys: Vec<NodeKey> = sums.keys().copied().collect();
     // In key order: the upserts then walk the B-tree forwards.
     keys.sort_unstable();
-    let mut out = BulkRows::default();
+    let mut out = BulkRows {
+        option: option_rows(options.into_iter().collect()),
+        ..BulkRows::default()
+    };
     // The year row being summed: its key (node, historical?, indicator,
     // year, approved) and (sum, split).
     type YearSum = ((i64, bool, i64, i64, bool), (Contribution, i64));
@@ -473,6 +612,29 @@ fn rows_of(sums: Sums) -> BulkRows {
     out
 }
 
+/// The rows of `rollup_option` for its sums, in key order (node, map
+/// kind, indicator, year, approved, option), none for a zero sum.
+fn option_rows(sums: std::collections::BTreeMap<OptionKey, Contribution>) -> Vec<Vec<Val>> {
+    sums.into_iter()
+        .filter(|(_, c)| !c.is_zero())
+        .map(|((node, hist, ind, year, approved, option), c)| {
+            vec![
+                Val::Int(ind),
+                Val::Int(node),
+                Val::Str(if hist { "h" } else { "c" }),
+                Val::Int(year),
+                Val::Int(i64::from(approved)),
+                Val::Text(option),
+                Val::Int(c.milli),
+                Val::Int(c.n),
+                Val::Int(c.more),
+                Val::Int(c.nearly),
+                Val::Int(c.about),
+            ]
+        })
+        .collect()
+}
+
 /// Write rows made by [`bulk_rows`].
 pub(crate) async fn write_bulk(tx: &mut WriteTx, rows: BulkRows) -> StorageResult<()> {
     let part_key = "node_id, map_kind, indicator_id, period_year, period_part, approved";
@@ -482,5 +644,15 @@ pub(crate) async fn write_bulk(tx: &mut WriteTx, rows: BulkRows) -> StorageResul
         on_conflict("rollup_year", year_key),
     );
     upsert_rows(tx, "rollup_part", PART_COLUMNS, rows.part, &part_conflict).await?;
-    upsert_rows(tx, "rollup_year", COLUMNS, rows.year, &year_conflict).await
+    upsert_rows(tx, "rollup_year", COLUMNS, rows.year, &year_conflict).await?;
+    let option_key = "node_id, map_kind, indicator_id, period_year, approved, option_code";
+    let option_conflict = on_conflict("rollup_option", option_key);
+    upsert_rows(
+        tx,
+        "rollup_option",
+        OPTION_COLUMNS,
+        rows.option,
+        &option_conflict,
+    )
+    .await
 }

@@ -247,3 +247,41 @@ async fn by_part(
     }
     Ok(out)
 }
+
+/// The yearly sums of breakdown options of a unit above the commune, read
+/// from `rollup_option` (its node's rows over the range).
+pub(super) async fn option_sums(
+    db: &Db,
+    q: &Query<'_>,
+    with_options: &[&crate::statistics::catalogue::Indicator],
+) -> StorageResult<super::OptionSums> {
+    let kind = match q.map {
+        MapMode::Historical => "h",
+        MapMode::Current => "c",
+    };
+    let approved = if q.approved_only {
+        "AND approved = 1"
+    } else {
+        ""
+    };
+    let ids: Vec<i64> = with_options.iter().map(|i| i.id).collect();
+    let rows: Vec<(i64, String, i64, i64, i64, i64)> = sqlx::query_as(&format!(
+        "SELECT indicator_id, option_code, CAST(SUM(sum_milli) AS BIGINT), CAST(SUM(n_more) AS BIGINT), \
+                CAST(SUM(n_nearly) AS BIGINT), CAST(SUM(n_about) AS BIGINT) \
+         FROM rollup_option WHERE node_id = $1 AND map_kind = '{kind}' AND indicator_id IN ({ids}) \
+           AND period_year BETWEEN $2 AND $3 {approved} \
+         GROUP BY indicator_id, option_code HAVING SUM(n_values) <> 0",
+        ids = crate::db::id_list(&ids)
+    ))
+    .bind(q.unit.id)
+    .bind(i64::from(q.range.from))
+    .bind(i64::from(q.range.to))
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(ind, option, milli, more, nearly, about)| {
+            ((ind, option), [milli, more, nearly, about])
+        })
+        .collect())
+}

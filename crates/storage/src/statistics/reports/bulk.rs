@@ -267,6 +267,7 @@ pub(crate) async fn apply_many(
             year: i64::from(p.year),
             part: crate::statistics::rollups::part_of(&p),
             changes: std::mem::take(&mut plan.deltas),
+            options: std::mem::take(&mut plan.option_deltas),
         });
         match create_row.get(id) {
             Some(&row) => {

@@ -205,7 +205,8 @@ pub(crate) async fn apply_values(
     let body = plan.body(old);
     let values = body.values.clone();
     crate::statistics::report_values::write(tx, vec![body], fresh, &now, &who.name).await?;
-    crate::statistics::rollups::add_many(tx, unit.id, &p, false, &plan.deltas).await?;
+    crate::statistics::rollups::add_many(tx, unit.id, &p, false, &plan.deltas, &plan.option_deltas)
+        .await?;
     audit::append_text_many(tx, vec![plan.audit(who, unit)]).await?;
     Ok(Written {
         row,
@@ -281,6 +282,8 @@ pub(super) struct Plan {
     upserts: Vec<StoredValue>,
     deletes: Vec<(i64, String)>,
     pub(super) deltas: Vec<(i64, Contribution)>,
+    /// The breakdown options' deltas (also in `deltas`).
+    pub(super) option_deltas: Vec<crate::statistics::rollups::OptionChange>,
     before: String,
     pub(super) after: String,
     /// Whether any changed key had a value before.
@@ -439,6 +442,7 @@ pub(super) fn plan(
         upserts: Vec::with_capacity(inputs.len()),
         deletes: Vec::new(),
         deltas: Vec::new(),
+        option_deltas: Vec::new(),
         before: String::new(),
         after: String::new(),
         had_before: false,
@@ -475,6 +479,14 @@ pub(super) fn plan(
         match plan.deltas.iter_mut().find(|(i, _)| *i == ind.id) {
             Some((_, d)) => *d = d.minus(delta.negate()),
             None => plan.deltas.push((ind.id, delta)),
+        }
+        if !input.option.is_empty() {
+            crate::statistics::rollups::add_option_change(
+                &mut plan.option_deltas,
+                ind.id,
+                &input.option,
+                delta,
+            );
         }
         let k = (ind.code.as_str(), input.option.as_str());
         plan.had_before |= old.is_some();

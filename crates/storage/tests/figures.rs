@@ -246,6 +246,30 @@ async fn story(db: Db) {
         r.flags
     );
     assert!(r.flags.contains(&figures::FLAG_BOTH.to_string()));
+    // By quarter, the register's awards fall in their quarter; the
+    // province's yearly report is no figure of that quarter (not "0").
+    let by_quarter = run(
+        &db,
+        &["kt_bang_khen"],
+        &province,
+        2023,
+        2023,
+        Some(By::Quarter),
+        MapMode::Historical,
+    )
+    .await;
+    let in_quarter: Vec<&Row> = by_quarter
+        .iter()
+        .filter(|r| r.period.starts_with("2023Q") && r.source == FigureSource::Both)
+        .collect();
+    assert!(!in_quarter.is_empty(), "{by_quarter:?}");
+    for r in in_quarter {
+        assert_eq!(
+            (r.form_value, r.register_value.is_some()),
+            (None, true),
+            "{r:?}"
+        );
+    }
     // Other indicators are unchanged and say they came from the forms.
     for (p, n) in [("2022", 40.0), ("2023", 50.0)] {
         let r = find(&rows, "tt_buoi", p);

@@ -500,14 +500,31 @@ async fn both_values(
     let side = |rows: Vec<Row>| -> HashMap<(String, String, String), Option<f64>> {
         rows.iter().map(|r| (key(r), r.value)).collect()
     };
-    let forms = side(rollup(db, &sub, periods, Sources::FormsOnly).await?);
+    let form_rows = rollup(db, &sub, periods, Sources::FormsOnly).await?;
+    // The forms' figures that could not be broken down into the periods
+    // asked (a yearly report, by quarter): (indicator, unit, year).
+    let whole_years: std::collections::HashSet<(String, String, String)> = form_rows
+        .iter()
+        .filter(|r| r.flags.iter().any(|f| f == "period_not_broken_down"))
+        .map(key)
+        .collect();
+    let forms = side(form_rows);
     let registers = side(rollup(db, &sub, periods, Sources::RegistersOnly).await?);
     for row in out
         .iter_mut()
         .filter(|r| r.source == antq_core::programmes::FigureSource::Both)
     {
         let k = key(row);
-        row.form_value = Some(forms.get(&k).copied().flatten().unwrap_or(0.0));
+        let year = row.period.get(..4).unwrap_or_default().to_string();
+        let form_whole_year = !forms.contains_key(&k)
+            && whole_years.contains(&(row.indicator.clone(), row.unit.clone(), year));
+        // The report's figure is for the whole year: not a figure of this
+        // quarter or month (it is not shown as if the report said 0).
+        row.form_value = if form_whole_year {
+            None
+        } else {
+            Some(forms.get(&k).copied().flatten().unwrap_or(0.0))
+        };
         row.register_value = Some(registers.get(&k).copied().flatten().unwrap_or(0.0));
     }
     Ok(())

@@ -12,9 +12,10 @@ use antq_storage::{units, Db};
 use super::bench::time;
 
 /// Give every commune of 2024 awards by recipient in its yearly report
-/// (an import; again on a later run, it changes nothing), then time the
-/// nation's options for 2016–2025 both ways and check they agree. Prints
-/// one row of `bench run`'s table.
+/// (an import into the benchmark's database, as drafts; again on a later
+/// run, it changes nothing; refused if one of those reports was submitted
+/// or approved since), then time the nation's options for 2016–2025 both
+/// ways and check they agree. Prints one row of `bench run`'s table.
 pub async fn options(db: &Db, iterations: usize, nation: &units::Unit) -> anyhow::Result<()> {
     let communes = units::list(
         db,

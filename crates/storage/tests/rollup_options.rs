@@ -165,6 +165,24 @@ async fn story(db: Db) {
             report(&db, form, c, period, seed, seed % 2 == 0).await;
         }
     }
+    // An award moved from one recipient to the other: the indicator's
+    // sum does not change, its options do.
+    let swapped = &old_communes[3];
+    for (tap_the, ca_nhan) in [(3, 5), (5, 3)] {
+        reports::put_values(
+            &db,
+            &Who::system(),
+            &yearly,
+            swapped,
+            "2020",
+            vec![
+                v("kt_bang_khen", "tap_the", tap_the, Qualifier::Exact),
+                v("kt_bang_khen", "ca_nhan", ca_nhan, Qualifier::Exact),
+            ],
+        )
+        .await
+        .unwrap();
+    }
     let units = [&nation, &old_dt, &old_tg, &new_dt];
     let before = compare(&db, &units, "after the saves").await;
     assert!(before > 0, "options compared");

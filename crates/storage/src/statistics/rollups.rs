@@ -108,11 +108,11 @@ async fn nodes(tx: &mut WriteTx, unit_id: i64) -> StorageResult<Vec<(i64, &'stat
 /// A breakdown option's change in a report: indicator, option code, and
 /// the change (a value of `kt_bang_khen.tap_the` also counts in its
 /// indicator's change).
-pub type OptionChange = (i64, String, Contribution);
+pub(crate) type OptionChange = (i64, String, Contribution);
 
 /// Add `add` to the option's change in `changes` (one entry per indicator
 /// and option: PostgreSQL refuses an upsert that touches one row twice).
-pub fn add_option_change(
+pub(crate) fn add_option_change(
     changes: &mut Vec<OptionChange>,
     ind: i64,
     option: &str,
@@ -140,15 +140,17 @@ pub async fn add_many(
 ) -> StorageResult<()> {
     let (year, part) = (i64::from(period.year), part_of(period));
     let changes: Vec<&(i64, Contribution)> = changes.iter().filter(|(_, c)| !c.is_zero()).collect();
-    if changes.is_empty() {
+    // An award moved from one recipient to the other changes its options
+    // and not its indicator's sum: the options are written all the same.
+    let options: Vec<&OptionChange> = options.iter().filter(|(_, _, c)| !c.is_zero()).collect();
+    if changes.is_empty() && options.is_empty() {
         return Ok(());
     }
     let nodes = nodes(tx, unit_id).await?;
-    // The options' rows, one per key (a unit split between two of today's
-    // units reaches their shared ancestors twice).
+    // The options' rows in key order (see below).
     let mut option_sums: std::collections::BTreeMap<OptionKey, Contribution> = Default::default();
     for (node, kind, _) in &nodes {
-        for (ind, option, c) in options.iter().filter(|(_, _, c)| !c.is_zero()) {
+        for (ind, option, c) in &options {
             let e = option_sums
                 .entry((*node, *kind == "h", *ind, year, approved, option.clone()))
                 .or_default();
@@ -212,20 +214,19 @@ const OPTION_COLUMNS: &[&str] = &[
     "n_about",
 ];
 
-/// Add the rows' sums to those already in `table` (keyed by `key`).
-fn on_conflict(table: &str, key: &str) -> String {
-    let sums: &[&str] = if table == "rollup_option" {
-        &["sum_milli", "n_values", "n_more", "n_nearly", "n_about"]
-    } else {
-        &[
-            "sum_milli",
-            "n_values",
-            "n_more",
-            "n_nearly",
-            "n_about",
-            "n_split",
-        ]
-    };
+/// The sums of a row of `rollup_year` or `rollup_part`; those of
+/// `rollup_option` are the same but the split count.
+const SUMS: &[&str] = &[
+    "sum_milli",
+    "n_values",
+    "n_more",
+    "n_nearly",
+    "n_about",
+    "n_split",
+];
+
+/// Add the rows' sums (`sums`) to those already in `table` (keyed by `key`).
+fn on_conflict(table: &str, key: &str, sums: &[&str]) -> String {
     let add = sums
         .iter()
         .map(|c| format!("{c} = {table}.{c} + excluded.{c}"))
@@ -288,6 +289,12 @@ pub async fn rebuild(tx: &mut WriteTx) -> StorageResult<()> {
 /// `rollup_part` before `rollup_option` existed (migration 21), which
 /// rebuilds only its own.
 pub(crate) async fn rebuild_tables(tx: &mut WriteTx, tables: &[&str]) -> StorageResult<()> {
+    debug_assert!(
+        tables
+            .iter()
+            .all(|t| ["rollup_year", "rollup_part", "rollup_option"].contains(t)),
+        "unknown rollup table in {tables:?}"
+    );
     for table in tables {
         sqlx::query(&format!("DELETE FROM {table}"))
             .execute(tx.conn())
@@ -437,13 +444,18 @@ type OptionKey = (i64, bool, i64, i64, bool, String);
 /// option's row.
 #[derive(Default)]
 struct Sums {
-    parts: rustc_hash::FxHashMap<NodeKey, (Contribution, i64)>,
+    /// By the report's period within the year (part 0: whole years).
+    by_part: rustc_hash::FxHashMap<NodeKey, (Contribution, i64)>,
     options: rustc_hash::FxHashMap<OptionKey, Contribution>,
 }
 
 impl Sums {
     fn len(&self) -> usize {
-        self.parts.len() + self.options.len()
+        self.by_part.len() + self.options.len()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
 
@@ -467,7 +479,7 @@ impl PendingSums {
     /// Write the sums gathered (in the transaction they were gathered in).
     pub(crate) async fn write(&mut self, tx: &mut WriteTx) -> StorageResult<()> {
         let sums = std::mem::take(&mut self.0);
-        if sums.len() == 0 {
+        if sums.is_empty() {
             return Ok(());
         }
         let (n, at) = (sums.len(), std::time::Instant::now());
@@ -500,7 +512,7 @@ fn add_to_sums(items: &[UnitYearChanges], nodes_of: &Nodes, sums: &mut Sums) {
             *e = e.minus(c.negate());
         }
     }
-    sums.parts.reserve(by_unit.len());
+    sums.by_part.reserve(by_unit.len());
     for item in items {
         for (ind, option, c) in &item.options {
             if c.is_zero() {
@@ -518,7 +530,7 @@ fn add_to_sums(items: &[UnitYearChanges], nodes_of: &Nodes, sums: &mut Sums) {
     for ((unit, year, part, approved, ind), c) in by_unit {
         for (node, hist, split) in nodes_of.get(&unit).into_iter().flatten() {
             let e = sums
-                .parts
+                .by_part
                 .entry((*node, *hist, ind, year, approved, part))
                 .or_insert((Contribution::default(), 0));
             e.0 = e.0.minus(c.negate());
@@ -529,7 +541,7 @@ fn add_to_sums(items: &[UnitYearChanges], nodes_of: &Nodes, sums: &mut Sums) {
     }
 }
 
-/// The rows a bulk write adds to `rollup_year` and to `rollup_part`.
+/// The rows a bulk write adds to `rollup_year`, `rollup_part` and `rollup_option`.
 #[derive(Default)]
 pub(crate) struct BulkRows {
     year: Vec<Vec<Val>>,
@@ -565,11 +577,8 @@ fn row_values(
 /// The rows to write for `sums`, in key order: the parts as they are, and
 /// the years as the sum of their parts and whole-year reports.
 fn rows_of(sums: Sums) -> BulkRows {
-    let Sums {
-        parts: sums,
-        options,
-    } = sums;
-    let mut keys: Vec<NodeKey> = sums.keys().copied().collect();
+    let Sums { by_part, options } = sums;
+    let mut keys: Vec<NodeKey> = by_part.keys().copied().collect();
     // In key order: the upserts then walk the B-tree forwards.
     keys.sort_unstable();
     let mut out = BulkRows {
@@ -589,7 +598,7 @@ fn rows_of(sums: Sums) -> BulkRows {
         }
     };
     for k in keys {
-        let (c, split) = sums[&k];
+        let (c, split) = by_part[&k];
         let (node, hist, ind, y, approved, part) = k;
         let year_key = (node, hist, ind, y, approved);
         match &mut year {
@@ -635,18 +644,19 @@ fn option_rows(sums: std::collections::BTreeMap<OptionKey, Contribution>) -> Vec
         .collect()
 }
 
-/// Write rows made by [`bulk_rows`].
+/// Write rows made by [`bulk_rows`]: parts, years, then options, each in
+/// key order (the order every writer locks rollup rows in).
 pub(crate) async fn write_bulk(tx: &mut WriteTx, rows: BulkRows) -> StorageResult<()> {
     let part_key = "node_id, map_kind, indicator_id, period_year, period_part, approved";
     let year_key = "node_id, map_kind, indicator_id, period_year, approved";
     let (part_conflict, year_conflict) = (
-        on_conflict("rollup_part", part_key),
-        on_conflict("rollup_year", year_key),
+        on_conflict("rollup_part", part_key, SUMS),
+        on_conflict("rollup_year", year_key, SUMS),
     );
     upsert_rows(tx, "rollup_part", PART_COLUMNS, rows.part, &part_conflict).await?;
     upsert_rows(tx, "rollup_year", COLUMNS, rows.year, &year_conflict).await?;
     let option_key = "node_id, map_kind, indicator_id, period_year, approved, option_code";
-    let option_conflict = on_conflict("rollup_option", option_key);
+    let option_conflict = on_conflict("rollup_option", option_key, &SUMS[..SUMS.len() - 1]);
     upsert_rows(
         tx,
         "rollup_option",

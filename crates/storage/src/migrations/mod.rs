@@ -654,22 +654,7 @@ CREATE TABLE rollup_part (
         // The yearly sums of each breakdown option (`kt_bang_khen.tap_the`)
         // for the nodes of `rollup_year`, so a review of the nation lists
         // its options from a few hundred rows instead of every report.
-        portable: r#"
-CREATE TABLE rollup_option (
-    indicator_id BIGINT NOT NULL REFERENCES indicators(id),
-    node_id BIGINT NOT NULL REFERENCES units(id),
-    map_kind TEXT NOT NULL,
-    period_year BIGINT NOT NULL,
-    approved BIGINT NOT NULL,
-    option_code TEXT NOT NULL,
-    sum_milli BIGINT NOT NULL,
-    n_values BIGINT NOT NULL,
-    n_more BIGINT NOT NULL,
-    n_nearly BIGINT NOT NULL,
-    n_about BIGINT NOT NULL,
-    PRIMARY KEY (node_id, map_kind, indicator_id, period_year, approved, option_code)
-) {rollup_storage};
-"#,
+        portable: include_str!("../statistics/schema_v21_rollup_option.sql"),
         sqlite: "",
         postgres: "",
         convert: Convert::RebuildOptionRollups,

@@ -254,7 +254,7 @@ pub(super) async fn option_sums(
     db: &Db,
     q: &Query<'_>,
     with_options: &[&crate::statistics::catalogue::Indicator],
-) -> StorageResult<super::OptionSums> {
+) -> StorageResult<super::options::OptionSums> {
     let kind = match q.map {
         MapMode::Historical => "h",
         MapMode::Current => "c",

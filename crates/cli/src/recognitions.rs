@@ -58,7 +58,7 @@ pub async fn run(db: &Db, command: Command) -> anyhow::Result<ExitCode> {
             }
             let bytes = std::fs::read(&file)?;
             let outcome = async {
-                let rows = web::pages::read_upload(&bytes)
+                let rows = web::excel_pages::read_upload(&bytes)
                     .map_err(antq_storage::StorageError::Rejected)?;
                 store::import(db, None, &rows, dry_run).await
             }
@@ -96,7 +96,7 @@ pub async fn run(db: &Db, command: Command) -> anyhow::Result<ExitCode> {
             let bytes = if is_csv(&output) {
                 store::write_csv(&rows)
             } else {
-                match web::pages::workbook(rows) {
+                match web::excel_pages::workbook(rows) {
                     Ok(b) => b,
                     Err(f) => return Ok(report(&f)),
                 }

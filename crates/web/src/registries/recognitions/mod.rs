@@ -5,7 +5,10 @@
 //! storage through the one policy.
 
 pub mod api;
+pub mod criteria;
+pub mod excel_pages;
 pub mod pages;
+pub mod record;
 pub mod words;
 
 use antq_core::auth::Action;

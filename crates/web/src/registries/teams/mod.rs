@@ -5,7 +5,10 @@
 //! storage through the one policy. (Owned by the teams work of issue 13.)
 
 pub mod api;
+pub mod evaluation;
 pub mod excel;
+pub mod excel_pages;
+pub mod kinds;
 pub mod pages;
 pub mod register;
 pub mod words;

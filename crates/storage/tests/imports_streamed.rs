@@ -222,6 +222,38 @@ async fn story(streamed: Db, whole: Db) {
         "nothing of the file written"
     );
 
+    // Locked reports in two chunks, with an error of the check between
+    // them: every one of them listed, in the file's order.
+    sqlx::query("UPDATE reports SET state = 'submitted' WHERE period = '2019'")
+        .execute(streamed.pool())
+        .await
+        .unwrap();
+    let mut mixed = late[..18].to_vec();
+    mixed.insert(4, row(41, "03325", "2026", "khong_co", "1"));
+    let errors =
+        refused(import::run_stream(&streamed, &who, || chunks(&mixed, 4, &[]), false).await);
+    let place = |what: &str, listed: &dyn Fn(&String) -> bool| {
+        errors
+            .iter()
+            .position(listed)
+            .unwrap_or_else(|| panic!("{what} not listed: {errors:?}"))
+    };
+    let locked =
+        |year: &'static str| move |e: &String| e.contains("không được ghi") && e.contains(year);
+    let first_locked = place("2019 locked", &locked("2019"));
+    let check = place("line 41", &|e: &String| e.starts_with("dòng 41: "));
+    let second_locked = place("2026 locked", &locked("2026"));
+    assert!(first_locked < check && check < second_locked, "{errors:?}");
+    sqlx::query("UPDATE reports SET state = 'draft' WHERE period = '2019'")
+        .execute(streamed.pool())
+        .await
+        .unwrap();
+    assert_eq!(
+        stored(&streamed).await,
+        values,
+        "nothing of the file written"
+    );
+
     // A reader that stops before the last chunk (it failed): refused,
     // though every chunk it sent was clean.
     let errors = refused(

@@ -244,7 +244,24 @@ pub(crate) async fn write(
     now: &str,
     who: &str,
 ) -> StorageResult<()> {
-    if bodies.is_empty() {
+    write_rows(tx, rows(bodies, now, who), fresh).await
+}
+
+/// The `report_values` rows of some bodies ([`row`] of each).
+pub(crate) fn rows(bodies: Vec<Body>, now: &str, who: &str) -> Vec<Vec<crate::batch::Val>> {
+    bodies
+        .into_iter()
+        .map(|mut b| row(b.report_id, &mut b.values, now, who))
+        .collect()
+}
+
+/// [`write`] of rows made beforehand by [`rows`].
+pub(crate) async fn write_rows(
+    tx: &mut WriteTx,
+    rows: Vec<Vec<crate::batch::Val>>,
+    fresh: bool,
+) -> StorageResult<()> {
+    if rows.is_empty() {
         return Ok(());
     }
     let on_conflict = if fresh && tx.backend() == Backend::Postgres {
@@ -252,10 +269,6 @@ pub(crate) async fn write(
     } else {
         UPSERT
     };
-    let rows = bodies
-        .into_iter()
-        .map(|mut b| row(b.report_id, &mut b.values, now, who))
-        .collect();
     crate::batch::upsert_rows(tx, "report_values", COLUMNS, rows, on_conflict).await
 }
 

@@ -400,6 +400,11 @@ pub(crate) async fn bulk_nodes(
     let mut units: Vec<i64> = items.iter().map(|i| i.unit_id).collect();
     units.sort_unstable();
     units.dedup();
+    nodes_of_units(tx, &units).await
+}
+
+/// The nodes of some units (sorted, distinct).
+async fn nodes_of_units(tx: &mut WriteTx, units: &[i64]) -> StorageResult<Nodes> {
     let mut nodes_of = Nodes::default();
     for chunk in units.chunks(500) {
         let list = crate::db::id_list(chunk);
@@ -462,23 +467,57 @@ impl Sums {
 /// Rollup sums gathered over several bulk writes of one transaction (the
 /// chunks of a streamed import) and written now and then: the national
 /// and provincial rows that every chunk of a file touches are then written
-/// once per [`PendingSums::write`], not once per chunk.
+/// once per [`PendingSums::write`], not once per chunk. The units' nodes
+/// are kept too: a file names the same units chunk after chunk, and no
+/// unit moves while the transaction runs (audited writers take turns: one
+/// writer on SQLite, the audit head's row lock on PostgreSQL).
 #[derive(Default)]
-pub(crate) struct PendingSums(Sums);
+pub(crate) struct PendingSums {
+    sums: Sums,
+    nodes: Nodes,
+}
 
 impl PendingSums {
     pub(crate) fn add(&mut self, items: &[UnitYearChanges], nodes_of: &Nodes) {
-        add_to_sums(items, nodes_of, &mut self.0);
+        add_to_sums(items, nodes_of, &mut self.sums);
     }
 
     /// Rollup rows waiting.
     pub(crate) fn len(&self) -> usize {
-        self.0.len()
+        self.sums.len()
+    }
+
+    /// The nodes of the items' units ([`bulk_nodes`]), asked of the
+    /// database only for units not met before in this transaction.
+    pub(crate) async fn nodes(
+        &mut self,
+        tx: &mut WriteTx,
+        items: &[UnitYearChanges],
+    ) -> StorageResult<Nodes> {
+        let mut missing: Vec<i64> = items
+            .iter()
+            .map(|i| i.unit_id)
+            .filter(|u| !self.nodes.contains_key(u))
+            .collect();
+        missing.sort_unstable();
+        missing.dedup();
+        if !missing.is_empty() {
+            let mut found = nodes_of_units(tx, &missing).await?;
+            for u in missing {
+                self.nodes.insert(u, found.remove(&u).unwrap_or_default());
+            }
+        }
+        let mut out = Nodes::default();
+        for i in items {
+            out.entry(i.unit_id)
+                .or_insert_with(|| self.nodes[&i.unit_id].clone());
+        }
+        Ok(out)
     }
 
     /// Write the sums gathered (in the transaction they were gathered in).
     pub(crate) async fn write(&mut self, tx: &mut WriteTx) -> StorageResult<()> {
-        let sums = std::mem::take(&mut self.0);
+        let sums = std::mem::take(&mut self.sums);
         if sums.is_empty() {
             return Ok(());
         }

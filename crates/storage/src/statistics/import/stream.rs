@@ -2,9 +2,12 @@
 //! checked and written chunk after chunk in one transaction, and what the
 //! check keeps across chunks to refuse a key given twice.
 
-use rustc_hash::FxHashMap;
+use std::sync::Arc;
 
-use antq_core::imports::{Chunk, ErrorList, ImportRows};
+use rustc_hash::FxHashMap;
+use tracing::Instrument;
+
+use antq_core::imports::{Chunk, ErrorList, ImportRows, MAX_LISTED_ERRORS};
 use antq_core::periods::Period;
 
 use super::{load_forms, refuse_locked, FileCheck, Groups, ImportSummary};
@@ -44,15 +47,15 @@ where
     F: FnMut() -> tokio::sync::mpsc::Receiver<Chunk>,
 {
     let started = std::time::Instant::now();
-    let forms = load_forms(db).await?;
-    let forms = &forms;
+    let forms = Arc::new(load_forms(db).await?);
     let summary = db
         .write(|mut tx| {
-            let mut chunks = open();
+            let checker = Checker::start(db, &forms, open());
+            let forms = &forms;
             async move {
-                let (file, changes) = stream_chunks(&mut tx, db, who, forms, &mut chunks).await?;
-                if !file.errors.is_empty() {
-                    return Err(StorageError::Rejected(file.errors.into_vec()));
+                let (errors, file, changes) = write_chunks(&mut tx, who, forms, checker).await?;
+                if !errors.is_empty() {
+                    return Err(StorageError::Rejected(errors.into_vec()));
                 }
                 if file.rows == 0 {
                     return Err(StorageError::Rejected(vec![
@@ -65,7 +68,7 @@ where
                 Ok(ImportSummary {
                     dry_run,
                     rows: file.rows,
-                    reports: file.given.reports.len(),
+                    reports: file.reports,
                     changes,
                 })
             }
@@ -81,85 +84,143 @@ where
     Ok(summary)
 }
 
-/// The chunks of a streamed file, each checked while the one before it is
-/// written (the writing mostly waits for the database, the checking is
-/// work for this thread). Once the file has an error nothing more is
-/// written, but every chunk is still checked. Returns the check (its
-/// errors, rows, reports) and what was written.
-async fn stream_chunks<'f>(
+/// A chunk checked: its reports with their values, its rows, its errors
+/// (the reader's and the check's).
+struct Checked {
+    groups: Groups,
+    rows: ImportRows,
+    errors: ErrorList,
+}
+
+/// What the check of the whole file counted.
+struct Checks {
+    rows: usize,
+    reports: usize,
+}
+
+/// The check of a streamed file, on a task of its own: it checks each chunk
+/// while the writer writes the one before (both are work for a core; the
+/// database's thread is a third) and hands every chunk on with its errors.
+/// It takes a chunk from the reader only once the writer has taken the one
+/// before, so memory follows the chunk. The errors listed are counted
+/// across chunks: past [`MAX_LISTED_ERRORS`] they are only counted.
+struct Checker {
+    checked: tokio::sync::mpsc::Receiver<Checked>,
+    task: tokio::task::JoinHandle<StorageResult<Checks>>,
+}
+
+impl Checker {
+    fn start(
+        db: &Db,
+        forms: &Arc<Vec<Form>>,
+        mut chunks: tokio::sync::mpsc::Receiver<Chunk>,
+    ) -> Checker {
+        let (send, checked) = tokio::sync::mpsc::channel(1);
+        let (db, forms) = (db.clone(), Arc::clone(forms));
+        let task = async move {
+            let mut file = FileCheck::new(&forms, None);
+            let (mut waited, started) = (std::time::Duration::ZERO, std::time::Instant::now());
+            let mut listed = 0;
+            loop {
+                // A writer gone has failed: its error is the answer.
+                let Ok(slot) = send.reserve().await else {
+                    break;
+                };
+                let at = std::time::Instant::now();
+                let next = chunks.recv().await;
+                waited += at.elapsed();
+                let Some(chunk) = next else {
+                    // The reader stopped before the end of the file.
+                    return Err(StorageError::Rejected(vec![
+                        "Tệp không đọc được đến hết nên không có gì được ghi; xin thử lại".into(),
+                    ]));
+                };
+                file.errors = ErrorList::with_cap(MAX_LISTED_ERRORS.saturating_sub(listed));
+                file.errors.extend(chunk.errors);
+                let groups = file.check(&db, None, &chunk.rows).await?;
+                let errors = std::mem::take(&mut file.errors);
+                listed += errors.listed().len();
+                slot.send(Checked {
+                    groups,
+                    rows: chunk.rows,
+                    errors,
+                });
+                if chunk.last {
+                    break;
+                }
+            }
+            tracing::info!(
+                waited_ms = waited.as_millis() as u64,
+                total_ms = started.elapsed().as_millis() as u64,
+                "import chunks checked"
+            );
+            Ok(Checks {
+                rows: file.rows,
+                reports: file.given.reports.len(),
+            })
+        };
+        Checker {
+            checked,
+            task: tokio::spawn(task.in_current_span()),
+        }
+    }
+}
+
+impl Drop for Checker {
+    /// A write that failed stops the check too (the rest of the file is
+    /// not read for nothing).
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// The chunks the checker hands on, in order, written in one transaction
+/// while every chunk up to them is clean, the rollup sums gathered and
+/// written every [`PENDING_ROLLUP_ROWS`] rows and at the end. Each chunk's
+/// errors are listed, then its reports found locked (approved since); once
+/// the file has one, nothing more is written but every chunk is still
+/// looked at. Returns the errors, the check's counts and what was written.
+async fn write_chunks(
     tx: &mut WriteTx,
-    db: &Db,
     who: &Who,
-    forms: &'f [Form],
-    chunks: &mut tokio::sync::mpsc::Receiver<Chunk>,
-) -> StorageResult<(FileCheck<'f>, Changes)> {
-    let mut file = FileCheck::new(forms, None);
+    forms: &[Form],
+    mut checker: Checker,
+) -> StorageResult<(ErrorList, Checks, Changes)> {
     let mut changes = Changes::default();
     let mut sums = PendingSums::default();
-    let (mut waited, started) = (std::time::Duration::ZERO, std::time::Instant::now());
-    // The chunk checked last, to write.
-    let mut checked: Option<(Groups, ImportRows)> = None;
-    let mut ended = false;
-    loop {
-        let at = std::time::Instant::now();
-        let next = if ended { None } else { chunks.recv().await };
-        waited += at.elapsed();
-        match &next {
-            Some(chunk) => ended = chunk.last,
-            None if !ended => {
-                // The reader stopped before the end of the file.
-                return Err(StorageError::Rejected(vec![
-                    "Tệp không đọc được đến hết nên không có gì được ghi; xin thử lại".into(),
-                ]));
-            }
-            None => {}
+    let mut errors = ErrorList::new();
+    let started = std::time::Instant::now();
+    while let Some(chunk) = checker.checked.recv().await {
+        errors.extend(chunk.errors);
+        let (items, found) = refuse_locked(tx, forms, &chunk.groups, &mut errors).await?;
+        if !errors.is_empty() || items.is_empty() {
+            continue;
         }
-        if next.is_none() && checked.is_none() {
-            break;
+        let leftovers = Box::new(chunk.rows);
+        let written =
+            reports::apply_many(tx, who, &items, found, leftovers, Some(&mut sums)).await?;
+        changes.add(written);
+        if sums.len() > PENDING_ROLLUP_ROWS {
+            sums.write(tx).await?;
         }
-        // Whether every chunk up to the one to write is clean.
-        let clean = file.errors.is_empty();
-        let mut locked = ErrorList::new();
-        let to_write = checked.take();
-        let (check, write) = tokio::join!(
-            async {
-                let Some(chunk) = next else {
-                    return Ok(None);
-                };
-                file.errors.extend(chunk.errors);
-                let groups = file.check(db, None, &chunk.rows).await?;
-                Ok::<_, StorageError>(Some((groups, chunk.rows)))
-            },
-            async {
-                let Some((groups, rows)) = to_write else {
-                    return Ok(Changes::default());
-                };
-                let (items, found) = refuse_locked(tx, forms, &groups, &mut locked).await?;
-                if !clean || !locked.is_empty() || items.is_empty() {
-                    return Ok(Changes::default());
-                }
-                let changes =
-                    reports::apply_many(tx, who, &items, found, Box::new(rows), Some(&mut sums))
-                        .await?;
-                if sums.len() > PENDING_ROLLUP_ROWS {
-                    sums.write(tx).await?;
-                }
-                Ok::<_, StorageError>(changes)
-            }
-        );
-        checked = check?;
-        changes.add(write?);
-        file.errors.extend(locked);
     }
-    if file.errors.is_empty() {
+    let checks = match (&mut checker.task).await {
+        Ok(checks) => checks?,
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        Err(_) => {
+            return Err(StorageError::Rejected(vec![
+                "Việc kiểm tra tệp bị dừng giữa chừng nên không có gì được ghi; xin thử lại".into(),
+            ]))
+        }
+    };
+    if errors.is_empty() {
         sums.write(tx).await?;
     }
     tracing::info!(
-        waited_ms = waited.as_millis() as u64,
         total_ms = started.elapsed().as_millis() as u64,
-        "import chunks"
+        "import chunks written"
     );
-    Ok((file, changes))
+    Ok((errors, checks, changes))
 }
 
 /// The keys each report of a file was given so far, one bit a key by its

@@ -11,6 +11,7 @@ use crate::audit::{self, Who};
 use crate::batch::Val;
 use crate::error::{StorageError, StorageResult};
 use crate::statistics::catalogue::Form;
+use crate::statistics::report_values;
 use crate::units::Unit;
 
 use super::*;
@@ -179,30 +180,10 @@ pub(crate) async fn apply_many(
                 (*id, ReportState::Draft),
             );
         }
-        crate::batch::insert_rows(
-            tx,
-            "reports",
-            &[
-                "id",
-                "form_id",
-                "unit_id",
-                "period",
-                "period_year",
-                "period_start",
-                "period_end",
-                "state",
-                "state_changed_at",
-                "state_changed_by",
-                "created_at",
-            ],
-            new_rows,
-        )
-        .await?;
         changes.reports_created += created.len();
     }
-    phases.lap("reports");
     // A report created here is audited in one row: its creation and its
-    // values (`"values"`, added below); a report that existed gets a
+    // values (`"values"`, added by the plan); a report that existed gets a
     // `value.set` row with the values before and after.
     let mut audits = Vec::new();
     let mut create_row: HashMap<i64, usize> = HashMap::with_capacity(created.len());
@@ -240,12 +221,122 @@ pub(crate) async fn apply_many(
         .collect();
     older.sort_unstable();
     lock_editable(tx, &older).await?;
-    let mut old_by_report = crate::statistics::report_values::read_many(tx.conn(), &older).await?;
+    let old_by_report = report_values::read_many(tx.conn(), &older).await?;
     phases.lap("old_values");
+    // The new reports are inserted while the values are planned: the plan
+    // is work for this thread, the insert for the database's, and the plan
+    // yields now and then so the insert's next statement goes out.
+    let insert = async {
+        if new_rows.is_empty() {
+            return Ok(());
+        }
+        crate::batch::insert_rows(tx, "reports", REPORT_COLUMNS, new_rows).await
+    };
+    let planned = plan_many(
+        who,
+        items,
+        &ids,
+        old_by_report,
+        &create_row,
+        &mut audits,
+        &now,
+    );
+    let (inserted, planned) = tokio::join!(insert, planned);
+    inserted?;
+    let Planned {
+        changes: planned_changes,
+        fresh_rows,
+        changed_rows,
+        rollups,
+    } = planned?;
+    changes.add(planned_changes);
+    phases.lap("reports_and_plan");
+    // The rollup sums and the audit hashes are computed on another thread
+    // while this one writes the values (SQLite writes on its own thread).
+    let nodes = match pending.as_deref_mut() {
+        Some(pending) => pending.nodes(tx, &rollups).await?,
+        None => crate::statistics::rollups::bulk_nodes(tx, &rollups).await?,
+    };
+    let head = audit::reserve(tx, audits.len()).await?;
+    let records = head.records(audits);
+    let gathered = pending.as_deref_mut().map(std::mem::take);
+    let side = tokio::task::spawn_blocking(move || {
+        let rollup_rows = match gathered {
+            Some(mut sums) => {
+                sums.add(&rollups, &nodes);
+                Err(sums)
+            }
+            None => Ok(crate::statistics::rollups::bulk_rows(&rollups, &nodes)),
+        };
+        let chained = audit::chain(records);
+        drop(leftovers);
+        (rollup_rows, chained)
+    });
+    report_values::write_rows(tx, fresh_rows, true).await?;
+    report_values::write_rows(tx, changed_rows, false).await?;
+    phases.lap("values");
+    let (rollup_rows, audit_rows) = side.await.expect("rollup and audit computation");
+    phases.lap("side");
+    match rollup_rows {
+        Ok(rows) => crate::statistics::rollups::write_bulk(tx, rows).await?,
+        Err(sums) => *pending.expect("sums gathered for the caller") = sums,
+    }
+    phases.lap("rollups");
+    audit::write_chained(tx, audit_rows).await?;
+    phases.lap("audit");
+    tracing::info!(phases = %phases, "bulk write");
+    Ok(changes)
+}
+
+/// The columns of a new report's row, in the order `apply_many` binds them.
+const REPORT_COLUMNS: &[&str] = &[
+    "id",
+    "form_id",
+    "unit_id",
+    "period",
+    "period_year",
+    "period_start",
+    "period_end",
+    "state",
+    "state_changed_at",
+    "state_changed_by",
+    "created_at",
+];
+
+/// Reports planned between two yields of [`plan_many`].
+const PLAN_YIELD_EVERY: usize = 128;
+
+/// What the plan of a bulk write gives: the changes counted, the
+/// `report_values` rows to write (of reports created here, and of reports
+/// that existed), the rollup changes.
+struct Planned {
+    changes: Changes,
+    fresh_rows: Vec<Vec<Val>>,
+    changed_rows: Vec<Vec<Val>>,
+    rollups: Vec<crate::statistics::rollups::UnitYearChanges>,
+}
+
+/// Plan every report's write (pure computation): its new values checked
+/// against its old ones, its rows, its rollup changes and its audit row
+/// (the creation's row of a report created here gets its values). It
+/// yields every [`PLAN_YIELD_EVERY`] reports to what runs beside it.
+async fn plan_many<'w>(
+    who: &'w Who,
+    items: &[Item<'_>],
+    ids: &[i64],
+    mut old_by_report: HashMap<i64, Vec<report_values::StoredValue>>,
+    create_row: &HashMap<i64, usize>,
+    audits: &mut Vec<audit::TextChange<'w>>,
+    now: &str,
+) -> StorageResult<Planned> {
+    let mut changes = Changes::default();
     let (mut fresh_bodies, mut changed_bodies) = (Vec::new(), Vec::new());
     let mut rollups = Vec::with_capacity(items.len());
     let mut indexes: HashMap<i64, IndicatorIndex<'_>> = HashMap::new();
-    for (it, id) in items.iter().zip(&ids) {
+    for (n, (it, id)) in items.iter().zip(ids).enumerate() {
+        if n % PLAN_YIELD_EVERY == PLAN_YIELD_EVERY - 1 {
+            tokio::task::yield_now().await;
+        }
         let p = Period::parse(it.period)?;
         let old = old_values(old_by_report.remove(id).unwrap_or_default());
         let index = indexes
@@ -280,39 +371,12 @@ pub(crate) async fn apply_many(
             None => audits.push(plan.audit(who, it.unit)),
         }
     }
-    phases.lap("plan");
-    // The rollup sums and the audit hashes are computed on another thread
-    // while this one writes the values (SQLite writes on its own thread).
-    let nodes = crate::statistics::rollups::bulk_nodes(tx, &rollups).await?;
-    let head = audit::reserve(tx, audits.len()).await?;
-    let records = head.records(audits);
-    let gathered = pending.as_deref_mut().map(std::mem::take);
-    let side = tokio::task::spawn_blocking(move || {
-        let rollup_rows = match gathered {
-            Some(mut sums) => {
-                sums.add(&rollups, &nodes);
-                Err(sums)
-            }
-            None => Ok(crate::statistics::rollups::bulk_rows(&rollups, &nodes)),
-        };
-        let chained = audit::chain(records);
-        drop(leftovers);
-        (rollup_rows, chained)
-    });
-    crate::statistics::report_values::write(tx, fresh_bodies, true, &now, &who.name).await?;
-    crate::statistics::report_values::write(tx, changed_bodies, false, &now, &who.name).await?;
-    phases.lap("values");
-    let (rollup_rows, audit_rows) = side.await.expect("rollup and audit computation");
-    phases.lap("side");
-    match rollup_rows {
-        Ok(rows) => crate::statistics::rollups::write_bulk(tx, rows).await?,
-        Err(sums) => *pending.expect("sums gathered for the caller") = sums,
-    }
-    phases.lap("rollups");
-    audit::write_chained(tx, audit_rows).await?;
-    phases.lap("audit");
-    tracing::info!(phases = %phases, "bulk write");
-    Ok(changes)
+    Ok(Planned {
+        changes,
+        fresh_rows: report_values::rows(fresh_bodies, now, &who.name),
+        changed_rows: report_values::rows(changed_bodies, now, &who.name),
+        rollups,
+    })
 }
 
 /// Wall time of the phases of a bulk write, for the log.

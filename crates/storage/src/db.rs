@@ -75,6 +75,13 @@ impl WriteTx {
         self.tx.commit().await?;
         Ok(())
     }
+
+    /// Roll back now, releasing the audit head (PostgreSQL) and the write
+    /// lock (SQLite) at once rather than when the connection is next used.
+    pub async fn rollback(self) -> StorageResult<()> {
+        self.tx.rollback().await?;
+        Ok(())
+    }
 }
 
 impl Db {

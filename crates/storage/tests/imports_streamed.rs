@@ -296,6 +296,73 @@ async fn story(streamed: Db, whole: Db) {
         audit_before
     );
     antq_storage::testing::assert_rollups_equal_rebuild(&streamed, "after the refused files").await;
+
+    refused_file_lets_writers_in(&streamed, &who).await;
+}
+
+/// Once a streamed file is refused, its transaction ends: another writer
+/// is not kept waiting while the rest of the file is read and checked.
+async fn refused_file_lets_writers_in(db: &Db, who: &Who) {
+    let rows = file();
+    let (send, receive) = tokio::sync::mpsc::channel(1);
+    let mut receive = Some(receive);
+    let import = {
+        let (db, who) = (db.clone(), who.clone());
+        tokio::spawn(async move {
+            import::run_stream(&db, &who, || receive.take().expect("one attempt"), false).await
+        })
+    };
+    let part = |from: usize, errors: &[&str], last: bool| {
+        let mut chunk = Chunk {
+            last,
+            ..Chunk::default()
+        };
+        for r in &rows[from..from + 4] {
+            chunk.rows.push(r.as_ref());
+        }
+        for e in errors {
+            chunk.errors.push(*e);
+        }
+        chunk
+    };
+    // The channel holds one chunk: once the third is in it, the checker has
+    // taken the second, so the writer has taken the first (the checker
+    // stays one chunk ahead), and with it the file's error.
+    send.send(part(0, &["dòng 2: không phải UTF-8"], false))
+        .await
+        .unwrap();
+    send.send(part(4, &[], false)).await.unwrap();
+    send.send(part(8, &[], false)).await.unwrap();
+    let other = vec![row(60, "03127", "2020", "tt_buoi", "77")];
+    let written = tokio::time::timeout(
+        std::time::Duration::from_secs(60),
+        import::run(db, None, who, other, false),
+    )
+    .await
+    .expect("another writer waited for the rest of a refused file")
+    .unwrap();
+    assert_eq!(written.changes.values_changed, 1);
+    send.send(part(12, &["dòng 14: không phải UTF-8"], true))
+        .await
+        .unwrap();
+    // Every error still listed, in the file's order: the reports of 2026
+    // (submitted above) are found locked after the transaction ended.
+    let errors = refused(import.await.unwrap());
+    assert_eq!(errors.len(), 4, "{errors:?}");
+    assert_eq!(errors[0], "dòng 2: không phải UTF-8");
+    assert!(
+        errors[1..3]
+            .iter()
+            .all(|e| e.contains("năm 2026") && e.contains("không được ghi")),
+        "{errors:?}"
+    );
+    assert_eq!(errors[3], "dòng 14: không phải UTF-8");
+    antq_storage::testing::assert_rollups_equal_rebuild(db, "after a refused file and a write")
+        .await;
+    assert!(matches!(
+        audit::verify(db).await.unwrap(),
+        Verification::Intact { .. }
+    ));
 }
 
 #[tokio::test]

@@ -364,6 +364,22 @@ pub fn read_csv(bytes: &[u8]) -> Result<Vec<ImportRow>, Vec<String>> {
         .has_headers(true)
         .flexible(true)
         .from_reader(bytes);
+    // A CSV's cells are read by their place: its header must be the
+    // register's, in the template's order.
+    let fold = |h: &str| text::fold(&text::clean(h));
+    let header_is_ours = r.headers().is_ok_and(|h| {
+        h.len() >= HEADS.len() && HEADS.iter().zip(h.iter()).all(|(w, h)| fold(w) == fold(h))
+    });
+    if !header_is_ours {
+        let heads: Vec<String> = HEADS
+            .iter()
+            .map(|h| format!("\u{201C}{h}\u{201D}"))
+            .collect();
+        return Err(vec![format!(
+            "Dòng đầu của tệp CSV phải là tiêu đề của sổ, theo thứ tự: {}; hãy dùng mẫu tải từ trang sổ",
+            heads.join(", ")
+        )]);
+    }
     let mut out = Vec::new();
     for (i, rec) in r.records().enumerate() {
         if out.len() >= MAX_ROWS {
@@ -385,6 +401,9 @@ pub fn read_csv(bytes: &[u8]) -> Result<Vec<ImportRow>, Vec<String>> {
                 )])
             }
         }
+    }
+    if out.is_empty() {
+        return Err(vec!["Tệp CSV không có dòng nào dưới dòng tiêu đề".into()]);
     }
     Ok(out)
 }

@@ -1,12 +1,92 @@
-//! What every register's import page shares: reading the uploaded file and
-//! the "dry run" box from the form (a too large body answers in Vietnamese),
-//! and the outcome in words with its status (422 when refused).
+//! What every register's import page shares: the page itself (its form and
+//! its outcome; each register only says its words and links, an
+//! [`ImportScreen`]), reading the uploaded file and the "dry run" box from
+//! the form (a too large body answers in Vietnamese), the outcome in words
+//! with its status (422 when refused), and the Excel files sent back.
 
+use askama::Template;
 use axum::extract::Multipart;
 use axum::response::Response;
 
-use crate::error::Failure;
+use crate::error::{Failure, PageResult};
+use crate::pages::{render, Chrome};
 use crate::state::AppState;
+
+/// What one register's import page says and where it points; the rest of
+/// the page is the same for every register. The texts are keys of the
+/// interface's words.
+pub struct ImportScreen {
+    /// The start of the page's element ids (`model` → `model-import-done`).
+    pub id: &'static str,
+    pub title: &'static str,
+    pub hint: &'static str,
+    /// The register's list and the words of the link back to it.
+    pub back: (&'static str, &'static str),
+    /// The empty template and the words of its link, where the register
+    /// has one that needs no choice first.
+    pub template: Option<(&'static str, &'static str)>,
+    /// Where the form is sent.
+    pub action: &'static str,
+    /// The file types the file picker offers.
+    pub accept: &'static str,
+    pub file: &'static str,
+    pub dry_run: &'static str,
+    pub submit: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "registries/import.html")]
+struct ImportPage {
+    c: Chrome,
+    s: &'static ImportScreen,
+    outcome: Outcome,
+}
+
+impl ImportScreen {
+    /// The page with its empty form.
+    pub fn form(&'static self, c: Chrome) -> PageResult<Response> {
+        render(ImportPage {
+            c,
+            s: self,
+            outcome: Outcome::default(),
+        })
+    }
+
+    /// The page after an upload: what was (or would be) written, or every
+    /// error, with status 422 when the file was refused.
+    pub fn answer(&'static self, c: Chrome, outcome: Outcome) -> PageResult<Response> {
+        let refused = !outcome.message.is_empty();
+        let mut page = render(ImportPage {
+            c,
+            s: self,
+            outcome,
+        })?;
+        if refused {
+            *page.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+        }
+        Ok(page)
+    }
+}
+
+/// An Excel file sent back under `name`.
+pub fn xlsx(bytes: Vec<u8>, name: String) -> Response {
+    crate::statistics::Download {
+        bytes,
+        content_type: crate::statistics::XLSX,
+        filename: name,
+    }
+    .into_response()
+}
+
+/// A part of a file's name taken from what was asked (a unit's code, a
+/// year): its ASCII letters and digits, at most 12.
+pub fn name_part(asked: &str) -> String {
+    asked
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(12)
+        .collect()
+}
 
 /// The file of an import form and whether only to check it.
 pub struct RegisterFile {
@@ -41,6 +121,7 @@ pub async fn read(state: &AppState, mut multipart: Multipart) -> Result<Register
 
 /// An import's outcome as its page says it: what was (or would be)
 /// written, or why nothing was, with every error.
+#[derive(Default)]
 pub struct Outcome {
     pub done: String,
     pub message: String,
@@ -75,13 +156,5 @@ impl Outcome {
                 errors: crate::pages::error_lines(&f.errors),
             },
         }
-    }
-
-    /// The rendered page, 422 when the file was refused.
-    pub fn respond(&self, mut page: Response) -> Response {
-        if !self.message.is_empty() {
-            *page.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-        }
-        page
     }
 }

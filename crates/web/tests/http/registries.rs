@@ -124,3 +124,112 @@ async fn assessment_figures_come_from_the_registers() {
         "{html}"
     );
 }
+
+/// Every register's import page is one page with the register's words and
+/// links: its form, its template where it has one, the way back; a file
+/// that is not a workbook is refused with 422 and the reason, in the page.
+#[tokio::test]
+async fn every_register_has_its_import_page() {
+    let app = spawn_app().await;
+    let police = app.logged_in("ca.dienbien", Role::Police, "11").await;
+    for (page, title, back, template) in [
+        (
+            "/mo-hinh/nhap",
+            "Nhập sổ mô hình từ Excel",
+            "/mo-hinh",
+            Some("/mo-hinh/mau.xlsx"),
+        ),
+        (
+            "/to-chuc-quan-chung/nhap",
+            "Nhập từ Excel",
+            "/to-chuc-quan-chung",
+            Some("/to-chuc-quan-chung/mau.xlsx"),
+        ),
+        (
+            "/an-toan-antt/nhap",
+            "Nhập sổ từ tệp",
+            "/an-toan-antt",
+            Some("/an-toan-antt/mau.xlsx"),
+        ),
+        (
+            "/phan-loai-phong-trao/nhap",
+            "Nhập điểm tự chấm từ Excel",
+            "/phan-loai-phong-trao",
+            None,
+        ),
+        (
+            "/khen-thuong/nhap",
+            "Nhập sổ khen thưởng từ Excel",
+            "/khen-thuong",
+            None,
+        ),
+    ] {
+        let res = police.get(page).await;
+        assert_eq!(res.status(), StatusCode::OK, "{page}");
+        let html = res.text().await.unwrap();
+        assert!(
+            html.contains(&format!("<h1>{title}</h1>")),
+            "{page}: {html}"
+        );
+        assert!(html.contains(&format!("action=\"{page}\"")), "{page}");
+        assert!(html.contains(&format!("<a href=\"{back}\">")), "{page}");
+        assert!(!html.contains("⟨?⟩"), "{page}: a word is missing");
+        match template {
+            Some(t) => {
+                assert!(
+                    html.contains(&format!("<a href=\"{t}\" download")),
+                    "{page}"
+                );
+                let file = police.get(t).await;
+                assert_eq!(file.status(), StatusCode::OK, "{t}");
+                assert!(file.bytes().await.unwrap().starts_with(b"PK"), "{t}");
+            }
+            None => assert!(!html.contains("download id="), "{page}"),
+        }
+
+        let (ct, body) = crate::helpers::multipart_form(&[], &[("file", b"not a workbook")]);
+        let refused = police.post_raw(page, &ct, body).await;
+        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+        let html = refused.text().await.unwrap();
+        assert!(html.contains("role=\"alert\""), "{page}: {html}");
+        assert!(html.contains(&format!("<h1>{title}</h1>")), "{page}");
+    }
+
+    // The safety register also takes CSV: by its header, cell by cell.
+    let csv = |bytes: Vec<u8>| crate::helpers::multipart_form(&[], &[("file", &bytes)]);
+    let mut row: Vec<String> = vec![String::new(); 10];
+    row[0] = "hai nghìn".into();
+    let (ct, body) = csv(antq_storage::registries::recognitions::write_csv(&[row]));
+    let html = police
+        .post_raw("/an-toan-antt/nhap", &ct, body)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("Sổ An toàn về ANTT, ô A2: năm “hai nghìn” không hợp lệ"),
+        "{html}"
+    );
+    let (ct, body) = csv(b"Nam,Ma don vi\n2024,11\n".to_vec());
+    let html = police
+        .post_raw("/an-toan-antt/nhap", &ct, body)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("Dòng đầu của tệp CSV phải là tiêu đề của sổ"),
+        "{html}"
+    );
+    let (ct, body) = csv(antq_storage::registries::recognitions::write_csv(&[]));
+    let html = police
+        .post_raw("/an-toan-antt/nhap", &ct, body)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("Tệp CSV không có dòng nào dưới dòng tiêu đề"),
+        "{html}"
+    );
+}

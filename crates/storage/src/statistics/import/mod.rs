@@ -732,7 +732,7 @@ async fn write_chunk(
     errors: &mut ErrorList,
     leftovers: Box<dyn std::any::Any + Send>,
 ) -> StorageResult<Changes> {
-    let (items, found) = refuse_locked(tx, forms, groups, errors).await?;
+    let (items, found) = refuse_locked(tx.conn(), forms, groups, errors).await?;
     if !errors.is_empty() || items.is_empty() {
         return Ok(Changes::default());
     }
@@ -742,7 +742,7 @@ async fn write_chunk(
 /// The reports of `groups` as items to write, and those that exist; each
 /// one locked (submitted or approved) is named in `errors`.
 async fn refuse_locked<'g>(
-    tx: &mut WriteTx,
+    conn: &mut sqlx::AnyConnection,
     forms: &'g [Form],
     groups: &'g [(Target, Vec<ValueInput>)],
     errors: &mut ErrorList,
@@ -759,7 +759,7 @@ async fn refuse_locked<'g>(
     if items.is_empty() {
         return Ok((items, Default::default()));
     }
-    let found = reports::existing(tx, &items).await?;
+    let found = reports::existing(conn, &items).await?;
     for (t, _) in groups {
         let form = &forms[t.form_ix];
         if let Some((_, state)) = found.get(&(form.id, t.unit.id, t.period.clone())) {

@@ -53,10 +53,19 @@ where
             let checker = Checker::start(db, &forms, open());
             let forms = &forms;
             async move {
-                let (errors, file, changes) = write_chunks(&mut tx, who, forms, checker).await?;
-                if !errors.is_empty() {
-                    return Err(StorageError::Rejected(errors.into_vec()));
-                }
+                let (file, changes) = match write_chunks(&mut tx, who, forms, checker).await? {
+                    Written::Clean { file, changes } => (file, changes),
+                    Written::Refused {
+                        mut errors,
+                        checker,
+                    } => {
+                        // Other writers need not wait while the rest of a
+                        // refused file is checked.
+                        tx.rollback().await?;
+                        list_the_rest(db, forms, checker, &mut errors).await?;
+                        return Err(StorageError::Rejected(errors.into_vec()));
+                    }
+                };
                 if file.rows == 0 {
                     return Err(StorageError::Rejected(vec![
                         "Tệp không có giá trị nào để nhập".into(),
@@ -164,6 +173,18 @@ impl Checker {
             task: tokio::spawn(task.in_current_span()),
         }
     }
+
+    /// The check's counts once every chunk has been handed on; a check that
+    /// failed (the reader stopped, the database) gives its error.
+    async fn finish(mut self) -> StorageResult<Checks> {
+        match (&mut self.task).await {
+            Ok(checks) => checks,
+            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+            Err(_) => Err(StorageError::Rejected(vec![
+                "Việc kiểm tra tệp bị dừng giữa chừng nên không có gì được ghi; xin thử lại".into(),
+            ])),
+        }
+    }
 }
 
 impl Drop for Checker {
@@ -174,26 +195,37 @@ impl Drop for Checker {
     }
 }
 
+/// What [`write_chunks`] came to.
+enum Written {
+    /// Every chunk was clean and is written, rollups too.
+    Clean { file: Checks, changes: Changes },
+    /// A chunk had an error (listed, with its reports found locked): from
+    /// it on nothing was written, and `checker` goes on with the rest.
+    Refused { errors: ErrorList, checker: Checker },
+}
+
 /// The chunks the checker hands on, in order, written in one transaction
 /// while every chunk up to them is clean, the rollup sums gathered and
-/// written every [`PENDING_ROLLUP_ROWS`] rows and at the end. Each chunk's
-/// errors are listed, then its reports found locked (approved since); once
-/// the file has one, nothing more is written but every chunk is still
-/// looked at. Returns the errors, the check's counts and what was written.
+/// written every [`PENDING_ROLLUP_ROWS`] rows and at the end. At the first
+/// chunk with an error (the check's, or a report found locked, approved
+/// since) it stops and hands the checker back: the caller rolls back
+/// before the rest of the file is looked at.
 async fn write_chunks(
     tx: &mut WriteTx,
     who: &Who,
     forms: &[Form],
     mut checker: Checker,
-) -> StorageResult<(ErrorList, Checks, Changes)> {
+) -> StorageResult<Written> {
     let mut changes = Changes::default();
     let mut sums = PendingSums::default();
-    let mut errors = ErrorList::new();
     let started = std::time::Instant::now();
     while let Some(chunk) = checker.checked.recv().await {
-        errors.extend(chunk.errors);
-        let (items, found) = refuse_locked(tx, forms, &chunk.groups, &mut errors).await?;
-        if !errors.is_empty() || items.is_empty() {
+        let mut errors = chunk.errors;
+        let (items, found) = refuse_locked(tx.conn(), forms, &chunk.groups, &mut errors).await?;
+        if !errors.is_empty() {
+            return Ok(Written::Refused { errors, checker });
+        }
+        if items.is_empty() {
             continue;
         }
         let leftovers = Box::new(chunk.rows);
@@ -204,23 +236,31 @@ async fn write_chunks(
             sums.write(tx).await?;
         }
     }
-    let checks = match (&mut checker.task).await {
-        Ok(checks) => checks?,
-        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
-        Err(_) => {
-            return Err(StorageError::Rejected(vec![
-                "Việc kiểm tra tệp bị dừng giữa chừng nên không có gì được ghi; xin thử lại".into(),
-            ]))
-        }
-    };
-    if errors.is_empty() {
-        sums.write(tx).await?;
-    }
+    let file = checker.finish().await?;
+    sums.write(tx).await?;
     tracing::info!(
         total_ms = started.elapsed().as_millis() as u64,
         "import chunks written"
     );
-    Ok((errors, checks, changes))
+    Ok(Written::Clean { file, changes })
+}
+
+/// The rest of a refused file, outside any transaction: each chunk's
+/// errors, then its reports found locked, added to `errors` in the file's
+/// order (past the listed ones, only counted).
+async fn list_the_rest(
+    db: &Db,
+    forms: &[Form],
+    mut checker: Checker,
+    errors: &mut ErrorList,
+) -> StorageResult<()> {
+    let mut conn = db.pool().acquire().await?;
+    while let Some(chunk) = checker.checked.recv().await {
+        errors.extend(chunk.errors);
+        refuse_locked(&mut conn, forms, &chunk.groups, errors).await?;
+    }
+    checker.finish().await?;
+    Ok(())
 }
 
 /// The keys each report of a file was given so far, one bit a key by its

@@ -83,7 +83,10 @@ pub(crate) type Found = HashMap<(i64, i64, String), (i64, ReportState)>;
 /// by period, and by unit too when the items name a few hundred units (a
 /// chunk of a streamed file), so a chunk does not read every report of its
 /// periods.
-pub(crate) async fn existing(tx: &mut crate::WriteTx, items: &[Item<'_>]) -> StorageResult<Found> {
+pub(crate) async fn existing(
+    conn: &mut sqlx::AnyConnection,
+    items: &[Item<'_>],
+) -> StorageResult<Found> {
     let mut by_form: HashMap<i64, (Vec<String>, Vec<i64>)> = HashMap::new();
     for it in items {
         let (periods, units) = by_form.entry(it.form.id).or_default();
@@ -114,7 +117,7 @@ pub(crate) async fn existing(tx: &mut crate::WriteTx, items: &[Item<'_>]) -> Sto
             for p in chunk {
                 q = q.bind(p.clone());
             }
-            for (id, unit, period, state) in q.fetch_all(tx.conn()).await? {
+            for (id, unit, period, state) in q.fetch_all(&mut *conn).await? {
                 out.insert((form_id, unit, period), (id, state.parse()?));
             }
         }

@@ -17,6 +17,7 @@ use super::RegisterQuery;
 use crate::auth::PageUser;
 use crate::error::{Failure, PageResult};
 use crate::pages::{render, Chrome};
+use crate::registries::upload::{self, ImportScreen, Outcome};
 use crate::state::AppState;
 use crate::units::pages::UnitPicker;
 
@@ -319,23 +320,22 @@ pub async fn list_docx(
     Ok(views::list_docx(&a)?.into_response())
 }
 
-#[derive(Template)]
-#[template(path = "programmes/awards/import.html")]
-struct ImportPage {
-    c: Chrome,
-    done: String,
-    message: String,
-    errors: Vec<String>,
-}
+static IMPORT: ImportScreen = ImportScreen {
+    id: "award",
+    title: "aw.import",
+    hint: "aw.import_hint",
+    back: ("/khen-thuong", "aw.back_register"),
+    template: None,
+    action: "/khen-thuong/nhap",
+    accept: ".xlsx",
+    file: "aw.file",
+    dry_run: "aw.dry_run",
+    submit: "aw.import_submit",
+};
 
 /// `GET /khen-thuong/nhap`.
 pub async fn import_form(c: Chrome, PageUser(_): PageUser) -> PageResult<Response> {
-    render(ImportPage {
-        c,
-        done: String::new(),
-        message: String::new(),
-        errors: Vec::new(),
-    })
+    IMPORT.form(c)
 }
 
 /// `POST /khen-thuong/nhap` (multipart: file, dry_run): all or nothing.
@@ -345,19 +345,13 @@ pub async fn import_upload(
     PageUser(ctx): PageUser,
     multipart: Multipart,
 ) -> PageResult<Response> {
-    let file = crate::registries::upload::read(&state, multipart).await?;
-    let outcome = crate::registries::upload::Outcome::of(
-        super::register::import(&state.db, Some(&ctx.actor), &file.bytes, file.dry_run).await,
-        file.dry_run,
-        |n| format!("{} khen thưởng với {} người nhận", n.awards, n.recipients),
-    );
-    let page = render(ImportPage {
-        c,
-        done: outcome.done.clone(),
-        message: outcome.message.clone(),
-        errors: outcome.errors.clone(),
-    })?;
-    Ok(outcome.respond(page))
+    let file = upload::read(&state, multipart).await?;
+    let written =
+        super::register::import(&state.db, Some(&ctx.actor), &file.bytes, file.dry_run).await;
+    let outcome = Outcome::of(written, file.dry_run, |n| {
+        format!("{} khen thưởng với {} người nhận", n.awards, n.recipients)
+    });
+    IMPORT.answer(c, outcome)
 }
 
 #[derive(Deserialize)]
@@ -377,16 +371,11 @@ pub async fn export(
     let to = Some(p.to.trim()).filter(|s| !s.is_empty());
     let range = antq_core::periods::YearRange::parse(p.from.trim(), to)?;
     let bytes = super::register::export(&state.db, Some(&ctx.actor), &p.unit, range).await?;
-    let unit: String = p
-        .unit
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .take(12)
-        .collect();
-    Ok(crate::statistics::Download {
-        bytes,
-        content_type: crate::statistics::XLSX,
-        filename: format!("so-khen-thuong-{unit}-{}-{}.xlsx", range.from, range.to),
-    }
-    .into_response())
+    let name = format!(
+        "so-khen-thuong-{}-{}-{}.xlsx",
+        upload::name_part(&p.unit),
+        range.from,
+        range.to
+    );
+    Ok(upload::xlsx(bytes, name))
 }

@@ -1,33 +1,34 @@
 //! The movement classification in Excel: the band list out, the self-score
 //! template, and self-scores in.
 
-use askama::Template;
 use axum::extract::{Multipart, Query, State as AxState};
 use axum::response::Response;
 use serde::Deserialize;
 
 use crate::auth::PageUser;
 use crate::error::PageResult;
-use crate::pages::{render, Chrome};
+use crate::pages::Chrome;
+use crate::registries::upload::{self, name_part, ImportScreen, Outcome};
 use crate::state::AppState;
 
-#[derive(Template)]
-#[template(path = "registries/classifications/import.html")]
-struct ImportPage {
-    c: Chrome,
-    done: String,
-    message: String,
-    errors: Vec<String>,
-}
+/// The self-score template depends on a unit and a year: it is downloaded
+/// from the list, not from the import page.
+static IMPORT: ImportScreen = ImportScreen {
+    id: "cls",
+    title: "cls.import",
+    hint: "cls.import_hint",
+    back: ("/phan-loai-phong-trao", "cls.back_list"),
+    template: None,
+    action: "/phan-loai-phong-trao/nhap",
+    accept: ".xlsx",
+    file: "cls.file",
+    dry_run: "cls.dry_run",
+    submit: "cls.import_submit",
+};
 
 /// `GET /phan-loai-phong-trao/nhap`.
 pub async fn import_form(c: Chrome, PageUser(_): PageUser) -> PageResult<Response> {
-    render(ImportPage {
-        c,
-        done: String::new(),
-        message: String::new(),
-        errors: Vec::new(),
-    })
+    IMPORT.form(c)
 }
 
 /// `POST /phan-loai-phong-trao/nhap` (multipart: file, dry_run): all or nothing.
@@ -37,19 +38,13 @@ pub async fn import_upload(
     PageUser(ctx): PageUser,
     multipart: Multipart,
 ) -> PageResult<Response> {
-    let file = crate::registries::upload::read(&state, multipart).await?;
-    let outcome = crate::registries::upload::Outcome::of(
-        super::excel::import(&state.db, Some(&ctx.actor), &file.bytes, file.dry_run).await,
-        file.dry_run,
-        |n| format!("điểm tự chấm của {n} phiếu"),
-    );
-    let page = render(ImportPage {
-        c,
-        done: outcome.done.clone(),
-        message: outcome.message.clone(),
-        errors: outcome.errors.clone(),
-    })?;
-    Ok(outcome.respond(page))
+    let file = upload::read(&state, multipart).await?;
+    let written =
+        super::excel::import(&state.db, Some(&ctx.actor), &file.bytes, file.dry_run).await;
+    let outcome = Outcome::of(written, file.dry_run, |n| {
+        format!("điểm tự chấm của {n} phiếu")
+    });
+    IMPORT.answer(c, outcome)
 }
 
 #[derive(Deserialize)]
@@ -60,13 +55,6 @@ pub struct ExportParams {
     year: String,
 }
 
-fn safe(s: &str) -> String {
-    s.chars()
-        .filter(char::is_ascii_alphanumeric)
-        .take(12)
-        .collect()
-}
-
 /// `GET /phan-loai-phong-trao/xuat?unit=&year=`: the band list as Excel.
 pub async fn export(
     AxState(state): AxState<AppState>,
@@ -74,16 +62,12 @@ pub async fn export(
     Query(p): Query<ExportParams>,
 ) -> PageResult<Response> {
     let bytes = super::excel::export(&state.db, Some(&ctx.actor), &p.unit, &p.year).await?;
-    Ok(crate::statistics::Download {
-        bytes,
-        content_type: crate::statistics::XLSX,
-        filename: format!(
-            "phan-loai-phong-trao-{}-{}.xlsx",
-            safe(&p.unit),
-            safe(&p.year)
-        ),
-    }
-    .into_response())
+    let name = format!(
+        "phan-loai-phong-trao-{}-{}.xlsx",
+        name_part(&p.unit),
+        name_part(&p.year)
+    );
+    Ok(upload::xlsx(bytes, name))
 }
 
 /// `GET /phan-loai-phong-trao/mau-nhap?unit=&year=`: the self-score template of the draft sheets.
@@ -93,10 +77,10 @@ pub async fn import_template(
     Query(p): Query<ExportParams>,
 ) -> PageResult<Response> {
     let bytes = super::excel::template(&state.db, Some(&ctx.actor), &p.unit, &p.year).await?;
-    Ok(crate::statistics::Download {
-        bytes,
-        content_type: crate::statistics::XLSX,
-        filename: format!("diem-tu-cham-{}-{}.xlsx", safe(&p.unit), safe(&p.year)),
-    }
-    .into_response())
+    let name = format!(
+        "diem-tu-cham-{}-{}.xlsx",
+        name_part(&p.unit),
+        name_part(&p.year)
+    );
+    Ok(upload::xlsx(bytes, name))
 }

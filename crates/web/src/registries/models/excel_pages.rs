@@ -2,24 +2,22 @@
 //! and models in.
 
 use antq_core::text::format_int;
-use askama::Template;
 use axum::extract::{Multipart, Query, State};
 use axum::response::Response;
 use serde::Deserialize;
 
 use crate::auth::PageUser;
 use crate::error::PageResult;
-use crate::pages::{render, Chrome};
+use crate::pages::Chrome;
+use crate::registries::upload::{self, ImportScreen, Outcome};
 use crate::state::AppState;
 
 /// `GET /mo-hinh/mau.xlsx`: the template to fill.
 pub async fn template(PageUser(_): PageUser) -> PageResult<Response> {
-    Ok(crate::statistics::Download {
-        bytes: super::excel::template()?,
-        content_type: crate::statistics::XLSX,
-        filename: "mau-so-mo-hinh.xlsx".into(),
-    }
-    .into_response())
+    Ok(upload::xlsx(
+        super::excel::template()?,
+        "mau-so-mo-hinh.xlsx".into(),
+    ))
 }
 
 #[derive(Deserialize)]
@@ -34,27 +32,26 @@ pub async fn export(
     Query(p): Query<ExportParams>,
 ) -> PageResult<Response> {
     let bytes = super::excel::export(&state.db, Some(&ctx.actor), &p.unit).await?;
-    let unit: String = p
-        .unit
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .take(12)
-        .collect();
-    Ok(crate::statistics::Download {
-        bytes,
-        content_type: crate::statistics::XLSX,
-        filename: format!("so-mo-hinh-{unit}.xlsx"),
-    }
-    .into_response())
+    let name = format!("so-mo-hinh-{}.xlsx", upload::name_part(&p.unit));
+    Ok(upload::xlsx(bytes, name))
 }
 
-#[derive(Template)]
-#[template(path = "registries/models/import.html")]
-struct ImportPage {
-    c: Chrome,
-    done: String,
-    message: String,
-    errors: Vec<String>,
+static IMPORT: ImportScreen = ImportScreen {
+    id: "model",
+    title: "mod.import",
+    hint: "mod.import_hint",
+    back: ("/mo-hinh", "mod.back"),
+    template: Some(("/mo-hinh/mau.xlsx", "mod.template")),
+    action: "/mo-hinh/nhap",
+    accept: ".xlsx",
+    file: "mod.file",
+    dry_run: "mod.dry_run",
+    submit: "mod.import_submit",
+};
+
+/// `GET /mo-hinh/nhap`.
+pub async fn import_form(c: Chrome, PageUser(_): PageUser) -> PageResult<Response> {
+    IMPORT.form(c)
 }
 
 /// `POST /mo-hinh/nhap` (multipart: file, dry_run): all or nothing.
@@ -64,17 +61,11 @@ pub async fn import_upload(
     PageUser(ctx): PageUser,
     multipart: Multipart,
 ) -> PageResult<Response> {
-    let file = crate::registries::upload::read(&state, multipart).await?;
-    let outcome = crate::registries::upload::Outcome::of(
-        super::excel::import(&state.db, Some(&ctx.actor), &file.bytes, file.dry_run).await,
-        file.dry_run,
-        |n| format!("{} mô hình", format_int(*n as i64)),
-    );
-    let page = render(ImportPage {
-        c,
-        done: outcome.done.clone(),
-        message: outcome.message.clone(),
-        errors: outcome.errors.clone(),
-    })?;
-    Ok(outcome.respond(page))
+    let file = upload::read(&state, multipart).await?;
+    let written =
+        super::excel::import(&state.db, Some(&ctx.actor), &file.bytes, file.dry_run).await;
+    let outcome = Outcome::of(written, file.dry_run, |n| {
+        format!("{} mô hình", format_int(*n as i64))
+    });
+    IMPORT.answer(c, outcome)
 }

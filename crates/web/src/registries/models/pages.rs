@@ -19,7 +19,7 @@ use axum::{Form as FormBody, Router};
 use serde::Deserialize;
 
 use super::cases::{cases_create, cases_page};
-use super::excel_pages::{export, import_upload, template};
+use super::excel_pages::{export, import_form, import_upload, template};
 use super::taxonomy::{types_page, types_save};
 use super::{ListQuery, ModelIn, ReplicaIn, StateIn};
 use crate::auth::PageUser;
@@ -42,7 +42,9 @@ pub fn routes(upload_limit: usize) -> Router<AppState> {
         .route("/mo-hinh/xuat", get(export))
         .route(
             "/mo-hinh/nhap",
-            post(import_upload).layer(axum::extract::DefaultBodyLimit::max(upload_limit)),
+            get(import_form)
+                .post(import_upload)
+                .layer(axum::extract::DefaultBodyLimit::max(upload_limit)),
         )
         .route("/mo-hinh/{id}", get(show))
         .route("/mo-hinh/{id}/sua", post(edit))

@@ -6,7 +6,6 @@ use antq_core::dates;
 use antq_core::text;
 use antq_office::register_rows::{self, Column, Value};
 use antq_storage::registries::recognitions as store;
-use askama::Template;
 use axum::extract::{Multipart, Query, State};
 use axum::response::Response;
 use serde::Deserialize;
@@ -14,7 +13,8 @@ use serde::Deserialize;
 use super::ListQuery;
 use crate::auth::PageUser;
 use crate::error::{Failure, PageResult};
-use crate::pages::{render, Chrome};
+use crate::pages::Chrome;
+use crate::registries::upload::{self, ImportScreen, Outcome};
 use crate::state::AppState;
 
 #[derive(Deserialize)]
@@ -112,12 +112,10 @@ pub fn read_upload(bytes: &[u8]) -> Result<Vec<store::ImportRow>, Vec<String>> {
 
 /// `GET /an-toan-antt/mau.xlsx`: the empty template.
 pub async fn template(PageUser(_): PageUser) -> PageResult<Response> {
-    Ok(crate::statistics::Download {
-        bytes: workbook(Vec::new())?,
-        content_type: crate::statistics::XLSX,
-        filename: "mau-so-an-toan-antt.xlsx".into(),
-    }
-    .into_response())
+    Ok(upload::xlsx(
+        workbook(Vec::new())?,
+        "mau-so-an-toan-antt.xlsx".into(),
+    ))
 }
 
 /// `GET /an-toan-antt/xuat?unit=CODE&year=YYYY`: the register as Excel.
@@ -133,44 +131,30 @@ pub async fn export(
     };
     let f = super::filter(&state.db, Some(&ctx.actor), &q).await?;
     let rows = store::export_rows(&state.db, Some(&ctx.actor), &f).await?;
-    let bytes = workbook(rows)?;
-    let unit: String = p
-        .unit
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .take(12)
-        .collect();
-    let year: String = p
-        .year
-        .chars()
-        .filter(char::is_ascii_digit)
-        .take(4)
-        .collect();
-    Ok(crate::statistics::Download {
-        bytes,
-        content_type: crate::statistics::XLSX,
-        filename: format!("an-toan-antt-{unit}-{year}.xlsx"),
-    }
-    .into_response())
+    let name = format!(
+        "an-toan-antt-{}-{}.xlsx",
+        upload::name_part(&p.unit),
+        upload::name_part(&p.year)
+    );
+    Ok(upload::xlsx(workbook(rows)?, name))
 }
 
-#[derive(Template)]
-#[template(path = "registries/recognitions/import.html")]
-struct ImportPage {
-    c: Chrome,
-    done: String,
-    message: String,
-    errors: Vec<String>,
-}
+static IMPORT: ImportScreen = ImportScreen {
+    id: "rec",
+    title: "rec.import",
+    hint: "rec.import_hint",
+    back: ("/an-toan-antt", "rec.back"),
+    template: Some(("/an-toan-antt/mau.xlsx", "rec.template")),
+    action: "/an-toan-antt/nhap",
+    accept: ".xlsx,.csv",
+    file: "rec.file",
+    dry_run: "rec.dry_run",
+    submit: "rec.import_submit",
+};
 
 /// `GET /an-toan-antt/nhap`.
 pub async fn import_form(c: Chrome, PageUser(_): PageUser) -> PageResult<Response> {
-    render(ImportPage {
-        c,
-        done: String::new(),
-        message: String::new(),
-        errors: Vec::new(),
-    })
+    IMPORT.form(c)
 }
 
 /// `POST /an-toan-antt/nhap` (multipart: file, dry_run): all or nothing.
@@ -180,22 +164,15 @@ pub async fn import_upload(
     PageUser(ctx): PageUser,
     multipart: Multipart,
 ) -> PageResult<Response> {
-    let file = crate::registries::upload::read(&state, multipart).await?;
-    let outcome = crate::registries::upload::Outcome::of(
-        async {
-            let rows = read_upload(&file.bytes).map_err(antq_storage::StorageError::Rejected)?;
-            store::import(&state.db, Some(&ctx.actor), &rows, file.dry_run).await
-        }
-        .await
-        .map_err(Failure::from),
-        file.dry_run,
-        |n| format!("{} hồ sơ", text::format_int(*n as i64)),
-    );
-    let page = render(ImportPage {
-        c,
-        done: outcome.done.clone(),
-        message: outcome.message.clone(),
-        errors: outcome.errors.clone(),
-    })?;
-    Ok(outcome.respond(page))
+    let file = upload::read(&state, multipart).await?;
+    let written = async {
+        let rows = read_upload(&file.bytes).map_err(antq_storage::StorageError::Rejected)?;
+        store::import(&state.db, Some(&ctx.actor), &rows, file.dry_run).await
+    }
+    .await
+    .map_err(Failure::from);
+    let outcome = Outcome::of(written, file.dry_run, |n| {
+        format!("{} hồ sơ", text::format_int(*n as i64))
+    });
+    IMPORT.answer(c, outcome)
 }

@@ -1,33 +1,32 @@
 //! The teams register in Excel: the import page and its upload, the empty
 //! template, and a unit's register out.
 
-use askama::Template;
 use axum::extract::{Multipart, Query, State};
 use axum::response::Response;
 use serde::Deserialize;
 
 use crate::auth::PageUser;
 use crate::error::PageResult;
-use crate::pages::{render, Chrome};
+use crate::pages::Chrome;
+use crate::registries::upload::{self, ImportScreen, Outcome};
 use crate::state::AppState;
 
-#[derive(Template)]
-#[template(path = "registries/teams/import.html")]
-struct ImportPage {
-    c: Chrome,
-    done: String,
-    message: String,
-    errors: Vec<String>,
-}
+static IMPORT: ImportScreen = ImportScreen {
+    id: "team",
+    title: "tea.import",
+    hint: "tea.import_hint",
+    back: ("/to-chuc-quan-chung", "tea.back"),
+    template: Some(("/to-chuc-quan-chung/mau.xlsx", "tea.template")),
+    action: "/to-chuc-quan-chung/nhap",
+    accept: ".xlsx",
+    file: "tea.file",
+    dry_run: "tea.dry_run",
+    submit: "tea.import_submit",
+};
 
 /// `GET /to-chuc-quan-chung/nhap`.
 pub async fn import_form(c: Chrome, PageUser(_): PageUser) -> PageResult<Response> {
-    render(ImportPage {
-        c,
-        done: String::new(),
-        message: String::new(),
-        errors: Vec::new(),
-    })
+    IMPORT.form(c)
 }
 
 /// `POST /to-chuc-quan-chung/nhap` (multipart: file, dry_run): all or nothing.
@@ -37,29 +36,21 @@ pub async fn import_upload(
     PageUser(ctx): PageUser,
     multipart: Multipart,
 ) -> PageResult<Response> {
-    let file = crate::registries::upload::read(&state, multipart).await?;
-    let outcome = crate::registries::upload::Outcome::of(
-        super::register::import(&state.db, Some(&ctx.actor), &file.bytes, file.dry_run).await,
-        file.dry_run,
-        |n| format!("{} tổ chức, tổ", antq_core::text::format_int(*n as i64)),
-    );
-    let page = render(ImportPage {
-        c,
-        done: outcome.done.clone(),
-        message: outcome.message.clone(),
-        errors: outcome.errors.clone(),
-    })?;
-    Ok(outcome.respond(page))
+    let file = upload::read(&state, multipart).await?;
+    let written =
+        super::register::import(&state.db, Some(&ctx.actor), &file.bytes, file.dry_run).await;
+    let outcome = Outcome::of(written, file.dry_run, |n| {
+        format!("{} tổ chức, tổ", antq_core::text::format_int(*n as i64))
+    });
+    IMPORT.answer(c, outcome)
 }
 
 /// `GET /to-chuc-quan-chung/mau.xlsx`: the empty template.
 pub async fn template(PageUser(_): PageUser) -> Response {
-    crate::statistics::Download {
-        bytes: super::register::template(),
-        content_type: crate::statistics::XLSX,
-        filename: "mau-so-to-chuc-quan-chung.xlsx".into(),
-    }
-    .into_response()
+    upload::xlsx(
+        super::register::template(),
+        "mau-so-to-chuc-quan-chung.xlsx".into(),
+    )
 }
 
 #[derive(Deserialize)]
@@ -75,16 +66,6 @@ pub async fn export(
     Query(p): Query<ExportParams>,
 ) -> PageResult<Response> {
     let bytes = super::register::export(&state.db, Some(&ctx.actor), &p.unit).await?;
-    let unit: String = p
-        .unit
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .take(12)
-        .collect();
-    Ok(crate::statistics::Download {
-        bytes,
-        content_type: crate::statistics::XLSX,
-        filename: format!("so-to-chuc-quan-chung-{unit}.xlsx"),
-    }
-    .into_response())
+    let name = format!("so-to-chuc-quan-chung-{}.xlsx", upload::name_part(&p.unit));
+    Ok(upload::xlsx(bytes, name))
 }

@@ -302,6 +302,11 @@ pub async fn import(
     if !errors.is_empty() {
         return Err(StorageError::Rejected(errors));
     }
+    if ready.is_empty() {
+        return Err(StorageError::Rejected(vec![
+            "Tệp không có dòng nào để nhập (mọi dòng đều trống)".into(),
+        ]));
+    }
     let who = actor.map(Actor::who).unwrap_or_else(Who::system);
     let (who, ready_ref) = (&who, &ready);
     db.write(|mut tx| async move {
@@ -357,29 +362,20 @@ pub async fn export_rows(
         .collect())
 }
 
-/// Rows of a CSV file (UTF-8, a byte-order mark allowed), heads skipped.
+/// Rows of a CSV file (UTF-8, a byte-order mark allowed, fields separated
+/// by commas) under the register's header, [`HEADS`] in order: its cells
+/// are read by their place. Cells past the register's columns are dropped.
 pub fn read_csv(bytes: &[u8]) -> Result<Vec<ImportRow>, Vec<String>> {
     let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF][..]).unwrap_or(bytes);
     let mut r = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
         .from_reader(bytes);
-    // A CSV's cells are read by their place: its header must be the
-    // register's, in the template's order.
-    let fold = |h: &str| text::fold(&text::clean(h));
-    let header_is_ours = r.headers().is_ok_and(|h| {
-        h.len() >= HEADS.len() && HEADS.iter().zip(h.iter()).all(|(w, h)| fold(w) == fold(h))
-    });
-    if !header_is_ours {
-        let heads: Vec<String> = HEADS
-            .iter()
-            .map(|h| format!("\u{201C}{h}\u{201D}"))
-            .collect();
-        return Err(vec![format!(
-            "Dòng đầu của tệp CSV phải là tiêu đề của sổ, theo thứ tự: {}; hãy dùng mẫu tải từ trang sổ",
-            heads.join(", ")
-        )]);
-    }
+    check_csv_header(r.headers().map_err(|_| {
+        vec![format!(
+            "{SHEET}, dòng 1: không đọc được; tệp CSV phải được lưu dạng UTF-8 (trong Excel: \u{201C}CSV UTF-8\u{201D})"
+        )]
+    })?)?;
     let mut out = Vec::new();
     for (i, rec) in r.records().enumerate() {
         if out.len() >= MAX_ROWS {
@@ -391,7 +387,7 @@ pub fn read_csv(bytes: &[u8]) -> Result<Vec<ImportRow>, Vec<String>> {
         match rec {
             Ok(rec) => out.push(ImportRow {
                 line: i as u32 + 2,
-                cells: rec.iter().map(str::to_string).collect(),
+                cells: rec.iter().take(HEADS.len()).map(str::to_string).collect(),
                 places: None,
             }),
             Err(_) => {
@@ -402,10 +398,34 @@ pub fn read_csv(bytes: &[u8]) -> Result<Vec<ImportRow>, Vec<String>> {
             }
         }
     }
-    if out.is_empty() {
-        return Err(vec!["Tệp CSV không có dòng nào dưới dòng tiêu đề".into()]);
-    }
     Ok(out)
+}
+
+/// A CSV's first line must be the register's header, in order; the usual
+/// slip (Excel with Vietnamese settings separates by semicolons) is named.
+fn check_csv_header(header: &csv::StringRecord) -> Result<(), Vec<String>> {
+    let fold = |h: &str| text::fold(&text::clean(h));
+    let ours = header.len() >= HEADS.len()
+        && HEADS
+            .iter()
+            .zip(header.iter())
+            .all(|(w, h)| fold(w) == fold(h));
+    if ours {
+        return Ok(());
+    }
+    if header.len() == 1 && header.iter().any(|h| h.contains(';')) {
+        return Err(vec![
+            "Dòng đầu của tệp CSV có các cột cách nhau bằng dấu chấm phẩy; tệp CSV của sổ phải cách nhau bằng dấu phẩy (trong Excel: lưu thành \u{201C}CSV UTF-8\u{201D})".into(),
+        ]);
+    }
+    let heads: Vec<String> = HEADS
+        .iter()
+        .map(|h| format!("\u{201C}{h}\u{201D}"))
+        .collect();
+    Err(vec![format!(
+        "Dòng đầu của tệp CSV phải là tiêu đề của sổ, theo thứ tự: {}; hãy dùng mẫu Excel tải từ trang nhập sổ (lưu thành CSV UTF-8 nếu cần)",
+        heads.join(", ")
+    )])
 }
 
 /// Rows under [`HEADS`] as CSV (UTF-8 with a byte-order mark, so Excel

@@ -1,8 +1,8 @@
 //! What every register's import page shares: the page itself (its form and
 //! its outcome; each register only says its words and links, an
 //! [`ImportScreen`]), reading the uploaded file and the "dry run" box from
-//! the form (a too large body answers in Vietnamese), the outcome in words
-//! with its status (422 when refused), and the Excel files sent back.
+//! the form (a too large body answers in Vietnamese), and the outcome in
+//! words with its status (422 when refused).
 
 use askama::Template;
 use axum::extract::Multipart;
@@ -53,39 +53,17 @@ impl ImportScreen {
     }
 
     /// The page after an upload: what was (or would be) written, or every
-    /// error, with status 422 when the file was refused.
+    /// error, with the failure's status (422 when the file was refused).
     pub fn answer(&'static self, c: Chrome, outcome: Outcome) -> PageResult<Response> {
-        let refused = !outcome.message.is_empty();
+        let status = outcome.status;
         let mut page = render(ImportPage {
             c,
             s: self,
             outcome,
         })?;
-        if refused {
-            *page.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-        }
+        *page.status_mut() = status;
         Ok(page)
     }
-}
-
-/// An Excel file sent back under `name`.
-pub fn xlsx(bytes: Vec<u8>, name: String) -> Response {
-    crate::statistics::Download {
-        bytes,
-        content_type: crate::statistics::XLSX,
-        filename: name,
-    }
-    .into_response()
-}
-
-/// A part of a file's name taken from what was asked (a unit's code, a
-/// year): its ASCII letters and digits, at most 12.
-pub fn name_part(asked: &str) -> String {
-    asked
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .take(12)
-        .collect()
 }
 
 /// The file of an import form and whether only to check it.
@@ -123,6 +101,8 @@ pub async fn read(state: &AppState, mut multipart: Multipart) -> Result<Register
 /// written, or why nothing was, with every error.
 #[derive(Default)]
 pub struct Outcome {
+    /// 200, or the failure's (422 for a refused file).
+    pub status: axum::http::StatusCode,
     pub done: String,
     pub message: String,
     pub errors: Vec<String>,
@@ -138,6 +118,7 @@ impl Outcome {
     ) -> Outcome {
         match result {
             Ok(n) => Outcome {
+                status: axum::http::StatusCode::OK,
                 done: format!(
                     "{} {}",
                     if dry_run {
@@ -151,6 +132,7 @@ impl Outcome {
                 errors: Vec::new(),
             },
             Err(f) => Outcome {
+                status: f.status,
                 done: String::new(),
                 message: crate::error::capitalised(&f.message),
                 errors: crate::pages::error_lines(&f.errors),

@@ -383,7 +383,27 @@ pub struct Download {
 
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
+/// A part of a file's name taken from what was asked (a unit's code, a
+/// year): its ASCII letters and digits, at most 12.
+pub fn name_part(asked: &str) -> String {
+    asked
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(12)
+        .collect()
+}
+
 impl Download {
+    /// An Excel workbook as an HTTP answer, saved as `filename`.
+    pub fn xlsx(bytes: Vec<u8>, filename: String) -> axum::response::Response {
+        Download {
+            bytes,
+            content_type: XLSX,
+            filename,
+        }
+        .into_response()
+    }
+
     /// The file as an HTTP answer, saved under its name (see [`content_disposition`]).
     pub fn into_response(self) -> axum::response::Response {
         self.respond(Disposition::Attachment)

@@ -132,33 +132,38 @@ async fn assessment_figures_come_from_the_registers() {
 async fn every_register_has_its_import_page() {
     let app = spawn_app().await;
     let police = app.logged_in("ca.dienbien", Role::Police, "11").await;
-    for (page, title, back, template) in [
+    for (page, id, title, back, template) in [
         (
             "/mo-hinh/nhap",
+            "model",
             "Nhập sổ mô hình từ Excel",
             "/mo-hinh",
             Some("/mo-hinh/mau.xlsx"),
         ),
         (
             "/to-chuc-quan-chung/nhap",
-            "Nhập từ Excel",
+            "team",
+            "Nhập sổ tổ chức quần chúng từ Excel",
             "/to-chuc-quan-chung",
             Some("/to-chuc-quan-chung/mau.xlsx"),
         ),
         (
             "/an-toan-antt/nhap",
-            "Nhập sổ từ tệp",
+            "rec",
+            "Nhập sổ An toàn về ANTT từ tệp",
             "/an-toan-antt",
             Some("/an-toan-antt/mau.xlsx"),
         ),
         (
             "/phan-loai-phong-trao/nhap",
+            "cls",
             "Nhập điểm tự chấm từ Excel",
             "/phan-loai-phong-trao",
             None,
         ),
         (
             "/khen-thuong/nhap",
+            "award",
             "Nhập sổ khen thưởng từ Excel",
             "/khen-thuong",
             None,
@@ -191,7 +196,14 @@ async fn every_register_has_its_import_page() {
         let refused = police.post_raw(page, &ct, body).await;
         assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY, "{page}");
         let html = refused.text().await.unwrap();
-        assert!(html.contains("role=\"alert\""), "{page}: {html}");
+        assert!(
+            html.contains(&format!("role=\"alert\" id=\"{id}-import-errors\"")),
+            "{page}: {html}"
+        );
+        assert!(
+            !html.contains(&format!("id=\"{id}-import-done\"")),
+            "{page}"
+        );
         assert!(html.contains(&format!("<h1>{title}</h1>")), "{page}");
     }
 
@@ -209,8 +221,22 @@ async fn every_register_has_its_import_page() {
             "Dòng đầu của tệp CSV phải là tiêu đề của sổ",
         ),
         (
-            write_csv(&[]),
-            "Tệp CSV không có dòng nào dưới dòng tiêu đề",
+            [&write_csv(&[])[..], b",,,,,,,,,\n,,,,,,,,,\n"].concat(),
+            "Tệp không có dòng nào để nhập (mọi dòng đều trống)",
+        ),
+        (
+            // The register's ten columns, two of them swapped.
+            String::from_utf8(write_csv(&[]))
+                .unwrap()
+                .replacen("Năm,Mã đơn vị", "Mã đơn vị,Năm", 1)
+                .into_bytes(),
+            "Dòng đầu của tệp CSV phải là tiêu đề của sổ",
+        ),
+        (
+            "Năm;Mã đơn vị;Loại đối tượng\n2024;11;Xã\n"
+                .as_bytes()
+                .to_vec(),
+            "các cột cách nhau bằng dấu chấm phẩy",
         ),
     ] {
         let (ct, body) = crate::helpers::multipart_form(&[], &[("file", &file)]);

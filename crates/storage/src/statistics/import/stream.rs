@@ -27,9 +27,9 @@ const PENDING_ROLLUP_ROWS: usize = 50_000;
 /// [`run`] for a file of any size read as a stream (`antq import` of a
 /// long CSV file): each chunk is checked, then written, in one transaction
 /// for the whole file, so memory follows the chunk and not the file. Still
-/// all or nothing: once a chunk has an error nothing more is written, the
-/// rest of the file is still checked (every error listed with its place),
-/// and the transaction is rolled back. A key given twice for one report is
+/// all or nothing: at the first chunk with an error the transaction is
+/// rolled back (other writers need not wait), and the rest of the file is
+/// still checked outside it, every error listed with its place. A key given twice for one report is
 /// refused even when the two rows are in different chunks.
 ///
 /// `open` starts reading the file and hands its chunks over a channel; it
@@ -60,8 +60,12 @@ where
                         checker,
                     } => {
                         // Other writers need not wait while the rest of a
-                        // refused file is checked.
-                        tx.rollback().await?;
+                        // refused file is checked. A rollback that fails
+                        // leaves the connection to end it; the refusal
+                        // stands either way.
+                        if let Err(e) = tx.rollback().await {
+                            tracing::warn!(error = %e, "rollback of a refused import");
+                        }
                         list_the_rest(db, forms, checker, &mut errors).await?;
                         return Err(StorageError::Rejected(errors.into_vec()));
                     }

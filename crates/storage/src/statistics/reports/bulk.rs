@@ -79,7 +79,10 @@ pub(crate) struct Item<'a> {
 /// The reports that exist among some items: (form, unit, period) → (id, state).
 pub(crate) type Found = HashMap<(i64, i64, String), (i64, ReportState)>;
 
-/// The reports that exist among the items. A form's reports are asked
+/// The reports that exist among the items, read on `conn`: the writing
+/// transaction when [`apply_many`] is to be given them (what it writes
+/// must be what was read), any connection when they are only listed. A
+/// form's reports are asked
 /// by period, and by unit too when the items name a few hundred units (a
 /// chunk of a streamed file), so a chunk does not read every report of its
 /// periods.

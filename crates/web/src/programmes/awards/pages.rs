@@ -19,6 +19,7 @@ use crate::error::{Failure, PageResult};
 use crate::pages::{render, Chrome};
 use crate::registries::upload::{self, ImportScreen, Outcome};
 use crate::state::AppState;
+use crate::statistics::{name_part, Download};
 use crate::units::pages::UnitPicker;
 
 /// The page routes; `upload_limit` bounds the bodies of upload routes.
@@ -373,9 +374,9 @@ pub async fn export(
     let bytes = super::register::export(&state.db, Some(&ctx.actor), &p.unit, range).await?;
     let name = format!(
         "so-khen-thuong-{}-{}-{}.xlsx",
-        upload::name_part(&p.unit),
+        name_part(&p.unit),
         range.from,
         range.to
     );
-    Ok(upload::xlsx(bytes, name))
+    Ok(Download::xlsx(bytes, name))
 }

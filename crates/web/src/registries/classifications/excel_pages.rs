@@ -8,8 +8,9 @@ use serde::Deserialize;
 use crate::auth::PageUser;
 use crate::error::PageResult;
 use crate::pages::Chrome;
-use crate::registries::upload::{self, name_part, ImportScreen, Outcome};
+use crate::registries::upload::{self, ImportScreen, Outcome};
 use crate::state::AppState;
+use crate::statistics::{name_part, Download};
 
 /// The self-score template depends on a unit and a year: it is downloaded
 /// from the list, not from the import page.
@@ -67,7 +68,7 @@ pub async fn export(
         name_part(&p.unit),
         name_part(&p.year)
     );
-    Ok(upload::xlsx(bytes, name))
+    Ok(Download::xlsx(bytes, name))
 }
 
 /// `GET /phan-loai-phong-trao/mau-nhap?unit=&year=`: the self-score template of the draft sheets.
@@ -82,5 +83,5 @@ pub async fn import_template(
         name_part(&p.unit),
         name_part(&p.year)
     );
-    Ok(upload::xlsx(bytes, name))
+    Ok(Download::xlsx(bytes, name))
 }

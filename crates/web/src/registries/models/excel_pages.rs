@@ -11,10 +11,11 @@ use crate::error::PageResult;
 use crate::pages::Chrome;
 use crate::registries::upload::{self, ImportScreen, Outcome};
 use crate::state::AppState;
+use crate::statistics::{name_part, Download};
 
 /// `GET /mo-hinh/mau.xlsx`: the template to fill.
 pub async fn template(PageUser(_): PageUser) -> PageResult<Response> {
-    Ok(upload::xlsx(
+    Ok(Download::xlsx(
         super::excel::template()?,
         "mau-so-mo-hinh.xlsx".into(),
     ))
@@ -32,8 +33,8 @@ pub async fn export(
     Query(p): Query<ExportParams>,
 ) -> PageResult<Response> {
     let bytes = super::excel::export(&state.db, Some(&ctx.actor), &p.unit).await?;
-    let name = format!("so-mo-hinh-{}.xlsx", upload::name_part(&p.unit));
-    Ok(upload::xlsx(bytes, name))
+    let name = format!("so-mo-hinh-{}.xlsx", name_part(&p.unit));
+    Ok(Download::xlsx(bytes, name))
 }
 
 static IMPORT: ImportScreen = ImportScreen {

@@ -39,7 +39,7 @@ pub static WORDS: &[(&str, &str, &str)] = &[
     ("mod.file", "Tệp Excel (.xlsx)", "Excel file (.xlsx)"),
     ("mod.dry_run", "Chỉ kiểm tra, chưa ghi", "Check only, write nothing"),
     ("mod.import_submit", "Nhập tệp", "Import"),
-    ("mod.back", "Về sổ mô hình", "Back to the register"),
+    ("mod.back", "← Sổ mô hình", "← Register of models"),
     ("mod.rating", "Xếp loại", "Rating"),
     ("mod.rated_year", "Năm xếp loại", "Year rated"),
     ("mod.notes", "Ghi chú", "Notes"),

@@ -16,6 +16,7 @@ use crate::error::{Failure, PageResult};
 use crate::pages::Chrome;
 use crate::registries::upload::{self, ImportScreen, Outcome};
 use crate::state::AppState;
+use crate::statistics::{name_part, Download};
 
 #[derive(Deserialize)]
 pub struct ExportParams {
@@ -112,7 +113,7 @@ pub fn read_upload(bytes: &[u8]) -> Result<Vec<store::ImportRow>, Vec<String>> {
 
 /// `GET /an-toan-antt/mau.xlsx`: the empty template.
 pub async fn template(PageUser(_): PageUser) -> PageResult<Response> {
-    Ok(upload::xlsx(
+    Ok(Download::xlsx(
         workbook(Vec::new())?,
         "mau-so-an-toan-antt.xlsx".into(),
     ))
@@ -133,10 +134,10 @@ pub async fn export(
     let rows = store::export_rows(&state.db, Some(&ctx.actor), &f).await?;
     let name = format!(
         "an-toan-antt-{}-{}.xlsx",
-        upload::name_part(&p.unit),
-        upload::name_part(&p.year)
+        name_part(&p.unit),
+        name_part(&p.year)
     );
-    Ok(upload::xlsx(workbook(rows)?, name))
+    Ok(Download::xlsx(workbook(rows)?, name))
 }
 
 static IMPORT: ImportScreen = ImportScreen {

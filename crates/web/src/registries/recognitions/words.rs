@@ -20,7 +20,7 @@ pub static WORDS: &[(&str, &str, &str)] = &[
         "Cho đăng ký ngoài thời hạn (chỉ quản trị viên của đơn vị)",
         "Allow registration outside the window (the unit's administrators only)",
     ),
-    ("rec.import", "Nhập sổ từ tệp", "Import the register"),
+    ("rec.import", "Nhập sổ An toàn về ANTT từ tệp", "Import the safety standard register"),
     (
         "rec.import_hint",
         "Tệp Excel theo mẫu (hoặc CSV UTF-8 cùng các cột), một dòng cho mỗi đối tượng và năm, cột: Năm, Mã đơn vị, Loại đối tượng, Tên khu dân cư hoặc tổ chức, Ngày đăng ký, Kết quả, Số quyết định, Ngày quyết định, Cơ quan, người ký, Lý do. Tệp xuất từ sổ nhập lại được. Có lỗi thì không ghi gì, mọi ô sai đều được chỉ ra.",

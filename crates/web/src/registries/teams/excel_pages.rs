@@ -10,6 +10,7 @@ use crate::error::PageResult;
 use crate::pages::Chrome;
 use crate::registries::upload::{self, ImportScreen, Outcome};
 use crate::state::AppState;
+use crate::statistics::{name_part, Download};
 
 static IMPORT: ImportScreen = ImportScreen {
     id: "team",
@@ -47,7 +48,7 @@ pub async fn import_upload(
 
 /// `GET /to-chuc-quan-chung/mau.xlsx`: the empty template.
 pub async fn template(PageUser(_): PageUser) -> Response {
-    upload::xlsx(
+    Download::xlsx(
         super::register::template(),
         "mau-so-to-chuc-quan-chung.xlsx".into(),
     )
@@ -66,6 +67,6 @@ pub async fn export(
     Query(p): Query<ExportParams>,
 ) -> PageResult<Response> {
     let bytes = super::register::export(&state.db, Some(&ctx.actor), &p.unit).await?;
-    let name = format!("so-to-chuc-quan-chung-{}.xlsx", upload::name_part(&p.unit));
-    Ok(upload::xlsx(bytes, name))
+    let name = format!("so-to-chuc-quan-chung-{}.xlsx", name_part(&p.unit));
+    Ok(Download::xlsx(bytes, name))
 }

@@ -4,7 +4,7 @@ pub static WORDS: &[(&str, &str, &str)] = &[
     ("tea.title", "Tổ chức quần chúng bảo vệ ANTT ở cơ sở", "Grassroots security organisations and teams"),
     ("tea.hint", "Tổ bảo vệ an ninh, trật tự ở cơ sở, tổ an ninh nhân dân, tổ hòa giải, tổ tự quản, đội dân phòng…: thành viên theo thời gian và đánh giá, xếp loại hằng năm. Một tổ được tính là đang hoạt động tại một ngày khi đã thành lập và chưa giải thể vào ngày đó.", "Grassroots security teams, people's security teams, mediation and self-managed groups, civil defence teams: members over time and the yearly evaluation. A team counts as active on a day when established and not yet dissolved by then."),
     ("tea.new", "Thêm tổ chức, tổ", "Add a team"),
-    ("tea.import", "Nhập từ Excel", "Import from Excel"),
+    ("tea.import", "Nhập sổ tổ chức quần chúng từ Excel", "Import the register of teams from Excel"),
     ("tea.template", "Tải mẫu Excel", "Download the Excel template"),
     ("tea.export", "Xuất sổ ra Excel", "Export to Excel"),
     ("tea.evaluate", "Đánh giá, xếp loại tổ", "Evaluate teams"),

@@ -44,6 +44,9 @@ pub struct Db {
     write_lock: Arc<Mutex<()>>,
     /// The catalogue as this process last read it (shared by the clones).
     catalogue: Arc<crate::statistics::catalogue_cache::CatalogueCache>,
+    /// Where saves are queued to be committed together; `None` in the
+    /// clone its writer holds (so the writer ends with the last handle).
+    saves: Option<crate::statistics::reports::SaveQueue>,
 }
 
 impl std::fmt::Debug for Db {
@@ -127,12 +130,15 @@ impl Db {
             })
             .connect_with(options)
             .await?;
-        Ok(Db {
+        let mut db = Db {
             pool,
             backend,
             write_lock: Arc::new(Mutex::new(())),
             catalogue: Arc::default(),
-        })
+            saves: None,
+        };
+        db.saves = Some(crate::statistics::reports::SaveQueue::start(db.clone()));
+        Ok(db)
     }
 
     pub fn backend(&self) -> Backend {
@@ -141,6 +147,13 @@ impl Db {
 
     pub fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// The queue of saves (see `statistics::reports::saves`).
+    pub(crate) fn saves(&self) -> &crate::statistics::reports::SaveQueue {
+        self.saves
+            .as_ref()
+            .expect("only the saves' writer holds a Db without the queue")
     }
 
     pub(crate) fn catalogue_cache(&self) -> &crate::statistics::catalogue_cache::CatalogueCache {

@@ -7,11 +7,13 @@
 
 mod bulk;
 mod completeness;
+mod saves;
 mod workflow;
 mod write;
 
 pub(crate) use bulk::{apply_many, existing, Found, Item};
 pub use completeness::{completeness, reporting_units, Completeness, UnitStatus};
+pub(crate) use saves::SaveQueue;
 pub use workflow::{history, transition, HistoryEvent};
 pub(crate) use write::state_in;
 pub use write::{put_valid_values, put_values, CellProblem, Changes, PartialSave};

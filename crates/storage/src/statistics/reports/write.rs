@@ -216,7 +216,8 @@ pub(crate) async fn apply_values(
     })
 }
 
-/// [`apply_values`] in a transaction of its own, committed.
+/// [`apply_values`], committed with the saves queued beside it (see
+/// `reports::saves`).
 async fn write_values(
     db: &Db,
     who: &Who,
@@ -225,12 +226,7 @@ async fn write_values(
     period: &str,
     inputs: &[ValueInput],
 ) -> StorageResult<Written> {
-    db.write(|mut tx| async move {
-        let written = apply_values(&mut tx, who, form, unit, period, inputs).await?;
-        tx.commit().await?;
-        Ok(written)
-    })
-    .await
+    db.saves().save(who, form, unit, period, inputs).await
 }
 
 /// What a save wrote: the report's row and all its values after the save

@@ -149,11 +149,16 @@ impl Db {
         &self.pool
     }
 
-    /// The queue of saves (see `statistics::reports::saves`).
-    pub(crate) fn saves(&self) -> &crate::statistics::reports::SaveQueue {
-        self.saves
-            .as_ref()
-            .expect("only the saves' writer holds a Db without the queue")
+    /// How many saves this process committed in batches of more than one
+    /// (see `statistics::reports::saves`).
+    pub fn saves_committed_together(&self) -> u64 {
+        self.saves.as_ref().map_or(0, |q| q.committed_together())
+    }
+
+    /// The queue of saves (see `statistics::reports::saves`); `None` in
+    /// the queue's own writer.
+    pub(crate) fn saves(&self) -> Option<&crate::statistics::reports::SaveQueue> {
+        self.saves.as_ref()
     }
 
     pub(crate) fn catalogue_cache(&self) -> &crate::statistics::catalogue_cache::CatalogueCache {
@@ -217,6 +222,9 @@ impl Db {
     /// every writer that audits (nearly all do) then takes its locks in one
     /// order (the head, then report rows by id, then rollup rows in key
     /// order), so two writers can wait for each other but never deadlock.
+    /// Saves committed together (`statistics::reports::saves`) lock their
+    /// rows save after save: safe because the head, taken first, already
+    /// makes every audited writer wait for the batch.
     /// SQLite takes the in-process write lock instead. Prefer [`Db::write`],
     /// which also retries.
     pub async fn begin_write(&self) -> StorageResult<WriteTx> {

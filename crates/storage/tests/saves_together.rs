@@ -68,6 +68,7 @@ async fn story(db: Db) {
     // Another writer holds the database while the saves arrive: the first
     // is taken by the saves' writer and waits, the rest queue behind it and
     // are written together, the refused ones among them.
+    let together_before = db.saves_committed_together();
     let holder = db.begin_write().await.unwrap();
     let mut saves = Vec::new();
     for (k, unit) in communes.iter().enumerate() {
@@ -97,6 +98,9 @@ async fn story(db: Db) {
         }
     }
     assert_eq!(saved, 19);
+    // The 18 saves behind the first were committed together (the first
+    // was written alone, the locked ones were refused).
+    assert_eq!(db.saves_committed_together() - together_before, 18);
 
     // What was answered is what is stored: the locked report kept its
     // value, each other report has its own, the rollups add them up, and

@@ -226,7 +226,17 @@ async fn write_values(
     period: &str,
     inputs: &[ValueInput],
 ) -> StorageResult<Written> {
-    db.saves().save(who, form, unit, period, inputs).await
+    let save = super::saves::Save {
+        who: who.clone(),
+        form: form.clone(),
+        unit: unit.clone(),
+        period: period.to_string(),
+        inputs: inputs.to_vec(),
+    };
+    match db.saves() {
+        Some(queue) => queue.save(save).await,
+        None => super::saves::write_alone(db.clone(), std::sync::Arc::new(save)).await,
+    }
 }
 
 /// What a save wrote: the report's row and all its values after the save

@@ -36,6 +36,21 @@ pub(super) struct Save {
     pub(super) inputs: Vec<ValueInput>,
 }
 
+impl Save {
+    /// Write it in `tx` ([`apply_values`]).
+    async fn apply(&self, tx: &mut crate::WriteTx) -> StorageResult<Written> {
+        apply_values(
+            tx,
+            &self.who,
+            &self.form,
+            &self.unit,
+            &self.period,
+            &self.inputs,
+        )
+        .await
+    }
+}
+
 /// A save queued, and where to answer.
 struct Job {
     save: Arc<Save>,
@@ -149,15 +164,7 @@ async fn write_queued(db: Db, mut queued: mpsc::Receiver<Job>, counted: Arc<Atom
 pub(super) async fn write_alone(db: Db, save: Arc<Save>) -> StorageResult<Written> {
     let save = &save;
     db.write(|mut tx| async move {
-        let written = apply_values(
-            &mut tx,
-            &save.who,
-            &save.form,
-            &save.unit,
-            &save.period,
-            &save.inputs,
-        )
-        .await?;
+        let written = save.apply(&mut tx).await?;
         tx.commit().await?;
         Ok(written)
     })
@@ -176,15 +183,7 @@ async fn write_together(db: Db, saves: Vec<Arc<Save>>) -> Together {
             let mut outcomes = Vec::with_capacity(saves.len());
             for save in saves {
                 run(&mut tx, "SAVEPOINT save").await?;
-                let outcome = apply_values(
-                    &mut tx,
-                    &save.who,
-                    &save.form,
-                    &save.unit,
-                    &save.period,
-                    &save.inputs,
-                )
-                .await;
+                let outcome = save.apply(&mut tx).await;
                 match outcome {
                     Err(e) if is_transient(&e) => return Err(e),
                     Err(_) => run(&mut tx, "ROLLBACK TO SAVEPOINT save").await?,
